@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# install-deps.sh - install the Debian packages daftar needs to build, test
+# and run, but only those that are missing (idempotent; apt-get only then).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libsqlite3-dev sqlite3 libarchive-dev libmagic-dev libmagic-mgc libxml2-dev
+  libuchardet-dev libicu-dev libssl-dev libseccomp-dev libcmocka-dev
+  zip unzip p7zip-full xz-utils bzip2
+)
+[ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

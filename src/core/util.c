@@ -1,0 +1,149 @@
+/*
+ * util.c - small things every stage needs: clocks, logging to stderr,
+ * UTF-8 validation and repair, allocation that records DFT_ENOMEM.
+ */
+#include "daftar/core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int dft_log_verbose;
+
+double dft_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void dft_utc_iso(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void dft_log(const char *fmt, ...)
+{
+	va_list ap;
+	if (!dft_log_verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("daftar: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void dft_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("daftar: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		return (n >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+	if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if (p[0] == 0xE0 && p[1] < 0xA0)
+			return 0; /* overlong */
+		if (p[0] == 0xED && p[1] >= 0xA0)
+			return 0; /* surrogate */
+		return 3;
+	}
+	if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+			return 0;
+		if (p[0] == 0xF0 && p[1] < 0x90)
+			return 0;
+		if (p[0] == 0xF4 && p[1] >= 0x90)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+int dft_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (n) {
+		size_t k = utf8_seq(p, n);
+		if (!k)
+			return 0;
+		p += k;
+		n -= k;
+	}
+	return 1;
+}
+
+int dft_utf8_sanitize(dft_buf *b, const char *s, size_t n, size_t *replaced)
+{
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	size_t bad = 0;
+	int rc = 0;
+	while (n) {
+		size_t k = utf8_seq(p, n);
+		if (k) {
+			p += k;
+			n -= k;
+			continue;
+		}
+		if ((rc = dft_buf_add(b, run, (size_t)(p - run))) < 0 ||
+		    (rc = dft_buf_add(b, "\xEF\xBF\xBD", 3)) < 0)
+			return rc;
+		bad++;
+		p++;
+		n--;
+		run = p;
+	}
+	rc = dft_buf_add(b, run, (size_t)(p - run));
+	if (replaced)
+		*replaced = bad;
+	return rc;
+}
+
+void *dft_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		dft_error_set(DFT_ENOMEM, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *dft_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		dft_error_set(DFT_ENOMEM, "out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *dft_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		dft_error_set(DFT_ENOMEM, "out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *dft_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = dft_malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
