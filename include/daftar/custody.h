@@ -1,0 +1,46 @@
+/*
+ * custody.h - the chain-of-custody log: custody.log in the case folder, one
+ * JSON object a line, append-only. Every entry carries the SHA-256 of the
+ * previous line ("prev"), so editing, deleting or reordering any entry
+ * breaks the chain; the database records the head (count, hash, size) so
+ * that cutting entries off the end is seen too.
+ *
+ * Entries: batch_opened, batch_closed, received (bytes at a location),
+ * derived (a child document from a parent), extracted (text hash of a
+ * document), recovered (an interrupted run's uncommitted tail).
+ */
+#ifndef DAFTAR_CUSTODY_H
+#define DAFTAR_CUSTODY_H
+
+#include "daftar/core.h"
+
+typedef struct dft_custody dft_custody;
+
+/* Open for appending: `entries`, `head` and `offset` are what the database
+ * recorded. A longer log (a crash between log write and database commit) is
+ * accepted and marked with a "recovered" entry; a shorter or different one
+ * is refused (DFT_ECORRUPT: run verify). */
+int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
+		     const char *head, int64_t offset);
+void dft_custody_free(dft_custody *c);
+
+/* Build one entry: begin returns a JSON writer with the object opened and
+ * n/at/prev/event written; add fields, then end. */
+dft_json *dft_custody_begin(dft_custody *c, const char *event);
+int dft_custody_end(dft_custody *c);
+/* Write pending entries to the file and fdatasync it. */
+int dft_custody_flush(dft_custody *c);
+void dft_custody_head(const dft_custody *c, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset);
+
+/* Verification: walk the log, check the chain; fn gets every entry line
+ * (parsed fields it needs are the caller's business) and problems are
+ * reported through `problem` (kind "chain", detail). */
+typedef struct dft_custody_check {
+	void *ctx;
+	int (*entry)(void *ctx, int64_t n, const char *line, size_t len);
+	int (*problem)(void *ctx, const char *kind, const char *sha256, const char *detail);
+} dft_custody_check;
+int dft_custody_verify(const char *path, int64_t entries, const char *head,
+		       const dft_custody_check *chk, int64_t *checked);
+
+#endif

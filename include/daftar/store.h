@@ -1,0 +1,180 @@
+/*
+ * store.h - the case store: the one module that talks to the database.
+ *
+ * A case is a folder: store.db (SQLite, WAL), blobs/ (every original and
+ * every derived document's bytes, content-addressed by SHA-256 and fanned
+ * out as blobs/ab/cd/<sha256>), custody.log (append-only, hash-chained; see
+ * custody.h). No other module issues SQL, so that a PostgreSQL back end can
+ * be added behind the same functions later.
+ *
+ * A *document* is one distinct content (one SHA-256) in the case; a
+ * *location* is one place it was seen (a file path, or an archive member
+ * path such as "letters.zip!/2016/a.txt"), in one batch. The same bytes seen
+ * twice are one document with two locations. A member that could not be
+ * read at all (encrypted, truncated, unreadable file) is a failed document
+ * without a SHA-256.
+ */
+#ifndef DAFTAR_STORE_H
+#define DAFTAR_STORE_H
+
+#include "daftar/core.h"
+#include <stdint.h>
+
+typedef struct dft_store dft_store;
+
+/* Make a new case folder. Refuses a folder that holds other things. */
+int dft_store_init(const char *case_dir);
+/* Open a case; `writable` takes the ingest lock (one writer at a time) and
+ * reconciles the custody log with the database after a crash. */
+int dft_store_open(dft_store **out, const char *case_dir, int writable);
+void dft_store_free(dft_store *st);
+const char *dft_store_dir(const dft_store *st);
+
+/* Group writes; commit flushes the custody log first (log before database,
+ * so that every committed row has its custody entry on disk). */
+int dft_store_begin(dft_store *st);
+int dft_store_commit(dft_store *st);
+
+/* ---- batches ------------------------------------------------------------ */
+typedef struct dft_batch {
+	int64_t id;
+	char label[128];
+	char started_at[32];
+	char closed_at[32]; /* "" while open (or interrupted) */
+	int64_t documents;  /* documents with a location in this batch */
+} dft_batch;
+
+/* Open a batch; when the last batch is still open with the same label (a
+ * run that was killed), it is resumed and *resumed is set. */
+int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int *resumed);
+int dft_store_batch_close(dft_store *st, int64_t id);
+/* Batch by id (text of digits) or by label; 0 and *id set, or DFT_ENOTFOUND */
+int dft_store_batch_find(dft_store *st, const char *id_or_label, int64_t *id);
+
+/* ---- blobs ------------------------------------------------------------- */
+typedef struct dft_blob_writer {
+	int fd;
+	char tmp_path[4096];
+	dft_sha256 sha;
+	uint64_t size;
+	int copy; /* 0: only hash (--no-copy originals) */
+} dft_blob_writer;
+
+int dft_blob_writer_open(dft_store *st, dft_blob_writer *w, int copy);
+int dft_blob_writer_write(dft_blob_writer *w, const void *data, size_t len);
+/* Finish: sha_out gets the hash; the bytes are moved into blobs/ (or
+ * dropped when the same blob is already there). */
+int dft_blob_writer_commit(dft_store *st, dft_blob_writer *w, char sha_out[DFT_SHA256_HEX]);
+void dft_blob_writer_abort(dft_blob_writer *w);
+/* Path of a blob in this case (whether or not it exists). */
+int dft_store_blob_path(const dft_store *st, const char *sha256, dft_buf *out);
+
+/* ---- documents ---------------------------------------------------------- */
+typedef struct dft_doc {
+	int64_t id;
+	char sha256[DFT_SHA256_HEX]; /* "" for a document whose bytes were never read */
+	int64_t size;
+	char *path;   /* first location */
+	int64_t parent;
+	int64_t batch; /* first batch */
+	int depth;
+	int stored;   /* bytes in blobs/ (0: --no-copy, read from source) */
+	char *source; /* file system path of a top-level original, else NULL */
+	char *mime;
+	char *type;
+	char *language;
+	char *status; /* "pending" | "ok" | "failed" */
+	char *error;
+	char *notes;  /* newline-separated, or NULL */
+	int64_t pages;
+} dft_doc;
+
+void dft_doc_dispose(dft_doc *d);
+
+/* What ingest knows when it sees bytes at a location. */
+typedef struct dft_location {
+	const char *sha256;  /* NULL for a failed read */
+	int64_t size;
+	const char *path;    /* display path, valid UTF-8 */
+	const char *source;  /* file system path (top-level files) or NULL */
+	int64_t parent;      /* 0 for top-level */
+	int64_t batch;
+	int64_t mtime;
+	int depth;
+	int stored;
+	const char *error;   /* failed before extraction (unreadable, encrypted) */
+} dft_location;
+
+/* Record bytes seen at a location: a new document (status pending, or
+ * failed with loc->error) when the sha256 is new, else one more location of
+ * the existing document. *doc_id gets the document; *is_new says which. */
+int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_id, int *is_new);
+
+/* Incremental ingest: was this file (raw path bytes, size, mtime) seen? */
+int dft_store_seen_file(dft_store *st, const char *source, int64_t size, int64_t mtime_ns, int *seen);
+int dft_store_mark_seen(dft_store *st, const char *source, int64_t size, int64_t mtime_ns, int64_t doc_id);
+
+/* Extraction results */
+typedef struct dft_extraction {
+	const char *mime;
+	const char *type;
+	const char *status; /* "ok" | "failed" */
+	const char *error;
+	const char *text; size_t text_len;
+	const char *text_sha256;
+	const char *meta;  /* "key\0value\0" pairs */
+	size_t meta_len;
+	const char *notes;
+	int64_t pages;
+} dft_extraction;
+int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction *ex);
+
+/* Documents still to extract, in id order; calls fn for each. */
+int dft_store_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx);
+
+int dft_store_doc_get(dft_store *st, int64_t id, dft_doc *out);
+/* DOC as the CLI takes it: an id, a SHA-256 prefix (6+ hex digits) or a path */
+int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id);
+/* Every place the document was seen; fn gets each path and its batch */
+int dft_store_doc_locations(dft_store *st, int64_t id,
+			    int (*fn)(void *ctx, const char *path, int64_t batch), void *ctx);
+int dft_store_doc_children(dft_store *st, int64_t id, int (*fn)(void *ctx, int64_t child), void *ctx);
+int dft_store_doc_text(dft_store *st, int64_t id, dft_buf *out, int *has_text);
+int dft_store_doc_meta(dft_store *st, int64_t id,
+		       int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
+
+/* Listing with filters (NULL/0 = any). */
+typedef struct dft_doc_filter {
+	int64_t batch;     /* documents seen in this batch */
+	int failed_only;
+	const char *type;
+	int64_t limit, offset;
+} dft_doc_filter;
+int dft_store_docs(dft_store *st, const dft_doc_filter *f,
+		   int (*fn)(void *ctx, const dft_doc *d), void *ctx);
+
+/* ---- counts ------------------------------------------------------------- */
+typedef struct dft_count { char key[64]; int64_t n; } dft_count;
+typedef struct dft_status {
+	int64_t documents, originals, bytes, failed, pending;
+	dft_batch *batches; size_t nbatches;
+	dft_count *by_type; size_t ntypes;
+	dft_count *by_language; size_t nlanguages;
+} dft_status;
+int dft_store_status(dft_store *st, dft_status *out);
+void dft_status_dispose(dft_status *s);
+
+/* For verify: every document with bytes (sha256, stored, source, id). */
+int dft_store_each_blob(dft_store *st,
+			int (*fn)(void *ctx, int64_t id, const char *sha256, int stored, const char *source, int64_t size),
+			void *ctx);
+/* Custody head as recorded in the database. */
+int dft_store_custody_head(dft_store *st, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset);
+/* For verify's cross-check: text hash stored for a document ("" when none) */
+int dft_store_text_sha(dft_store *st, int64_t id, char out[DFT_SHA256_HEX]);
+
+/* The custody log of this store (writable stores only). */
+struct dft_custody;
+struct dft_custody *dft_store_custody(dft_store *st);
+
+#endif

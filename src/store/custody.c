@@ -1,0 +1,329 @@
+/*
+ * custody.c - the hash-chained, append-only custody log (see custody.h).
+ *
+ * Entries are buffered in memory and written by dft_custody_flush(), which
+ * the store calls right before each database commit: log first, then the
+ * database, so a crash can leave log entries the database does not know
+ * (recovered on the next open), never database rows without their entry.
+ */
+#include "daftar/custody.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+struct dft_custody {
+	int fd;
+	int64_t entries;                /* entries written or pending */
+	char head[DFT_SHA256_HEX];      /* hash of the last entry */
+	int64_t offset;                 /* file size once pending is written */
+	dft_buf pending;                /* complete lines not yet written */
+	dft_buf line;                   /* the entry being built */
+	dft_json json;
+	int open_entry;
+};
+
+/* Hash of one line (without its newline). */
+static int line_hash(const char *line, size_t len, char out[DFT_SHA256_HEX])
+{
+	return dft_sha256_hex(out, line, len);
+}
+
+/* Find `"key":"` in a line and copy the 64-hex value. */
+static int field_hex(const char *line, size_t len, const char *key, char out[DFT_SHA256_HEX])
+{
+	char pat[32];
+	const char *p;
+	int n = snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = memmem(line, len, pat, (size_t)n);
+	if (!p || (size_t)(line + len - (p + n)) < 64)
+		return -1;
+	memcpy(out, p + n, 64);
+	out[64] = '\0';
+	return 0;
+}
+
+static int64_t field_int(const char *line, size_t len, const char *key)
+{
+	char pat[32];
+	const char *p;
+	int n = snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = memmem(line, len, pat, (size_t)n);
+	if (!p)
+		return -1;
+	return strtoll(p + n, NULL, 10);
+}
+
+static int read_all(int fd, dft_buf *out, int64_t from)
+{
+	char tmp[65536];
+	ssize_t n;
+	int rc;
+	for (;;) {
+		n = pread(fd, tmp, sizeof(tmp), (off_t)from);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return dft_error_set(DFT_EIO, "cannot read custody.log: %s", strerror(errno));
+		}
+		if (n == 0)
+			return 0;
+		if ((rc = dft_buf_add(out, tmp, (size_t)n)) < 0)
+			return rc;
+		from += n;
+	}
+}
+
+int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
+		     const char *head, int64_t offset)
+{
+	dft_custody *c = NULL;
+	struct stat stbuf;
+	dft_buf tail;
+	int rc = 0;
+	int64_t tail_entries = 0;
+
+	dft_buf_init(&tail, (size_t)1 << 30);
+	*out = NULL;
+	if (!(c = dft_calloc(1, sizeof(*c))))
+		return DFT_ENOMEM;
+	dft_buf_init(&c->pending, 0);
+	dft_buf_init(&c->line, 0);
+	c->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (c->fd < 0) {
+		rc = dft_error_set(DFT_EIO, "cannot open %s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (fstat(c->fd, &stbuf) < 0) {
+		rc = dft_error_set(DFT_EIO, "cannot stat %s: %s", path, strerror(errno));
+		goto done;
+	}
+	c->entries = entries;
+	c->offset = offset;
+	memcpy(c->head, head && *head ? head : ZERO_HASH, 65);
+	if (stbuf.st_size < offset) {
+		rc = dft_error_set(DFT_ECORRUPT,
+				   "%s is shorter (%lld bytes) than the store recorded (%lld): "
+				   "entries were removed; run 'daftar verify'",
+				   path, (long long)stbuf.st_size, (long long)offset);
+		goto done;
+	}
+	if (entries > 0) {
+		/* the line ending at `offset` must hash to the recorded head */
+		char h[DFT_SHA256_HEX];
+		int64_t from = offset > 65536 ? offset - 65536 : 0;
+		const char *end, *start;
+		dft_buf last;
+		dft_buf_init(&last, 0);
+		while (1) {
+			char tmp[65536];
+			ssize_t n = pread(c->fd, tmp, (size_t)(offset - from), (off_t)from);
+			if (n != offset - from) {
+				rc = dft_error_set(DFT_EIO, "cannot read the end of %s", path);
+				break;
+			}
+			end = tmp + n - 1; /* the newline */
+			start = end;
+			while (start > tmp && start[-1] != '\n')
+				start--;
+			if ((start == tmp && from > 0) || *end != '\n') {
+				rc = dft_error_set(DFT_ECORRUPT, "%s: the last committed entry is damaged; run 'daftar verify'", path);
+				break;
+			}
+			line_hash(start, (size_t)(end - start), h);
+			if (strcmp(h, c->head) != 0)
+				rc = dft_error_set(DFT_ECORRUPT,
+						   "%s: entry %lld does not match the store's record; "
+						   "the log was altered; run 'daftar verify'",
+						   path, (long long)entries);
+			break;
+		}
+		dft_buf_dispose(&last);
+		if (rc < 0)
+			goto done;
+	}
+	if (stbuf.st_size > offset) {
+		/* An interrupted run wrote entries its database commit never
+		 * recorded. Keep them (they are what happened), check they
+		 * chain on, and say so in a "recovered" entry. */
+		const char *p, *nl;
+		if ((rc = read_all(c->fd, &tail, offset)) < 0)
+			goto done;
+		p = tail.ptr;
+		while (p && (nl = memchr(p, '\n', (size_t)(tail.ptr + tail.len - p)))) {
+			char prev[DFT_SHA256_HEX];
+			if (field_hex(p, (size_t)(nl - p), "prev", prev) < 0 || strcmp(prev, c->head) != 0) {
+				rc = dft_error_set(DFT_ECORRUPT,
+						   "%s: entry after %lld does not chain on; run 'daftar verify'",
+						   path, (long long)c->entries);
+				goto done;
+			}
+			line_hash(p, (size_t)(nl - p), c->head);
+			c->entries++;
+			tail_entries++;
+			p = nl + 1;
+		}
+		c->offset = offset + (int64_t)(p - tail.ptr);
+		if (c->offset < stbuf.st_size) {
+			/* a torn last line (killed inside a write): cut it */
+			if (ftruncate(c->fd, (off_t)c->offset) < 0) {
+				rc = dft_error_set(DFT_EIO, "cannot repair %s: %s", path, strerror(errno));
+				goto done;
+			}
+		}
+		dft_json *j = dft_custody_begin(c, "recovered");
+		dft_json_key(j, "uncommitted_entries");
+		dft_json_int(j, tail_entries);
+		dft_json_key(j, "torn_bytes");
+		dft_json_int(j, (int64_t)(stbuf.st_size - c->offset));
+		dft_json_key(j, "detail");
+		dft_json_str(j, "an interrupted ingest left entries its database commit did not record");
+		if ((rc = dft_custody_end(c)) < 0)
+			goto done;
+	}
+	*out = c;
+	c = NULL;
+done:
+	dft_buf_dispose(&tail);
+	dft_custody_free(c);
+	return rc;
+}
+
+void dft_custody_free(dft_custody *c)
+{
+	if (!c)
+		return;
+	if (c->fd >= 0)
+		close(c->fd);
+	dft_buf_dispose(&c->pending);
+	dft_buf_dispose(&c->line);
+	free(c);
+}
+
+dft_json *dft_custody_begin(dft_custody *c, const char *event)
+{
+	char at[32];
+	dft_utc_iso(at);
+	dft_buf_reset(&c->line);
+	dft_json_init(&c->json, &c->line);
+	dft_json_obj_open(&c->json);
+	dft_json_key(&c->json, "n");
+	dft_json_int(&c->json, c->entries + 1);
+	dft_json_key(&c->json, "at");
+	dft_json_str(&c->json, at);
+	dft_json_key(&c->json, "prev");
+	dft_json_str(&c->json, c->head);
+	dft_json_key(&c->json, "event");
+	dft_json_str(&c->json, event);
+	c->open_entry = 1;
+	return &c->json;
+}
+
+int dft_custody_end(dft_custody *c)
+{
+	int rc;
+	if (!c->open_entry)
+		return dft_error_set(DFT_EINVAL, "custody entry not begun");
+	c->open_entry = 0;
+	dft_json_obj_close(&c->json);
+	if ((rc = dft_json_finish(&c->json)) < 0)
+		return rc;
+	if ((rc = line_hash(c->line.ptr, c->line.len, c->head)) < 0)
+		return rc;
+	if ((rc = dft_buf_add(&c->pending, c->line.ptr, c->line.len)) < 0 ||
+	    (rc = dft_buf_addc(&c->pending, '\n')) < 0)
+		return rc;
+	c->entries++;
+	c->offset += (int64_t)c->line.len + 1;
+	return 0;
+}
+
+int dft_custody_flush(dft_custody *c)
+{
+	size_t done = 0;
+	while (done < c->pending.len) {
+		ssize_t n = write(c->fd, c->pending.ptr + done, c->pending.len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return dft_error_set(DFT_EIO, "cannot write custody.log: %s", strerror(errno));
+		}
+		done += (size_t)n;
+	}
+	if (c->pending.len && fdatasync(c->fd) < 0)
+		return dft_error_set(DFT_EIO, "cannot sync custody.log: %s", strerror(errno));
+	dft_buf_reset(&c->pending);
+	return 0;
+}
+
+void dft_custody_head(const dft_custody *c, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset)
+{
+	*entries = c->entries;
+	memcpy(head, c->head, DFT_SHA256_HEX);
+	*offset = c->offset;
+}
+
+int dft_custody_verify(const char *path, int64_t entries, const char *head,
+		       const dft_custody_check *chk, int64_t *checked)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	char prev[DFT_SHA256_HEX] = ZERO_HASH, want[DFT_SHA256_HEX], at_head[DFT_SHA256_HEX] = "";
+	int64_t n = 0;
+	int rc = 0, broken = 0;
+	char detail[256];
+
+	*checked = 0;
+	if (!f) {
+		snprintf(detail, sizeof(detail), "custody.log cannot be opened: %s", strerror(errno));
+		return chk->problem(chk->ctx, "chain", NULL, detail);
+	}
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		n++;
+		if (field_hex(line, (size_t)len, "prev", want) < 0 || field_int(line, (size_t)len, "n") != n) {
+			snprintf(detail, sizeof(detail), "entry %lld is malformed or out of order", (long long)n);
+			if ((rc = chk->problem(chk->ctx, "chain", NULL, detail)) < 0)
+				break;
+			broken = 1;
+		} else if (strcmp(want, prev) != 0) {
+			snprintf(detail, sizeof(detail),
+				 "chain broken at entry %lld: it does not carry the hash of entry %lld "
+				 "(an entry was edited, removed or moved)", (long long)n, (long long)(n - 1));
+			if ((rc = chk->problem(chk->ctx, "chain", NULL, detail)) < 0)
+				break;
+			broken = 1;
+		}
+		line_hash(line, (size_t)len, prev);
+		if (n == entries)
+			memcpy(at_head, prev, DFT_SHA256_HEX);
+		if (chk->entry && (rc = chk->entry(chk->ctx, n, line, (size_t)len)) < 0)
+			break;
+	}
+	free(line);
+	fclose(f);
+	*checked = n;
+	if (rc < 0)
+		return rc;
+	if (n < entries) {
+		snprintf(detail, sizeof(detail),
+			 "custody.log ends at entry %lld but the store recorded %lld entries "
+			 "(entries were cut off the end)", (long long)n, (long long)entries);
+		rc = chk->problem(chk->ctx, "chain", NULL, detail);
+	} else if (!broken && entries > 0 && strcmp(at_head, head) != 0) {
+		snprintf(detail, sizeof(detail),
+			 "entry %lld differs from the one the store recorded (the log was rewritten)",
+			 (long long)entries);
+		rc = chk->problem(chk->ctx, "chain", NULL, detail);
+	}
+	return rc;
+}

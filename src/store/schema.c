@@ -1,0 +1,85 @@
+/*
+ * schema.c - the case database's schema as numbered migrations. Each entry
+ * of `migrations` moves PRAGMA user_version from its index to index+1; a new
+ * schema change is a new entry at the end, never an edit of an old one.
+ */
+#include "store_internal.h"
+
+static const char *const migrations[] = {
+	/* 1: documents, locations, batches, texts, metadata, custody head */
+	"CREATE TABLE batches("
+	"  id INTEGER PRIMARY KEY,"
+	"  label TEXT NOT NULL,"
+	"  started_at TEXT NOT NULL,"
+	"  closed_at TEXT);"
+	"CREATE TABLE documents("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT UNIQUE,"            /* NULL: bytes never read */
+	"  size INTEGER NOT NULL DEFAULT 0,"
+	"  path TEXT NOT NULL,"            /* first location */
+	"  parent_id INTEGER REFERENCES documents(id),"
+	"  batch_id INTEGER NOT NULL REFERENCES batches(id),"
+	"  depth INTEGER NOT NULL DEFAULT 0,"
+	"  stored INTEGER NOT NULL DEFAULT 1,"
+	"  source BLOB,"                   /* raw file system path of a top-level original */
+	"  mime TEXT, type TEXT, language TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK(status IN ('pending','ok','failed')),"
+	"  error TEXT, notes TEXT, pages INTEGER);"
+	"CREATE INDEX documents_status ON documents(status);"
+	"CREATE INDEX documents_parent ON documents(parent_id);"
+	"CREATE TABLE locations("
+	"  id INTEGER PRIMARY KEY,"
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  path TEXT NOT NULL,"
+	"  parent_id INTEGER REFERENCES documents(id),"
+	"  batch_id INTEGER NOT NULL REFERENCES batches(id),"
+	"  mtime INTEGER,"
+	"  UNIQUE(doc_id, path));"
+	"CREATE INDEX locations_path ON locations(path);"
+	"CREATE INDEX locations_batch ON locations(batch_id);"
+	"CREATE TABLE seen_files("
+	"  source BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id)) WITHOUT ROWID;"
+	"CREATE TABLE texts("
+	"  doc_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+	"  text TEXT NOT NULL, sha256 TEXT NOT NULL);"
+	"CREATE TABLE meta("
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id), key TEXT NOT NULL, value TEXT,"
+	"  PRIMARY KEY(doc_id, key)) WITHOUT ROWID;"
+	"CREATE TABLE custody_head("
+	"  id INTEGER PRIMARY KEY CHECK(id = 1),"
+	"  entries INTEGER NOT NULL, hash TEXT NOT NULL, offset INTEGER NOT NULL);"
+	"INSERT INTO custody_head VALUES(1, 0, '', 0);",
+};
+
+int dft_store_migrate(sqlite3 *db)
+{
+	int version = 0, target = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	sqlite3_stmt *st = NULL;
+	char *err = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return dft_error_set(DFT_EIO, "cannot read schema version: %s", sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > target)
+		return dft_error_set(DFT_EINVAL,
+				     "this case was made by a newer daftar (schema %d, this one knows %d)",
+				     version, target);
+	while (version < target) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", version + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(db, migrations[version], NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(db, pragma, NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
+			int rc = dft_error_set(DFT_EIO, "schema migration %d failed: %s", version + 1,
+					       err ? err : sqlite3_errmsg(db));
+			sqlite3_free(err);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+		version++;
+	}
+	return 0;
+}

@@ -1,0 +1,1038 @@
+/*
+ * store.c - the case store on SQLite (see store.h). Every write that a
+ * reader of the case must be able to trust also appends its custody entry
+ * here, in the same commit, so no stage can forget one.
+ */
+#include "store_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int db_err(dft_store *st, const char *what)
+{
+	return dft_error_set(DFT_EIO, "%s/store.db: %s: %s", st->dir, what, sqlite3_errmsg(st->db));
+}
+
+static int prepare(dft_store *st, sqlite3_stmt **s, const char *sql)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
+		return db_err(st, "prepare");
+	return 0;
+}
+
+static char *col_strdup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? dft_strdup((const char *)t) : NULL;
+}
+
+static int path_join(dft_buf *b, const char *dir, const char *name)
+{
+	dft_buf_reset(b);
+	return dft_buf_addf(b, "%s/%s", dir, name);
+}
+
+static int exec(dft_store *st, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		int rc = dft_error_set(DFT_EIO, "%s/store.db: %s", st->dir, err ? err : sqlite3_errmsg(st->db));
+		sqlite3_free(err);
+		return rc;
+	}
+	return 0;
+}
+
+/* ---- init / open -------------------------------------------------------- */
+
+int dft_store_init(const char *dir)
+{
+	struct stat sb;
+	dft_buf p;
+	sqlite3 *db = NULL;
+	int rc = 0, fd;
+
+	dft_buf_init(&p, 8192);
+	if (stat(dir, &sb) == 0) {
+		DIR *d;
+		struct dirent *e;
+		int other = 0;
+		if (!S_ISDIR(sb.st_mode))
+			return dft_error_set(DFT_EEXISTS, "%s exists and is not a folder", dir);
+		path_join(&p, dir, "store.db");
+		if (access(p.ptr, F_OK) == 0) {
+			dft_buf_dispose(&p);
+			return dft_error_set(DFT_EEXISTS, "%s is already a daftar case", dir);
+		}
+		if (!(d = opendir(dir))) {
+			dft_buf_dispose(&p);
+			return dft_error_set(DFT_EIO, "cannot read %s: %s", dir, strerror(errno));
+		}
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				other = 1;
+		closedir(d);
+		if (other) {
+			dft_buf_dispose(&p);
+			return dft_error_set(DFT_EEXISTS,
+					     "%s is not empty: a case needs a folder of its own", dir);
+		}
+	} else if (mkdir(dir, 0755) < 0) {
+		return dft_error_set(DFT_EIO, "cannot make %s: %s", dir, strerror(errno));
+	}
+	if ((rc = path_join(&p, dir, "blobs")) < 0)
+		goto done;
+	if (mkdir(p.ptr, 0755) < 0 && errno != EEXIST) {
+		rc = dft_error_set(DFT_EIO, "cannot make %s: %s", p.ptr, strerror(errno));
+		goto done;
+	}
+	path_join(&p, dir, "blobs/tmp");
+	if (mkdir(p.ptr, 0755) < 0 && errno != EEXIST) {
+		rc = dft_error_set(DFT_EIO, "cannot make %s: %s", p.ptr, strerror(errno));
+		goto done;
+	}
+	path_join(&p, dir, "custody.log");
+	if ((fd = open(p.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
+		rc = dft_error_set(DFT_EIO, "cannot make %s: %s", p.ptr, strerror(errno));
+		goto done;
+	}
+	close(fd);
+	path_join(&p, dir, "store.db");
+	if (sqlite3_open_v2(p.ptr, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = dft_error_set(DFT_EIO, "cannot make %s: %s", p.ptr, db ? sqlite3_errmsg(db) : "out of memory");
+		goto done;
+	}
+	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = dft_error_set(DFT_EIO, "%s: %s", p.ptr, sqlite3_errmsg(db));
+		goto done;
+	}
+	rc = dft_store_migrate(db);
+done:
+	sqlite3_close(db);
+	dft_buf_dispose(&p);
+	return rc;
+}
+
+/* Remove temporary blob files an interrupted run left behind. */
+static void clean_tmp(dft_store *st)
+{
+	dft_buf p;
+	DIR *d;
+	struct dirent *e;
+	dft_buf_init(&p, 8192);
+	path_join(&p, st->dir, "blobs/tmp");
+	if ((d = opendir(p.ptr))) {
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			path_join(&p, st->dir, "blobs/tmp/");
+			dft_buf_adds(&p, e->d_name);
+			unlink(p.ptr);
+		}
+		closedir(d);
+	}
+	dft_buf_dispose(&p);
+}
+
+int dft_store_open(dft_store **out, const char *dir, int writable)
+{
+	dft_store *st;
+	dft_buf p;
+	int rc = 0;
+
+	*out = NULL;
+	dft_buf_init(&p, 8192);
+	if (!(st = dft_calloc(1, sizeof(*st))))
+		return DFT_ENOMEM;
+	st->lock_fd = -1;
+	st->writable = writable;
+	if (!(st->dir = dft_strdup(dir))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	path_join(&p, dir, "store.db");
+	if (access(p.ptr, F_OK) != 0) {
+		rc = dft_error_set(DFT_ENOTFOUND,
+				   "%s is not a daftar case (no store.db there); make one with 'daftar init %s'",
+				   dir, dir);
+		goto done;
+	}
+	if (sqlite3_open_v2(p.ptr, &st->db,
+			    writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		rc = dft_error_set(DFT_EIO, "cannot open %s: %s", p.ptr,
+				   st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto done;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")) < 0)
+		goto done;
+	if (writable) {
+		int64_t entries, offset;
+		char head[DFT_SHA256_HEX];
+		path_join(&p, dir, "lock");
+		st->lock_fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+			rc = dft_error_set(DFT_EIO, "%s is in use by another daftar ingest", dir);
+			goto done;
+		}
+		if ((rc = exec(st, "PRAGMA journal_mode=WAL")) < 0 ||
+		    (rc = dft_store_migrate(st->db)) < 0)
+			goto done;
+		if ((rc = dft_store_custody_head(st, &entries, head, &offset)) < 0)
+			goto done;
+		path_join(&p, dir, "custody.log");
+		if ((rc = dft_custody_open(&st->custody, p.ptr, entries, head, offset)) < 0)
+			goto done;
+		clean_tmp(st);
+		path_join(&p, dir, "blobs/tmp");
+		mkdir(p.ptr, 0755);
+	} else {
+		int v = 0;
+		sqlite3_stmt *s;
+		if ((rc = prepare(st, &s, "PRAGMA user_version")) < 0)
+			goto done;
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+		if (v < 1) {
+			rc = dft_error_set(DFT_ECORRUPT, "%s/store.db has no schema", dir);
+			goto done;
+		}
+	}
+	*out = st;
+	st = NULL;
+done:
+	dft_buf_dispose(&p);
+	dft_store_free(st);
+	return rc;
+}
+
+void dft_store_free(dft_store *st)
+{
+	if (!st)
+		return;
+	if (st->in_txn)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	dft_custody_free(st->custody);
+	sqlite3_close(st->db);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	free(st->dir);
+	free(st);
+}
+
+const char *dft_store_dir(const dft_store *st) { return st->dir; }
+struct dft_custody *dft_store_custody(dft_store *st) { return st->custody; }
+
+/* ---- transactions ---------------------------------------------------- */
+
+int dft_store_begin(dft_store *st)
+{
+	int rc;
+	if (st->in_txn)
+		return 0;
+	if ((rc = exec(st, "BEGIN IMMEDIATE")) < 0)
+		return rc;
+	st->in_txn = 1;
+	return 0;
+}
+
+int dft_store_commit(dft_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+	if (!st->in_txn)
+		return 0;
+	if (st->custody) {
+		int64_t entries, offset;
+		char head[DFT_SHA256_HEX];
+		/* log first: a row is never committed without its entry on disk */
+		if ((rc = dft_custody_flush(st->custody)) < 0)
+			return rc;
+		dft_custody_head(st->custody, &entries, head, &offset);
+		if ((rc = prepare(st, &s, "UPDATE custody_head SET entries=?, hash=?, offset=? WHERE id=1")) < 0)
+			return rc;
+		sqlite3_bind_int64(s, 1, entries);
+		sqlite3_bind_text(s, 2, head, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 3, offset);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "custody head");
+		sqlite3_finalize(s);
+		if (rc < 0)
+			return rc;
+	}
+	if ((rc = exec(st, "COMMIT")) < 0)
+		return rc;
+	st->in_txn = 0;
+	return 0;
+}
+
+int dft_store_custody_head(dft_store *st, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT entries, hash, offset FROM custody_head WHERE id=1")) < 0)
+		return rc;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return dft_error_set(DFT_ECORRUPT, "%s/store.db: the custody head is missing", st->dir);
+	}
+	*entries = sqlite3_column_int64(s, 0);
+	snprintf(head, DFT_SHA256_HEX, "%s", (const char *)sqlite3_column_text(s, 1));
+	*offset = sqlite3_column_int64(s, 2);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* ---- batches ----------------------------------------------------------- */
+
+static int custody_batch(dft_store *st, const char *event, int64_t id, const char *label)
+{
+	dft_json *j = dft_custody_begin(st->custody, event);
+	dft_json_key(j, "batch");
+	dft_json_int(j, id);
+	if (label) {
+		dft_json_key(j, "label");
+		dft_json_str(j, label);
+	}
+	return dft_custody_end(st->custody);
+}
+
+int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int *resumed)
+{
+	sqlite3_stmt *s = NULL;
+	char at[32];
+	int rc;
+	*resumed = 0;
+	if ((rc = dft_store_begin(st)) < 0)
+		return rc;
+	/* a run that was killed left its batch open: resume it */
+	if ((rc = prepare(st, &s, "SELECT id, label FROM batches WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1")) < 0)
+		return rc;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		const char *old = (const char *)sqlite3_column_text(s, 1);
+		if (old && strcmp(old, label) == 0) {
+			sqlite3_finalize(s);
+			*id_out = id;
+			*resumed = 1;
+			return dft_store_commit(st);
+		}
+		sqlite3_finalize(s);
+		/* a different label: the interrupted batch stays as it is, closed */
+		if ((rc = dft_store_batch_close(st, id)) < 0)
+			return rc;
+	} else {
+		sqlite3_finalize(s);
+	}
+	dft_utc_iso(at);
+	if ((rc = prepare(st, &s, "INSERT INTO batches(label, started_at) VALUES(?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, label, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, at, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "open batch");
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return rc;
+	*id_out = sqlite3_last_insert_rowid(st->db);
+	if ((rc = custody_batch(st, "batch_opened", *id_out, label)) < 0)
+		return rc;
+	return dft_store_commit(st);
+}
+
+int dft_store_batch_close(dft_store *st, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	char at[32];
+	int rc;
+	if ((rc = dft_store_begin(st)) < 0)
+		return rc;
+	dft_utc_iso(at);
+	if ((rc = prepare(st, &s, "UPDATE batches SET closed_at=? WHERE id=? AND closed_at IS NULL")) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, id);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "close batch");
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (sqlite3_changes(st->db) && (rc = custody_batch(st, "batch_closed", id, NULL)) < 0)
+		return rc;
+	return 0;
+}
+
+int dft_store_batch_find(dft_store *st, const char *spec, int64_t *id)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT id FROM batches WHERE label=?1 OR CAST(id AS TEXT)=?1 "
+				  "ORDER BY (CAST(id AS TEXT)=?1) DESC, id DESC LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, spec, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else {
+		rc = dft_error_set(DFT_ENOTFOUND, "no batch '%s' in %s", spec, st->dir);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- blobs ------------------------------------------------------------ */
+
+int dft_store_blob_path(const dft_store *st, const char *sha, dft_buf *out)
+{
+	dft_buf_reset(out);
+	return dft_buf_addf(out, "%s/blobs/%.2s/%.2s/%s", st->dir, sha, sha + 2, sha);
+}
+
+int dft_blob_writer_open(dft_store *st, dft_blob_writer *w, int copy)
+{
+	static unsigned counter;
+	int rc;
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+	w->copy = copy;
+	if ((rc = dft_sha256_init(&w->sha)) < 0)
+		return rc;
+	if (!copy)
+		return 0;
+	snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/blobs/tmp/%d-%u", st->dir, (int)getpid(), counter++);
+	w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
+	if (w->fd < 0) {
+		dft_sha256_dispose(&w->sha);
+		return dft_error_set(DFT_EIO, "cannot write %s: %s", w->tmp_path, strerror(errno));
+	}
+	return 0;
+}
+
+int dft_blob_writer_write(dft_blob_writer *w, const void *data, size_t len)
+{
+	const char *p = data;
+	int rc;
+	if ((rc = dft_sha256_update(&w->sha, data, len)) < 0)
+		return rc;
+	w->size += len;
+	while (w->copy && len) {
+		ssize_t n = write(w->fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return dft_error_set(DFT_EIO, "cannot write %s: %s", w->tmp_path, strerror(errno));
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void dft_blob_writer_abort(dft_blob_writer *w)
+{
+	dft_sha256_dispose(&w->sha);
+	if (w->fd >= 0) {
+		close(w->fd);
+		unlink(w->tmp_path);
+	}
+	w->fd = -1;
+}
+
+int dft_blob_writer_commit(dft_store *st, dft_blob_writer *w, char sha_out[DFT_SHA256_HEX])
+{
+	dft_buf p;
+	struct stat sb;
+	int rc;
+	if ((rc = dft_sha256_final(&w->sha, sha_out)) < 0) {
+		dft_blob_writer_abort(w);
+		return rc;
+	}
+	if (!w->copy)
+		return 0;
+	close(w->fd);
+	w->fd = -1;
+	dft_buf_init(&p, 8192);
+	dft_store_blob_path(st, sha_out, &p);
+	if (stat(p.ptr, &sb) == 0 && (uint64_t)sb.st_size == w->size) {
+		unlink(w->tmp_path); /* already there: same bytes */
+		dft_buf_dispose(&p);
+		return 0;
+	}
+	/* make blobs/ab and blobs/ab/cd */
+	p.ptr[p.len - 64 - 4] = '\0';
+	mkdir(p.ptr, 0755);
+	p.ptr[p.len - 64 - 4] = '/';
+	p.ptr[p.len - 64 - 1] = '\0';
+	mkdir(p.ptr, 0755);
+	p.ptr[p.len - 64 - 1] = '/';
+	if (rename(w->tmp_path, p.ptr) < 0) {
+		rc = dft_error_set(DFT_EIO, "cannot move a blob into %s: %s", p.ptr, strerror(errno));
+		unlink(w->tmp_path);
+	}
+	dft_buf_dispose(&p);
+	return rc;
+}
+
+/* ---- documents and locations ------------------------------------------ */
+
+static int custody_location(dft_store *st, const dft_location *loc, int64_t doc_id, const char *parent_sha)
+{
+	dft_json *j = dft_custody_begin(st->custody, loc->parent ? "derived" : "received");
+	dft_json_key(j, "doc");
+	dft_json_int(j, doc_id);
+	dft_json_key(j, "sha256");
+	dft_json_str(j, loc->sha256);
+	dft_json_key(j, "size");
+	dft_json_int(j, loc->size);
+	dft_json_key(j, "path");
+	dft_json_str(j, loc->path);
+	if (parent_sha) {
+		dft_json_key(j, "from");
+		dft_json_str(j, parent_sha);
+	}
+	if (loc->source) {
+		dft_json_key(j, "source");
+		dft_json_str(j, loc->source);
+	}
+	dft_json_key(j, "batch");
+	dft_json_int(j, loc->batch);
+	if (loc->error) {
+		dft_json_key(j, "error");
+		dft_json_str(j, loc->error);
+	}
+	return dft_custody_end(st->custody);
+}
+
+static int parent_sha(dft_store *st, int64_t parent, char out[DFT_SHA256_HEX])
+{
+	sqlite3_stmt *s;
+	int rc;
+	out[0] = '\0';
+	if (!parent)
+		return 0;
+	if ((rc = prepare(st, &s, "SELECT sha256 FROM documents WHERE id=?")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, parent);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(out, DFT_SHA256_HEX, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_id, int *is_new)
+{
+	sqlite3_stmt *s = NULL;
+	char psha[DFT_SHA256_HEX];
+	int rc;
+
+	*doc_id = 0;
+	*is_new = 0;
+	if ((rc = dft_store_begin(st)) < 0)
+		return rc;
+	if (loc->sha256) {
+		if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE sha256=?")) < 0)
+			return rc;
+		sqlite3_bind_text(s, 1, loc->sha256, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*doc_id = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	} else {
+		/* an unreadable thing at a path already recorded as unreadable */
+		if ((rc = prepare(st, &s, "SELECT d.id FROM documents d JOIN locations l ON l.doc_id=d.id "
+					  "WHERE d.sha256 IS NULL AND l.path=? AND l.parent_id IS ? LIMIT 1")) < 0)
+			return rc;
+		sqlite3_bind_text(s, 1, loc->path, -1, SQLITE_TRANSIENT);
+		if (loc->parent)
+			sqlite3_bind_int64(s, 2, loc->parent);
+		else
+			sqlite3_bind_null(s, 2);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*doc_id = sqlite3_column_int64(s, 0);
+			sqlite3_finalize(s);
+			return 0;
+		}
+		sqlite3_finalize(s);
+	}
+	if (!*doc_id) {
+		if ((rc = prepare(st, &s, "INSERT INTO documents(sha256, size, path, parent_id, batch_id, depth, "
+					  "stored, source, status, error) VALUES(?,?,?,?,?,?,?,?,?,?)")) < 0)
+			return rc;
+		if (loc->sha256)
+			sqlite3_bind_text(s, 1, loc->sha256, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, loc->size);
+		sqlite3_bind_text(s, 3, loc->path, -1, SQLITE_TRANSIENT);
+		if (loc->parent)
+			sqlite3_bind_int64(s, 4, loc->parent);
+		sqlite3_bind_int64(s, 5, loc->batch);
+		sqlite3_bind_int(s, 6, loc->depth);
+		sqlite3_bind_int(s, 7, loc->stored);
+		if (loc->source)
+			sqlite3_bind_blob(s, 8, loc->source, (int)strlen(loc->source), SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 9, loc->error ? "failed" : "pending", -1, SQLITE_STATIC);
+		if (loc->error)
+			sqlite3_bind_text(s, 10, loc->error, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add document");
+		sqlite3_finalize(s);
+		if (rc < 0)
+			return rc;
+		*doc_id = sqlite3_last_insert_rowid(st->db);
+		*is_new = 1;
+	}
+	if ((rc = prepare(st, &s, "INSERT OR IGNORE INTO locations(doc_id, path, parent_id, batch_id, mtime) "
+				  "VALUES(?,?,?,?,?)")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, *doc_id);
+	sqlite3_bind_text(s, 2, loc->path, -1, SQLITE_TRANSIENT);
+	if (loc->parent)
+		sqlite3_bind_int64(s, 3, loc->parent);
+	sqlite3_bind_int64(s, 4, loc->batch);
+	sqlite3_bind_int64(s, 5, loc->mtime);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add location");
+	sqlite3_finalize(s);
+	if (rc < 0 || sqlite3_changes(st->db) == 0)
+		return rc;
+	if ((rc = parent_sha(st, loc->parent, psha)) < 0)
+		return rc;
+	return custody_location(st, loc, *doc_id, loc->parent ? psha : NULL);
+}
+
+int dft_store_seen_file(dft_store *st, const char *source, int64_t size, int64_t mtime_ns, int *seen)
+{
+	sqlite3_stmt *s;
+	int rc;
+	*seen = 0;
+	if ((rc = prepare(st, &s, "SELECT 1 FROM seen_files WHERE source=? AND size=? AND mtime_ns=?")) < 0)
+		return rc;
+	sqlite3_bind_blob(s, 1, source, (int)strlen(source), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, size);
+	sqlite3_bind_int64(s, 3, mtime_ns);
+	*seen = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int dft_store_mark_seen(dft_store *st, const char *source, int64_t size, int64_t mtime_ns, int64_t doc_id)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "INSERT OR REPLACE INTO seen_files(source, size, mtime_ns, doc_id) VALUES(?,?,?,?)")) < 0)
+		return rc;
+	sqlite3_bind_blob(s, 1, source, (int)strlen(source), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, size);
+	sqlite3_bind_int64(s, 3, mtime_ns);
+	sqlite3_bind_int64(s, 4, doc_id);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "mark seen");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction *ex)
+{
+	sqlite3_stmt *s = NULL;
+	char sha[DFT_SHA256_HEX];
+	const char *p, *end;
+	int rc;
+
+	if ((rc = dft_store_begin(st)) < 0)
+		return rc;
+	if ((rc = prepare(st, &s, "UPDATE documents SET mime=?, type=?, status=?, error=?, notes=?, pages=? WHERE id=?")) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, ex->mime, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, ex->type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, ex->status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, ex->error, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, ex->notes && *ex->notes ? ex->notes : NULL, -1, SQLITE_TRANSIENT);
+	if (ex->pages > 0)
+		sqlite3_bind_int64(s, 6, ex->pages);
+	sqlite3_bind_int64(s, 7, doc_id);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "store extraction");
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return rc;
+	sha[0] = '\0';
+	if (ex->text && ex->text_len) {
+		if ((rc = dft_sha256_hex(sha, ex->text, ex->text_len)) < 0)
+			return rc;
+		if ((rc = prepare(st, &s, "INSERT OR REPLACE INTO texts(doc_id, text, sha256) VALUES(?,?,?)")) < 0)
+			return rc;
+		sqlite3_bind_int64(s, 1, doc_id);
+		sqlite3_bind_text64(s, 2, ex->text, ex->text_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+		sqlite3_bind_text(s, 3, sha, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "store text");
+		sqlite3_finalize(s);
+		if (rc < 0)
+			return rc;
+	}
+	if (ex->meta_len) {
+		if ((rc = prepare(st, &s, "INSERT OR REPLACE INTO meta(doc_id, key, value) VALUES(?,?,?)")) < 0)
+			return rc;
+		for (p = ex->meta, end = ex->meta + ex->meta_len; p < end;) {
+			const char *k = p, *v = k + strlen(k) + 1;
+			if (v >= end)
+				break;
+			sqlite3_bind_int64(s, 1, doc_id);
+			sqlite3_bind_text(s, 2, k, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(s, 3, v, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(s) != SQLITE_DONE) {
+				rc = db_err(st, "store metadata");
+				break;
+			}
+			sqlite3_reset(s);
+			p = v + strlen(v) + 1;
+		}
+		sqlite3_finalize(s);
+		if (rc < 0)
+			return rc;
+	}
+	{
+		dft_json *j = dft_custody_begin(st->custody, "extracted");
+		dft_json_key(j, "doc");
+		dft_json_int(j, doc_id);
+		dft_json_key(j, "status");
+		dft_json_str(j, ex->status);
+		dft_json_key(j, "text_sha256");
+		dft_json_str(j, sha[0] ? sha : NULL);
+		if (ex->error) {
+			dft_json_key(j, "error");
+			dft_json_str(j, ex->error);
+		}
+		return dft_custody_end(st->custody);
+	}
+}
+
+int dft_store_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE status='pending' ORDER BY id")) < 0)
+		return rc;
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = fn(ctx, sqlite3_column_int64(s, 0));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- reading documents ------------------------------------------------- */
+
+#define DOC_COLUMNS "id, sha256, size, path, parent_id, batch_id, depth, stored, CAST(source AS TEXT), " \
+		    "mime, type, language, status, error, notes, pages"
+
+static int doc_from_row(sqlite3_stmt *s, dft_doc *d)
+{
+	const unsigned char *sha;
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(s, 0);
+	sha = sqlite3_column_text(s, 1);
+	snprintf(d->sha256, sizeof(d->sha256), "%s", sha ? (const char *)sha : "");
+	d->size = sqlite3_column_int64(s, 2);
+	d->path = col_strdup(s, 3);
+	d->parent = sqlite3_column_int64(s, 4);
+	d->batch = sqlite3_column_int64(s, 5);
+	d->depth = sqlite3_column_int(s, 6);
+	d->stored = sqlite3_column_int(s, 7);
+	d->source = col_strdup(s, 8);
+	d->mime = col_strdup(s, 9);
+	d->type = col_strdup(s, 10);
+	d->language = col_strdup(s, 11);
+	d->status = col_strdup(s, 12);
+	d->error = col_strdup(s, 13);
+	d->notes = col_strdup(s, 14);
+	d->pages = sqlite3_column_int64(s, 15);
+	return d->path && d->status ? 0 : DFT_ENOMEM;
+}
+
+void dft_doc_dispose(dft_doc *d)
+{
+	free(d->path);
+	free(d->source);
+	free(d->mime);
+	free(d->type);
+	free(d->language);
+	free(d->status);
+	free(d->error);
+	free(d->notes);
+	memset(d, 0, sizeof(*d));
+}
+
+int dft_store_doc_get(dft_store *st, int64_t id, dft_doc *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT " DOC_COLUMNS " FROM documents WHERE id=?")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		rc = doc_from_row(s, out);
+	else
+		rc = dft_error_set(DFT_ENOTFOUND, "no document %lld in %s", (long long)id, st->dir);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int all_hex(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+			return 0;
+	return 1;
+}
+
+int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
+{
+	sqlite3_stmt *s;
+	size_t n = strlen(spec);
+	int rc, found = 0;
+	*id = 0;
+	if (n && n <= 18 && strspn(spec, "0123456789") == n) {
+		dft_doc d;
+		int64_t v = strtoll(spec, NULL, 10);
+		if (dft_store_doc_get(st, v, &d) == 0) {
+			dft_doc_dispose(&d);
+			*id = v;
+			return 0;
+		}
+	}
+	if (n >= 6 && n <= 64 && all_hex(spec)) {
+		char lo[65];
+		size_t i;
+		for (i = 0; i <= n; i++)
+			lo[i] = (char)((spec[i] >= 'A' && spec[i] <= 'F') ? spec[i] + 32 : spec[i]);
+		if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE sha256 >= ?1 AND sha256 < ?1 || 'g' LIMIT 2")) < 0)
+			return rc;
+		sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			*id = sqlite3_column_int64(s, 0);
+			found++;
+		}
+		sqlite3_finalize(s);
+		if (found > 1)
+			return dft_error_set(DFT_EINVAL, "SHA-256 prefix '%s' matches several documents: give more digits", spec);
+		if (found == 1)
+			return 0;
+	}
+	/* a path: the latest document seen there */
+	if ((rc = prepare(st, &s, "SELECT doc_id FROM locations WHERE path=? ORDER BY batch_id DESC, id DESC LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, spec, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		found = 1;
+	}
+	sqlite3_finalize(s);
+	if (!found)
+		return dft_error_set(DFT_ENOTFOUND, "no document '%s' in %s (give an id, a SHA-256 prefix or a path)",
+				     spec, st->dir);
+	return 0;
+}
+
+int dft_store_doc_locations(dft_store *st, int64_t id,
+			    int (*fn)(void *ctx, const char *path, int64_t batch), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT path, batch_id FROM locations WHERE doc_id=? ORDER BY id")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_doc_children(dft_store *st, int64_t id, int (*fn)(void *ctx, int64_t child), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT DISTINCT doc_id FROM locations WHERE parent_id=? ORDER BY doc_id")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = fn(ctx, sqlite3_column_int64(s, 0));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_doc_text(dft_store *st, int64_t id, dft_buf *out, int *has_text)
+{
+	sqlite3_stmt *s;
+	int rc;
+	*has_text = 0;
+	if ((rc = prepare(st, &s, "SELECT text FROM texts WHERE doc_id=?")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*has_text = 1;
+		rc = dft_buf_add(out, sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_text_sha(dft_store *st, int64_t id, char out[DFT_SHA256_HEX])
+{
+	dft_buf t;
+	int has, rc;
+	out[0] = '\0';
+	dft_buf_init(&t, (size_t)1 << 31);
+	if ((rc = dft_store_doc_text(st, id, &t, &has)) == 0 && has)
+		rc = dft_sha256_hex(out, dft_buf_cstr(&t), t.len);
+	dft_buf_dispose(&t);
+	return rc;
+}
+
+int dft_store_doc_meta(dft_store *st, int64_t id,
+		       int (*fn)(void *ctx, const char *key, const char *value), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT key, value FROM meta WHERE doc_id=? ORDER BY key")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_docs(dft_store *st, const dft_doc_filter *f,
+		   int (*fn)(void *ctx, const dft_doc *d), void *ctx)
+{
+	sqlite3_stmt *s;
+	dft_buf sql;
+	int rc;
+	dft_buf_init(&sql, 0);
+	dft_buf_adds(&sql, "SELECT " DOC_COLUMNS " FROM documents d WHERE 1");
+	if (f->batch)
+		dft_buf_adds(&sql, " AND EXISTS(SELECT 1 FROM locations l WHERE l.doc_id=d.id AND l.batch_id=?1)");
+	if (f->failed_only)
+		dft_buf_adds(&sql, " AND status='failed'");
+	if (f->type)
+		dft_buf_adds(&sql, " AND type=?2");
+	dft_buf_adds(&sql, " ORDER BY id LIMIT ?3 OFFSET ?4");
+	rc = prepare(st, &s, dft_buf_cstr(&sql));
+	dft_buf_dispose(&sql);
+	if (rc < 0)
+		return rc;
+	if (f->batch)
+		sqlite3_bind_int64(s, 1, f->batch);
+	if (f->type)
+		sqlite3_bind_text(s, 2, f->type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int64(s, 4, f->offset);
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		dft_doc d;
+		if ((rc = doc_from_row(s, &d)) == 0)
+			rc = fn(ctx, &d);
+		dft_doc_dispose(&d);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- status ------------------------------------------------------------ */
+
+static int64_t scalar(dft_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t v = 0;
+	if (prepare(st, &s, sql) < 0)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int counts(dft_store *st, const char *sql, dft_count **out, size_t *n)
+{
+	sqlite3_stmt *s;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((rc = prepare(st, &s, sql)) < 0)
+		return rc;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		dft_count *c = dft_realloc(*out, (*n + 1) * sizeof(**out));
+		if (!c) {
+			rc = DFT_ENOMEM;
+			break;
+		}
+		*out = c;
+		snprintf(c[*n].key, sizeof(c[*n].key), "%s",
+			 sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
+		c[*n].n = sqlite3_column_int64(s, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_status(dft_store *st, dft_status *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	out->documents = scalar(st, "SELECT count(*) FROM documents");
+	out->originals = scalar(st, "SELECT count(*) FROM documents WHERE parent_id IS NULL AND sha256 IS NOT NULL");
+	out->bytes = scalar(st, "SELECT coalesce(sum(size),0) FROM documents WHERE parent_id IS NULL AND sha256 IS NOT NULL");
+	out->failed = scalar(st, "SELECT count(*) FROM documents WHERE status='failed'");
+	out->pending = scalar(st, "SELECT count(*) FROM documents WHERE status='pending'");
+	if (out->documents < 0)
+		return db_err(st, "status");
+	if ((rc = counts(st, "SELECT type, count(*) FROM documents WHERE type IS NOT NULL GROUP BY type ORDER BY 2 DESC, 1",
+			 &out->by_type, &out->ntypes)) < 0 ||
+	    (rc = counts(st, "SELECT language, count(*) FROM documents WHERE language IS NOT NULL AND language != '' "
+			     "GROUP BY language ORDER BY 2 DESC, 1", &out->by_language, &out->nlanguages)) < 0)
+		return rc;
+	if ((rc = prepare(st, &s, "SELECT b.id, b.label, b.started_at, coalesce(b.closed_at,''), "
+				  "(SELECT count(DISTINCT doc_id) FROM locations l WHERE l.batch_id=b.id) "
+				  "FROM batches b ORDER BY b.id")) < 0)
+		return rc;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		dft_batch *b = dft_realloc(out->batches, (out->nbatches + 1) * sizeof(*b));
+		if (!b) {
+			rc = DFT_ENOMEM;
+			break;
+		}
+		out->batches = b;
+		b = &b[out->nbatches++];
+		b->id = sqlite3_column_int64(s, 0);
+		snprintf(b->label, sizeof(b->label), "%s", (const char *)sqlite3_column_text(s, 1));
+		snprintf(b->started_at, sizeof(b->started_at), "%s", (const char *)sqlite3_column_text(s, 2));
+		snprintf(b->closed_at, sizeof(b->closed_at), "%s", (const char *)sqlite3_column_text(s, 3));
+		b->documents = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+void dft_status_dispose(dft_status *s)
+{
+	free(s->batches);
+	free(s->by_type);
+	free(s->by_language);
+	memset(s, 0, sizeof(*s));
+}
+
+int dft_store_each_blob(dft_store *st,
+			int (*fn)(void *ctx, int64_t id, const char *sha256, int stored, const char *source, int64_t size),
+			void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT id, sha256, stored, CAST(source AS TEXT), size FROM documents "
+				  "WHERE sha256 IS NOT NULL ORDER BY id")) < 0)
+		return rc;
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+			sqlite3_column_int(s, 2), (const char *)sqlite3_column_text(s, 3),
+			sqlite3_column_int64(s, 4));
+	sqlite3_finalize(s);
+	return rc;
+}
