@@ -28,7 +28,21 @@ int dft_error_prefix(const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err_msg, sizeof(old));
-	snprintf(err_msg, sizeof(err_msg), "%s: %s", prefix, old);
+	{
+		/* prefix + ": " + old, cut to fit */
+		size_t pl = strlen(prefix), ol = strlen(old), cap = sizeof(err_msg) - 1;
+		if (pl > cap)
+			pl = cap;
+		memcpy(err_msg, prefix, pl);
+		if (pl + 2 <= cap) {
+			memcpy(err_msg + pl, ": ", 2);
+			pl += 2;
+		}
+		if (ol > cap - pl)
+			ol = cap - pl;
+		memcpy(err_msg + pl, old, ol);
+		err_msg[pl + ol] = '\0';
+	}
 	return err_code ? err_code : DFT_ERROR;
 }
 
