@@ -111,3 +111,47 @@ void dft_sink_mem_dispose(dft_sink_mem *m);
 const char *dft_sink_mem_meta(dft_sink_mem *m, const char *key, dft_buf *tmp);
 
 #endif
+
+#ifndef DAFTAR_EXTRACT_WORKER
+#define DAFTAR_EXTRACT_WORKER
+/* ---- the sandboxed extraction worker ------------------------------------
+ *
+ * A worker is a forked process that extracts one document at a time. It is
+ * given each document as an open file descriptor (SCM_RIGHTS), runs with
+ * rlimits (address space, CPU time) and a seccomp filter that allows no
+ * open, exec or network call, and reports through frames on a socket:
+ *   [kind: 1 byte][length: 4 bytes, little-endian][payload]
+ * The parent enforces the wall-clock limit by killing it. A worker that
+ * dies takes only its current document with it.
+ */
+enum dft_frame_kind {
+	DFT_FRAME_MIME = 'M',        /* detected MIME type */
+	DFT_FRAME_TEXT = 'T',        /* a piece of text */
+	DFT_FRAME_META = 'K',        /* key NUL value */
+	DFT_FRAME_NOTE = 'N',        /* a note */
+	DFT_FRAME_CHILD = 'C',       /* int64 size, int64 mtime, name */
+	DFT_FRAME_CHILD_DATA = 'D',
+	DFT_FRAME_CHILD_END = 'E',
+	DFT_FRAME_CHILD_FAILED = 'X', /* int64 size, name NUL reason */
+	DFT_FRAME_FAILED = 'F',      /* the document failed: reason */
+	DFT_FRAME_DONE = 'Z'         /* the document is done: its type */
+};
+
+#define DFT_FRAME_MAX ((size_t)1 << 20)
+
+typedef struct dft_worker dft_worker;
+
+/* Fork a worker. */
+int dft_worker_start(dft_worker **out, const dft_limits *limits);
+/* Give it a document (fd is sent, then closed here; name for messages). */
+int dft_worker_send(dft_worker *w, int fd, const char *name);
+int dft_worker_socket(const dft_worker *w);
+pid_t dft_worker_pid(const dft_worker *w);
+/* Read what is available (non-blocking) and call on_frame for each
+ * complete frame. Returns 0, 1 when the worker closed its end (exited or
+ * died), or a negative code for a protocol error. */
+int dft_worker_read(dft_worker *w, int (*on_frame)(void *ctx, int kind, const char *p, size_t n), void *ctx);
+/* Stop: kill (when `force`) and reap. *why gets a human reason for an
+ * abnormal end ("crashed (SIGSEGV)", "CPU time limit hit"), or "" */
+void dft_worker_stop(dft_worker *w, int force, char *why, size_t whylen);
+#endif

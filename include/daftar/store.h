@@ -114,6 +114,12 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 int dft_store_seen_file(dft_store *st, const char *source, int64_t size, int64_t mtime_ns, int *seen);
 int dft_store_mark_seen(dft_store *st, const char *source, int64_t size, int64_t mtime_ns, int64_t doc_id);
 
+/* A note about something at a path that is not a document (a special file
+ * skipped, a symlink not followed, a directory loop); once per batch. */
+int dft_store_add_note(dft_store *st, int64_t batch, const char *path, const char *note);
+int dft_store_notes(dft_store *st, int64_t batch,
+		    int (*fn)(void *ctx, int64_t batch, const char *path, const char *note), void *ctx);
+
 /* Extraction results */
 typedef struct dft_extraction {
 	const char *mime;
@@ -156,7 +162,7 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 /* ---- counts ------------------------------------------------------------- */
 typedef struct dft_count { char key[64]; int64_t n; } dft_count;
 typedef struct dft_status {
-	int64_t documents, originals, bytes, failed, pending;
+	int64_t documents, originals, bytes, failed, pending, notes;
 	dft_batch *batches; size_t nbatches;
 	dft_count *by_type; size_t ntypes;
 	dft_count *by_language; size_t nlanguages;
@@ -177,4 +183,22 @@ int dft_store_text_sha(dft_store *st, int64_t id, char out[DFT_SHA256_HEX]);
 struct dft_custody;
 struct dft_custody *dft_store_custody(dft_store *st);
 
+#endif
+
+#ifndef DAFTAR_STORE_VERIFY
+#define DAFTAR_STORE_VERIFY
+/* ---- verify -------------------------------------------------------------
+ * Re-hash every document's bytes and check the custody chain, and that the
+ * database agrees with the log (every document's SHA-256 as received, every
+ * stored text as extracted). Each problem goes to `problem`, with kind
+ * "modified" | "missing" | "chain" | "store". */
+typedef struct dft_verify_result {
+	int64_t originals_checked; /* documents whose bytes were re-hashed */
+	int64_t entries_checked;   /* custody log entries */
+	int64_t problems;
+	char head[DFT_SHA256_HEX]; /* hash of the last committed entry */
+} dft_verify_result;
+int dft_verify(dft_store *st,
+	       int (*problem)(void *ctx, const char *kind, const char *sha256, const char *detail),
+	       void *ctx, dft_verify_result *out);
 #endif

@@ -1,3 +1,742 @@
-/* main.c - placeholder until the CLI lands */
+/*
+ * main.c - the `daftar` command: parses arguments and prints, in words or
+ * as one JSON document (--json), what the library returns. No logic of its
+ * own: the HTTP server is a client of the same functions.
+ *
+ * Exit status: 0 success, 1 failure (or verify found a problem), 2 usage.
+ */
 #include "daftar/core.h"
-int main(void) { return 0; }
+#include "daftar/ingest.h"
+#include "daftar/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DAFTAR_VERSION "0.1.0"
+
+static const char usage_text[] =
+	"usage: daftar COMMAND CASE [ARGS] [--json]\n"
+	"\n"
+	"  init CASE                          make a new, empty case folder\n"
+	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy]\n"
+	"                                     add files, folders, archives (incremental, resumable)\n"
+	"  status CASE                        counts: documents, originals, failures, batches, types\n"
+	"  docs CASE [--batch B] [--failed] [--type T] [--limit N] [--offset N]\n"
+	"                                     list documents\n"
+	"  show CASE DOC [--text] [--meta]    one document (DOC: id, SHA-256 prefix or path)\n"
+	"  verify CASE                        re-hash every original, check the custody chain\n"
+	"\n"
+	"  --json     print exactly one JSON document on stdout\n"
+	"  -v         say more on stderr\n";
+
+struct args {
+	const char *cmd;
+	const char *pos[4096];
+	int npos;
+	int json;
+	const char *batch;
+	int jobs;
+	int no_copy;
+	int failed;
+	const char *type;
+	int text;
+	int meta;
+	int64_t limit, offset;
+	int timeout;
+};
+
+static int usage_error(const char *fmt, ...) DFT_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("daftar: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(daftar --help for usage)\n", stderr);
+	return 2;
+}
+
+static int fail(int rc)
+{
+	fprintf(stderr, "daftar: %s\n", dft_error_msg()[0] ? dft_error_msg() : "failed");
+	return rc == DFT_EUSAGE ? 2 : 1;
+}
+
+static int parse_int(const char *opt, const char *v, int64_t min, int64_t *out)
+{
+	char *end;
+	long long x;
+	if (!v)
+		return usage_error("%s needs a number", opt);
+	x = strtoll(v, &end, 10);
+	if (*end || end == v || x < min)
+		return usage_error("%s: '%s' is not a number of at least %lld", opt, v, (long long)min);
+	*out = x;
+	return 0;
+}
+
+static int parse_args(struct args *a, int argc, char **argv)
+{
+	int i, rc;
+	int64_t v;
+	memset(a, 0, sizeof(*a));
+	a->limit = -1;
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(s, "--") == 0) {
+			for (i++; i < argc; i++)
+				if (a->npos < 4096)
+					a->pos[a->npos++] = argv[i];
+			break;
+		}
+		if (strcmp(s, "--json") == 0)
+			a->json = 1;
+		else if (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0)
+			dft_log_verbose = 1;
+		else if (strcmp(s, "--batch") == 0) {
+			if (!next)
+				return usage_error("--batch needs a label");
+			a->batch = argv[++i];
+		} else if (strcmp(s, "-j") == 0 || strcmp(s, "--jobs") == 0) {
+			if ((rc = parse_int(s, next, 1, &v)))
+				return rc;
+			a->jobs = (int)(v > 64 ? 64 : v);
+			i++;
+		} else if (strncmp(s, "-j", 2) == 0 && s[2]) {
+			if ((rc = parse_int("-j", s + 2, 1, &v)))
+				return rc;
+			a->jobs = (int)(v > 64 ? 64 : v);
+		} else if (strcmp(s, "--timeout") == 0) {
+			if ((rc = parse_int(s, next, 1, &v)))
+				return rc;
+			a->timeout = (int)(v > 86400 ? 86400 : v);
+			i++;
+		} else if (strcmp(s, "--no-copy") == 0)
+			a->no_copy = 1;
+		else if (strcmp(s, "--failed") == 0)
+			a->failed = 1;
+		else if (strcmp(s, "--type") == 0) {
+			if (!next)
+				return usage_error("--type needs a type (pdf, text, html, zip, ...)");
+			a->type = argv[++i];
+		} else if (strcmp(s, "--text") == 0)
+			a->text = 1;
+		else if (strcmp(s, "--meta") == 0)
+			a->meta = 1;
+		else if (strcmp(s, "--limit") == 0) {
+			if ((rc = parse_int(s, next, 0, &a->limit)))
+				return rc;
+			i++;
+		} else if (strcmp(s, "--offset") == 0) {
+			if ((rc = parse_int(s, next, 0, &a->offset)))
+				return rc;
+			i++;
+		} else if (s[0] == '-' && s[1]) {
+			return usage_error("unknown option '%s'", s);
+		} else if (!a->cmd) {
+			a->cmd = s;
+		} else if (a->npos < 4096) {
+			a->pos[a->npos++] = s;
+		} else {
+			return usage_error("too many arguments");
+		}
+	}
+	return 0;
+}
+
+/* Print the JSON document in b (or fail when the writer failed). */
+static int emit_json(dft_json *j, dft_buf *b)
+{
+	if (dft_json_finish(j) < 0)
+		return fail(DFT_ERROR);
+	fwrite(b->ptr, 1, b->len, stdout);
+	fputc('\n', stdout);
+	return 0;
+}
+
+static int open_case(dft_store **st, struct args *a, int writable)
+{
+	int rc;
+	if (a->npos < 1)
+		return usage_error("%s needs a CASE folder", a->cmd);
+	if ((rc = dft_store_open(st, a->pos[0], writable)) < 0)
+		return fail(rc);
+	return 0;
+}
+
+/* ---- init ------------------------------------------------------------- */
+
+static int cmd_init(struct args *a)
+{
+	int rc;
+	if (a->npos != 1)
+		return usage_error("usage: daftar init CASE");
+	if ((rc = dft_store_init(a->pos[0])) < 0)
+		return fail(rc);
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, 0);
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "case");
+		dft_json_str(&j, a->pos[0]);
+		dft_json_key(&j, "ok");
+		dft_json_bool(&j, 1);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		dft_buf_dispose(&b);
+		return rc;
+	}
+	printf("made case %s\n", a->pos[0]);
+	return 0;
+}
+
+/* ---- ingest ------------------------------------------------------------ */
+
+static int cmd_ingest(struct args *a)
+{
+	dft_store *st;
+	dft_ingest_opts o;
+	dft_ingest_result r;
+	size_t i;
+	int rc;
+
+	if (a->npos < 2)
+		return usage_error("usage: daftar ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy]");
+	for (i = 1; i < (size_t)a->npos; i++)
+		if (access(a->pos[i], R_OK) != 0) {
+			dft_error_set(DFT_EIO, "cannot read %s: %s", a->pos[i], strerror(errno));
+			return fail(DFT_EIO);
+		}
+	if ((rc = open_case(&st, a, 1)))
+		return rc;
+	dft_ingest_opts_default(&o);
+	o.label = a->batch;
+	o.jobs = a->jobs;
+	o.no_copy = a->no_copy;
+	o.progress = isatty(2) && !dft_log_verbose;
+	if (a->timeout)
+		o.limits.timeout_s = a->timeout;
+	rc = dft_ingest_run(st, (const char *const *)&a->pos[1], (size_t)a->npos - 1, &o, &r);
+	if (rc < 0) {
+		rc = fail(rc);
+		dft_ingest_result_dispose(&r);
+		dft_store_free(st);
+		return rc;
+	}
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, 0);
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "batch");
+		dft_json_int(&j, r.batch);
+		dft_json_key(&j, "label");
+		dft_json_str(&j, r.label);
+		dft_json_key(&j, "resumed");
+		dft_json_bool(&j, r.resumed);
+		dft_json_key(&j, "files_seen");
+		dft_json_int(&j, r.files_seen);
+		dft_json_key(&j, "files_unchanged");
+		dft_json_int(&j, r.files_unchanged);
+		dft_json_key(&j, "documents_added");
+		dft_json_int(&j, r.documents_added);
+		dft_json_key(&j, "duplicates");
+		dft_json_int(&j, r.duplicates);
+		dft_json_key(&j, "failed");
+		dft_json_int(&j, r.failed);
+		dft_json_key(&j, "extracted");
+		dft_json_int(&j, r.extracted);
+		dft_json_key(&j, "bytes");
+		dft_json_int(&j, (int64_t)r.bytes);
+		dft_json_key(&j, "seconds");
+		dft_json_double(&j, r.seconds);
+		dft_json_key(&j, "notes");
+		dft_json_arr_open(&j);
+		for (i = 0; i < r.nnotes; i++) {
+			dft_json_obj_open(&j);
+			dft_json_key(&j, "path");
+			dft_json_str(&j, r.notes[i].path);
+			dft_json_key(&j, "note");
+			dft_json_str(&j, r.notes[i].note);
+			dft_json_obj_close(&j);
+		}
+		dft_json_arr_close(&j);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		dft_buf_dispose(&b);
+	} else {
+		printf("batch %lld \"%s\"%s: %lld files seen (%lld unchanged), %lld documents added, "
+		       "%lld duplicates, %lld failed, %.1f s\n",
+		       (long long)r.batch, r.label, r.resumed ? " (resumed)" : "", (long long)r.files_seen,
+		       (long long)r.files_unchanged, (long long)r.documents_added, (long long)r.duplicates,
+		       (long long)r.failed, r.seconds);
+		for (i = 0; i < r.nnotes && i < 20; i++)
+			printf("  note: %s: %s\n", r.notes[i].path, r.notes[i].note);
+		if (r.notes_total > 20)
+			printf("  ... and %lld more notes\n", (long long)(r.notes_total - 20));
+		if (r.failed)
+			printf("  see the failures with: daftar docs %s --failed\n", a->pos[0]);
+	}
+	dft_ingest_result_dispose(&r);
+	dft_store_free(st);
+	return rc;
+}
+
+/* ---- status ------------------------------------------------------------ */
+
+static void json_counts(dft_json *j, const char *key, const dft_count *c, size_t n)
+{
+	size_t i;
+	dft_json_key(j, key);
+	dft_json_obj_open(j);
+	for (i = 0; i < n; i++) {
+		dft_json_key(j, c[i].key);
+		dft_json_int(j, c[i].n);
+	}
+	dft_json_obj_close(j);
+}
+
+static int cmd_status(struct args *a)
+{
+	dft_store *st;
+	dft_status s;
+	size_t i;
+	int rc;
+	if (a->npos != 1)
+		return usage_error("usage: daftar status CASE");
+	if ((rc = open_case(&st, a, 0)))
+		return rc;
+	if ((rc = dft_store_status(st, &s)) < 0) {
+		dft_store_free(st);
+		return fail(rc);
+	}
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, 0);
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "documents");
+		dft_json_int(&j, s.documents);
+		dft_json_key(&j, "originals");
+		dft_json_int(&j, s.originals);
+		dft_json_key(&j, "bytes");
+		dft_json_int(&j, s.bytes);
+		dft_json_key(&j, "failed");
+		dft_json_int(&j, s.failed);
+		dft_json_key(&j, "pending");
+		dft_json_int(&j, s.pending);
+		dft_json_key(&j, "notes");
+		dft_json_int(&j, s.notes);
+		dft_json_key(&j, "batches");
+		dft_json_arr_open(&j);
+		for (i = 0; i < s.nbatches; i++) {
+			dft_json_obj_open(&j);
+			dft_json_key(&j, "id");
+			dft_json_int(&j, s.batches[i].id);
+			dft_json_key(&j, "label");
+			dft_json_str(&j, s.batches[i].label);
+			dft_json_key(&j, "documents");
+			dft_json_int(&j, s.batches[i].documents);
+			dft_json_key(&j, "at");
+			dft_json_str(&j, s.batches[i].started_at);
+			dft_json_key(&j, "closed");
+			dft_json_str(&j, s.batches[i].closed_at[0] ? s.batches[i].closed_at : NULL);
+			dft_json_obj_close(&j);
+		}
+		dft_json_arr_close(&j);
+		json_counts(&j, "by_type", s.by_type, s.ntypes);
+		json_counts(&j, "by_language", s.by_language, s.nlanguages);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		dft_buf_dispose(&b);
+	} else {
+		printf("%s: %lld documents, %lld originals (%.1f MB), %lld failed",
+		       a->pos[0], (long long)s.documents, (long long)s.originals, (double)s.bytes / 1e6,
+		       (long long)s.failed);
+		if (s.pending)
+			printf(", %lld not yet extracted (run ingest again to finish)", (long long)s.pending);
+		if (s.notes)
+			printf(", %lld notes", (long long)s.notes);
+		printf("\nbatches:\n");
+		for (i = 0; i < s.nbatches; i++)
+			printf("  %lld  %-20s %6lld documents  %s%s\n", (long long)s.batches[i].id,
+			       s.batches[i].label, (long long)s.batches[i].documents, s.batches[i].started_at,
+			       s.batches[i].closed_at[0] ? "" : "  (interrupted)");
+		printf("by type:");
+		for (i = 0; i < s.ntypes; i++)
+			printf(" %s %lld%s", s.by_type[i].key, (long long)s.by_type[i].n, i + 1 < s.ntypes ? "," : "");
+		printf("\n");
+		if (s.nlanguages) {
+			printf("by language:");
+			for (i = 0; i < s.nlanguages; i++)
+				printf(" %s %lld", s.by_language[i].key, (long long)s.by_language[i].n);
+			printf("\n");
+		}
+	}
+	dft_status_dispose(&s);
+	dft_store_free(st);
+	return rc;
+}
+
+/* ---- docs --------------------------------------------------------------- */
+
+struct docs_ctx {
+	dft_store *st;
+	dft_json *j;
+	int64_t n;
+};
+
+static int add_path(void *ctx, const char *path, int64_t batch)
+{
+	(void)batch;
+	dft_json_str(ctx, path);
+	return 0;
+}
+
+static void json_doc_common(dft_json *j, dft_store *st, const dft_doc *d)
+{
+	dft_json_key(j, "id");
+	dft_json_int(j, d->id);
+	dft_json_key(j, "sha256");
+	dft_json_str(j, d->sha256[0] ? d->sha256 : NULL);
+	dft_json_key(j, "path");
+	dft_json_str(j, d->path);
+	dft_json_key(j, "paths");
+	dft_json_arr_open(j);
+	dft_store_doc_locations(st, d->id, add_path, j);
+	dft_json_arr_close(j);
+	dft_json_key(j, "parent");
+	if (d->parent)
+		dft_json_int(j, d->parent);
+	else
+		dft_json_null(j);
+	dft_json_key(j, "type");
+	dft_json_str(j, d->type);
+	dft_json_key(j, "mime");
+	dft_json_str(j, d->mime);
+	dft_json_key(j, "language");
+	dft_json_str(j, d->language);
+	dft_json_key(j, "batch");
+	dft_json_int(j, d->batch);
+	dft_json_key(j, "size");
+	dft_json_int(j, d->size);
+	dft_json_key(j, "status");
+	dft_json_str(j, d->status);
+	dft_json_key(j, "error");
+	dft_json_str(j, d->error);
+}
+
+static int docs_one(void *ctx, const dft_doc *d)
+{
+	struct docs_ctx *c = ctx;
+	c->n++;
+	if (c->j) {
+		dft_json_obj_open(c->j);
+		json_doc_common(c->j, c->st, d);
+		dft_json_obj_close(c->j);
+		return 0;
+	}
+	printf("%6lld  %-7s %-6s %.12s  %s%s%s\n", (long long)d->id, d->status, d->type ? d->type : "-",
+	       d->sha256[0] ? d->sha256 : "------------", d->path, d->error ? "  -- " : "",
+	       d->error ? d->error : "");
+	return 0;
+}
+
+static int cmd_docs(struct args *a)
+{
+	dft_store *st;
+	dft_doc_filter f;
+	struct docs_ctx c;
+	dft_buf b;
+	dft_json j;
+	int rc;
+	if (a->npos != 1)
+		return usage_error("usage: daftar docs CASE [--batch B] [--failed] [--type T]");
+	if ((rc = open_case(&st, a, 0)))
+		return rc;
+	memset(&f, 0, sizeof(f));
+	f.failed_only = a->failed;
+	f.type = a->type;
+	f.limit = a->limit;
+	f.offset = a->offset;
+	if (a->batch && (rc = dft_store_batch_find(st, a->batch, &f.batch)) < 0) {
+		dft_store_free(st);
+		return fail(rc);
+	}
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	dft_buf_init(&b, (size_t)1 << 31);
+	if (a->json) {
+		dft_json_init(&j, &b);
+		c.j = &j;
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "documents");
+		dft_json_arr_open(&j);
+	}
+	rc = dft_store_docs(st, &f, docs_one, &c);
+	if (rc < 0) {
+		rc = fail(rc);
+	} else if (a->json) {
+		dft_json_arr_close(&j);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+	} else if (c.n == 0) {
+		fprintf(stderr, "no documents%s\n", a->failed ? " failed" : "");
+	}
+	dft_buf_dispose(&b);
+	dft_store_free(st);
+	return rc;
+}
+
+/* ---- show --------------------------------------------------------------- */
+
+static int add_child_id(void *ctx, int64_t id)
+{
+	dft_json_int(ctx, id);
+	return 0;
+}
+
+static int add_meta(void *ctx, const char *k, const char *v)
+{
+	dft_json_key(ctx, k);
+	dft_json_str(ctx, v);
+	return 0;
+}
+
+static int print_path(void *ctx, const char *path, int64_t batch)
+{
+	(void)ctx;
+	printf("  seen at:  %s (batch %lld)\n", path, (long long)batch);
+	return 0;
+}
+
+static int print_child(void *ctx, int64_t id)
+{
+	dft_doc d;
+	if (dft_store_doc_get(ctx, id, &d) == 0) {
+		printf("  child:    %lld  %s  %s\n", (long long)id, d.status, d.path);
+		dft_doc_dispose(&d);
+	}
+	return 0;
+}
+
+static int print_meta(void *ctx, const char *k, const char *v)
+{
+	(void)ctx;
+	printf("  %-9s %s\n", k, v);
+	return 0;
+}
+
+static void json_notes(dft_json *j, const char *notes)
+{
+	const char *p = notes;
+	dft_json_key(j, "notes");
+	dft_json_arr_open(j);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		dft_json_strn(j, p, n);
+		p += n + (nl ? 1 : 0);
+	}
+	dft_json_arr_close(j);
+}
+
+static int cmd_show(struct args *a)
+{
+	dft_store *st;
+	dft_doc d;
+	dft_buf text, b;
+	int64_t id;
+	int rc, has_text = 0;
+	if (a->npos != 2)
+		return usage_error("usage: daftar show CASE DOC [--text] [--meta]");
+	if ((rc = open_case(&st, a, 0)))
+		return rc;
+	if ((rc = dft_store_doc_resolve(st, a->pos[1], &id)) < 0 || (rc = dft_store_doc_get(st, id, &d)) < 0) {
+		dft_store_free(st);
+		return fail(rc);
+	}
+	dft_buf_init(&text, (size_t)1 << 31);
+	dft_buf_init(&b, (size_t)1 << 31);
+	if ((a->text || a->json) && (rc = dft_store_doc_text(st, id, &text, &has_text)) < 0)
+		goto done;
+	if (a->json) {
+		dft_json j;
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		json_doc_common(&j, st, &d);
+		dft_json_key(&j, "children");
+		dft_json_arr_open(&j);
+		dft_store_doc_children(st, id, add_child_id, &j);
+		dft_json_arr_close(&j);
+		dft_json_key(&j, "meta");
+		dft_json_obj_open(&j);
+		dft_store_doc_meta(st, id, add_meta, &j);
+		dft_json_obj_close(&j);
+		dft_json_key(&j, "pages");
+		if (d.pages)
+			dft_json_int(&j, d.pages);
+		else
+			dft_json_null(&j);
+		json_notes(&j, d.notes);
+		dft_json_key(&j, "source");
+		dft_json_str(&j, d.source);
+		if (a->text) {
+			dft_json_key(&j, "text");
+			dft_json_strn(&j, has_text ? dft_buf_cstr(&text) : NULL, text.len);
+		}
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		goto done;
+	}
+	printf("document %lld  %s\n", (long long)d.id, d.path);
+	printf("  sha256:   %s\n", d.sha256[0] ? d.sha256 : "(bytes could not be read)");
+	printf("  type:     %s (%s), %lld bytes\n", d.type ? d.type : "-", d.mime ? d.mime : "-", (long long)d.size);
+	printf("  status:   %s%s%s\n", d.status, d.error ? ": " : "", d.error ? d.error : "");
+	printf("  batch:    %lld\n", (long long)d.batch);
+	if (d.parent)
+		printf("  parent:   %lld\n", (long long)d.parent);
+	dft_store_doc_locations(st, id, print_path, NULL);
+	dft_store_doc_children(st, id, print_child, st);
+	if (d.notes)
+		printf("  notes:    %s\n", d.notes);
+	if (a->meta || !a->text)
+		dft_store_doc_meta(st, id, print_meta, NULL);
+	if (a->text) {
+		if (has_text) {
+			printf("\n");
+			fwrite(text.ptr, 1, text.len, stdout);
+			if (text.len && text.ptr[text.len - 1] != '\n')
+				printf("\n");
+		} else {
+			printf("  (no text)\n");
+		}
+	}
+	rc = 0;
+done:
+	if (rc < 0)
+		rc = fail(rc);
+	dft_buf_dispose(&text);
+	dft_buf_dispose(&b);
+	dft_doc_dispose(&d);
+	dft_store_free(st);
+	return rc;
+}
+
+/* ---- verify ------------------------------------------------------------ */
+
+struct verify_ctx {
+	dft_json *j;
+};
+
+static int on_verify_problem(void *ctx, const char *kind, const char *sha, const char *detail)
+{
+	struct verify_ctx *v = ctx;
+	if (v->j) {
+		dft_json_obj_open(v->j);
+		dft_json_key(v->j, "kind");
+		dft_json_str(v->j, kind);
+		dft_json_key(v->j, "sha256");
+		dft_json_str(v->j, sha);
+		dft_json_key(v->j, "detail");
+		dft_json_str(v->j, detail);
+		dft_json_obj_close(v->j);
+	} else {
+		printf("%-8s %s\n", kind, detail);
+	}
+	return 0;
+}
+
+static int cmd_verify(struct args *a)
+{
+	dft_store *st;
+	dft_verify_result r;
+	struct verify_ctx v = {0};
+	dft_buf b;
+	dft_json j;
+	int rc;
+	if (a->npos != 1)
+		return usage_error("usage: daftar verify CASE");
+	if ((rc = open_case(&st, a, 0)))
+		return rc;
+	dft_buf_init(&b, (size_t)1 << 30);
+	if (a->json) {
+		dft_json_init(&j, &b);
+		v.j = &j;
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "problems");
+		dft_json_arr_open(&j);
+	}
+	rc = dft_verify(st, on_verify_problem, &v, &r);
+	if (rc < 0) {
+		rc = fail(rc);
+	} else if (a->json) {
+		dft_json_arr_close(&j);
+		dft_json_key(&j, "ok");
+		dft_json_bool(&j, r.problems == 0);
+		dft_json_key(&j, "originals_checked");
+		dft_json_int(&j, r.originals_checked);
+		dft_json_key(&j, "entries_checked");
+		dft_json_int(&j, r.entries_checked);
+		dft_json_key(&j, "custody_head");
+		dft_json_str(&j, r.head);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		if (rc == 0 && r.problems)
+			rc = 1;
+	} else {
+		if (r.problems)
+			printf("verify: %lld problems in %s (%lld documents re-hashed, %lld custody entries)\n",
+			       (long long)r.problems, a->pos[0], (long long)r.originals_checked,
+			       (long long)r.entries_checked);
+		else
+			printf("verify: ok: %lld documents re-hashed, %lld custody entries chained, head %s\n",
+			       (long long)r.originals_checked, (long long)r.entries_checked, r.head);
+		rc = r.problems ? 1 : 0;
+	}
+	dft_buf_dispose(&b);
+	dft_store_free(st);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	int rc;
+	if (argc < 2)
+		return usage_error("no command given");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("daftar %s\n", DAFTAR_VERSION);
+		return 0;
+	}
+	if ((rc = parse_args(&a, argc, argv)))
+		return rc;
+	if (!a.cmd)
+		return usage_error("no command given");
+	if (!strcmp(a.cmd, "init"))
+		return cmd_init(&a);
+	if (!strcmp(a.cmd, "ingest"))
+		return cmd_ingest(&a);
+	if (!strcmp(a.cmd, "status"))
+		return cmd_status(&a);
+	if (!strcmp(a.cmd, "docs"))
+		return cmd_docs(&a);
+	if (!strcmp(a.cmd, "show"))
+		return cmd_show(&a);
+	if (!strcmp(a.cmd, "verify"))
+		return cmd_verify(&a);
+	return usage_error("unknown command '%s'", a.cmd);
+}

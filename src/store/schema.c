@@ -49,7 +49,10 @@ static const char *const migrations[] = {
 	"CREATE TABLE custody_head("
 	"  id INTEGER PRIMARY KEY CHECK(id = 1),"
 	"  entries INTEGER NOT NULL, hash TEXT NOT NULL, offset INTEGER NOT NULL);"
-	"INSERT INTO custody_head VALUES(1, 0, '', 0);",
+	"INSERT INTO custody_head VALUES(1, 0, '', 0);"
+	"CREATE TABLE notes("
+	"  id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches(id),"
+	"  path TEXT NOT NULL, note TEXT NOT NULL, UNIQUE(batch_id, path, note));",
 };
 
 int dft_store_migrate(sqlite3 *db)

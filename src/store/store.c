@@ -983,6 +983,7 @@ int dft_store_status(dft_store *st, dft_status *out)
 	out->bytes = scalar(st, "SELECT coalesce(sum(size),0) FROM documents WHERE parent_id IS NULL AND sha256 IS NOT NULL");
 	out->failed = scalar(st, "SELECT count(*) FROM documents WHERE status='failed'");
 	out->pending = scalar(st, "SELECT count(*) FROM documents WHERE status='pending'");
+	out->notes = scalar(st, "SELECT count(*) FROM notes");
 	if (out->documents < 0)
 		return db_err(st, "status");
 	if ((rc = counts(st, "SELECT type, count(*) FROM documents WHERE type IS NOT NULL GROUP BY type ORDER BY 2 DESC, 1",
@@ -1033,6 +1034,47 @@ int dft_store_each_blob(dft_store *st,
 		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
 			sqlite3_column_int(s, 2), (const char *)sqlite3_column_text(s, 3),
 			sqlite3_column_int64(s, 4));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_add_note(dft_store *st, int64_t batch, const char *path, const char *note)
+{
+	sqlite3_stmt *s;
+	dft_json *j;
+	int rc;
+	if ((rc = dft_store_begin(st)) < 0)
+		return rc;
+	if ((rc = prepare(st, &s, "INSERT OR IGNORE INTO notes(batch_id, path, note) VALUES(?,?,?)")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, batch);
+	sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, note, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add note");
+	sqlite3_finalize(s);
+	if (rc < 0 || sqlite3_changes(st->db) == 0)
+		return rc;
+	j = dft_custody_begin(st->custody, "skipped");
+	dft_json_key(j, "path");
+	dft_json_str(j, path);
+	dft_json_key(j, "note");
+	dft_json_str(j, note);
+	dft_json_key(j, "batch");
+	dft_json_int(j, batch);
+	return dft_custody_end(st->custody);
+}
+
+int dft_store_notes(dft_store *st, int64_t batch,
+		    int (*fn)(void *ctx, int64_t batch, const char *path, const char *note), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = prepare(st, &s, "SELECT batch_id, path, note FROM notes WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, batch);
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+			(const char *)sqlite3_column_text(s, 2));
 	sqlite3_finalize(s);
 	return rc;
 }

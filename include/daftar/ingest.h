@@ -1,0 +1,53 @@
+/*
+ * ingest.h - adding files, folders and archives to a case: walk, hash,
+ * keep the original, record where it was seen, and extract it in
+ * sandboxed workers (children of archives come back as new documents).
+ * Incremental (known path+size+mtime are skipped) and resumable (a killed
+ * run, run again, ends where an uninterrupted run would have).
+ */
+#ifndef DAFTAR_INGEST_H
+#define DAFTAR_INGEST_H
+
+#include "daftar/extract.h"
+#include "daftar/store.h"
+
+typedef struct dft_ingest_opts {
+	const char *label; /* batch label; NULL: "batch N" */
+	int jobs;          /* worker processes; 0: number of cores */
+	int no_copy;       /* record path + hash only, keep no copy */
+	int progress;      /* draw a progress bar on stderr */
+	dft_limits limits;
+} dft_ingest_opts;
+
+void dft_ingest_opts_default(dft_ingest_opts *o);
+
+typedef struct dft_ingest_note {
+	char *path;
+	char *note;
+} dft_ingest_note;
+
+typedef struct dft_ingest_result {
+	int64_t batch;
+	char label[128];
+	int resumed;           /* an interrupted run of this batch was resumed */
+	int64_t files_seen;    /* regular files met in the walk */
+	int64_t files_unchanged; /* skipped: same path, size and mtime as before */
+	int64_t documents_added; /* new documents, archive members included */
+	int64_t duplicates;    /* bytes already in the case, seen at a new place */
+	int64_t failed;        /* documents that failed in this run */
+	int64_t extracted;     /* documents extracted in this run */
+	uint64_t bytes;        /* bytes read from the input */
+	double seconds;
+	dft_ingest_note *notes; /* skipped files, symlinks, loops (first 1000) */
+	size_t nnotes;
+	int64_t notes_total;
+} dft_ingest_result;
+
+void dft_ingest_result_dispose(dft_ingest_result *r);
+
+/* Ingest `paths` into the store as one batch. Fails (before anything is
+ * written) if a path cannot be read. */
+int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
+		   const dft_ingest_opts *o, dft_ingest_result *r);
+
+#endif

@@ -1,0 +1,478 @@
+/*
+ * worker.c - the sandboxed extraction worker (see extract.h).
+ *
+ * The parent (ingest) keeps the store; a worker keeps nothing but a socket.
+ * Before it reads any untrusted byte a worker closes every other file
+ * descriptor, lowers its rlimits, loads what it needs (libmagic's database)
+ * and installs a seccomp filter that denies open, exec, socket and the
+ * like. From then on the only way out is the socket to the parent.
+ */
+#include "daftar/extract.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <magic.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define DFT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DFT_ASAN 1
+#endif
+#endif
+
+#define MAP_LIMIT ((uint64_t)512 << 20) /* files up to this are mapped */
+#define JOB_MAGIC 0x6466744aU            /* "dftJ" */
+
+struct dft_worker {
+	pid_t pid;
+	int sock;
+	dft_buf in; /* bytes received, not yet a complete frame */
+};
+
+/* ---- worker side ------------------------------------------------------- */
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t k = write(fd, c, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return dft_error_set(DFT_EIO, "worker: the parent went away");
+		}
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int send_frame2(int sock, int kind, const void *a, size_t an, const void *b, size_t bn)
+{
+	unsigned char h[5];
+	uint32_t len = (uint32_t)(an + bn);
+	int rc;
+	h[0] = (unsigned char)kind;
+	h[1] = (unsigned char)(len & 0xff);
+	h[2] = (unsigned char)((len >> 8) & 0xff);
+	h[3] = (unsigned char)((len >> 16) & 0xff);
+	h[4] = (unsigned char)((len >> 24) & 0xff);
+	if ((rc = write_all(sock, h, 5)) < 0)
+		return rc;
+	if (an && (rc = write_all(sock, a, an)) < 0)
+		return rc;
+	if (bn && (rc = write_all(sock, b, bn)) < 0)
+		return rc;
+	return 0;
+}
+
+static int send_frame(int sock, int kind, const void *p, size_t n)
+{
+	return send_frame2(sock, kind, p, n, NULL, 0);
+}
+
+/* Large payloads in frames of at most DFT_FRAME_MAX bytes. */
+static int send_chunks(int sock, int kind, const char *p, size_t n)
+{
+	int rc;
+	while (n) {
+		size_t k = n > DFT_FRAME_MAX ? DFT_FRAME_MAX : n;
+		if ((rc = send_frame(sock, kind, p, k)) < 0)
+			return rc;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static int sock_of(dft_sink *s) { return (int)(intptr_t)s->ctx; }
+
+static int ws_text(dft_sink *s, const char *p, size_t n) { return send_chunks(sock_of(s), DFT_FRAME_TEXT, p, n); }
+
+static int ws_meta(dft_sink *s, const char *k, const char *v)
+{
+	return send_frame2(sock_of(s), DFT_FRAME_META, k, strlen(k) + 1, v, strlen(v) + 1);
+}
+
+static int ws_note(dft_sink *s, const char *msg) { return send_frame(sock_of(s), DFT_FRAME_NOTE, msg, strlen(msg)); }
+
+static int ws_child_begin(dft_sink *s, const char *name, int64_t size, int64_t mtime)
+{
+	char h[16];
+	size_t n = strlen(name);
+	memcpy(h, &size, 8);
+	memcpy(h + 8, &mtime, 8);
+	if (n > 65536)
+		n = 65536;
+	return send_frame2(sock_of(s), DFT_FRAME_CHILD, h, 16, name, n);
+}
+
+static int ws_child_data(dft_sink *s, const void *p, size_t n) { return send_chunks(sock_of(s), DFT_FRAME_CHILD_DATA, p, n); }
+static int ws_child_end(dft_sink *s) { return send_frame(sock_of(s), DFT_FRAME_CHILD_END, NULL, 0); }
+
+static int ws_child_failed(dft_sink *s, const char *name, int64_t size, const char *reason)
+{
+	dft_buf b;
+	int rc;
+	dft_buf_init(&b, 1 << 20);
+	if ((rc = dft_buf_add(&b, &size, 8)) == 0 && (rc = dft_buf_add(&b, name, strlen(name) + 1)) == 0 &&
+	    (rc = dft_buf_adds(&b, reason)) == 0)
+		rc = send_frame(sock_of(s), DFT_FRAME_CHILD_FAILED, b.ptr, b.len);
+	dft_buf_dispose(&b);
+	return rc;
+}
+
+static void set_limits(const dft_limits *l)
+{
+	struct rlimit r;
+	/* CPU: a backstop; the per-document limit is the parent's wall clock.
+	 * The worker leaves before it gets near (see worker_main). */
+	r.rlim_cur = r.rlim_max = (rlim_t)l->timeout_s * 4 + 10;
+	setrlimit(RLIMIT_CPU, &r);
+#ifndef DFT_ASAN
+	/* AddressSanitizer reserves terabytes of address space for its
+	 * shadow memory, so the address-space limit is off in that build. */
+	r.rlim_cur = r.rlim_max = (rlim_t)l->max_address_space;
+	setrlimit(RLIMIT_AS, &r);
+#endif
+	r.rlim_cur = r.rlim_max = 0;
+	setrlimit(RLIMIT_CORE, &r);
+	r.rlim_cur = r.rlim_max = 0; /* no file may be written, whatever happens */
+	setrlimit(RLIMIT_FSIZE, &r);
+}
+
+static int install_seccomp(void)
+{
+	static const int allowed[] = {
+		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
+		SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
+		SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(mprotect), SCMP_SYS(brk),
+		SCMP_SYS(madvise), SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
+		SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack),
+		SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(getrusage), SCMP_SYS(clock_gettime),
+		SCMP_SYS(gettimeofday), SCMP_SYS(futex), SCMP_SYS(getpid), SCMP_SYS(gettid),
+		SCMP_SYS(sched_yield), SCMP_SYS(getrandom), SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep),
+		SCMP_SYS(tgkill), SCMP_SYS(prlimit64), SCMP_SYS(fcntl), SCMP_SYS(set_robust_list),
+		SCMP_SYS(rseq), SCMP_SYS(sched_getaffinity), SCMP_SYS(getuid), SCMP_SYS(geteuid),
+	};
+	scmp_filter_ctx ctx;
+	size_t i;
+	int rc = 0;
+	if (getenv("DAFTAR_NO_SECCOMP"))
+		return 0;
+	/* everything else fails with EPERM: libraries see an error they
+	 * handle, rather than a dead worker */
+	if (!(ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))))
+		return dft_error_set(DFT_ERROR, "seccomp_init failed");
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	/* exec of any kind kills the worker outright */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(execve), 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(execveat), 0);
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc == 0 ? 0 : dft_error_set(DFT_ERROR, "cannot install the seccomp filter (%d)", rc);
+}
+
+/* Receive one job: the document's fd and its name. 0, or 1 at end. */
+static int recv_job(int sock, int *fd, char *name, size_t namecap)
+{
+	struct msghdr msg;
+	struct iovec iov;
+	uint32_t hdr[2];
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr *cm;
+	ssize_t n;
+	size_t got = 0;
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = hdr;
+	iov.iov_len = sizeof(hdr);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return 1;
+	*fd = -1;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	if (n != sizeof(hdr) || hdr[0] != JOB_MAGIC || *fd < 0 || hdr[1] >= namecap)
+		return 1;
+	while (got < hdr[1]) {
+		n = read(sock, name + got, hdr[1] - got);
+		if (n <= 0)
+			return 1;
+		got += (size_t)n;
+	}
+	name[got] = '\0';
+	return 0;
+}
+
+static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_limits *l)
+{
+	dft_sink sink = {ws_text, ws_meta, ws_child_begin, ws_child_data, ws_child_end,
+			 ws_child_failed, ws_note, (void *)(intptr_t)sock};
+	dft_input in;
+	struct stat sb;
+	void *map = NULL;
+	const char *mime = NULL, *type = NULL;
+	unsigned char head[65536];
+	ssize_t hn;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	if (fstat(fd, &sb) < 0)
+		return dft_error_set(DFT_EIO, "cannot stat the document: %s", strerror(errno));
+	in.fd = fd;
+	in.size = (uint64_t)sb.st_size;
+	in.name = name;
+	in.limits = l;
+	if (in.size > 0 && in.size <= MAP_LIMIT) {
+		map = mmap(NULL, in.size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED)
+			map = NULL;
+		in.data = map;
+	}
+	if (in.size == 0) {
+		mime = "application/x-empty";
+	} else {
+		hn = in.data ? (ssize_t)(in.size < sizeof(head) ? in.size : sizeof(head))
+			     : pread(fd, head, sizeof(head), 0);
+		if (hn > 0)
+			mime = magic_buffer(magic, in.data ? (const void *)in.data : head, (size_t)hn);
+		if (!mime)
+			mime = "application/octet-stream";
+	}
+	in.mime = mime;
+	if ((rc = send_frame(sock, DFT_FRAME_MIME, mime, strlen(mime))) < 0)
+		goto done;
+	rc = dft_extract_run(&sink, &in, &type);
+	if (rc == 0)
+		rc = send_frame(sock, DFT_FRAME_DONE, type, strlen(type));
+	else
+		rc = send_frame(sock, DFT_FRAME_FAILED, dft_error_msg(), strlen(dft_error_msg()));
+done:
+	if (map)
+		munmap(map, in.size);
+	return rc;
+}
+
+static void worker_main(int sock, const dft_limits *l)
+{
+	magic_t magic;
+	char name[65536];
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGINT, SIG_IGN); /* Ctrl-C is for the parent, which stops cleanly */
+	signal(SIGTERM, SIG_DFL);
+	if (sock != 3) {
+		dup2(sock, 3);
+		sock = 3;
+	}
+	close_range(4, ~0U, 0);
+	set_limits(l);
+	magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF);
+	if (!magic || magic_load(magic, NULL) != 0)
+		_exit(3);
+	xmlInitParser();
+	if (install_seccomp() < 0)
+		_exit(4);
+	for (;;) {
+		struct rusage ru;
+		if (recv_job(sock, &fd, name, sizeof(name)))
+			break;
+		dft_error_clear();
+		if (run_job(sock, magic, fd, name, l) < 0)
+			_exit(5);
+		close(fd);
+		/* leave well before the CPU backstop: the parent starts a
+		 * fresh worker when this one ends between documents */
+		getrusage(RUSAGE_SELF, &ru);
+		if (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec > l->timeout_s)
+			break;
+	}
+	_exit(0);
+}
+
+/* ---- parent side ------------------------------------------------------- */
+
+int dft_worker_start(dft_worker **out, const dft_limits *limits)
+{
+	int sv[2];
+	dft_worker *w;
+	pid_t pid;
+
+	*out = NULL;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return dft_error_set(DFT_EIO, "cannot make a worker socket: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return dft_error_set(DFT_EIO, "cannot start a worker: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		worker_main(sv[1], limits);
+		_exit(0);
+	}
+	close(sv[1]);
+	if (!(w = dft_calloc(1, sizeof(*w)))) {
+		close(sv[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return DFT_ENOMEM;
+	}
+	w->pid = pid;
+	w->sock = sv[0];
+	fcntl(w->sock, F_SETFL, fcntl(w->sock, F_GETFL) | O_NONBLOCK);
+	dft_buf_init(&w->in, DFT_FRAME_MAX * 2 + 64);
+	*out = w;
+	return 0;
+}
+
+int dft_worker_socket(const dft_worker *w) { return w->sock; }
+pid_t dft_worker_pid(const dft_worker *w) { return w->pid; }
+
+int dft_worker_send(dft_worker *w, int fd, const char *name)
+{
+	struct msghdr msg;
+	struct iovec iov[2];
+	uint32_t hdr[2];
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr *cm;
+	size_t n = strlen(name);
+	ssize_t k;
+	int rc = 0;
+
+	if (n > 65000)
+		n = 65000;
+	hdr[0] = JOB_MAGIC;
+	hdr[1] = (uint32_t)n;
+	memset(&msg, 0, sizeof(msg));
+	memset(cbuf, 0, sizeof(cbuf));
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)name;
+	iov[1].iov_len = n;
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	do
+		k = sendmsg(w->sock, &msg, MSG_NOSIGNAL);
+	while (k < 0 && errno == EINTR);
+	if (k < 0)
+		rc = dft_error_set(DFT_EIO, "cannot send a document to a worker: %s", strerror(errno));
+	else if ((size_t)k < sizeof(hdr) + n)
+		rc = dft_error_set(DFT_EIO, "short send to a worker");
+	close(fd);
+	return rc;
+}
+
+int dft_worker_read(dft_worker *w, int (*on_frame)(void *ctx, int kind, const char *p, size_t n), void *ctx)
+{
+	char tmp[65536];
+	int rc, eof = 0;
+	for (;;) {
+		ssize_t n = read(w->sock, tmp, sizeof(tmp));
+		size_t used = 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			eof = 1;
+			break;
+		}
+		if (n == 0) {
+			eof = 1;
+			break;
+		}
+		if ((rc = dft_buf_add(&w->in, tmp, (size_t)n)) < 0)
+			return dft_error_set(DFT_EINVAL, "worker sent an oversized frame");
+		/* hand out every complete frame */
+		while (w->in.len - used >= 5) {
+			const unsigned char *h = (const unsigned char *)w->in.ptr + used;
+			uint32_t len = (uint32_t)h[1] | ((uint32_t)h[2] << 8) | ((uint32_t)h[3] << 16) |
+				       ((uint32_t)h[4] << 24);
+			if (len > DFT_FRAME_MAX + 65536 + 16)
+				return dft_error_set(DFT_EINVAL, "worker sent a frame of %u bytes", len);
+			if (w->in.len - used < 5 + (size_t)len)
+				break;
+			if ((rc = on_frame(ctx, h[0], (const char *)h + 5, len)) < 0)
+				return rc;
+			used += 5 + (size_t)len;
+		}
+		if (used) {
+			memmove(w->in.ptr, w->in.ptr + used, w->in.len - used);
+			w->in.len -= used;
+		}
+		if ((size_t)n < sizeof(tmp))
+			break;
+	}
+	return eof ? 1 : 0;
+}
+
+void dft_worker_stop(dft_worker *w, int force, char *why, size_t whylen)
+{
+	int status = 0;
+	if (why && whylen)
+		why[0] = '\0';
+	if (!w)
+		return;
+	if (force)
+		kill(w->pid, SIGKILL);
+	close(w->sock);
+	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (why && whylen) {
+		if (WIFSIGNALED(status)) {
+			int sig = WTERMSIG(status);
+			if (sig == SIGXCPU)
+				snprintf(why, whylen, "CPU time limit hit");
+			else if (sig == SIGSYS)
+				snprintf(why, whylen, "sandbox violation (a forbidden system call)");
+			else if (sig == SIGKILL && force)
+				snprintf(why, whylen, "stopped");
+			else
+				snprintf(why, whylen, "extractor crashed (%s)", strsignal(sig));
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+			int code = WEXITSTATUS(status);
+			snprintf(why, whylen, "extractor exited with status %d%s", code,
+				 code == 3 ? " (libmagic database missing)"
+					   : code == 4 ? " (sandbox setup failed)" : "");
+		}
+	}
+	dft_buf_dispose(&w->in);
+	free(w);
+}
