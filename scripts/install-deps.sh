@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libsqlite3-dev sqlite3 libarchive-dev libmagic-dev libmagic-mgc libxml2-dev
   libuchardet-dev libicu-dev libssl-dev libseccomp-dev libcmocka-dev
-  zip unzip p7zip-full xz-utils bzip2
+  zip unzip p7zip-full xz-utils bzip2 jq file libarchive-tools
 )
 [ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine)
 

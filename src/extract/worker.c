@@ -230,6 +230,53 @@ static int recv_job(int sock, int *fd, char *name, size_t namecap)
 	return 0;
 }
 
+/* Fault injection for the tests of the sandbox itself: DAFTAR_FAULT is
+ * "crash:TEXT", "hang:TEXT", "spin:TEXT" or "oom:TEXT", and the worker
+ * misbehaves so on a document whose name contains TEXT. Read once, before
+ * the sandbox closes. */
+static const char *fault_kind, *fault_text;
+
+static void fault_setup(void)
+{
+	static char spec[256];
+	const char *env = getenv("DAFTAR_FAULT");
+	char *colon;
+	if (!env || !*env)
+		return;
+	snprintf(spec, sizeof(spec), "%s", env);
+	if (!(colon = strchr(spec, ':')))
+		return;
+	*colon = '\0';
+	fault_kind = spec;
+	fault_text = colon + 1;
+}
+
+static void fault_maybe(const char *name)
+{
+	volatile unsigned long spin = 0;
+	if (!fault_kind || !strstr(name, fault_text))
+		return;
+	if (!strcmp(fault_kind, "crash"))
+		raise(SIGSEGV);
+	if (!strcmp(fault_kind, "hang"))
+		for (;;)
+			pause();
+	if (!strcmp(fault_kind, "spin"))
+		for (;;)
+			spin++;
+	if (!strcmp(fault_kind, "oom")) {
+		/* grow until the address-space limit says no */
+		for (;;) {
+			char *p = malloc((size_t)64 << 20);
+			if (!p) {
+				dft_error_set(DFT_ENOMEM, "out of memory: the worker's memory limit was hit");
+				return;
+			}
+			memset(p, 1, (size_t)64 << 20);
+		}
+	}
+}
+
 static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_limits *l)
 {
 	dft_sink sink = {ws_text, ws_meta, ws_child_begin, ws_child_data, ws_child_end,
@@ -268,7 +315,11 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 	in.mime = mime;
 	if ((rc = send_frame(sock, DFT_FRAME_MIME, mime, strlen(mime))) < 0)
 		goto done;
-	rc = dft_extract_run(&sink, &in, &type);
+	fault_maybe(name);
+	if (dft_error_code() == DFT_ENOMEM)
+		rc = DFT_ENOMEM;
+	else
+		rc = dft_extract_run(&sink, &in, &type);
 	if (rc == 0)
 		rc = send_frame(sock, DFT_FRAME_DONE, type, strlen(type));
 	else
@@ -298,6 +349,7 @@ static void worker_main(int sock, const dft_limits *l)
 	if (!magic || magic_load(magic, NULL) != 0)
 		_exit(3);
 	xmlInitParser();
+	fault_setup();
 	if (install_seccomp() < 0)
 		_exit(4);
 	for (;;) {

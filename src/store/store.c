@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,8 +177,15 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		int64_t entries, offset;
 		char head[DFT_SHA256_HEX];
 		path_join(&p, dir, "lock");
+		/* A POSIX record lock, not flock(): it belongs to this process
+		 * alone, so forked workers cannot keep it alive after a kill -9
+		 * of the ingest that made them. */
+		struct flock fl;
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
 		st->lock_fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-		if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (st->lock_fd < 0 || fcntl(st->lock_fd, F_SETLK, &fl) < 0) {
 			rc = dft_error_set(DFT_EIO, "%s is in use by another daftar ingest", dir);
 			goto done;
 		}

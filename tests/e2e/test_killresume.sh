@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# kill -9 at several moments of an ingest, then the same command again: the
+# case must end as an uninterrupted run leaves it (same documents, texts and
+# locations, nothing doubled) and verify must pass.
+source "$(dirname "$0")/lib.sh"
+tr="$T/trove"
+bash "$(dirname "$0")/make-small-trove.sh" "$tr"
+# enough work that a kill lands in the middle: 1500 files, zips of 300
+for i in $(seq 1 1500); do
+  dir="$tr/bulk/$((i % 30))"
+  mkdir -p "$dir"
+  printf 'letter %d\nرسالة رقم %d عن الرقة\n%s\n' "$i" "$i" "$(seq -s ' ' "$i" $((i + 40)))" > "$dir/l$i.txt"
+done
+for z in 1 2 3; do
+  mkdir -p "$T/zsrc$z"
+  for i in $(seq 1 300); do printf 'zip %d member %d\n' "$z" "$i" > "$T/zsrc$z/m$i.txt"; done
+  (cd "$T/zsrc$z" && zip -qX "$tr/bulk/archive$z.zip" ./*.txt)
+done
+
+# A canonical dump of a case, independent of document ids.
+dump() {
+  sqlite3 "$1/store.db" "
+    SELECT 'doc', coalesce(sha256, path), status, coalesce(type,''), coalesce(error,''), size, depth FROM documents ORDER BY 2;
+    SELECT 'loc', coalesce(d.sha256,''), l.path, l.batch_id FROM locations l JOIN documents d ON d.id=l.doc_id ORDER BY 2, 3;
+    SELECT 'text', d.sha256, t.sha256 FROM texts t JOIN documents d ON d.id=t.doc_id ORDER BY 2;
+    SELECT 'dups', count(*) - count(DISTINCT sha256) FROM documents;"
+}
+
+REF="$T/ref"
+d init "$REF" >/dev/null
+d ingest "$REF" "$tr" --batch march -j 2 >/dev/null
+dump "$REF" > "$T/ref.dump"
+total=$(wc -l < "$REF/custody.log")
+ndocs=$(d status "$REF" --json | jq .documents)
+check "reference run has the bulk" [ "$ndocs" -gt 2400 ]
+
+# kill when the custody log reaches these fractions of the reference run
+for frac in 1 10 35 60 85 97; do
+  C="$T/case-$frac"
+  d init "$C" >/dev/null
+  want=$(( total * frac / 100 ))
+  [ "$want" -lt 1 ] && want=1
+  "$DAFTAR" ingest "$C" "$tr" --batch march -j 2 >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 3000); do
+    n=$(wc -l < "$C/custody.log" 2>/dev/null || echo 0)
+    [ "$n" -ge "$want" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  killed=no
+  if kill -9 "$pid" 2>/dev/null; then killed=yes; fi
+  wait "$pid" 2>/dev/null || true
+  # a second kill in the resumed run, early, for good measure
+  if [ "$frac" = 35 ]; then
+    "$DAFTAR" ingest "$C" "$tr" --batch march -j 2 >/dev/null 2>&1 &
+    pid=$!
+    sleep 0.3
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  out=$(d ingest "$C" "$tr" --batch march -j 2 --json)
+  eq "kill at ${frac}% (killed=$killed): resumed the same batch" "$(jqv "$out" .batch)" 1
+  dump "$C" > "$T/case.dump"
+  if cmp -s "$T/ref.dump" "$T/case.dump"; then
+    ok "kill at ${frac}%: same documents, locations and texts as an uninterrupted run"
+  else
+    not_ok "kill at ${frac}%: case differs from the uninterrupted run: $(diff "$T/ref.dump" "$T/case.dump" | head -5 | tr '\n' ' ')"
+  fi
+  status_is "kill at ${frac}%: verify ok" 0 d verify "$C"
+  eq "kill at ${frac}%: no temporary blobs left" "$(find "$C/blobs/tmp" -type f | wc -l)" 0
+  eq "kill at ${frac}%: nothing pending" "$(d status "$C" --json | jq .pending)" 0
+  rm -rf "$C"
+done
+finish
