@@ -447,9 +447,9 @@ static void html_walk(html_ctx *c, xmlNode *top)
 
 static int html_as_text(dft_sink *sink, const dft_input *in, const char *why)
 {
-	char msg[160];
+	char msg[320];
 	int rc;
-	snprintf(msg, sizeof(msg), "%s: extracted as plain text, markup included", why);
+	snprintf(msg, sizeof(msg), "%.200s: extracted as plain text, markup included", why);
 	if ((rc = sink->note(sink, msg)) < 0)
 		return rc;
 	return dft_extract_text(sink, in);

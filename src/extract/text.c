@@ -137,7 +137,7 @@ int dft_extract_text(dft_sink *sink, const dft_input *in)
 	}
 	for (;;) {
 		const unsigned char *p;
-		size_t n, cut;
+		size_t n = 0, cut;
 		int last;
 
 		if (in->data) {

@@ -10,7 +10,7 @@ ar='بسم الله الرحمن الرحيم
 إلى الأخ والي الرقة أبو محمد العدناني
 نحيطكم علماً بأن رواتب شهر رجب قد صرفت.'
 en='Memo: salaries for the Raqqa office were paid in July.'
-ru='Отчёт о поставках в Ракку.'
+ru='Отчёт о поставках в Ракку. Колонна с горючим вышла из Дейр-эз-Зора утром и прибыла в город вечером. Водители получили зарплату за два месяца.'
 printf '%s\n' "$ar" > "$out/letters/2016/letter-utf8.txt"
 printf '\xef\xbb\xbf%s\n' "$ar" > "$out/letters/2016/letter-bom.txt"
 printf '%s\n' "$ar" | iconv -f UTF-8 -t UTF-16 > "$out/letters/2016/letter-utf16.txt"
