@@ -144,7 +144,9 @@ int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id);
 /* Every place the document was seen; fn gets each path and its batch */
 int dft_store_doc_locations(dft_store *st, int64_t id,
 			    int (*fn)(void *ctx, const char *path, int64_t batch), void *ctx);
-int dft_store_doc_children(dft_store *st, int64_t id, int (*fn)(void *ctx, int64_t child), void *ctx);
+/* Documents found inside this one, with the path each has inside it. */
+int dft_store_doc_children(dft_store *st, int64_t id,
+			   int (*fn)(void *ctx, int64_t child, const char *path), void *ctx);
 int dft_store_doc_text(dft_store *st, int64_t id, dft_buf *out, int *has_text);
 int dft_store_doc_meta(dft_store *st, int64_t id,
 		       int (*fn)(void *ctx, const char *key, const char *value), void *ctx);

@@ -499,8 +499,9 @@ static int cmd_docs(struct args *a)
 
 /* ---- show --------------------------------------------------------------- */
 
-static int add_child_id(void *ctx, int64_t id)
+static int add_child_id(void *ctx, int64_t id, const char *path)
 {
+	(void)path;
 	dft_json_int(ctx, id);
 	return 0;
 }
@@ -519,11 +520,11 @@ static int print_path(void *ctx, const char *path, int64_t batch)
 	return 0;
 }
 
-static int print_child(void *ctx, int64_t id)
+static int print_child(void *ctx, int64_t id, const char *path)
 {
 	dft_doc d;
 	if (dft_store_doc_get(ctx, id, &d) == 0) {
-		printf("  child:    %lld  %s  %s\n", (long long)id, d.status, d.path);
+		printf("  child:    %lld  %s  %s\n", (long long)id, d.status, path);
 		dft_doc_dispose(&d);
 	}
 	return 0;

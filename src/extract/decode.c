@@ -72,8 +72,8 @@ static UConverter *dec_open(const char *name, uint64_t *bad)
 
 static void dec_upper_copy(char out[40], const char *s)
 {
-	size_t i;
-	for (i = 0; s[i] && i < 39; i++)
+	size_t i, n = strnlen(s, 39);
+	for (i = 0; i < n; i++)
 		out[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
 	out[i] = '\0';
 }

@@ -329,7 +329,7 @@ static int html_meta_name_wanted(const char *name)
 	};
 	char lc[64];
 	size_t i;
-	for (i = 0; name[i] && i < sizeof(lc) - 1; i++)
+	for (i = 0; i < sizeof(lc) - 1 && name[i]; i++)
 		lc[i] = (char)html_lc((unsigned char)name[i]);
 	lc[i] = '\0';
 	return html_in(lc, names) || strncmp(lc, "og:", 3) == 0 ||

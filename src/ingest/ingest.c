@@ -573,8 +573,8 @@ done:
  * what is late, and hand out queued documents to idle workers. */
 static int service(struct ingest *g, int timeout_ms)
 {
-	struct pollfd pfd[256];
-	int idx[256], n = 0, i, rc;
+	struct pollfd pfd[64] = {{0}};
+	int idx[64] = {0}, n = 0, i, rc;
 	double now;
 
 	for (i = 0; i < g->nslots; i++) {

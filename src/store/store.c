@@ -851,15 +851,16 @@ int dft_store_doc_locations(dft_store *st, int64_t id,
 	return rc;
 }
 
-int dft_store_doc_children(dft_store *st, int64_t id, int (*fn)(void *ctx, int64_t child), void *ctx)
+int dft_store_doc_children(dft_store *st, int64_t id,
+			   int (*fn)(void *ctx, int64_t child, const char *path), void *ctx)
 {
 	sqlite3_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT DISTINCT doc_id FROM locations WHERE parent_id=? ORDER BY doc_id")) < 0)
+	if ((rc = prepare(st, &s, "SELECT doc_id, min(path) FROM locations WHERE parent_id=? GROUP BY doc_id ORDER BY doc_id")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = fn(ctx, sqlite3_column_int64(s, 0));
+		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1));
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -913,7 +914,13 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 	dft_buf sql;
 	int rc;
 	dft_buf_init(&sql, 0);
-	dft_buf_adds(&sql, "SELECT " DOC_COLUMNS " FROM documents d WHERE 1");
+	if (f->batch) /* show the path the document had in that batch */
+		dft_buf_adds(&sql, "SELECT id, sha256, size, (SELECT l.path FROM locations l WHERE l.doc_id=d.id "
+				   "AND l.batch_id=?1 ORDER BY l.id LIMIT 1), parent_id, batch_id, depth, stored, "
+				   "CAST(source AS TEXT), mime, type, language, status, error, notes, pages "
+				   "FROM documents d WHERE 1");
+	else
+		dft_buf_adds(&sql, "SELECT " DOC_COLUMNS " FROM documents d WHERE 1");
 	if (f->batch)
 		dft_buf_adds(&sql, " AND EXISTS(SELECT 1 FROM locations l WHERE l.doc_id=d.id AND l.batch_id=?1)");
 	if (f->failed_only)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# demo.sh - `make demo`: make the demo trove, ingest its two deliveries as
+# two batches, and show what daftar found. Run from the repository root
+# after the build (the Makefile does both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+daftar=${DAFTAR:-build/daftar}
+trove=demo-trove
+case_dir=demo-case
+
+bash scripts/make-demo-trove.sh "$trove"
+rm -rf "$case_dir"
+say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+say daftar init $case_dir
+"$daftar" init "$case_dir"
+say daftar ingest $case_dir $trove/delivery-1 --batch march
+"$daftar" ingest "$case_dir" "$trove/delivery-1" --batch march
+say daftar ingest $case_dir $trove/delivery-2 --batch june
+"$daftar" ingest "$case_dir" "$trove/delivery-2" --batch june
+say daftar status $case_dir
+"$daftar" status "$case_dir"
+say daftar docs $case_dir
+"$daftar" docs "$case_dir"
+say "daftar show $case_dir 'letters.zip!/2016/letter-17.txt' --text"
+"$daftar" show "$case_dir" 'letters.zip!/2016/letter-17.txt' --text
+say daftar docs $case_dir --batch june
+"$daftar" docs "$case_dir" --batch june
+say daftar verify $case_dir
+"$daftar" verify "$case_dir"
+cat <<TXT
+
+The case is in ./$case_dir and the trove in ./$trove. Try:
+  $daftar show $case_dir web/article-raqqa-salaries.html --text
+  $daftar docs $case_dir --json | jq .
+(The web workbench, search, duplicates and entities come with later issues.)
+TXT

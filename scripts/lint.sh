@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# lint.sh - the static checks CI runs with the tests: banned C functions
+# (unbounded or non-reentrant; see ../shared/STYLE.md), a comment at the top
+# of every source file, and cppcheck when it is installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+
+# sprintf/strcat/strcpy/strncpy/strtok/gets/sscanf/gmtime/localtime/asctime/ctime:
+# use snprintf, dft_buf, strtok_r-free parsing, gmtime_r.
+banned='\b(sprintf|vsprintf|strcat|strncat|strcpy|strncpy|strtok|gets|sscanf|gmtime|localtime|asctime|ctime|atoi|atol)[[:space:]]*\('
+if grep -nE "$banned" --include='*.c' --include='*.h' -r src include tests/unit tests/fuzz 2>/dev/null \
+   | grep -vE '^\S+:\s*[0-9]+:\s*(\*|//)'; then
+  echo "lint: banned function used (see scripts/lint.sh for the replacements)" >&2
+  status=1
+fi
+
+for f in $(find src include -name '*.c' -o -name '*.h'); do
+  if ! head -3 "$f" | grep -q '/\*'; then
+    echo "lint: $f does not open with a comment saying what it is for" >&2
+    status=1
+  fi
+done
+
+if command -v cppcheck >/dev/null; then
+  if ! cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+      --suppress=missingIncludeSystem --inline-suppr -I include src 2>&1; then
+    echo "lint: cppcheck found problems" >&2
+    status=1
+  fi
+fi
+[ $status -eq 0 ] && echo "lint: ok"
+exit $status
