@@ -197,6 +197,10 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		path_join(&p, dir, "custody.log");
 		if ((rc = dft_custody_open(&st->custody, p.ptr, entries, head, offset)) < 0)
 			goto done;
+		/* record the custody head now, with a "recovered" entry if the
+		 * log had an uncommitted tail */
+		if ((rc = dft_store_begin(st)) < 0 || (rc = dft_store_commit(st)) < 0)
+			goto done;
 		clean_tmp(st);
 		path_join(&p, dir, "blobs/tmp");
 		mkdir(p.ptr, 0755);
