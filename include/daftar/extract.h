@@ -67,10 +67,36 @@ const char *dft_extract_type_for_mime(const char *mime);
 int dft_extract_text(dft_sink *sink, const dft_input *in);
 int dft_extract_html(dft_sink *sink, const dft_input *in);
 int dft_extract_archive(dft_sink *sink, const dft_input *in);
+int dft_extract_pdf(dft_sink *sink, const dft_input *in);    /* pdf.c (MuPDF) */
+int dft_extract_image(dft_sink *sink, const dft_input *in);  /* image.c (metadata + OCR) */
+int dft_extract_ooxml(dft_sink *sink, const dft_input *in);  /* ooxml.c: docx xlsx pptx */
+int dft_extract_odf(dft_sink *sink, const dft_input *in);    /* odf.c: odt ods odp */
+int dft_extract_ole(dft_sink *sink, const dft_input *in);    /* ole.c: doc xls ppt */
+int dft_extract_rtf(dft_sink *sink, const dft_input *in);    /* rtf.c */
+int dft_extract_email(dft_sink *sink, const dft_input *in);  /* email.c: eml */
+int dft_extract_mbox(dft_sink *sink, const dft_input *in);   /* email.c: mbox */
+int dft_extract_msg(dft_sink *sink, const dft_input *in);    /* msg.c: Outlook .msg */
+int dft_extract_pst(dft_sink *sink, const dft_input *in);    /* pst.c: Outlook .pst/.ost */
 
-/* Pick the extractor for in->mime and run it. Types without an extractor
- * succeed with no text (their bytes are kept; a later issue reads them). */
+/* The short type for a document from its MIME type and, where the MIME
+ * type is generic (application/zip, octet-stream), its name. */
+const char *dft_extract_type_for(const char *mime, const char *name);
+
+/* Pick the extractor for the document's type and run it. A type with no
+ * extractor fails with "unsupported type" (its bytes are kept). */
 int dft_extract_run(dft_sink *sink, const dft_input *in, const char **type_out);
+
+/* Called once in every worker, before the sandbox closes: extractors that
+ * must load data files (OCR models, language profiles) do it here. */
+void dft_extract_worker_init(void);
+/* Hooks the extractors' files provide for dft_extract_worker_init. */
+int dft_ocr_init(void);   /* image.c / ocr.c: load Tesseract (ara+eng) */
+
+/* Language of a text ("ar", "en", "fr", "ru", "fa", "tr", "de", ...), or ""
+ * when unsure. src/text/lang.c. lang_init loads the profiles (before the
+ * sandbox). */
+int dft_lang_init(void);
+int dft_detect_language(const char *utf8, size_t len, char out[8]);
 
 /* ---- text decoding (used by the text and HTML extractors) --------------- */
 

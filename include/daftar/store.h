@@ -131,6 +131,7 @@ typedef struct dft_extraction {
 	const char *meta;  /* "key\0value\0" pairs */
 	size_t meta_len;
 	const char *notes;
+	const char *language; /* "" or NULL: unknown */
 	int64_t pages;
 } dft_extraction;
 int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction *ex);

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void dft_limits_default(dft_limits *l)
 {
@@ -88,29 +89,78 @@ const char *dft_extract_type_for_mime(const char *mime)
 	return "binary";
 }
 
-static int is_archive_type(const char *t)
+/* When libmagic gives a generic answer, the name's extension decides. */
+static const struct type_map by_extension[] = {
+	{".docx", "docx"}, {".docm", "docx"}, {".xlsx", "xlsx"}, {".xlsm", "xlsx"},
+	{".pptx", "pptx"}, {".pptm", "pptx"}, {".odt", "odt"}, {".ods", "ods"},
+	{".odp", "odp"}, {".msg", "msg"}, {".pst", "pst"}, {".ost", "pst"},
+	{".eml", "email"}, {".mbox", "mbox"}, {".doc", "doc"}, {".xls", "xls"},
+	{".ppt", "ppt"}, {".rtf", "rtf"}, {NULL, NULL},
+};
+
+static int generic_mime(const char *mime)
 {
-	static const char *const archives[] = {"zip", "7z", "tar", "gz", "bz2", "xz",
-					       "zst", "rar", "iso", "cpio", NULL};
-	size_t i;
-	for (i = 0; archives[i]; i++)
-		if (strcmp(t, archives[i]) == 0)
-			return 1;
-	return 0;
+	return !mime || !strcmp(mime, "application/octet-stream") || !strcmp(mime, "application/zip") ||
+	       !strcmp(mime, "application/x-ole-storage") || !strcmp(mime, "application/CDFV2") ||
+	       !strcmp(mime, "text/plain");
 }
+
+const char *dft_extract_type_for(const char *mime, const char *name)
+{
+	const char *type = dft_extract_type_for_mime(mime);
+	size_t i, n = name ? strlen(name) : 0;
+	if (!generic_mime(mime) || !n)
+		return type;
+	for (i = 0; by_extension[i].mime; i++) {
+		size_t k = strlen(by_extension[i].mime);
+		if (n > k && strcasecmp(name + n - k, by_extension[i].mime) == 0) {
+			/* a .eml/.mbox that magic calls text stays text unless it is */
+			if (mime && !strcmp(mime, "text/plain") && strcmp(by_extension[i].type, "email") &&
+			    strcmp(by_extension[i].type, "mbox") && strcmp(by_extension[i].type, "rtf"))
+				return type;
+			return by_extension[i].type;
+		}
+	}
+	return type;
+}
+
+struct extractor {
+	const char *type;
+	int (*run)(dft_sink *sink, const dft_input *in);
+};
+
+static const struct extractor extractors[] = {
+	{"text", dft_extract_text}, {"xml", dft_extract_text}, {"html", dft_extract_html},
+	{"zip", dft_extract_archive}, {"7z", dft_extract_archive}, {"tar", dft_extract_archive},
+	{"gz", dft_extract_archive}, {"bz2", dft_extract_archive}, {"xz", dft_extract_archive},
+	{"zst", dft_extract_archive}, {"rar", dft_extract_archive}, {"iso", dft_extract_archive},
+	{"cpio", dft_extract_archive}, {"pdf", dft_extract_pdf}, {"image", dft_extract_image},
+	{"docx", dft_extract_ooxml}, {"xlsx", dft_extract_ooxml}, {"pptx", dft_extract_ooxml},
+	{"odt", dft_extract_odf}, {"ods", dft_extract_odf}, {"odp", dft_extract_odf},
+	{"doc", dft_extract_ole}, {"xls", dft_extract_ole}, {"ppt", dft_extract_ole},
+	{"rtf", dft_extract_rtf}, {"email", dft_extract_email}, {"mbox", dft_extract_mbox},
+	{"msg", dft_extract_msg}, {"pst", dft_extract_pst}, {NULL, NULL},
+};
 
 int dft_extract_run(dft_sink *sink, const dft_input *in, const char **type_out)
 {
-	const char *type = dft_extract_type_for_mime(in->mime);
+	const char *type = dft_extract_type_for(in->mime, in->name);
+	size_t i;
 	if (type_out)
 		*type_out = type;
-	if (strcmp(type, "html") == 0)
-		return dft_extract_html(sink, in);
-	if (strcmp(type, "text") == 0 || strcmp(type, "xml") == 0)
-		return dft_extract_text(sink, in);
-	if (is_archive_type(type))
-		return dft_extract_archive(sink, in);
-	return 0; /* kept, not read yet: formats come with a later issue */
+	if (!strcmp(type, "empty"))
+		return 0;
+	for (i = 0; extractors[i].type; i++)
+		if (!strcmp(type, extractors[i].type))
+			return extractors[i].run(sink, in);
+	return dft_error_set(DFT_EINVAL, "unsupported type (%s)", in->mime ? in->mime : "unknown");
+}
+
+void dft_extract_worker_init(void)
+{
+	/* failures here are not fatal: the extractor reports them per document */
+	dft_ocr_init();
+	dft_lang_init();
 }
 
 /* ---- the in-memory sink ---------------------------------------------- */

@@ -101,7 +101,20 @@ static int send_chunks(int sock, int kind, const char *p, size_t n)
 
 static int sock_of(dft_sink *s) { return (int)(intptr_t)s->ctx; }
 
-static int ws_text(dft_sink *s, const char *p, size_t n) { return send_chunks(sock_of(s), DFT_FRAME_TEXT, p, n); }
+/* The first bytes of a document's text, kept for language detection. */
+#define LANG_SAMPLE 65536
+static char lang_sample[LANG_SAMPLE];
+static size_t lang_sample_len;
+
+static int ws_text(dft_sink *s, const char *p, size_t n)
+{
+	if (lang_sample_len < LANG_SAMPLE) {
+		size_t k = n < LANG_SAMPLE - lang_sample_len ? n : LANG_SAMPLE - lang_sample_len;
+		memcpy(lang_sample + lang_sample_len, p, k);
+		lang_sample_len += k;
+	}
+	return send_chunks(sock_of(s), DFT_FRAME_TEXT, p, n);
+}
 
 static int ws_meta(dft_sink *s, const char *k, const char *v)
 {
@@ -316,10 +329,21 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 	if ((rc = send_frame(sock, DFT_FRAME_MIME, mime, strlen(mime))) < 0)
 		goto done;
 	fault_maybe(name);
+	lang_sample_len = 0;
 	if (dft_error_code() == DFT_ENOMEM)
 		rc = DFT_ENOMEM;
 	else
 		rc = dft_extract_run(&sink, &in, &type);
+	if (rc == 0 && lang_sample_len) {
+		char lang[8] = "";
+		/* cut the sample at a character boundary */
+		while (lang_sample_len && ((unsigned char)lang_sample[lang_sample_len - 1] & 0xC0) == 0x80)
+			lang_sample_len--;
+		if (lang_sample_len && (unsigned char)lang_sample[lang_sample_len - 1] >= 0xC0)
+			lang_sample_len--;
+		if (dft_detect_language(lang_sample, lang_sample_len, lang) == 0 && lang[0])
+			rc = ws_meta(&sink, "language", lang);
+	}
 	if (rc == 0)
 		rc = send_frame(sock, DFT_FRAME_DONE, type, strlen(type));
 	else
@@ -349,6 +373,7 @@ static void worker_main(int sock, const dft_limits *l)
 	if (!magic || magic_load(magic, NULL) != 0)
 		_exit(3);
 	xmlInitParser();
+	dft_extract_worker_init();
 	fault_setup();
 	if (install_seccomp() < 0)
 		_exit(4);

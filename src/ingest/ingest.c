@@ -400,6 +400,27 @@ static int on_frame(void *ctx, int kind, const char *p, size_t n)
 	return rc;
 }
 
+/* A value from the "key\0value\0" pairs an extractor sent, or NULL. */
+static const char *meta_value(const dft_buf *meta, const char *key)
+{
+	const char *p = meta->ptr, *end = meta->ptr + meta->len, *found = NULL;
+	while (p && p < end) {
+		const char *v = p + strlen(p) + 1;
+		if (v >= end)
+			break;
+		if (!strcmp(p, key))
+			found = v; /* the last one wins */
+		p = v + strlen(v) + 1;
+	}
+	return found;
+}
+
+static int64_t meta_int(const dft_buf *meta, const char *key)
+{
+	const char *v = meta_value(meta, key);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
 /* Commit one document's extraction: its children, then its own result. */
 static int finish_job(struct ingest *g, struct slot *s)
 {
@@ -466,7 +487,7 @@ static int finish_job(struct ingest *g, struct slot *s)
 	if (rc == 0) {
 		memset(&ex, 0, sizeof(ex));
 		ex.mime = j->mime[0] ? j->mime : NULL;
-		ex.type = j->type[0] ? j->type : dft_extract_type_for_mime(ex.mime);
+		ex.type = j->type[0] ? j->type : dft_extract_type_for(ex.mime, j->path);
 		ex.status = j->failed ? "failed" : "ok";
 		ex.error = j->failed ? (j->error ? j->error : "extraction failed") : NULL;
 		ex.text = j->text.ptr;
@@ -474,6 +495,8 @@ static int finish_job(struct ingest *g, struct slot *s)
 		ex.meta = j->meta.ptr;
 		ex.meta_len = j->meta.len;
 		ex.notes = j->notes.len ? j->notes.ptr : NULL;
+		ex.language = meta_value(&j->meta, "language");
+		ex.pages = meta_int(&j->meta, "pages");
 		rc = dft_store_set_extraction(g->st, j->doc_id, &ex);
 	}
 	if (j->failed)

@@ -651,7 +651,7 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 
 	if ((rc = dft_store_begin(st)) < 0)
 		return rc;
-	if ((rc = prepare(st, &s, "UPDATE documents SET mime=?, type=?, status=?, error=?, notes=?, pages=? WHERE id=?")) < 0)
+	if ((rc = prepare(st, &s, "UPDATE documents SET mime=?, type=?, status=?, error=?, notes=?, pages=?, language=? WHERE id=?")) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, ex->mime, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, ex->type, -1, SQLITE_TRANSIENT);
@@ -660,7 +660,9 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 	sqlite3_bind_text(s, 5, ex->notes && *ex->notes ? ex->notes : NULL, -1, SQLITE_TRANSIENT);
 	if (ex->pages > 0)
 		sqlite3_bind_int64(s, 6, ex->pages);
-	sqlite3_bind_int64(s, 7, doc_id);
+	if (ex->language && *ex->language)
+		sqlite3_bind_text(s, 7, ex->language, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 8, doc_id);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "store extraction");
 	sqlite3_finalize(s);
 	if (rc < 0)
