@@ -506,10 +506,34 @@ static int add_child_id(void *ctx, int64_t id, const char *path)
 	return 0;
 }
 
+/* Keys kept in the meta table that show prints as fields of their own. */
+static int is_own_field(const char *k)
+{
+	return !strcmp(k, "main_text") || !strcmp(k, "ocr_words");
+}
+
 static int add_meta(void *ctx, const char *k, const char *v)
 {
+	if (is_own_field(k))
+		return 0;
 	dft_json_key(ctx, k);
 	dft_json_str(ctx, v);
+	return 0;
+}
+
+struct main_text_ctx {
+	dft_json *j;
+	int found;
+};
+
+static int add_main_text(void *ctx, const char *k, const char *v)
+{
+	struct main_text_ctx *mt = ctx;
+	if (strcmp(k, "main_text") != 0)
+		return 0;
+	dft_json_key(mt->j, "main_text");
+	dft_json_str(mt->j, v);
+	mt->found = 1;
 	return 0;
 }
 
@@ -533,6 +557,8 @@ static int print_child(void *ctx, int64_t id, const char *path)
 static int print_meta(void *ctx, const char *k, const char *v)
 {
 	(void)ctx;
+	if (is_own_field(k))
+		return 0;
 	printf("  %-9s %s\n", k, v);
 	return 0;
 }
@@ -592,8 +618,14 @@ static int cmd_show(struct args *a)
 		dft_json_key(&j, "source");
 		dft_json_str(&j, d.source);
 		if (a->text) {
+			struct main_text_ctx mt = {&j, 0};
 			dft_json_key(&j, "text");
 			dft_json_strn(&j, has_text ? dft_buf_cstr(&text) : NULL, text.len);
+			dft_store_doc_meta(st, id, add_main_text, &mt);
+			if (!mt.found) {
+				dft_json_key(&j, "main_text");
+				dft_json_null(&j);
+			}
 		}
 		dft_json_obj_close(&j);
 		rc = emit_json(&j, &b);
