@@ -205,3 +205,40 @@ int dft_verify(dft_store *st,
 	       int (*problem)(void *ctx, const char *kind, const char *sha256, const char *detail),
 	       void *ctx, dft_verify_result *out);
 #endif
+
+#ifndef DAFTAR_STORE_SEARCH
+#define DAFTAR_STORE_SEARCH
+/* ---- search (src/store/search.c) ----------------------------------------
+ * Runs a query compiled by index.h over the case's FTS5 index. */
+struct dft_query;
+
+typedef struct dft_search_opts {
+	int64_t limit, offset;
+	int facets;
+	const char *sort;  /* "relevance" (default), "date" (newest first), "oldest" */
+	double timeout_s;  /* per query; 0: 10 s */
+} dft_search_opts;
+
+typedef struct dft_hit {
+	int64_t id;
+	const char *path;
+	const char *title;   /* NULL when the document has none */
+	double score;        /* higher is better */
+	int64_t page;        /* 0: unknown */
+	const char *snippet; /* matched words between « and » */
+} dft_hit;
+
+typedef struct dft_search_result {
+	int64_t total;
+	double took_ms;
+} dft_search_result;
+
+int dft_store_search(dft_store *st, const struct dft_query *q, const dft_search_opts *o,
+		     int (*hit)(void *ctx, const dft_hit *h),
+		     int (*facet)(void *ctx, const char *facet, const char *value, int64_t n),
+		     void *ctx, dft_search_result *r);
+
+/* dft_fuzzy_fn for index.h: indexed terms within `dist` edits of `norm`;
+ * ctx is the dft_store. */
+int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out);
+#endif

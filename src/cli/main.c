@@ -6,6 +6,7 @@
  * Exit status: 0 success, 1 failure (or verify found a problem), 2 usage.
  */
 #include "daftar/core.h"
+#include "daftar/index.h"
 #include "daftar/ingest.h"
 #include "daftar/store.h"
 
@@ -28,6 +29,8 @@ static const char usage_text[] =
 	"                                     list documents\n"
 	"  show CASE DOC [--text] [--meta]    one document (DOC: id, SHA-256 prefix or path)\n"
 	"  verify CASE                        re-hash every original, check the custody chain\n"
+	"  search CASE QUERY [--limit N] [--offset N] [--facets] [--sort relevance|date|oldest]\n"
+	"                                     full-text search (query language: docs/QUERY.md)\n"
 	"\n"
 	"  --json     print exactly one JSON document on stdout\n"
 	"  -v         say more on stderr\n";
@@ -46,6 +49,8 @@ struct args {
 	int meta;
 	int64_t limit, offset;
 	int timeout;
+	int facets;
+	const char *sort;
 };
 
 static int usage_error(const char *fmt, ...) DFT_PRINTF(1, 2);
@@ -128,6 +133,13 @@ static int parse_args(struct args *a, int argc, char **argv)
 			a->text = 1;
 		else if (strcmp(s, "--meta") == 0)
 			a->meta = 1;
+		else if (strcmp(s, "--facets") == 0)
+			a->facets = 1;
+		else if (strcmp(s, "--sort") == 0) {
+			if (!next || (strcmp(next, "relevance") && strcmp(next, "date") && strcmp(next, "oldest")))
+				return usage_error("--sort takes relevance, date or oldest");
+			a->sort = argv[++i];
+		}
 		else if (strcmp(s, "--limit") == 0) {
 			if ((rc = parse_int(s, next, 0, &a->limit)))
 				return rc;
@@ -741,6 +753,160 @@ static int cmd_verify(struct args *a)
 	return rc;
 }
 
+/* ---- search ------------------------------------------------------------ */
+
+struct search_ctx {
+	dft_store *st;
+	dft_json *j;
+	int64_t n;
+	char facet[32];
+	int in_facets;
+};
+
+static int on_hit(void *ctx, const dft_hit *h)
+{
+	struct search_ctx *c = ctx;
+	c->n++;
+	if (c->j) {
+		dft_json_obj_open(c->j);
+		dft_json_key(c->j, "id");
+		dft_json_int(c->j, h->id);
+		dft_json_key(c->j, "path");
+		dft_json_str(c->j, h->path);
+		dft_json_key(c->j, "paths");
+		dft_json_arr_open(c->j);
+		dft_store_doc_locations(c->st, h->id, add_path, c->j);
+		dft_json_arr_close(c->j);
+		dft_json_key(c->j, "title");
+		dft_json_str(c->j, h->title);
+		dft_json_key(c->j, "score");
+		dft_json_double(c->j, h->score);
+		dft_json_key(c->j, "page");
+		if (h->page > 0)
+			dft_json_int(c->j, h->page);
+		else
+			dft_json_null(c->j);
+		dft_json_key(c->j, "snippet");
+		dft_json_str(c->j, h->snippet);
+		dft_json_obj_close(c->j);
+		return 0;
+	}
+	printf("%6lld  %s%s%s", (long long)h->id, h->path, h->title ? "  — " : "", h->title ? h->title : "");
+	if (h->page > 0)
+		printf("  (page %lld)", (long long)h->page);
+	printf("\n");
+	if (h->snippet && *h->snippet) {
+		const char *p;
+		printf("        ");
+		for (p = h->snippet; *p; p++)
+			putchar(*p == '\n' || *p == '\f' || *p == '\r' ? ' ' : *p);
+		printf("\n");
+	}
+	return 0;
+}
+
+static int on_facet(void *ctx, const char *facet, const char *value, int64_t n)
+{
+	struct search_ctx *c = ctx;
+	if (c->j && !c->in_facets) {
+		/* the hits are all written: the facets follow them */
+		dft_json_arr_close(c->j);
+		dft_json_key(c->j, "facets");
+		dft_json_obj_open(c->j);
+		c->in_facets = 1;
+	}
+	if (strcmp(c->facet, facet) != 0) {
+		if (c->j) {
+			if (c->facet[0])
+				dft_json_obj_close(c->j);
+			dft_json_key(c->j, facet);
+			dft_json_obj_open(c->j);
+		} else {
+			printf("\n%s:", facet);
+		}
+		snprintf(c->facet, sizeof(c->facet), "%s", facet);
+	}
+	if (c->j) {
+		dft_json_key(c->j, value);
+		dft_json_int(c->j, n);
+	} else {
+		printf(" %s %lld", value, (long long)n);
+	}
+	return 0;
+}
+
+static int cmd_search(struct args *a)
+{
+	dft_store *st;
+	dft_query q;
+	dft_search_opts o;
+	dft_search_result r;
+	struct search_ctx c;
+	dft_buf b;
+	dft_json j;
+	int rc;
+	if (a->npos != 2)
+		return usage_error("usage: daftar search CASE QUERY [--limit N] [--offset N] [--facets]");
+	if ((rc = open_case(&st, a, 0)))
+		return rc;
+	if ((rc = dft_query_compile(&q, a->pos[1], dft_store_fuzzy, st)) < 0) {
+		dft_query_dispose(&q);
+		dft_store_free(st);
+		return fail(rc);
+	}
+	dft_log("FTS5 expression: %s", dft_buf_cstr(&q.match));
+	memset(&o, 0, sizeof(o));
+	o.limit = a->limit >= 0 ? a->limit : 20;
+	o.offset = a->offset;
+	o.facets = a->facets;
+	o.sort = a->sort;
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	dft_buf_init(&b, (size_t)1 << 30);
+	if (a->json) {
+		dft_json_init(&j, &b);
+		c.j = &j;
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "query");
+		dft_json_str(&j, a->pos[1]);
+		dft_json_key(&j, "hits");
+		dft_json_arr_open(&j);
+	}
+	rc = dft_store_search(st, &q, &o, on_hit, on_facet, &c, &r);
+	if (rc < 0) {
+		rc = fail(rc);
+	} else if (a->json) {
+		if (c.in_facets) {
+			dft_json_obj_close(&j); /* the last facet */
+			dft_json_obj_close(&j); /* facets */
+		} else {
+			dft_json_arr_close(&j);
+			if (a->facets) {
+				dft_json_key(&j, "facets");
+				dft_json_obj_open(&j);
+				dft_json_obj_close(&j);
+			}
+		}
+		dft_json_key(&j, "total");
+		dft_json_int(&j, r.total);
+		dft_json_key(&j, "took_ms");
+		dft_json_double(&j, r.took_ms);
+		dft_json_key(&j, "fts5");
+		dft_json_str(&j, dft_buf_cstr(&q.match));
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+	} else {
+		if (c.facet[0])
+			printf("\n");
+		printf("%lld documents match (%.1f ms)%s\n", (long long)r.total, r.took_ms,
+		       r.total > c.n + a->offset ? "; --offset and --limit page through them" : "");
+	}
+	dft_buf_dispose(&b);
+	dft_query_dispose(&q);
+	dft_store_free(st);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -771,5 +937,7 @@ int main(int argc, char **argv)
 		return cmd_show(&a);
 	if (!strcmp(a.cmd, "verify"))
 		return cmd_verify(&a);
+	if (!strcmp(a.cmd, "search"))
+		return cmd_search(&a);
 	return usage_error("unknown command '%s'", a.cmd);
 }

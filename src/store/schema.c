@@ -53,6 +53,18 @@ static const char *const migrations[] = {
 	"CREATE TABLE notes("
 	"  id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches(id),"
 	"  path TEXT NOT NULL, note TEXT NOT NULL, UNIQUE(batch_id, path, note));",
+	/* 2: the full-text index: FTS5 with daftar's tokenizer, reading its
+	 * content (for snippets) from a view over documents, meta and texts */
+	"CREATE VIEW search_src AS SELECT d.id AS id,"
+	"  (SELECT group_concat(value, ' ') FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject')) AS title,"
+	"  d.path AS path,"
+	"  (SELECT text FROM texts t WHERE t.doc_id = d.id) AS body"
+	"  FROM documents d;"
+	"CREATE VIRTUAL TABLE search USING fts5(title, path, body, content='search_src', content_rowid='id',"
+	"  tokenize='daftar', prefix='2 3');"
+	"CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search, 'row');"
+	"INSERT INTO search(rowid, title, path, body) SELECT id, title, path, body FROM search_src"
+	"  WHERE id IN (SELECT id FROM documents WHERE status != 'pending');",
 };
 
 int dft_store_migrate(sqlite3 *db)

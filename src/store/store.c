@@ -27,6 +27,10 @@ static int prepare(dft_store *st, sqlite3_stmt **s, const char *sql)
 	return 0;
 }
 
+/* for the store's other files (store_internal.h) */
+int dft_store_prepare(dft_store *st, sqlite3_stmt **s, const char *sql) { return prepare(st, s, sql); }
+int dft_store_db_err(dft_store *st, const char *what) { return db_err(st, what); }
+
 static char *col_strdup(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
@@ -113,7 +117,8 @@ int dft_store_init(const char *dir)
 		rc = dft_error_set(DFT_EIO, "%s: %s", p.ptr, sqlite3_errmsg(db));
 		goto done;
 	}
-	rc = dft_store_migrate(db);
+	if ((rc = dft_index_register(db)) == 0)
+		rc = dft_store_migrate(db);
 done:
 	sqlite3_close(db);
 	dft_buf_dispose(&p);
@@ -171,6 +176,8 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		goto done;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	if ((rc = dft_index_register(st->db)) < 0)
+		goto done;
 	if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")) < 0)
 		goto done;
 	if (writable) {
@@ -702,6 +709,15 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 		if (rc < 0)
 			return rc;
 	}
+	/* the full-text index: title, first path and text of the document */
+	if ((rc = prepare(st, &s, "INSERT INTO search(rowid, title, path, body) "
+				  "SELECT id, title, path, body FROM search_src WHERE id=?")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, doc_id);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "index the document");
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return rc;
 	{
 		dft_json *j = dft_custody_begin(st->custody, "extracted");
 		dft_json_key(j, "doc");

@@ -4,6 +4,7 @@
 #define DAFTAR_STORE_INTERNAL_H
 
 #include "daftar/custody.h"
+#include "daftar/index.h"
 #include "daftar/store.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,5 +19,7 @@ struct dft_store {
 };
 
 int dft_store_migrate(sqlite3 *db);
+int dft_store_prepare(dft_store *st, sqlite3_stmt **s, const char *sql);
+int dft_store_db_err(dft_store *st, const char *what);
 
 #endif

@@ -1,0 +1,326 @@
+/*
+ * search.c - running a compiled query (index.h) against the case: FTS5
+ * MATCH with BM25 (title and path weigh more than the body), filters as
+ * SQL on documents/meta/locations, snippets in the original characters,
+ * the page of the first match, facets, and a time limit per query.
+ */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Column weights for bm25(): title, path, body. */
+#define BM25_WEIGHTS "10.0, 3.0, 1.0"
+
+struct deadline {
+	double end;
+	int hit;
+};
+
+static int progress(void *ctx)
+{
+	struct deadline *d = ctx;
+	if (dft_now() > d->end) {
+		d->hit = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The document's date: as the extractors recorded it. */
+#define DOC_DATE "(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('date', 'created', 'modified') " \
+		 "ORDER BY CASE m.key WHEN 'date' THEN 0 WHEN 'created' THEN 1 ELSE 2 END LIMIT 1)"
+
+/* Append the SQL of the filters; values become parameters ?N from *np on. */
+static int add_filters(dft_buf *sql, const dft_query *q, int first_param)
+{
+	size_t i;
+	int rc = 0, n = first_param;
+	for (i = 0; i < q->nfilters && rc == 0; i++) {
+		const dft_query_filter *f = &q->filters[i];
+		const char *m = NULL;
+		rc = dft_buf_adds(sql, f->negated ? " AND NOT (" : " AND (");
+		if (rc < 0)
+			break;
+		if (!strcmp(f->field, "type"))
+			rc = dft_buf_addf(sql, "d.type = ?%d", n);
+		else if (!strcmp(f->field, "lang"))
+			rc = dft_buf_addf(sql, "d.language = ?%d", n);
+		else if (!strcmp(f->field, "batch"))
+			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM locations l JOIN batches b ON b.id = l.batch_id "
+					       "WHERE l.doc_id = d.id AND (b.label = ?%d OR CAST(b.id AS TEXT) = ?%d))", n, n);
+		else if (!strcmp(f->field, "path"))
+			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM locations l WHERE l.doc_id = d.id "
+					       "AND instr(lower(l.path), lower(?%d)) > 0)", n);
+		else if (!strcmp(f->field, "date")) {
+			const char *dots = strstr(f->value, "..");
+			if (dots) /* lo..hi, either may be empty; compared as ISO text */
+				rc = dft_buf_addf(sql, "coalesce(" DOC_DATE ", '') != '' AND "
+						       "(substr(?%d, 1, instr(?%d, '..') - 1) = '' OR " DOC_DATE " >= substr(?%d, 1, instr(?%d, '..') - 1)) AND "
+						       "(substr(?%d, instr(?%d, '..') + 2) = '' OR substr(" DOC_DATE ", 1, length(substr(?%d, instr(?%d, '..') + 2))) <= substr(?%d, instr(?%d, '..') + 2))",
+						  n, n, n, n, n, n, n, n, n, n);
+			else
+				rc = dft_buf_addf(sql, "substr(" DOC_DATE ", 1, length(?%d)) = ?%d", n, n);
+		} else {
+			m = !strcmp(f->field, "tag") ? "tag" : f->field; /* from to subject title tag */
+			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM meta m WHERE m.doc_id = d.id AND m.key = '%s' "
+					       "AND instr(lower(m.value), lower(?%d)) > 0)", m, n);
+		}
+		if (rc == 0)
+			rc = dft_buf_addc(sql, ')');
+		n++;
+	}
+	return rc;
+}
+
+static void bind_filters(sqlite3_stmt *s, const dft_query *q, int first_param)
+{
+	size_t i;
+	for (i = 0; i < q->nfilters; i++)
+		sqlite3_bind_text(s, first_param + (int)i, q->filters[i].value, -1, SQLITE_TRANSIENT);
+}
+
+/* FROM ... WHERE ... shared by the hits, the total and the facets. ?1 is
+ * the MATCH expression; filters from ?2. */
+static int base_sql(dft_buf *sql, const dft_query *q)
+{
+	int rc;
+	if (q->match.len)
+		rc = dft_buf_adds(sql, " FROM search JOIN documents d ON d.id = search.rowid WHERE search MATCH ?1");
+	else
+		rc = dft_buf_adds(sql, " FROM documents d WHERE ?1 IS NULL");
+	if (rc == 0)
+		rc = add_filters(sql, q, 2);
+	return rc;
+}
+
+static void bind_base(sqlite3_stmt *s, const dft_query *q)
+{
+	if (q->match.len)
+		sqlite3_bind_text(s, 1, q->match.ptr, (int)q->match.len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 1);
+	bind_filters(s, q, 2);
+}
+
+static int step_error(dft_store *st, struct deadline *dl, const char *what)
+{
+	if (dl->hit)
+		return dft_error_set(DFT_ELIMIT, "the query took longer than the time limit: make it narrower");
+	if (strstr(sqlite3_errmsg(st->db), "fts5"))
+		return dft_error_set(DFT_EINVAL, "query: %s", sqlite3_errmsg(st->db));
+	return dft_store_db_err(st, what);
+}
+
+static int run_facet(dft_store *st, const dft_query *q, struct deadline *dl, const char *name, const char *expr,
+		     int (*facet)(void *, const char *, const char *, int64_t), void *ctx)
+{
+	sqlite3_stmt *s;
+	dft_buf sql;
+	int rc, step;
+	dft_buf_init(&sql, 1 << 20);
+	rc = dft_buf_addf(&sql, "SELECT %s AS v, count(*)", expr);
+	if (rc == 0)
+		rc = base_sql(&sql, q);
+	if (rc == 0)
+		rc = dft_buf_adds(&sql, " GROUP BY v HAVING v IS NOT NULL AND v != '' ORDER BY 2 DESC, 1 LIMIT 20");
+	if (rc == 0)
+		rc = dft_store_prepare(st, &s, sql.ptr);
+	dft_buf_dispose(&sql);
+	if (rc < 0)
+		return rc;
+	bind_base(s, q);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW && rc == 0)
+		rc = facet(ctx, name, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1));
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = step_error(st, dl, "facets");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o,
+		     int (*hit)(void *ctx, const dft_hit *h),
+		     int (*facet)(void *ctx, const char *facet, const char *value, int64_t n),
+		     void *ctx, dft_search_result *r)
+{
+	struct deadline dl;
+	sqlite3_stmt *s = NULL;
+	dft_buf sql;
+	double t0 = dft_now();
+	int rc = 0, step, nf = (int)q->nfilters;
+	const char *order;
+
+	memset(r, 0, sizeof(*r));
+	dl.end = t0 + (o->timeout_s > 0 ? o->timeout_s : 10.0);
+	dl.hit = 0;
+	sqlite3_progress_handler(st->db, 1000, progress, &dl);
+	dft_buf_init(&sql, 1 << 20);
+
+	/* the total */
+	rc = dft_buf_adds(&sql, "SELECT count(*)");
+	if (rc == 0)
+		rc = base_sql(&sql, q);
+	if (rc == 0 && (rc = dft_store_prepare(st, &s, sql.ptr)) == 0) {
+		bind_base(s, q);
+		step = sqlite3_step(s);
+		if (step == SQLITE_ROW)
+			r->total = sqlite3_column_int64(s, 0);
+		else
+			rc = step_error(st, &dl, "search");
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	if (rc < 0)
+		goto done;
+
+	/* the hits */
+	dft_buf_reset(&sql);
+	if (o->sort && !strcmp(o->sort, "date"))
+		order = "coalesce(" DOC_DATE ", '') DESC, d.id DESC";
+	else if (o->sort && !strcmp(o->sort, "oldest"))
+		order = "coalesce(" DOC_DATE ", '9999') ASC, d.id ASC";
+	else
+		order = q->match.len ? "rank" : "d.id";
+	if (q->match.len)
+		rc = dft_buf_addf(&sql, "SELECT d.id, d.path, -bm25(search, " BM25_WEIGHTS ") AS score, "
+					"snippet(search, -1, '«', '»', '…', 24), dft_page(search), "
+					"(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject') LIMIT 1), "
+					"bm25(search, " BM25_WEIGHTS ") AS rank");
+	else
+		rc = dft_buf_adds(&sql, "SELECT d.id, d.path, 0.0, "
+					"(SELECT substr(text, 1, 200) FROM texts t WHERE t.doc_id = d.id), NULL, "
+					"(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject') LIMIT 1), 0");
+	if (rc == 0)
+		rc = base_sql(&sql, q);
+	if (rc == 0)
+		rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d", order, nf + 2, nf + 3);
+	if (rc < 0 || (rc = dft_store_prepare(st, &s, sql.ptr)) < 0)
+		goto done;
+	bind_base(s, q);
+	sqlite3_bind_int64(s, nf + 2, o->limit > 0 ? o->limit : 20);
+	sqlite3_bind_int64(s, nf + 3, o->offset > 0 ? o->offset : 0);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_hit h;
+		h.id = sqlite3_column_int64(s, 0);
+		h.path = (const char *)sqlite3_column_text(s, 1);
+		h.score = sqlite3_column_double(s, 2);
+		h.snippet = (const char *)sqlite3_column_text(s, 3);
+		h.page = sqlite3_column_int64(s, 4);
+		h.title = (const char *)sqlite3_column_text(s, 5);
+		if ((rc = hit(ctx, &h)) < 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = step_error(st, &dl, "search");
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc < 0 || !o->facets || !facet)
+		goto done;
+
+	/* facets */
+	if ((rc = run_facet(st, q, &dl, "type", "d.type", facet, ctx)) < 0 ||
+	    (rc = run_facet(st, q, &dl, "language", "d.language", facet, ctx)) < 0 ||
+	    (rc = run_facet(st, q, &dl, "batch", "(SELECT b.label FROM batches b WHERE b.id = d.batch_id)", facet, ctx)) < 0 ||
+	    (rc = run_facet(st, q, &dl, "year", "substr(" DOC_DATE ", 1, 4)", facet, ctx)) < 0 ||
+	    (rc = run_facet(st, q, &dl, "sender_domain",
+			    "(SELECT lower(rtrim(substr(m.value, instr(m.value, '@') + 1), '> ')) FROM meta m "
+			    "WHERE m.doc_id = d.id AND m.key = 'from' AND instr(m.value, '@') > 0)", facet, ctx)) < 0)
+		goto done;
+done:
+	sqlite3_progress_handler(st->db, 0, NULL, NULL);
+	dft_buf_dispose(&sql);
+	r->took_ms = (dft_now() - t0) * 1000.0;
+	return rc;
+}
+
+/* ---- fuzzy terms ------------------------------------------------------------ */
+
+struct candidate {
+	char *term;
+	int dist;
+	int64_t docs;
+};
+
+static int cmp_candidate(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->dist != y->dist)
+		return x->dist - y->dist;
+	return x->docs > y->docs ? -1 : x->docs < y->docs;
+}
+
+int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
+{
+	dft_store *st = ctx;
+	sqlite3_stmt *s;
+	struct candidate *c = NULL;
+	size_t n = 0, i, first = 1;
+	char lo[8], hi[8];
+	int rc;
+
+	/* same first character: a typo there is rare, and it bounds the scan */
+	while (norm[first] && ((unsigned char)norm[first] & 0xC0) == 0x80)
+		first++;
+	if (first >= sizeof(lo))
+		first = 1;
+	memcpy(lo, norm, first);
+	lo[first] = '\0';
+	memcpy(hi, norm, first);
+	hi[first - 1]++;
+	hi[first] = '\0';
+	if ((rc = dft_store_prepare(st, &s, "SELECT term, doc FROM search_vocab WHERE term >= ?1 AND term < ?2 "
+					    "AND length(term) BETWEEN ?3 AND ?4")) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	{
+		/* length in characters, as SQLite counts them */
+		int chars = 0;
+		const char *p;
+		for (p = norm; *p; p++)
+			chars += ((unsigned char)*p & 0xC0) != 0x80;
+		sqlite3_bind_int(s, 3, chars - dist);
+		sqlite3_bind_int(s, 4, chars + dist);
+	}
+	while (sqlite3_step(s) == SQLITE_ROW && rc == 0) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+		int d;
+		if (!t || (t[1] == ':' && (t[0] == 's' || t[0] == 'k')))
+			continue;
+		if ((d = dft_edit_distance(norm, t, dist)) > dist)
+			continue;
+		if (n % 64 == 0) {
+			struct candidate *cc = dft_realloc(c, (n + 64) * sizeof(*c));
+			if (!cc) {
+				rc = DFT_ENOMEM;
+				break;
+			}
+			c = cc;
+		}
+		c[n].term = dft_strdup(t);
+		c[n].dist = d;
+		c[n].docs = sqlite3_column_int64(s, 1);
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc == 0) {
+		qsort(c, n, sizeof(*c), cmp_candidate);
+		if (n == 0)
+			rc = dft_buf_addf(out, "\"%s\"", norm);
+		for (i = 0; i < n && i < 32 && rc == 0; i++) {
+			const char *t = c[i].term;
+			if (i)
+				rc = dft_buf_adds(out, " OR ");
+			if (rc == 0)
+				rc = dft_buf_addc(out, '"');
+			for (; *t && rc == 0; t++)
+				rc = *t == '"' ? dft_buf_adds(out, "\"\"") : dft_buf_addc(out, *t);
+			if (rc == 0)
+				rc = dft_buf_addc(out, '"');
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(c[i].term);
+	free(c);
+	return rc;
+}
