@@ -615,7 +615,7 @@ int dft_query_compile(dft_query *q, const char *text, dft_fuzzy_fn fuzzy, void *
 	dft_buf_init(&q->match, DFT_QUERY_MAX_BYTES * 8);
 	dft_buf_init(&q->words, DFT_QUERY_MAX_BYTES * 2);
 	if (len > DFT_QUERY_MAX_BYTES)
-		return dft_error_set(DFT_EINVAL, "query: longer than %d bytes", DFT_QUERY_MAX_BYTES);
+		return dft_error_set(DFT_EINVAL, "query: longer than the limit of %d bytes", DFT_QUERY_MAX_BYTES);
 	if (!dft_utf8_valid(text, len))
 		return dft_error_set(DFT_EINVAL, "query: not valid UTF-8");
 	memset(&p, 0, sizeof(p));
