@@ -1,0 +1,366 @@
+/*
+ * namekey.c - the cross-script name key: one short string that the Arabic,
+ * Latin (English, French, German habits) and Cyrillic spellings of one
+ * name share, so that "~Adnani" finds العدناني, al-Adnani and Аднани.
+ *
+ * A key is a consonant skeleton. Each script is read into the same units:
+ *
+ *   b  ب پ b p б п          f  ف ڤ f v ph ф
+ *   t  ت ط ث t th т         d  د ض ذ d dh д
+ *   z  ز ظ z з              s  س ص s с (x = k s, ц = t s)
+ *   k  ق ك غ گ q k c g gh к г   (c before e i y is s; Gurashi = Qurashi)
+ *   h  ح ه خ ش چ تش h kh sh ch sch tch x х ш щ ч
+ *        (one class: German Chaled = خالد and French Chami = شامي need
+ *        ch to be both kh and sh, and Cyrillic х is ح, ه and خ)
+ *   j  ج ژ j dj dzh zh ж дж, and a word-initial y ي й ю я (Jussuf = Yusuf)
+ *   w  word-initial و w в
+ *   l m n r as written
+ *
+ * Vowels (a e i o u, ا, medial و ي, ع, ь ъ) are dropped, except that a word
+ * beginning with a vowel or ع keeps one leading "a" (Abbas = عباس ≠ Bass).
+ * Equal neighbours after dropping vowels collapse (Haddad = Hadad = حداد,
+ * Muhammad = محمد). A final ه/ة, and a final h after a vowel, are dropped
+ * (Raqqah = الرقة). The article goes first: ال (when three letters stay),
+ * al-/el-/ad-/ash-/ar-... and аль-/ад-/аш-/ар-... before a hyphen, and a
+ * glued al/el before a consonant (Alkurdi, Elmasry) - which is also how
+ * Arabic spells foreign names beginning with "Al" (البرت, Albert).
+ *
+ * Keys collide (Shami = Hami, Jamal = Yamal): the index ranks key matches
+ * below exact and normalised ones. test_namekey_eval.c measures the key on
+ * the ANETAC English-Arabic name pairs.
+ */
+#include "text_internal.h"
+
+#include <string.h>
+
+#define NK_MAXCP 160
+
+static int is_latin_vowel(uint32_t c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Articles that join a name with a hyphen, Latin and Cyrillic; the second
+ * field is the consonant an assimilated article needs after the hyphen
+ * ("" = any letter). */
+static const struct {
+	const char *art, *next;
+} articles[] = {
+	{"al", ""},   {"el", ""},    {"ul", ""},   {"ad", "d"},  {"adh", "dh"},
+	{"ar", "r"},  {"as", "s"},   {"ash", "sh"}, {"at", "t"}, {"ath", "th"},
+	{"an", "n"},  {"az", "z"},   {"ed", "d"},  {"er", "r"},  {"es", "s"},
+	{"esh", "sh"}, {"et", "t"},  {"en", "n"},  {"ez", "z"},
+	{"\xd0\xb0\xd0\xbb\xd1\x8c", ""},          /* аль */
+	{"\xd0\xb0\xd0\xbb", ""},                  /* ал */
+	{"\xd1\x8d\xd0\xbb\xd1\x8c", ""},          /* эль */
+	{"\xd0\xb0\xd0\xb4", "\xd0\xb4"},          /* ад-д */
+	{"\xd0\xb0\xd1\x88", "\xd1\x88"},          /* аш-ш */
+	{"\xd0\xb0\xd1\x80", "\xd1\x80"},          /* ар-р */
+	{"\xd0\xb0\xd1\x81", "\xd1\x81"},          /* ас-с */
+	{"\xd0\xb0\xd1\x82", "\xd1\x82"},          /* ат-т */
+	{"\xd0\xb0\xd0\xbd", "\xd0\xbd"},          /* ан-н */
+	{"\xd0\xb0\xd0\xb7", "\xd0\xb7"},          /* аз-з */
+};
+
+int dft_text_hyphen_article(const char *w, size_t len, const char *next,
+			    size_t nlen)
+{
+	size_t i;
+	for (i = 0; i < sizeof articles / sizeof articles[0]; i++) {
+		size_t al = strlen(articles[i].art), nl = strlen(articles[i].next);
+		if (al != len || memcmp(w, articles[i].art, len) != 0)
+			continue;
+		if (nl == 0)
+			return 1;
+		if (nlen >= nl && memcmp(next, articles[i].next, nl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int is_hyphen_article(const char *w, size_t len)
+{
+	size_t i;
+	for (i = 0; i < sizeof articles / sizeof articles[0]; i++)
+		if (strlen(articles[i].art) == len &&
+		    memcmp(w, articles[i].art, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Units: consonant classes are lowercase letters; 'V' vowel, 'A' ع or an
+ * alef (vowel that counts as a leading vowel), 'W' و/w, 'Y' ي/y. */
+static size_t units_of(const uint32_t *c, size_t n, char *u, size_t cap)
+{
+	size_t i = 0, m = 0;
+#define EMIT(x)                                                                \
+	do {                                                                   \
+		if (m < cap)                                                   \
+			u[m++] = (x);                                          \
+	} while (0)
+	while (i < n) {
+		uint32_t a = c[i], b = i + 1 < n ? c[i + 1] : 0,
+			 d = i + 2 < n ? c[i + 2] : 0;
+		size_t step = 1;
+		switch (a) {
+		/* ---- Latin (already lower case, diacritics folded) ---- */
+		case 'a': case 'e': case 'i': case 'o': case 'u':
+			EMIT('V');
+			break;
+		case 'y': EMIT('Y'); break;
+		case 'w': EMIT('W'); break;
+		case 'b': EMIT('b'); break;
+		case 'p':
+			if (b == 'h') {
+				EMIT('f');
+				step = 2;
+			} else {
+				EMIT('b');
+			}
+			break;
+		case 'f': case 'v': EMIT('f'); break;
+		case 'l': case 'm': case 'n': case 'r':
+			EMIT((char)a);
+			break;
+		case 'z':
+			if (b == 'h') {
+				EMIT('j');
+				step = 2;
+			} else {
+				EMIT('z');
+			}
+			break;
+		case 'x': EMIT('k'); EMIT('s'); break;
+		case 'q': EMIT('k'); break;
+		case 'k': case 'g':
+			if (b == 'h') {
+				EMIT(a == 'k' ? 'h' : 'k');
+				step = 2;
+			} else {
+				EMIT('k');
+			}
+			break;
+		case 'c':
+			if (b == 'h') {
+				EMIT('h');
+				step = 2;
+			} else if (b == 'k') {
+				EMIT('k');
+				step = 2;
+			} else if (b == 'e' || b == 'i' || b == 'y') {
+				EMIT('s');
+			} else {
+				EMIT('k');
+			}
+			break;
+		case 's':
+			if (b == 'h') {
+				EMIT('h');
+				step = 2;
+			} else if (b == 'c' && d == 'h') {
+				EMIT('h');
+				step = 3;
+			} else {
+				EMIT('s');
+			}
+			break;
+		case 't':
+			if (b == 'h') {
+				EMIT('t');
+				step = 2;
+			} else if (b == 'c' && d == 'h') {
+				EMIT('h');
+				step = 3;
+			} else if (b == 's' && d == 'c' && i + 3 < n &&
+				   c[i + 3] == 'h') {
+				EMIT('h');
+				step = 4;
+			} else {
+				EMIT('t');
+			}
+			break;
+		case 'd':
+			if (b == 'h') {
+				EMIT('d');
+				step = 2;
+			} else if (b == 'j') {
+				EMIT('j');
+				step = 2;
+			} else if (b == 'z' && d == 'h') {
+				EMIT('j');
+				step = 3;
+			} else {
+				EMIT('d');
+			}
+			break;
+		case 'j': EMIT('j'); break;
+		case 'h':
+			/* a final h after a vowel is silent: Raqqah, Allah */
+			if (!(i + 1 == n && m > 0 && (u[m - 1] == 'V')))
+				EMIT('h');
+			break;
+
+		/* ---- Arabic (normalised: no hamza carriers, ة → ه) ---- */
+		case 0x0627: EMIT('A'); break;          /* ا */
+		case 0x0639: EMIT('A'); break;          /* ع */
+		case 0x0628: case 0x067E: EMIT('b'); break; /* ب پ */
+		case 0x062A:                             /* ت (تش = ch) */
+			if (b == 0x0634) {
+				EMIT('h');
+				step = 2;
+			} else {
+				EMIT('t');
+			}
+			break;
+		case 0x0637: case 0x062B: EMIT('t'); break; /* ط ث */
+		case 0x062C: case 0x0698: EMIT('j'); break; /* ج ژ */
+		case 0x062D: case 0x062E: case 0x0634: case 0x0686:
+			EMIT('h'); /* ح خ ش چ */
+			break;
+		case 0x0647: /* ه: silent at the end (ة) */
+			if (i + 1 < n)
+				EMIT('h');
+			break;
+		case 0x062F: case 0x0630: case 0x0636: EMIT('d'); break; /* د ذ ض */
+		case 0x0631: EMIT('r'); break;
+		case 0x0632: case 0x0638: EMIT('z'); break; /* ز ظ */
+		case 0x0633: case 0x0635: EMIT('s'); break; /* س ص */
+		case 0x063A: case 0x0642: case 0x0643: case 0x06AF:
+			EMIT('k'); /* غ ق ك گ */
+			break;
+		case 0x0641: case 0x06A4: EMIT('f'); break; /* ف ڤ */
+		case 0x0644: EMIT('l'); break;
+		case 0x0645: EMIT('m'); break;
+		case 0x0646: EMIT('n'); break;
+		case 0x0648: EMIT('W'); break; /* و */
+		case 0x064A: EMIT('Y'); break; /* ي */
+
+		/* ---- Cyrillic (lower case) ---- */
+		case 0x0430: case 0x0435: case 0x0451: case 0x0438: case 0x043E:
+		case 0x0443: case 0x044B: case 0x044D:
+			EMIT('V'); /* а е ё и о у ы э */
+			break;
+		case 0x044E: case 0x044F: case 0x0439: /* ю я й */
+			EMIT('Y');
+			if (a != 0x0439)
+				EMIT('V');
+			break;
+		case 0x0431: case 0x043F: EMIT('b'); break; /* б п */
+		case 0x0432: EMIT('W'); break;               /* в */
+		case 0x0433: case 0x043A: EMIT('k'); break; /* г к */
+		case 0x0434: /* д, дж */
+			if (b == 0x0436) {
+				EMIT('j');
+				step = 2;
+			} else {
+				EMIT('d');
+			}
+			break;
+		case 0x0436: EMIT('j'); break; /* ж */
+		case 0x0437: EMIT('z'); break; /* з */
+		case 0x043B: EMIT('l'); break;
+		case 0x043C: EMIT('m'); break;
+		case 0x043D: EMIT('n'); break;
+		case 0x0440: EMIT('r'); break;
+		case 0x0441: EMIT('s'); break;
+		case 0x0442: EMIT('t'); break;
+		case 0x0444: EMIT('f'); break;
+		case 0x0445: case 0x0447: case 0x0448: case 0x0449:
+			EMIT('h'); /* х ч ш щ */
+			break;
+		case 0x0446: EMIT('t'); EMIT('s'); break; /* ц */
+		default:
+			break; /* ь ъ, other scripts: nothing */
+		}
+		i += step;
+	}
+#undef EMIT
+	return m;
+}
+
+static size_t strip_article(const char **ps, size_t n)
+{
+	const char *s = *ps;
+	const char *h = memchr(s, '-', n);
+	size_t i, letters;
+	if (h && h > s && (size_t)(h - s) + 1 < n &&
+	    is_hyphen_article(s, (size_t)(h - s))) {
+		*ps = h + 1;
+		return n - (size_t)(h - s) - 1;
+	}
+	/* Arabic ال with at least three letters after it */
+	if (n >= 4 && (unsigned char)s[0] == 0xD8 && (unsigned char)s[1] == 0xA7 &&
+	    (unsigned char)s[2] == 0xD9 && (unsigned char)s[3] == 0x84) {
+		for (i = 4, letters = 0; i < n; i++)
+			if (((unsigned char)s[i] & 0xC0) != 0x80)
+				letters++;
+		if (letters >= 3) {
+			*ps = s + 4;
+			return n - 4;
+		}
+		return n;
+	}
+	/* glued Latin al/el before a consonant: Alkurdi, Elmasry */
+	if (n >= 5 && (s[0] == 'a' || s[0] == 'e') && s[1] == 'l' &&
+	    s[2] >= 'a' && s[2] <= 'z' && !is_latin_vowel((unsigned char)s[2]) &&
+	    s[2] != 'l' && s[2] != 'y' && s[2] != 'w') {
+		*ps = s + 2;
+		return n - 2;
+	}
+	return n;
+}
+
+size_t dft_text_name_key(const char *s, size_t n, char *out, size_t cap)
+{
+	uint32_t cps[NK_MAXCP];
+	char u[NK_MAXCP * 2];
+	size_t ncp = 0, m, i, k = 0, letters = 0;
+	char last = 0;
+
+	if (cap < 2)
+		return 0;
+	out[0] = '\0';
+	n = strip_article(&s, n);
+	for (i = 0; i < n && ncp < NK_MAXCP;) {
+		uint32_t c;
+		size_t l = dft_text_utf8_decode((const unsigned char *)s + i,
+						n - i, &c);
+		if (l == 0) {
+			i++;
+			continue;
+		}
+		i += l;
+		if (c >= '0' && c <= '9')
+			return 0; /* numbers have no key */
+		if (c == '-' || c == '\'')
+			continue;
+		cps[ncp++] = c;
+		letters++;
+	}
+	if (letters < 2)
+		return 0;
+	m = units_of(cps, ncp, u, sizeof u);
+	if (m == 0)
+		return 0;
+	if (u[0] == 'V' || u[0] == 'A')
+		out[k++] = 'a';
+	else if (u[0] == 'W')
+		u[0] = 'w';
+	else if (u[0] == 'Y')
+		u[0] = 'j';
+	for (i = 0; i < m && k + 1 < cap; i++) {
+		char x = u[i];
+		if (x == 'V' || x == 'A' || x == 'W' || x == 'Y')
+			continue;
+		if (x == last)
+			continue;
+		out[k++] = x;
+		last = x;
+	}
+	out[k] = '\0';
+	if (k < 2) {
+		out[0] = '\0';
+		return 0;
+	}
+	return k;
+}
