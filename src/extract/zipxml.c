@@ -68,7 +68,7 @@ static int zx_send(zx_out *o, int all)
 	return 0;
 }
 
-int dft_zx_put(zx_out *o, const char *s, size_t n)
+static int zx_put_raw(zx_out *o, const char *s, size_t n)
 {
 	int rc;
 	if (o->cut || n == 0)
@@ -94,6 +94,36 @@ int dft_zx_put(zx_out *o, const char *s, size_t n)
 	if (o->buf.len >= ZX_FLUSH)
 		return zx_send(o, o->buf.len >= 4 * ZX_FLUSH);
 	return 0;
+}
+
+int dft_zx_put(zx_out *o, const char *s, size_t n)
+{
+	int rc;
+	if (o->cut || n == 0)
+		return 0;
+	/* at most one empty line in a row: a layout's runs of empty
+	 * paragraphs say nothing */
+	if (memchr(s, '\n', n)) {
+		size_t i, run = 0;
+		for (i = 0; i < n; i++) {
+			if (s[i] != '\n') {
+				o->newlines = 0;
+				continue;
+			}
+			if (++o->newlines <= 2)
+				continue;
+			if (i > run && (rc = zx_put_raw(o, s + run, i - run)) < 0)
+				return rc;
+			run = i + 1;
+		}
+		if (run > 0) {
+			o->newlines = o->newlines > 2 ? 2 : o->newlines;
+			return n > run ? zx_put_raw(o, s + run, n - run) : 0;
+		}
+	} else {
+		o->newlines = 0;
+	}
+	return zx_put_raw(o, s, n);
 }
 
 int dft_zx_puts(zx_out *o, const char *s)

@@ -32,6 +32,7 @@ typedef struct zx_out {
 	uint64_t max;     /* max_text */
 	int cut;          /* max_text was hit (a note went out) */
 	char last;        /* the last byte accepted, 0 at the start */
+	int newlines;     /* newlines in a row at the end */
 } zx_out;
 
 void dft_zx_out_init(zx_out *o, dft_sink *sink, const dft_input *in);
