@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include <gmime/gmime.h>
+#include <gsf/gsf-utils.h>
 #include <libpst/libpst.h>
 
 #define EM_MAX_DEPTH 48                  /* MIME nesting walked */
@@ -70,6 +71,7 @@ int dft_email_init(void)
 	if (em_ready)
 		return 0;
 	g_mime_init();
+	gsf_init();
 	pst_unicode_init();
 	for (i = 0; charsets[i] && i < sizeof(kept) / sizeof(kept[0]); i++)
 		kept[i] = iconv_open("UTF-8", charsets[i]);
@@ -469,8 +471,32 @@ int dft_mail_header_decode(dft_buf *out, const char *p, size_t n)
 	return rc;
 }
 
+int dft_mail_raw_header(const char *p, size_t n, const char *name, dft_buf *out)
+{
+	const char *end = p + n;
+	size_t k = strlen(name);
+	dft_buf_reset(out);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if (le == p || (le == p + 1 && *p == '\r'))
+			break; /* end of the header */
+		if ((size_t)(le - p) > k && strncasecmp(p, name, k) == 0 && p[k] == ':') {
+			const char *v = p + k + 1, *ve = le;
+			/* folded continuation lines */
+			while (ve + 1 < end && (ve[1] == ' ' || ve[1] == '\t')) {
+				const char *nx = memchr(ve + 1, '\n', (size_t)(end - ve - 1));
+				ve = nx ? nx : end;
+			}
+			return dft_mail_header_decode(out, v, (size_t)(ve - v));
+		}
+		p = le + 1;
+	}
+	return 0;
+}
+
 /* Date header → "2008-09-18T17:54:04+09:00" (RFC 3339), or "" */
-static void em_iso_date(char out[40], const char *raw)
+void dft_mail_iso_date(char out[40], const char *raw)
 {
 	GDateTime *dt;
 	GTimeSpan off;
@@ -868,7 +894,7 @@ static int em_message(em *x, GMimeMessage *msg)
 		return rc;
 	v = em_header(x, top, "Date");
 	if (v && *v) {
-		em_iso_date(iso, v);
+		dft_mail_iso_date(iso, v);
 		if ((rc = x->sink->meta(x->sink, "date_header", v)) < 0 ||
 		    (rc = dft_mail_text_add(&x->text, "Date: ", 6)) < 0 ||
 		    (rc = dft_mail_text_add(&x->text, v, strlen(v))) < 0 ||
@@ -1111,27 +1137,8 @@ typedef struct mb {
 /* Pull header `name` out of a message's raw header section. */
 static int mb_header(mb *m, const char *name, dft_buf *out)
 {
-	const char *p = dft_buf_cstr(&m->msg), *end;
-	size_t k = strlen(name), scan = m->msg.len < MB_HEAD_MAX ? m->msg.len : MB_HEAD_MAX;
-	end = p + scan;
-	dft_buf_reset(out);
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		if (le == p || (le == p + 1 && *p == '\r'))
-			break; /* end of the header */
-		if ((size_t)(le - p) > k && strncasecmp(p, name, k) == 0 && p[k] == ':') {
-			const char *v = p + k + 1, *ve = le;
-			/* folded continuation lines */
-			while (ve < end && ve + 1 < end && (ve[1] == ' ' || ve[1] == '\t')) {
-				const char *nx = memchr(ve + 1, '\n', (size_t)(end - ve - 1));
-				ve = nx ? nx : end;
-			}
-			return dft_mail_header_decode(out, v, (size_t)(ve - v));
-		}
-		p = le + 1;
-	}
-	return 0;
+	size_t scan = m->msg.len < MB_HEAD_MAX ? m->msg.len : MB_HEAD_MAX;
+	return dft_mail_raw_header(dft_buf_cstr(&m->msg), scan, name, out);
 }
 
 /* The message collected in m->msg is done: list it, deliver it. */
@@ -1154,7 +1161,7 @@ static int mb_flush(mb *m)
 	/* listing line: date | from | subject */
 	if ((rc = mb_header(m, "Date", &v)) < 0)
 		goto done;
-	em_iso_date(iso, dft_buf_cstr(&v));
+	dft_mail_iso_date(iso, dft_buf_cstr(&v));
 	dft_buf_reset(&m->line);
 	if ((rc = dft_buf_adds(&m->line, iso[0] ? iso : dft_buf_cstr(&v))) < 0 ||
 	    (rc = dft_buf_adds(&m->line, " | ")) < 0 || (rc = mb_header(m, "From", &v)) < 0 ||

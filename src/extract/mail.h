@@ -19,6 +19,17 @@ int dft_email_init(void);
  * one line, appended to out. */
 int dft_mail_header_decode(dft_buf *out, const char *raw, size_t n);
 
+/* The decoded value of header `name` in a raw header section p[0..n)
+ * (up to the first empty line) into out; out is left empty if absent. */
+int dft_mail_raw_header(const char *p, size_t n, const char *name, dft_buf *out);
+
+/* A Date header's value as RFC 3339 ("2015-04-12T09:30:00+03:00"), or "". */
+void dft_mail_iso_date(char out[40], const char *raw);
+
+/* A Windows code page (1256, 65001, 28591 ...) as a charset name ICU
+ * knows ("windows-1256"), "" for 0 (msg.c). */
+void dft_mail_codepage(char out[40], uint64_t cp);
+
 /* Append a safe file name made of s (UTF-8): no '/', '\', control or
  * other characters file systems refuse, spaces collapsed, at most max
  * bytes (cut at a character boundary). Nothing appended when s has no
