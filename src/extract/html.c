@@ -11,6 +11,7 @@
  * is kept as is; script, style and the like are dropped.
  */
 #include "daftar/extract.h"
+#include "maintext.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -525,6 +526,22 @@ int dft_extract_html(dft_sink *sink, const dft_input *in)
 		if ((rc = dft_buf_addc(&c.text, '\n')) < 0)
 			goto done;
 		if ((rc = sink->text(sink, c.text.ptr, c.text.len)) < 0)
+			goto done;
+	}
+	if (doc) { /* the article without its menus and footers (maintext.c) */
+		dft_buf mt;
+		int cut = 0;
+		size_t cap = DFT_FRAME_MAX - 64; /* one meta frame; max_text too */
+		if (c.max < cap)
+			cap = (size_t)c.max;
+		dft_buf_init(&mt, 0);
+		rc = dft_main_text_doc(doc, cap, &mt, &cut);
+		if (rc == 0 && mt.len)
+			rc = sink->meta(sink, "main_text", dft_buf_cstr(&mt));
+		if (rc == 0 && cut)
+			rc = sink->note(sink, "main text truncated");
+		dft_buf_dispose(&mt);
+		if (rc < 0)
 			goto done;
 	}
 notes:
