@@ -793,8 +793,10 @@ static int em_child_message(em *x, GMimeMessagePart *mp)
 	if (rc < 0)
 		return rc;
 	if (!m) {
-		x->children++;
-		return x->sink->child_failed(x->sink, dft_buf_cstr(&x->name), 0, "empty message/rfc822 part");
+		char note[300];
+		snprintf(note, sizeof(note), "an empty message/rfc822 part (%.200s) was left out",
+			 dft_buf_cstr(&x->name));
+		return x->sink->note(x->sink, note);
 	}
 	mem = g_mime_stream_mem_new();
 	if (g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, mem) < 0) {
@@ -1014,6 +1016,14 @@ int dft_extract_email(dft_sink *sink, const dft_input *in)
 	msg = g_mime_parser_construct_message(parser, NULL);
 	hl = msg ? g_mime_object_get_header_list(GMIME_OBJECT(msg)) : NULL;
 	if (!msg || !hl || g_mime_header_list_get_count(hl) == 0) {
+		/* a message whose header is empty (it begins with the blank
+		 * line, as in some mailboxes and broken forwards) is its body */
+		if (in->data && in->size &&
+		    (in->data[0] == '\n' || (in->size > 1 && in->data[0] == '\r' && in->data[1] == '\n'))) {
+			if ((rc = sink->note(sink, "message with an empty header: read as plain text")) == 0)
+				rc = dft_extract_text(sink, in);
+			goto done;
+		}
 		rc = dft_error_set(DFT_EINVAL, "not an e-mail message: no header found");
 		goto done;
 	}

@@ -35,8 +35,6 @@
 #define PST_MAX_DEPTH 64 /* folders nested */
 #define PST_SUBJ_NAME 60  /* bytes of a subject in a child's name */
 
-void pst_unicode_init(void);
-
 /* ---- a FILE over the document ---------------------------------------------------- */
 
 typedef struct pst_cookie {
@@ -105,7 +103,8 @@ static int pst_open_input(pst_file *pf, const dft_input *in, pst_cookie *ck)
 	cookie_io_functions_t io = {pstc_read, NULL, pstc_seek, pstc_close};
 	int r64;
 	memset(pf, 0, sizeof(*pf));
-	pst_unicode_init();
+	/* no pst_unicode_init() here: dft_email_init() ran it before the
+	 * sandbox closed, and a second iconv_open() could fail inside it */
 	if (in->size < 0x210 || pst_le(in, 0, 4) != 0x4E444221)
 		return dft_error_set(DFT_EINVAL, "not an Outlook .pst/.ost file: no !BDN signature");
 	pf->ind_type = (int)pst_le(in, 0x0A, 1);
