@@ -67,10 +67,27 @@ typedef struct ole {
 	dft_buf tmp;
 } ole;
 
+/* A top-level stream by name, ignoring case (some writers spell
+ * "WORKBOOK" or "worddocument"). */
+static GsfInput *ole_child(ole *o, const char *name)
+{
+	GsfInput *s = gsf_infile_child_by_name(o->infile, name);
+	int i, n;
+	if (s)
+		return s;
+	n = gsf_infile_num_children(o->infile);
+	for (i = 0; i < n; i++) {
+		const char *c = gsf_infile_name_by_index(o->infile, i);
+		if (c && g_ascii_strcasecmp(c, name) == 0)
+			return gsf_infile_child_by_index(o->infile, i);
+	}
+	return NULL;
+}
+
 /* A whole stream in memory (g_free() it), or NULL when there is none. */
 static int ole_stream(ole *o, const char *name, unsigned char **out, size_t *len)
 {
-	GsfInput *s = gsf_infile_child_by_name(o->infile, name);
+	GsfInput *s = ole_child(o, name);
 	gsf_off_t size;
 	unsigned char *buf;
 	*out = NULL;
@@ -100,7 +117,7 @@ static int ole_stream(ole *o, const char *name, unsigned char **out, size_t *len
 
 static int ole_has(ole *o, const char *name)
 {
-	GsfInput *s = gsf_infile_child_by_name(o->infile, name);
+	GsfInput *s = ole_child(o, name);
 	if (!s)
 		return 0;
 	g_object_unref(s);

@@ -355,6 +355,198 @@ static void test_ooxml_tika(void **state)
 	}
 }
 
+/* ---- OpenDocument ---------------------------------------------------------------- */
+
+static void test_odt_known(void **state)
+{
+	dft_sink_mem m;
+	(void)state;
+	assert_int_equal(run_gen(&m, dft_extract_odf, "known.odt"), 0);
+	assert_fidelity(text(&m), "Contract memo\nThe minister signed the contract.\nPayment of half a million dollars approved.\n"
+			"First item\nSecond item\nName Amount Omar 1200\n"
+			"وقع الوزير العقد في الرابع من مارس مع شركة الخليج للتجارة.\nInternal memo header\nFooter of the memo");
+	assert_has(text(&m), "Payment of [-five million-][+half a million+] dollars\tapproved.");
+	assert_has(text(&m), "[Comment (Layla Haddad): Check this figure]");
+	assert_has(text(&m), "\nName\tAmount\nOmar\t1200\n");
+	assert_null(strstr(text(&m), "[Sheet:")); /* a text table is no sheet */
+	assert_meta(&m, "tracked_changes", "2");
+	assert_meta(&m, "title", "Memo known.odt");
+	assert_meta(&m, "author", "Sami Nasser");
+	assert_meta(&m, "last_modified_by", "Editor Two");
+	assert_meta(&m, "created", "2019-03-04T10:00:00");
+	assert_meta(&m, "pages", "2");
+	assert_int_equal(m.nchildren, 1);
+	assert_string_equal(m.children[0].name, "Pictures/img1.png");
+	dft_sink_mem_dispose(&m);
+}
+
+static void test_ods_odp_known(void **state)
+{
+	dft_sink_mem m;
+	(void)state;
+	assert_int_equal(run_gen(&m, dft_extract_odf, "known.ods"), 0);
+	/* repeated empty cells are tabs; 1000 repeated empty rows are nothing */
+	assert_has(text(&m), "[Sheet: Payments]\nPayee\t\t\t1,250.50\nالمبلغ\n");
+	assert_true(m.text.len < 400);
+	dft_sink_mem_dispose(&m);
+	assert_int_equal(run_gen(&m, dft_extract_odf, "known.odp"), 0);
+	assert_has(text(&m), "[Slide 1]\nQuarterly transfers\n");
+	assert_has(text(&m), "Notes:\nSpeaker note here\n");
+	dft_sink_mem_dispose(&m);
+}
+
+static void test_odf_tika(void **state)
+{
+	char p[1200];
+	dft_sink_mem m;
+	(void)state;
+	TIKA("testODTEncrypted.odt", p);
+	assert_int_equal(run_file(&m, dft_extract_odf, p, NULL, 1), DFT_EENCRYPTED);
+	dft_sink_mem_dispose(&m);
+	if (tika("testOpenOffice2.odt", p, sizeof(p))) {
+		assert_int_equal(run_file(&m, dft_extract_odf, p, NULL, 1), 0);
+		assert_has(text(&m), "This is a sample Open Office document, written in NeoOffice 2.2.1 for the Mac.");
+		dft_sink_mem_dispose(&m);
+	}
+}
+
+/* ---- RTF ------------------------------------------------------------------------------ */
+
+static void test_rtf_known(void **state)
+{
+	/* Arabic as \'hh in Windows-1256 (font charset 178) and as \uN with a
+	 * replacement '?' to skip; a table; dropped destinations; info */
+	static const char doc[] =
+		"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fnil\\fcharset178 Arial;}{\\f1\\froman\\fcharset0 Times;}}"
+		"{\\colortbl;\\red0\\green0\\blue0;}{\\stylesheet{\\s0 Normal;}}"
+		"{\\info{\\title Contract memo}{\\author Sami Nasser}{\\operator Editor Two}{\\*\\company Gulf Trading}"
+		"{\\creatim\\yr2019\\mo3\\dy4\\hr10\\min5}{\\revtim\\yr2019\\mo3\\dy5\\hr11\\min30}}"
+		"\\pard\\f0 \\'e6\\'de\\'da \\'c7\\'e1\\'e6\\'d2\\'ed\\'d1\\par"
+		"\\f1 The minister {\\b signed} the contract{\\*\\generator Word;}{\\pict\\wmetafile8 0123456789abcdef}.\\par"
+		"\\uc1\\u1587?\\u1604?\\u1575?\\u1605? peace\\par"
+		"{\\field{\\*\\fldinst HYPERLINK \"http://x\"}{\\fldrslt link text}}\\par "
+		"Name\\cell Amount\\cell\\row Omar\\cell 1200\\cell\\row "
+		"caf\\'e9\\tab end\\line next\\par}";
+	dft_sink_mem m;
+	(void)state;
+	assert_int_equal(run_mem(&m, dft_extract_rtf, doc, sizeof(doc) - 1, NULL), 0);
+	assert_has(text(&m), "وقع الوزير\nThe minister signed the contract.\nسلام peace\nlink text\n");
+	assert_has(text(&m), "Name\tAmount\nOmar\t1200\n");
+	assert_has(text(&m), "café\tend\nnext\n");
+	assert_null(strstr(text(&m), "HYPERLINK"));
+	assert_null(strstr(text(&m), "0123456789"));
+	assert_null(strstr(text(&m), "Times"));
+	assert_meta(&m, "title", "Contract memo");
+	assert_meta(&m, "author", "Sami Nasser");
+	assert_meta(&m, "last_modified_by", "Editor Two");
+	assert_meta(&m, "company", "Gulf Trading");
+	assert_meta(&m, "created", "2019-03-04T10:05:00");
+	assert_meta(&m, "modified", "2019-03-05T11:30:00");
+	dft_sink_mem_dispose(&m);
+}
+
+static void test_rtf_hostile(void **state)
+{
+	size_t n = 100000, i;
+	char *doc = malloc(2 * n + 64);
+	size_t len = 0;
+	dft_sink_mem m;
+	(void)state;
+	assert_non_null(doc);
+	len += (size_t)sprintf(doc, "{\\rtf1 start ");
+	for (i = 0; i < n; i++)
+		doc[len++] = '{';
+	len += (size_t)sprintf(doc + len, "deep");
+	for (i = 0; i < n; i++)
+		doc[len++] = '}';
+	len += (size_t)sprintf(doc + len, " after}");
+	assert_int_equal(run_mem(&m, dft_extract_rtf, doc, len, NULL), 0);
+	assert_has(text(&m), "start");
+	assert_has(text(&m), "after");
+	assert_has(dft_buf_cstr(&m.notes), "nested deeper");
+	dft_sink_mem_dispose(&m);
+	/* unbalanced, truncated, not RTF */
+	assert_int_equal(run_mem(&m, dft_extract_rtf, doc, 5000, NULL), 0);
+	assert_has(dft_buf_cstr(&m.notes), "open group");
+	dft_sink_mem_dispose(&m);
+	assert_int_equal(run_mem(&m, dft_extract_rtf, "{\\rtf1 a\\bin999999999", 21, NULL), 0);
+	dft_sink_mem_dispose(&m);
+	assert_int_equal(run_mem(&m, dft_extract_rtf, "hello", 5, NULL), DFT_EINVAL);
+	dft_sink_mem_dispose(&m);
+	free(doc);
+}
+
+static void test_rtf_tika(void **state)
+{
+	char p[1200];
+	dft_sink_mem m;
+	(void)state;
+	TIKA("testRTF.rtf", p);
+	assert_int_equal(run_file(&m, dft_extract_rtf, p, NULL, 1), 0);
+	assert_has(text(&m), "Test d’indexation Word");
+	assert_meta(&m, "company", "Universite Laval");
+	dft_sink_mem_dispose(&m);
+}
+
+/* ---- legacy Office ------------------------------------------------------------------ */
+
+static void test_ole_corrupt(void **state)
+{
+	unsigned char buf[4096];
+	dft_sink_mem m;
+	(void)state;
+	memset(buf, 0x41, sizeof(buf));
+	memcpy(buf, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8); /* the magic, then garbage */
+	assert_true(run_mem(&m, dft_extract_ole, buf, sizeof(buf), NULL) < 0);
+	assert_true(dft_error_msg()[0] != '\0');
+	dft_sink_mem_dispose(&m);
+	assert_true(run_mem(&m, dft_extract_ole, buf, 100, NULL) < 0);
+	dft_sink_mem_dispose(&m);
+	/* an OLE file handed to the OOXML extractor goes to ole.c */
+	assert_true(run_mem(&m, dft_extract_ooxml, buf, sizeof(buf), NULL) < 0);
+	dft_sink_mem_dispose(&m);
+}
+
+static void test_ole_tika(void **state)
+{
+	char p[1200];
+	dft_sink_mem m;
+	(void)state;
+	TIKA("testWORD.doc", p);
+	assert_int_equal(run_file(&m, dft_extract_ole, p, NULL, 1), 0);
+	assert_fidelity(text(&m), "Sample Word Document Title And now for a subtitle Main Heading "
+			"This is a sample Microsoft Word Document. This document includes text that is BOLD and ITALIC. "
+			"Apache Tika: http://tika.apache.org/ This is the header for our document This is the footer for our document");
+	assert_null(strstr(text(&m), "HYPERLINK"));
+	assert_meta(&m, "author", "Keith Bennett");
+	assert_meta(&m, "title", "Sample Word Document");
+	dft_sink_mem_dispose(&m);
+	if (tika("testEXCEL.xls", p, sizeof(p))) {
+		assert_int_equal(run_file(&m, dft_extract_ole, p, NULL, 1), 0);
+		assert_has(text(&m), "[Sheet: Feuil1]\nSample Excel Worksheet - Numbers and their Squares\n\tNumber\tSquare\n\t1\t1\n");
+		assert_has(text(&m), "\t15\t225\n");
+		dft_sink_mem_dispose(&m);
+	}
+	if (tika("testPPT.ppt", p, sizeof(p))) {
+		assert_int_equal(run_file(&m, dft_extract_ole, p, NULL, 1), 0);
+		assert_has(text(&m), "Sample Powerpoint Slide");
+		dft_sink_mem_dispose(&m);
+	}
+	if (tika("testWORD_protected_passtika.doc", p, sizeof(p))) {
+		assert_int_equal(run_file(&m, dft_extract_ole, p, NULL, 1), DFT_EENCRYPTED);
+		dft_sink_mem_dispose(&m);
+	}
+	if (tika("password.xls", p, sizeof(p))) {
+		assert_int_equal(run_file(&m, dft_extract_ole, p, NULL, 1), DFT_EENCRYPTED);
+		dft_sink_mem_dispose(&m);
+	}
+	if (tika("simple_upper_case.doc", p, sizeof(p))) { /* stream names in capitals */
+		assert_int_equal(run_file(&m, dft_extract_ole, p, NULL, 1), 0);
+		assert_true(m.text.len > 10);
+		dft_sink_mem_dispose(&m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +556,14 @@ int main(void)
 		cmocka_unit_test(test_xlsx_known),
 		cmocka_unit_test(test_pptx_known),
 		cmocka_unit_test(test_ooxml_tika),
+		cmocka_unit_test(test_odt_known),
+		cmocka_unit_test(test_ods_odp_known),
+		cmocka_unit_test(test_odf_tika),
+		cmocka_unit_test(test_rtf_known),
+		cmocka_unit_test(test_rtf_hostile),
+		cmocka_unit_test(test_rtf_tika),
+		cmocka_unit_test(test_ole_corrupt),
+		cmocka_unit_test(test_ole_tika),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
