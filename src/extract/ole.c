@@ -4,8 +4,9 @@
  *
  * libgsf opens the OLE2 compound file from memory (gsf_input_memory_new +
  * gsf_infile_msole_new: no file is opened, as the sandbox wants) and reads
- * the property streams (\005SummaryInformation, \005DocumentSummary-
- * Information). The text walks are ours, each bounded by the size of the
+ * the streams. The property streams (\005SummaryInformation,
+ * \005DocumentSummaryInformation: title, author, last author, dates,
+ * company) and the text walks are ours, each bounded by the size of the
  * stream it reads:
  *
  *  - Word: the FIB gives the code page (lid), the encryption flag and the
@@ -34,15 +35,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include <gsf/gsf-doc-meta-data.h>
 #include <gsf/gsf-infile-msole.h>
 #include <gsf/gsf-infile.h>
 #include <gsf/gsf-input-memory.h>
 #include <gsf/gsf-input.h>
-#include <gsf/gsf-meta-names.h>
-#include <gsf/gsf-msole-utils.h>
-#include <gsf/gsf-timestamp.h>
 #include <gsf/gsf-utils.h>
 
 #define OLE_STREAM_MAX ((uint64_t)512 << 20) /* bytes of one stream read */
@@ -126,66 +124,118 @@ static int ole_has(ole *o, const char *name)
 
 /* ---- properties -------------------------------------------------------------- */
 
-typedef struct ole_meta_ctx {
-	ole *o;
-	int rc;
-} ole_meta_ctx;
+/* The property streams are read here rather than with libgsf's reader,
+ * which converts 8-bit strings with iconv: in the sandboxed worker iconv
+ * cannot load its converters, and the strings would be lost. Strings go
+ * through dft_decode_text (ICU) in the section's code page (PID 1). */
 
-static void ole_meta_one(GsfDocMetaData *md, ole *o, const char *gsf_name, const char *key)
+static int ole_prop_emit(ole *o, const char *key, const unsigned char *sec, size_t seclen, size_t off, int cp)
 {
-	GsfDocProp *prop = gsf_doc_meta_data_lookup(md, gsf_name);
-	GValue const *v;
-	char *s = NULL;
-	if (!prop || !(v = gsf_doc_prop_get_val(prop)))
-		return;
-	if (G_VALUE_HOLDS_STRING(v)) {
-		const char *c = g_value_get_string(v);
-		s = c ? g_strdup(c) : NULL;
-	} else if (VAL_IS_GSF_TIMESTAMP(v)) {
-		GsfTimestamp *ts = g_value_get_boxed(v);
-		if (ts && ts->timet > 0) /* 1601 epoch zero: unset */
-			s = gsf_timestamp_as_string(ts);
-	} else if (G_VALUE_HOLDS_INT(v)) {
-		s = g_strdup_printf("%d", g_value_get_int(v));
+	uint32_t type;
+	dft_buf b;
+	char out[64];
+	int rc = 0;
+	if (off + 8 > seclen)
+		return 0;
+	type = u32(sec + off) & 0xFFFF;
+	dft_buf_init(&b, 0);
+	if (type == 0x1E) { /* VT_LPSTR */
+		uint32_t cb = u32(sec + off + 4);
+		if (cb > seclen - off - 8)
+			cb = (uint32_t)(seclen - off - 8);
+		while (cb > 0 && sec[off + 8 + cb - 1] == 0)
+			cb--;
+		if (cb)
+			rc = dft_decode_text(&b, sec + off + 8, cb, cp == 1200 ? "UTF-16LE" : (dft_zx_codepage_name(cp) ? dft_zx_codepage_name(cp) : "windows-1252"), NULL);
+	} else if (type == 0x1F) { /* VT_LPWSTR: count of characters */
+		uint32_t cch = u32(sec + off + 4), i;
+		for (i = 0; i < cch && off + 8 + 2 * (size_t)i + 1 < seclen && rc == 0; i++) {
+			uint32_t c = u16(sec + off + 8 + 2 * i);
+			if (!c)
+				break;
+			rc = dft_zx_utf8(&b, c);
+		}
+	} else if (type == 0x40) { /* VT_FILETIME */
+		uint64_t ft = off + 12 <= seclen ? (uint64_t)u32(sec + off + 4) | ((uint64_t)u32(sec + off + 8) << 32) : 0;
+		if (ft > 116444736000000000ULL) {
+			time_t t = (time_t)((ft - 116444736000000000ULL) / 10000000ULL);
+			struct tm tm;
+			if (gmtime_r(&t, &tm) && strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ", &tm))
+				rc = dft_buf_adds(&b, out);
+		}
+	} else if (type == 0x03 || type == 0x02) { /* VT_I4, VT_I2 */
+		long v = type == 0x03 ? (long)(int32_t)u32(sec + off + 4) : (long)(int16_t)u16(sec + off + 4);
+		if (v > 0) {
+			snprintf(out, sizeof(out), "%ld", v);
+			rc = dft_buf_adds(&b, out);
+		}
 	}
-	if (s) {
-		dft_buf b;
-		g_strstrip(s);
-		dft_buf_init(&b, 0);
-		if (*s && dft_utf8_sanitize(&b, s, strlen(s), NULL) == 0)
-			o->sink->meta(o->sink, key, dft_buf_cstr(&b));
-		dft_buf_dispose(&b);
+	if (rc == 0 && b.len) {
+		char *v = b.ptr;
+		size_t n = b.len;
+		while (n && (v[n - 1] == ' ' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+			v[--n] = '\0';
+		while (*v == ' ')
+			v++;
+		if (*v)
+			rc = o->sink->meta(o->sink, key, v);
 	}
-	g_free(s);
+	dft_buf_dispose(&b);
+	return rc;
 }
 
-static void ole_props(ole *o)
+static int ole_propset(ole *o, const char *stream, const char *const *map)
 {
-	static const char *const map[] = {
-		GSF_META_NAME_TITLE, "title", GSF_META_NAME_SUBJECT, "subject", GSF_META_NAME_CREATOR, "author",
-		GSF_META_NAME_LAST_SAVED_BY, "last_modified_by", GSF_META_NAME_DATE_CREATED, "created",
-		GSF_META_NAME_DATE_MODIFIED, "modified", GSF_META_NAME_GENERATOR, "creator",
-		GSF_META_NAME_COMPANY, "company", GSF_META_NAME_PAGE_COUNT, "pages",
-		GSF_META_NAME_KEYWORDS, "keywords", GSF_META_NAME_MANAGER, "manager", NULL,
+	unsigned char *d;
+	size_t n, i;
+	uint32_t secoff, seclen, count;
+	int cp = 1252, rc, pass;
+	if ((rc = ole_stream(o, stream, &d, &n)) <= 0)
+		return rc;
+	rc = 0;
+	if (n < 48 || u16(d) != 0xFFFE)
+		goto done;
+	secoff = u32(d + 44);
+	if (secoff >= n || n - secoff < 8)
+		goto done;
+	seclen = u32(d + secoff);
+	if (seclen > n - secoff)
+		seclen = (uint32_t)(n - secoff);
+	count = u32(d + secoff + 4);
+	if (count > (seclen - 8) / 8)
+		count = (seclen - 8) / 8;
+	/* the code page first (PID 1), then the properties */
+	for (pass = 0; pass < 2 && rc == 0; pass++)
+		for (i = 0; i < count && rc == 0; i++) {
+			uint32_t pid = u32(d + secoff + 8 + 8 * i), off = u32(d + secoff + 12 + 8 * i);
+			size_t k;
+			if (off + 8 > seclen)
+				continue;
+			if (pass == 0) {
+				if (pid == 1)
+					cp = u16(d + secoff + off + 4);
+				continue;
+			}
+			for (k = 0; map[k]; k += 2)
+				if ((uint32_t)atoi(map[k]) == pid)
+					rc = ole_prop_emit(o, map[k + 1], d + secoff, seclen, off, cp);
+		}
+done:
+	g_free(d);
+	return rc;
+}
+
+static int ole_props(ole *o)
+{
+	static const char *const summary[] = {
+		"2", "title", "3", "subject", "4", "author", "5", "keywords", "8", "last_modified_by",
+		"12", "created", "13", "modified", "14", "pages", "18", "creator", NULL,
 	};
-	static const char *const streams[] = {"\005SummaryInformation", "\005DocumentSummaryInformation", NULL};
-	GsfDocMetaData *md = gsf_doc_meta_data_new();
-	int i;
-	if (!md)
-		return;
-	for (i = 0; streams[i]; i++) {
-		GsfInput *s = gsf_infile_child_by_name(o->infile, streams[i]);
-		GError *err;
-		if (!s)
-			continue;
-		err = gsf_doc_meta_data_read_from_msole(md, s);
-		if (err)
-			g_error_free(err);
-		g_object_unref(s);
-	}
-	for (i = 0; map[i]; i += 2)
-		ole_meta_one(md, o, map[i], map[i + 1]);
-	g_object_unref(md);
+	static const char *const docsummary[] = {"15", "company", "14", "manager", NULL};
+	int rc = ole_propset(o, "\005SummaryInformation", summary);
+	if (rc == 0)
+		rc = ole_propset(o, "\005DocumentSummaryInformation", docsummary);
+	return rc == DFT_ENOMEM ? rc : 0;
 }
 
 /* ---- Word ------------------------------------------------------------------------ */
@@ -963,7 +1013,8 @@ int dft_extract_ole(dft_sink *sink, const dft_input *in)
 		rc = dft_error_set(DFT_EENCRYPTED, "encrypted: an Office Open XML package protected by a password");
 		goto done;
 	}
-	ole_props(&o);
+	if ((rc = ole_props(&o)) < 0)
+		goto done;
 	if (ole_has(&o, "WordDocument")) {
 		rc = ole_word(&o);
 	} else if ((rc = ole_stream(&o, "Workbook", &buf, &len)) != 0 ||
