@@ -4,7 +4,6 @@
  */
 #include "daftar/extract.h"
 
-int dft_ocr_init(void) { return 0; }
 
 int dft_extract_image(dft_sink *sink, const dft_input *in)
 {

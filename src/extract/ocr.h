@@ -1,0 +1,68 @@
+/*
+ * ocr.h - the OCR module shared by the image and PDF extractors (internal
+ * to src/extract/). Tesseract is loaded once per worker by dft_ocr_init()
+ * (declared in daftar/extract.h), before the sandbox closes, because it
+ * reads its traineddata files; after that, recognising a page touches no
+ * file.
+ *
+ * A document's OCR output is its text, emitted through the sink like any
+ * other text, and the boxes of its words, kept in a dft_ocr_words and
+ * reported at the end as the meta key "ocr_words": a compact JSON array
+ * [[page, x0, y0, x1, y1, start, end], ...] where start/end are byte
+ * offsets of the word in the document's emitted text. Its size is bounded
+ * (one meta frame); past the bound words are dropped with a note.
+ */
+#ifndef DAFTAR_EXTRACT_OCR_H
+#define DAFTAR_EXTRACT_OCR_H
+
+#include "daftar/extract.h"
+
+struct Pix;
+
+/* What "ocr" meta says. */
+#define DFT_OCR_ENGINE "tesseract ara+eng"
+/* Bytes of the "ocr_words" JSON value (a meta frame is at most 1 MiB). */
+#define DFT_OCR_WORDS_MAX ((size_t)1000000)
+
+typedef struct dft_ocr_word {
+	int x0, y0, x1, y1; /* pixels of the image given to dft_ocr_page */
+	size_t start, end;  /* byte offsets in the page's text */
+} dft_ocr_word;
+
+/* One recognised page: UTF-8 text (words separated by spaces, lines by
+ * "\n", paragraphs by a blank line) and its words. */
+typedef struct dft_ocr_page {
+	dft_buf text;
+	dft_ocr_word *words;
+	size_t nwords, cap;
+	double mean_conf; /* mean word confidence, 0..100 */
+} dft_ocr_page;
+
+/* Is Tesseract loaded? (0 when dft_ocr_init failed or was not called) */
+int dft_ocr_available(void);
+
+void dft_ocr_page_init(dft_ocr_page *p, size_t max_text);
+void dft_ocr_page_dispose(dft_ocr_page *p);
+/* Recognise pix (any depth) at ppi dots per inch (0: the image's own, or
+ * 300) into p. */
+int dft_ocr_recognise(dft_ocr_page *p, struct Pix *pix, int ppi);
+
+/* The words of a document. */
+typedef struct dft_ocr_words {
+	dft_buf json;
+	size_t n, dropped;
+	int pages;
+} dft_ocr_words;
+
+void dft_ocr_words_init(dft_ocr_words *w);
+void dft_ocr_words_dispose(dft_ocr_words *w);
+/* Add page `page` (1-based)'s words; `base` is the byte offset in the
+ * document's text where the page's text was emitted, `kept` how many of
+ * its bytes were (words beyond are dropped), and boxes are multiplied by
+ * `scale` (to give image pixels or PDF points). */
+int dft_ocr_words_add(dft_ocr_words *w, int page, uint64_t base, size_t kept,
+		      const dft_ocr_page *p, double scale);
+/* Report "ocr", "ocr_words" (when any) and a note when words were dropped. */
+int dft_ocr_words_finish(dft_ocr_words *w, dft_sink *sink);
+
+#endif
