@@ -41,6 +41,12 @@
 	"المحافظة، مع بيان المبالغ المصروفة وأسماء الشركات المتعاقدة. وأكدت الرسالة على ضرورة الرد في " \
 	"مدة أقصاها أسبوعان من تاريخ وصولها، وحذرت من أي تأخير في تنفيذ هذه التعليمات."
 
+#if defined(__GNUC__)
+#define FX_UNUSED __attribute__((unused))
+#else
+#define FX_UNUSED
+#endif
+
 static fz_context *fx_ctx(void)
 {
 	static fz_context *ctx;
@@ -76,7 +82,7 @@ static fz_buffer *fx_story_pdf(const char *html, const char *css, fz_archive *ar
 }
 
 /* Page `pno` of a PDF rendered in grey at dpi, as PNG. */
-static fz_buffer *fx_render_png(fz_buffer *pdf, int pno, int dpi)
+static FX_UNUSED fz_buffer *fx_render_png(fz_buffer *pdf, int pno, int dpi)
 {
 	fz_context *ctx = fx_ctx();
 	fz_stream *s = fz_open_buffer(ctx, pdf);
@@ -94,7 +100,7 @@ static fz_buffer *fx_render_png(fz_buffer *pdf, int pno, int dpi)
 }
 
 /* A "scan": a PDF whose page is only the image png, full page. */
-static fz_buffer *fx_scan_pdf(fz_buffer *png)
+static FX_UNUSED fz_buffer *fx_scan_pdf(fz_buffer *png)
 {
 	fz_context *ctx = fx_ctx();
 	fz_archive *arch = fz_new_tree_archive(ctx, NULL);
@@ -106,7 +112,7 @@ static fz_buffer *fx_scan_pdf(fz_buffer *png)
 }
 
 /* Run an extractor on bytes in memory. */
-static int fx_run(int (*fn)(dft_sink *, const dft_input *), const void *data, size_t n, const char *mime,
+static FX_UNUSED int fx_run(int (*fn)(dft_sink *, const dft_input *), const void *data, size_t n, const char *mime,
 		  dft_sink_mem *m)
 {
 	dft_input in;
@@ -154,7 +160,7 @@ static uint32_t *fx_codepoints(const char *s, size_t *n)
 }
 
 /* 1 - Levenshtein(ref, hyp) / |ref|, over code points, whitespace collapsed. */
-static double fx_char_accuracy(const char *ref, const char *hyp)
+static FX_UNUSED double fx_char_accuracy(const char *ref, const char *hyp)
 {
 	size_t n, m, i, j;
 	uint32_t *a = fx_codepoints(ref, &n), *b = fx_codepoints(hyp, &m);
@@ -204,7 +210,7 @@ static char **fx_words(const char *s, size_t *n, char **copy)
 }
 
 /* Share of ref's words found in hyp in the same order (LCS / |ref|). */
-static double fx_word_recall(const char *ref, const char *hyp)
+static FX_UNUSED double fx_word_recall(const char *ref, const char *hyp)
 {
 	char *ca, *cb;
 	size_t n, m, i, j;

@@ -1,0 +1,355 @@
+/*
+ * test_ocr.c - the image extractor (dft_extract_image) and the OCR module:
+ * character accuracy of OCR on pages rendered at 300 dpi from known
+ * English and Arabic text (rendered at test time with MuPDF, see
+ * mupdf_fixtures.h), word boxes that point at the emitted text, a
+ * two-page TIFF, EXIF (date, camera, GPS) from a JPEG built here and
+ * from real photos, hostile EXIF bytes, refused huge dimensions, and the
+ * image formats of the shared corpora.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <leptonica/allheaders.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "mupdf_fixtures.h"
+
+static void print_figure(const char *what, double v) { printf("FIGURE %s: %.2f%%\n", what, v * 100); }
+
+static int setup(void **state)
+{
+	(void)state;
+	return dft_ocr_init() == 0 ? 0 : -1;
+}
+
+/* A page of html rendered at 300 dpi as PNG. */
+static fz_buffer *page_png(const char *html, const char *css)
+{
+	fz_buffer *pdf = fx_story_pdf(html, css, NULL), *png = fx_render_png(pdf, 0, 300);
+	fz_drop_buffer(fx_ctx(), pdf);
+	return png;
+}
+
+/* Every word box's [start, end) is a non-empty run of text without spaces. */
+static int check_words(const char *json, const char *text, int *nwords)
+{
+	const char *p = json;
+	size_t tlen = strlen(text);
+	*nwords = 0;
+	if (*p++ != '[')
+		return -1;
+	while (*p == '[') {
+		int page, x0, y0, x1, y1, n = 0;
+		long start, end, i;
+		if (sscanf(p, "[%d,%d,%d,%d,%d,%ld,%ld]%n", &page, &x0, &y0, &x1, &y1, &start, &end, &n) != 7 || !n)
+			return -1;
+		if (start < 0 || end <= start || (size_t)end > tlen || x1 <= x0 || y1 <= y0)
+			return -1;
+		for (i = start; i < end; i++)
+			if (text[i] == ' ' || text[i] == '\n' || text[i] == '\f')
+				return -1;
+		(*nwords)++;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return *p == ']' ? 0 : -1;
+}
+
+static void test_english_page(void **state)
+{
+	dft_sink_mem m;
+	dft_buf tmp;
+	fz_buffer *png = page_png("<p>" FX_ENGLISH "</p>", "p{font-size:11pt}");
+	double acc, t0 = dft_now();
+	int nwords = 0;
+	(void)state;
+	assert_int_equal(fx_run(dft_extract_image, png->data, png->len, "image/png", &m), 0);
+	printf("OCR of one English page: %.2f s\n", dft_now() - t0);
+	dft_buf_init(&tmp, 0);
+	assert_string_equal(dft_sink_mem_meta(&m, "width", &tmp), "2480");
+	assert_string_equal(dft_sink_mem_meta(&m, "ocr", &tmp), "tesseract ara+eng");
+	acc = fx_char_accuracy(FX_ENGLISH, dft_buf_cstr(&m.text));
+	print_figure("OCR character accuracy, English, 300 dpi", acc);
+	assert_true(acc >= 0.95);
+	assert_int_equal(check_words(dft_sink_mem_meta(&m, "ocr_words", &tmp), dft_buf_cstr(&m.text), &nwords), 0);
+	assert_true(nwords > 150);
+	dft_buf_dispose(&tmp);
+	dft_sink_mem_dispose(&m);
+	fz_drop_buffer(fx_ctx(), png);
+}
+
+/* Arabic, with the lam-alef ligatures a PDF could not round-trip. */
+#define ARABIC_MORE "وقال المسؤول إن الإدارة لا تعلم شيئا عن العلاقات بين الأطراف خلال الأشهر الماضية."
+
+static void test_arabic_page(void **state)
+{
+	dft_sink_mem m;
+	dft_buf tmp;
+	fz_buffer *png = page_png("<p dir='rtl' lang='ar'>" FX_ARABIC " " ARABIC_MORE "</p>", "p{font-size:14pt}");
+	double acc, t0 = dft_now();
+	int nwords = 0;
+	(void)state;
+	assert_int_equal(fx_run(dft_extract_image, png->data, png->len, "image/png", &m), 0);
+	printf("OCR of one Arabic page: %.2f s\n", dft_now() - t0);
+	acc = fx_char_accuracy(FX_ARABIC " " ARABIC_MORE, dft_buf_cstr(&m.text));
+	print_figure("OCR character accuracy, Arabic, 300 dpi", acc);
+	assert_true(acc >= 0.90);
+	/* logical order: the first word of the letter first */
+	assert_non_null(strstr(dft_buf_cstr(&m.text), "أرسلت"));
+	assert_true(strstr(dft_buf_cstr(&m.text), "أرسلت") < strstr(dft_buf_cstr(&m.text), "حلب"));
+	dft_buf_init(&tmp, 0);
+	assert_int_equal(check_words(dft_sink_mem_meta(&m, "ocr_words", &tmp), dft_buf_cstr(&m.text), &nwords), 0);
+	assert_true(nwords > 50);
+	dft_buf_dispose(&tmp);
+	dft_sink_mem_dispose(&m);
+	fz_drop_buffer(fx_ctx(), png);
+}
+
+static PIX *png_pix(fz_buffer *png) { return pixReadMem(png->data, png->len); }
+
+static void test_multipage_tiff(void **state)
+{
+	fz_buffer *a = page_png("<p>First page says hello from the ministry.</p>", "p{font-size:20pt}");
+	fz_buffer *b = page_png("<p>Second page lists the transfers.</p>", "p{font-size:20pt}");
+	PIXA *pixa = pixaCreate(2);
+	l_uint8 *data = NULL;
+	size_t size = 0;
+	dft_sink_mem m;
+	dft_buf tmp;
+	const char *text, *ff;
+	(void)state;
+	pixaAddPix(pixa, png_pix(a), L_INSERT);
+	pixaAddPix(pixa, png_pix(b), L_INSERT);
+	assert_int_equal(pixaWriteMemMultipageTiff(&data, &size, pixa), 0);
+	assert_int_equal(fx_run(dft_extract_image, data, size, "image/tiff", &m), 0);
+	dft_buf_init(&tmp, 0);
+	assert_string_equal(dft_sink_mem_meta(&m, "pages", &tmp), "2");
+	text = dft_buf_cstr(&m.text);
+	ff = strchr(text, '\f');
+	assert_non_null(ff);
+	assert_true(strstr(text, "First page says hello") < ff);
+	assert_true(strstr(text, "Second page lists the transfers") > ff);
+	assert_non_null(strstr(dft_sink_mem_meta(&m, "ocr_words", &tmp), "[2,"));
+	dft_buf_dispose(&tmp);
+	dft_sink_mem_dispose(&m);
+	pixaDestroy(&pixa);
+	free(data);
+	fz_drop_buffer(fx_ctx(), a);
+	fz_drop_buffer(fx_ctx(), b);
+}
+
+/* ---- EXIF ------------------------------------------------------------------ */
+
+typedef struct tiffw {
+	unsigned char b[1024];
+	size_t n;
+} tiffw;
+
+static void put16(tiffw *t, size_t at, unsigned v) { t->b[at] = v & 255, t->b[at + 1] = (v >> 8) & 255; }
+static void put32(tiffw *t, size_t at, uint32_t v)
+{
+	put16(t, at, v & 0xFFFF);
+	put16(t, at + 2, v >> 16);
+}
+
+/* A little-endian TIFF structure: IFD0 (Make, Model, Exif and GPS
+ * pointers), the Exif IFD (DateTimeOriginal) and the GPS IFD
+ * (33 deg 30' 45" N, 36 deg 17' 24" E: Damascus). */
+static size_t make_exif_tiff(unsigned char *out)
+{
+	tiffw t;
+	size_t ifd0 = 8, exif, gps, data;
+	uint32_t lat[6] = {33, 1, 30, 1, 45, 1}, lon[6] = {36, 1, 17, 1, 2400, 100};
+	int i;
+	memset(&t, 0, sizeof(t));
+	memcpy(t.b, "II*\0", 4);
+	put32(&t, 4, (uint32_t)ifd0);
+	exif = ifd0 + 2 + 4 * 12 + 4;
+	gps = exif + 2 + 1 * 12 + 4;
+	data = gps + 2 + 4 * 12 + 4;
+	/* IFD0 */
+	put16(&t, ifd0, 4);
+	put16(&t, ifd0 + 2, 0x010F), put16(&t, ifd0 + 4, 2), put32(&t, ifd0 + 6, 6), put32(&t, ifd0 + 10, (uint32_t)data);
+	memcpy(t.b + data, "Canon\0", 6);
+	put16(&t, ifd0 + 14, 0x0110), put16(&t, ifd0 + 16, 2), put32(&t, ifd0 + 18, 13), put32(&t, ifd0 + 22, (uint32_t)data + 8);
+	memcpy(t.b + data + 8, "EOS 5D Mk II\0", 13);
+	put16(&t, ifd0 + 26, 0x8769), put16(&t, ifd0 + 28, 4), put32(&t, ifd0 + 30, 1), put32(&t, ifd0 + 34, (uint32_t)exif);
+	put16(&t, ifd0 + 38, 0x8825), put16(&t, ifd0 + 40, 4), put32(&t, ifd0 + 42, 1), put32(&t, ifd0 + 46, (uint32_t)gps);
+	/* Exif IFD */
+	put16(&t, exif, 1);
+	put16(&t, exif + 2, 0x9003), put16(&t, exif + 4, 2), put32(&t, exif + 6, 20), put32(&t, exif + 10, (uint32_t)data + 24);
+	memcpy(t.b + data + 24, "2019:07:14 09:41:05\0", 20);
+	/* GPS IFD */
+	put16(&t, gps, 4);
+	put16(&t, gps + 2, 1), put16(&t, gps + 4, 2), put32(&t, gps + 6, 2), memcpy(t.b + gps + 10, "N\0", 2);
+	put16(&t, gps + 14, 2), put16(&t, gps + 16, 5), put32(&t, gps + 18, 3), put32(&t, gps + 22, (uint32_t)data + 48);
+	put16(&t, gps + 26, 3), put16(&t, gps + 28, 2), put32(&t, gps + 30, 2), memcpy(t.b + gps + 34, "E\0", 2);
+	put16(&t, gps + 38, 4), put16(&t, gps + 40, 5), put32(&t, gps + 42, 3), put32(&t, gps + 46, (uint32_t)data + 72);
+	for (i = 0; i < 6; i++) {
+		put32(&t, data + 48 + 4 * (size_t)i, lat[i]);
+		put32(&t, data + 72 + 4 * (size_t)i, lon[i]);
+	}
+	memcpy(out, t.b, data + 96);
+	return data + 96;
+}
+
+/* A small JPEG with an APP1 Exif segment holding tiff[0..n). */
+static unsigned char *jpeg_with_exif(const unsigned char *tiff, size_t n, size_t *len)
+{
+	PIX *pix = pixCreate(64, 48, 8);
+	l_uint8 *jpg = NULL;
+	size_t jn = 0;
+	unsigned char *out;
+	pixSetAllArbitrary(pix, 200);
+	assert_int_equal(pixWriteMemJpeg(&jpg, &jn, pix, 75, 0), 0);
+	pixDestroy(&pix);
+	out = malloc(jn + n + 10);
+	out[0] = 0xFF, out[1] = 0xD8, out[2] = 0xFF, out[3] = 0xE1;
+	out[4] = (unsigned char)((n + 8) >> 8), out[5] = (unsigned char)((n + 8) & 255);
+	memcpy(out + 6, "Exif\0\0", 6);
+	memcpy(out + 12, tiff, n);
+	memcpy(out + 12 + n, jpg + 2, jn - 2);
+	*len = 12 + n + jn - 2;
+	free(jpg);
+	return out;
+}
+
+static void test_exif(void **state)
+{
+	unsigned char tiff[1024];
+	size_t n = make_exif_tiff(tiff), len, i;
+	unsigned char *jpg = jpeg_with_exif(tiff, n, &len);
+	dft_sink_mem m;
+	dft_buf tmp;
+	(void)state;
+	assert_int_equal(fx_run(dft_extract_image, jpg, len, "image/jpeg", &m), 0);
+	dft_buf_init(&tmp, 0);
+	assert_string_equal(dft_sink_mem_meta(&m, "width", &tmp), "64");
+	assert_string_equal(dft_sink_mem_meta(&m, "height", &tmp), "48");
+	assert_string_equal(dft_sink_mem_meta(&m, "created", &tmp), "2019-07-14T09:41:05");
+	assert_string_equal(dft_sink_mem_meta(&m, "camera_make", &tmp), "Canon");
+	assert_string_equal(dft_sink_mem_meta(&m, "camera_model", &tmp), "EOS 5D Mk II");
+	assert_string_equal(dft_sink_mem_meta(&m, "latitude", &tmp), "33.512500");
+	assert_string_equal(dft_sink_mem_meta(&m, "longitude", &tmp), "36.290000");
+	dft_sink_mem_dispose(&m);
+	free(jpg);
+
+	/* hostile EXIF: every byte of the TIFF structure set to 0xFF in turn,
+	 * and the structure cut at every length: never a crash, never a read
+	 * outside (run under ASan) */
+	for (i = 0; i < n; i++) {
+		unsigned char bad[1024];
+		memcpy(bad, tiff, n);
+		bad[i] = 0xFF;
+		jpg = jpeg_with_exif(bad, i % 2 ? n : i, &len);
+		(void)fx_run(dft_extract_image, jpg, len, "image/jpeg", &m);
+		dft_sink_mem_dispose(&m);
+		free(jpg);
+	}
+	dft_buf_dispose(&tmp);
+}
+
+/* ---- limits and real images ---------------------------------------------------- */
+
+static void test_too_large(void **state)
+{
+	/* a PNG header claiming 30000 x 30000 pixels, with a valid CRC */
+	unsigned char png[64] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+				 0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30, 8, 2, 0, 0, 0};
+	uLong crc = crc32(0, png + 12, 17);
+	dft_sink_mem m;
+	(void)state;
+	png[29] = (unsigned char)(crc >> 24), png[30] = (unsigned char)(crc >> 16);
+	png[31] = (unsigned char)(crc >> 8), png[32] = (unsigned char)crc;
+	memcpy(png + 33, "\0\0\0\0IEND\xAE\x42\x60\x82", 12);
+	assert_int_equal(fx_run(dft_extract_image, png, 45, "image/png", &m), DFT_ELIMIT);
+	assert_string_equal(dft_error_msg(), "image too large: 30000 x 30000");
+	dft_sink_mem_dispose(&m);
+	/* not an image at all */
+	assert_true(fx_run(dft_extract_image, "hello", 5, "image/png", &m) < 0);
+	dft_sink_mem_dispose(&m);
+}
+
+static int read_shared(const char *rel, dft_buf *b)
+{
+	const char *root = getenv("DAFTAR_SHARED");
+	char path[1024], chunk[65536];
+	FILE *f;
+	size_t n;
+	snprintf(path, sizeof(path), "%s/corpora/tika-test-documents/%s", root ? root : "/work/shared", rel);
+	if (!(f = fopen(path, "rb")))
+		return -1;
+	dft_buf_init(b, (size_t)256 << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		dft_buf_add(b, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+static void test_real_images(void **state)
+{
+	static const char *files[] = {"testPNG.png", "testJPEG.jpg", "testGIF.gif", "testBMP.bmp",
+				      "testWEBP.webp", "testTIFF.tif", "testWebp_Alpha_Lossy.webp"};
+	dft_sink_mem m;
+	dft_buf b, tmp;
+	size_t i;
+	(void)state;
+	if (read_shared("testJPEG_GEO.jpg", &b) < 0)
+		skip();
+	dft_buf_init(&tmp, 0);
+	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/jpeg", &m), 0);
+	assert_string_equal(dft_sink_mem_meta(&m, "latitude", &tmp), "12.543210");
+	assert_string_equal(dft_sink_mem_meta(&m, "longitude", &tmp), "-54.123400");
+	dft_sink_mem_dispose(&m);
+	dft_buf_dispose(&b);
+
+	assert_int_equal(read_shared("testJPEG_EXIF.jpg", &b), 0);
+	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/jpeg", &m), 0);
+	assert_string_equal(dft_sink_mem_meta(&m, "created", &tmp), "2009-08-11T09:09:45");
+	assert_string_equal(dft_sink_mem_meta(&m, "camera_make", &tmp), "Canon");
+	dft_sink_mem_dispose(&m);
+	dft_buf_dispose(&b);
+
+	assert_int_equal(read_shared("testOCR.png", &b), 0);
+	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/png", &m), 0);
+	assert_non_null(strstr(dft_buf_cstr(&m.text), "This file contains some words."));
+	dft_sink_mem_dispose(&m);
+	dft_buf_dispose(&b);
+
+	assert_int_equal(read_shared("testTIFF_multipage.tif", &b), 0);
+	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/tiff", &m), 0);
+	assert_string_equal(dft_sink_mem_meta(&m, "pages", &tmp), "2");
+	dft_sink_mem_dispose(&m);
+	dft_buf_dispose(&b);
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		assert_int_equal(read_shared(files[i], &b), 0);
+		if (fx_run(dft_extract_image, b.ptr, b.len, "image/x", &m) != 0)
+			fail_msg("%s: %s", files[i], dft_error_msg());
+		assert_non_null(dft_sink_mem_meta(&m, "width", &tmp));
+		dft_sink_mem_dispose(&m);
+		dft_buf_dispose(&b);
+	}
+	dft_buf_dispose(&tmp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_english_page),
+		cmocka_unit_test(test_arabic_page),
+		cmocka_unit_test(test_multipage_tiff),
+		cmocka_unit_test(test_exif),
+		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_real_images),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
