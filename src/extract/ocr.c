@@ -8,6 +8,7 @@
  */
 #include "ocr.h"
 
+#include <dlfcn.h>
 #include <leptonica/allheaders.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,35 @@
 
 static TessBaseAPI *tess;
 
+/* At exit: free the engine, so Tesseract's object cache does not warn of
+ * leaks on stderr as the worker ends. */
+static void ocr_end(void)
+{
+	if (tess) {
+		TessBaseAPIEnd(tess);
+		TessBaseAPIDelete(tess);
+		tess = NULL;
+	}
+}
+
+/* Tesseract parallelises with OpenMP, whose threads the sandbox cannot
+ * create (no clone): libgomp would exit the worker. With no active
+ * parallel levels every region runs on the calling thread alone. Debian's
+ * libtesseract links libgomp, so the symbol is there without linking it
+ * ourselves; found at run time, it costs nothing when it is not. One
+ * thread an OCR is also what a pool of workers wants. */
+static void ocr_single_thread(void)
+{
+	void (*set_levels)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
+	if (set_levels)
+		set_levels(0);
+}
+
 int dft_ocr_init(void)
 {
 	if (tess)
 		return 0;
+	ocr_single_thread();
 	setMsgSeverity(L_SEVERITY_NONE); /* leptonica: no chatter on stderr */
 	tess = TessBaseAPICreate();
 	if (!tess)
@@ -31,6 +57,7 @@ int dft_ocr_init(void)
 	}
 	/* no debug output files, no stderr chatter */
 	TessBaseAPISetVariable(tess, "debug_file", "/dev/null");
+	atexit(ocr_end);
 	return 0;
 }
 

@@ -17,7 +17,7 @@
  * (contextual glyph codes) become base letters by NFKC, and the page is
  * NFC like all daftar text.
  *
- * A page with almost no characters but an image covering most of it is a
+ * A page with almost no characters but an image covering a quarter or more is a
  * scan: it is rendered at 300 dpi (less when that would exceed a pixel
  * budget) and OCR'd (ocr.c); its word boxes are in PDF points, origin top
  * left. Limits: pages of text, OCR'd pages and a share of the time limit,
@@ -47,7 +47,7 @@
 #define PDF_OCR_DPI 300
 #define PDF_OCR_MAX_PIXELS ((double)36e6)    /* a rendered page, before OCR */
 #define PDF_SCAN_MAX_CHARS 16                /* fewer characters: maybe a scan */
-#define PDF_SCAN_MIN_COVER 0.5               /* ... if images cover this share */
+#define PDF_SCAN_MIN_COVER 0.25              /* ... if images cover this share */
 #define PDF_TEXT_TIME_SHARE 0.75             /* of timeout_s, then stop with a note */
 #define PDF_OCR_TIME_SHARE 0.6
 #define PDF_PAGE_TEXT_MAX ((size_t)64 << 20) /* one page's text */
