@@ -8,12 +8,12 @@ packages=(
   libsqlite3-dev sqlite3 libarchive-dev libmagic-dev libmagic-mgc libxml2-dev
   libuchardet-dev libicu-dev libssl-dev libseccomp-dev libcmocka-dev
   zip unzip p7zip-full xz-utils bzip2 jq file libarchive-tools
-  libmupdf-dev libfreetype-dev libharfbuzz-dev libjbig2dec0-dev libopenjp2-7-dev libjpeg-dev libgumbo-dev
+  libmupdf-dev libmujs-dev libfreetype-dev libharfbuzz-dev libjbig2dec0-dev libopenjp2-7-dev libjpeg-dev libgumbo-dev
   libtesseract-dev libleptonica-dev tesseract-ocr-ara tesseract-ocr-eng
   libgmime-3.0-dev libpst-dev libgsf-1-dev
   libstemmer-dev libexttextcat-dev
 )
-[ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine)
+[ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -91,6 +91,7 @@ int dft_extract_run(dft_sink *sink, const dft_input *in, const char **type_out);
 void dft_extract_worker_init(void);
 /* Hooks the extractors' files provide for dft_extract_worker_init. */
 int dft_ocr_init(void);   /* image.c / ocr.c: load Tesseract (ara+eng) */
+int dft_email_init(void); /* email.c: GMime, libgsf, libpst's converters */
 
 /* Language of a text ("ar", "en", "fr", "ru", "fa", "tr", "de", ...), or ""
  * when unsure. src/text/lang.c. lang_init loads the profiles (before the

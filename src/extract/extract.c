@@ -36,6 +36,13 @@ static const struct type_map types[] = {
 	{"text/xml", "xml"},
 	{"application/xml", "xml"},
 	{"application/json", "text"},
+	{"application/javascript", "text"},
+	{"application/x-javascript", "text"},
+	{"application/x-sh", "text"},
+	{"application/x-shellscript", "text"},
+	{"application/x-subrip", "text"},
+	{"application/x-wine-extension-ini", "text"},
+	{"application/vnd.ms-outlook-pst", "pst"},
 	{"application/zip", "zip"},
 	{"application/x-zip-compressed", "zip"},
 	{"application/x-7z-compressed", "7z"},
@@ -109,6 +116,9 @@ const char *dft_extract_type_for(const char *mime, const char *name)
 {
 	const char *type = dft_extract_type_for_mime(mime);
 	size_t i, n = name ? strlen(name) : 0;
+	/* a saved mail that starts with HTML-looking headers */
+	if (n > 4 && mime && !strcmp(mime, "text/html") && !strcasecmp(name + n - 4, ".eml"))
+		return "email";
 	if (!generic_mime(mime) || !n)
 		return type;
 	for (i = 0; by_extension[i].mime; i++) {
@@ -161,6 +171,7 @@ void dft_extract_worker_init(void)
 	/* failures here are not fatal: the extractor reports them per document */
 	dft_ocr_init();
 	dft_lang_init();
+	dft_email_init();
 }
 
 /* ---- the in-memory sink ---------------------------------------------- */

@@ -290,6 +290,41 @@ static void fault_maybe(const char *name)
 	}
 }
 
+/* libmagic calls a text file "data" when one stray control character (a
+ * Ctrl-Z at the end of an old DOS file) is in it: such a file is still
+ * text to a reader, and must be searchable. */
+static int looks_like_text(const unsigned char *p, size_t n)
+{
+	size_t i, ctl = 0;
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] == 0)
+			return 0;
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f')
+			ctl++;
+	}
+	return ctl * 100 <= n; /* at most 1% control characters */
+}
+
+/* An mbox starts with an envelope line "From addr Day Mon dd hh:mm:ss yyyy";
+ * libmagic often calls it plain text. */
+static int looks_like_mbox(const unsigned char *p, size_t n)
+{
+	const unsigned char *nl;
+	size_t i, digits = 0, colon = 0;
+	if (n < 20 || memcmp(p, "From ", 5) != 0)
+		return 0;
+	nl = memchr(p, '\n', n < 512 ? n : 512);
+	if (!nl)
+		return 0;
+	for (i = 5; p + i < nl; i++) {
+		digits += p[i] >= '0' && p[i] <= '9';
+		colon += p[i] == ':';
+	}
+	return colon >= 2 && digits >= 8;
+}
+
 static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_limits *l)
 {
 	dft_sink sink = {ws_text, ws_meta, ws_child_begin, ws_child_data, ws_child_end,
@@ -324,6 +359,11 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 			mime = magic_buffer(magic, in.data ? (const void *)in.data : head, (size_t)hn);
 		if (!mime)
 			mime = "application/octet-stream";
+		if (hn > 0 && !strcmp(mime, "application/octet-stream") &&
+		    looks_like_text(in.data ? in.data : head, (size_t)hn))
+			mime = "text/plain";
+		if (hn > 0 && !strcmp(mime, "text/plain") && looks_like_mbox(in.data ? in.data : head, (size_t)hn))
+			mime = "application/mbox";
 	}
 	in.mime = mime;
 	if ((rc = send_frame(sock, DFT_FRAME_MIME, mime, strlen(mime))) < 0)

@@ -26,8 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COMMIT_EVERY_OPS 400
-#define COMMIT_EVERY_S 0.5
+#define COMMIT_EVERY_OPS 2000
+#define COMMIT_EVERY_S 2.0
 #define MAX_NOTES_KEPT 1000
 #define MAX_DIR_DEPTH 256
 #define READ_CHUNK ((size_t)1 << 20)

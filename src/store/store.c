@@ -20,15 +20,58 @@ static int db_err(dft_store *st, const char *what)
 	return dft_error_set(DFT_EIO, "%s/store.db: %s: %s", st->dir, what, sqlite3_errmsg(st->db));
 }
 
+/* Statements are prepared once and kept: ingest runs the same dozen
+ * statements for every file, and preparing costs more than running them.
+ * The cache is keyed by the SQL text; a statement still in use when the
+ * same SQL is wanted again (a nested call) is prepared afresh. release()
+ * resets a cached statement and finalizes any other. */
 static int prepare(dft_store *st, sqlite3_stmt **s, const char *sql)
+{
+	size_t i;
+	for (i = 0; i < st->ncached; i++) {
+		if (!st->cached[i].busy && strcmp(st->cached[i].sql, sql) == 0) {
+			st->cached[i].busy = 1;
+			*s = st->cached[i].stmt;
+			return 0;
+		}
+	}
+	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
+		return db_err(st, "prepare");
+	if (st->ncached < DFT_STMT_CACHE) {
+		char *copy = strdup(sql);
+		if (copy) {
+			st->cached[st->ncached].sql = copy;
+			st->cached[st->ncached].stmt = *s;
+			st->cached[st->ncached].busy = 1;
+			st->ncached++;
+		}
+	}
+	return 0;
+}
+
+static void release(dft_store *st, sqlite3_stmt *s)
+{
+	size_t i;
+	if (!s)
+		return;
+	for (i = 0; i < st->ncached; i++) {
+		if (st->cached[i].stmt == s) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			st->cached[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(s);
+}
+
+/* for the store's other files (store_internal.h) */
+int dft_store_prepare(dft_store *st, sqlite3_stmt **s, const char *sql)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
 		return db_err(st, "prepare");
 	return 0;
 }
-
-/* for the store's other files (store_internal.h) */
-int dft_store_prepare(dft_store *st, sqlite3_stmt **s, const char *sql) { return prepare(st, s, sql); }
 int dft_store_db_err(dft_store *st, const char *what) { return db_err(st, what); }
 
 static char *col_strdup(sqlite3_stmt *s, int i)
@@ -178,7 +221,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 	sqlite3_busy_timeout(st->db, 10000);
 	if ((rc = dft_index_register(st->db)) < 0)
 		goto done;
-	if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")) < 0)
+	if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;")) < 0)
 		goto done;
 	if (writable) {
 		int64_t entries, offset;
@@ -218,7 +261,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 			goto done;
 		if (sqlite3_step(s) == SQLITE_ROW)
 			v = sqlite3_column_int(s, 0);
-		sqlite3_finalize(s);
+		release(st, s);
 		if (v < 1) {
 			rc = dft_error_set(DFT_ECORRUPT, "%s/store.db has no schema", dir);
 			goto done;
@@ -239,6 +282,13 @@ void dft_store_free(dft_store *st)
 	if (st->in_txn)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	dft_custody_free(st->custody);
+	{
+		size_t i;
+		for (i = 0; i < st->ncached; i++) {
+			sqlite3_finalize(st->cached[i].stmt);
+			free(st->cached[i].sql);
+		}
+	}
 	sqlite3_close(st->db);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
@@ -281,7 +331,7 @@ int dft_store_commit(dft_store *st)
 		sqlite3_bind_text(s, 2, head, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s, 3, offset);
 		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "custody head");
-		sqlite3_finalize(s);
+		release(st, s);
 		if (rc < 0)
 			return rc;
 	}
@@ -298,13 +348,13 @@ int dft_store_custody_head(dft_store *st, int64_t *entries, char head[DFT_SHA256
 	if ((rc = prepare(st, &s, "SELECT entries, hash, offset FROM custody_head WHERE id=1")) < 0)
 		return rc;
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		release(st, s);
 		return dft_error_set(DFT_ECORRUPT, "%s/store.db: the custody head is missing", st->dir);
 	}
 	*entries = sqlite3_column_int64(s, 0);
 	snprintf(head, DFT_SHA256_HEX, "%s", (const char *)sqlite3_column_text(s, 1));
 	*offset = sqlite3_column_int64(s, 2);
-	sqlite3_finalize(s);
+	release(st, s);
 	return 0;
 }
 
@@ -337,17 +387,17 @@ int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int 
 		int64_t id = sqlite3_column_int64(s, 0);
 		const char *old = (const char *)sqlite3_column_text(s, 1);
 		if (old && strcmp(old, label) == 0) {
-			sqlite3_finalize(s);
+			release(st, s);
 			*id_out = id;
 			*resumed = 1;
 			return dft_store_commit(st);
 		}
-		sqlite3_finalize(s);
+		release(st, s);
 		/* a different label: the interrupted batch stays as it is, closed */
 		if ((rc = dft_store_batch_close(st, id)) < 0)
 			return rc;
 	} else {
-		sqlite3_finalize(s);
+		release(st, s);
 	}
 	dft_utc_iso(at);
 	if ((rc = prepare(st, &s, "INSERT INTO batches(label, started_at) VALUES(?, ?)")) < 0)
@@ -355,7 +405,7 @@ int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int 
 	sqlite3_bind_text(s, 1, label, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, at, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "open batch");
-	sqlite3_finalize(s);
+	release(st, s);
 	if (rc < 0)
 		return rc;
 	*id_out = sqlite3_last_insert_rowid(st->db);
@@ -377,7 +427,7 @@ int dft_store_batch_close(dft_store *st, int64_t id)
 	sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, id);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "close batch");
-	sqlite3_finalize(s);
+	release(st, s);
 	if (rc < 0)
 		return rc;
 	if (sqlite3_changes(st->db) && (rc = custody_batch(st, "batch_closed", id, NULL)) < 0)
@@ -399,7 +449,7 @@ int dft_store_batch_find(dft_store *st, const char *spec, int64_t *id)
 	} else {
 		rc = dft_error_set(DFT_ENOTFOUND, "no batch '%s' in %s", spec, st->dir);
 	}
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -538,7 +588,7 @@ static int parent_sha(dft_store *st, int64_t parent, char out[DFT_SHA256_HEX])
 	sqlite3_bind_int64(s, 1, parent);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
 		snprintf(out, DFT_SHA256_HEX, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	release(st, s);
 	return 0;
 }
 
@@ -558,7 +608,7 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 		sqlite3_bind_text(s, 1, loc->sha256, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(s) == SQLITE_ROW)
 			*doc_id = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+		release(st, s);
 	} else {
 		/* an unreadable thing at a path already recorded as unreadable */
 		if ((rc = prepare(st, &s, "SELECT d.id FROM documents d JOIN locations l ON l.doc_id=d.id "
@@ -571,10 +621,10 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 			sqlite3_bind_null(s, 2);
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			*doc_id = sqlite3_column_int64(s, 0);
-			sqlite3_finalize(s);
+			release(st, s);
 			return 0;
 		}
-		sqlite3_finalize(s);
+		release(st, s);
 	}
 	if (!*doc_id) {
 		if ((rc = prepare(st, &s, "INSERT INTO documents(sha256, size, path, parent_id, batch_id, depth, "
@@ -595,7 +645,7 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 		if (loc->error)
 			sqlite3_bind_text(s, 10, loc->error, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add document");
-		sqlite3_finalize(s);
+		release(st, s);
 		if (rc < 0)
 			return rc;
 		*doc_id = sqlite3_last_insert_rowid(st->db);
@@ -611,7 +661,7 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 	sqlite3_bind_int64(s, 4, loc->batch);
 	sqlite3_bind_int64(s, 5, loc->mtime);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add location");
-	sqlite3_finalize(s);
+	release(st, s);
 	if (rc < 0 || sqlite3_changes(st->db) == 0)
 		return rc;
 	if ((rc = parent_sha(st, loc->parent, psha)) < 0)
@@ -630,7 +680,7 @@ int dft_store_seen_file(dft_store *st, const char *source, int64_t size, int64_t
 	sqlite3_bind_int64(s, 2, size);
 	sqlite3_bind_int64(s, 3, mtime_ns);
 	*seen = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	release(st, s);
 	return 0;
 }
 
@@ -645,7 +695,7 @@ int dft_store_mark_seen(dft_store *st, const char *source, int64_t size, int64_t
 	sqlite3_bind_int64(s, 3, mtime_ns);
 	sqlite3_bind_int64(s, 4, doc_id);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "mark seen");
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -671,7 +721,7 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 		sqlite3_bind_text(s, 7, ex->language, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 8, doc_id);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "store extraction");
-	sqlite3_finalize(s);
+	release(st, s);
 	if (rc < 0)
 		return rc;
 	sha[0] = '\0';
@@ -684,7 +734,7 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 		sqlite3_bind_text64(s, 2, ex->text, ex->text_len, SQLITE_TRANSIENT, SQLITE_UTF8);
 		sqlite3_bind_text(s, 3, sha, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "store text");
-		sqlite3_finalize(s);
+		release(st, s);
 		if (rc < 0)
 			return rc;
 	}
@@ -705,7 +755,7 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 			sqlite3_reset(s);
 			p = v + strlen(v) + 1;
 		}
-		sqlite3_finalize(s);
+		release(st, s);
 		if (rc < 0)
 			return rc;
 	}
@@ -715,7 +765,7 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 		return rc;
 	sqlite3_bind_int64(s, 1, doc_id);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "index the document");
-	sqlite3_finalize(s);
+	release(st, s);
 	if (rc < 0)
 		return rc;
 	{
@@ -742,7 +792,7 @@ int dft_store_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx
 		return rc;
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
 		rc = fn(ctx, sqlite3_column_int64(s, 0));
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -799,7 +849,7 @@ int dft_store_doc_get(dft_store *st, int64_t id, dft_doc *out)
 		rc = doc_from_row(s, out);
 	else
 		rc = dft_error_set(DFT_ENOTFOUND, "no document %lld in %s", (long long)id, st->dir);
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -838,7 +888,7 @@ int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
 			*id = sqlite3_column_int64(s, 0);
 			found++;
 		}
-		sqlite3_finalize(s);
+		release(st, s);
 		if (found > 1)
 			return dft_error_set(DFT_EINVAL, "SHA-256 prefix '%s' matches several documents: give more digits", spec);
 		if (found == 1)
@@ -852,7 +902,7 @@ int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
 		*id = sqlite3_column_int64(s, 0);
 		found = 1;
 	}
-	sqlite3_finalize(s);
+	release(st, s);
 	if (!found)
 		return dft_error_set(DFT_ENOTFOUND, "no document '%s' in %s (give an id, a SHA-256 prefix or a path)",
 				     spec, st->dir);
@@ -869,7 +919,7 @@ int dft_store_doc_locations(dft_store *st, int64_t id,
 	sqlite3_bind_int64(s, 1, id);
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
 		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1));
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -883,7 +933,7 @@ int dft_store_doc_children(dft_store *st, int64_t id,
 	sqlite3_bind_int64(s, 1, id);
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
 		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1));
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -899,7 +949,7 @@ int dft_store_doc_text(dft_store *st, int64_t id, dft_buf *out, int *has_text)
 		*has_text = 1;
 		rc = dft_buf_add(out, sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
 	}
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -925,7 +975,7 @@ int dft_store_doc_meta(dft_store *st, int64_t id,
 	sqlite3_bind_int64(s, 1, id);
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
 		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -966,7 +1016,7 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 			rc = fn(ctx, &d);
 		dft_doc_dispose(&d);
 	}
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -980,7 +1030,7 @@ static int64_t scalar(dft_store *st, const char *sql)
 		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	release(st, s);
 	return v;
 }
 
@@ -1004,7 +1054,7 @@ static int counts(dft_store *st, const char *sql, dft_count **out, size_t *n)
 		c[*n].n = sqlite3_column_int64(s, 1);
 		(*n)++;
 	}
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -1044,7 +1094,7 @@ int dft_store_status(dft_store *st, dft_status *out)
 		snprintf(b->closed_at, sizeof(b->closed_at), "%s", (const char *)sqlite3_column_text(s, 3));
 		b->documents = sqlite3_column_int64(s, 4);
 	}
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -1069,7 +1119,7 @@ int dft_store_each_blob(dft_store *st,
 		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
 			sqlite3_column_int(s, 2), (const char *)sqlite3_column_text(s, 3),
 			sqlite3_column_int64(s, 4));
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -1086,7 +1136,7 @@ int dft_store_add_note(dft_store *st, int64_t batch, const char *path, const cha
 	sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, note, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add note");
-	sqlite3_finalize(s);
+	release(st, s);
 	if (rc < 0 || sqlite3_changes(st->db) == 0)
 		return rc;
 	j = dft_custody_begin(st->custody, "skipped");
@@ -1110,6 +1160,6 @@ int dft_store_notes(dft_store *st, int64_t batch,
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
 		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
 			(const char *)sqlite3_column_text(s, 2));
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }

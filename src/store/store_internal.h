@@ -9,8 +9,16 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
+#define DFT_STMT_CACHE 64
+
 struct dft_store {
 	sqlite3 *db;
+	struct {
+		char *sql;
+		sqlite3_stmt *stmt;
+		int busy;
+	} cached[DFT_STMT_CACHE];
+	size_t ncached;
 	char *dir;
 	int writable;
 	int lock_fd;
