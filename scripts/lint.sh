@@ -9,8 +9,14 @@ status=0
 # sprintf/strcat/strcpy/strncpy/strtok/gets/sscanf/gmtime/localtime/asctime/ctime:
 # use snprintf, dft_buf, strtok_r-free parsing, gmtime_r.
 banned='\b(sprintf|vsprintf|strcat|strncat|strcpy|strncpy|strtok|gets|sscanf|gmtime|localtime|asctime|ctime|atoi|atol)[[:space:]]*\('
-if grep -nE "$banned" --include='*.c' --include='*.h' -r src include tests/unit tests/fuzz 2>/dev/null \
-   | grep -vE '^\S+:\s*[0-9]+:\s*(\*|//)'; then
+# Tests may parse their own output with sscanf/atoi, but never write
+# unbounded strings.
+tests_banned='\b(sprintf|vsprintf|strcat|strcpy|gets)[[:space:]]*\('
+hits=$( { grep -nE "$banned" --include='*.c' --include='*.h' -r src include || true;
+         grep -nE "$tests_banned" --include='*.c' --include='*.h' -r tests || true; } \
+       | grep -vE '^\S+:\s*[0-9]+:\s*(\*|//)' || true)
+if [ -n "$hits" ]; then
+  echo "$hits" >&2
   echo "lint: banned function used (see scripts/lint.sh for the replacements)" >&2
   status=1
 fi
@@ -24,7 +30,7 @@ done
 
 if command -v cppcheck >/dev/null; then
   if ! cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
-      --suppress=missingIncludeSystem --inline-suppr -I include src 2>&1; then
+      --suppress=missingIncludeSystem --suppress=unknownMacro --inline-suppr -I include src 2>&1; then
     echo "lint: cppcheck found problems" >&2
     status=1
   fi

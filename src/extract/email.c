@@ -66,14 +66,14 @@ int dft_email_init(void)
 		"ISO-8859-9", "ISO-2022-JP", "SHIFT_JIS", "EUC-JP", "GB18030", "GBK",
 		"BIG5", "EUC-KR", "UTF-16LE", "UTF-7", "CP850", "CP437", "TIS-620", NULL,
 	};
-	static iconv_t kept[32];
+	static iconv_t kept[sizeof(charsets) / sizeof(charsets[0])];
 	size_t i;
 	if (em_ready)
 		return 0;
 	g_mime_init();
 	gsf_init();
 	pst_unicode_init();
-	for (i = 0; charsets[i] && i < sizeof(kept) / sizeof(kept[0]); i++)
+	for (i = 0; i + 1 < sizeof(charsets) / sizeof(charsets[0]); i++)
 		kept[i] = iconv_open("UTF-8", charsets[i]);
 	em_ready = 1;
 	return 0;
@@ -177,7 +177,7 @@ int dft_mail_name_add(dft_buf *out, const char *s, size_t max)
 			continue;
 		}
 		if (c >= 0x80) {
-			while (((unsigned char)s[k] & 0xC0) == 0x80 && k < 4)
+			while (k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
 				k++;
 			/* U+200E/F and U+202A-202E, U+2066-2069: invisible direction marks */
 			if (k == 3 && c == 0xE2 && (unsigned char)s[1] == 0x80 &&

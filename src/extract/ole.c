@@ -217,7 +217,7 @@ static int ole_propset(ole *o, const char *stream, const char *const *map)
 				continue;
 			}
 			for (k = 0; map[k]; k += 2)
-				if ((uint32_t)atoi(map[k]) == pid)
+				if ((uint32_t)strtoul(map[k], NULL, 10) == pid)
 					rc = ole_prop_emit(o, map[k + 1], d + secoff, seclen, off, cp);
 		}
 done:

@@ -453,13 +453,13 @@ static void test_rtf_hostile(void **state)
 	dft_sink_mem m;
 	(void)state;
 	assert_non_null(doc);
-	len += (size_t)sprintf(doc, "{\\rtf1 start ");
+	len += (size_t)snprintf(doc, 2 * n + 64, "{\\rtf1 start ");
 	for (i = 0; i < n; i++)
 		doc[len++] = '{';
-	len += (size_t)sprintf(doc + len, "deep");
+	len += (size_t)snprintf(doc + len, 2 * n + 64 - len, "deep");
 	for (i = 0; i < n; i++)
 		doc[len++] = '}';
-	len += (size_t)sprintf(doc + len, " after}");
+	len += (size_t)snprintf(doc + len, 2 * n + 64 - len, " after}");
 	assert_int_equal(run_mem(&m, dft_extract_rtf, doc, len, NULL), 0);
 	assert_has(text(&m), "start");
 	assert_has(text(&m), "after");
