@@ -53,6 +53,9 @@ static int em_ready;
 /* libpst's UTF-16 converter; in its vbuf.h, which is not installed */
 void pst_unicode_init(void);
 
+/* iconv converters opened before the sandbox closes, never closed */
+static iconv_t kept_iconv[40];
+
 int dft_email_init(void)
 {
 	/* Kept open for the life of the worker: glibc keeps a gconv module
@@ -66,15 +69,15 @@ int dft_email_init(void)
 		"ISO-8859-9", "ISO-2022-JP", "SHIFT_JIS", "EUC-JP", "GB18030", "GBK",
 		"BIG5", "EUC-KR", "UTF-16LE", "UTF-7", "CP850", "CP437", "TIS-620", NULL,
 	};
-	static iconv_t kept[sizeof(charsets) / sizeof(charsets[0])];
+	/* kept open for the life of the worker (file scope: only written) */
 	size_t i;
 	if (em_ready)
 		return 0;
 	g_mime_init();
 	gsf_init();
 	pst_unicode_init();
-	for (i = 0; i + 1 < sizeof(charsets) / sizeof(charsets[0]); i++)
-		kept[i] = iconv_open("UTF-8", charsets[i]);
+	for (i = 0; i + 1 < sizeof(charsets) / sizeof(charsets[0]) && i < sizeof(kept_iconv) / sizeof(kept_iconv[0]); i++)
+		kept_iconv[i] = iconv_open("UTF-8", charsets[i]);
 	em_ready = 1;
 	return 0;
 }
