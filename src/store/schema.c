@@ -65,6 +65,17 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search, 'row');"
 	"INSERT INTO search(rowid, title, path, body) SELECT id, title, path, body FROM search_src"
 	"  WHERE id IN (SELECT id FROM documents WHERE status != 'pending');",
+	/* 3: duplicate detection (src/dedup, src/store/dedup_store.c): one
+	 * signature a document text, redone when the text or the method
+	 * (version) changes */
+	"CREATE TABLE dedup_sigs("
+	"  doc_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+	"  version INTEGER NOT NULL,"      /* DFT_DEDUP_VERSION */
+	"  text_sha TEXT NOT NULL,"        /* texts.sha256 of the text signed */
+	"  norm_sha TEXT,"                 /* SHA-256 of the normalised words; NULL: none */
+	"  tokens INTEGER NOT NULL, shingles INTEGER NOT NULL,"
+	"  minhash BLOB);"                 /* 128 x uint32 LE; NULL: too short */
+	"CREATE INDEX dedup_sigs_norm ON dedup_sigs(norm_sha);",
 };
 
 int dft_store_migrate(sqlite3 *db)

@@ -1,0 +1,204 @@
+/*
+ * dedup.h - copies, near-copies and versions (src/dedup/).
+ *
+ * Three kinds of duplicate, from cheapest to dearest:
+ *
+ *  - exact: the same bytes. The store already keeps one document per
+ *    SHA-256, so an exact duplicate is ONE document seen at several places:
+ *    its cluster lists that one id and every path.
+ *  - text: different bytes, the same normalised text (the analyzer's surface
+ *    tokens joined by one space, hashed with SHA-256): the .docx and the
+ *    .pdf of one letter, a file re-saved in another encoding.
+ *  - near: MinHash signatures over word 3-shingles (minhash.c), an LSH index
+ *    of bands x rows chosen for the Jaccard threshold (lsh.c), candidate
+ *    pairs verified by the estimated Jaccard and, near the threshold, by the
+ *    exact one; clusters by union-find (dedup.c).
+ *
+ * Signatures are stored (table dedup_sigs, src/store/dedup_store.c) and
+ * computed only for documents that have none, so a new batch is compared
+ * against everything before it without re-reading old texts.
+ *
+ * diff.c gives the word-level differences of two texts (Myers, bounded,
+ * with a patience-anchor fallback) for `daftar show CASE A --diff B`.
+ */
+#ifndef DAFTAR_DEDUP_H
+#define DAFTAR_DEDUP_H
+
+#include "daftar/core.h"
+#include "daftar/store.h"
+#include "daftar/text.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- shingles and MinHash (minhash.c) ------------------------------------ */
+
+#define DFT_MINHASH_PERM 128   /* permutations (values) in a signature */
+#define DFT_SHINGLE_WORDS 3    /* words in a shingle; see minhash.c */
+#define DFT_DEDUP_VERSION 1    /* of shingling + hashing: stored signatures of another version are redone */
+#define DFT_DEDUP_MIN_TOKENS 8 /* fewer words: no near-duplicate signature (exact and text still apply) */
+
+/* A text's shingles as a sorted set of 64-bit hashes, its word count and the
+ * SHA-256 of its normalised word stream ("" when it has no words). */
+typedef struct dft_shingles {
+	uint64_t *h; /* sorted, unique; owned */
+	size_t n, cap;
+	size_t tokens;
+	char norm_sha[DFT_SHA256_HEX];
+} dft_shingles;
+
+typedef struct dft_minhash {
+	uint32_t v[DFT_MINHASH_PERM];
+} dft_minhash;
+
+void dft_shingles_init(dft_shingles *s);
+void dft_shingles_dispose(dft_shingles *s);
+/* Shingle a text with an analyzer made with flags 0 (surface forms only). */
+int dft_shingles_of_text(dft_shingles *out, dft_analyzer *a, const char *text, size_t len);
+/* Exact Jaccard of two shingle sets (1 when both are empty). */
+double dft_shingles_jaccard(const dft_shingles *a, const dft_shingles *b);
+
+void dft_minhash_sign(dft_minhash *out, const dft_shingles *s);
+/* Estimated Jaccard: the share of equal values. */
+double dft_minhash_similarity(const dft_minhash *a, const dft_minhash *b);
+/* Little-endian bytes (DFT_MINHASH_PERM * 4) for storage, and back. */
+void dft_minhash_pack(const dft_minhash *m, unsigned char out[DFT_MINHASH_PERM * 4]);
+int dft_minhash_unpack(dft_minhash *out, const void *bytes, size_t len);
+
+/* ---- LSH (lsh.c) --------------------------------------------------------- */
+
+/* Bands x rows (bands * rows <= DFT_MINHASH_PERM) for a Jaccard threshold:
+ * the most rows for which a pair exactly at the threshold is still a
+ * candidate with probability >= 0.995. */
+void dft_lsh_params(double threshold, int *bands, int *rows);
+/* 1 - (1 - j^rows)^bands: the chance that a pair of Jaccard j is a candidate. */
+double dft_lsh_probability(double j, int bands, int rows);
+
+/* Near-duplicate pairs among n signatures. Candidates come from the LSH
+ * buckets (never all pairs); each is verified once: the estimated Jaccard
+ * decides when it is far from the threshold (4 standard errors), and when
+ * `shingles` is given, the exact Jaccard decides the rest.
+ *  - side: NULL, or one byte a signature: only pairs whose sides differ
+ *    (a new batch against the old ones) are considered;
+ *  - want: NULL, or 0 to skip a candidate unverified (already clustered);
+ *  - shingles: NULL, or fills the shingle set of item i (exact check);
+ *  - pair: each verified pair (a < b) with its similarity and whether it is
+ *    exact (1) or estimated (0); a non-zero return stops and is returned. */
+typedef struct dft_near_opts {
+	double threshold;
+	const unsigned char *side;
+	int (*want)(void *ctx, size_t a, size_t b);
+	int (*shingles)(void *ctx, size_t i, dft_shingles *out);
+	int (*pair)(void *ctx, size_t a, size_t b, double similarity, int exact);
+	void *ctx;
+	size_t cache_max; /* bytes of shingle sets kept between checks; 0: 256 MB */
+} dft_near_opts;
+
+typedef struct dft_near_stats {
+	int bands, rows;
+	uint64_t candidates; /* distinct pairs met in a bucket */
+	uint64_t estimated;  /* decided by the estimate */
+	uint64_t exact;      /* decided by the exact Jaccard */
+	uint64_t accepted;
+} dft_near_stats;
+
+int dft_near_pairs(const dft_minhash *sigs, size_t n, const dft_near_opts *o, dft_near_stats *stats);
+
+/* ---- word diff (diff.c) -------------------------------------------------- */
+
+enum { DFT_DIFF_EQUAL = 0, DFT_DIFF_DELETE = 1, DFT_DIFF_INSERT = 2 };
+
+/* One run of words: [a_from, a_to) words of A and [b_from, b_to) of B, with
+ * the byte range of the run in the original texts. */
+typedef struct dft_diff_op {
+	int op;
+	size_t a_from, a_to, b_from, b_to;       /* word indexes */
+	size_t a_start, a_end, b_start, b_end;   /* byte offsets in the texts */
+} dft_diff_op;
+
+typedef struct dft_diff {
+	dft_diff_op *ops; /* owned */
+	size_t nops, cap;
+	size_t words_a, words_b;
+	size_t deleted, inserted; /* words */
+	int anchored; /* 1: the edit distance passed the bound, so the diff was
+			 cut at words unique in both texts (patience) and only the
+			 gaps between them were diffed with Myers */
+} dft_diff;
+
+#define DFT_DIFF_MAX_D 1500 /* Myers' bound on D for one range (trace: (D+1)^2 longs, 18 MB) */
+
+void dft_diff_init(dft_diff *d);
+void dft_diff_dispose(dft_diff *d);
+/* Word diff of two texts, words as the analyzer normalises them (so "é"
+ * and "e", or two alef forms, are the same word). */
+int dft_diff_texts(dft_diff *out, const char *a, size_t alen, const char *b, size_t blen);
+
+/* ---- the case: signatures, clusters, what a batch adds (dedup.c) --------- */
+
+typedef struct dft_dedup_opts {
+	double threshold; /* near-duplicate Jaccard; 0: 0.8 */
+	int progress;     /* a progress line on stderr while signing */
+	int save;         /* store new signatures (the store is writable) */
+} dft_dedup_opts;
+
+typedef struct dft_dedup_cluster {
+	const char *kind;  /* "exact" | "text" | "near" */
+	double similarity; /* 1 for exact and text; the weakest verified link for near */
+	int64_t representative; /* the earliest document (lowest id) */
+	const int64_t *docs; size_t ndocs; /* ascending */
+} dft_dedup_cluster;
+
+typedef struct dft_dedup_summary {
+	int64_t signed_now;  /* signatures computed in this run */
+	int64_t documents;   /* documents with a signature */
+	int bands, rows;
+	dft_near_stats near;
+	double seconds;
+} dft_dedup_summary;
+
+/* Sign what has no signature yet (stored with o->save, else kept for this
+ * run only), then call fn for every cluster:
+ * exact, then text, then near. */
+int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
+		       int (*fn)(void *ctx, const dft_dedup_cluster *c), void *ctx,
+		       dft_dedup_summary *summary);
+
+/* What batch B adds: for each document seen in B, whether it is new or a
+ * copy of something an earlier batch had. */
+typedef struct dft_dedup_verdict {
+	int64_t id;
+	const char *kind; /* "new" | "exact" (the same bytes were seen before) |
+			     "text" (same text) | "near" */
+	int64_t of;       /* the earlier document it copies (0 for new) */
+	double similarity;
+} dft_dedup_verdict;
+
+int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
+		  int (*fn)(void *ctx, const dft_dedup_verdict *v), void *ctx,
+		  dft_dedup_summary *summary);
+
+/* ---- the store's side (src/store/dedup_store.c) -------------------------- */
+
+typedef struct dft_dedup_sig {
+	int64_t doc_id;
+	int64_t batch;      /* the document's first batch */
+	int64_t tokens;
+	int64_t shingles;
+	char norm_sha[DFT_SHA256_HEX]; /* "" when the text has no words */
+	int has_minhash;
+	dft_minhash minhash;
+} dft_dedup_sig;
+
+/* Documents with a text and no current signature (none, another
+ * DFT_DEDUP_VERSION, or a text that changed), in id order. */
+int dft_store_dedup_unsigned(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx);
+/* Store a signature for a document's current text (text_sha: texts.sha256). */
+int dft_store_dedup_put(dft_store *st, const dft_dedup_sig *s);
+/* Every stored current signature, in id order. */
+int dft_store_dedup_each(dft_store *st, int (*fn)(void *ctx, const dft_dedup_sig *s), void *ctx);
+/* Documents seen at more than one place, in id order. */
+int dft_store_dedup_multi_located(dft_store *st, int (*fn)(void *ctx, int64_t id, int64_t places), void *ctx);
+/* 1 when the store has the signatures table (a read-only open of an old case may not). */
+int dft_store_dedup_ready(dft_store *st);
+
+#endif

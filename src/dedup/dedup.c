@@ -1,0 +1,601 @@
+/*
+ * dedup.c - duplicate detection over a case: signs the texts that have no
+ * signature yet, then finds exact copies (one document, many places), same
+ * texts (different bytes, same normalised words) and near-duplicates
+ * (MinHash + LSH, lsh.c), and says what a batch adds to the ones before it.
+ *
+ * Documents with the same normalised text have the same shingles and so the
+ * same signature: they enter the LSH index once, as one group, so a text
+ * copied a thousand times costs one entry and no pairs. Near-duplicate
+ * clusters are the connected components (union-find) of verified pairs of
+ * groups; a cluster's similarity is its weakest verified link and its
+ * representative its earliest document (lowest id).
+ */
+#include "daftar/dedup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct item {
+	int64_t id;
+	int64_t batch;
+	char norm[DFT_SHA256_HEX];
+	int has;
+	dft_minhash mh;
+};
+
+struct items {
+	struct item *v;
+	size_t n, cap;
+};
+
+static int items_add(struct items *it, const dft_dedup_sig *g)
+{
+	struct item *x;
+	if (it->n == it->cap) {
+		size_t cap = it->cap ? it->cap * 2 : 1024;
+		struct item *p = dft_realloc(it->v, cap * sizeof(*p));
+		if (!p)
+			return DFT_ENOMEM;
+		it->v = p;
+		it->cap = cap;
+	}
+	x = &it->v[it->n++];
+	x->id = g->doc_id;
+	x->batch = g->batch;
+	memcpy(x->norm, g->norm_sha, sizeof(x->norm));
+	x->has = g->has_minhash;
+	x->mh = g->minhash;
+	return 0;
+}
+
+static int on_stored(void *ctx, const dft_dedup_sig *g)
+{
+	return items_add(ctx, g);
+}
+
+/* Signature of one text (shingles also returned when out_sh is given). */
+static int sign_text(dft_analyzer *an, const char *text, size_t len, dft_dedup_sig *g, dft_shingles *sh)
+{
+	int rc;
+	if ((rc = dft_shingles_of_text(sh, an, text, len)) < 0)
+		return rc;
+	g->tokens = (int64_t)sh->tokens;
+	g->shingles = (int64_t)sh->n;
+	memcpy(g->norm_sha, sh->norm_sha, sizeof(g->norm_sha));
+	g->has_minhash = sh->tokens >= DFT_DEDUP_MIN_TOKENS;
+	if (g->has_minhash)
+		dft_minhash_sign(&g->minhash, sh);
+	return 0;
+}
+
+struct signer {
+	dft_store *st;
+	dft_analyzer *an;
+	const dft_dedup_opts *o;
+	struct items *fresh; /* not saved: kept here */
+	dft_buf text;
+	dft_shingles sh;
+	int64_t done;
+	double t0, last;
+};
+
+static int sign_one(void *ctx, int64_t id)
+{
+	struct signer *s = ctx;
+	dft_dedup_sig g;
+	int has = 0, rc;
+	memset(&g, 0, sizeof(g));
+	g.doc_id = id;
+	dft_buf_reset(&s->text);
+	if ((rc = dft_store_doc_text(s->st, id, &s->text, &has)) < 0 || !has)
+		return rc;
+	if ((rc = sign_text(s->an, dft_buf_cstr(&s->text), s->text.len, &g, &s->sh)) < 0)
+		return dft_error_prefix("signing document %lld", (long long)id);
+	if (s->o->save) {
+		if ((rc = dft_store_dedup_put(s->st, &g)) < 0)
+			return rc;
+		if (++s->done % 500 == 0 && ((rc = dft_store_commit(s->st)) < 0 || (rc = dft_store_begin(s->st)) < 0))
+			return rc;
+	} else {
+		dft_doc d;
+		if ((rc = dft_store_doc_get(s->st, id, &d)) < 0)
+			return rc;
+		g.batch = d.batch;
+		dft_doc_dispose(&d);
+		s->done++;
+		if ((rc = items_add(s->fresh, &g)) < 0)
+			return rc;
+	}
+	if (s->o->progress && dft_now() - s->last > 0.5) {
+		s->last = dft_now();
+		fprintf(stderr, "\rsigning: %lld documents", (long long)s->done);
+	}
+	return 0;
+}
+
+static int cmp_item_id(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Every document with a text, signed; sorted by id. */
+static int load_items(dft_store *st, const dft_dedup_opts *o, struct items *it, dft_dedup_summary *sum)
+{
+	struct signer s;
+	int rc;
+	memset(&s, 0, sizeof(s));
+	s.st = st;
+	s.o = o;
+	s.fresh = it;
+	s.last = dft_now();
+	dft_buf_init(&s.text, (size_t)1 << 31);
+	dft_shingles_init(&s.sh);
+	if ((rc = dft_analyzer_new(&s.an, NULL, 0)) < 0)
+		goto done;
+	if (o->save && (rc = dft_store_begin(st)) < 0)
+		goto done;
+	rc = dft_store_dedup_unsigned(st, sign_one, &s);
+	if (o->save) {
+		int rc2 = rc == 0 ? dft_store_commit(st) : 0;
+		if (rc == 0)
+			rc = rc2;
+	}
+	if (o->progress && s.done)
+		fprintf(stderr, "\rsigning: %lld documents, done\n", (long long)s.done);
+	if (rc < 0)
+		goto done;
+	if ((rc = dft_store_dedup_each(st, on_stored, it)) < 0)
+		goto done;
+	if (it->n > 1)
+		qsort(it->v, it->n, sizeof(*it->v), cmp_item_id);
+	sum->signed_now = s.done;
+	sum->documents = (int64_t)it->n;
+done:
+	dft_analyzer_free(s.an);
+	dft_shingles_dispose(&s.sh);
+	dft_buf_dispose(&s.text);
+	return rc;
+}
+
+/* ---- groups of one normalised text ---------------------------------------- */
+
+struct groups {
+	size_t *order;  /* item indexes sorted by (norm, id) */
+	size_t *start;  /* group g = order[start[g] .. start[g+1]) */
+	size_t n;
+	size_t *group_of; /* item -> group, SIZE_MAX for items without words */
+};
+
+static const struct item *sort_base;
+
+static int cmp_norm(const void *a, const void *b)
+{
+	const struct item *x = &sort_base[*(const size_t *)a], *y = &sort_base[*(const size_t *)b];
+	int c = strcmp(x->norm, y->norm);
+	if (c)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void groups_dispose(struct groups *g)
+{
+	free(g->order);
+	free(g->start);
+	free(g->group_of);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Group the items that have words (and, when max_batch > 0, a first batch
+ * up to it) by normalised text. */
+static int groups_make(struct groups *g, const struct items *it, int64_t max_batch)
+{
+	size_t i, m = 0;
+	memset(g, 0, sizeof(*g));
+	if (!(g->order = dft_malloc((it->n + 1) * sizeof(size_t))) ||
+	    !(g->start = dft_malloc((it->n + 2) * sizeof(size_t))) ||
+	    !(g->group_of = dft_malloc((it->n + 1) * sizeof(size_t)))) {
+		groups_dispose(g);
+		return DFT_ENOMEM;
+	}
+	for (i = 0; i < it->n; i++) {
+		g->group_of[i] = SIZE_MAX;
+		if (it->v[i].norm[0] && (max_batch <= 0 || it->v[i].batch <= max_batch))
+			g->order[m++] = i;
+	}
+	sort_base = it->v;
+	qsort(g->order, m, sizeof(size_t), cmp_norm);
+	for (i = 0; i < m; i++) {
+		if (i == 0 || strcmp(it->v[g->order[i]].norm, it->v[g->order[i - 1]].norm) != 0)
+			g->start[g->n++] = i;
+		g->group_of[g->order[i]] = g->n - 1;
+	}
+	g->start[g->n] = m;
+	return 0;
+}
+
+/* ---- near pairs over groups ------------------------------------------------ */
+
+struct near_ctx {
+	dft_store *st;
+	dft_analyzer *an;
+	const struct items *it;
+	const size_t *rep; /* LSH index -> item */
+	size_t *parent;    /* union-find over LSH indexes */
+	double *weakest;
+	/* for new: best old match of each new-side index */
+	size_t *best;
+	double *best_sim;
+	dft_buf text;
+};
+
+static size_t uf_find(size_t *p, size_t x)
+{
+	while (p[x] != x) {
+		p[x] = p[p[x]];
+		x = p[x];
+	}
+	return x;
+}
+
+static int want_unjoined(void *ctx, size_t a, size_t b)
+{
+	struct near_ctx *c = ctx;
+	return uf_find(c->parent, a) != uf_find(c->parent, b);
+}
+
+static int on_pair_join(void *ctx, size_t a, size_t b, double sim, int exact)
+{
+	struct near_ctx *c = ctx;
+	size_t ra = uf_find(c->parent, a), rb = uf_find(c->parent, b);
+	double w = sim;
+	(void)exact;
+	if (ra == rb)
+		return 0;
+	if (c->weakest[ra] < w)
+		w = c->weakest[ra];
+	if (c->weakest[rb] < w)
+		w = c->weakest[rb];
+	if (ra < rb)
+		c->parent[rb] = ra, c->weakest[ra] = w;
+	else
+		c->parent[ra] = rb, c->weakest[rb] = w;
+	return 0;
+}
+
+static int load_shingles(void *ctx, size_t i, dft_shingles *out)
+{
+	struct near_ctx *c = ctx;
+	int has = 0, rc;
+	int64_t id = c->it->v[c->rep[i]].id;
+	dft_buf_reset(&c->text);
+	if ((rc = dft_store_doc_text(c->st, id, &c->text, &has)) < 0)
+		return rc;
+	return dft_shingles_of_text(out, c->an, dft_buf_cstr(&c->text), c->text.len);
+}
+
+/* ---- clusters -------------------------------------------------------------- */
+
+struct exact_ctx {
+	int (*fn)(void *ctx, const dft_dedup_cluster *c);
+	void *ctx;
+};
+
+static int on_multi(void *ctx, int64_t id, int64_t places)
+{
+	struct exact_ctx *e = ctx;
+	dft_dedup_cluster c = {"exact", 1.0, id, &id, 1};
+	(void)places;
+	return e->fn(e->ctx, &c);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
+		       int (*fn)(void *ctx, const dft_dedup_cluster *c), void *ctx,
+		       dft_dedup_summary *sum)
+{
+	struct items it = {0};
+	struct groups g;
+	struct near_ctx nc;
+	struct exact_ctx ec = {fn, ctx};
+	dft_minhash *sigs = NULL;
+	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i, j;
+	int64_t *docs = NULL;
+	dft_near_opts no;
+	double t0 = dft_now();
+	int rc;
+
+	memset(sum, 0, sizeof(*sum));
+	memset(&g, 0, sizeof(g));
+	memset(&nc, 0, sizeof(nc));
+	dft_buf_init(&nc.text, (size_t)1 << 31);
+	if ((rc = load_items(st, o, &it, sum)) < 0)
+		goto done;
+	/* exact: one document, several places */
+	if ((rc = dft_store_dedup_multi_located(st, on_multi, &ec)) != 0)
+		goto done;
+	if ((rc = groups_make(&g, &it, 0)) < 0)
+		goto done;
+	if (!(docs = dft_malloc((it.n + 1) * sizeof(*docs))) || !(rep = dft_malloc((g.n + 1) * sizeof(*rep))) ||
+	    !(lsh_of = dft_malloc((g.n + 1) * sizeof(*lsh_of))) || !(sigs = dft_malloc((g.n + 1) * sizeof(*sigs)))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	/* text: a group of two or more */
+	for (i = 0; i < g.n; i++) {
+		size_t n = g.start[i + 1] - g.start[i];
+		const struct item *first = &it.v[g.order[g.start[i]]];
+		lsh_of[i] = SIZE_MAX;
+		if (first->has) {
+			lsh_of[i] = nsig;
+			rep[nsig] = g.order[g.start[i]];
+			sigs[nsig++] = first->mh;
+		}
+		if (n > 1) {
+			dft_dedup_cluster c = {"text", 1.0, first->id, docs, n};
+			for (j = 0; j < n; j++)
+				docs[j] = it.v[g.order[g.start[i] + j]].id;
+			if ((rc = fn(ctx, &c)) != 0)
+				goto done;
+		}
+	}
+	/* near: components of verified pairs of groups */
+	if (!(nc.parent = dft_malloc((nsig + 1) * sizeof(size_t))) ||
+	    !(nc.weakest = dft_malloc((nsig + 1) * sizeof(double)))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < nsig; i++) {
+		nc.parent[i] = i;
+		nc.weakest[i] = 1.0;
+	}
+	if ((rc = dft_analyzer_new(&nc.an, NULL, 0)) < 0)
+		goto done;
+	nc.st = st;
+	nc.it = &it;
+	nc.rep = rep;
+	memset(&no, 0, sizeof(no));
+	no.threshold = o->threshold > 0 ? o->threshold : 0.8;
+	no.want = want_unjoined;
+	no.shingles = load_shingles;
+	no.pair = on_pair_join;
+	no.ctx = &nc;
+	if ((rc = dft_near_pairs(sigs, nsig, &no, &sum->near)) != 0)
+		goto done;
+	sum->bands = sum->near.bands;
+	sum->rows = sum->near.rows;
+	/* members of each component, by counting sort on the root */
+	if (!(nc.best = dft_calloc(nsig + 2, sizeof(size_t))) || !(nc.best_sim = dft_malloc((nsig + 1) * sizeof(double)))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	{
+		size_t *count = nc.best, *members = lsh_of, k; /* lsh_of is not needed any more */
+		for (k = 0; k < nsig; k++)
+			count[uf_find(nc.parent, k) + 1]++;
+		for (k = 0; k < nsig; k++)
+			count[k + 1] += count[k];
+		for (k = 0; k < nsig; k++)
+			members[count[uf_find(nc.parent, k)]++] = k;
+		/* count[r] is now the end of root r's members; they start at the end of r-1's */
+		for (k = 0; k < nsig && rc == 0; k++) {
+			size_t from = k ? count[k - 1] : 0, to = count[k], m, n = 0;
+			if (to - from < 2)
+				continue;
+			for (m = from; m < to; m++) {
+				size_t gi = g.group_of[rep[members[m]]];
+				for (j = g.start[gi]; j < g.start[gi + 1]; j++)
+					docs[n++] = it.v[g.order[j]].id;
+			}
+			qsort(docs, n, sizeof(*docs), cmp_i64);
+			{
+				dft_dedup_cluster c = {"near", nc.weakest[k], docs[0], docs, n};
+				rc = fn(ctx, &c);
+			}
+		}
+	}
+done:
+	sum->seconds = dft_now() - t0;
+	dft_analyzer_free(nc.an);
+	dft_buf_dispose(&nc.text);
+	free(nc.parent);
+	free(nc.weakest);
+	free(nc.best);
+	free(nc.best_sim);
+	free(sigs);
+	free(rep);
+	free(lsh_of);
+	free(docs);
+	groups_dispose(&g);
+	free(it.v);
+	return rc;
+}
+
+/* ---- what a batch adds ------------------------------------------------------ */
+
+struct batch_docs {
+	int64_t *id, *first; /* documents seen in the batch and their first batch */
+	size_t n, cap;
+};
+
+static int on_batch_doc(void *ctx, const dft_doc *d)
+{
+	struct batch_docs *b = ctx;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		int64_t *p = dft_realloc(b->id, cap * sizeof(*p)), *q;
+		if (!p)
+			return DFT_ENOMEM;
+		b->id = p;
+		if (!(q = dft_realloc(b->first, cap * sizeof(*q))))
+			return DFT_ENOMEM;
+		b->first = q;
+		b->cap = cap;
+	}
+	b->id[b->n] = d->id;
+	b->first[b->n++] = d->batch;
+	return 0;
+}
+
+static int want_any(void *ctx, size_t a, size_t b)
+{
+	(void)ctx, (void)a, (void)b;
+	return 1;
+}
+
+/* Keep, for each new-side index, its most similar old-side index. */
+static int on_pair_best(void *ctx, size_t a, size_t b, double sim, int exact)
+{
+	struct near_ctx *c = ctx;
+	size_t nw = c->parent[a] ? a : b, old = nw == a ? b : a; /* parent[] holds the side here */
+	(void)exact;
+	if (c->best[nw] == SIZE_MAX || sim > c->best_sim[nw]) {
+		c->best[nw] = old;
+		c->best_sim[nw] = sim;
+	}
+	return 0;
+}
+
+/* The earliest document of group gi first seen before `batch` (0: none). */
+static int64_t earliest_before(const struct groups *g, const struct items *it, size_t gi, int64_t batch)
+{
+	size_t j;
+	for (j = g->start[gi]; j < g->start[gi + 1]; j++) /* sorted by id */
+		if (it->v[g->order[j]].batch < batch)
+			return it->v[g->order[j]].id;
+	return 0;
+}
+
+static const struct item *find_item(const struct items *it, int64_t id, size_t *idx)
+{
+	size_t lo = 0, hi = it->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (it->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < it->n && it->v[lo].id == id) {
+		*idx = lo;
+		return &it->v[lo];
+	}
+	return NULL;
+}
+
+int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
+		  int (*fn)(void *ctx, const dft_dedup_verdict *v), void *ctx,
+		  dft_dedup_summary *sum)
+{
+	struct items it = {0};
+	struct groups g;
+	struct near_ctx nc;
+	struct batch_docs bd = {0};
+	dft_doc_filter f;
+	dft_minhash *sigs = NULL;
+	unsigned char *side = NULL;
+	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i;
+	dft_near_opts no;
+	double t0 = dft_now();
+	int rc;
+
+	memset(sum, 0, sizeof(*sum));
+	memset(&g, 0, sizeof(g));
+	memset(&nc, 0, sizeof(nc));
+	dft_buf_init(&nc.text, (size_t)1 << 31);
+	if ((rc = load_items(st, o, &it, sum)) < 0)
+		goto done;
+	memset(&f, 0, sizeof(f));
+	f.batch = batch;
+	f.limit = -1;
+	if ((rc = dft_store_docs(st, &f, on_batch_doc, &bd)) < 0)
+		goto done;
+	/* groups of the texts seen up to this batch; later batches do not count */
+	if ((rc = groups_make(&g, &it, batch)) < 0)
+		goto done;
+	if (!(rep = dft_malloc((g.n + 1) * sizeof(*rep))) || !(lsh_of = dft_malloc((g.n + 1) * sizeof(*lsh_of))) ||
+	    !(sigs = dft_malloc((g.n + 1) * sizeof(*sigs))) || !(side = dft_malloc(g.n + 1)) ||
+	    !(nc.parent = dft_malloc((g.n + 1) * sizeof(size_t))) || !(nc.best = dft_malloc((g.n + 1) * sizeof(size_t))) ||
+	    !(nc.best_sim = dft_malloc((g.n + 1) * sizeof(double)))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	/* old side (0): groups with a document before the batch; new side (1):
+	 * groups first seen in it */
+	for (i = 0; i < g.n; i++) {
+		const struct item *first = &it.v[g.order[g.start[i]]];
+		lsh_of[i] = SIZE_MAX;
+		if (!first->has)
+			continue;
+		lsh_of[i] = nsig;
+		rep[nsig] = g.order[g.start[i]];
+		side[nsig] = earliest_before(&g, &it, i, batch) ? 0 : 1;
+		nc.parent[nsig] = side[nsig];
+		nc.best[nsig] = SIZE_MAX;
+		nc.best_sim[nsig] = 0;
+		sigs[nsig++] = first->mh;
+	}
+	if ((rc = dft_analyzer_new(&nc.an, NULL, 0)) < 0)
+		goto done;
+	nc.st = st;
+	nc.it = &it;
+	nc.rep = rep;
+	memset(&no, 0, sizeof(no));
+	no.threshold = o->threshold > 0 ? o->threshold : 0.8;
+	no.side = side;
+	no.want = want_any;
+	no.shingles = load_shingles;
+	no.pair = on_pair_best;
+	no.ctx = &nc;
+	if ((rc = dft_near_pairs(sigs, nsig, &no, &sum->near)) != 0)
+		goto done;
+	sum->bands = sum->near.bands;
+	sum->rows = sum->near.rows;
+	for (i = 0; i < bd.n && rc == 0; i++) {
+		dft_dedup_verdict v = {bd.id[i], "new", 0, 0};
+		const struct item *x;
+		size_t xi, gi;
+		if (bd.first[i] < batch) {
+			v.kind = "exact";
+			v.of = bd.id[i];
+			v.similarity = 1;
+		} else if ((x = find_item(&it, bd.id[i], &xi)) && (gi = g.group_of[xi]) != SIZE_MAX) {
+			int64_t before = earliest_before(&g, &it, gi, batch);
+			if (before) {
+				v.kind = "text";
+				v.of = before;
+				v.similarity = 1;
+			} else if (lsh_of[gi] != SIZE_MAX && nc.best[lsh_of[gi]] != SIZE_MAX) {
+				size_t old = nc.best[lsh_of[gi]];
+				v.kind = "near";
+				v.of = earliest_before(&g, &it, g.group_of[rep[old]], batch);
+				v.similarity = nc.best_sim[lsh_of[gi]];
+			}
+		}
+		rc = fn(ctx, &v);
+	}
+done:
+	sum->seconds = dft_now() - t0;
+	dft_analyzer_free(nc.an);
+	dft_buf_dispose(&nc.text);
+	free(nc.parent);
+	free(nc.best);
+	free(nc.best_sim);
+	free(side);
+	free(sigs);
+	free(rep);
+	free(lsh_of);
+	free(bd.id);
+	free(bd.first);
+	groups_dispose(&g);
+	free(it.v);
+	return rc;
+}

@@ -1,0 +1,231 @@
+/*
+ * minhash.c - a text's word shingles and their MinHash signature: the
+ * fingerprint that near-duplicate detection (lsh.c, dedup.c) compares.
+ *
+ * Words are the analyzer's surface tokens (text.h, flags 0): NFKC, case
+ * folded, Latin diacritics and Arabic letter forms, tashkeel and tatweel
+ * unified, digits made ASCII. So a re-typed letter with other alef forms, or
+ * the same text in another encoding, gives the same words.
+ *
+ * Shingle size: 3 words. Leaked letters are short (50-300 words), and one
+ * changed word removes k shingles of ~n: for a 100-word letter with two words
+ * changed, J = (n-2k)/(n+2k) is 0.89 with k = 3 and 0.82 with k = 5, so 5-word
+ * shingles would push ordinary versions below the 0.8 threshold, and OCR
+ * noise (a few percent of words) more so. 2-word shingles are too common
+ * ("of the", "إلى الأخ"): unrelated letters on one subject would share a
+ * tenth of them. Word trigrams are rare enough outside copies. A text of
+ * 1..2 words is one shingle of all its words.
+ *
+ * Hashing: each word is hashed with XXH3-64 (xxHash, a Debian library made
+ * for this), a shingle is the splitmix64-chained hash of its words (order
+ * matters), and the DFT_MINHASH_PERM "permutations" are multiply-add hashes
+ * h_i(x) = (a_i x + b_i) mod 2^64 with odd a_i, keeping the top 32 bits
+ * (the well-mixed ones). The a_i, b_i come from splitmix64 of a fixed seed,
+ * so signatures are stable across runs and machines (DFT_DEDUP_VERSION
+ * changes if any of this does). 32-bit values make a signature 512 bytes;
+ * two different shingles then share a value with chance 2^-32, far below the
+ * estimator's own error (sqrt(J(1-J)/128) ~ 0.035 at J = 0.8).
+ */
+#include "daftar/dedup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static uint64_t perm_a[DFT_MINHASH_PERM], perm_b[DFT_MINHASH_PERM];
+static int perm_ready;
+
+static void perm_init(void)
+{
+	uint64_t s = 0x64616674617231ULL; /* "daftar1" */
+	int i;
+	if (perm_ready)
+		return;
+	for (i = 0; i < DFT_MINHASH_PERM; i++) {
+		s = splitmix64(s);
+		perm_a[i] = s | 1;
+		s = splitmix64(s);
+		perm_b[i] = s;
+	}
+	perm_ready = 1;
+}
+
+void dft_shingles_init(dft_shingles *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void dft_shingles_dispose(dft_shingles *s)
+{
+	free(s->h);
+	dft_shingles_init(s);
+}
+
+struct shingler {
+	dft_shingles *out;
+	uint64_t win[DFT_SHINGLE_WORDS];
+	dft_sha256 sha;
+	int err;
+};
+
+static int push(dft_shingles *s, uint64_t h)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		uint64_t *p = dft_realloc(s->h, cap * sizeof(*p));
+		if (!p)
+			return DFT_ENOMEM;
+		s->h = p;
+		s->cap = cap;
+	}
+	s->h[s->n++] = h;
+	return 0;
+}
+
+static uint64_t shingle_hash(const uint64_t *w, size_t k)
+{
+	uint64_t h = 0x5368696e676c65ULL; /* "Shingle" */
+	size_t i;
+	for (i = 0; i < k; i++)
+		h = splitmix64(h ^ w[i]);
+	return h;
+}
+
+static int on_token(void *ctx, const dft_token *t)
+{
+	struct shingler *sh = ctx;
+	dft_shingles *s = sh->out;
+	int rc;
+	if (t->kind != DFT_TOK_SURFACE || t->colocated)
+		return 0;
+	if (s->tokens && (rc = dft_sha256_update(&sh->sha, " ", 1)) < 0)
+		return rc;
+	if ((rc = dft_sha256_update(&sh->sha, t->text, t->len)) < 0)
+		return rc;
+	memmove(sh->win, sh->win + 1, (DFT_SHINGLE_WORDS - 1) * sizeof(uint64_t));
+	sh->win[DFT_SHINGLE_WORDS - 1] = XXH3_64bits(t->text, t->len);
+	s->tokens++;
+	if (s->tokens >= DFT_SHINGLE_WORDS)
+		return push(s, shingle_hash(sh->win, DFT_SHINGLE_WORDS));
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int dft_shingles_of_text(dft_shingles *out, dft_analyzer *a, const char *text, size_t len)
+{
+	struct shingler sh;
+	size_t i, j;
+	int rc;
+	out->n = 0;
+	out->tokens = 0;
+	out->norm_sha[0] = '\0';
+	memset(&sh, 0, sizeof(sh));
+	sh.out = out;
+	if ((rc = dft_sha256_init(&sh.sha)) < 0)
+		return rc;
+	rc = dft_analyze(a, text, len, on_token, &sh);
+	if (rc == 0 && out->tokens > 0 && out->tokens < DFT_SHINGLE_WORDS) {
+		/* a text shorter than a shingle: one shingle of all its words */
+		rc = push(out, shingle_hash(sh.win + DFT_SHINGLE_WORDS - out->tokens, out->tokens));
+	}
+	if (rc < 0) {
+		dft_sha256_dispose(&sh.sha);
+		return rc;
+	}
+	if (out->tokens)
+		rc = dft_sha256_final(&sh.sha, out->norm_sha);
+	else
+		dft_sha256_dispose(&sh.sha);
+	if (rc < 0)
+		return rc;
+	if (out->n > 1) {
+		qsort(out->h, out->n, sizeof(uint64_t), cmp_u64);
+		for (i = 1, j = 1; i < out->n; i++)
+			if (out->h[i] != out->h[j - 1])
+				out->h[j++] = out->h[i];
+		out->n = j;
+	}
+	return 0;
+}
+
+double dft_shingles_jaccard(const dft_shingles *a, const dft_shingles *b)
+{
+	size_t i = 0, j = 0, inter = 0;
+	if (a->n == 0 && b->n == 0)
+		return 1.0;
+	while (i < a->n && j < b->n) {
+		if (a->h[i] < b->h[j])
+			i++;
+		else if (a->h[i] > b->h[j])
+			j++;
+		else {
+			inter++;
+			i++;
+			j++;
+		}
+	}
+	return (double)inter / (double)(a->n + b->n - inter);
+}
+
+void dft_minhash_sign(dft_minhash *out, const dft_shingles *s)
+{
+	size_t k;
+	int i;
+	perm_init();
+	for (i = 0; i < DFT_MINHASH_PERM; i++)
+		out->v[i] = UINT32_MAX;
+	for (k = 0; k < s->n; k++) {
+		uint64_t x = s->h[k];
+		for (i = 0; i < DFT_MINHASH_PERM; i++) {
+			uint32_t v = (uint32_t)((perm_a[i] * x + perm_b[i]) >> 32);
+			out->v[i] = v < out->v[i] ? v : out->v[i];
+		}
+	}
+}
+
+double dft_minhash_similarity(const dft_minhash *a, const dft_minhash *b)
+{
+	int i, eq = 0;
+	for (i = 0; i < DFT_MINHASH_PERM; i++)
+		eq += a->v[i] == b->v[i];
+	return (double)eq / DFT_MINHASH_PERM;
+}
+
+void dft_minhash_pack(const dft_minhash *m, unsigned char out[DFT_MINHASH_PERM * 4])
+{
+	int i;
+	for (i = 0; i < DFT_MINHASH_PERM; i++) {
+		out[4 * i] = (unsigned char)m->v[i];
+		out[4 * i + 1] = (unsigned char)(m->v[i] >> 8);
+		out[4 * i + 2] = (unsigned char)(m->v[i] >> 16);
+		out[4 * i + 3] = (unsigned char)(m->v[i] >> 24);
+	}
+}
+
+int dft_minhash_unpack(dft_minhash *out, const void *bytes, size_t len)
+{
+	const unsigned char *p = bytes;
+	int i;
+	if (!p || len != DFT_MINHASH_PERM * 4)
+		return dft_error_set(DFT_ECORRUPT, "stored MinHash signature has %zu bytes, not %d", len,
+				     DFT_MINHASH_PERM * 4);
+	for (i = 0; i < DFT_MINHASH_PERM; i++)
+		out->v[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i + 2] << 16 |
+			    (uint32_t)p[4 * i + 3] << 24;
+	return 0;
+}

@@ -1,0 +1,340 @@
+/*
+ * test_dedup.c - the pieces of duplicate detection one by one: shingles of
+ * normalised words (letter forms, case, spacing do not matter; order does),
+ * MinHash estimates within their standard error, the LSH bands x rows and
+ * S-curve, signature packing, and the word diff: ops that rebuild both
+ * texts, minimal on small cases (checked against an LCS table), and the
+ * anchored fallback on 60k-word texts far apart.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daftar/core.h"
+#include "daftar/dedup.h"
+#include "daftar/text.h"
+
+static dft_analyzer *an;
+
+static int setup(void **state)
+{
+	(void)state;
+	return dft_analyzer_new(&an, NULL, 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	dft_analyzer_free(an);
+	return 0;
+}
+
+static void shingle(dft_shingles *s, const char *text)
+{
+	dft_shingles_init(s);
+	assert_int_equal(dft_shingles_of_text(s, an, text, strlen(text)), 0);
+}
+
+static void test_shingles_normalised(void **state)
+{
+	dft_shingles a, b, c, d, e;
+	(void)state;
+	shingle(&a, "إلى الأخ والي الرقة أبو محمد العدناني");
+	/* other alef forms, tashkeel, tatweel, spacing, line breaks */
+	shingle(&b, "  الى   الاخ\nوالي الرقـة أَبو محمد\r\n العدناني ");
+	assert_string_equal(a.norm_sha, b.norm_sha);
+	assert_int_equal(a.tokens, 7);
+	assert_int_equal(a.n, 5);
+	assert_true(dft_shingles_jaccard(&a, &b) == 1.0);
+	shingle(&c, "Salaries were PAID in July, said the Memo.");
+	shingle(&d, "salaries were paid in july said the memo");
+	assert_string_equal(c.norm_sha, d.norm_sha);
+	/* order matters */
+	shingle(&e, "memo the said july in paid were salaries");
+	assert_string_not_equal(c.norm_sha, e.norm_sha);
+	assert_true(dft_shingles_jaccard(&c, &e) == 0.0);
+	dft_shingles_dispose(&a);
+	dft_shingles_dispose(&b);
+	dft_shingles_dispose(&c);
+	dft_shingles_dispose(&d);
+	dft_shingles_dispose(&e);
+}
+
+static void test_shingles_short(void **state)
+{
+	dft_shingles a, b, c;
+	(void)state;
+	shingle(&a, "");
+	assert_int_equal(a.tokens, 0);
+	assert_int_equal(a.n, 0);
+	assert_string_equal(a.norm_sha, "");
+	shingle(&b, "Invoice 17");
+	assert_int_equal(b.tokens, 2);
+	assert_int_equal(b.n, 1); /* one shingle of all its words */
+	shingle(&c, "invoice 18");
+	assert_true(dft_shingles_jaccard(&b, &c) == 0.0);
+	dft_shingles_dispose(&a);
+	dft_shingles_dispose(&b);
+	dft_shingles_dispose(&c);
+}
+
+/* Two synthetic sets with a known Jaccard: the estimate is within 4 sigma. */
+static void test_minhash_estimate(void **state)
+{
+	static const double js[] = {0.2, 0.5, 0.8, 0.9, 0.95, 1.0};
+	size_t t;
+	(void)state;
+	for (t = 0; t < sizeof(js) / sizeof(js[0]); t++) {
+		dft_shingles a, b;
+		dft_minhash ma, mb;
+		size_t n = 2000, shared = (size_t)(js[t] * 2 * n / (1 + js[t]) + 0.5), i;
+		double exact, est, sigma;
+		dft_shingles_init(&a);
+		dft_shingles_init(&b);
+		a.h = malloc(n * sizeof(uint64_t));
+		b.h = malloc(n * sizeof(uint64_t));
+		for (i = 0; i < n; i++) {
+			a.h[i] = i * 2654435761u + 1;
+			b.h[i] = i < shared ? a.h[i] : (i + n) * 2654435761u + 7;
+		}
+		a.n = b.n = n;
+		/* sorted for the exact Jaccard */
+		for (i = 1; i < n; i++)
+			assert_true(a.h[i] > a.h[i - 1]);
+		exact = (double)shared / (double)(2 * n - shared);
+		dft_minhash_sign(&ma, &a);
+		dft_minhash_sign(&mb, &b);
+		est = dft_minhash_similarity(&ma, &mb);
+		sigma = sqrt(exact * (1 - exact) / DFT_MINHASH_PERM);
+		printf("  J %.3f: estimate %.3f (sigma %.3f)\n", exact, est, sigma);
+		assert_true(fabs(est - exact) <= 4 * sigma + 1e-9);
+		free(a.h);
+		free(b.h);
+	}
+}
+
+static void test_minhash_pack(void **state)
+{
+	dft_shingles s;
+	dft_minhash m, m2;
+	unsigned char bytes[DFT_MINHASH_PERM * 4];
+	(void)state;
+	shingle(&s, "one two three four five six seven eight nine ten");
+	dft_minhash_sign(&m, &s);
+	dft_minhash_pack(&m, bytes);
+	assert_int_equal(dft_minhash_unpack(&m2, bytes, sizeof(bytes)), 0);
+	assert_memory_equal(&m, &m2, sizeof(m));
+	assert_true(dft_minhash_similarity(&m, &m2) == 1.0);
+	assert_int_equal(dft_minhash_unpack(&m2, bytes, 17), DFT_ECORRUPT);
+	dft_shingles_dispose(&s);
+}
+
+static void test_lsh_params(void **state)
+{
+	int b, r;
+	(void)state;
+	dft_lsh_params(0.8, &b, &r);
+	assert_int_equal(b, 21);
+	assert_int_equal(r, 6);
+	assert_true(dft_lsh_probability(0.8, b, r) >= 0.995);
+	assert_true(dft_lsh_probability(0.3, b, r) < 0.02);
+	dft_lsh_params(0.9, &b, &r);
+	assert_true(b * r <= DFT_MINHASH_PERM && dft_lsh_probability(0.9, b, r) >= 0.995);
+	assert_true(r > 6);
+	dft_lsh_params(0.5, &b, &r);
+	assert_true(b * r <= DFT_MINHASH_PERM && dft_lsh_probability(0.5, b, r) >= 0.995);
+	/* the textbook 16 x 8 would miss 5% at 0.8 */
+	assert_true(dft_lsh_probability(0.8, 16, 8) < 0.95);
+}
+
+/* ---- diff ------------------------------------------------------------------ */
+
+struct wl {
+	char **w;
+	size_t n;
+};
+
+static int wl_add(void *ctx, const dft_token *t)
+{
+	struct wl *l = ctx;
+	if (t->kind != DFT_TOK_SURFACE || t->colocated)
+		return 0;
+	l->w = realloc(l->w, (l->n + 1) * sizeof(char *));
+	l->w[l->n] = strndup(t->text, t->len);
+	l->n++;
+	return 0;
+}
+
+static void wl_free(struct wl *l)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++)
+		free(l->w[i]);
+	free(l->w);
+}
+
+/* Ops cover both texts in order, equal runs are equal; returns D. */
+static size_t check_ops(const dft_diff *d, const char *ta, const char *tb)
+{
+	struct wl a = {0}, b = {0};
+	size_t i, k, pa = 0, pb = 0, D = 0;
+	assert_int_equal(dft_analyze(an, ta, strlen(ta), wl_add, &a), 0);
+	assert_int_equal(dft_analyze(an, tb, strlen(tb), wl_add, &b), 0);
+	assert_int_equal(d->words_a, a.n);
+	assert_int_equal(d->words_b, b.n);
+	for (i = 0; i < d->nops; i++) {
+		const dft_diff_op *o = &d->ops[i];
+		assert_int_equal(o->a_from, pa);
+		assert_int_equal(o->b_from, pb);
+		if (o->op == DFT_DIFF_EQUAL) {
+			assert_int_equal(o->a_to - o->a_from, o->b_to - o->b_from);
+			for (k = 0; k < o->a_to - o->a_from; k++)
+				assert_string_equal(a.w[o->a_from + k], b.w[o->b_from + k]);
+		} else if (o->op == DFT_DIFF_DELETE) {
+			assert_int_equal(o->b_to, o->b_from);
+			D += o->a_to - o->a_from;
+		} else {
+			assert_int_equal(o->a_to, o->a_from);
+			D += o->b_to - o->b_from;
+		}
+		assert_true(o->a_start <= o->a_end && o->a_end <= strlen(ta));
+		assert_true(o->b_start <= o->b_end && o->b_end <= strlen(tb));
+		pa = o->a_to;
+		pb = o->b_to;
+	}
+	assert_int_equal(pa, a.n);
+	assert_int_equal(pb, b.n);
+	assert_int_equal(D, d->deleted + d->inserted);
+	wl_free(&a);
+	wl_free(&b);
+	return D;
+}
+
+static size_t lcs_distance(const char *ta, const char *tb)
+{
+	struct wl a = {0}, b = {0};
+	size_t i, j, *t, r;
+	dft_analyze(an, ta, strlen(ta), wl_add, &a);
+	dft_analyze(an, tb, strlen(tb), wl_add, &b);
+	t = calloc((a.n + 1) * (b.n + 1), sizeof(size_t));
+	for (i = 1; i <= a.n; i++)
+		for (j = 1; j <= b.n; j++)
+			t[i * (b.n + 1) + j] = !strcmp(a.w[i - 1], b.w[j - 1])
+				? t[(i - 1) * (b.n + 1) + j - 1] + 1
+				: (t[(i - 1) * (b.n + 1) + j] > t[i * (b.n + 1) + j - 1] ? t[(i - 1) * (b.n + 1) + j]
+											  : t[i * (b.n + 1) + j - 1]);
+	r = a.n + b.n - 2 * t[a.n * (b.n + 1) + b.n];
+	free(t);
+	wl_free(&a);
+	wl_free(&b);
+	return r;
+}
+
+static void test_diff_small(void **state)
+{
+	static const char *cases[][2] = {
+		{"", ""},
+		{"", "one two"},
+		{"one two", ""},
+		{"the letter was sent on Monday", "the letter was sent on Tuesday"},
+		{"a b c a b b a", "c b a b a c"},
+		{"إلى الأخ والي الرقة أبو محمد", "الى الاخ والي دير الزور أبو محمد"},
+		{"x y z", "x y z"},
+		{"alpha beta gamma delta", "delta gamma beta alpha"},
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		dft_diff d;
+		dft_diff_init(&d);
+		assert_int_equal(dft_diff_texts(&d, cases[i][0], strlen(cases[i][0]), cases[i][1], strlen(cases[i][1])), 0);
+		assert_int_equal(check_ops(&d, cases[i][0], cases[i][1]), lcs_distance(cases[i][0], cases[i][1]));
+		assert_false(d.anchored);
+		dft_diff_dispose(&d);
+	}
+}
+
+static void random_text(dft_buf *b, unsigned *seed, size_t n, size_t vocab)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		dft_buf_addf(b, "w%u%s", (unsigned)(rand_r(seed) % vocab), i % 12 == 11 ? ".\n" : " ");
+}
+
+static void test_diff_random(void **state)
+{
+	unsigned seed = 7;
+	int round;
+	(void)state;
+	for (round = 0; round < 30; round++) {
+		dft_buf a, b;
+		dft_diff d;
+		size_t n = 20 + (size_t)(rand_r(&seed) % 150);
+		dft_buf_init(&a, 0);
+		dft_buf_init(&b, 0);
+		random_text(&a, &seed, n, 30);
+		random_text(&b, &seed, n / 2 + (size_t)(rand_r(&seed) % n), 30);
+		dft_diff_init(&d);
+		assert_int_equal(dft_diff_texts(&d, a.ptr, a.len, b.ptr, b.len), 0);
+		assert_int_equal(check_ops(&d, a.ptr, b.ptr), lcs_distance(a.ptr, b.ptr));
+		dft_diff_dispose(&d);
+		dft_buf_dispose(&a);
+		dft_buf_dispose(&b);
+	}
+}
+
+/* 60k words, a few thousand changes: past Myers' bound, anchored. */
+static void test_diff_large(void **state)
+{
+	unsigned seed = 11;
+	dft_buf a, b;
+	dft_diff d;
+	size_t i, n = 60000;
+	double t0;
+	(void)state;
+	dft_buf_init(&a, 0);
+	dft_buf_init(&b, 0);
+	for (i = 0; i < n; i++) {
+		unsigned r = (unsigned)rand_r(&seed);
+		dft_buf_addf(&a, "w%zu ", i);
+		if (r % 20 == 0)
+			dft_buf_addf(&b, "new%u ", r); /* changed */
+		else if (r % 20 == 1)
+			continue; /* deleted */
+		else
+			dft_buf_addf(&b, "w%zu ", i);
+	}
+	dft_diff_init(&d);
+	t0 = dft_now();
+	assert_int_equal(dft_diff_texts(&d, a.ptr, a.len, b.ptr, b.len), 0);
+	printf("  60k words, %zu deleted + %zu inserted in %.2f s (anchored %d)\n", d.deleted, d.inserted,
+	       dft_now() - t0, d.anchored);
+	assert_true(d.anchored);
+	check_ops(&d, a.ptr, b.ptr);
+	/* every word is unique: the anchored diff is minimal too */
+	assert_true(d.deleted < n / 8 && d.inserted < n / 8);
+	dft_diff_dispose(&d);
+	dft_buf_dispose(&a);
+	dft_buf_dispose(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shingles_normalised),
+		cmocka_unit_test(test_shingles_short),
+		cmocka_unit_test(test_minhash_estimate),
+		cmocka_unit_test(test_minhash_pack),
+		cmocka_unit_test(test_lsh_params),
+		cmocka_unit_test(test_diff_small),
+		cmocka_unit_test(test_diff_random),
+		cmocka_unit_test(test_diff_large),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
