@@ -6,6 +6,7 @@
  * Exit status: 0 success, 1 failure (or verify found a problem), 2 usage.
  */
 #include "daftar/core.h"
+#include "daftar/dedup.h"
 #include "daftar/index.h"
 #include "daftar/ingest.h"
 #include "daftar/store.h"
@@ -31,6 +32,9 @@ static const char usage_text[] =
 	"  verify CASE                        re-hash every original, check the custody chain\n"
 	"  search CASE QUERY [--limit N] [--offset N] [--facets] [--sort relevance|date|oldest]\n"
 	"                                     full-text search (query language: docs/QUERY.md)\n"
+	"  dups CASE [--threshold J]          copies: exact, same text, near (Jaccard >= J, default 0.8)\n"
+	"  new CASE --batch B [--threshold J] what batch B adds that no earlier batch had\n"
+	"  show CASE A --diff B               word-level differences between two documents\n"
 	"\n"
 	"  --json     print exactly one JSON document on stdout\n"
 	"  -v         say more on stderr\n";
@@ -51,6 +55,8 @@ struct args {
 	int timeout;
 	int facets;
 	const char *sort;
+	const char *diff;
+	double threshold;
 };
 
 static int usage_error(const char *fmt, ...) DFT_PRINTF(1, 2);
@@ -135,6 +141,17 @@ static int parse_args(struct args *a, int argc, char **argv)
 			a->meta = 1;
 		else if (strcmp(s, "--facets") == 0)
 			a->facets = 1;
+		else if (strcmp(s, "--diff") == 0) {
+			if (!next)
+				return usage_error("--diff needs a document");
+			a->diff = argv[++i];
+		} else if (strcmp(s, "--threshold") == 0) {
+			char *end;
+			a->threshold = next ? strtod(next, &end) : 0;
+			if (!next || *end || end == next || !(a->threshold >= 0.3 && a->threshold <= 1.0))
+				return usage_error("--threshold takes a Jaccard similarity from 0.3 to 1");
+			i++;
+		}
 		else if (strcmp(s, "--sort") == 0) {
 			if (!next || (strcmp(next, "relevance") && strcmp(next, "date") && strcmp(next, "oldest")))
 				return usage_error("--sort takes relevance, date or oldest");
@@ -907,6 +924,379 @@ static int cmd_search(struct args *a)
 	return rc;
 }
 
+/* ---- dups, new, show --diff (src/dedup) ---------------------------------- */
+
+/* Signatures are stored when the case can be opened for writing; while an
+ * ingest holds it, they are computed for this run only. */
+static int open_case_dedup(dft_store **st, struct args *a, dft_dedup_opts *o)
+{
+	int rc;
+	memset(o, 0, sizeof(*o));
+	o->threshold = a->threshold > 0 ? a->threshold : 0.8;
+	o->progress = isatty(2) && !a->json;
+	if (a->npos < 1)
+		return usage_error("%s needs a CASE folder", a->cmd);
+	if (dft_store_open(st, a->pos[0], 1) == 0) {
+		o->save = 1;
+		return 0;
+	}
+	dft_log("cannot open %s for writing (%s): signatures are not saved", a->pos[0], dft_error_msg());
+	if ((rc = dft_store_open(st, a->pos[0], 0)) < 0)
+		return fail(rc);
+	return 0;
+}
+
+struct dups_ctx {
+	dft_store *st;
+	dft_json *j;
+	int64_t n[3];
+};
+
+static int print_dup_path(void *ctx, const char *path, int64_t batch)
+{
+	(void)ctx;
+	printf("      %s (batch %lld)\n", path, (long long)batch);
+	return 0;
+}
+
+static int on_cluster(void *ctx, const dft_dedup_cluster *c)
+{
+	struct dups_ctx *d = ctx;
+	size_t i;
+	d->n[c->kind[0] == 'e' ? 0 : c->kind[0] == 't' ? 1 : 2]++;
+	if (d->j) {
+		dft_json_obj_open(d->j);
+		dft_json_key(d->j, "kind");
+		dft_json_str(d->j, c->kind);
+		dft_json_key(d->j, "similarity");
+		dft_json_double(d->j, c->similarity);
+		dft_json_key(d->j, "representative");
+		dft_json_int(d->j, c->representative);
+		dft_json_key(d->j, "documents");
+		dft_json_arr_open(d->j);
+		for (i = 0; i < c->ndocs; i++)
+			dft_json_int(d->j, c->docs[i]);
+		dft_json_arr_close(d->j);
+		if (c->kind[0] == 'e') {
+			dft_json_key(d->j, "paths");
+			dft_json_arr_open(d->j);
+			dft_store_doc_locations(d->st, c->docs[0], add_path, d->j);
+			dft_json_arr_close(d->j);
+		}
+		dft_json_obj_close(d->j);
+		return 0;
+	}
+	printf("%-5s %.2f ", c->kind, c->similarity);
+	for (i = 0; i < c->ndocs; i++)
+		printf(" %lld", (long long)c->docs[i]);
+	printf("\n");
+	if (c->kind[0] == 'e') {
+		dft_store_doc_locations(d->st, c->docs[0], print_dup_path, NULL);
+	} else {
+		for (i = 0; i < c->ndocs; i++) {
+			dft_doc doc;
+			if (dft_store_doc_get(d->st, c->docs[i], &doc) == 0) {
+				printf("      %6lld  %s\n", (long long)doc.id, doc.path);
+				dft_doc_dispose(&doc);
+			}
+		}
+	}
+	return 0;
+}
+
+static void json_dedup_summary(dft_json *j, const dft_dedup_summary *s, double threshold)
+{
+	dft_json_key(j, "threshold");
+	dft_json_double(j, threshold);
+	dft_json_key(j, "signed");
+	dft_json_int(j, s->signed_now);
+	dft_json_key(j, "signatures");
+	dft_json_int(j, s->documents);
+	dft_json_key(j, "lsh");
+	dft_json_obj_open(j);
+	dft_json_key(j, "bands");
+	dft_json_int(j, s->bands);
+	dft_json_key(j, "rows");
+	dft_json_int(j, s->rows);
+	dft_json_key(j, "candidates");
+	dft_json_int(j, (int64_t)s->near.candidates);
+	dft_json_key(j, "exact_checks");
+	dft_json_int(j, (int64_t)s->near.exact);
+	dft_json_obj_close(j);
+	dft_json_key(j, "seconds");
+	dft_json_double(j, s->seconds);
+}
+
+static int cmd_dups(struct args *a)
+{
+	dft_store *st;
+	dft_dedup_opts o;
+	dft_dedup_summary sum;
+	struct dups_ctx c;
+	dft_buf b;
+	dft_json j;
+	int rc;
+	if (a->npos != 1)
+		return usage_error("usage: daftar dups CASE [--threshold J]");
+	if ((rc = open_case_dedup(&st, a, &o)))
+		return rc;
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	dft_buf_init(&b, (size_t)1 << 31);
+	if (a->json) {
+		dft_json_init(&j, &b);
+		c.j = &j;
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "clusters");
+		dft_json_arr_open(&j);
+	}
+	rc = dft_dedup_clusters(st, &o, on_cluster, &c, &sum);
+	if (rc < 0) {
+		rc = fail(rc);
+	} else if (a->json) {
+		dft_json_arr_close(&j);
+		json_dedup_summary(&j, &sum, o.threshold);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+	} else {
+		printf("%lld exact (one document, several places), %lld same text, %lld near (Jaccard >= %.2f); "
+		       "%lld texts compared in %.2f s\n",
+		       (long long)c.n[0], (long long)c.n[1], (long long)c.n[2], o.threshold,
+		       (long long)sum.documents, sum.seconds);
+	}
+	dft_buf_dispose(&b);
+	dft_store_free(st);
+	return rc;
+}
+
+struct new_ctx {
+	dft_dedup_verdict *v;
+	size_t n, cap;
+};
+
+static int on_verdict(void *ctx, const dft_dedup_verdict *v)
+{
+	struct new_ctx *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		dft_dedup_verdict *p = dft_realloc(c->v, cap * sizeof(*p));
+		if (!p)
+			return DFT_ENOMEM;
+		c->v = p;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *v; /* kind points at a string constant */
+	return 0;
+}
+
+static void json_ids(dft_json *j, const char *key, const struct new_ctx *c, const char *k1, const char *k2)
+{
+	size_t i;
+	dft_json_key(j, key);
+	dft_json_arr_open(j);
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].kind, k1) || (k2 && !strcmp(c->v[i].kind, k2)))
+			dft_json_int(j, c->v[i].id);
+	dft_json_arr_close(j);
+}
+
+static int cmd_new(struct args *a)
+{
+	dft_store *st;
+	dft_dedup_opts o;
+	dft_dedup_summary sum;
+	struct new_ctx c = {0};
+	int64_t batch;
+	dft_buf b;
+	dft_json j;
+	size_t i;
+	int rc;
+	if (a->npos != 1 || !a->batch)
+		return usage_error("usage: daftar new CASE --batch B [--threshold J]");
+	if ((rc = open_case_dedup(&st, a, &o)))
+		return rc;
+	dft_buf_init(&b, (size_t)1 << 31);
+	if ((rc = dft_store_batch_find(st, a->batch, &batch)) < 0 ||
+	    (rc = dft_dedup_new(st, batch, &o, on_verdict, &c, &sum)) < 0) {
+		rc = fail(rc);
+	} else if (a->json) {
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "batch");
+		dft_json_int(&j, batch);
+		json_ids(&j, "new", &c, "new", NULL);
+		json_ids(&j, "copies", &c, "exact", "text");
+		json_ids(&j, "near_copies", &c, "near", NULL);
+		dft_json_key(&j, "of");
+		dft_json_arr_open(&j);
+		for (i = 0; i < c.n; i++) {
+			if (!c.v[i].of)
+				continue;
+			dft_json_obj_open(&j);
+			dft_json_key(&j, "id");
+			dft_json_int(&j, c.v[i].id);
+			dft_json_key(&j, "kind");
+			dft_json_str(&j, c.v[i].kind);
+			dft_json_key(&j, "of");
+			dft_json_int(&j, c.v[i].of);
+			dft_json_key(&j, "similarity");
+			dft_json_double(&j, c.v[i].similarity);
+			dft_json_obj_close(&j);
+		}
+		dft_json_arr_close(&j);
+		json_dedup_summary(&j, &sum, o.threshold);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+	} else {
+		size_t counts[3] = {0, 0, 0};
+		for (i = 0; i < c.n; i++) {
+			dft_doc d;
+			const dft_dedup_verdict *v = &c.v[i];
+			counts[!strcmp(v->kind, "new") ? 0 : !strcmp(v->kind, "near") ? 2 : 1]++;
+			if (dft_store_doc_get(st, v->id, &d) < 0)
+				continue;
+			if (v->of)
+				printf("%-5s %6lld  %s  (of %lld, %.2f)\n", v->kind, (long long)v->id, d.path,
+				       (long long)v->of, v->similarity);
+			else
+				printf("new   %6lld  %s\n", (long long)v->id, d.path);
+			dft_doc_dispose(&d);
+		}
+		printf("batch %lld: %zu new, %zu copies, %zu near copies of earlier batches\n", (long long)batch,
+		       counts[0], counts[1], counts[2]);
+	}
+	free(c.v);
+	dft_buf_dispose(&b);
+	dft_store_free(st);
+	return rc;
+}
+
+/* An unchanged stretch: whole when short, else its ends around " … "
+ * (only the end before the first change, only the start after the last). */
+static void print_context(const char *p, size_t n, int first, int last)
+{
+	const size_t keep = 120;
+	size_t h, t;
+	if (n <= 3 * keep) {
+		fwrite(p, 1, n, stdout);
+		return;
+	}
+	h = first ? 0 : keep;
+	t = last ? n : n - keep;
+	while (h > 0 && h < n && ((unsigned char)p[h] & 0xC0) == 0x80)
+		h--;
+	while (t < n && ((unsigned char)p[t] & 0xC0) == 0x80)
+		t++;
+	fwrite(p, 1, h, stdout);
+	printf(" … ");
+	fwrite(p + t, 1, n - t, stdout);
+}
+
+static int cmd_diff(struct args *a)
+{
+	dft_store *st;
+	dft_buf ta, tb, out;
+	dft_diff d;
+	int64_t ia, ib;
+	int rc, ha = 0, hb = 0;
+	size_t i, apos;
+	if (a->npos != 2)
+		return usage_error("usage: daftar show CASE A --diff B");
+	if ((rc = open_case(&st, a, 0)))
+		return rc;
+	dft_buf_init(&ta, (size_t)1 << 31);
+	dft_buf_init(&tb, (size_t)1 << 31);
+	dft_buf_init(&out, (size_t)1 << 31);
+	dft_diff_init(&d);
+	if ((rc = dft_store_doc_resolve(st, a->pos[1], &ia)) < 0 || (rc = dft_store_doc_resolve(st, a->diff, &ib)) < 0 ||
+	    (rc = dft_store_doc_text(st, ia, &ta, &ha)) < 0 || (rc = dft_store_doc_text(st, ib, &tb, &hb)) < 0 ||
+	    (rc = dft_diff_texts(&d, dft_buf_cstr(&ta), ta.len, dft_buf_cstr(&tb), tb.len)) < 0) {
+		rc = fail(rc);
+		goto done;
+	}
+	if (a->json) {
+		dft_json j;
+		dft_json_init(&j, &out);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "a");
+		dft_json_int(&j, ia);
+		dft_json_key(&j, "b");
+		dft_json_int(&j, ib);
+		dft_json_key(&j, "words_a");
+		dft_json_int(&j, (int64_t)d.words_a);
+		dft_json_key(&j, "words_b");
+		dft_json_int(&j, (int64_t)d.words_b);
+		dft_json_key(&j, "deleted");
+		dft_json_int(&j, (int64_t)d.deleted);
+		dft_json_key(&j, "inserted");
+		dft_json_int(&j, (int64_t)d.inserted);
+		dft_json_key(&j, "anchored");
+		dft_json_bool(&j, d.anchored);
+		dft_json_key(&j, "changes");
+		dft_json_arr_open(&j);
+		for (i = 0; i < d.nops; i++) {
+			const dft_diff_op *op = &d.ops[i];
+			if (op->op == DFT_DIFF_EQUAL)
+				continue;
+			dft_json_obj_open(&j);
+			dft_json_key(&j, "op");
+			dft_json_str(&j, op->op == DFT_DIFF_DELETE ? "delete" : "insert");
+			dft_json_key(&j, "a_words");
+			dft_json_arr_open(&j);
+			dft_json_int(&j, (int64_t)op->a_from);
+			dft_json_int(&j, (int64_t)op->a_to);
+			dft_json_arr_close(&j);
+			dft_json_key(&j, "b_words");
+			dft_json_arr_open(&j);
+			dft_json_int(&j, (int64_t)op->b_from);
+			dft_json_int(&j, (int64_t)op->b_to);
+			dft_json_arr_close(&j);
+			dft_json_key(&j, "text");
+			if (op->op == DFT_DIFF_DELETE)
+				dft_json_strn(&j, ta.ptr + op->a_start, op->a_end - op->a_start);
+			else
+				dft_json_strn(&j, tb.ptr + op->b_start, op->b_end - op->b_start);
+			dft_json_obj_close(&j);
+		}
+		dft_json_arr_close(&j);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &out);
+		goto done;
+	}
+	printf("--- %lld (%zu words)\n+++ %lld (%zu words)\n", (long long)ia, d.words_a, (long long)ib, d.words_b);
+	for (i = 0, apos = 0; i < d.nops; i++) {
+		const dft_diff_op *op = &d.ops[i];
+		if (op->op == DFT_DIFF_INSERT) {
+			printf("{+");
+			fwrite(tb.ptr + op->b_start, 1, op->b_end - op->b_start, stdout);
+			printf("+}");
+			continue;
+		}
+		/* what lies between words of A (spaces, punctuation) is printed as is */
+		if (op->op == DFT_DIFF_EQUAL) {
+			print_context(ta.ptr + apos, op->a_end - apos, i == 0, i + 1 == d.nops);
+		} else {
+			fwrite(ta.ptr + apos, 1, op->a_start - apos, stdout);
+			printf("[-");
+			fwrite(ta.ptr + op->a_start, 1, op->a_end - op->a_start, stdout);
+			printf("-]");
+		}
+		apos = op->a_end;
+	}
+	if (apos < ta.len)
+		print_context(ta.ptr + apos, ta.len - apos, d.nops == 0, 1);
+	printf("\n%zu words deleted, %zu inserted%s\n", d.deleted, d.inserted,
+	       d.anchored ? " (long texts far apart: cut at shared unique words, not a minimal diff)" : "");
+	rc = 0;
+done:
+	dft_diff_dispose(&d);
+	dft_buf_dispose(&ta);
+	dft_buf_dispose(&tb);
+	dft_buf_dispose(&out);
+	dft_store_free(st);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -933,11 +1323,17 @@ int main(int argc, char **argv)
 		return cmd_status(&a);
 	if (!strcmp(a.cmd, "docs"))
 		return cmd_docs(&a);
+	if (!strcmp(a.cmd, "show") && a.diff)
+		return cmd_diff(&a);
 	if (!strcmp(a.cmd, "show"))
 		return cmd_show(&a);
 	if (!strcmp(a.cmd, "verify"))
 		return cmd_verify(&a);
 	if (!strcmp(a.cmd, "search"))
 		return cmd_search(&a);
+	if (!strcmp(a.cmd, "dups"))
+		return cmd_dups(&a);
+	if (!strcmp(a.cmd, "new"))
+		return cmd_new(&a);
 	return usage_error("unknown command '%s'", a.cmd);
 }
