@@ -14,7 +14,7 @@
  *  - Stems (libstemmer) for the text's language, colocated, prefixed "s:".
  *  - Cross-script name keys: the same consonant skeleton from Arabic, Latin
  *    and Cyrillic ("Adnani", "العدناني", "Аднани" → one key), colocated,
- *    prefixed "k:".
+ *    prefixed "k:", and a finer key for ranking, prefixed "k:=".
  */
 #ifndef DAFTAR_TEXT_H
 #define DAFTAR_TEXT_H
@@ -26,7 +26,7 @@ enum dft_token_kind {
 	DFT_TOK_SURFACE = 0, /* the normalised word as written */
 	DFT_TOK_STRIPPED,    /* the word without its clitics/article */
 	DFT_TOK_STEM,        /* "s:" + stem */
-	DFT_TOK_KEY          /* "k:" + cross-script name key */
+	DFT_TOK_KEY          /* "k:" + cross-script name key, "k:=" + fine key */
 };
 
 typedef struct dft_token {
@@ -64,5 +64,9 @@ int dft_normalize_word(const char *word, size_t len, dft_buf *out);
 /* One word (or name) as its cross-script key, without the "k:" prefix;
  * empty when the word has no key (digits, one letter). */
 int dft_name_key(const char *word, size_t len, dft_buf *out);
+/* The finer key of the same word, without the "k:=" prefix: ش (sh, ch,
+ * ш) apart from ح ه خ (h, kh, х), and a consonant repeated across a vowel
+ * kept twice (Jamaame ≠ Jam). Precision beside dft_name_key's recall. */
+int dft_name_key_fine(const char *word, size_t len, dft_buf *out);
 
 #endif

@@ -227,21 +227,28 @@ done:
 	return rc;
 }
 
-/* ~name: the cross-script key of each word */
+/* ~name: the cross-script keys of the word, ("k:=fine" OR "k:coarse"): the
+ * coarse key finds every spelling, and a document that also has the fine
+ * key (ش apart from ح/خ/ه, m-a-m apart from m, the final vowel) scores both
+ * and ranks first. */
 static int compile_key(struct parser *p, const char *word, size_t n, struct node *out)
 {
-	dft_buf key;
+	dft_buf key, fine;
 	int rc;
 	if (++p->terms > DFT_QUERY_MAX_TERMS)
 		return perr(p, "too many words (the limit is 1024)");
 	dft_buf_init(&key, 1 << 12);
+	dft_buf_init(&fine, 1 << 12);
 	if ((rc = dft_buf_adds(&key, "k:")) == 0)
 		rc = dft_name_key(word, n, &key);
 	if (rc == 0 && key.len <= 2) {
 		/* no key (digits, one letter): look for the word itself */
 		dft_buf_dispose(&key);
+		dft_buf_dispose(&fine);
 		return compile_word(p, word, n, 0, 0, out);
 	}
+	if (rc == 0 && (rc = dft_buf_adds(&fine, "k:=")) == 0)
+		rc = dft_name_key_fine(word, n, &fine);
 	if (rc == 0) {
 		struct word_tokens w;
 		word_tokens_init(&w);
@@ -250,9 +257,16 @@ static int compile_key(struct parser *p, const char *word, size_t n, struct node
 			rc = remember_words(p, &w);
 		word_tokens_dispose(&w);
 	}
+	if (rc == 0 && fine.len > 3) {
+		if ((rc = dft_buf_addc(&out->text, '(')) == 0 && (rc = add_quoted(&out->text, fine.ptr, fine.len)) == 0)
+			rc = dft_buf_adds(&out->text, " OR ");
+	}
 	if (rc == 0)
 		rc = add_quoted(&out->text, key.ptr, key.len);
+	if (rc == 0 && fine.len > 3)
+		rc = dft_buf_addc(&out->text, ')');
 	dft_buf_dispose(&key);
+	dft_buf_dispose(&fine);
 	return rc;
 }
 

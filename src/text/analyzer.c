@@ -2,7 +2,8 @@
  * analyzer.c - daftar's analyzer (include/daftar/text.h): one pass over
  * UTF-8 text that cuts it into words by daftar's own rules and emits, for
  * each word, its normalised surface form and, colocated with it, the
- * clitic-stripped form, the "s:" stem and the "k:" cross-script name key.
+ * clitic-stripped form, the "s:" stem and the "k:" cross-script name key
+ * with its finer sibling "k:=" (namekey.c).
  * The index tokenizer (src/index) and the query parser both call it, so a
  * word is indexed and searched the same way.
  *
@@ -320,6 +321,16 @@ static int flush(dft_analyzer *a, struct word *wd,
 			rc = emit(fn, ctx, wd, a->tok, 2 + kl, DFT_TOK_KEY, 1);
 			if (rc)
 				return rc;
+			/* the fine key, "k:=" + key, as precision beside it */
+			a->tok[2] = '=';
+			kl = dft_text_name_key_fine(stripped ? stripped : base,
+						    stripped ? slen : n, a->tok + 3,
+						    sizeof a->tok - 3);
+			if (kl) {
+				rc = emit(fn, ctx, wd, a->tok, 3 + kl, DFT_TOK_KEY, 1);
+				if (rc)
+					return rc;
+			}
 		}
 	}
 	return 0;
@@ -591,5 +602,19 @@ int dft_name_key(const char *word, size_t len, dft_buf *out)
 		return dft_error_set(DFT_ERROR, "analyzer: ICU normaliser unavailable");
 	n = fold_word(word, len, tmp, sizeof tmp, 1);
 	kl = dft_text_name_key(tmp, n, key, sizeof key);
+	return dft_buf_add(out, key, kl);
+}
+
+int dft_name_key_fine(const char *word, size_t len, dft_buf *out)
+{
+	char tmp[4 * DFT_TEXT_WORD_MAX];
+	char key[2 * DFT_TEXT_WORD_MAX];
+	size_t n, kl;
+	if (!word && len)
+		return dft_error_set(DFT_EINVAL, "dft_name_key_fine: NULL word");
+	if (dft_text_fold_init() != 0)
+		return dft_error_set(DFT_ERROR, "analyzer: ICU normaliser unavailable");
+	n = fold_word(word, len, tmp, sizeof tmp, 1);
+	kl = dft_text_name_key_fine(tmp, n, key, sizeof key);
 	return dft_buf_add(out, key, kl);
 }

@@ -55,6 +55,9 @@ int dft_text_script_of(uint32_t cp);
  * Writes at most cap-1 bytes and a NUL into out; returns the length
  * (0 = no key). */
 size_t dft_text_name_key(const char *s, size_t n, char *out, size_t cap);
+/* The fine key of the same word: ش apart from ح/خ/ه, repeats collapsed
+ * only when adjacent (namekey.c). */
+size_t dft_text_name_key_fine(const char *s, size_t n, char *out, size_t cap);
 
 /* Is the normalised Latin/Cyrillic word (len bytes) an article that may
  * join the next word with a hyphen ("al", "ash", "аль")?  next is the

@@ -133,6 +133,19 @@ static char *key(const char *w)
 	return o;
 }
 
+static char *fine(const char *w)
+{
+	static char out[8][512];
+	static int k;
+	dft_buf b;
+	char *o = out[k++ & 7];
+	dft_buf_init(&b, 4096);
+	assert_int_equal(dft_name_key_fine(w, strlen(w), &b), 0);
+	snprintf(o, 512, "%s", dft_buf_cstr(&b));
+	dft_buf_dispose(&b);
+	return o;
+}
+
 /* ---- normalisation ------------------------------------------------------- */
 
 static void normalisation_table(void **state)
@@ -434,6 +447,57 @@ static void name_keys_cross_scripts(void **state)
 	SAME("Tikriti", "at-Tikriti", "التكريتي", "Тикрити");
 }
 
+/* The fine key: the same across scripts for the usual spellings ... */
+static void fine_keys_cross_scripts(void **state)
+{
+	size_t g, i;
+	static const char *const groups[][8] = {
+		{"Shami", "Chami", "ash-Shami", "الشامي", "Шами", NULL},
+		{"Sharani", "شراني", NULL},
+		{"Jamaame", "جامامي", NULL},
+		{"Haddad", "Hadad", "حداد", "Хаддад", NULL},
+		{"Muhammad", "Mohammed", "Mohamed", "محمد", "Мухаммед", NULL},
+		{"Adnani", "al-Adnani", "العدناني", "Аднани", NULL},
+		{"Raqqa", "Raqqah", "الرقة", "Ракка", NULL},
+		{"Khalid", "Khaled", "خالد", "Халид", NULL},
+		{"Osama", "Usama", "أسامة", "Усама", NULL},
+		{"Abdullah", "Abdallah", "عبدالله", NULL},
+		{"Qurashi", "القرشي", "Кураши", NULL},
+		{"Mitchan", "ميتشان", NULL},
+	};
+	(void)state;
+	for (g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+		char first[64];
+		snprintf(first, sizeof first, "%s", fine(groups[g][0]));
+		if (!first[0])
+			fail_msg("no fine key for %s", groups[g][0]);
+		for (i = 1; groups[g][i]; i++)
+			if (strcmp(fine(groups[g][i]), first) != 0)
+				fail_msg("fine(%s) = %s but fine(%s) = %s", groups[g][0],
+					 first, groups[g][i], fine(groups[g][i]));
+	}
+	assert_string_equal(fine("Shami"), "xma");
+	assert_string_equal(fine("Jamaame"), "jmma");
+}
+
+/* ... and apart where the coarse key merges: ش vs ح/ه/خ, m-a-m vs m, a
+ * final vowel vs none. The coarse keys stay equal (recall). */
+static void fine_keys_keep_names_apart(void **state)
+{
+	(void)state;
+	assert_string_equal(key("Shami"), key("Hami"));
+	assert_string_not_equal(fine("Shami"), fine("Hami"));
+	assert_string_not_equal(fine("الشامي"), fine("حامي"));
+	assert_string_not_equal(fine("Sharani"), fine("Harani"));
+	assert_string_equal(key("Jamaame"), key("Jam"));
+	assert_string_not_equal(fine("Jamaame"), fine("Jam"));
+	assert_string_not_equal(fine("جامامي"), fine("جام"));
+	assert_string_not_equal(fine("Sham"), fine("Shami"));
+	assert_string_equal(fine("2015"), "");
+	assert_string_equal(fine("x"), "");
+	assert_string_equal(fine(""), "");
+}
+
 static void name_keys_keep_names_apart(void **state)
 {
 	(void)state;
@@ -459,18 +523,22 @@ static void keys_in_the_token_stream(void **state)
 	assert_true(has(ts, "العدناني", DFT_TOK_KEY, "k:adn"));
 	assert_true(has(ts, "aladnani", DFT_TOK_KEY, "k:adn"));
 	assert_true(has(ts, "аднани", DFT_TOK_KEY, "k:adn"));
+	assert_true(has(ts, "العدناني", DFT_TOK_KEY, "k:=adnna"));
+	assert_true(has(ts, "aladnani", DFT_TOK_KEY, "k:=adnna"));
 	assert_true(has(ts, "الرقه", DFT_TOK_KEY, "k:rk"));
 	assert_int_equal(count_kind(ts, "2015", DFT_TOK_KEY), 0);
 	/* the key of a word with clitics is the key of the name */
 	ts = run(NULL, DFT_AN_KEY, "وبالرقة");
 	assert_true(has(ts, "وبالرقه", DFT_TOK_KEY, "k:rk"));
-	/* order: surface, stripped, stem, key */
+	/* order: surface, stripped, stem, key, fine key */
 	ts = run(NULL, DFT_AN_INDEX, "والمعلمون");
-	assert_int_equal(ts->n, 4);
+	assert_int_equal(ts->n, 5);
 	assert_int_equal(ts->t[0].kind, DFT_TOK_SURFACE);
 	assert_int_equal(ts->t[1].kind, DFT_TOK_STRIPPED);
 	assert_int_equal(ts->t[2].kind, DFT_TOK_STEM);
 	assert_int_equal(ts->t[3].kind, DFT_TOK_KEY);
+	assert_int_equal(ts->t[4].kind, DFT_TOK_KEY);
+	assert_true(strncmp(ts->t[4].text, "k:=", 3) == 0 && ts->t[4].text[3]);
 }
 
 /* Random strings built from awkward pieces: every token must lie inside
@@ -544,6 +612,8 @@ int main(void)
 		cmocka_unit_test(stems),
 		cmocka_unit_test(name_keys_cross_scripts),
 		cmocka_unit_test(name_keys_keep_names_apart),
+		cmocka_unit_test(fine_keys_cross_scripts),
+		cmocka_unit_test(fine_keys_keep_names_apart),
 		cmocka_unit_test(keys_in_the_token_stream),
 		cmocka_unit_test(random_text_keeps_invariants),
 	};
