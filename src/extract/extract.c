@@ -102,7 +102,8 @@ static const struct type_map by_extension[] = {
 	{".pptx", "pptx"}, {".pptm", "pptx"}, {".odt", "odt"}, {".ods", "ods"},
 	{".odp", "odp"}, {".msg", "msg"}, {".pst", "pst"}, {".ost", "pst"},
 	{".eml", "email"}, {".mbox", "mbox"}, {".doc", "doc"}, {".xls", "xls"},
-	{".ppt", "ppt"}, {".rtf", "rtf"}, {NULL, NULL},
+	{".ppt", "ppt"}, {".rtf", "rtf"}, {".html", "html"}, {".htm", "html"}, {".xhtml", "html"},
+	{NULL, NULL},
 };
 
 static int generic_mime(const char *mime)
@@ -126,7 +127,8 @@ const char *dft_extract_type_for(const char *mime, const char *name)
 		if (n > k && strcasecmp(name + n - k, by_extension[i].mime) == 0) {
 			/* a .eml/.mbox that magic calls text stays text unless it is */
 			if (mime && !strcmp(mime, "text/plain") && strcmp(by_extension[i].type, "email") &&
-			    strcmp(by_extension[i].type, "mbox") && strcmp(by_extension[i].type, "rtf"))
+			    strcmp(by_extension[i].type, "mbox") && strcmp(by_extension[i].type, "rtf") &&
+			    strcmp(by_extension[i].type, "html"))
 				return type;
 			return by_extension[i].type;
 		}
