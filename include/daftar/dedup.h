@@ -171,11 +171,18 @@ typedef struct dft_dedup_verdict {
 			     "text" (same text) | "near" */
 	int64_t of;       /* the earlier document it copies (0 for new) */
 	double similarity;
+	int compared;     /* 0: no words to compare, so "new" by its bytes only */
 } dft_dedup_verdict;
 
 int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 		  int (*fn)(void *ctx, const dft_dedup_verdict *v), void *ctx,
 		  dft_dedup_summary *summary);
+
+/* Sign one document's text now and store the signature (in the caller's
+ * transaction): the hook for ingest, right after the text is stored, so
+ * that `dups` and `new` find nothing left to sign. `an`: an analyzer made
+ * with flags 0 (NULL: one is made for this call). */
+int dft_dedup_sign(dft_store *st, dft_analyzer *an, int64_t doc_id, const char *text, size_t len);
 
 /* ---- the store's side (src/store/dedup_store.c) -------------------------- */
 

@@ -1127,6 +1127,12 @@ static int cmd_new(struct args *a)
 		json_ids(&j, "new", &c, "new", NULL);
 		json_ids(&j, "copies", &c, "exact", "text");
 		json_ids(&j, "near_copies", &c, "near", NULL);
+		dft_json_key(&j, "unchecked"); /* new by their bytes: no text to compare */
+		dft_json_arr_open(&j);
+		for (i = 0; i < c.n; i++)
+			if (!c.v[i].compared)
+				dft_json_int(&j, c.v[i].id);
+		dft_json_arr_close(&j);
 		dft_json_key(&j, "of");
 		dft_json_arr_open(&j);
 		for (i = 0; i < c.n; i++) {
@@ -1159,7 +1165,8 @@ static int cmd_new(struct args *a)
 				printf("%-5s %6lld  %s  (of %lld, %.2f)\n", v->kind, (long long)v->id, d.path,
 				       (long long)v->of, v->similarity);
 			else
-				printf("new   %6lld  %s\n", (long long)v->id, d.path);
+				printf("new   %6lld  %s%s\n", (long long)v->id, d.path,
+				       v->compared ? "" : "  (no text: compared by its bytes only)");
 			dft_doc_dispose(&d);
 		}
 		printf("batch %lld: %zu new, %zu copies, %zu near copies of earlier batches\n", (long long)batch,
@@ -1267,9 +1274,14 @@ static int cmd_diff(struct args *a)
 	for (i = 0, apos = 0; i < d.nops; i++) {
 		const dft_diff_op *op = &d.ops[i];
 		if (op->op == DFT_DIFF_INSERT) {
+			/* set off from the words of A around it */
+			if (apos > 0 && !strchr(" \t\r\n", ta.ptr[apos - 1]))
+				putchar(' ');
 			printf("{+");
 			fwrite(tb.ptr + op->b_start, 1, op->b_end - op->b_start, stdout);
 			printf("+}");
+			if (apos < ta.len && !strchr(" \t\r\n", ta.ptr[apos]))
+				putchar(' ');
 			continue;
 		}
 		/* what lies between words of A (spaces, punctuation) is printed as is */

@@ -71,6 +71,24 @@ static int sign_text(dft_analyzer *an, const char *text, size_t len, dft_dedup_s
 	return 0;
 }
 
+int dft_dedup_sign(dft_store *st, dft_analyzer *an, int64_t doc_id, const char *text, size_t len)
+{
+	dft_analyzer *own = NULL;
+	dft_shingles sh;
+	dft_dedup_sig g;
+	int rc;
+	if (!an && (rc = dft_analyzer_new(&own, NULL, 0)) < 0)
+		return rc;
+	memset(&g, 0, sizeof(g));
+	g.doc_id = doc_id;
+	dft_shingles_init(&sh);
+	if ((rc = sign_text(an ? an : own, text, len, &g, &sh)) == 0)
+		rc = dft_store_dedup_put(st, &g);
+	dft_shingles_dispose(&sh);
+	dft_analyzer_free(own);
+	return rc;
+}
+
 struct signer {
 	dft_store *st;
 	dft_analyzer *an;
@@ -560,15 +578,17 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	sum->bands = sum->near.bands;
 	sum->rows = sum->near.rows;
 	for (i = 0; i < bd.n && rc == 0; i++) {
-		dft_dedup_verdict v = {bd.id[i], "new", 0, 0};
+		dft_dedup_verdict v = {bd.id[i], "new", 0, 0, 0};
 		const struct item *x;
 		size_t xi, gi;
 		if (bd.first[i] < batch) {
 			v.kind = "exact";
 			v.of = bd.id[i];
 			v.similarity = 1;
+			v.compared = 1;
 		} else if ((x = find_item(&it, bd.id[i], &xi)) && (gi = g.group_of[xi]) != SIZE_MAX) {
 			int64_t before = earliest_before(&g, &it, gi, batch);
+			v.compared = 1;
 			if (before) {
 				v.kind = "text";
 				v.of = before;

@@ -93,6 +93,20 @@ eq "new: the one-line copy is a text copy of the earliest" "$(jqv "$new" ".of[]|
 eq "new: batch 1 against nothing is all new" "$(d new "$C" --batch first --json | jq '.copies + .near_copies | length')" 0
 contains "new words" "$(d new "$C" --batch second)" "1 new, 2 copies, 1 near copies"
 
+# a third delivery: a near copy of batch 2's bakery letter and an empty file
+mkdir -p "$T/d3"
+sed 's/this week/this month/' "$T/d2/bakery.txt" > "$T/d3/bakery-again.txt"
+: > "$T/d3/empty.txt"
+d ingest "$C" "$T/d3" --batch third >/dev/null
+again=$(d show "$C" bakery-again.txt --json | jq .id)
+empty=$(d show "$C" empty.txt --json | jq .id)
+eq "new: a later batch does not make batch 2's letter a copy" \
+  "$(d new "$C" --batch second --json | jq -r '.new|map(tostring)|join(",")')" "$bakery"
+new3=$(d new "$C" --batch third --json)
+eq "new: batch 3's near copy of the bakery letter" "$(jqv "$new3" ".of[]|select(.id==$again)|.of")" "$bakery"
+eq "new: the empty file is new by its bytes only" "$(jqv "$new3" '.unchecked|map(tostring)|join(",")')" "$empty"
+contains "new words: the empty file flagged" "$(d new "$C" --batch third)" "no text: compared by its bytes only"
+
 diff=$(d show "$C" "$sal" --diff "$v2")
 contains "show --diff: deleted word" "$diff" "[-third-]"
 contains "show --diff: inserted word" "$diff" "{+fifth+}"
