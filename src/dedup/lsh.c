@@ -220,18 +220,31 @@ static int verify(struct near_run *r, size_t a, size_t b)
 	}
 }
 
-/* The pairs of one bucket run: all of them, or across sides only. */
-static int run_pairs(struct near_run *r, const struct entry *e, size_t m)
+/* The pairs of one bucket run: all of them, or across sides only (the run
+ * is partitioned by side first, so a big bucket of old documents costs
+ * old x new checks, not old^2). */
+static int run_pairs(struct near_run *r, struct entry *e, size_t m)
 {
 	size_t i, j;
 	int rc;
+	if (r->o->side) {
+		size_t k = 0;
+		for (i = 0; i < m; i++)
+			if (!r->o->side[e[i].item]) {
+				struct entry x = e[k];
+				e[k++] = e[i];
+				e[i] = x;
+			}
+		for (i = 0; i < k; i++)
+			for (j = k; j < m; j++)
+				if ((rc = verify(r, e[i].item, e[j].item)))
+					return rc;
+		return 0;
+	}
 	for (i = 0; i < m; i++)
-		for (j = i + 1; j < m; j++) {
-			if (r->o->side && r->o->side[e[i].item] == r->o->side[e[j].item])
-				continue;
+		for (j = i + 1; j < m; j++)
 			if ((rc = verify(r, e[i].item, e[j].item)))
 				return rc;
-		}
 	return 0;
 }
 
