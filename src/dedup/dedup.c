@@ -199,6 +199,16 @@ static int cmp_norm(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static const struct groups *sort_groups;
+
+/* Groups by their earliest document (items are in id order). */
+static int cmp_group_first(const void *a, const void *b)
+{
+	size_t x = sort_groups->order[sort_groups->start[*(const size_t *)a]];
+	size_t y = sort_groups->order[sort_groups->start[*(const size_t *)b]];
+	return x < y ? -1 : x > y;
+}
+
 static void groups_dispose(struct groups *g)
 {
 	free(g->order);
@@ -325,7 +335,7 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 	struct near_ctx nc;
 	struct exact_ctx ec = {fn, ctx};
 	dft_minhash *sigs = NULL;
-	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i, j;
+	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i, j, k;
 	int64_t *docs = NULL;
 	dft_near_opts no;
 	double t0 = dft_now();
@@ -347,20 +357,27 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 		rc = DFT_ENOMEM;
 		goto done;
 	}
+	/* groups in the order of their earliest document, so that clusters
+	 * come out in that order and a component's root (its lowest index)
+	 * holds its representative */
+	for (i = 0; i < g.n; i++)
+		lsh_of[i] = i;
+	sort_groups = &g;
+	qsort(lsh_of, g.n, sizeof(size_t), cmp_group_first);
+	memcpy(rep, lsh_of, g.n * sizeof(size_t)); /* rep: the group order for now */
 	/* text: a group of two or more */
-	for (i = 0; i < g.n; i++) {
-		size_t n = g.start[i + 1] - g.start[i];
-		const struct item *first = &it.v[g.order[g.start[i]]];
-		lsh_of[i] = SIZE_MAX;
+	for (k = 0; k < g.n; k++) {
+		size_t gi = rep[k], n = g.start[gi + 1] - g.start[gi];
+		const struct item *first = &it.v[g.order[g.start[gi]]];
 		if (first->has) {
-			lsh_of[i] = nsig;
-			rep[nsig] = g.order[g.start[i]];
+			/* nsig <= k: rep[nsig] is free again */
+			rep[nsig] = g.order[g.start[gi]];
 			sigs[nsig++] = first->mh;
 		}
 		if (n > 1) {
 			dft_dedup_cluster c = {"text", 1.0, first->id, docs, n};
 			for (j = 0; j < n; j++)
-				docs[j] = it.v[g.order[g.start[i] + j]].id;
+				docs[j] = it.v[g.order[g.start[gi] + j]].id;
 			if ((rc = fn(ctx, &c)) != 0)
 				goto done;
 		}
@@ -396,7 +413,7 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 		goto done;
 	}
 	{
-		size_t *count = nc.best, *members = lsh_of, k; /* lsh_of is not needed any more */
+		size_t *count = nc.best, *members = lsh_of; /* lsh_of is not needed any more */
 		for (k = 0; k < nsig; k++)
 			count[uf_find(nc.parent, k) + 1]++;
 		for (k = 0; k < nsig; k++)
