@@ -2,7 +2,10 @@
 """gen.py OUT N [SEED] - a trove of N text letters in families of near-copies
 (for bench/dedup/run.sh): Zipf words, English-like and Arabic-like, variants
 with insertions, deletions, swapped paragraphs, OCR-like noise and other
-headers, plus exact copies and unrelated letters. Deterministic."""
+headers, plus exact copies and unrelated letters. Deterministic.
+OUT/one is the first delivery; OUT/two the second: every family's fourth
+member (a later version of a letter in OUT/one) and the last 5% of the
+families (new letters)."""
 import os, random, sys
 
 out, n = sys.argv[1], int(sys.argv[2])
@@ -55,10 +58,11 @@ while made < n:
     if rng.random() >= 0.3:
         for _ in range(rng.randint(1, 7)):
             members.append(mutate(rng.choice(members), ar))
-    d = os.path.join(out, "f%05d" % (fam // 100), "%05d" % fam)
-    os.makedirs(d, exist_ok=True)
+    late = made >= 0.95 * n
     for k, m in enumerate(members):
         if made >= n: break
+        d = os.path.join(out, "two" if late or k == 3 else "one", "f%05d" % (fam // 100), "%05d" % fam)
+        os.makedirs(d, exist_ok=True)
         text = "\n\n".join(" ".join(x) for x in m) + "\n"
         with open(os.path.join(d, "v%d.txt" % k), "w") as f: f.write(text)
         made += 1
