@@ -374,7 +374,7 @@ static int looks_like_mail(const unsigned char *p, size_t n)
 /* The kind of a text file: HTML, XML, RTF, e-mail, mbox or plain text. */
 static const char *sniff_text(const unsigned char *p, size_t n)
 {
-	unsigned char ascii[1024];
+	unsigned char ascii[1024] = {0};
 	size_t i = 0, k = 0, step = 1;
 	/* UTF-16 text: look at its low bytes */
 	if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
