@@ -205,6 +205,9 @@ int dft_store_dedup_put(dft_store *st, const dft_dedup_sig *s);
 int dft_store_dedup_each(dft_store *st, int (*fn)(void *ctx, const dft_dedup_sig *s), void *ctx);
 /* Documents seen at more than one place, in id order. */
 int dft_store_dedup_multi_located(dft_store *st, int (*fn)(void *ctx, int64_t id, int64_t places), void *ctx);
+/* Documents seen in a batch, in id order, with their first batch. */
+int dft_store_dedup_batch_docs(dft_store *st, int64_t batch,
+			       int (*fn)(void *ctx, int64_t id, int64_t first_batch), void *ctx);
 /* 1 when the store has the signatures table (a read-only open of an old case may not). */
 int dft_store_dedup_ready(dft_store *st);
 

@@ -149,7 +149,7 @@ static int load_items(dft_store *st, const dft_dedup_opts *o, struct items *it, 
 	s.st = st;
 	s.o = o;
 	s.fresh = it;
-	s.last = dft_now();
+	s.last = s.t0 = dft_now();
 	dft_buf_init(&s.text, (size_t)1 << 31);
 	dft_shingles_init(&s.sh);
 	if ((rc = dft_analyzer_new(&s.an, NULL, 0)) < 0)
@@ -157,6 +157,7 @@ static int load_items(dft_store *st, const dft_dedup_opts *o, struct items *it, 
 	if (o->save && (rc = dft_store_begin(st)) < 0)
 		goto done;
 	rc = dft_store_dedup_unsigned(st, sign_one, &s);
+	dft_log("dedup: %lld texts signed in %.2f s", (long long)s.done, dft_now() - s.t0);
 	if (o->save) {
 		int rc2 = rc == 0 ? dft_store_commit(st) : 0;
 		if (rc == 0)
@@ -170,6 +171,7 @@ static int load_items(dft_store *st, const dft_dedup_opts *o, struct items *it, 
 		goto done;
 	if (it->n > 1)
 		qsort(it->v, it->n, sizeof(*it->v), cmp_item_id);
+	dft_log("dedup: %zu signatures loaded at %.2f s", it->n, dft_now() - s.t0);
 	sum->signed_now = s.done;
 	sum->documents = (int64_t)it->n;
 done:
@@ -461,7 +463,7 @@ struct batch_docs {
 	size_t n, cap;
 };
 
-static int on_batch_doc(void *ctx, const dft_doc *d)
+static int on_batch_doc(void *ctx, int64_t id, int64_t first_batch)
 {
 	struct batch_docs *b = ctx;
 	if (b->n == b->cap) {
@@ -475,8 +477,8 @@ static int on_batch_doc(void *ctx, const dft_doc *d)
 		b->first = q;
 		b->cap = cap;
 	}
-	b->id[b->n] = d->id;
-	b->first[b->n++] = d->batch;
+	b->id[b->n] = id;
+	b->first[b->n++] = first_batch;
 	return 0;
 }
 
@@ -534,7 +536,6 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	struct groups g;
 	struct near_ctx nc;
 	struct batch_docs bd = {0};
-	dft_doc_filter f;
 	dft_minhash *sigs = NULL;
 	unsigned char *side = NULL;
 	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i;
@@ -548,11 +549,9 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	dft_buf_init(&nc.text, (size_t)1 << 31);
 	if ((rc = load_items(st, o, &it, sum)) < 0)
 		goto done;
-	memset(&f, 0, sizeof(f));
-	f.batch = batch;
-	f.limit = -1;
-	if ((rc = dft_store_docs(st, &f, on_batch_doc, &bd)) < 0)
+	if ((rc = dft_store_dedup_batch_docs(st, batch, on_batch_doc, &bd)) < 0)
 		goto done;
+	dft_log("dedup: %zu documents in batch %lld, at %.2f s", bd.n, (long long)batch, dft_now() - t0);
 	/* groups of the texts seen up to this batch; later batches do not count */
 	if ((rc = groups_make(&g, &it, batch)) < 0)
 		goto done;
@@ -590,8 +589,10 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	no.shingles = load_shingles;
 	no.pair = on_pair_best;
 	no.ctx = &nc;
+	dft_log("dedup: LSH over %zu groups from %.2f s", nsig, dft_now() - t0);
 	if ((rc = dft_near_pairs(sigs, nsig, &no, &sum->near)) != 0)
 		goto done;
+	dft_log("dedup: LSH done at %.2f s", dft_now() - t0);
 	sum->bands = sum->near.bands;
 	sum->rows = sum->near.rows;
 	for (i = 0; i < bd.n && rc == 0; i++) {

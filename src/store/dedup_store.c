@@ -139,3 +139,21 @@ int dft_store_dedup_multi_located(dft_store *st, int (*fn)(void *ctx, int64_t id
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int dft_store_dedup_batch_docs(dft_store *st, int64_t batch,
+			       int (*fn)(void *ctx, int64_t id, int64_t first_batch), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT d.id, d.batch_id FROM documents d WHERE d.id IN"
+				    " (SELECT doc_id FROM locations WHERE batch_id = ?) ORDER BY d.id")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, batch);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = dft_store_db_err(st, "listing a batch");
+	sqlite3_finalize(s);
+	return rc;
+}
