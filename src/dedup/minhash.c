@@ -42,22 +42,18 @@ static uint64_t splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static uint64_t perm_a[DFT_MINHASH_PERM], perm_b[DFT_MINHASH_PERM];
-static int perm_ready;
-
-static void perm_init(void)
+/* The permutations' a_i (odd) and b_i; made on each call (256 splitmix64
+ * steps, nothing beside the shingles' cost) so there is no shared state. */
+static void perm_make(uint64_t a[DFT_MINHASH_PERM], uint64_t b[DFT_MINHASH_PERM])
 {
 	uint64_t s = 0x64616674617231ULL; /* "daftar1" */
 	int i;
-	if (perm_ready)
-		return;
 	for (i = 0; i < DFT_MINHASH_PERM; i++) {
 		s = splitmix64(s);
-		perm_a[i] = s | 1;
+		a[i] = s | 1;
 		s = splitmix64(s);
-		perm_b[i] = s;
+		b[i] = s;
 	}
-	perm_ready = 1;
 }
 
 void dft_shingles_init(dft_shingles *s)
@@ -184,9 +180,10 @@ double dft_shingles_jaccard(const dft_shingles *a, const dft_shingles *b)
 
 void dft_minhash_sign(dft_minhash *out, const dft_shingles *s)
 {
+	uint64_t perm_a[DFT_MINHASH_PERM], perm_b[DFT_MINHASH_PERM];
 	size_t k;
 	int i;
-	perm_init();
+	perm_make(perm_a, perm_b);
 	for (i = 0; i < DFT_MINHASH_PERM; i++)
 		out->v[i] = UINT32_MAX;
 	for (k = 0; k < s->n; k++) {
