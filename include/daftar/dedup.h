@@ -120,6 +120,7 @@ typedef struct dft_diff {
 	size_t nops, cap;
 	size_t words_a, words_b;
 	size_t deleted, inserted; /* words */
+	double similarity; /* Jaccard of the word 3-shingles, as `dups` measures it */
 	int anchored; /* 1: the edit distance passed the bound, so the diff was
 			 cut at words unique in both texts (patience) and only the
 			 gaps between them were diffed with Myers */

@@ -1237,6 +1237,8 @@ static int cmd_diff(struct args *a)
 		dft_json_int(&j, (int64_t)d.deleted);
 		dft_json_key(&j, "inserted");
 		dft_json_int(&j, (int64_t)d.inserted);
+		dft_json_key(&j, "similarity");
+		dft_json_double(&j, d.similarity);
 		dft_json_key(&j, "anchored");
 		dft_json_bool(&j, d.anchored);
 		dft_json_key(&j, "changes");
@@ -1297,7 +1299,8 @@ static int cmd_diff(struct args *a)
 	}
 	if (apos < ta.len)
 		print_context(ta.ptr + apos, ta.len - apos, d.nops == 0, 1);
-	printf("\n%zu words deleted, %zu inserted%s\n", d.deleted, d.inserted,
+	printf("\n%zu words deleted, %zu inserted; similarity %.2f (Jaccard of word 3-shingles)%s\n", d.deleted,
+	       d.inserted, d.similarity,
 	       d.anchored ? " (long texts far apart: cut at shared unique words, not a minimal diff)" : "");
 	rc = 0;
 done:

@@ -360,7 +360,17 @@ int dft_diff_texts(dft_diff *out, const char *a, size_t alen, const char *b, siz
 	c.tb = b;
 	c.alen = alen;
 	c.blen = blen;
-	rc = diff_range(&c, 0, wa.n, 0, wb.n, 0);
+	if ((rc = diff_range(&c, 0, wa.n, 0, wb.n, 0)) < 0)
+		goto done;
+	{
+		dft_shingles sa, sb;
+		dft_shingles_init(&sa);
+		dft_shingles_init(&sb);
+		if ((rc = dft_shingles_of_text(&sa, an, a, alen)) == 0 && (rc = dft_shingles_of_text(&sb, an, b, blen)) == 0)
+			out->similarity = dft_shingles_jaccard(&sa, &sb);
+		dft_shingles_dispose(&sa);
+		dft_shingles_dispose(&sb);
+	}
 done:
 	if (rc < 0)
 		dft_diff_dispose(out);

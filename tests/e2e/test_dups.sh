@@ -113,6 +113,7 @@ contains "show --diff: inserted word" "$diff" "{+fifth+}"
 contains "show --diff: inserted words" "$diff" "{+with one truck lost+}"
 dj=$(d show "$C" letters/salaries.txt --diff salaries-v2.txt --json)
 eq "show --diff --json: counts" "$(jqv "$dj" '"\(.deleted) \(.inserted)"')" "4 5"
+eq "show --diff --json: similarity as dups measures it" "$(jqv "$dj" .similarity)" "$(jqv "$near" .similarity)"
 eq "show --diff --json: first change" "$(jqv "$dj" '.changes[0].op + " " + .changes[0].text')" "delete third"
 eq "show --diff: a text and its copy differ in nothing" \
   "$(d show "$C" "$raqqa" --diff "$oneline" --json | jq '.changes|length')" 0
