@@ -442,7 +442,10 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 			mime = magic_buffer(magic, in.data ? (const void *)in.data : head, (size_t)hn);
 		if (!mime)
 			mime = "application/octet-stream";
-		if (hn > 0 && !strcmp(mime, "application/octet-stream")) {
+		/* weak magic: two bytes such as "HK" or "80" pass for a zlib
+		 * header, a few letters for HP-GL; text that says so is text */
+		if (hn > 0 && (!strcmp(mime, "application/octet-stream") || !strcmp(mime, "application/zlib") ||
+			       !strcmp(mime, "application/vnd.hp-HPGL"))) {
 			const unsigned char *b = in.data ? in.data : head;
 			size_t bn = (size_t)hn < 8192 ? (size_t)hn : 8192;
 			int bom = bn >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));

@@ -181,19 +181,33 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 		order = "coalesce(" DOC_DATE ", '9999') ASC, d.id ASC";
 	else
 		order = q->match.len ? "rank" : "d.id";
-	if (q->match.len)
-		rc = dft_buf_addf(&sql, "SELECT d.id, d.path, -bm25(search, " BM25_WEIGHTS ") AS score, "
-					"snippet(search, -1, '«', '»', '…', 24), dft_page(search), "
-					"(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject') LIMIT 1), "
-					"bm25(search, " BM25_WEIGHTS ") AS rank");
-	else
+	if (q->match.len) {
+		/* Rank first, then make snippets for the page of hits only:
+		 * computed in the outer SELECT of a plain query, snippet() and
+		 * dft_page() ran for every match before LIMIT cut them. */
+		rc = dft_buf_addf(&sql, "WITH top AS (SELECT d.id AS id, bm25(search, " BM25_WEIGHTS ") AS rank, "
+					"coalesce(" DOC_DATE ", '') AS date");
+		if (rc == 0)
+			rc = base_sql(&sql, q);
+		if (rc == 0)
+			rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d) "
+						"SELECT d.id, d.path, -top.rank, snippet(search, -1, '«', '»', '…', 24), "
+						"dft_page(search), (SELECT value FROM meta m WHERE m.doc_id = d.id AND "
+						"m.key IN ('title', 'subject') LIMIT 1), top.rank "
+						"FROM top JOIN search ON search.rowid = top.id AND search MATCH ?1 "
+						"JOIN documents d ON d.id = top.id ORDER BY %s",
+					  order, nf + 2, nf + 3,
+					  !strcmp(order, "rank") ? "top.rank" : o->sort && !strcmp(o->sort, "oldest")
+					  ? "coalesce(nullif(top.date, ''), '9999') ASC, top.id ASC" : "top.date DESC, top.id DESC");
+	} else {
 		rc = dft_buf_adds(&sql, "SELECT d.id, d.path, 0.0, "
 					"(SELECT substr(text, 1, 200) FROM texts t WHERE t.doc_id = d.id), NULL, "
 					"(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject') LIMIT 1), 0");
-	if (rc == 0)
-		rc = base_sql(&sql, q);
-	if (rc == 0)
-		rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d", order, nf + 2, nf + 3);
+		if (rc == 0)
+			rc = base_sql(&sql, q);
+		if (rc == 0)
+			rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d", order, nf + 2, nf + 3);
+	}
 	if (rc < 0 || (rc = dft_store_prepare(st, &s, sql.ptr)) < 0)
 		goto done;
 	bind_base(s, q);
