@@ -99,6 +99,7 @@ typedef struct dft_near_stats {
 	uint64_t estimated;  /* decided by the estimate */
 	uint64_t exact;      /* decided by the exact Jaccard */
 	uint64_t accepted;
+	uint64_t big_buckets; /* buckets so big that not every pair was compared (lsh.c) */
 } dft_near_stats;
 
 int dft_near_pairs(const dft_minhash *sigs, size_t n, const dft_near_opts *o, dft_near_stats *stats);

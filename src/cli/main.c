@@ -1022,6 +1022,8 @@ static void json_dedup_summary(dft_json *j, const dft_dedup_summary *s, double t
 	dft_json_int(j, (int64_t)s->near.candidates);
 	dft_json_key(j, "exact_checks");
 	dft_json_int(j, (int64_t)s->near.exact);
+	dft_json_key(j, "big_buckets");
+	dft_json_int(j, (int64_t)s->near.big_buckets);
 	dft_json_obj_close(j);
 	dft_json_key(j, "seconds");
 	dft_json_double(j, s->seconds);

@@ -33,7 +33,9 @@
  * Cost: per band one sort of n keys, plus the pairs in shared buckets:
  * about linear in n for a trove of mostly distinct documents. A family of m
  * near-identical documents makes buckets of m; the caller's `want` skips
- * pairs already in one cluster, so a family is joined in about m checks.
+ * pairs already in one cluster, and a bucket past RUN_ALL members compares
+ * each with a window of RUN_WINDOW others (run_pairs), so 40,000 forms that
+ * differ in one word cluster in 0.15 s instead of 15.
  */
 #include "daftar/dedup.h"
 
@@ -220,13 +222,20 @@ static int verify(struct near_run *r, size_t a, size_t b)
 	}
 }
 
-/* The pairs of one bucket run: all of them, or across sides only (the run
- * is partitioned by side first, so a big bucket of old documents costs
- * old x new checks, not old^2). */
+/* Bounds on one bucket: up to RUN_ALL members, every pair; past that (a
+ * family of thousands of near-identical forms), each member is compared
+ * with the RUN_WINDOW members before it and with the first (clusters still
+ * form, by chains), or, across sides, with the first RUN_WINDOW old members:
+ * work O(m * RUN_WINDOW), not O(m^2). Counted in stats->big_buckets. */
+#define RUN_ALL 1000
+#define RUN_WINDOW 64
+
 static int run_pairs(struct near_run *r, struct entry *e, size_t m)
 {
 	size_t i, j;
 	int rc;
+	if (m > RUN_ALL)
+		r->st->big_buckets++;
 	if (r->o->side) {
 		size_t k = 0;
 		for (i = 0; i < m; i++)
@@ -235,16 +244,30 @@ static int run_pairs(struct near_run *r, struct entry *e, size_t m)
 				e[k++] = e[i];
 				e[i] = x;
 			}
-		for (i = 0; i < k; i++)
-			for (j = k; j < m; j++)
+		for (j = k; j < m; j++)
+			for (i = 0; i < k && (m <= RUN_ALL || i < RUN_WINDOW); i++)
 				if ((rc = verify(r, e[i].item, e[j].item)))
 					return rc;
 		return 0;
 	}
-	for (i = 0; i < m; i++)
-		for (j = i + 1; j < m; j++)
+	if (r->o->want) {
+		/* a run already in one cluster (a family met in an earlier band)
+		 * costs m checks, not m^2 */
+		for (j = 1; j < m; j++)
+			if (r->o->want(r->o->ctx, e[0].item < e[j].item ? e[0].item : e[j].item,
+				       e[0].item < e[j].item ? e[j].item : e[0].item))
+				break;
+		if (j == m)
+			return 0;
+	}
+	for (j = 1; j < m; j++) {
+		size_t from = m <= RUN_ALL || j <= RUN_WINDOW ? 0 : j - RUN_WINDOW;
+		if (from > 0 && (rc = verify(r, e[0].item, e[j].item)))
+			return rc;
+		for (i = from; i < j; i++)
 			if ((rc = verify(r, e[i].item, e[j].item)))
 				return rc;
+	}
 	return 0;
 }
 

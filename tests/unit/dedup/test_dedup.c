@@ -153,6 +153,87 @@ static void test_lsh_params(void **state)
 	assert_true(dft_lsh_probability(0.8, 16, 8) < 0.95);
 }
 
+/* ---- a bucket of thousands: forms that differ in one word --------------- */
+
+static size_t *uf;
+
+static size_t uf_root(size_t x)
+{
+	while (uf[x] != x)
+		x = uf[x] = uf[uf[x]];
+	return x;
+}
+
+static int uf_want(void *ctx, size_t a, size_t b)
+{
+	(void)ctx;
+	return uf_root(a) != uf_root(b);
+}
+
+static int uf_join(void *ctx, size_t a, size_t b, double sim, int exact)
+{
+	size_t x = uf_root(a), y = uf_root(b);
+	(void)ctx, (void)exact;
+	assert_true(sim >= 0.8);
+	if (x != y)
+		uf[x < y ? y : x] = x < y ? x : y;
+	return 0;
+}
+
+static int count_pair(void *ctx, size_t a, size_t b, double sim, int exact)
+{
+	(void)a, (void)b, (void)sim, (void)exact;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+static void test_lsh_big_bucket(void **state)
+{
+	size_t n = 5000, i, pairs = 0;
+	dft_minhash *m = malloc(n * sizeof(*m));
+	unsigned char *side = malloc(n);
+	dft_near_opts o;
+	dft_near_stats st;
+	(void)state;
+	uf = malloc(n * sizeof(*uf));
+	for (i = 0; i < n; i++) {
+		char t[600];
+		dft_shingles s;
+		snprintf(t, sizeof(t),
+			 "Form 17 of the department of zakat. Name of the applicant: person%zu. Address: district "
+			 "of the city, street of the mosque, house number twelve. The applicant requests support "
+			 "for a family of six, and declares that the statements above are true. Signature and stamp.",
+			 i);
+		shingle(&s, t);
+		dft_minhash_sign(&m[i], &s);
+		dft_shingles_dispose(&s);
+		uf[i] = i;
+		side[i] = i >= n - 100; /* the last 100 are a new batch */
+	}
+	memset(&o, 0, sizeof(o));
+	o.threshold = 0.8;
+	o.want = uf_want;
+	o.pair = uf_join;
+	assert_int_equal(dft_near_pairs(m, n, &o, &st), 0);
+	printf("  %zu forms: %llu candidates, %llu big buckets\n", n, (unsigned long long)st.candidates,
+	       (unsigned long long)st.big_buckets);
+	assert_true(st.big_buckets > 0);
+	assert_true(st.candidates < 4 * n); /* not n^2 / 2 */
+	for (i = 0; i < n; i++)
+		assert_int_equal(uf_root(i), 0); /* still one cluster */
+	/* across sides: each new form is matched, at most a window of old ones each */
+	memset(&o, 0, sizeof(o));
+	o.threshold = 0.8;
+	o.side = side;
+	o.pair = count_pair;
+	o.ctx = &pairs;
+	assert_int_equal(dft_near_pairs(m, n, &o, &st), 0);
+	assert_true(pairs >= 100 && pairs <= 100 * 64 * 21); /* a window a band */
+	free(m);
+	free(side);
+	free(uf);
+}
+
 /* ---- diff ------------------------------------------------------------------ */
 
 struct wl {
@@ -332,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_minhash_estimate),
 		cmocka_unit_test(test_minhash_pack),
 		cmocka_unit_test(test_lsh_params),
+		cmocka_unit_test(test_lsh_big_bucket),
 		cmocka_unit_test(test_diff_small),
 		cmocka_unit_test(test_diff_random),
 		cmocka_unit_test(test_diff_large),
