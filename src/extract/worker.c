@@ -106,12 +106,63 @@ static int sock_of(dft_sink *s) { return (int)(intptr_t)s->ctx; }
 static char lang_sample[LANG_SAMPLE];
 static size_t lang_sample_len;
 
+/* Pages (form-feed separated) get a language each, so that a mixed
+ * document says which pages are Arabic and which English: the first bytes
+ * of every page are kept and judged when the page ends. */
+#define PAGE_SAMPLE 8192
+#define PAGE_LANGS_MAX 4096
+static char page_sample[PAGE_SAMPLE];
+static size_t page_sample_len;
+static dft_buf page_langs; /* "ar,en,ar" */
+static int page_count;
+
+static int utf8_cut(const char *p, int n)
+{
+	/* drop a partial character at the end */
+	while (n && ((unsigned char)p[n - 1] & 0xC0) == 0x80)
+		n--;
+	if (n && (unsigned char)p[n - 1] >= 0xC0)
+		n--;
+	return n;
+}
+
+static void page_end(void)
+{
+	char lang[8] = "";
+	size_t n = (size_t)utf8_cut(page_sample, (int)page_sample_len);
+	if (page_count < PAGE_LANGS_MAX) {
+		if (n)
+			dft_detect_language(page_sample, n, lang);
+		if (page_count)
+			dft_buf_addc(&page_langs, ',');
+		dft_buf_adds(&page_langs, lang[0] ? lang : "-");
+	}
+	page_count++;
+	page_sample_len = 0;
+}
+
 static int ws_text(dft_sink *s, const char *p, size_t n)
 {
+	const char *q = p, *end = p + n;
 	if (lang_sample_len < LANG_SAMPLE) {
 		size_t k = n < LANG_SAMPLE - lang_sample_len ? n : LANG_SAMPLE - lang_sample_len;
 		memcpy(lang_sample + lang_sample_len, p, k);
 		lang_sample_len += k;
+	}
+	while (q < end) {
+		const char *ff = memchr(q, '\f', (size_t)(end - q));
+		const char *stop = ff ? ff : end;
+		if (page_sample_len < PAGE_SAMPLE) {
+			size_t k = (size_t)(stop - q);
+			if (k > PAGE_SAMPLE - page_sample_len)
+				k = PAGE_SAMPLE - page_sample_len;
+			memcpy(page_sample + page_sample_len, q, k);
+			page_sample_len += k;
+		}
+		if (!ff)
+			break;
+		page_end();
+		q = ff + 1;
 	}
 	return send_chunks(sock_of(s), DFT_FRAME_TEXT, p, n);
 }
@@ -458,6 +509,9 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 		goto done;
 	fault_maybe(name);
 	lang_sample_len = 0;
+	page_sample_len = 0;
+	page_count = 0;
+	dft_buf_reset(&page_langs);
 	if (dft_error_code() == DFT_ENOMEM)
 		rc = DFT_ENOMEM;
 	else
@@ -471,6 +525,11 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 			lang_sample_len--;
 		if (dft_detect_language(lang_sample, lang_sample_len, lang) == 0 && lang[0])
 			rc = ws_meta(&sink, "language", lang);
+		if (rc == 0 && page_count > 0) {
+			/* a document of several pages: the last one ends here */
+			page_end();
+			rc = ws_meta(&sink, "page_languages", dft_buf_cstr(&page_langs));
+		}
 	}
 	if (rc == 0)
 		rc = send_frame(sock, DFT_FRAME_DONE, type, strlen(type));
@@ -506,6 +565,7 @@ static void worker_main(int sock, const dft_limits *l)
 	if (!magic || magic_load(magic, NULL) != 0)
 		_exit(3);
 	xmlInitParser();
+	dft_buf_init(&page_langs, PAGE_LANGS_MAX * 4);
 	dft_extract_worker_init();
 	fault_setup();
 	if (install_seccomp() < 0)

@@ -107,4 +107,15 @@ status_is "no-copy: verify re-hashes the source" 0 d verify "$C2"
 printf 'x' >> "$T/trove/letters/2016/letter-utf8.txt"
 status_is "no-copy: verify sees a changed source" 1 d verify "$C2"
 
+# a document in two languages: one language a page
+mkdir -p "$T/mixed"
+printf 'هذه صفحة عربية كاملة عن الرقة ودير الزور والمدارس والمستشفيات في المدينة.\fThis second page is written in English about the schools and hospitals of the city.\fوهذه صفحة ثالثة باللغة العربية عن الرواتب والمقاتلين في الولاية.\n' > "$T/mixed/mixed.txt"
+C3="$T/case-mixed"
+d init "$C3" >/dev/null
+d ingest "$C3" "$T/mixed" >/dev/null
+mj=$(d show "$C3" mixed.txt --json)
+eq "language of a mixed document: the majority" "$(jqv "$mj" .language)" ar
+eq "language of each page" "$(jqv "$mj" .meta.page_languages)" "ar,en,ar"
+eq "status counts languages" "$(d status "$C3" --json | jq -r '.by_language.ar')" 1
+
 finish
