@@ -555,6 +555,18 @@ static void worker_main(int sock, const dft_limits *l)
 		sock = 3;
 	}
 	close_range(4, ~0U, 0);
+	/* A library that prints must not corrupt the parent's --json output:
+	 * stdout goes nowhere. stderr stays (terminal or pipe); where it is a
+	 * file, RLIMIT_FSIZE makes writes fail with EFBIG, and SIGXFSZ is
+	 * ignored so that a library's warning does not kill the worker. */
+	{
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (devnull >= 0) {
+			dup2(devnull, 1);
+			close(devnull);
+		}
+	}
+	signal(SIGXFSZ, SIG_IGN);
 	set_limits(l);
 	/* libmagic's text tests (encodings, then regular expressions over the
 	 * text) cost about a millisecond a file and were most of a worker's
