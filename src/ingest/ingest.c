@@ -13,6 +13,8 @@
  */
 #include "daftar/ingest.h"
 #include "daftar/custody.h"
+#include "daftar/dedup.h"
+#include "daftar/text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -94,6 +96,7 @@ struct ingest {
 	const char *root_real;
 	double t0, last_draw;
 	int64_t queued_total;
+	dft_analyzer *dedup_an; /* surface tokens for the duplicate signatures */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -498,6 +501,10 @@ static int finish_job(struct ingest *g, struct slot *s)
 		ex.language = meta_value(&j->meta, "language");
 		ex.pages = meta_int(&j->meta, "pages");
 		rc = dft_store_set_extraction(g->st, j->doc_id, &ex);
+		/* the near-duplicate signature, in the same transaction, so that
+		 * `dups` and `new` find nothing left to do */
+		if (rc == 0 && ex.text_len && !j->failed)
+			rc = dft_dedup_sign(g->st, g->dedup_an, j->doc_id, ex.text, ex.text_len);
 	}
 	if (j->failed)
 		r->failed++;
@@ -961,6 +968,8 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	if (!(g.slots = dft_calloc((size_t)jobs, sizeof(*g.slots))))
 		return DFT_ENOMEM;
 	g.nslots = jobs;
+	if ((rc = dft_analyzer_new(&g.dedup_an, NULL, 0)) < 0)
+		goto done;
 
 	if (o->label && *o->label) {
 		snprintf(label, sizeof(label), "%s", o->label);
@@ -1017,6 +1026,7 @@ done:
 	free(g.slots);
 	free(g.queue);
 	free(g.visited);
+	dft_analyzer_free(g.dedup_an);
 	r->seconds = dft_now() - g.t0;
 	return rc;
 }
