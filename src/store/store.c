@@ -531,13 +531,19 @@ int dft_blob_writer_commit(dft_store *st, dft_blob_writer *w, char sha_out[DFT_S
 		dft_buf_dispose(&p);
 		return 0;
 	}
-	/* make blobs/ab and blobs/ab/cd */
-	p.ptr[p.len - 64 - 4] = '\0';
-	mkdir(p.ptr, 0755);
-	p.ptr[p.len - 64 - 4] = '/';
-	p.ptr[p.len - 64 - 1] = '\0';
-	mkdir(p.ptr, 0755);
-	p.ptr[p.len - 64 - 1] = '/';
+	/* into blobs/ab/cd/, made the first time it is needed */
+	if (rename(w->tmp_path, p.ptr) == 0) {
+		dft_buf_dispose(&p);
+		return 0;
+	}
+	if (errno == ENOENT) {
+		p.ptr[p.len - 64 - 4] = '\0';
+		mkdir(p.ptr, 0755);
+		p.ptr[p.len - 64 - 4] = '/';
+		p.ptr[p.len - 64 - 1] = '\0';
+		mkdir(p.ptr, 0755);
+		p.ptr[p.len - 64 - 1] = '/';
+	}
 	if (rename(w->tmp_path, p.ptr) < 0) {
 		rc = dft_error_set(DFT_EIO, "cannot move a blob into %s: %s", p.ptr, strerror(errno));
 		unlink(w->tmp_path);
