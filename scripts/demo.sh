@@ -26,12 +26,21 @@ say "daftar show $case_dir 'letters.zip!/2016/letter-17.txt' --text"
 "$daftar" show "$case_dir" 'letters.zip!/2016/letter-17.txt' --text
 say daftar docs $case_dir --batch june
 "$daftar" docs "$case_dir" --batch june
+say "daftar new $case_dir --batch june"
+"$daftar" new "$case_dir" --batch june
+say "daftar search $case_dir 'الرقة'"
+"$daftar" search "$case_dir" 'الرقة' --limit 3
+say "daftar search $case_dir '~Adnani'"
+"$daftar" search "$case_dir" '~Adnani' --limit 3
+say daftar dups $case_dir
+"$daftar" dups "$case_dir"
 say daftar verify $case_dir
 "$daftar" verify "$case_dir"
 cat <<TXT
 
 The case is in ./$case_dir and the trove in ./$trove. Try:
-  $daftar show $case_dir web/article-raqqa-salaries.html --text
+  $daftar show $case_dir web/article-raqqa-salaries.html --text --json | jq .main_text
+  $daftar search $case_dir '"ديوان الزكاة"' --facets
   $daftar docs $case_dir --json | jq .
-(The web workbench, search, duplicates and entities come with later issues.)
+(The web workbench and entities come with later issues.)
 TXT
