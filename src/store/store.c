@@ -992,20 +992,19 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 	dft_buf sql;
 	int rc;
 	dft_buf_init(&sql, 0);
-	if (f->batch) /* show the path the document had in that batch */
-		dft_buf_adds(&sql, "SELECT id, sha256, size, (SELECT l.path FROM locations l WHERE l.doc_id=d.id "
-				   "AND l.batch_id=?1 ORDER BY l.id LIMIT 1), parent_id, batch_id, depth, stored, "
-				   "CAST(source AS TEXT), mime, type, language, status, error, notes, pages "
-				   "FROM documents d WHERE 1");
+	if (f->batch) /* the documents of that batch, each with its first path there;
+		       * driven by the locations_batch index, not by every document */
+		dft_buf_adds(&sql, "SELECT d.id, d.sha256, d.size, l.path, d.parent_id, d.batch_id, d.depth, d.stored, "
+				   "CAST(d.source AS TEXT), d.mime, d.type, d.language, d.status, d.error, d.notes, d.pages "
+				   "FROM (SELECT doc_id, min(id) AS first FROM locations WHERE batch_id=?1 GROUP BY doc_id) b "
+				   "JOIN documents d ON d.id = b.doc_id JOIN locations l ON l.id = b.first WHERE 1");
 	else
 		dft_buf_adds(&sql, "SELECT " DOC_COLUMNS " FROM documents d WHERE 1");
-	if (f->batch)
-		dft_buf_adds(&sql, " AND EXISTS(SELECT 1 FROM locations l WHERE l.doc_id=d.id AND l.batch_id=?1)");
 	if (f->failed_only)
-		dft_buf_adds(&sql, " AND status='failed'");
+		dft_buf_adds(&sql, " AND d.status='failed'");
 	if (f->type)
-		dft_buf_adds(&sql, " AND type=?2");
-	dft_buf_adds(&sql, " ORDER BY id LIMIT ?3 OFFSET ?4");
+		dft_buf_adds(&sql, " AND d.type=?2");
+	dft_buf_adds(&sql, " ORDER BY d.id LIMIT ?3 OFFSET ?4");
 	rc = prepare(st, &s, dft_buf_cstr(&sql));
 	dft_buf_dispose(&sql);
 	if (rc < 0)
