@@ -599,51 +599,59 @@ static int em_part_bytes(em *x, GMimePart *part, GByteArray **out)
 }
 
 /* A sink that keeps only the text of what the HTML extractor reports. */
-static int em_html_text(dft_sink *s, const char *p, size_t n)
+static int html_text_only(dft_sink *s, const char *p, size_t n)
 {
 	return dft_mail_text_add(s->ctx, p, n);
 }
-static int em_html_meta(dft_sink *s, const char *k, const char *v)
+static int html_meta_ignored(dft_sink *s, const char *k, const char *v)
 {
 	(void)s, (void)k, (void)v;
 	return 0;
 }
-static int em_html_note(dft_sink *s, const char *m)
+static int html_note_ignored(dft_sink *s, const char *m)
 {
 	(void)s, (void)m;
 	return 0;
 }
 
-/* Text of an HTML body: decoded with the part's charset, then given to
- * the HTML extractor as UTF-8 behind a BOM (which beats any <meta>). */
-static int em_body_html(em *x, const unsigned char *p, size_t n, const char *cs)
+int dft_mail_html_text(dft_mail_text *t, dft_sink *sink, const dft_input *in, const dft_limits *lim,
+		       const unsigned char *p, size_t n, const char *charset, dft_decode_info *info)
 {
-	dft_sink wrap = {em_html_text, em_html_meta, NULL, NULL, NULL, NULL, em_html_note, &x->text};
-	dft_decode_info info;
+	dft_sink wrap = {html_text_only, html_meta_ignored, NULL, NULL, NULL, NULL, html_note_ignored, t};
 	dft_input sub;
-	dft_limits lim = x->lim;
+	dft_limits sublim = *lim;
 	dft_buf page;
 	int rc;
 	dft_buf_init(&page, n * 4 + 4096);
 	if ((rc = dft_buf_add(&page, "\xEF\xBB\xBF", 3)) < 0 ||
-	    (rc = dft_decode_text(&page, p, n, cs, &info)) < 0)
+	    (rc = dft_decode_text(&page, p, n, charset, info)) < 0)
 		goto done;
-	x->invalid += info.invalid;
-	if (!x->body_charset[0])
-		memcpy(x->body_charset, info.charset, sizeof(x->body_charset));
 	memset(&sub, 0, sizeof(sub));
 	sub.fd = -1;
 	sub.data = (const unsigned char *)page.ptr;
 	sub.size = page.len;
 	sub.mime = "text/html";
-	sub.name = x->in->name;
-	lim.max_text = x->text.max > x->text.buf.len ? x->text.max - x->text.buf.len + 1 : 1;
-	sub.limits = &lim;
+	sub.name = in->name;
+	sublim.max_text = t->max > t->buf.len ? t->max - t->buf.len + 1 : 1;
+	sub.limits = &sublim;
 	rc = dft_extract_html(&wrap, &sub);
 	if (rc < 0 && rc != DFT_ENOMEM)
-		rc = x->sink->note(x->sink, "the HTML body could not be read");
+		rc = sink->note(sink, "the HTML body could not be read");
 done:
 	dft_buf_dispose(&page);
+	return rc;
+}
+
+/* Text of an HTML body, with the charset it was read in. */
+static int em_body_html(em *x, const unsigned char *p, size_t n, const char *cs)
+{
+	dft_decode_info info;
+	int rc;
+	memset(&info, 0, sizeof(info));
+	rc = dft_mail_html_text(&x->text, x->sink, x->in, &x->lim, p, n, cs, &info);
+	x->invalid += info.invalid;
+	if (!x->body_charset[0] && info.charset[0])
+		memcpy(x->body_charset, info.charset, sizeof(x->body_charset));
 	return rc;
 }
 
@@ -958,7 +966,7 @@ static int em_bare_cr(const unsigned char *p, size_t n)
 	return n < ((size_t)1 << 31) && !memchr(p, '\n', k) && memchr(p, '\r', k);
 }
 
-static void em_limits(dft_limits *lim, const dft_input *in)
+void dft_mail_limits(dft_limits *lim, const dft_input *in)
 {
 	dft_limits d;
 	dft_limits_default(&d);
@@ -987,7 +995,7 @@ int dft_extract_email(dft_sink *sink, const dft_input *in)
 	memset(&x, 0, sizeof(x));
 	x.sink = sink;
 	x.in = in;
-	em_limits(&x.lim, in);
+	dft_mail_limits(&x.lim, in);
 	dft_mail_text_init(&x.text, x.lim.max_text);
 	dft_buf_init(&x.name, 0);
 	dft_buf_init(&x.tmp, 0);
@@ -1261,7 +1269,7 @@ int dft_extract_mbox(dft_sink *sink, const dft_input *in)
 	m.sink = sink;
 	{
 		dft_input tmp = *in;
-		em_limits(&m.lim, &tmp);
+		dft_mail_limits(&m.lim, &tmp);
 	}
 	dft_mail_text_init(&m.text, m.lim.max_text);
 	dft_buf_init(&m.msg, (size_t)1 << 30);

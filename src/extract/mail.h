@@ -53,6 +53,18 @@ int dft_mail_text_add(dft_mail_text *t, const char *s, size_t n);
 int dft_mail_text_flush(dft_mail_text *t, dft_sink *sink);
 void dft_mail_text_dispose(dft_mail_text *t);
 
+/* The text of an HTML body into t: decoded from `charset` (NULL: detect)
+ * and given to the HTML extractor as UTF-8 behind a BOM (which beats any
+ * <meta>), within what is left of t's limit. A body the HTML extractor
+ * cannot read is a note on `sink`, not a failure. info (may be NULL) gets
+ * the charset used and the bytes that could not be decoded. */
+int dft_mail_html_text(dft_mail_text *t, dft_sink *sink, const dft_input *in, const dft_limits *lim,
+		       const unsigned char *p, size_t n, const char *charset, dft_decode_info *info);
+
+/* The limits a mail extractor works with: the document's, with the
+ * defaults where a field is 0. */
+void dft_mail_limits(dft_limits *out, const dft_input *in);
+
 /* Windows FILETIME (100 ns since 1601) to "YYYY-MM-DDTHH:MM:SSZ"; 0 or a
  * negative code when out of range. */
 int dft_mail_filetime_iso(char out[32], uint64_t ft);

@@ -444,47 +444,10 @@ static int msg_recipients(msgx *x, GsfInfile *root, dft_buf lists[3])
 }
 
 /* Text of an HTML body, through the HTML extractor. */
-static int msg_html_text(dft_sink *s, const char *p, size_t n)
-{
-	return dft_mail_text_add(s->ctx, p, n);
-}
-static int msg_html_meta(dft_sink *s, const char *k, const char *v)
-{
-	(void)s, (void)k, (void)v;
-	return 0;
-}
-static int msg_html_note(dft_sink *s, const char *m)
-{
-	(void)s, (void)m;
-	return 0;
-}
-
 static int msg_html(msgx *x, const dft_buf *html)
 {
-	dft_sink wrap = {msg_html_text, msg_html_meta, NULL, NULL, NULL, NULL, msg_html_note, &x->text};
-	dft_input sub;
-	dft_limits lim = x->lim;
-	dft_buf page;
-	int rc;
-	dft_buf_init(&page, html->len * 4 + 4096);
-	if ((rc = dft_buf_add(&page, "\xEF\xBB\xBF", 3)) < 0 ||
-	    (rc = dft_decode_text(&page, (const unsigned char *)html->ptr, html->len,
-				  x->charset[0] ? x->charset : NULL, NULL)) < 0)
-		goto done;
-	memset(&sub, 0, sizeof(sub));
-	sub.fd = -1;
-	sub.data = (const unsigned char *)page.ptr;
-	sub.size = page.len;
-	sub.mime = "text/html";
-	sub.name = x->in->name;
-	lim.max_text = x->text.max > x->text.buf.len ? x->text.max - x->text.buf.len + 1 : 1;
-	sub.limits = &lim;
-	rc = dft_extract_html(&wrap, &sub);
-	if (rc < 0 && rc != DFT_ENOMEM)
-		rc = x->sink->note(x->sink, "the HTML body could not be read");
-done:
-	dft_buf_dispose(&page);
-	return rc;
+	return dft_mail_html_text(&x->text, x->sink, x->in, &x->lim, (const unsigned char *)html->ptr,
+				  html->len, x->charset[0] ? x->charset : NULL, NULL);
 }
 
 static int msg_body(msgx *x, GsfInfile *root)
@@ -681,7 +644,6 @@ int dft_extract_msg(dft_sink *sink, const dft_input *in)
 	GsfInput *src = NULL;
 	GsfInfile *root = NULL;
 	GError *err = NULL;
-	dft_limits d;
 	msgx x;
 	int rc;
 
@@ -699,14 +661,7 @@ int dft_extract_msg(dft_sink *sink, const dft_input *in)
 	memset(&x, 0, sizeof(x));
 	x.sink = sink;
 	x.in = in;
-	dft_limits_default(&d);
-	x.lim = in->limits ? *in->limits : d;
-	if (!x.lim.max_text)
-		x.lim.max_text = d.max_text;
-	if (!x.lim.max_members)
-		x.lim.max_members = d.max_members;
-	if (!x.lim.max_member_size)
-		x.lim.max_member_size = d.max_member_size;
+	dft_mail_limits(&x.lim, in);
 	dft_mail_text_init(&x.text, x.lim.max_text);
 	dft_buf_init(&x.name, 0);
 	dft_buf_init(&x.tmp, MSG_PROP_MAX + 16);

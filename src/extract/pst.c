@@ -490,7 +490,6 @@ int dft_extract_pst(dft_sink *sink, const dft_input *in)
 	pst_cookie ck;
 	pst_item *root = NULL;
 	pst_desc_tree *top;
-	dft_limits d;
 	pstx x;
 	char num[24], msg[200];
 	int rc, opened = 0;
@@ -499,12 +498,7 @@ int dft_extract_pst(dft_sink *sink, const dft_input *in)
 	memset(&x, 0, sizeof(x));
 	x.sink = sink;
 	x.in = in;
-	dft_limits_default(&d);
-	x.lim = in->limits ? *in->limits : d;
-	if (!x.lim.max_text)
-		x.lim.max_text = d.max_text;
-	if (!x.lim.max_members)
-		x.lim.max_members = d.max_members;
+	dft_mail_limits(&x.lim, in);
 	dft_mail_text_init(&x.text, x.lim.max_text);
 	dft_buf_init(&x.eml, (size_t)1 << 30);
 	dft_buf_init(&x.name, 0);
