@@ -32,6 +32,11 @@ int dft_custody_end(dft_custody *c);
 int dft_custody_flush(dft_custody *c);
 void dft_custody_head(const dft_custody *c, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset);
 
+/* One field of a log line: the raw text of "key":"value" (not unescaped)
+ * and its length, or NULL; an integer field, or -1 when absent. */
+const char *dft_custody_field(const char *line, size_t len, const char *key, size_t *vlen);
+int64_t dft_custody_field_int(const char *line, size_t len, const char *key);
+
 /* Verification: walk the log, check the chain; fn gets every entry line
  * (parsed fields it needs are the caller's business) and problems are
  * reported through `problem` (kind "chain", detail). */

@@ -518,11 +518,7 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 		rc = dft_extract_run(&sink, &in, &type);
 	if (rc == 0 && lang_sample_len) {
 		char lang[8] = "";
-		/* cut the sample at a character boundary */
-		while (lang_sample_len && ((unsigned char)lang_sample[lang_sample_len - 1] & 0xC0) == 0x80)
-			lang_sample_len--;
-		if (lang_sample_len && (unsigned char)lang_sample[lang_sample_len - 1] >= 0xC0)
-			lang_sample_len--;
+		lang_sample_len = (size_t)utf8_cut(lang_sample, (int)lang_sample_len);
 		if (dft_detect_language(lang_sample, lang_sample_len, lang) == 0 && lang[0])
 			rc = ws_meta(&sink, "language", lang);
 		if (rc == 0 && page_count > 0) {

@@ -35,29 +35,40 @@ static int line_hash(const char *line, size_t len, char out[DFT_SHA256_HEX])
 	return dft_sha256_hex(out, line, len);
 }
 
-/* Find `"key":"` in a line and copy the 64-hex value. */
-static int field_hex(const char *line, size_t len, const char *key, char out[DFT_SHA256_HEX])
+const char *dft_custody_field(const char *line, size_t len, const char *key, size_t *vlen)
 {
-	char pat[32];
-	const char *p;
+	char pat[40];
+	const char *p, *e;
 	int n = snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = memmem(line, len, pat, (size_t)n);
-	if (!p || (size_t)(line + len - (p + n)) < 64)
-		return -1;
-	memcpy(out, p + n, 64);
-	out[64] = '\0';
-	return 0;
+	if (!(p = memmem(line, len, pat, (size_t)n)))
+		return NULL;
+	p += n;
+	if (!(e = memchr(p, '"', (size_t)(line + len - p))))
+		return NULL;
+	*vlen = (size_t)(e - p);
+	return p;
 }
 
-static int64_t field_int(const char *line, size_t len, const char *key)
+int64_t dft_custody_field_int(const char *line, size_t len, const char *key)
 {
-	char pat[32];
+	char pat[40];
 	const char *p;
 	int n = snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = memmem(line, len, pat, (size_t)n);
-	if (!p)
+	if (!(p = memmem(line, len, pat, (size_t)n)))
 		return -1;
 	return strtoll(p + n, NULL, 10);
+}
+
+/* A 64-hex field (a hash) of a line. */
+static int field_hex(const char *line, size_t len, const char *key, char out[DFT_SHA256_HEX])
+{
+	size_t n;
+	const char *v = dft_custody_field(line, len, key, &n);
+	if (!v || n != 64)
+		return -1;
+	memcpy(out, v, 64);
+	out[64] = '\0';
+	return 0;
 }
 
 static int read_all(int fd, dft_buf *out, int64_t from)
@@ -290,7 +301,7 @@ int dft_custody_verify(const char *path, int64_t entries, const char *head,
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
 		n++;
-		if (field_hex(line, (size_t)len, "prev", want) < 0 || field_int(line, (size_t)len, "n") != n) {
+		if (field_hex(line, (size_t)len, "prev", want) < 0 || dft_custody_field_int(line, (size_t)len, "n") != n) {
 			snprintf(detail, sizeof(detail), "entry %lld is malformed or out of order", (long long)n);
 			if ((rc = chk->problem(chk->ctx, "chain", NULL, detail)) < 0)
 				break;

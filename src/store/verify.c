@@ -49,42 +49,17 @@ static int on_problem(void *ctx, const char *kind, const char *sha, const char *
 	return report(v, kind, sha, "%s", detail);
 }
 
-/* Pull the few fields verify needs out of one log line. */
-static const char *find_str(const char *line, size_t len, const char *key, size_t *vlen)
-{
-	char pat[40];
-	const char *p, *e;
-	int n = snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	if (!(p = memmem(line, len, pat, (size_t)n)))
-		return NULL;
-	p += n;
-	if (!(e = memchr(p, '"', (size_t)(line + len - p))))
-		return NULL;
-	*vlen = (size_t)(e - p);
-	return p;
-}
-
-static int64_t find_int(const char *line, size_t len, const char *key)
-{
-	char pat[40];
-	const char *p;
-	int n = snprintf(pat, sizeof(pat), "\"%s\":", key);
-	if (!(p = memmem(line, len, pat, (size_t)n)))
-		return -1;
-	return strtoll(p + n, NULL, 10);
-}
-
 static int on_entry(void *ctx, int64_t n, const char *line, size_t len)
 {
 	struct vctx *v = ctx;
 	size_t elen = 0, slen = 0;
-	const char *ev = find_str(line, len, "event", &elen), *sha;
+	const char *ev = dft_custody_field(line, len, "event", &elen), *sha;
 	struct logged *l;
 	int text;
 	if (!ev)
 		return 0;
 	if (elen == 9 && memcmp(ev, "recovered", 9) == 0) {
-		int64_t k = find_int(line, len, "uncommitted_entries");
+		int64_t k = dft_custody_field_int(line, len, "uncommitted_entries");
 		int64_t(*t)[2];
 		if (k <= 0)
 			return 0;
@@ -99,7 +74,7 @@ static int on_entry(void *ctx, int64_t n, const char *line, size_t len)
 	text = elen == 9 && memcmp(ev, "extracted", 9) == 0;
 	if (!text && !((elen == 8 && memcmp(ev, "received", 8) == 0) || (elen == 7 && memcmp(ev, "derived", 7) == 0)))
 		return 0;
-	sha = find_str(line, len, text ? "text_sha256" : "sha256", &slen);
+	sha = dft_custody_field(line, len, text ? "text_sha256" : "sha256", &slen);
 	if (v->nlog == v->caplog) {
 		size_t cap = v->caplog ? v->caplog * 2 : 1024;
 		if (!(l = dft_realloc(v->log, cap * sizeof(*l))))
@@ -108,7 +83,7 @@ static int on_entry(void *ctx, int64_t n, const char *line, size_t len)
 		v->caplog = cap;
 	}
 	l = &v->log[v->nlog++];
-	l->doc = find_int(line, len, "doc");
+	l->doc = dft_custody_field_int(line, len, "doc");
 	l->n = n;
 	l->text = text;
 	snprintf(l->sha, sizeof(l->sha), "%.*s", sha && slen == 64 ? 64 : 0, sha ? sha : "");
