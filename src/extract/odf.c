@@ -87,15 +87,8 @@ typedef struct odf {
 static int odf_putn(odf *x, const char *s, size_t n)
 {
 	int rc;
-	if (x->heading && n) {
-		const char *h = x->heading;
-		x->heading = NULL;
-		if (x->out.last && x->out.last != '\n' && (rc = dft_zx_puts(&x->out, "\n")) < 0)
-			return rc;
-		if ((x->out.last && (rc = dft_zx_puts(&x->out, "\n")) < 0) || (rc = dft_zx_puts(&x->out, h)) < 0 ||
-		    (rc = dft_zx_puts(&x->out, "\n")) < 0)
-			return rc;
-	}
+	if (x->heading && n && (rc = dft_zx_put_heading(&x->out, &x->heading)) < 0)
+		return rc;
 	return dft_zx_put(&x->out, s, n);
 }
 

@@ -92,12 +92,7 @@ static int ox_putn(ox *x, const char *s, size_t n)
 {
 	int rc;
 	if (x->heading && n) {
-		const char *h = x->heading;
-		x->heading = NULL;
-		if (x->out.last && x->out.last != '\n' && (rc = dft_zx_puts(&x->out, "\n")) < 0)
-			return rc;
-		if ((x->out.last && (rc = dft_zx_puts(&x->out, "\n")) < 0) || (rc = dft_zx_puts(&x->out, h)) < 0 ||
-		    (rc = dft_zx_puts(&x->out, "\n")) < 0)
+		if ((rc = dft_zx_put_heading(&x->out, &x->heading)) < 0)
 			return rc;
 		if (*s == '\n' && n == 1)
 			return 0;

@@ -131,6 +131,20 @@ int dft_zx_puts(zx_out *o, const char *s)
 	return dft_zx_put(o, s, strlen(s));
 }
 
+int dft_zx_put_heading(zx_out *o, const char **heading)
+{
+	const char *h = *heading;
+	int rc;
+	if (!h)
+		return 0;
+	*heading = NULL;
+	if (o->last && o->last != '\n' && (rc = dft_zx_puts(o, "\n")) < 0)
+		return rc;
+	if ((o->last && (rc = dft_zx_puts(o, "\n")) < 0) || (rc = dft_zx_puts(o, h)) < 0)
+		return rc;
+	return dft_zx_puts(o, "\n");
+}
+
 int dft_zx_untab(zx_out *o)
 {
 	if (o->buf.len && o->buf.ptr[o->buf.len - 1] == '\t') {

@@ -38,6 +38,10 @@ typedef struct zx_out {
 void dft_zx_out_init(zx_out *o, dft_sink *sink, const dft_input *in);
 int dft_zx_put(zx_out *o, const char *s, size_t n);
 int dft_zx_puts(zx_out *o, const char *s);
+/* A part's heading ("[Header]", "[Sheet: x]"), written just before the
+ * part's first text so that a part with no text leaves none: a blank line
+ * before it, a newline after. Clears *heading; nothing when it is NULL. */
+int dft_zx_put_heading(zx_out *o, const char **heading);
 /* UTF-16LE code units (n bytes) as UTF-8; lone surrogates become U+FFFD */
 int dft_zx_put_utf16le(zx_out *o, const unsigned char *p, size_t n);
 /* Bytes in a legacy charset (an ICU name such as "windows-1256"). */
