@@ -262,6 +262,22 @@ struct near_ctx {
 	dft_buf text;
 };
 
+static void near_ctx_init(struct near_ctx *nc)
+{
+	memset(nc, 0, sizeof(*nc));
+	dft_buf_init(&nc->text, (size_t)1 << 31);
+}
+
+static void near_ctx_dispose(struct near_ctx *nc)
+{
+	dft_analyzer_free(nc->an);
+	dft_buf_dispose(&nc->text);
+	free(nc->parent);
+	free(nc->weakest);
+	free(nc->best);
+	free(nc->best_sim);
+}
+
 static size_t uf_find(size_t *p, size_t x)
 {
 	while (p[x] != x) {
@@ -345,8 +361,7 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 
 	memset(sum, 0, sizeof(*sum));
 	memset(&g, 0, sizeof(g));
-	memset(&nc, 0, sizeof(nc));
-	dft_buf_init(&nc.text, (size_t)1 << 31);
+	near_ctx_init(&nc);
 	if ((rc = load_items(st, o, &it, sum)) < 0)
 		goto done;
 	/* exact: one document, several places */
@@ -441,12 +456,7 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 	}
 done:
 	sum->seconds = dft_now() - t0;
-	dft_analyzer_free(nc.an);
-	dft_buf_dispose(&nc.text);
-	free(nc.parent);
-	free(nc.weakest);
-	free(nc.best);
-	free(nc.best_sim);
+	near_ctx_dispose(&nc);
 	free(sigs);
 	free(rep);
 	free(lsh_of);
@@ -545,8 +555,7 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 
 	memset(sum, 0, sizeof(*sum));
 	memset(&g, 0, sizeof(g));
-	memset(&nc, 0, sizeof(nc));
-	dft_buf_init(&nc.text, (size_t)1 << 31);
+	near_ctx_init(&nc);
 	if ((rc = load_items(st, o, &it, sum)) < 0)
 		goto done;
 	if ((rc = dft_store_dedup_batch_docs(st, batch, on_batch_doc, &bd)) < 0)
@@ -622,11 +631,7 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	}
 done:
 	sum->seconds = dft_now() - t0;
-	dft_analyzer_free(nc.an);
-	dft_buf_dispose(&nc.text);
-	free(nc.parent);
-	free(nc.best);
-	free(nc.best_sim);
+	near_ctx_dispose(&nc);
 	free(side);
 	free(sigs);
 	free(rep);
