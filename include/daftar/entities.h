@@ -1,0 +1,122 @@
+/*
+ * entities.h - the entities stage (src/entities/): what a text names, where,
+ * and which mentions name the same thing.
+ *
+ *  - patterns.c: e-mail, URL, domain, phone (E.164 when the country is
+ *    clear), IBAN (mod-97), payment card (Luhn), crypto address, IP,
+ *    coordinates, money with currency, document numbers: PCRE2, compiled
+ *    once, validated in C.
+ *  - dates.c: Gregorian dates in English, French and Arabic forms and Hijri
+ *    dates, converted to Gregorian with ICU's Islamic calendars.
+ *  - ner.c: people, organisations and places in English and Arabic, by an
+ *    averaged perceptron trained by tools/daftar-train.c on ../shared/corpora.
+ *  - extract.c: the three together on one text, overlaps resolved.
+ *  - resolve.c: mentions → entities (cross-script name keys, Arabic name
+ *    structure), each merge with its reason.
+ *  - xref.c: a watchlist against the case (Aho-Corasick over name keys).
+ *
+ * Every scanner reports mentions through a callback, in text order, with
+ * byte offsets into the text it was given.
+ */
+#ifndef DAFTAR_ENTITIES_H
+#define DAFTAR_ENTITIES_H
+
+#include "daftar/core.h"
+#include <stddef.h>
+
+/* ---- types ---------------------------------------------------------------- */
+
+enum dft_entity_type {
+	DFT_ENT_PERSON = 0,
+	DFT_ENT_ORG,
+	DFT_ENT_PLACE,
+	DFT_ENT_MISC,
+	DFT_ENT_EMAIL,
+	DFT_ENT_URL,
+	DFT_ENT_DOMAIN,
+	DFT_ENT_PHONE,
+	DFT_ENT_IBAN,
+	DFT_ENT_CARD,
+	DFT_ENT_CRYPTO,
+	DFT_ENT_IP,
+	DFT_ENT_COORD,
+	DFT_ENT_MONEY,
+	DFT_ENT_DOCNUM,
+	DFT_ENT_DATE,
+	DFT_ENT__COUNT
+};
+
+/* "person", "organization", "place", "misc", "email", "url", "domain",
+ * "phone", "iban", "card", "crypto", "ip", "coordinates", "money",
+ * "document_number", "date". */
+const char *dft_entity_type_name(int type);
+/* The type of a name above (also "org", "location", "loc", "per"), or -1. */
+int dft_entity_type_parse(const char *name);
+
+/* One mention, valid only during the callback that receives it. */
+typedef struct dft_mention {
+	int type;          /* enum dft_entity_type */
+	size_t start, end; /* byte offsets of the mention in the scanned text */
+	/* The normalised value, NUL-terminated:
+	 *   email, domain: lower case; url: as written (trailing punctuation cut)
+	 *   phone: E.164 "+963944123456" when the country is known, else the
+	 *          digits as written (ASCII, with a leading + if it had one)
+	 *   iban: compact upper case; card: digits; crypto, ip: canonical text
+	 *   coordinates: "33.51300,36.27650" (decimal degrees, 5 places)
+	 *   money: "<amount> <ISO 4217>", amount as a plain decimal ("1500 USD",
+	 *          "2500000 SYP", "12.5 EUR")
+	 *   date: Gregorian ISO "YYYY-MM-DD" ("YYYY-MM" when no day)
+	 *   person, organization, place, misc: the text as written, spaces
+	 *          collapsed */
+	const char *value;
+	/* Dates written in the Hijri calendar: "hijri:1437-06-06"; NULL else. */
+	const char *extra;
+	double score; /* 0..1, how sure the scanner is */
+} dft_mention;
+
+typedef int (*dft_mention_fn)(void *ctx, const dft_mention *m);
+
+/* ---- patterns (patterns.c) ------------------------------------------------ */
+
+typedef struct dft_patterns dft_patterns;
+
+/* Compile every pattern once. One dft_patterns per thread. */
+int dft_patterns_new(dft_patterns **out);
+void dft_patterns_free(dft_patterns *p);
+/* Scan text. country: ISO 3166 alpha-2 ("SY", "IQ", ...) used to put local
+ * phone numbers in E.164, or NULL (then only numbers written with their
+ * country code are normalised). */
+int dft_patterns_scan(dft_patterns *p, const char *text, size_t len, const char *country,
+		      dft_mention_fn fn, void *ctx);
+
+/* Checksums the scanners use, exposed for tests. digits: ASCII. */
+int dft_luhn_valid(const char *digits, size_t len);
+int dft_iban_valid(const char *iban, size_t len); /* compact, upper case */
+
+/* ---- dates (dates.c) -------------------------------------------------------- */
+
+typedef struct dft_dates dft_dates;
+
+int dft_dates_new(dft_dates **out);
+void dft_dates_free(dft_dates *d);
+int dft_dates_scan(dft_dates *d, const char *text, size_t len, dft_mention_fn fn, void *ctx);
+
+/* Hijri (Umm al-Qura, falling back to the civil tabular calendar outside
+ * its range) ↔ proleptic Gregorian. Months 1..12. */
+int dft_hijri_to_gregorian(int hy, int hm, int hd, int *gy, int *gm, int *gd);
+int dft_gregorian_to_hijri(int gy, int gm, int gd, int *hy, int *hm, int *hd);
+
+/* ---- named entities (ner.c) ------------------------------------------------- */
+
+typedef struct dft_ner dft_ner;
+
+/* Load the model of a language ("en", "ar") from `path`, or when path is
+ * NULL from the default places: $DAFTAR_MODELS/ner-<lang>.model, then
+ * models/ beside the daftar executable, then ../share/daftar/models/.
+ * DFT_ENOTFOUND when there is none. */
+int dft_ner_load(dft_ner **out, const char *lang, const char *path);
+void dft_ner_free(dft_ner *n);
+/* Tag a text: person, organization, place and misc mentions. */
+int dft_ner_scan(dft_ner *n, const char *text, size_t len, dft_mention_fn fn, void *ctx);
+
+#endif
