@@ -119,4 +119,39 @@ void dft_ner_free(dft_ner *n);
 /* Tag a text: person, organization, place and misc mentions. */
 int dft_ner_scan(dft_ner *n, const char *text, size_t len, dft_mention_fn fn, void *ctx);
 
+/* ---- names: structure, keys, comparison (names.c) ------------------------- */
+
+/* What a word of a name is. Arabic names (../shared/ARABIC.md): kunya
+ * (Abu/Umm + name), nasab (bin/ibn/bint + name), nisba (al-... , -i),
+ * ism; titles (Sheikh, Dr, al-Hajj, الأخ ...) are dropped. */
+enum { DFT_NAME_ISM = 0, DFT_NAME_KUNYA, DFT_NAME_NASAB, DFT_NAME_NISBA, DFT_NAME_MARKER };
+
+#define DFT_NAME_MAX_WORDS 12
+typedef struct dft_name {
+	struct {
+		char key[48];  /* dft_name_key; markers: "ab", "am", "bn" */
+		char fine[48]; /* dft_name_key_fine */
+		int role;
+		int given;     /* a common given name (Muhammad, Ali ...): not distinctive alone */
+	} w[DFT_NAME_MAX_WORDS];
+	int n;
+} dft_name;
+
+/* Parse a person, organisation or place name (any script). Words without
+ * a key (digits, punctuation) are dropped. */
+int dft_name_parse(int type, const char *s, size_t len, dft_name *out);
+/* The resolution key: the words' keys joined by one space ("" when none). */
+int dft_name_key_string(const dft_name *n, dft_buf *out);
+/* How likely two names of one type name the same entity, 0..1, and why
+ * (a static string). 0 when they must not be merged. */
+double dft_name_compare(int type, const dft_name *a, const dft_name *b, const char **why);
+/* 1 when `part` is the distinctive part of `whole` (its words in order,
+ * not only given names or a kunya), the test resolve.c merges on. */
+int dft_name_is_part(const dft_name *part, const dft_name *whole);
+/* dft_name_compare on two spellings, plus what the keys cannot see: in one
+ * script, words the keys equate must also be spelled alike (Hassan and
+ * Hussein share a key; see names.c). */
+double dft_name_compare_text(int type, const char *a, size_t alen, const char *b, size_t blen,
+			     const char **why);
+
 #endif

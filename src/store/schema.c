@@ -87,6 +87,46 @@ static const char *const migrations[] = {
 	"  tokenize='daftar');"
 	"CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search, 'row');"
 	"INSERT INTO search(search) VALUES('rebuild');",
+	/* 5: entities (src/entities, src/store/entity_store.c). A mention is
+	 * kept by its type and normalised value; entity_variants says which
+	 * entity each (type, value) belongs to and why, so resolving again
+	 * (after a new batch, or a merge by hand) rewrites the small variants
+	 * table, never the mentions. Entity ids stay with their key. */
+	"CREATE TABLE entity_state("
+	"  doc_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+	"  version INTEGER NOT NULL,"      /* DFT_ENTITIES_VERSION */
+	"  text_sha TEXT NOT NULL);"       /* texts.sha256 of the text scanned */
+	"CREATE TABLE mentions("
+	"  id INTEGER PRIMARY KEY,"
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  type TEXT NOT NULL, value TEXT NOT NULL,"
+	"  start INTEGER NOT NULL, end INTEGER NOT NULL," /* bytes in texts.text */
+	"  page INTEGER NOT NULL,"                       /* 1 + form feeds before start */
+	"  surface TEXT NOT NULL, extra TEXT, score REAL);"
+	"CREATE INDEX mentions_doc ON mentions(doc_id);"
+	"CREATE INDEX mentions_value ON mentions(type, value);"
+	"CREATE TABLE entities("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL, key TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  mentions INTEGER NOT NULL DEFAULT 0, documents INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE(type, key));"
+	"CREATE TABLE entity_variants("
+	"  type TEXT NOT NULL, value TEXT NOT NULL,"
+	"  entity_id INTEGER NOT NULL REFERENCES entities(id),"
+	"  mentions INTEGER NOT NULL, reason TEXT NOT NULL,"
+	"  PRIMARY KEY(type, value)) WITHOUT ROWID;"
+	"CREATE INDEX entity_variants_entity ON entity_variants(entity_id);"
+	"CREATE TABLE entity_overrides("   /* merges and splits by hand */
+	"  type TEXT NOT NULL, value TEXT NOT NULL,"
+	"  action TEXT NOT NULL CHECK(action IN ('merge','split')),"
+	"  target TEXT,"                   /* merge: a value of the entity to join */
+	"  by TEXT NOT NULL, at TEXT NOT NULL,"
+	"  PRIMARY KEY(type, value)) WITHOUT ROWID;"
+	"CREATE TABLE entity_edges("       /* co-occurrence in one document */
+	"  a INTEGER NOT NULL, b INTEGER NOT NULL, documents INTEGER NOT NULL,"
+	"  PRIMARY KEY(a, b)) WITHOUT ROWID;"
+	"CREATE INDEX entity_edges_b ON entity_edges(b);",
 };
 
 int dft_store_migrate(sqlite3 *db)

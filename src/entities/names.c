@@ -1,0 +1,432 @@
+/*
+ * names.c - the structure of a name and whether two names are one entity.
+ *
+ * Resolution (resolve.c) and watchlist matching (xref.c) both ask the same
+ * question - "Abu Muhammad al-Adnani", "al-Adnani", "أبو محمد العدناني":
+ * same person? - so both use this file's answer.
+ *
+ * A name is read as words, each with its cross-script key (text.h:
+ * dft_name_key, the consonant skeleton Arabic, Latin and Cyrillic share)
+ * and a role (../shared/ARABIC.md): kunya (Abu/Umm + a name), nasab
+ * (bin/ibn/bint + a name), nisba (al-..., the last word), ism. Titles
+ * (Sheikh, Dr, al-Hajj, الأخ, Emir ...) are dropped. The markers abu/ابو,
+ * umm/ام and bin/ibn/ابن/بنت get fixed keys so that "ibn" = "bin" = "بن".
+ *
+ * The coarse key has no vowels, so Hassan = Hussein = حسن = حسين. Where both
+ * spellings are in one script we can do better, and do:
+ *   - Latin and Latin: the first vowel group after the first consonant must
+ *     agree in class (a/e, i/e/y, o/u): Hassan ≠ Hussein, Omar = Umar,
+ *     Mohammed = Muhammad.
+ *   - Arabic and Arabic: the normalised words (letter forms folded) must be
+ *     equal, or one edit apart when both have five letters or more
+ *     (a typo): حسن ≠ حسين.
+ * Across scripts the key alone decides; that is where transliteration
+ * leaves no other evidence.
+ */
+#include "daftar/entities.h"
+#include "daftar/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Titles and honorifics, normalised (dft_normalize_word). */
+static const char *const titles[] = {
+	"sheikh", "shaykh", "sheik", "shaikh", "dr", "dr.", "doctor", "mr", "mr.", "mrs", "ms",
+	"haji", "hajji", "hajj", "al-hajj", "emir", "amir", "mullah", "mulla", "sayyid", "sayed",
+	"brother", "sister", "commander", "general", "colonel", "captain", "major", "prof",
+	"professor", "president", "minister", "king", "prince", "imam", "judge", "qadi",
+	"شيخ", "الشيخ", "دكتور", "الدكتور", "د", "الحاج", "حاج", "الاخ", "اخ", "الاخت",
+	"الامير", "امير", "الملا", "ملا", "السيد", "سيد", "السيده", "القائد", "العقيد", "اللواء",
+	"العميد", "النقيب", "الرائد", "المقدم", "الرئيس", "الوزير", "الملك", "الامام", "القاضي",
+	"шейх", "доктор", "господин"};
+
+static const char *const kunya_markers[] = {"abu", "abou", "abo", "ابو", "абу", "umm", "um", "om", "ام", "умм"};
+static const char *const nasab_markers[] = {"bin", "ben", "ibn", "ebn", "bint", "بن", "ابن", "بنت", "бен", "ибн"};
+
+/* Given names so common that alone they name no one (keys computed once). */
+static const char *const given_names[] = {
+	"muhammad", "ahmad", "ali", "omar", "umar", "abdullah", "abdallah", "hassan", "husayn",
+	"ibrahim", "khalid", "mahmud", "mustafa", "yusuf", "abd", "abdul", "abdel", "said",
+	"salih", "hamid", "mahdi", "karim", "jamal", "walid", "khalil", "ismail", "yahya",
+	"musa", "isa", "uthman", "bakr", "abu", "fatima", "aisha", "maryam", "zaynab", "khadija",
+	"amina", "nur", "rahman", "aziz", "majid", "nasser", "sami", "adel", "tariq", "ziad",
+	"faisal", "saad", "anas", "bilal", "hamza", "usama", "mohammad", "ahmed", "mohamed"};
+
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(w, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int is_given_key(const char *key)
+{
+	static char keys[COUNT(given_names)][48];
+	static int ready;
+	if (!ready) {
+		for (size_t i = 0; i < COUNT(given_names); i++) {
+			dft_buf b;
+			dft_buf_init(&b, 64);
+			if (dft_name_key(given_names[i], strlen(given_names[i]), &b) == 0)
+				snprintf(keys[i], sizeof keys[i], "%s", dft_buf_cstr(&b));
+			dft_buf_dispose(&b);
+		}
+		ready = 1;
+	}
+	for (size_t i = 0; i < COUNT(given_names); i++)
+		if (keys[i][0] && strcmp(keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* A word of the name as the parser keeps it, with what the same-script
+ * checks need. */
+typedef struct name_word {
+	char norm[96];
+	int script; /* 0 other, 1 Latin, 2 Arabic */
+} name_word;
+
+static int word_script(const char *w)
+{
+	const unsigned char *p = (const unsigned char *)w;
+	for (; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+			return 1;
+		if (*p == 0xD8 || *p == 0xD9 || *p == 0xDA || *p == 0xDB)
+			return 2;
+	}
+	return 0;
+}
+
+/* What the same-script check compares: Arabic words normalised, Latin
+ * words in lower case without a hyphenated article (al-, ash-, el- ...:
+ * the normalised form glues it on, "aladnani"). */
+static void keep_word(name_word *w, const char *norm, const char *raw, size_t len)
+{
+	size_t i, o = 0;
+	w->script = word_script(norm);
+	if (w->script != 1) {
+		snprintf(w->norm, sizeof w->norm, "%s", norm);
+		return;
+	}
+	for (i = 0; i < len && i < 4; i++)
+		if (raw[i] == '-' && i >= 2 && (raw[0] == 'a' || raw[0] == 'A' || raw[0] == 'e' || raw[0] == 'E')) {
+			raw += i + 1;
+			len -= i + 1;
+			break;
+		}
+	for (i = 0; i < len && o + 1 < sizeof w->norm; i++) {
+		char c = raw[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		w->norm[o++] = c;
+	}
+	w->norm[o] = 0;
+}
+
+/* Split at spaces and at punctuation other than the hyphen and apostrophe
+ * inside a word ("al-Adnani", "Sa'id" stay one word). */
+static size_t next_word(const char *s, size_t len, size_t *pos, size_t *wlen)
+{
+	size_t i = *pos, st;
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',' ||
+			   s[i] == '.' || s[i] == '(' || s[i] == ')' || s[i] == '"' || s[i] == ';' ||
+			   s[i] == '/' || s[i] == ':'))
+		i++;
+	st = i;
+	while (i < len && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',' ||
+			    s[i] == '(' || s[i] == ')' || s[i] == '"' || s[i] == ';' || s[i] == '/' ||
+			    s[i] == ':'))
+		i++;
+	/* a trailing full stop is punctuation unless the word is one letter */
+	if (i > st + 2 && s[i - 1] == '.')
+		i--;
+	*wlen = i - st;
+	*pos = i;
+	return st;
+}
+
+/* The parse proper; the words' normalised forms go to `words` (may be NULL). */
+static int parse_words(int type, const char *s, size_t len, dft_name *out, name_word *words)
+{
+	size_t pos = 0, wl, st;
+	int pending_role = -1, rc = 0;
+	dft_buf norm, key, fine;
+	memset(out, 0, sizeof *out);
+	dft_buf_init(&norm, 512);
+	dft_buf_init(&key, 512);
+	dft_buf_init(&fine, 512);
+	while (pos < len && out->n < DFT_NAME_MAX_WORDS) {
+		const char *nw;
+		int role;
+		st = next_word(s, len, &pos, &wl);
+		if (!wl)
+			break;
+		dft_buf_reset(&norm);
+		dft_buf_reset(&key);
+		dft_buf_reset(&fine);
+		if ((rc = dft_normalize_word(s + st, wl, &norm)) < 0)
+			goto done;
+		nw = dft_buf_cstr(&norm);
+		if (type == DFT_ENT_PERSON && in_list(nw, titles, COUNT(titles)))
+			continue;
+		/* a detached article: "Al Adnani", "el Masri" joins the next word */
+		if (strcmp(nw, "al") == 0 || strcmp(nw, "el") == 0 || strcmp(nw, "ال") == 0)
+			continue;
+		role = DFT_NAME_ISM;
+		if (type == DFT_ENT_PERSON && in_list(nw, kunya_markers, COUNT(kunya_markers))) {
+			role = DFT_NAME_MARKER;
+			dft_buf_adds(&key, (nw[0] == 'u' || nw[0] == 'o' || !strcmp(nw, "ام") || !strcmp(nw, "умм")) ? "am" : "ab");
+			pending_role = DFT_NAME_KUNYA;
+		} else if (type == DFT_ENT_PERSON && in_list(nw, nasab_markers, COUNT(nasab_markers))) {
+			role = DFT_NAME_MARKER;
+			dft_buf_adds(&key, "bn");
+			pending_role = DFT_NAME_NASAB;
+		} else {
+			/* Latin "Jabhat", "Dawlat" before another word: the ta
+			 * marbuta of an idafa (جبهة), which Arabic spells without t */
+			size_t kl = wl;
+			if (word_script(nw) == 1 && wl > 4 && pos < len && s[st + wl - 1] == 't' &&
+			    (s[st + wl - 2] == 'a' || s[st + wl - 2] == 'e'))
+				kl--;
+			if ((rc = dft_name_key(s + st, kl, &key)) < 0 || (rc = dft_name_key_fine(s + st, kl, &fine)) < 0)
+				goto done;
+			if (!key.len)
+				continue;
+			if (pending_role >= 0) {
+				role = pending_role;
+				pending_role = -1;
+			} else if (!strncmp(nw, "al-", 3) || !strncmp(nw, "el-", 3) ||
+				   (!strncmp(nw, "ال", 4) && strlen(nw) > 8)) {
+				role = DFT_NAME_NISBA;
+			}
+		}
+		if (key.len >= sizeof out->w[0].key || fine.len >= sizeof out->w[0].fine)
+			continue;
+		memcpy(out->w[out->n].key, key.ptr, key.len + 1);
+		if (fine.len)
+			memcpy(out->w[out->n].fine, fine.ptr, fine.len + 1);
+		else
+			memcpy(out->w[out->n].fine, key.ptr, key.len + 1);
+		out->w[out->n].role = role;
+		out->w[out->n].given = role == DFT_NAME_ISM && is_given_key(out->w[out->n].key);
+		if (words)
+			keep_word(&words[out->n], nw, s + st, wl);
+		out->n++;
+	}
+	/* the last word of a multi-word person name is a family name or nisba */
+	if (type == DFT_ENT_PERSON && out->n > 1 && out->w[out->n - 1].role == DFT_NAME_ISM)
+		out->w[out->n - 1].role = DFT_NAME_NISBA, out->w[out->n - 1].given = 0;
+done:
+	dft_buf_dispose(&norm);
+	dft_buf_dispose(&key);
+	dft_buf_dispose(&fine);
+	return rc;
+}
+
+int dft_name_parse(int type, const char *s, size_t len, dft_name *out)
+{
+	return parse_words(type, s, len, out, NULL);
+}
+
+int dft_name_key_string(const dft_name *n, dft_buf *out)
+{
+	int rc = 0;
+	for (int i = 0; i < n->n && rc == 0; i++) {
+		if (i && (rc = dft_buf_add(out, " ", 1)) < 0)
+			break;
+		rc = dft_buf_adds(out, n->w[i].key);
+	}
+	return rc;
+}
+
+/* One word of each name: the same word, by its cross-script key? */
+static int words_agree(const dft_name *a, int i, const dft_name *b, int j)
+{
+	return strcmp(a->w[i].key, b->w[j].key) == 0;
+}
+
+/* Is `part` an ordered subsequence of `whole`? Sets *matched to the words
+ * of part that matched, and *distinct when one of them is distinctive. */
+static int subsequence(const dft_name *part, const dft_name *whole, int *distinct)
+{
+	int j = 0;
+	*distinct = 0;
+	for (int i = 0; i < part->n; i++) {
+		while (j < whole->n && !words_agree(part, i, whole, j))
+			j++;
+		if (j == whole->n)
+			return 0;
+		if (part->w[i].role != DFT_NAME_MARKER && !part->w[i].given &&
+		    whole->w[j].role != DFT_NAME_KUNYA && !whole->w[j].given)
+			*distinct = 1;
+		j++;
+	}
+	return 1;
+}
+
+int dft_name_is_part(const dft_name *part, const dft_name *whole)
+{
+	int distinct;
+	if (part->n == 0 || part->n >= whole->n)
+		return 0;
+	if (!subsequence(part, whole, &distinct))
+		return 0;
+	return distinct;
+}
+
+double dft_name_compare(int type, const dft_name *a, const dft_name *b, const char **why)
+{
+	int distinct, same_fine = 1;
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	*why = "no common name";
+	if (a->n == 0 || b->n == 0)
+		return 0;
+	if (a->n == b->n) {
+		int i;
+		for (i = 0; i < a->n; i++) {
+			if (strcmp(a->w[i].key, b->w[i].key) != 0)
+				break;
+			if (strcmp(a->w[i].fine, b->w[i].fine) != 0)
+				same_fine = 0;
+		}
+		if (i == a->n) {
+			*why = same_fine ? "same name (spelling or script)" : "same name key, spellings differ";
+			return same_fine ? 0.97 : 0.9;
+		}
+	}
+	if (type == DFT_ENT_PERSON || type == DFT_ENT_ORG || type == DFT_ENT_PLACE) {
+		const dft_name *s = a->n < b->n ? a : b, *l = a->n < b->n ? b : a;
+		if (subsequence(s, l, &distinct)) {
+			if (!distinct) {
+				*why = "shares only a given name or kunya";
+				return 0;
+			}
+			*why = "part of the longer name";
+			return 0.6 + 0.3 * (double)s->n / (double)l->n;
+		}
+	}
+	return 0;
+}
+
+/* ---- same-script refinement ------------------------------------------------ */
+
+/* Vowel classes: a, i (and y), o/u; an e transliterates any short vowel
+ * (Mohammed = Muhammad, Youssef = Yusuf, Khaled = Khalid). */
+static int vowel_class(char c)
+{
+	switch (c) {
+	case 'a': return 1;
+	case 'i': case 'y': return 2;
+	case 'o': case 'u': return 4;
+	case 'e': return 7;
+	default: return 0;
+	}
+}
+
+/* The classes of the first two vowel groups after the first consonant
+ * (a leading y is a consonant; after "abd" the article's vowel is skipped:
+ * Abdullah = Abdallah). */
+static void vowel_groups(const char *w, int cls[2])
+{
+	const char *p = w;
+	cls[0] = cls[1] = 0;
+	if (!strncmp(p, "abd", 3)) {
+		p += 3;
+		while (*p && vowel_class(*p))
+			p++;
+	}
+	if (*p == 'y' || *p == 'w') /* a consonant at the start */
+		p++;
+	else
+		while (*p && vowel_class(*p)) /* Ayman = Aiman */
+			p++;
+	for (int g = 0; g < 2; g++) {
+		while (*p && !vowel_class(*p))
+			p++;
+		while (*p && vowel_class(*p))
+			cls[g] |= vowel_class(*p++);
+	}
+}
+
+/* Levenshtein distance of two short byte strings, capped at 2. */
+static int edits_upto2(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int prev[100], cur[100];
+	if (la > 98 || lb > 98)
+		return 2;
+	if (la > lb + 2 || lb > la + 2)
+		return 2;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < c)
+				c = prev[j] + 1;
+			if (cur[j - 1] + 1 < c)
+				c = cur[j - 1] + 1;
+			cur[j] = c;
+		}
+		memcpy(prev, cur, sizeof(int) * (lb + 1));
+	}
+	return prev[lb] > 2 ? 2 : prev[lb];
+}
+
+static const char *strip_arabic_article(const char *w)
+{
+	return (!strncmp(w, "ال", 4) && strlen(w) > 8) ? w + 4 : w;
+}
+
+/* Two words with one coarse key, in the same script: do they spell one name? */
+static int same_script_agree(const name_word *x, const name_word *y)
+{
+	if (x->script != y->script || x->script == 0)
+		return 1;
+	if (x->script == 1) {
+		int a[2], b[2];
+		vowel_groups(x->norm, a);
+		vowel_groups(y->norm, b);
+		for (int g = 0; g < 2; g++)
+			if (a[g] && b[g] && !(a[g] & b[g]))
+				return 0;
+		return 1;
+	}
+	{
+		const char *p = strip_arabic_article(x->norm), *q = strip_arabic_article(y->norm);
+		if (!strcmp(p, q))
+			return 1;
+		/* one edit in a word of five letters or more (two bytes a letter) */
+		return strlen(p) >= 10 && strlen(q) >= 10 && edits_upto2(p, q) <= 1;
+	}
+}
+
+double dft_name_compare_text(int type, const char *a, size_t alen, const char *b, size_t blen,
+			     const char **why)
+{
+	dft_name na, nb;
+	name_word wa[DFT_NAME_MAX_WORDS], wb[DFT_NAME_MAX_WORDS];
+	double score;
+	if (parse_words(type, a, alen, &na, wa) < 0 || parse_words(type, b, blen, &nb, wb) < 0)
+		return 0;
+	score = dft_name_compare(type, &na, &nb, why);
+	if (score <= 0)
+		return 0;
+	/* every pair of words the keys matched must also agree in-script */
+	for (int i = 0; i < na.n; i++)
+		for (int j = 0; j < nb.n; j++)
+			if (na.w[i].role != DFT_NAME_MARKER && !strcmp(na.w[i].key, nb.w[j].key) &&
+			    !same_script_agree(&wa[i], &wb[j])) {
+				if (why)
+					*why = "same key, but the spellings are different names";
+				return 0;
+			}
+	return score;
+}
