@@ -92,6 +92,8 @@ int dft_patterns_scan(dft_patterns *p, const char *text, size_t len, const char 
 /* Checksums the scanners use, exposed for tests. digits: ASCII. */
 int dft_luhn_valid(const char *digits, size_t len);
 int dft_iban_valid(const char *iban, size_t len); /* compact, upper case */
+/* Keccak-256 (Ethereum's, not SHA3-256), for EIP-55 address checksums. */
+int dft_keccak256(const void *data, size_t n, unsigned char out[32]);
 
 /* ---- dates (dates.c) -------------------------------------------------------- */
 
@@ -132,6 +134,8 @@ int dft_ner_tag_words(dft_ner *n, const char *const *words, const size_t *lens, 
  * (Abu/Umm + name), nasab (bin/ibn/bint + name), nisba (al-... , -i),
  * ism; titles (Sheikh, Dr, al-Hajj, الأخ ...) are dropped. */
 enum { DFT_NAME_ISM = 0, DFT_NAME_KUNYA, DFT_NAME_NASAB, DFT_NAME_NISBA, DFT_NAME_MARKER };
+/* What dft_name_word_key says of one word besides DFT_NAME_ISM. */
+enum { DFT_NAME_SKIP = 10, DFT_NAME_KUNYA_MARKER, DFT_NAME_NASAB_MARKER };
 
 #define DFT_NAME_MAX_WORDS 12
 typedef struct dft_name {
@@ -147,6 +151,12 @@ typedef struct dft_name {
 /* Parse a person, organisation or place name (any script). Words without
  * a key (digits, punctuation) are dropped. */
 int dft_name_parse(int type, const char *s, size_t len, dft_name *out);
+/* One word as a name reads it: its key (abu/umm/bin markers unified) and
+ * DFT_NAME_ISM, a *_MARKER, or DFT_NAME_SKIP (a title, a detached article,
+ * no key); more: another word follows. fine may be NULL. The watchlist
+ * scanner reads running text with it, so text and names key alike. */
+int dft_name_word_key(int type, const char *w, size_t len, int more, dft_buf *norm, dft_buf *key,
+		      dft_buf *fine);
 /* The resolution key: the words' keys joined by one space ("" when none). */
 int dft_name_key_string(const dft_name *n, dft_buf *out);
 /* How likely two names of one type name the same entity, 0..1, and why
@@ -160,5 +170,121 @@ int dft_name_is_part(const dft_name *part, const dft_name *whole);
  * Hussein share a key; see names.c). */
 double dft_name_compare_text(int type, const char *a, size_t alen, const char *b, size_t blen,
 			     const char **why);
+
+/* ---- collected mentions (extract.c) ----------------------------------------- */
+
+/* Mentions kept past their callback: strings copied into one buffer. */
+typedef struct dft_mention_rec {
+	int type;
+	size_t start, end;
+	size_t value, extra; /* offsets into strings; extra SIZE_MAX: none */
+	double score;
+} dft_mention_rec;
+
+typedef struct dft_mention_set {
+	dft_mention_rec *v;
+	size_t n, cap;
+	dft_buf strings;
+} dft_mention_set;
+
+void dft_mention_set_init(dft_mention_set *s);
+void dft_mention_set_dispose(dft_mention_set *s);
+void dft_mention_set_reset(dft_mention_set *s);
+/* A dft_mention_fn: ctx is the set. */
+int dft_mention_set_add(void *set, const dft_mention *m);
+
+/* ---- all extractors on one text (extract.c) --------------------------------- */
+
+typedef struct dft_entity_extractor dft_entity_extractor;
+
+/* Patterns and dates always; NER for each language whose model is found (a
+ * missing model is reported by dft_entity_extractor_models, not fatal). */
+int dft_entity_extractor_new(dft_entity_extractor **out);
+void dft_entity_extractor_free(dft_entity_extractor *x);
+/* "en ar", "en", "" : the NER models loaded. */
+const char *dft_entity_extractor_models(const dft_entity_extractor *x);
+/* Every mention in `text`, in order, overlaps resolved (a pattern or a
+ * date wins over a name found by NER; of two names, the longer). NER runs
+ * a paragraph at a time with the model of the paragraph's script. country:
+ * for phone numbers (see dft_patterns_scan), or NULL. */
+int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, const char *country,
+		       dft_mention_set *out);
+
+/* ---- the case's entities (src/store/entity_store.c) ------------------------- */
+
+#include "daftar/store.h"
+
+#define DFT_ENTITIES_VERSION 1 /* of extraction: texts scanned by another are redone */
+
+/* Documents with a text not yet scanned by this version (or re-extracted). */
+int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx);
+/* Replace a document's mentions; text is what they point into (for the
+ * page number and the surface form). */
+int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size_t len,
+			   const dft_mention_set *ms);
+
+/* Every distinct (type, value) mentioned, with counts. */
+typedef struct dft_entity_value {
+	int type;
+	const char *value;
+	int64_t mentions, documents;
+} dft_entity_value;
+int dft_store_entity_values(dft_store *st, int (*fn)(void *ctx, const dft_entity_value *v), void *ctx);
+
+/* Resolution's result: each (type, value) to the entity of `key`. */
+typedef struct dft_entity_assign {
+	int type;
+	const char *value, *key, *name, *reason;
+	int64_t mentions;
+} dft_entity_assign;
+/* Rewrite variants, entities (ids kept per type and key), counts and the
+ * co-occurrence edges, in one transaction. */
+int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t n);
+
+typedef struct dft_entity_row {
+	int64_t id;
+	int type;
+	const char *name;
+	int64_t mentions, documents;
+} dft_entity_row;
+typedef struct dft_entity_filter {
+	int type;     /* -1: all */
+	int64_t doc;  /* 0: all documents */
+	int64_t id;   /* 0: all entities */
+	int64_t limit, offset;
+} dft_entity_filter;
+int dft_store_entities_list(dft_store *st, const dft_entity_filter *f,
+			    int (*fn)(void *ctx, const dft_entity_row *r), void *ctx);
+int dft_store_entity_variants(dft_store *st, int64_t id,
+			      int (*fn)(void *ctx, const char *value, int64_t mentions, const char *reason),
+			      void *ctx);
+/* The entity of a name mention overlapping [start, end) of a document (0: none). */
+int dft_store_entity_at(dft_store *st, int64_t doc, size_t start, size_t end, int64_t *id);
+
+/* Merges and splits by hand: `value` (of `type`) joins the entity that has
+ * the variant `target` (action "merge"), or stands alone ("split"). */
+int dft_store_entity_override(dft_store *st, int type, const char *value, const char *action,
+			      const char *target, const char *by);
+int dft_store_entity_overrides(dft_store *st,
+			       int (*fn)(void *ctx, int type, const char *value, const char *action,
+					 const char *target),
+			       void *ctx);
+
+/* ---- resolution and the update pass (resolve.c) ------------------------------ */
+
+typedef struct dft_entities_stats {
+	int64_t scanned, mentions, values, entities, merged;
+	double extract_seconds, resolve_seconds;
+	int64_t text_bytes;
+	char models[16];
+} dft_entities_stats;
+
+/* Scan the texts not scanned yet, then (when there were any) resolve
+ * every mention into entities. progress (may be NULL) is called after
+ * each document. */
+int dft_entities_update(dft_store *st, dft_entities_stats *stats,
+			void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx);
+/* Resolve again without scanning (after a merge or split by hand). */
+int dft_entities_resolve(dft_store *st, dft_entities_stats *stats);
 
 #endif

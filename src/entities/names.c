@@ -150,6 +150,43 @@ static size_t next_word(const char *s, size_t len, size_t *pos, size_t *wlen)
 }
 
 /* The parse proper; the words' normalised forms go to `words` (may be NULL). */
+int dft_name_word_key(int type, const char *w, size_t wl, int more, dft_buf *norm, dft_buf *key,
+		      dft_buf *fine)
+{
+	const char *nw;
+	int rc;
+	dft_buf_reset(norm);
+	dft_buf_reset(key);
+	if (fine)
+		dft_buf_reset(fine);
+	if ((rc = dft_normalize_word(w, wl, norm)) < 0)
+		return rc;
+	nw = dft_buf_cstr(norm);
+	if (type == DFT_ENT_PERSON && in_list(nw, titles, COUNT(titles)))
+		return DFT_NAME_SKIP;
+	/* a detached article: "Al Adnani", "el Masri" joins the next word */
+	if (strcmp(nw, "al") == 0 || strcmp(nw, "el") == 0 || strcmp(nw, "ال") == 0)
+		return DFT_NAME_SKIP;
+	if (type == DFT_ENT_PERSON && in_list(nw, kunya_markers, COUNT(kunya_markers))) {
+		int umm = nw[0] == 'u' || nw[0] == 'o' || !strcmp(nw, "ام") || !strcmp(nw, "умм");
+		if ((rc = dft_buf_adds(key, umm ? "am" : "ab")) < 0)
+			return rc;
+		return DFT_NAME_KUNYA_MARKER;
+	}
+	if (type == DFT_ENT_PERSON && in_list(nw, nasab_markers, COUNT(nasab_markers))) {
+		if ((rc = dft_buf_adds(key, "bn")) < 0)
+			return rc;
+		return DFT_NAME_NASAB_MARKER;
+	}
+	/* Latin "Jabhat", "Dawlat" before another word: the ta marbuta of an
+	 * idafa (جبهة), which Arabic spells without t */
+	if (word_script(nw) == 1 && wl > 4 && more && w[wl - 1] == 't' && (w[wl - 2] == 'a' || w[wl - 2] == 'e'))
+		wl--;
+	if ((rc = dft_name_key(w, wl, key)) < 0 || (fine && (rc = dft_name_key_fine(w, wl, fine)) < 0))
+		return rc;
+	return key->len ? DFT_NAME_ISM : DFT_NAME_SKIP;
+}
+
 static int parse_words(int type, const char *s, size_t len, dft_name *out, name_word *words)
 {
 	size_t pos = 0, wl, st;
@@ -160,49 +197,20 @@ static int parse_words(int type, const char *s, size_t len, dft_name *out, name_
 	dft_buf_init(&key, 512);
 	dft_buf_init(&fine, 512);
 	while (pos < len && out->n < DFT_NAME_MAX_WORDS) {
-		const char *nw;
 		int role;
 		st = next_word(s, len, &pos, &wl);
 		if (!wl)
 			break;
-		dft_buf_reset(&norm);
-		dft_buf_reset(&key);
-		dft_buf_reset(&fine);
-		if ((rc = dft_normalize_word(s + st, wl, &norm)) < 0)
+		if ((rc = role = dft_name_word_key(type, s + st, wl, pos < len, &norm, &key, &fine)) < 0)
 			goto done;
-		nw = dft_buf_cstr(&norm);
-		if (type == DFT_ENT_PERSON && in_list(nw, titles, COUNT(titles)))
+		if (role == DFT_NAME_SKIP)
 			continue;
-		/* a detached article: "Al Adnani", "el Masri" joins the next word */
-		if (strcmp(nw, "al") == 0 || strcmp(nw, "el") == 0 || strcmp(nw, "ال") == 0)
-			continue;
-		role = DFT_NAME_ISM;
-		if (type == DFT_ENT_PERSON && in_list(nw, kunya_markers, COUNT(kunya_markers))) {
+		if (role == DFT_NAME_KUNYA_MARKER || role == DFT_NAME_NASAB_MARKER) {
+			pending_role = role == DFT_NAME_KUNYA_MARKER ? DFT_NAME_KUNYA : DFT_NAME_NASAB;
 			role = DFT_NAME_MARKER;
-			dft_buf_adds(&key, (nw[0] == 'u' || nw[0] == 'o' || !strcmp(nw, "ام") || !strcmp(nw, "умм")) ? "am" : "ab");
-			pending_role = DFT_NAME_KUNYA;
-		} else if (type == DFT_ENT_PERSON && in_list(nw, nasab_markers, COUNT(nasab_markers))) {
-			role = DFT_NAME_MARKER;
-			dft_buf_adds(&key, "bn");
-			pending_role = DFT_NAME_NASAB;
-		} else {
-			/* Latin "Jabhat", "Dawlat" before another word: the ta
-			 * marbuta of an idafa (جبهة), which Arabic spells without t */
-			size_t kl = wl;
-			if (word_script(nw) == 1 && wl > 4 && pos < len && s[st + wl - 1] == 't' &&
-			    (s[st + wl - 2] == 'a' || s[st + wl - 2] == 'e'))
-				kl--;
-			if ((rc = dft_name_key(s + st, kl, &key)) < 0 || (rc = dft_name_key_fine(s + st, kl, &fine)) < 0)
-				goto done;
-			if (!key.len)
-				continue;
-			if (pending_role >= 0) {
-				role = pending_role;
-				pending_role = -1;
-			} else if (!strncmp(nw, "al-", 3) || !strncmp(nw, "el-", 3) ||
-				   (!strncmp(nw, "ال", 4) && strlen(nw) > 8)) {
-				role = DFT_NAME_NISBA;
-			}
+		} else if (pending_role >= 0) {
+			role = pending_role;
+			pending_role = -1;
 		}
 		if (key.len >= sizeof out->w[0].key || fine.len >= sizeof out->w[0].fine)
 			continue;
@@ -214,12 +222,13 @@ static int parse_words(int type, const char *s, size_t len, dft_name *out, name_
 		out->w[out->n].role = role;
 		out->w[out->n].given = role == DFT_NAME_ISM && is_given_key(out->w[out->n].key);
 		if (words)
-			keep_word(&words[out->n], nw, s + st, wl);
+			keep_word(&words[out->n], dft_buf_cstr(&norm), s + st, wl);
 		out->n++;
 	}
 	/* the last word of a multi-word person name is a family name or nisba */
 	if (type == DFT_ENT_PERSON && out->n > 1 && out->w[out->n - 1].role == DFT_NAME_ISM)
 		out->w[out->n - 1].role = DFT_NAME_NISBA, out->w[out->n - 1].given = 0;
+	rc = 0;
 done:
 	dft_buf_dispose(&norm);
 	dft_buf_dispose(&key);

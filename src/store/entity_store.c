@@ -1,0 +1,314 @@
+/*
+ * entity_store.c - the store's side of the entities stage (entities.h):
+ * mentions a document (rewritten when its text changes), the variants
+ * table that maps each mentioned (type, value) to an entity, entities with
+ * their counts, co-occurrence edges, and the merges and splits made by
+ * hand (schema migration 5).
+ */
+#include "store_internal.h"
+#include "daftar/entities.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int step_done(dft_store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : dft_store_db_err(st, what);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int exec_sql(dft_store *st, const char *sql, const char *what)
+{
+	char *err = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		int rc = dft_error_set(DFT_EIO, "%s: %s", what, err ? err : "?");
+		sqlite3_free(err);
+		return rc;
+	}
+	return 0;
+}
+
+int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT t.doc_id FROM texts t LEFT JOIN entity_state e ON e.doc_id = t.doc_id"
+				    " WHERE e.doc_id IS NULL OR e.version != ?1 OR e.text_sha != t.sha256"
+				    " ORDER BY t.doc_id")) < 0)
+		return rc;
+	sqlite3_bind_int(s, 1, DFT_ENTITIES_VERSION);
+	/* ids first: the caller writes while we would be reading */
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 1024;
+			int64_t *p = dft_realloc(ids, c * sizeof(*p));
+			if (!p) {
+				rc = DFT_ENOMEM;
+				goto done;
+			}
+			ids = p;
+			cap = c;
+		}
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	if (r != SQLITE_DONE) {
+		rc = dft_store_db_err(st, "listing texts to scan for entities");
+		goto done;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = fn(ctx, ids[i]);
+done:
+	sqlite3_finalize(s);
+	free(ids);
+	return rc;
+}
+
+int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size_t len,
+			   const dft_mention_set *ms)
+{
+	sqlite3_stmt *s;
+	int rc;
+	size_t at = 0;
+	int64_t page = 1;
+	if ((rc = dft_store_prepare(st, &s, "DELETE FROM mentions WHERE doc_id = ?")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, doc_id);
+	if ((rc = step_done(st, s, "removing old mentions")) < 0)
+		return rc;
+	for (size_t i = 0; i < ms->n; i++) {
+		const dft_mention_rec *m = &ms->v[i];
+		if (m->end > len || m->start > m->end)
+			continue;
+		/* mentions come in text order: count form feeds once */
+		if (m->start >= at) {
+			for (; at < m->start; at++)
+				page += text[at] == '\f';
+		} else {
+			page = 1;
+			for (at = 0; at < m->start; at++)
+				page += text[at] == '\f';
+		}
+		if ((rc = dft_store_prepare(st, &s,
+					    "INSERT INTO mentions(doc_id, type, value, start, end, page, surface, extra, score)"
+					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+			return rc;
+		sqlite3_bind_int64(s, 1, doc_id);
+		sqlite3_bind_text(s, 2, dft_entity_type_name(m->type), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, ms->strings.ptr + m->value, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, (int64_t)m->start);
+		sqlite3_bind_int64(s, 5, (int64_t)m->end);
+		sqlite3_bind_int64(s, 6, page);
+		sqlite3_bind_text(s, 7, text + m->start, (int)(m->end - m->start), SQLITE_STATIC);
+		if (m->extra != SIZE_MAX)
+			sqlite3_bind_text(s, 8, ms->strings.ptr + m->extra, -1, SQLITE_STATIC);
+		sqlite3_bind_double(s, 9, m->score);
+		if ((rc = step_done(st, s, "storing a mention")) < 0)
+			return rc;
+	}
+	if ((rc = dft_store_prepare(st, &s,
+				    "INSERT OR REPLACE INTO entity_state(doc_id, version, text_sha)"
+				    " SELECT doc_id, ?2, sha256 FROM texts WHERE doc_id = ?1")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, doc_id);
+	sqlite3_bind_int(s, 2, DFT_ENTITIES_VERSION);
+	return step_done(st, s, "marking a text scanned");
+}
+
+int dft_store_entity_values(dft_store *st, int (*fn)(void *ctx, const dft_entity_value *v), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT type, value, COUNT(*), COUNT(DISTINCT doc_id) FROM mentions"
+				    " GROUP BY type, value ORDER BY type, value")) < 0)
+		return rc;
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_entity_value v;
+		v.type = dft_entity_type_parse((const char *)sqlite3_column_text(s, 0));
+		v.value = (const char *)sqlite3_column_text(s, 1);
+		v.mentions = sqlite3_column_int64(s, 2);
+		v.documents = sqlite3_column_int64(s, 3);
+		if (v.type >= 0 && v.value)
+			rc = fn(ctx, &v);
+	}
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "reading mentioned values");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = dft_store_begin(st)) < 0)
+		return rc;
+	if ((rc = exec_sql(st, "DELETE FROM entity_variants", "resolving entities")) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const char *type = dft_entity_type_name(a[i].type);
+		if ((rc = dft_store_prepare(st, &s,
+					    "INSERT INTO entities(type, key, name) VALUES(?1, ?2, ?3)"
+					    " ON CONFLICT(type, key) DO UPDATE SET name = excluded.name")) < 0)
+			return rc;
+		sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, a[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, a[i].name, -1, SQLITE_STATIC);
+		if ((rc = step_done(st, s, "storing an entity")) < 0)
+			return rc;
+		if ((rc = dft_store_prepare(st, &s,
+					    "INSERT OR REPLACE INTO entity_variants(type, value, entity_id, mentions, reason)"
+					    " SELECT ?1, ?2, id, ?4, ?5 FROM entities WHERE type = ?1 AND key = ?3")) < 0)
+			return rc;
+		sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, a[i].value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, a[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, a[i].mentions);
+		sqlite3_bind_text(s, 5, a[i].reason ? a[i].reason : "", -1, SQLITE_STATIC);
+		if ((rc = step_done(st, s, "storing a variant")) < 0)
+			return rc;
+	}
+	rc = exec_sql(st,
+		      "DELETE FROM entities WHERE id NOT IN (SELECT entity_id FROM entity_variants);"
+		      "UPDATE entities SET"
+		      "  mentions = (SELECT SUM(v.mentions) FROM entity_variants v WHERE v.entity_id = entities.id),"
+		      "  documents = (SELECT COUNT(DISTINCT m.doc_id) FROM entity_variants v"
+		      "    JOIN mentions m ON m.type = v.type AND m.value = v.value WHERE v.entity_id = entities.id);"
+		      /* co-occurrence: people, organisations and places named in one document */
+		      "DELETE FROM entity_edges;"
+		      "CREATE TEMP TABLE IF NOT EXISTS doc_entities(doc_id INTEGER, entity_id INTEGER);"
+		      "DELETE FROM temp.doc_entities;"
+		      "INSERT INTO temp.doc_entities SELECT DISTINCT m.doc_id, v.entity_id FROM mentions m"
+		      "  JOIN entity_variants v ON v.type = m.type AND v.value = m.value"
+		      "  WHERE m.type IN ('person', 'organization', 'place');"
+		      "CREATE INDEX IF NOT EXISTS temp.doc_entities_doc ON doc_entities(doc_id);"
+		      "INSERT INTO entity_edges(a, b, documents) SELECT x.entity_id, y.entity_id, COUNT(*)"
+		      "  FROM temp.doc_entities x JOIN temp.doc_entities y ON y.doc_id = x.doc_id AND y.entity_id > x.entity_id"
+		      "  GROUP BY x.entity_id, y.entity_id;"
+		      "DELETE FROM temp.doc_entities;",
+		      "counting entities");
+	if (rc < 0)
+		return rc;
+	return dft_store_commit(st);
+}
+
+int dft_store_entities_list(dft_store *st, const dft_entity_filter *f,
+			    int (*fn)(void *ctx, const dft_entity_row *r), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT e.id, e.type, e.name, e.mentions, e.documents FROM entities e"
+				    " WHERE (?1 IS NULL OR e.type = ?1) AND (?3 = 0 OR e.id = ?3)"
+				    "   AND (?2 = 0 OR e.id IN (SELECT v.entity_id FROM mentions m JOIN entity_variants v"
+				    "     ON v.type = m.type AND v.value = m.value WHERE m.doc_id = ?2))"
+				    " ORDER BY e.documents DESC, e.mentions DESC, e.id LIMIT ?4 OFFSET ?5")) < 0)
+		return rc;
+	if (f->type >= 0)
+		sqlite3_bind_text(s, 1, dft_entity_type_name(f->type), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, f->doc);
+	sqlite3_bind_int64(s, 3, f->id);
+	sqlite3_bind_int64(s, 4, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int64(s, 5, f->offset);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_entity_row e;
+		e.id = sqlite3_column_int64(s, 0);
+		e.type = dft_entity_type_parse((const char *)sqlite3_column_text(s, 1));
+		e.name = (const char *)sqlite3_column_text(s, 2);
+		e.mentions = sqlite3_column_int64(s, 3);
+		e.documents = sqlite3_column_int64(s, 4);
+		rc = fn(ctx, &e);
+	}
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "listing entities");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_entity_variants(dft_store *st, int64_t id,
+			      int (*fn)(void *ctx, const char *value, int64_t mentions, const char *reason),
+			      void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT value, mentions, reason FROM entity_variants WHERE entity_id = ?"
+				    " ORDER BY mentions DESC, value")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1),
+			(const char *)sqlite3_column_text(s, 2));
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "listing variants");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_entity_at(dft_store *st, int64_t doc, size_t start, size_t end, int64_t *id)
+{
+	sqlite3_stmt *s;
+	int rc;
+	*id = 0;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT v.entity_id FROM mentions m JOIN entity_variants v"
+				    " ON v.type = m.type AND v.value = m.value"
+				    " WHERE m.doc_id = ?1 AND m.start < ?3 AND m.end > ?2"
+				    "   AND m.type IN ('person', 'organization', 'place', 'misc')"
+				    " ORDER BY m.end - m.start DESC LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, doc);
+	sqlite3_bind_int64(s, 2, (int64_t)start);
+	sqlite3_bind_int64(s, 3, (int64_t)end);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int dft_store_entity_override(dft_store *st, int type, const char *value, const char *action,
+			      const char *target, const char *by)
+{
+	sqlite3_stmt *s;
+	char at[32];
+	int rc;
+	dft_utc_iso(at);
+	if ((rc = dft_store_prepare(st, &s,
+				    "INSERT OR REPLACE INTO entity_overrides(type, value, action, target, by, at)"
+				    " VALUES(?, ?, ?, ?, ?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, dft_entity_type_name(type), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+	if (target)
+		sqlite3_bind_text(s, 4, target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, by ? by : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, at, -1, SQLITE_STATIC);
+	return step_done(st, s, "storing a merge or split");
+}
+
+int dft_store_entity_overrides(dft_store *st,
+			       int (*fn)(void *ctx, int type, const char *value, const char *action,
+					 const char *target),
+			       void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s, "SELECT type, value, action, target FROM entity_overrides ORDER BY at")) < 0)
+		return rc;
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn(ctx, dft_entity_type_parse((const char *)sqlite3_column_text(s, 0)),
+			(const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
+			(const char *)sqlite3_column_text(s, 3));
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "reading merges and splits");
+	sqlite3_finalize(s);
+	return rc;
+}
