@@ -505,8 +505,8 @@ static void update(trainer *tr, const fcorpus *fc, const sent *st, const int *go
 			}
 		}
 		if (g != p || gp != pp) {
-			size_t gi = gp < 0 ? NER_NT * NER_NT + g : (size_t)gp * NER_NT + g;
-			size_t pi = pp < 0 ? NER_NT * NER_NT + p : (size_t)pp * NER_NT + p;
+			size_t gi = gp < 0 ? (size_t)(NER_NT * NER_NT + g) : (size_t)gp * NER_NT + (size_t)g;
+			size_t pi = pp < 0 ? (size_t)(NER_NT * NER_NT + p) : (size_t)pp * NER_NT + (size_t)p;
 			upd(tr, &tr->tw[gi], &tr->tu[gi], 1);
 			upd(tr, &tr->tw[pi], &tr->tu[pi], -1);
 		}
