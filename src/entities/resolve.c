@@ -253,7 +253,8 @@ static int merge_people(resolver *r, int64_t *merged)
 				p++;
 		}
 	}
-	qsort(idx, nidx, sizeof(*idx), by_word);
+	if (idx)
+		qsort(idx, nidx, sizeof(*idx), by_word);
 	order = dft_realloc(NULL, (r->ng ? r->ng : 1) * sizeof(*order));
 	if (!order) {
 		rc = dft_error_set(DFT_ENOMEM, "out of memory resolving entities");
