@@ -13,6 +13,9 @@
  *    of bands x rows chosen for the Jaccard threshold (lsh.c), candidate
  *    pairs verified by the estimated Jaccard and, near the threshold, by the
  *    exact one; clusters by union-find (dedup.c).
+ *  - template (forms.c): a family of filled-in copies of one printed form;
+ *    its members are compared on their filled-in parts only, so copies of
+ *    one filled form are near and different people's forms are not.
  *
  * Signatures are stored (table dedup_sigs, src/store/dedup_store.c) and
  * computed only for documents that have none, so a new batch is compared
@@ -104,6 +107,65 @@ typedef struct dft_near_stats {
 
 int dft_near_pairs(const dft_minhash *sigs, size_t n, const dft_near_opts *o, dft_near_stats *stats);
 
+/* ---- forms: template families and their filled-in parts (forms.c) ------- */
+
+/* A trove of one printed form filled in thousands of times: every pair of
+ * forms shares the printed text, so plain near-duplicates would join them
+ * all. forms.c finds the families (a template: text shared by many
+ * documents, with "field" structure) and compares the members of a family
+ * on what was filled in only. docs/DEDUP.md "Forms". */
+
+#define DFT_FORM_MIN_FAMILY 16      /* fewer distinct texts: not a template family */
+#define DFT_FORM_FILLED_THRESHOLD 0.5 /* Jaccard of the filled-in parts for a copy */
+
+typedef struct dft_form_field {
+	char *label;   /* the label as first seen (text before ':' on a line) */
+	char **value;  /* per family member (members order); NULL: no such line */
+	size_t line;   /* its line number in the first member that has it (fields are in this order) */
+} dft_form_field;
+
+typedef struct dft_form_family {
+	size_t *members; /* entry indexes, ascending; owned */
+	size_t n;
+	size_t template_words;  /* distinct words of the template */
+	size_t field_anchors;   /* template words that precede a filled-in run in most members */
+	double template_share;  /* mean share of a member's words that are template words */
+	dft_form_field *fields; /* aligned "label: value" lines; owned */
+	size_t nfields;
+} dft_form_family;
+
+typedef struct dft_forms_opts {
+	size_t min_family;        /* 0: DFT_FORM_MIN_FAMILY */
+	/* the text of entry i (read only for form candidates) */
+	int (*text)(void *ctx, size_t i, dft_buf *out);
+	void *ctx;
+	dft_analyzer *an;         /* flags 0 */
+} dft_forms_opts;
+
+typedef struct dft_forms {
+	size_t n;                 /* entries */
+	size_t *family_of;        /* entry -> family index; SIZE_MAX: not a form */
+	dft_form_family *fam;
+	size_t nfam;
+	dft_shingles *filled;     /* per entry: the filled-in part as a set (forms only) */
+	size_t candidates;        /* entries with many widely shared MinHash values */
+	size_t rejected;          /* families dropped: no field structure (e.g. many versions of one letter) */
+	size_t texts_read;
+	double seconds;
+} dft_forms;
+
+/* Find the form families among n signatures (one entry per distinct text). */
+int dft_forms_find(dft_forms *out, const dft_minhash *sigs, size_t n, const dft_forms_opts *o);
+void dft_forms_dispose(dft_forms *f);
+/* Pairs of forms of one family whose filled-in parts have Jaccard >=
+ * threshold (0: DFT_FORM_FILLED_THRESHOLD), through MinHash + LSH and the
+ * exact Jaccard near the threshold; side/want as in dft_near_opts; pair gets
+ * entry indexes (a < b). Stats are added to *st. */
+int dft_forms_pairs(const dft_forms *f, double threshold, const unsigned char *side,
+		    int (*want)(void *ctx, size_t a, size_t b),
+		    int (*pair)(void *ctx, size_t a, size_t b, double similarity, int exact), void *ctx,
+		    dft_near_stats *st);
+
 /* ---- word diff (diff.c) -------------------------------------------------- */
 
 enum { DFT_DIFF_EQUAL = 0, DFT_DIFF_DELETE = 1, DFT_DIFF_INSERT = 2 };
@@ -143,11 +205,21 @@ typedef struct dft_dedup_opts {
 	int save;         /* store new signatures (the store is writable) */
 } dft_dedup_opts;
 
+typedef struct dft_dedup_field {
+	const char *label;
+	const char *const *values; /* one per cluster document (docs order); NULL: no such line */
+} dft_dedup_field;
+
 typedef struct dft_dedup_cluster {
-	const char *kind;  /* "exact" | "text" | "near" */
-	double similarity; /* 1 for exact and text; the weakest verified link for near */
+	const char *kind;  /* "exact" | "text" | "template" | "near" */
+	double similarity; /* 1 for exact and text; the weakest verified link for near
+			      (of the filled-in parts for forms); for template, the
+			      mean share of a member's words that are the template's */
 	int64_t representative; /* the earliest document (lowest id) */
 	const int64_t *docs; size_t ndocs; /* ascending */
+	int64_t template_rep; /* near clusters of forms: their template cluster's representative; else 0 */
+	const dft_dedup_field *fields; size_t nfields; /* template: aligned fields */
+	size_t template_words; /* template: distinct words of the template */
 } dft_dedup_cluster;
 
 typedef struct dft_dedup_summary {
@@ -155,6 +227,9 @@ typedef struct dft_dedup_summary {
 	int64_t documents;   /* documents with a signature */
 	int bands, rows;
 	dft_near_stats near;
+	dft_near_stats forms_near; /* the filled-in parts' LSH (forms.c) */
+	size_t form_candidates, form_families, form_members, form_rejected;
+	double form_seconds;
 	double seconds;
 } dft_dedup_summary;
 
@@ -174,6 +249,8 @@ typedef struct dft_dedup_verdict {
 	int64_t of;       /* the earlier document it copies (0 for new) */
 	double similarity;
 	int compared;     /* 0: no words to compare, so "new" by its bytes only */
+	int64_t template_rep; /* a filled form: its template cluster's representative
+				 (compared on its filled-in part only); else 0 */
 } dft_dedup_verdict;
 
 int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,

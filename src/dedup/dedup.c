@@ -260,6 +260,7 @@ struct near_ctx {
 	size_t *best;
 	double *best_sim;
 	dft_buf text;
+	const dft_forms *forms; /* form families: compared on their filled-in parts only */
 };
 
 static void near_ctx_init(struct near_ctx *nc)
@@ -287,7 +288,21 @@ static size_t uf_find(size_t *p, size_t x)
 	return x;
 }
 
+static int is_form(const struct near_ctx *c, size_t i)
+{
+	return c->forms && c->forms->family_of && c->forms->family_of[i] != SIZE_MAX;
+}
+
+/* Ordinary near-duplicates: forms are left to dft_forms_pairs. */
 static int want_unjoined(void *ctx, size_t a, size_t b)
+{
+	struct near_ctx *c = ctx;
+	if (is_form(c, a) || is_form(c, b))
+		return 0;
+	return uf_find(c->parent, a) != uf_find(c->parent, b);
+}
+
+static int want_unjoined_form(void *ctx, size_t a, size_t b)
 {
 	struct near_ctx *c = ctx;
 	return uf_find(c->parent, a) != uf_find(c->parent, b);
@@ -312,6 +327,116 @@ static int on_pair_join(void *ctx, size_t a, size_t b, double sim, int exact)
 	return 0;
 }
 
+static int load_text(void *ctx, size_t i, dft_buf *out)
+{
+	struct near_ctx *c = ctx;
+	int has = 0;
+	return dft_store_doc_text(c->st, c->it->v[c->rep[i]].id, out, &has);
+}
+
+/* Form families among the LSH entries (logged and counted in the summary). */
+static int find_forms(struct near_ctx *nc, const dft_minhash *sigs, size_t nsig, dft_forms *fm,
+		      dft_dedup_summary *sum)
+{
+	dft_forms_opts fo;
+	size_t i;
+	int rc;
+	memset(&fo, 0, sizeof(fo));
+	fo.text = load_text;
+	fo.ctx = nc;
+	fo.an = nc->an;
+	if ((rc = dft_forms_find(fm, sigs, nsig, &fo)) < 0)
+		return rc;
+	nc->forms = fm;
+	sum->form_candidates = fm->candidates;
+	sum->form_families = fm->nfam;
+	sum->form_rejected = fm->rejected;
+	for (i = 0; i < fm->nfam; i++)
+		sum->form_members += fm->fam[i].n;
+	dft_log("forms: %zu families, %zu members, %zu texts read, %.2f s", fm->nfam, sum->form_members,
+		fm->texts_read, fm->seconds);
+	return 0;
+}
+
+/* The earliest document of each form family's groups. */
+static int family_reps(const dft_forms *fm, const struct groups *g, const struct items *it, const size_t *rep,
+		       int64_t **out)
+{
+	size_t i, m;
+	int64_t *r = dft_calloc(fm->nfam + 1, sizeof(*r));
+	if (!r)
+		return DFT_ENOMEM;
+	for (i = 0; i < fm->nfam; i++)
+		for (m = 0; m < fm->fam[i].n; m++) {
+			size_t gi = g->group_of[rep[fm->fam[i].members[m]]];
+			int64_t id = it->v[g->order[g->start[gi]]].id; /* groups are sorted by id */
+			if (!r[i] || id < r[i])
+				r[i] = id;
+		}
+	*out = r;
+	return 0;
+}
+
+struct doc_member {
+	int64_t id;
+	size_t member;
+};
+
+static int cmp_doc_member(const void *a, const void *b)
+{
+	const struct doc_member *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* One template cluster: every document of the family's groups, with the
+ * fields' values per document. */
+static int emit_template(const dft_form_family *F, const struct groups *g, const struct items *it, const size_t *rep,
+			 int64_t *docs, int (*fn)(void *ctx, const dft_dedup_cluster *c), void *ctx)
+{
+	struct doc_member *dm = NULL;
+	dft_dedup_field *fields = NULL;
+	const char **vals = NULL;
+	size_t n = 0, m, j, f;
+	int rc = 0;
+	for (m = 0; m < F->n; m++) {
+		size_t gi = g->group_of[rep[F->members[m]]];
+		n += g->start[gi + 1] - g->start[gi];
+	}
+	if (!(dm = dft_malloc((n + 1) * sizeof(*dm))) ||
+	    !(fields = dft_calloc(F->nfields + 1, sizeof(*fields))) ||
+	    !(vals = dft_calloc(F->nfields * n + 1, sizeof(*vals)))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	n = 0;
+	for (m = 0; m < F->n; m++) {
+		size_t gi = g->group_of[rep[F->members[m]]];
+		for (j = g->start[gi]; j < g->start[gi + 1]; j++) {
+			dm[n].id = it->v[g->order[j]].id;
+			dm[n++].member = m;
+		}
+	}
+	qsort(dm, n, sizeof(*dm), cmp_doc_member);
+	for (j = 0; j < n; j++)
+		docs[j] = dm[j].id;
+	for (f = 0; f < F->nfields; f++) {
+		fields[f].label = F->fields[f].label;
+		fields[f].values = vals + f * n;
+		for (j = 0; j < n; j++)
+			vals[f * n + j] = F->fields[f].value[dm[j].member];
+	}
+	{
+		dft_dedup_cluster c = {"template", F->template_share, docs[0], docs, n, 0, fields, F->nfields,
+				       F->template_words};
+		rc = fn(ctx, &c);
+	}
+done:
+	free(dm);
+	free(fields);
+	free(vals);
+	return rc;
+}
+
 static int load_shingles(void *ctx, size_t i, dft_shingles *out)
 {
 	struct near_ctx *c = ctx;
@@ -333,7 +458,7 @@ struct exact_ctx {
 static int on_multi(void *ctx, int64_t id, int64_t places)
 {
 	struct exact_ctx *e = ctx;
-	dft_dedup_cluster c = {"exact", 1.0, id, &id, 1};
+	dft_dedup_cluster c = {"exact", 1.0, id, &id, 1, 0, NULL, 0, 0};
 	(void)places;
 	return e->fn(e->ctx, &c);
 }
@@ -354,13 +479,15 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 	struct exact_ctx ec = {fn, ctx};
 	dft_minhash *sigs = NULL;
 	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i, j, k;
-	int64_t *docs = NULL;
+	int64_t *docs = NULL, *fam_rep = NULL;
 	dft_near_opts no;
+	dft_forms fm;
 	double t0 = dft_now();
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
 	memset(&g, 0, sizeof(g));
+	memset(&fm, 0, sizeof(fm));
 	near_ctx_init(&nc);
 	if ((rc = load_items(st, o, &it, sum)) < 0)
 		goto done;
@@ -392,7 +519,7 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 			sigs[nsig++] = first->mh;
 		}
 		if (n > 1) {
-			dft_dedup_cluster c = {"text", 1.0, first->id, docs, n};
+			dft_dedup_cluster c = {"text", 1.0, first->id, docs, n, 0, NULL, 0, 0};
 			for (j = 0; j < n; j++)
 				docs[j] = it.v[g.order[g.start[gi] + j]].id;
 			if ((rc = fn(ctx, &c)) != 0)
@@ -414,6 +541,15 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 	nc.st = st;
 	nc.it = &it;
 	nc.rep = rep;
+	/* template: form families, then their members' copies on the filled-in parts */
+	if ((rc = find_forms(&nc, sigs, nsig, &fm, sum)) < 0 || (rc = family_reps(&fm, &g, &it, rep, &fam_rep)) < 0)
+		goto done;
+	for (i = 0; i < fm.nfam; i++)
+		if ((rc = emit_template(&fm.fam[i], &g, &it, rep, docs, fn, ctx)) != 0)
+			goto done;
+	if ((rc = dft_forms_pairs(&fm, 0, NULL, want_unjoined_form, on_pair_join, &nc, &sum->forms_near)) != 0)
+		goto done;
+	sum->form_seconds = dft_now() - t0;
 	memset(&no, 0, sizeof(no));
 	no.threshold = o->threshold > 0 ? o->threshold : 0.8;
 	no.want = want_unjoined;
@@ -449,7 +585,8 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 			}
 			qsort(docs, n, sizeof(*docs), cmp_i64);
 			{
-				dft_dedup_cluster c = {"near", nc.weakest[k], docs[0], docs, n};
+				dft_dedup_cluster c = {"near", nc.weakest[k], docs[0], docs, n,
+						       is_form(&nc, k) ? fam_rep[fm.family_of[k]] : 0, NULL, 0, 0};
 				rc = fn(ctx, &c);
 			}
 		}
@@ -457,6 +594,8 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 done:
 	sum->seconds = dft_now() - t0;
 	near_ctx_dispose(&nc);
+	dft_forms_dispose(&fm);
+	free(fam_rep);
 	free(sigs);
 	free(rep);
 	free(lsh_of);
@@ -496,6 +635,12 @@ static int want_any(void *ctx, size_t a, size_t b)
 {
 	(void)ctx, (void)a, (void)b;
 	return 1;
+}
+
+static int want_not_form(void *ctx, size_t a, size_t b)
+{
+	struct near_ctx *c = ctx;
+	return !is_form(c, a) && !is_form(c, b);
 }
 
 /* Keep, for each new-side index, its most similar old-side index. */
@@ -549,12 +694,15 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	dft_minhash *sigs = NULL;
 	unsigned char *side = NULL;
 	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i;
+	int64_t *fam_rep = NULL;
 	dft_near_opts no;
+	dft_forms fm;
 	double t0 = dft_now();
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
 	memset(&g, 0, sizeof(g));
+	memset(&fm, 0, sizeof(fm));
 	near_ctx_init(&nc);
 	if ((rc = load_items(st, o, &it, sum)) < 0)
 		goto done;
@@ -591,10 +739,15 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	nc.st = st;
 	nc.it = &it;
 	nc.rep = rep;
+	/* a filled form is new unless its filled-in part copies an earlier form's */
+	if ((rc = find_forms(&nc, sigs, nsig, &fm, sum)) < 0 || (rc = family_reps(&fm, &g, &it, rep, &fam_rep)) < 0 ||
+	    (rc = dft_forms_pairs(&fm, 0, side, want_any, on_pair_best, &nc, &sum->forms_near)) != 0)
+		goto done;
+	sum->form_seconds = dft_now() - t0;
 	memset(&no, 0, sizeof(no));
 	no.threshold = o->threshold > 0 ? o->threshold : 0.8;
 	no.side = side;
-	no.want = want_any;
+	no.want = want_not_form;
 	no.shingles = load_shingles;
 	no.pair = on_pair_best;
 	no.ctx = &nc;
@@ -605,7 +758,7 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	sum->bands = sum->near.bands;
 	sum->rows = sum->near.rows;
 	for (i = 0; i < bd.n && rc == 0; i++) {
-		dft_dedup_verdict v = {bd.id[i], "new", 0, 0, 0};
+		dft_dedup_verdict v = {bd.id[i], "new", 0, 0, 0, 0};
 		const struct item *x;
 		size_t xi, gi;
 		if (bd.first[i] < batch) {
@@ -616,6 +769,8 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 		} else if ((x = find_item(&it, bd.id[i], &xi)) && (gi = g.group_of[xi]) != SIZE_MAX) {
 			int64_t before = earliest_before(&g, &it, gi, batch);
 			v.compared = 1;
+			if (lsh_of[gi] != SIZE_MAX && is_form(&nc, lsh_of[gi]))
+				v.template_rep = fam_rep[fm.family_of[lsh_of[gi]]];
 			if (before) {
 				v.kind = "text";
 				v.of = before;
@@ -632,6 +787,8 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 done:
 	sum->seconds = dft_now() - t0;
 	near_ctx_dispose(&nc);
+	dft_forms_dispose(&fm);
+	free(fam_rep);
 	free(side);
 	free(sigs);
 	free(rep);

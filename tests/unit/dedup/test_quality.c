@@ -13,6 +13,17 @@
  *
  * DAFTAR_DEDUP_N=20000 makes a bigger trove (to time it); the default is
  * small enough for every test run.
+ *
+ * test_forms: filled-in forms (forms.c). A few printed forms (English and
+ * Arabic label sets, sharing an office header across templates), each
+ * filled in by thousands of different people (names, dates, places,
+ * numbers, free answers); some filled forms copied again with OCR-like
+ * noise and/or another header and footer; ordinary near-duplicate families
+ * and unrelated letters mixed in. Different people's forms must not share a
+ * cluster (pair precision >= 0.99), copies of one filled form must (recall
+ * >= 0.95), each template must be found as one family with its fields, and
+ * the ordinary near-duplicates keep precision >= 0.99 and recall >= 0.95.
+ * DAFTAR_FORMS_N sets the number of forms (default 4000).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -451,10 +462,459 @@ static void test_quality(void **state)
 	}
 }
 
+/* ---- filled-in forms ---------------------------------------------------------- */
+
+static const char *const labels_en[] = {"Full name", "Date of birth", "Place of birth", "Mother's name",
+					 "Nationality", "Marital status", "Number of children", "Date of joining",
+					 "Previous work", "Skills and knowledge", "Recommended by", "Notes"};
+static const char *const labels_ar[] = {"الاسم الكامل", "تاريخ الولادة", "مكان الولادة", "اسم الأم",
+					 "الجنسية", "الحالة الاجتماعية", "عدد الأولاد", "تاريخ الانتساب",
+					 "العمل السابق", "المهارات", "التزكية", "ملاحظات"};
+/* value kinds of the labels above */
+enum { V_NAME, V_DATE, V_PLACE, V_NUM, V_TEXT, V_STATUS };
+static const int label_kind[] = {V_NAME, V_DATE, V_PLACE, V_NAME, V_PLACE, V_STATUS,
+				 V_NUM,  V_DATE, V_TEXT,  V_TEXT, V_NAME,  V_TEXT};
+#define NLABELS 12
+#define NNAMES 300
+#define NPLACES 40
+
+static char *names_en[NNAMES], *names_ar[NNAMES], *places_en[NPLACES], *places_ar[NPLACES];
+
+struct tpl {
+	int ar;
+	int label[NLABELS];
+	size_t nl;
+	struct letter intro, between[NLABELS], footer;
+};
+
+static void push_words(struct letter *l, const char *s)
+{
+	char buf[256];
+	const char *p = s;
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, p);
+		if (n)
+			push(l, buf);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void zipf_words(struct letter *l, size_t n)
+{
+	while (n--)
+		push(l, word(l->ar));
+}
+
+static void make_template(struct tpl *t, int ar)
+{
+	size_t i, k;
+	int used[NLABELS] = {0};
+	memset(t, 0, sizeof(*t));
+	t->ar = ar;
+	t->intro.ar = t->footer.ar = ar;
+	zipf_words(&t->intro, 15 + rnd(25));
+	zipf_words(&t->footer, 5 + rnd(8));
+	t->nl = 6 + rnd(4);
+	for (i = 0; i < t->nl; i++) {
+		do
+			k = rnd(NLABELS);
+		while (used[k]);
+		used[k] = 1;
+		t->label[i] = (int)k;
+		t->between[i].ar = ar;
+		if (frand() < 0.3)
+			zipf_words(&t->between[i], 5 + rnd(6));
+	}
+}
+
+static void tpl_free(struct tpl *t)
+{
+	size_t i;
+	letter_free(&t->intro);
+	letter_free(&t->footer);
+	for (i = 0; i < NLABELS; i++)
+		letter_free(&t->between[i]);
+}
+
+/* One person's answers: the words of each field's value. */
+static void fill_value(struct letter *l, int kind)
+{
+	char buf[64];
+	size_t k;
+	switch (kind) {
+	case V_NAME:
+		for (k = 0, buf[0] = 0; k < 2 + rnd(2); k++)
+			push(l, l->ar ? names_ar[rnd(NNAMES)] : names_en[rnd(NNAMES)]);
+		break;
+	case V_DATE:
+		snprintf(buf, sizeof(buf), "%u/%u/%u", 1 + rnd(28), 1 + rnd(12), 1960 + rnd(45));
+		push(l, buf);
+		break;
+	case V_PLACE:
+		push(l, l->ar ? places_ar[rnd(NPLACES)] : places_en[rnd(NPLACES)]);
+		break;
+	case V_NUM:
+		snprintf(buf, sizeof(buf), "%u", rnd(9));
+		push(l, buf);
+		break;
+	case V_STATUS:
+		push(l, l->ar ? (rnd(2) ? "متزوج" : "أعزب") : (rnd(2) ? "married" : "single"));
+		break;
+	default:
+		zipf_words(l, 3 + rnd(13));
+	}
+}
+
+static void fill_form(struct letter *l, const struct tpl *t)
+{
+	size_t i, k;
+	memset(l, 0, sizeof(*l));
+	l->ar = t->ar;
+	push_words(l, t->ar ? "الدولة الإسلامية ديوان الجند مكتب شؤون الأفراد" : "Islamic State Diwan of Soldiers office of personnel affairs");
+	push(l, "\n\n");
+	for (k = 0; k < t->intro.n; k++)
+		push(l, t->intro.w[k]);
+	push(l, "\n\n");
+	for (i = 0; i < t->nl; i++) {
+		char buf[128];
+		size_t before = l->n;
+		push_words(l, t->ar ? labels_ar[t->label[i]] : labels_en[t->label[i]]);
+		snprintf(buf, sizeof(buf), "%s:", l->w[l->n - 1]);
+		free(l->w[l->n - 1]);
+		l->w[l->n - 1] = strdup(buf);
+		(void)before;
+		fill_value(l, label_kind[t->label[i]]);
+		push(l, "\n\n");
+		for (k = 0; k < t->between[i].n; k++)
+			push(l, t->between[i].w[k]);
+		if (t->between[i].n)
+			push(l, "\n\n");
+	}
+	for (k = 0; k < t->footer.n; k++)
+		push(l, t->footer.w[k]);
+}
+
+struct fq {
+	char **text;
+	dft_shingles *sh;
+	dft_minhash *mh;
+	size_t n;
+	int *person;   /* forms: the person (a filled form and its copies); -1: not a form */
+	int *tplof;    /* forms: the template; -1 */
+	size_t *parent;
+	struct pairs near; /* ordinary pairs */
+	const dft_forms *forms;
+};
+
+static int fq_text(void *ctx, size_t i, dft_buf *out)
+{
+	struct fq *q = ctx;
+	return dft_buf_adds(out, q->text[i]);
+}
+
+static size_t fq_find(size_t *p, size_t x)
+{
+	while (p[x] != x)
+		x = p[x] = p[p[x]];
+	return x;
+}
+
+static int fq_union(void *ctx, size_t a, size_t b, double sim, int exact)
+{
+	struct fq *q = ctx;
+	size_t ra = fq_find(q->parent, a), rb = fq_find(q->parent, b);
+	(void)sim, (void)exact;
+	if (ra != rb)
+		q->parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+	return 0;
+}
+
+static int fq_want_ordinary(void *ctx, size_t a, size_t b)
+{
+	struct fq *q = ctx;
+	return q->forms->family_of[a] == SIZE_MAX && q->forms->family_of[b] == SIZE_MAX;
+}
+
+static int fq_pair_ordinary(void *ctx, size_t a, size_t b, double sim, int exact)
+{
+	struct fq *q = ctx;
+	struct qctx qc = {NULL, &q->near};
+	collect(&qc, a, b, sim, exact);
+	return fq_union(ctx, a, b, sim, exact);
+}
+
+static int fq_shingles(void *ctx, size_t i, dft_shingles *out)
+{
+	struct fq *q = ctx;
+	out->h = malloc(q->sh[i].n * sizeof(uint64_t) + 1);
+	memcpy(out->h, q->sh[i].h, q->sh[i].n * sizeof(uint64_t));
+	out->n = out->cap = q->sh[i].n;
+	return 0;
+}
+
+struct cp {
+	size_t root;
+	int person;
+};
+
+static int cmp_cp(const void *a, const void *b)
+{
+	const struct cp *x = a, *y = b;
+	if (x->root != y->root)
+		return x->root < y->root ? -1 : 1;
+	return x->person < y->person ? -1 : x->person > y->person;
+}
+
+static void test_forms(void **state)
+{
+	const char *env = getenv("DAFTAR_FORMS_N");
+	size_t nforms = env ? (size_t)strtoul(env, NULL, 10) : 4000, nletters = nforms / 3 + 500;
+	struct tpl tpls[4];
+	struct fq q;
+	struct cp *cps;
+	dft_analyzer *an;
+	dft_forms fm;
+	dft_forms_opts fo;
+	dft_near_opts o;
+	dft_near_stats st, fst;
+	struct pairs truth = {0};
+	size_t i, j, k, cap, persons = 0, ncp = 0, same_truth = 0, same_in = 0, in_cluster = 0, c;
+	double t0, t_forms, t_pairs, p, r;
+	(void)state;
+
+	seed = 20261207;
+	make_vocab();
+	for (i = 0; i < NNAMES; i++) {
+		struct letter tmp = {0};
+		tmp.ar = 0;
+		names_en[i] = strdup(vocab_en[VOCAB - 1 - i]);
+		names_ar[i] = strdup(vocab_ar[VOCAB - 1 - i]);
+		(void)tmp;
+	}
+	for (i = 0; i < NPLACES; i++) {
+		places_en[i] = strdup(vocab_en[VOCAB - 1 - NNAMES - i]);
+		places_ar[i] = strdup(vocab_ar[VOCAB - 1 - NNAMES - i]);
+	}
+	for (i = 0; i < 4; i++)
+		make_template(&tpls[i], i >= 2);
+
+	cap = nforms + nletters + 64;
+	memset(&q, 0, sizeof(q));
+	q.text = calloc(cap, sizeof(char *));
+	q.person = calloc(cap, sizeof(int));
+	q.tplof = calloc(cap, sizeof(int));
+	/* forms: a person's form, sometimes copied again (OCR noise and/or
+	 * another header and footer), interleaved with letters */
+	while (q.n < nforms + nletters && q.n < cap - 16) {
+		if (frand() < 0.8) { /* letters come in families of ~3 */
+			struct letter f, g;
+			int ti = (int)rnd(4);
+			size_t copies = frand() < 0.2 ? 1 + rnd(2) : 0;
+			fill_form(&f, &tpls[ti]);
+			q.person[q.n] = (int)persons;
+			q.tplof[q.n] = ti;
+			q.text[q.n++] = render(&f);
+			for (k = 0; k < copies && q.n < cap - 1; k++) {
+				double u = frand();
+				copy_letter(&g, &f);
+				if (u < 0.7)
+					ocr_noise(&g, 0.01 + frand() * 0.04);
+				if (u >= 0.4)
+					headers(&g);
+				q.person[q.n] = (int)persons;
+				q.tplof[q.n] = ti;
+				q.text[q.n++] = render(&g);
+				letter_free(&g);
+			}
+			letter_free(&f);
+			persons++;
+		} else {
+			struct letter fam_l[8];
+			size_t nv = frand() < 0.3 ? 0 : rnd(8);
+			int ar = frand() < 0.5;
+			base_letter(&fam_l[0], ar);
+			for (k = 1; k <= nv; k++) {
+				copy_letter(&fam_l[k], &fam_l[rnd((unsigned)k)]);
+				mutate(&fam_l[k]);
+			}
+			for (k = 0; k <= nv && q.n < cap - 1; k++) {
+				q.person[q.n] = -1;
+				q.tplof[q.n] = -1;
+				q.text[q.n++] = render(&fam_l[k]);
+			}
+			for (k = 0; k <= nv; k++)
+				letter_free(&fam_l[k]);
+		}
+	}
+	q.sh = calloc(q.n, sizeof(*q.sh));
+	q.mh = calloc(q.n, sizeof(*q.mh));
+	q.parent = calloc(q.n, sizeof(size_t));
+	assert_int_equal(dft_analyzer_new(&an, NULL, 0), 0);
+	for (i = 0; i < q.n; i++) {
+		dft_shingles_init(&q.sh[i]);
+		assert_int_equal(dft_shingles_of_text(&q.sh[i], an, q.text[i], strlen(q.text[i])), 0);
+		dft_minhash_sign(&q.mh[i], &q.sh[i]);
+		q.parent[i] = i;
+	}
+
+	/* the production path: families, copies on the filled-in parts, and
+	 * ordinary near-duplicates among the rest */
+	memset(&fo, 0, sizeof(fo));
+	fo.text = fq_text;
+	fo.ctx = &q;
+	fo.an = an;
+	t0 = dft_now();
+	assert_int_equal(dft_forms_find(&fm, q.mh, q.n, &fo), 0);
+	t_forms = dft_now() - t0;
+	q.forms = &fm;
+	memset(&fst, 0, sizeof(fst));
+	t0 = dft_now();
+	assert_int_equal(dft_forms_pairs(&fm, 0, NULL, NULL, fq_union, &q, &fst), 0);
+	t_pairs = dft_now() - t0;
+	memset(&o, 0, sizeof(o));
+	o.threshold = THRESHOLD;
+	o.want = fq_want_ordinary;
+	o.shingles = fq_shingles;
+	o.pair = fq_pair_ordinary;
+	o.ctx = &q;
+	assert_int_equal(dft_near_pairs(q.mh, q.n, &o, &st), 0);
+
+	for (i = 0, nforms = 0; i < q.n; i++)
+		nforms += q.person[i] >= 0;
+	printf("  %zu documents: %zu forms of %zu people from 4 templates, %zu letters\n", q.n, nforms, persons,
+	       q.n - nforms);
+	printf("  forms: %zu candidates, %zu families, %zu rejected, %zu texts read; %.2f s; filled-in pairs "
+	       "%.2f s (%llu candidates, %llu exact checks)\n",
+	       fm.candidates, fm.nfam, fm.rejected, fm.texts_read, t_forms, t_pairs,
+	       (unsigned long long)fst.candidates, (unsigned long long)fst.exact);
+
+	/* each template is one family, with its fields */
+	for (i = 0; i < fm.nfam; i++) {
+		const dft_form_family *F = &fm.fam[i];
+		int t = q.tplof[F->members[0]];
+		size_t of_t = 0, all_t = 0;
+		assert_true(t >= 0);
+		for (k = 0; k < F->n; k++)
+			of_t += q.tplof[F->members[k]] == t;
+		for (k = 0; k < q.n; k++)
+			all_t += q.tplof[k] == t;
+		printf("  template %d (%s): %zu of its %zu forms, %zu others; %zu template words, %zu field anchors, "
+		       "%zu fields, template share %.2f\n",
+		       t, tpls[t].ar ? "ar" : "en", of_t, all_t, F->n - of_t, F->template_words, F->field_anchors,
+		       F->nfields, F->template_share);
+		if (i == 0 && F->nfields)
+			printf("    first field \"%s\" = \"%s\"\n", F->fields[0].label,
+			       F->fields[0].value[0] ? F->fields[0].value[0] : "(none)");
+		assert_int_equal(fm.nfam, 4);
+		assert_true(of_t == F->n);                   /* nothing but this template's forms */
+		assert_true((double)of_t >= 0.99 * (double)all_t); /* and almost all of them */
+		assert_true(F->nfields + 1 >= tpls[t].nl);   /* fields aligned (OCR may hide one) */
+	}
+
+	/* forms: pairs in one cluster, same person or not */
+	cps = calloc(q.n, sizeof(*cps));
+	for (i = 0; i < q.n; i++)
+		if (q.person[i] >= 0) {
+			cps[ncp].root = fq_find(q.parent, i);
+			cps[ncp++].person = q.person[i];
+		}
+	qsort(cps, ncp, sizeof(*cps), cmp_cp);
+	for (i = 0; i < ncp; i = j) {
+		size_t in_root;
+		for (j = i; j < ncp && cps[j].root == cps[i].root; j++)
+			;
+		in_root = j - i;
+		in_cluster += in_root * (in_root - 1) / 2;
+		for (k = i; k < j;) {
+			size_t m = k;
+			while (m < j && cps[m].person == cps[k].person)
+				m++;
+			same_in += (m - k) * (m - k - 1) / 2;
+			k = m;
+		}
+	}
+	for (i = 0; i < q.n;) { /* a person's copies are consecutive */
+		if (q.person[i] < 0) {
+			i++;
+			continue;
+		}
+		for (j = i; j < q.n && q.person[j] == q.person[i]; j++)
+			;
+		same_truth += (j - i) * (j - i - 1) / 2;
+		i = j;
+	}
+	p = in_cluster ? (double)same_in / (double)in_cluster : 1.0;
+	r = same_truth ? (double)same_in / (double)same_truth : 1.0;
+	printf("  forms: %zu pairs of copies, %zu pairs in one cluster, %zu of them copies: precision %.4f recall "
+	       "%.4f\n",
+	       same_truth, in_cluster, same_in, p, r);
+	assert_true(same_truth > 100);
+	assert_true(p >= 0.99);
+	assert_true(r >= 0.95);
+
+	/* the ordinary near-duplicates among the letters, against brute force */
+	for (i = 0; i < q.n; i++) {
+		if (q.person[i] >= 0)
+			continue;
+		for (j = i + 1; j < q.n; j++) {
+			size_t a = q.sh[i].n, b = q.sh[j].n;
+			struct qctx qc = {NULL, &truth};
+			if (q.person[j] >= 0 || (double)(a < b ? a : b) < THRESHOLD * (double)(a < b ? b : a))
+				continue;
+			if (dft_shingles_jaccard(&q.sh[i], &q.sh[j]) >= THRESHOLD)
+				collect(&qc, i, j, 1, 1);
+		}
+	}
+	qsort(truth.k, truth.n, sizeof(uint64_t), cmp_u64);
+	qsort(q.near.k, q.near.n, sizeof(uint64_t), cmp_u64);
+	c = common(&q.near, &truth);
+	p = q.near.n ? (double)c / (double)q.near.n : 1.0;
+	r = truth.n ? (double)c / (double)truth.n : 1.0;
+	printf("  letters: %zu pairs with J >= %.1f; found %zu: precision %.4f recall %.4f\n", truth.n, THRESHOLD,
+	       q.near.n, p, r);
+	assert_true(truth.n > 100);
+	assert_true(p >= 0.99);
+	assert_true(r >= 0.95);
+
+	dft_forms_dispose(&fm);
+	for (i = 0; i < q.n; i++) {
+		dft_shingles_dispose(&q.sh[i]);
+		free(q.text[i]);
+	}
+	free(cps);
+	free(q.sh);
+	free(q.mh);
+	free(q.text);
+	free(q.person);
+	free(q.tplof);
+	free(q.parent);
+	free(q.near.k);
+	free(truth.k);
+	for (i = 0; i < 4; i++)
+		tpl_free(&tpls[i]);
+	for (i = 0; i < NNAMES; i++) {
+		free(names_en[i]);
+		free(names_ar[i]);
+	}
+	for (i = 0; i < NPLACES; i++) {
+		free(places_en[i]);
+		free(places_ar[i]);
+	}
+	dft_analyzer_free(an);
+	for (i = 0; i < VOCAB; i++) {
+		free(vocab_en[i]);
+		free(vocab_ar[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quality),
+		cmocka_unit_test(test_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
