@@ -11,7 +11,7 @@ packages=(
   libmupdf-dev libmujs-dev libfreetype-dev libharfbuzz-dev libjbig2dec0-dev libopenjp2-7-dev libjpeg-dev libgumbo-dev
   libtesseract-dev libleptonica-dev tesseract-ocr-ara tesseract-ocr-eng
   libgmime-3.0-dev libpst-dev libgsf-1-dev
-  libstemmer-dev libexttextcat-dev libpcre2-dev
+  libstemmer-dev libexttextcat-dev libpcre2-dev libxxhash-dev
 )
 [ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++)
 
