@@ -949,7 +949,7 @@ static int open_case_dedup(dft_store **st, struct args *a, dft_dedup_opts *o)
 struct dups_ctx {
 	dft_store *st;
 	dft_json *j;
-	int64_t n[3];
+	int64_t n[4]; /* exact, text, near, template */
 };
 
 static int print_dup_path(void *ctx, const char *path, int64_t batch)
@@ -963,7 +963,7 @@ static int on_cluster(void *ctx, const dft_dedup_cluster *c)
 {
 	struct dups_ctx *d = ctx;
 	size_t i;
-	d->n[c->kind[0] == 'e' ? 0 : c->kind[0] == 't' ? 1 : 2]++;
+	d->n[!strcmp(c->kind, "exact") ? 0 : !strcmp(c->kind, "text") ? 1 : !strcmp(c->kind, "template") ? 3 : 2]++;
 	if (d->j) {
 		dft_json_obj_open(d->j);
 		dft_json_key(d->j, "kind");
@@ -983,7 +983,47 @@ static int on_cluster(void *ctx, const dft_dedup_cluster *c)
 			dft_store_doc_locations(d->st, c->docs[0], add_path, d->j);
 			dft_json_arr_close(d->j);
 		}
+		if (c->template_rep) { /* near copies of a filled form: compared on the filled-in part */
+			dft_json_key(d->j, "template");
+			dft_json_int(d->j, c->template_rep);
+		}
+		if (!strcmp(c->kind, "template")) {
+			size_t f;
+			dft_json_key(d->j, "template_words");
+			dft_json_int(d->j, (int64_t)c->template_words);
+			dft_json_key(d->j, "fields");
+			dft_json_arr_open(d->j);
+			for (f = 0; f < c->nfields; f++) {
+				dft_json_obj_open(d->j);
+				dft_json_key(d->j, "label");
+				dft_json_str(d->j, c->fields[f].label);
+				dft_json_key(d->j, "values");
+				dft_json_arr_open(d->j);
+				for (i = 0; i < c->ndocs; i++) {
+					if (!c->fields[f].values[i])
+						continue;
+					dft_json_obj_open(d->j);
+					dft_json_key(d->j, "document");
+					dft_json_int(d->j, c->docs[i]);
+					dft_json_key(d->j, "value");
+					dft_json_str(d->j, c->fields[f].values[i]);
+					dft_json_obj_close(d->j);
+				}
+				dft_json_arr_close(d->j);
+				dft_json_obj_close(d->j);
+			}
+			dft_json_arr_close(d->j);
+		}
 		dft_json_obj_close(d->j);
+		return 0;
+	}
+	if (!strcmp(c->kind, "template")) {
+		size_t f;
+		printf("template %.2f  %zu forms, representative %lld, fields:", c->similarity, c->ndocs,
+		       (long long)c->representative);
+		for (f = 0; f < c->nfields; f++)
+			printf("%s %s", f ? "," : "", c->fields[f].label);
+		printf("\n");
 		return 0;
 	}
 	printf("%-5s %.2f ", c->kind, c->similarity);
@@ -1025,6 +1065,21 @@ static void json_dedup_summary(dft_json *j, const dft_dedup_summary *s, double t
 	dft_json_key(j, "big_buckets");
 	dft_json_int(j, (int64_t)s->near.big_buckets);
 	dft_json_obj_close(j);
+	dft_json_key(j, "forms");
+	dft_json_obj_open(j);
+	dft_json_key(j, "candidates");
+	dft_json_int(j, (int64_t)s->form_candidates);
+	dft_json_key(j, "families");
+	dft_json_int(j, (int64_t)s->form_families);
+	dft_json_key(j, "members");
+	dft_json_int(j, (int64_t)s->form_members);
+	dft_json_key(j, "rejected");
+	dft_json_int(j, (int64_t)s->form_rejected);
+	dft_json_key(j, "candidates_filled");
+	dft_json_int(j, (int64_t)s->forms_near.candidates);
+	dft_json_key(j, "seconds");
+	dft_json_double(j, s->form_seconds);
+	dft_json_obj_close(j);
 	dft_json_key(j, "seconds");
 	dft_json_double(j, s->seconds);
 }
@@ -1065,6 +1120,9 @@ static int cmd_dups(struct args *a)
 		       "%lld texts compared in %.2f s\n",
 		       (long long)c.n[0], (long long)c.n[1], (long long)c.n[2], o.threshold,
 		       (long long)sum.documents, sum.seconds);
+		if (c.n[3])
+			printf("%lld form templates (%zu forms, compared on what was filled in)\n", (long long)c.n[3],
+			       sum.form_members);
 	}
 	dft_buf_dispose(&b);
 	dft_store_free(st);
@@ -1149,6 +1207,10 @@ static int cmd_new(struct args *a)
 			dft_json_int(&j, c.v[i].of);
 			dft_json_key(&j, "similarity");
 			dft_json_double(&j, c.v[i].similarity);
+			if (c.v[i].template_rep) {
+				dft_json_key(&j, "template");
+				dft_json_int(&j, c.v[i].template_rep);
+			}
 			dft_json_obj_close(&j);
 		}
 		dft_json_arr_close(&j);
