@@ -555,7 +555,7 @@ static uint64_t rng_next(uint64_t *s)
 static int cmd_train(int argc, char **argv)
 {
 	const char *lang = NULL, *out = NULL, *dev = NULL, *anetac = NULL, *anergazet = NULL;
-	int epochs = 20, rc = 0, patience = 4;
+	int epochs = 30, rc = 0, patience = 5;
 	corpus tc = {0}, dc = {0};
 	ner_gaz ext = {0}, g1 = {0}, g2 = {0}, gfull = {0};
 	trainer tr;

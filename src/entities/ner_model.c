@@ -518,7 +518,9 @@ enum {
 	FK_GAZLEN,
 	FK_RAWM1,
 	FK_RAWP1,
-	FK_W0_SSHAPEM1
+	FK_W0_SSHAPEM1,
+	FK_SKIP,
+	FK_CTXCAP
 };
 
 static const char bos[] = "<s>", eos[] = "</s>";
@@ -598,6 +600,8 @@ void ner_features(const ner_word *w, size_t n, const ner_gaz *g, int arabic, uin
 		ADD(hnum(FK_WP2, hp2));
 		ADD(h2(FK_BI_M1, hm1, x->hnorm));
 		ADD(h2(FK_BI_P1, x->hnorm, hp1));
+		ADD(h2(FK_SKIP, hm1, hp1));
+		ADD(h2(FK_CTXCAP, x->hnorm, (i > 0 ? w[i - 1].flags & 3 : 4) * 8 + (i + 1 < n ? w[i + 1].flags & 3 : 4)));
 		nc = utf8_count(x->norm, x->normlen);
 		for (j = 1; j <= 4 && j < nc; j++) {
 			ADD(hnum(FK_PRE + (unsigned)j, ner_hash(4, x->norm, utf8_head(x->norm, x->normlen, j))));
