@@ -121,6 +121,60 @@ eq "show --diff --json: first change" "$(jqv "$dj" '.changes[0].op + " " + .chan
 eq "show --diff: a text and its copy differ in nothing" \
   "$(d show "$C" "$raqqa" --diff "$oneline" --json | jq '.changes|length')" 0
 
+# Forms: one printed form filled in by 40 people, a second copy of one of
+# them (another header, one word misread), and later a copy and a new
+# person's form. They share the printed text, so plain near-duplicates would
+# join them all; the forms are compared on what was filled in.
+F="$T/forms-case"
+mkdir -p "$T/f1" "$T/f2"
+first=(Ahmad Bilal Khalid Omar Yusuf Hamza Tariq Salim Nabil Faris)
+last=(Haddad Saleh Nasser Darwish Khatib Mansour Qasim Bakri Halabi Zoubi)
+places=(Raqqa Mosul Tabqa Manbij Deir Hasakah Aleppo Idlib Homs Palmyra)
+form() { # i [header]
+  local i=$1
+  local a=$((i % 10)) b=$((i / 10 % 10))
+  printf '%s\n' "${2:-Islamic State Diwan of Soldiers office of personnel affairs}"
+  printf 'Application to join the brigade. The applicant declares that all the information given below is true\n'
+  printf 'and complete, and accepts that any false statement will lead to the cancellation of the application\n'
+  printf 'and to the penalties set by the committee of the office in the province.\n'
+  printf 'Full name: %s %s %s\n' "${first[$a]}" "${last[$b]}" "${first[$(((i * 7) % 10))]}"
+  printf 'Date of birth: %d/%d/%d\n' $((1 + i % 28)) $((1 + i % 12)) $((1970 + i))
+  printf 'Place of birth: %s\n' "${places[$(((i * 3) % 10))]}"
+  printf 'Previous work: %s\n' "$(printf 'worked %d years as a %s in %s' $((i % 9 + 1)) "$( ((i % 2)) && echo driver || echo teacher)" "${places[$b]}")"
+  printf 'Recommended by: %s %s\n' "${first[$b]}" "${last[$a]}"
+  printf 'Signature of the applicant and stamp of the office of personnel affairs of the province.\n'
+}
+for i in $(seq 1 40); do form "$i" > "$T/f1/form-$i.txt"; done
+form 7 "Copy received at the office of Tabqa on 12/3/2016" | sed 's/Place of birth/Place of hirth/' > "$T/f1/form-7-copy.txt"
+d init "$F" >/dev/null
+d ingest "$F" "$T/f1" --batch forms1 >/dev/null
+fout=$(d dups "$F" --json)
+id_of() { d show "$F" "$1" --json | jq .id; }
+f7=$(id_of form-7.txt); f7c=$(id_of form-7-copy.txt); f8=$(id_of form-8.txt); f17=$(id_of form-17.txt)
+eq "forms: one template cluster" "$(jqv "$fout" '[.clusters[]|select(.kind=="template")]|length')" 1
+tpl=$(jqv "$fout" '.clusters[]|select(.kind=="template")')
+eq "forms: the template holds all 41 forms" "$(jqv "$tpl" '.documents|length')" 41
+check "forms: the template's fields include Full name" jq -e '[.fields[].label]|index("Full name") != null' <<<"$tpl" >/dev/null
+eq "forms: form 8's name, aligned" \
+  "$(jqv "$tpl" ".fields[]|select(.label==\"Full name\")|.values[]|select(.document==$f8)|.value")" "Nabil Haddad Tariq"
+eq "forms: the copy of form 7 is a near copy of it, on the filled-in part" \
+  "$(jqv "$fout" "[.clusters[]|select(.kind==\"near\" and (.documents|index($f7)))|.documents|map(tostring)|join(\",\")]|join(\";\")")" \
+  "$(printf '%s\n' "$f7" "$f7c" | sort -n | paste -sd,)"
+eq "forms: the near cluster names its template" \
+  "$(jqv "$fout" ".clusters[]|select(.kind==\"near\" and (.documents|index($f7)))|.template")" "$(jqv "$tpl" .representative)"
+eq "forms: two different people's forms are in no near cluster together" \
+  "$(jqv "$fout" "[.clusters[]|select(.kind==\"near\" and (.documents|index($f8)) and (.documents|index($f17)))]|length")" 0
+eq "forms: only the copy makes a near cluster" "$(jqv "$fout" '[.clusters[]|select(.kind=="near")]|length')" 1
+contains "forms: dups in words" "$(d dups "$F")" "1 form templates (41 forms"
+form 12 "Received by the office of Mosul" > "$T/f2/form-12-again.txt"
+form 77 > "$T/f2/form-77.txt"
+d ingest "$F" "$T/f2" --batch forms2 >/dev/null
+fnew=$(d new "$F" --batch forms2 --json)
+f12=$(id_of form-12.txt); again=$(id_of form-12-again.txt); f77=$(id_of form-77.txt)
+eq "forms new: a new person's form is new" "$(jqv "$fnew" '.new|map(tostring)|join(",")')" "$f77"
+eq "forms new: a copy of an earlier form is a near copy of it" "$(jqv "$fnew" ".of[]|select(.id==$again)|.of")" "$f12"
+check "forms new: the copy names its template" jq -e ".of[]|select(.id==$again)|.template > 0" <<<"$fnew" >/dev/null
+
 status_is "new without --batch is a usage error" 2 d new "$C"
 status_is "new: unknown batch" 1 d new "$C" --batch nosuch
 status_is "dups --threshold 2 is a usage error" 2 d dups "$C" --threshold 2
