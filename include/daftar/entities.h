@@ -261,6 +261,10 @@ int dft_store_entity_variants(dft_store *st, int64_t id,
 /* The entity of a name mention overlapping [start, end) of a document (0: none). */
 int dft_store_entity_at(dft_store *st, int64_t doc, size_t start, size_t end, int64_t *id);
 
+/* Every text of the case, in document order. */
+int dft_store_texts_each(dft_store *st, int (*fn)(void *ctx, int64_t id, const char *text, size_t len),
+			 void *ctx);
+
 /* Merges and splits by hand: `value` (of `type`) joins the entity that has
  * the variant `target` (action "merge"), or stands alone ("split"). */
 int dft_store_entity_override(dft_store *st, int type, const char *value, const char *action,
@@ -286,5 +290,53 @@ int dft_entities_update(dft_store *st, dft_entities_stats *stats,
 			void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx);
 /* Resolve again without scanning (after a merge or split by hand). */
 int dft_entities_resolve(dft_store *st, dft_entities_stats *stats);
+
+/* ---- watchlist cross-reference (xref.c) ----------------------------------------- */
+
+typedef struct dft_watch_entry {
+	char *label;   /* the row's name */
+	char **names;  /* the name, then its aliases */
+	size_t nnames;
+	int type;      /* DFT_ENT_PERSON unless the row says otherwise */
+	char *birth, *country; /* as written, or NULL */
+	size_t line;   /* in the CSV, from 1 */
+} dft_watch_entry;
+
+typedef struct dft_watchlist {
+	dft_watch_entry *e;
+	size_t n, cap;
+} dft_watchlist;
+
+/* Read a watchlist: CSV (RFC 4180 quoting), columns name, aliases (split
+ * at ';'), type, birth date, country; a first row whose first field is
+ * "name" is a header. Errors name the file and the line. */
+int dft_watchlist_load(dft_watchlist *w, const char *path);
+int dft_watchlist_parse(dft_watchlist *w, const char *data, size_t len, const char *source);
+void dft_watchlist_dispose(dft_watchlist *w);
+
+typedef struct dft_xref_match {
+	const dft_watch_entry *watch;
+	const char *matched;  /* which of the row's names matched best */
+	int64_t entity;       /* the resolved entity at the best hit, 0: none */
+	const char *name;     /* that entity's name, else the text as written */
+	double score;
+	const int64_t *documents;
+	size_t ndocuments;
+	int64_t hits;
+	const char *evidence; /* the text around the best hit */
+	int64_t evidence_doc;
+	const char *why;
+} dft_xref_match;
+
+typedef struct dft_xref_stats {
+	int64_t names, sequences, documents, bytes, words, hits, matches;
+	double seconds;
+} dft_xref_stats;
+
+/* Find the watchlist's names in every text of the case, across scripts
+ * and spellings (names.c), with one pass over the texts whatever the size
+ * of the list; matches scoring under min_score are left out. */
+int dft_xref(dft_store *st, const dft_watchlist *w, double min_score,
+	     int (*fn)(void *ctx, const dft_xref_match *m), void *ctx, dft_xref_stats *stats);
 
 #endif

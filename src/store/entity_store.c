@@ -312,3 +312,20 @@ int dft_store_entity_overrides(dft_store *st,
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int dft_store_texts_each(dft_store *st, int (*fn)(void *ctx, int64_t id, const char *text, size_t len),
+			 void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s, "SELECT doc_id, text FROM texts ORDER BY doc_id")) < 0)
+		return rc;
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, 1);
+		rc = fn(ctx, sqlite3_column_int64(s, 0), t ? t : "", (size_t)sqlite3_column_bytes(s, 1));
+	}
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "reading texts");
+	sqlite3_finalize(s);
+	return rc;
+}
