@@ -746,9 +746,17 @@ static int phone_eval(const group *g, size_t a, size_t b, int plus, const char *
 		return 0;
 	if (ng == 2 && is_year(&g[a]) && is_year(&g[a + 1]))
 		return 0;
-	for (size_t i = a + 1; i < b; i++)
-		if (g[i].sep != g[a + 1].sep && !(g[i].paren || g[i - 1].paren))
-			return 0; /* mixed separators: two numbers side by side */
+	{
+		char ref = 0; /* one separator throughout (a bracketed group aside) */
+		for (size_t i = a + 1; i < b; i++) {
+			if (g[i].paren || g[i - 1].paren)
+				continue;
+			if (!ref)
+				ref = g[i].sep;
+			else if (g[i].sep != ref)
+				return 0; /* mixed: two numbers side by side */
+		}
+	}
 	if (intl) {
 		size_t nl;
 		if (nd < 8 || nd > 15 || dg[0] == '0')
@@ -1325,7 +1333,7 @@ int dft_patterns_scan(dft_patterns *p, const char *text, size_t len, const char 
 		while (off < len) {
 			int m = pcre2_match(p->re[k], (PCRE2_SPTR)text, len, off, 0, p->md, NULL);
 			PCRE2_SIZE *ov;
-			size_t s, e;
+			size_t s, e, before = p->nc;
 			if (m == PCRE2_ERROR_NOMATCH)
 				break;
 			if (m < 0) {
@@ -1378,7 +1386,16 @@ int dft_patterns_scan(dft_patterns *p, const char *text, size_t len, const char 
 			}
 			if (rc != 0)
 				goto done;
-			off = e > s ? e : s + 1;
+			/* go on after what was taken: a trimmed IBAN, phone or card
+			 * may leave the start of the next one inside this match */
+			if (p->nc > before)
+				off = p->c[p->nc - 1].end > s ? p->c[p->nc - 1].end : s + 1;
+			else if (k == P_IBAN || k == P_PHONE || k == P_CARD)
+				off = s + 1;
+			else
+				off = e > s ? e : s + 1;
+			while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
+				off++;
 		}
 	}
 	/* overlaps: clusters of candidates that overlap each other */
