@@ -371,8 +371,7 @@ int dft_ner_scan(dft_ner *m, const char *text, size_t len, dft_mention_fn fn, vo
 				size_t k = b + 1;
 				while (k < len && (text[k] == ' ' || text[k] == '\t'))
 					k++;
-				/* a full stop at the end of the text or before a new line or a
-				 * capital after a single letter is still a sentence end */
+				/* the sentence still ends when the line or the text does */
 				b++;
 				i = b;
 				rc = add_token(&c, a, b);

@@ -716,9 +716,10 @@ int ner_tag_parse(const char *s, size_t n, int prev)
 		type = DFT_ENT_MISC;
 	else
 		return 0;
+	/* IOB1 and IOB2 alike: I-x continues only an x, else it starts one */
 	if (!bi && (prev == NER_TAG_B(type) || prev == NER_TAG_I(type)))
 		return NER_TAG_I(type);
-	return bi ? NER_TAG_B(type) : NER_TAG_B(type);
+	return NER_TAG_B(type);
 }
 
 /* ---- the model ------------------------------------------------------------------- */
