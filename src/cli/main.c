@@ -10,6 +10,7 @@
 #include "daftar/index.h"
 #include "daftar/ingest.h"
 #include "daftar/store.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -35,32 +36,15 @@ static const char usage_text[] =
 	"  dups CASE [--threshold J]          copies: exact, same text, near (Jaccard >= J, default 0.8)\n"
 	"  new CASE --batch B [--threshold J] what batch B adds that no earlier batch had\n"
 	"  show CASE A --diff B               word-level differences between two documents\n"
+	"  entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]\n"
+	"                                     people, places, organisations, phones, dates ... named\n"
+	"  xref CASE LIST.csv [--min-score S] a watchlist (name, aliases, type, birth, country) in the case\n"
 	"\n"
 	"  --json     print exactly one JSON document on stdout\n"
 	"  -v         say more on stderr\n";
 
-struct args {
-	const char *cmd;
-	const char *pos[4096];
-	int npos;
-	int json;
-	const char *batch;
-	int jobs;
-	int no_copy;
-	int failed;
-	const char *type;
-	int text;
-	int meta;
-	int64_t limit, offset;
-	int timeout;
-	int facets;
-	const char *sort;
-	const char *diff;
-	double threshold;
-};
 
-static int usage_error(const char *fmt, ...) DFT_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("daftar: ", stderr);
@@ -71,7 +55,7 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
-static int fail(int rc)
+int fail(int rc)
 {
 	fprintf(stderr, "daftar: %s\n", dft_error_msg()[0] ? dft_error_msg() : "failed");
 	return rc == DFT_EUSAGE ? 2 : 1;
@@ -96,6 +80,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 	int64_t v;
 	memset(a, 0, sizeof(*a));
 	a->limit = -1;
+	a->min_score = -1;
 	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -152,7 +137,17 @@ static int parse_args(struct args *a, int argc, char **argv)
 				return usage_error("--threshold takes a Jaccard similarity from 0.3 to 1");
 			i++;
 		}
-		else if (strcmp(s, "--sort") == 0) {
+		else if (strcmp(s, "--doc") == 0) {
+			if (!next)
+				return usage_error("--doc needs a document");
+			a->doc = argv[++i];
+		} else if (strcmp(s, "--min-score") == 0) {
+			char *end;
+			a->min_score = next ? strtod(next, &end) : -1;
+			if (!next || *end || end == next || !(a->min_score >= 0 && a->min_score <= 1.0))
+				return usage_error("--min-score takes a score from 0 to 1");
+			i++;
+		} else if (strcmp(s, "--sort") == 0) {
 			if (!next || (strcmp(next, "relevance") && strcmp(next, "date") && strcmp(next, "oldest")))
 				return usage_error("--sort takes relevance, date or oldest");
 			a->sort = argv[++i];
@@ -179,7 +174,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 }
 
 /* Print the JSON document in b (or fail when the writer failed). */
-static int emit_json(dft_json *j, dft_buf *b)
+int emit_json(dft_json *j, dft_buf *b)
 {
 	if (dft_json_finish(j) < 0)
 		return fail(DFT_ERROR);
@@ -188,7 +183,7 @@ static int emit_json(dft_json *j, dft_buf *b)
 	return 0;
 }
 
-static int open_case(dft_store **st, struct args *a, int writable)
+int open_case(dft_store **st, struct args *a, int writable)
 {
 	int rc;
 	if (a->npos < 1)
@@ -1414,5 +1409,9 @@ int main(int argc, char **argv)
 		return cmd_dups(&a);
 	if (!strcmp(a.cmd, "new"))
 		return cmd_new(&a);
+	if (!strcmp(a.cmd, "entities"))
+		return cmd_entities(&a);
+	if (!strcmp(a.cmd, "xref"))
+		return cmd_xref(&a);
 	return usage_error("unknown command '%s'", a.cmd);
 }

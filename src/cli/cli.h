@@ -1,0 +1,44 @@
+/* cli.h - what the command files of src/cli share: the parsed command
+ * line and the few helpers every command uses to fail, open a case and
+ * print its one JSON document (main.c). */
+#ifndef DAFTAR_CLI_H
+#define DAFTAR_CLI_H
+
+#include "daftar/core.h"
+#include "daftar/store.h"
+
+struct args {
+	const char *cmd;
+	const char *pos[4096];
+	int npos;
+	int json;
+	const char *batch;
+	int jobs;
+	int no_copy;
+	int failed;
+	const char *type;
+	int text;
+	int meta;
+	int64_t limit, offset;
+	int timeout;
+	int facets;
+	const char *sort;
+	const char *diff;
+	double threshold;
+	const char *doc;  /* entities --doc */
+	double min_score; /* xref; -1: the default */
+};
+
+/* Print "daftar: <message>" and the usage hint; returns exit status 2. */
+int usage_error(const char *fmt, ...) DFT_PRINTF(1, 2);
+/* Print the current error; returns the exit status for rc (1, or 2). */
+int fail(int rc);
+/* Print the JSON document in b, or fail when the writer failed. */
+int emit_json(dft_json *j, dft_buf *b);
+int open_case(dft_store **st, struct args *a, int writable);
+
+/* entities_cmd.c */
+int cmd_entities(struct args *a);
+int cmd_xref(struct args *a);
+
+#endif
