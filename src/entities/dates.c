@@ -5,7 +5,8 @@
  * (numeric with هـ/AH, Arabic or transliterated month names), each reported
  * as a Gregorian ISO date; a Hijri date also as "hijri:YYYY-MM-DD".
  *
- * Four PCRE2 patterns (numeric; day month year; month day, year; month year)
+ * Three PCRE2 patterns (numeric; day month year; month day, year or month
+ * year)
  * propose spans; the month alternation is generated at dft_dates_new() from
  * one table, each name tagged with (*MARK:G03)/(*MARK:H09) so the match says
  * which month it was. C code then checks the day against the month and the
@@ -41,37 +42,40 @@ static UCalendar *cal_open(const char *locale, UErrorCode *st)
 
 /* Set y-m-d in calendar `from`, read them in `to`. Checks the date exists
  * (no rolling over of 30 Jumada II into Rajab). */
-static int cal_convert(const char *from_loc, const char *to_loc, int y, int m, int d, int *oy,
-		       int *om, int *od)
+static int cal_convert_with(UCalendar *from, UCalendar *to, int y, int m, int d, int *oy, int *om,
+			    int *od)
 {
 	UErrorCode st = U_ZERO_ERROR;
-	UCalendar *from = NULL, *to = NULL;
 	UDate t;
-	int rc = 0;
-	from = cal_open(from_loc, &st);
-	to = cal_open(to_loc, &st);
-	if (U_FAILURE(st)) {
-		rc = dft_error_set(DFT_ERROR, "dates: ICU calendar %s: %s", from_loc, u_errorName(st));
-		goto done;
-	}
 	ucal_clear(from);
 	ucal_set(from, UCAL_EXTENDED_YEAR, y);
 	ucal_set(from, UCAL_MONTH, m - 1);
 	ucal_set(from, UCAL_DATE, d);
 	t = ucal_getMillis(from, &st);
 	if (U_FAILURE(st) || ucal_get(from, UCAL_EXTENDED_YEAR, &st) != y ||
-	    ucal_get(from, UCAL_MONTH, &st) != m - 1 || ucal_get(from, UCAL_DATE, &st) != d) {
-		rc = dft_error_set(DFT_EINVAL, "dates: no such day %d-%02d-%02d in %s", y, m, d,
-				   from_loc);
-		goto done;
-	}
+	    ucal_get(from, UCAL_MONTH, &st) != m - 1 || ucal_get(from, UCAL_DATE, &st) != d)
+		return dft_error_set(DFT_EINVAL, "dates: no such day %d-%02d-%02d", y, m, d);
 	ucal_setMillis(to, t, &st);
 	*oy = ucal_get(to, UCAL_EXTENDED_YEAR, &st);
 	*om = ucal_get(to, UCAL_MONTH, &st) + 1;
 	*od = ucal_get(to, UCAL_DATE, &st);
 	if (U_FAILURE(st))
-		rc = dft_error_set(DFT_ERROR, "dates: ICU: %s", u_errorName(st));
-done:
+		return dft_error_set(DFT_ERROR, "dates: ICU: %s", u_errorName(st));
+	return 0;
+}
+
+static int cal_convert(const char *from_loc, const char *to_loc, int y, int m, int d, int *oy,
+		       int *om, int *od)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UCalendar *from = NULL, *to = NULL;
+	int rc;
+	from = cal_open(from_loc, &st);
+	to = cal_open(to_loc, &st);
+	if (U_FAILURE(st))
+		rc = dft_error_set(DFT_ERROR, "dates: ICU calendar %s: %s", from_loc, u_errorName(st));
+	else
+		rc = cal_convert_with(from, to, y, m, d, oy, om, od);
 	if (from)
 		ucal_close(from);
 	if (to)
@@ -276,7 +280,8 @@ static int add_month_alternation(dft_buf *b)
 
 /* ---- the scanner ------------------------------------------------------------ */
 
-enum { R_NUM, R_DMY, R_MDY, R_MY, R__COUNT };
+/* numeric; day month year; month (day,) year */
+enum { R_NUM, R_DMY, R_MY, R__COUNT };
 
 typedef struct dcand {
 	size_t start, end;
@@ -287,6 +292,7 @@ typedef struct dcand {
 } dcand;
 
 struct dft_dates {
+	UCalendar *umalqura, *civil, *gregorian; /* opened once: a conversion each date */
 	pcre2_code *re[R__COUNT];
 	pcre2_match_data *md;
 	dcand *c;
@@ -315,16 +321,12 @@ static int build_patterns(dft_buf *out)
 					  "*%s" SP "*\\)?)?,?" SP "*(" D "{3,4})" MARKER "(?![\\p{N}])",
 					  m, m);
 			break;
-		case R_MDY:
-			rc = dft_buf_addf(b,
-					  "(?<![\\p{L}\\p{N}])%s" SP "*(" D "{1,2})(?:st|nd|rd|th)?,?" SP
-					  "+(" D "{4})" MARKER "(?![\\p{N}])",
-					  m);
-			break;
 		case R_MY:
+			/* "March 15, 2016" (groups 1, 2) or "March 2016" (group 3) */
 			rc = dft_buf_addf(b,
-					  "(?<![\\p{L}\\p{N}])%s(?:" SP "*[/(]" SP "*%s" SP "*\\)?)?,?" SP
-					  "*(" D "{4})" MARKER "(?![\\p{N}])",
+					  "(?<![\\p{L}\\p{N}])%s(?:" SP "*(" D
+					  "{1,2})(?:st|nd|rd|th)?,?" SP "+(" D "{4})|(?:" SP "*[/(]" SP
+					  "*%s" SP "*\\)?)?,?" SP "*(" D "{4}))" MARKER "(?![\\p{N}])",
 					  m, m);
 			break;
 		default: break;
@@ -365,6 +367,16 @@ int dft_dates_new(dft_dates **out)
 		}
 		(void)pcre2_jit_compile(d->re[k], PCRE2_JIT_COMPLETE); /* slower without */
 	}
+	{
+		UErrorCode st = U_ZERO_ERROR;
+		d->umalqura = cal_open(UMALQURA, &st);
+		d->civil = cal_open(CIVIL, &st);
+		d->gregorian = cal_open(GREGORIAN, &st);
+		if (U_FAILURE(st)) {
+			rc = dft_error_set(DFT_ERROR, "dates: ICU calendars: %s", u_errorName(st));
+			goto done;
+		}
+	}
 	d->md = pcre2_match_data_create(16, NULL);
 	if (!d->md) {
 		rc = dft_error_set(DFT_ENOMEM, "dates: out of memory");
@@ -386,6 +398,12 @@ void dft_dates_free(dft_dates *d)
 	for (int k = 0; k < R__COUNT; k++)
 		pcre2_code_free(d->re[k]);
 	pcre2_match_data_free(d->md);
+	if (d->umalqura)
+		ucal_close(d->umalqura);
+	if (d->civil)
+		ucal_close(d->civil);
+	if (d->gregorian)
+		ucal_close(d->gregorian);
 	free(d->c);
 	free(d);
 }
@@ -471,7 +489,8 @@ static int emit_date(dft_dates *d, size_t s, size_t e, char cal, int y, int m, i
 		int lo = named && day ? 1000 : 1300, hi = named && day ? 1600 : 1500;
 		if (y < lo || y > hi)
 			return 0;
-		if (dft_hijri_to_gregorian(y, m, day ? day : 1, &gy, &gm, &gd) != 0) {
+		if (cal_convert_with(y >= 1300 && y <= 1600 ? d->umalqura : d->civil, d->gregorian, y, m,
+				     day ? day : 1, &gy, &gm, &gd) != 0) {
 			dft_error_clear();
 			return 0;
 		}
@@ -562,28 +581,29 @@ static int check_named(dft_dates *d, int k, const char *t, size_t len, const PCR
 		day = group_int(t, len, ov, 1, NULL);
 		y = group_int(t, len, ov, 2, NULL);
 		mk = group_marker(t, ov, 3);
-	} else if (k == R_MDY) {
-		day = group_int(t, len, ov, 1, NULL);
-		y = group_int(t, len, ov, 2, NULL);
-		mk = group_marker(t, ov, 3);
 	} else {
-		y = group_int(t, len, ov, 1, NULL);
-		mk = group_marker(t, ov, 2);
+		if (ov[2] != PCRE2_UNSET) { /* month day, year */
+			day = group_int(t, len, ov, 1, NULL);
+			y = group_int(t, len, ov, 2, NULL);
+		} else {
+			y = group_int(t, len, ov, 3, NULL);
+		}
+		mk = group_marker(t, ov, 4);
 	}
 	if (mk && mk != cal)
 		return 0; /* a Gregorian month with هـ, or a Hijri one with م */
-	if (k != R_MY && day < 1)
-		return 0;
-	if (k == R_MY && !mk) {
+	if ((k == R_DMY || ov[2] != PCRE2_UNSET) && day < 1)
+		return add_dcand(d, ov[0], ov[1], "", NULL, 0); /* "0 March 2016": hide its parts */
+	if (!day && !mk) {
 		/* "رجب 1437" alone: a name; "May 2016": a month */
 		if ((cal == 'H' && (y < 1300 || y > 1500)) || (cal == 'G' && (y < 1900 || y > 2100)))
 			return 0;
 	}
 	{
 		size_t before = d->nc;
-		int rc = emit_date(d, ov[0], ov[1], cal, y, m, day, 1, k == R_MY ? 0.8 : 0.9);
+		int rc = emit_date(d, ov[0], ov[1], cal, y, m, day, 1, day ? 0.9 : 0.8);
 		/* "30 جمادى الآخرة 1437" is no date; keep its month-year from being one */
-		if (rc == 0 && d->nc == before && k != R_MY)
+		if (rc == 0 && d->nc == before && day)
 			rc = add_dcand(d, ov[0], ov[1], "", NULL, 0);
 		return rc;
 	}
