@@ -27,6 +27,7 @@ struct args {
 	double threshold;
 	const char *doc;  /* entities --doc */
 	double min_score; /* xref; -1: the default */
+	int no_entities;  /* ingest --no-entities */
 };
 
 /* Print "daftar: <message>" and the usage hint; returns exit status 2. */
@@ -37,7 +38,10 @@ int fail(int rc);
 int emit_json(dft_json *j, dft_buf *b);
 int open_case(dft_store **st, struct args *a, int writable);
 
-/* entities_cmd.c */
+/* entities_cmd.c; entities_update brings a case's entities up to date
+ * and says so on stderr (ingest calls it after the documents) */
+struct dft_entities_stats;
+int entities_update(dft_store *st, struct dft_entities_stats *stats);
 int cmd_entities(struct args *a);
 int cmd_xref(struct args *a);
 

@@ -23,7 +23,7 @@ static void on_progress(void *ctx, int64_t done, int64_t total)
 }
 
 /* Bring the entities up to date; say on stderr what was done. */
-static int update(dft_store *st, dft_entities_stats *stats)
+int entities_update(dft_store *st, dft_entities_stats *stats)
 {
 	double last = 0;
 	int rc = dft_entities_update(st, stats, isatty(2) ? on_progress : NULL, &last);
@@ -153,7 +153,7 @@ int cmd_entities(struct args *a)
 	c.st = st;
 	dft_buf_init(&c.line, 1 << 20);
 	dft_buf_init(&b, (size_t)1 << 31);
-	if ((rc = update(st, &stats)) < 0) {
+	if ((rc = entities_update(st, &stats)) < 0) {
 		rc = fail(rc);
 		goto done;
 	}
@@ -259,7 +259,7 @@ int cmd_xref(struct args *a)
 		dft_json_key(&j, "matches");
 		dft_json_arr_open(&j);
 	}
-	if ((rc = update(st, &es)) < 0 ||
+	if ((rc = entities_update(st, &es)) < 0 ||
 	    (rc = dft_xref(st, &w, a->min_score >= 0 ? a->min_score : 0.6, on_match, &c, &xs)) < 0) {
 		rc = fail(rc);
 		goto done;

@@ -7,6 +7,7 @@
  */
 #include "daftar/core.h"
 #include "daftar/dedup.h"
+#include "daftar/entities.h"
 #include "daftar/index.h"
 #include "daftar/ingest.h"
 #include "daftar/store.h"
@@ -24,7 +25,7 @@ static const char usage_text[] =
 	"usage: daftar COMMAND CASE [ARGS] [--json]\n"
 	"\n"
 	"  init CASE                          make a new, empty case folder\n"
-	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy]\n"
+	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities]\n"
 	"                                     add files, folders, archives (incremental, resumable)\n"
 	"  status CASE                        counts: documents, originals, failures, batches, types\n"
 	"  docs CASE [--batch B] [--failed] [--type T] [--limit N] [--offset N]\n"
@@ -114,6 +115,8 @@ static int parse_args(struct args *a, int argc, char **argv)
 			i++;
 		} else if (strcmp(s, "--no-copy") == 0)
 			a->no_copy = 1;
+		else if (strcmp(s, "--no-entities") == 0)
+			a->no_entities = 1;
 		else if (strcmp(s, "--failed") == 0)
 			a->failed = 1;
 		else if (strcmp(s, "--type") == 0) {
@@ -228,11 +231,12 @@ static int cmd_ingest(struct args *a)
 	dft_store *st;
 	dft_ingest_opts o;
 	dft_ingest_result r;
+	dft_entities_stats es;
 	size_t i;
 	int rc;
 
 	if (a->npos < 2)
-		return usage_error("usage: daftar ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy]");
+		return usage_error("usage: daftar ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities]");
 	for (i = 1; i < (size_t)a->npos; i++)
 		if (access(a->pos[i], R_OK) != 0) {
 			dft_error_set(DFT_EIO, "cannot read %s: %s", a->pos[i], strerror(errno));
@@ -248,6 +252,10 @@ static int cmd_ingest(struct args *a)
 	if (a->timeout)
 		o.limits.timeout_s = a->timeout;
 	rc = dft_ingest_run(st, (const char *const *)&a->pos[1], (size_t)a->npos - 1, &o, &r);
+	/* then what the new texts name (daftar entities would do it later) */
+	memset(&es, 0, sizeof(es));
+	if (rc >= 0 && !a->no_entities && (rc = entities_update(st, &es)) < 0)
+		dft_error_prefix("documents ingested, but scanning them for entities failed");
 	if (rc < 0) {
 		rc = fail(rc);
 		dft_ingest_result_dispose(&r);
@@ -282,6 +290,21 @@ static int cmd_ingest(struct args *a)
 		dft_json_int(&j, (int64_t)r.bytes);
 		dft_json_key(&j, "seconds");
 		dft_json_double(&j, r.seconds);
+		if (!a->no_entities) {
+			dft_json_key(&j, "entities");
+			dft_json_obj_open(&j);
+			dft_json_key(&j, "scanned");
+			dft_json_int(&j, es.scanned);
+			dft_json_key(&j, "mentions");
+			dft_json_int(&j, es.mentions);
+			dft_json_key(&j, "entities");
+			dft_json_int(&j, es.entities);
+			dft_json_key(&j, "models");
+			dft_json_str(&j, es.models);
+			dft_json_key(&j, "seconds");
+			dft_json_double(&j, es.extract_seconds + es.resolve_seconds);
+			dft_json_obj_close(&j);
+		}
 		dft_json_key(&j, "notes");
 		dft_json_arr_open(&j);
 		for (i = 0; i < r.nnotes; i++) {

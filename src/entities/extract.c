@@ -11,6 +11,7 @@
  * text) the longer wins.
  */
 #include "daftar/entities.h"
+#include "daftar/text.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -203,6 +204,103 @@ static int copy_rec(dft_mention_set *out, const dft_mention_set *from, const dft
 	return dft_mention_set_add(out, &m);
 }
 
+/* Does a name mention begin like the rest of an Arabic name in Latin
+ * letters: an article with a hyphen (al-, el-, ash- ...) or bin/ibn? */
+static int continues_name(const char *p, size_t n)
+{
+	static const char *const starts[] = {"al-", "el-", "Al-", "El-", "ad-", "ash-", "as-", "at-", "ar-",
+					     "az-", "an-", "ad-", "bin ", "ibn ", "bint ", "Bin ", "Ibn "};
+	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+		size_t l = strlen(starts[i]);
+		if (n > l && !memcmp(p, starts[i], l))
+			return 1;
+	}
+	return 0;
+}
+
+/* A model trained on English news splits "Abu Muhammad al-Adnani" into a
+ * person and a second name ("al-Adnani", often MISC): join them when only
+ * a space lies between and the second continues an Arabic name. */
+static int join_split_names(dft_mention_set *out, const char *text)
+{
+	size_t w = 0;
+	dft_buf v;
+	int rc = 0;
+	dft_buf_init(&v, 1 << 16);
+	for (size_t i = 0; i < out->n; i++) {
+		dft_mention_rec *a = w ? &out->v[w - 1] : NULL, *b = &out->v[i];
+		if (a && a->type == DFT_ENT_PERSON && is_name_type(b->type) && b->start == a->end + 1 &&
+		    text[a->end] == ' ' && continues_name(text + b->start, b->end - b->start)) {
+			/* the joined value: both surfaces, one space between */
+			dft_buf_reset(&v);
+			if ((rc = dft_buf_adds(&v, out->strings.ptr + a->value)) < 0 || (rc = dft_buf_addc(&v, ' ')) < 0 ||
+			    (rc = dft_buf_adds(&v, out->strings.ptr + b->value)) < 0)
+				break;
+			a->value = out->strings.len;
+			if ((rc = dft_buf_add(&out->strings, v.ptr, v.len + 1)) < 0)
+				break;
+			a->end = b->end;
+			a->score = a->score < b->score ? a->score : b->score;
+			continue;
+		}
+		out->v[w++] = *b;
+	}
+	if (rc == 0)
+		out->n = w;
+	dft_buf_dispose(&v);
+	return rc;
+}
+
+/* Formulae that open and close letters, which a model trained on news
+ * takes for names: "بسم الله الرحمن الرحيم", "والله الموفق". Normalised
+ * (dft_normalize_word), compared word by word. */
+static const char *const formula_words[] = {"الله", "والله", "لله", "بالله", "الرحمن", "الرحيم", "بسم",
+					    "الموفق", "وبالله", "التوفيق", "god", "allah"};
+
+/* Is a name mention worth keeping: not a formula, and for a person more
+ * than a title or a kunya marker ("أبو" alone)? */
+static int worth_keeping(int type, const char *value)
+{
+	dft_buf norm;
+	size_t pos = 0, len = strlen(value);
+	int formula = 1, words = 0;
+	dft_name n;
+	if (!is_name_type(type))
+		return 1;
+	dft_buf_init(&norm, 1024);
+	while (pos < len) {
+		size_t st, wl, k;
+		while (pos < len && value[pos] == ' ')
+			pos++;
+		st = pos;
+		while (pos < len && value[pos] != ' ')
+			pos++;
+		wl = pos - st;
+		if (!wl)
+			break;
+		words++;
+		dft_buf_reset(&norm);
+		if (dft_normalize_word(value + st, wl, &norm) < 0)
+			break;
+		for (k = 0; k < sizeof(formula_words) / sizeof(formula_words[0]); k++)
+			if (!strcmp(dft_buf_cstr(&norm), formula_words[k]))
+				break;
+		if (k == sizeof(formula_words) / sizeof(formula_words[0]))
+			formula = 0;
+	}
+	dft_buf_dispose(&norm);
+	if (words == 0 || formula)
+		return 0;
+	if (type != DFT_ENT_PERSON)
+		return 1;
+	if (dft_name_parse(type, value, len, &n) < 0)
+		return 1;
+	for (int i = 0; i < n.n; i++)
+		if (n.w[i].role != DFT_NAME_MARKER)
+			return 1;
+	return 0;
+}
+
 int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, const char *country,
 		       dft_mention_set *out)
 {
@@ -231,12 +329,12 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 			for (size_t j = i + 1; j < x->found.n && x->found.v[j].start < r->end; j++)
 				if (!is_name_type(x->found.v[j].type))
 					overlaps_pattern = 1;
-		if (overlaps_pattern)
+		if (overlaps_pattern || !worth_keeping(r->type, x->found.strings.ptr + r->value))
 			continue;
 		if ((rc = copy_rec(out, &x->found, r)) < 0)
 			return rc;
 		kept_end = r->end;
 		kept_any = 1;
 	}
-	return 0;
+	return join_split_names(out, text);
 }

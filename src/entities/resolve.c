@@ -399,8 +399,9 @@ static int resolve_all(dft_store *st, dft_entities_stats *stats)
 		r.g[i].best = -1;
 	for (size_t i = 0; i < r.nv; i++) {
 		size_t root = find_root(&r, r.v[i].group);
+		/* ties: the shorter spelling (no tashkeel, no title) */
 		if (r.v[i].mentions > r.g[root].best ||
-		    (r.v[i].mentions == r.g[root].best && strlen(r.v[i].value) > strlen(r.v[r.g[root].display].value))) {
+		    (r.v[i].mentions == r.g[root].best && strlen(r.v[i].value) < strlen(r.v[r.g[root].display].value))) {
 			r.g[root].best = r.v[i].mentions;
 			r.g[root].display = i;
 		}
