@@ -71,7 +71,7 @@ enum {
 	"دولار(?:ات)?(?:\\s+[أا]مريكي)?" AR_MN "(?:ا" AR_MN ")?(*MARK:USD)|يورو(*MARK:EUR))"
 /* An amount: grouped thousands (, . ٬ ' space) or plain, then a decimal part. */
 #define AMT                                                                               \
-	"(" D "{1,3}(?:[,.\\x{066C}'\\x{2019}\\x{00A0}\\x{202F} ]" D "{3})+(?:[.,\\x{066B}]" D \
+	"(" D "{1,3}(?:[,.\\x{066C}'\\x{2019}\\x{00A0}\\x{202F} ]" D "{3}){1,6}(?:[.,\\x{066B}]" D \
 	"{1,3})?|" D "+(?:[.,\\x{066B}]" D "{1,3})?)"
 #define SCALE                                                                               \
 	"(?:" SP "?(million|millions|billion|billions|thousand|milliards?|mille|مليون|ملايين|" \
@@ -82,18 +82,18 @@ static const struct {
 	uint32_t flags;
 } pattern_src[P__COUNT] = {
 	[P_EMAIL] = {"(?<![\\w.+%-])[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@"
-		     "(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+\\p{L}{2,24}"
+		     "(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.){1,8}\\p{L}{2,24}"
 		     "(?![\\p{L}\\p{N}-])",
 		     0},
 	[P_URL] = {"(?<![\\p{L}\\p{N}@./])(?:(?:https?|ftp)://|www\\.)"
 		   "[^\\s<>\"'\\x{00AB}\\x{00BB}\\x{201C}\\x{201D}]+",
 		   PCRE2_CASELESS},
-	[P_DOMAIN] = {"(?<![\\p{L}\\p{N}_@.\\-/:])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"
+	[P_DOMAIN] = {"(?<![\\p{L}\\p{N}_@.\\-/:])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}"
 		      "[A-Za-z]{2,13}(?![\\p{L}\\p{N}_\\-@]|\\.[A-Za-z0-9])",
 		      0},
 	[P_PHONE] = {"(?<![\\p{L}\\p{N}_+\\-/.,:])(?:\\+" SP "?)?(?:\\(" SP "?" D "{1,5}" SP "?\\)" SP
 		     "?)?" D "{1,12}(?:(?:" SP "|" SP "?[.\\-\\x{2010}-\\x{2013}]" SP "?)(?:\\(" SP
-		     "?" D "{1,5}" SP "?\\)|" D "{1,12}))*(?![\\p{L}\\p{N}_]|[/.,\\-:]" D ")",
+		     "?" D "{1,5}" SP "?\\)|" D "{1,12})){0,9}(?![\\p{L}\\p{N}_]|[/.,\\-:]" D ")",
 		     0},
 	[P_IBAN] = {PB "[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,32}", 0},
 	[P_CARD] = {"(?<![\\p{L}\\p{N}\\-.,])" D "(?:[ \\-]?" D "){12,18}(?![\\p{L}\\p{N}]|[\\-.,]" D
@@ -159,6 +159,8 @@ typedef struct cand {
 struct dft_patterns {
 	pcre2_code *re[P__COUNT];
 	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
 	dft_buf vals;
 	cand *c;
 	size_t nc, capc;
@@ -813,7 +815,7 @@ static int phone_eval(const group *g, size_t a, size_t b, int plus, const char *
 }
 
 static int check_phone(dft_patterns *p, const char *t, size_t len, size_t s, size_t e,
-		       const char *country)
+		       const char *country, int *whole)
 {
 	group g[12];
 	size_t ng = 0, i = s;
@@ -865,6 +867,8 @@ static int check_phone(dft_patterns *p, const char *t, size_t len, size_t s, siz
 	}
 	if (ng == 0)
 		return 0;
+	/* fewer groups than the pattern allows: every phone inside was tried */
+	*whole = ng < 10;
 	kw = preceded_by(t, s, 24, phone_words);
 	/* the whole run, else the longest run of groups inside it that is one */
 	for (size_t w = ng; w >= 1; w--) {
@@ -1263,7 +1267,11 @@ int dft_patterns_new(dft_patterns **out)
 		(void)pcre2_jit_compile(p->re[i], PCRE2_JIT_COMPLETE); /* slower without, not wrong */
 	}
 	p->md = pcre2_match_data_create(20, NULL);
-	if (!p->md) {
+	p->mctx = pcre2_match_context_create(NULL);
+	p->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (p->mctx && p->jstack)
+		pcre2_jit_stack_assign(p->mctx, NULL, p->jstack);
+	if (!p->md || !p->mctx || !p->jstack) {
 		rc = dft_error_set(DFT_ENOMEM, "patterns: out of memory");
 		goto done;
 	}
@@ -1281,6 +1289,8 @@ void dft_patterns_free(dft_patterns *p)
 	for (int i = 0; i < P__COUNT; i++)
 		pcre2_code_free(p->re[i]);
 	pcre2_match_data_free(p->md);
+	pcre2_match_context_free(p->mctx);
+	pcre2_jit_stack_free(p->jstack);
 	dft_buf_dispose(&p->vals);
 	free(p->c);
 	free(p);
@@ -1331,9 +1341,10 @@ int dft_patterns_scan(dft_patterns *p, const char *text, size_t len, const char 
 	for (int k = 0; k < P__COUNT && rc == 0; k++) {
 		PCRE2_SIZE off = 0;
 		while (off < len) {
-			int m = pcre2_match(p->re[k], (PCRE2_SPTR)text, len, off, 0, p->md, NULL);
+			int m = pcre2_match(p->re[k], (PCRE2_SPTR)text, len, off, 0, p->md, p->mctx);
 			PCRE2_SIZE *ov;
 			size_t s, e, before = p->nc;
+			int whole = 0;
 			if (m == PCRE2_ERROR_NOMATCH)
 				break;
 			if (m < 0) {
@@ -1352,7 +1363,7 @@ int dft_patterns_scan(dft_patterns *p, const char *text, size_t len, const char 
 			case P_EMAIL: rc = check_email(p, text, s, e); break;
 			case P_URL: rc = check_url(p, text, s, e); break;
 			case P_DOMAIN: rc = check_domain(p, text, s, e); break;
-			case P_PHONE: rc = check_phone(p, text, len, s, e, country); break;
+			case P_PHONE: rc = check_phone(p, text, len, s, e, country, &whole); break;
 			case P_IBAN: rc = check_iban(p, text, len, s, e); break;
 			case P_CARD: rc = check_card(p, text, len, s, e); break;
 			case P_BTC:
@@ -1390,7 +1401,7 @@ int dft_patterns_scan(dft_patterns *p, const char *text, size_t len, const char 
 			 * may leave the start of the next one inside this match */
 			if (p->nc > before)
 				off = p->c[p->nc - 1].end > s ? p->c[p->nc - 1].end : s + 1;
-			else if (k == P_IBAN || k == P_PHONE || k == P_CARD)
+			else if (k == P_IBAN || (k == P_PHONE && !whole) || k == P_CARD)
 				off = s + 1;
 			else
 				off = e > s ? e : s + 1;
