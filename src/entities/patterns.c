@@ -81,15 +81,16 @@ static const struct {
 	const char *re;
 	uint32_t flags;
 } pattern_src[P__COUNT] = {
-	[P_EMAIL] = {"(?<![\\w.+%-])[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@"
-		     "(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.){1,8}\\p{L}{2,24}"
-		     "(?![\\p{L}\\p{N}-])",
+	[P_EMAIL] = {"(?<![A-Za-z0-9_.+%-])[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@"
+		     "(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.){1,8}"
+		     "(?:[A-Za-z]{2,24}(?![A-Za-z0-9-])|\\p{Arabic}{2,24}(?![\\p{L}\\p{N}-]))",
 		     0},
-	[P_URL] = {"(?<![\\p{L}\\p{N}@./])(?:(?:https?|ftp)://|www\\.)"
-		   "[^\\s<>\"'\\x{00AB}\\x{00BB}\\x{201C}\\x{201D}]+",
+	[P_URL] = {"(?<![A-Za-z0-9@./])(?:(?:https?|ftp)://|www\\.)"
+		   "[^\\s<>\"'\\x{00AB}\\x{00BB}\\x{201C}\\x{201D}\\x{200E}\\x{200F}\\x{202A}-"
+		   "\\x{202E}\\x{2066}-\\x{2069}]+",
 		   PCRE2_CASELESS},
-	[P_DOMAIN] = {"(?<![\\p{L}\\p{N}_@.\\-/:])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}"
-		      "[A-Za-z]{2,13}(?![\\p{L}\\p{N}_\\-@]|\\.[A-Za-z0-9])",
+	[P_DOMAIN] = {"(?<![A-Za-z0-9_@.\\-/:])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}"
+		      "[A-Za-z]{2,13}(?![A-Za-z0-9_\\-@]|\\.[A-Za-z0-9])",
 		      0},
 	[P_PHONE] = {"(?<![\\p{L}\\p{N}_+\\-/.,:])(?:\\+" SP "?)?(?:\\(" SP "?" D "{1,5}" SP "?\\)" SP
 		     "?)?" D "{1,12}(?:(?:" SP "|" SP "?[.\\-\\x{2010}-\\x{2013}]" SP "?)(?:\\(" SP
@@ -609,6 +610,20 @@ static int check_email(dft_patterns *p, const char *t, size_t s, size_t e)
 
 static int check_url(dft_patterns *p, const char *t, size_t s, size_t e)
 {
+	/* "www.site.comللتواصل": Arabic glued to the host is the next word */
+	{
+		size_t h = s, i;
+		for (i = s; i + 2 < e; i++)
+			if (t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/') {
+				h = i + 3;
+				break;
+			}
+		for (i = h; i < e && !strchr("/?#", t[i]); i++)
+			if ((unsigned char)t[i] >= 0x80) {
+				e = i;
+				break;
+			}
+	}
 	/* cut trailing punctuation and closing brackets without an opener */
 	while (e > s) {
 		unsigned char c = (unsigned char)t[e - 1];
@@ -708,7 +723,7 @@ typedef struct group {
 } group;
 
 static const char *const phone_words[] = {
-	"tel", "phone", "mobile", "mob.", "cell", "fax", "whatsapp", "call", "gsm",
+	"tel:", "tel.", "tel :", "phone", "mobile", "mob:", "mob.", "cell", "fax", "whatsapp", "gsm",
 	"هاتف", "جوال", "موبايل", "خلوي", "تلفون", "واتس", "فاكس", "الرقم", "رقم", NULL};
 
 static int is_year(const group *g)
@@ -742,6 +757,18 @@ static int phone_eval(const group *g, size_t a, size_t b, int plus, const char *
 		memmove(dg, dg + 2, nd - 1);
 		nd -= 2;
 	}
+	/* one-digit groups: only a country or area code ("+32 2 287 6810");
+	 * "12 6 4 2 21 14 22" is a row of scores */
+	for (size_t i = a, k = 0; i < b; i++) {
+		if (g[i].paren && g[i].nd == 1 && g[i].dg[0] == '0')
+			continue;
+		if (g[i].nd == 1 && !(plus && a == 0 && k < 2) &&
+		    !(a == 0 && k == 1 && g[a].nd >= 3 && g[a].dg[0] == '0' && g[a].dg[1] == '0'))
+			return 0;
+		k++;
+	}
+	if (ng > 7)
+		return 0;
 	/* dates and year ranges written with dots or dashes */
 	if (ng == 3 && ((g[a].nd <= 2 && g[a + 1].nd <= 2 && g[a + 2].nd == 4) ||
 			(g[a].nd == 4 && g[a + 1].nd <= 2 && g[a + 2].nd <= 2)))
@@ -1112,13 +1139,18 @@ static int money_value(const char *t, size_t len, const PCRE2_SIZE *ov, int ag, 
 	size_t ni = 0, nf = 0;
 	const char *sw = NULL;
 	size_t swl = 0;
+	int lead_zero = 1, seen_sep = 0;
 	/* first pass: which separator is the decimal point */
 	for (i = ov[2 * ag]; i < ov[2 * ag + 1];) {
 		uint32_t c = u8_next(t, len, &i);
-		if (cp_digit(c) >= 0) {
+		int dg = cp_digit(c);
+		if (dg >= 0) {
 			after_last++;
+			if (!seen_sep && dg != 0)
+				lead_zero = 0;
 			continue;
 		}
+		seen_sep = 1;
 		if (c == '.')
 			ndot++;
 		if (c == ',')
@@ -1149,7 +1181,10 @@ static int money_value(const char *t, size_t len, const PCRE2_SIZE *ov, int ag, 
 	else if (last_sep == '.' || last_sep == ',') {
 		size_t same = last_sep == '.' ? ndot : ncomma;
 		size_t other = last_sep == '.' ? ncomma : ndot;
-		if (same == 1 && (other > 0 || after_last != 3 || scale))
+		/* "1.500" is 1500 in Syria, Turkey and most of Europe; "$15.575"
+		 * and "0.533" are decimals */
+		int anglo = last_sep == '.' && (strcmp(iso, "USD") == 0 || strcmp(iso, "GBP") == 0);
+		if (same == 1 && (other > 0 || after_last != 3 || scale || lead_zero || anglo))
 			dec_at = 1;
 	}
 	/* second pass: integer and fraction digits */

@@ -68,6 +68,11 @@ static const struct yes {
 	 "http://example.org/x"},
 	{"ftp://files.example.net/a.zip?", NULL, DFT_ENT_URL, "ftp://files.example.net/a.zip",
 	 "ftp://files.example.net/a.zip"},
+	{"الرابطwww.qpr.co.uk/?site=des ثم", NULL, DFT_ENT_URL, "www.qpr.co.uk/?site=des",
+	 "www.qpr.co.uk/?site=des"},
+	{"موقع (www.secb.gov.sa)\u200e، حيث", NULL, DFT_ENT_URL, "www.secb.gov.sa", "www.secb.gov.sa"},
+	{"nafezah@yahoo.comللتواصل", NULL, DFT_ENT_EMAIL, "nafezah@yahoo.com", "nafezah@yahoo.com"},
+	{"للتواصلzash113@gmail.com", NULL, DFT_ENT_EMAIL, "zash113@gmail.com", "zash113@gmail.com"},
 	{"visit example.com today", NULL, DFT_ENT_DOMAIN, "example.com", "example.com"},
 	{"موقع SANA.SY الرسمي", NULL, DFT_ENT_DOMAIN, "SANA.SY", "sana.sy"},
 	{"the pna.gov.ps site", NULL, DFT_ENT_DOMAIN, "pna.gov.ps", "pna.gov.ps"},
@@ -85,6 +90,7 @@ static const struct yes {
 	{"+964 770 123 4567", "SY", DFT_ENT_PHONE, "+964 770 123 4567", "+9647701234567"},
 	{"0944.123.456", "SY", DFT_ENT_PHONE, "0944.123.456", "+963944123456"},
 	{"2016 0944123456", NULL, DFT_ENT_PHONE, "0944123456", "0944123456"},
+	{"Brussels +32 2 287 6810", NULL, DFT_ENT_PHONE, "+32 2 287 6810", "+3222876810"},
 	/* IBAN */
 	{"IBAN DE89370400440532013000.", NULL, DFT_ENT_IBAN, "DE89370400440532013000",
 	 "DE89370400440532013000"},
@@ -148,6 +154,8 @@ static const struct yes {
 	{"١٢٫٥ مليون دولار", NULL, DFT_ENT_MONEY, "١٢٫٥ مليون دولار", "12500000 USD"},
 	{"2500000 SYP", NULL, DFT_ENT_MONEY, "2500000 SYP", "2500000 SYP"},
 	{"20,000 IQD", NULL, DFT_ENT_MONEY, "20,000 IQD", "20000 IQD"},
+	{"at $ 15.575 a share", NULL, DFT_ENT_MONEY, "$ 15.575", "15.575 USD"},
+	{"0.533 درهم", NULL, DFT_ENT_MONEY, "0.533 درهم", "0.533 AED"},
 	/* document numbers */
 	{"Ref: 2016/45-A", NULL, DFT_ENT_DOCNUM, "2016/45-A", "2016/45-A"},
 	{"رقم: ١٢٣/ص", NULL, DFT_ENT_DOCNUM, "١٢٣", "123"},
@@ -202,6 +210,8 @@ static const struct no {
 	{"call 0944", "SY", DFT_ENT_PHONE},
 	{"id 09441234567890123", "SY", DFT_ENT_PHONE},
 	{"+12 34", NULL, DFT_ENT_PHONE},
+	{"Maccabi Tel Aviv 12 6 4 2 21 14 22", NULL, DFT_ENT_PHONE}, /* a row of scores */
+	{"Schalke 04 17 7 4 6 25 26", NULL, DFT_ENT_PHONE},
 	{"+963 12", NULL, DFT_ENT_PHONE},
 	/* IBAN and cards with one digit changed, unknown issuers */
 	{"DE89370400440532013001", NULL, DFT_ENT_IBAN},
