@@ -57,17 +57,17 @@ enum {
 	"EGP(*MARK:EGP)|LBP(*MARK:LBP)|ل\\.\\s?س\\.?(*MARK:SYP))"
 #define AR_MN "[\\x{064B}-\\x{0652}]*"
 #define CUR_POST                                                                          \
-	"(?:USD(*MARK:USD)|US\\$(*MARK:USD)|\\$(*MARK:USD)|dollars?(*MARK:USD)|"          \
-	"EUR(*MARK:EUR)|euros?(*MARK:EUR)|€(*MARK:EUR)|GBP(*MARK:GBP)|£(*MARK:GBP)|"      \
-	"pounds?\\s+sterling(*MARK:GBP)|SYP(*MARK:SYP)|S\\.P\\.?(*MARK:SYP)|"              \
+	"(?:(?-i:USD)(*MARK:USD)|(?-i:US)\\$(*MARK:USD)|\\$(*MARK:USD)|dollars?(*MARK:USD)|"          \
+	"(?-i:EUR)(*MARK:EUR)|euros?(*MARK:EUR)|€(*MARK:EUR)|(?-i:GBP)(*MARK:GBP)|£(*MARK:GBP)|"      \
+	"pounds?\\s+sterling(*MARK:GBP)|(?-i:SYP)(*MARK:SYP)|(?-i:S\\.P)\\.?(*MARK:SYP)|"              \
 	"ل\\.\\s?س\\.?(*MARK:SYP)|لير(?:ة|ات)\\s+سوري(?:ة|ه)(*MARK:SYP)|"                   \
 	"لير(?:ة|ات)\\s+تركي(?:ة|ه)(*MARK:TRY)|لير(?:ة|ات)\\s+لبناني(?:ة|ه)(*MARK:LBP)|"    \
-	"لير(?:ة|ات)(*MARK:SYP)|IQD(*MARK:IQD)|دينار\\s+[أا]ردني(*MARK:JOD)|"               \
-	"(?:دينار|دنانير)(?:\\s+عراقي(?:ة)?)?" AR_MN "(*MARK:IQD)|TRY(*MARK:TRY)|"          \
-	"TL(*MARK:TRY)|₺(*MARK:TRY)|SAR(*MARK:SAR)|(?:ريال|ريالات)(?:\\s+سعودي)?" AR_MN    \
-	"(*MARK:SAR)|AED(*MARK:AED)|(?:درهم|دراهم)(?:\\s+[إا]ماراتي)?(*MARK:AED)|"         \
-	"JOD(*MARK:JOD)|EGP(*MARK:EGP)|جني(?:ه|هات)\\s+[إا]سترليني(*MARK:GBP)|"             \
-	"جني(?:ه|هات)(?:\\s+مصري)?(*MARK:EGP)|LBP(*MARK:LBP)|"                              \
+	"لير(?:ة|ات)(*MARK:SYP)|(?-i:IQD)(*MARK:IQD)|دينار\\s+[أا]ردني(*MARK:JOD)|"               \
+	"(?:دينار|دنانير)(?:\\s+عراقي(?:ة)?)?" AR_MN "(*MARK:IQD)|(?-i:TRY)(*MARK:TRY)|"          \
+	"(?-i:TL)(*MARK:TRY)|₺(*MARK:TRY)|(?-i:SAR)(*MARK:SAR)|(?:ريال|ريالات)(?:\\s+سعودي)?" AR_MN    \
+	"(*MARK:SAR)|(?-i:AED)(*MARK:AED)|(?:درهم|دراهم)(?:\\s+[إا]ماراتي)?(*MARK:AED)|"         \
+	"(?-i:JOD)(*MARK:JOD)|(?-i:EGP)(*MARK:EGP)|جني(?:ه|هات)\\s+[إا]سترليني(*MARK:GBP)|"             \
+	"جني(?:ه|هات)(?:\\s+مصري)?(*MARK:EGP)|(?-i:LBP)(*MARK:LBP)|"                              \
 	"دولار(?:ات)?(?:\\s+[أا]مريكي)?" AR_MN "(?:ا" AR_MN ")?(*MARK:USD)|يورو(*MARK:EUR))"
 /* An amount: grouped thousands (, . ٬ ' space) or plain, then a decimal part. */
 #define AMT                                                                               \
@@ -769,6 +769,15 @@ static int phone_eval(const group *g, size_t a, size_t b, int plus, const char *
 	}
 	if (ng > 7)
 		return 0;
+	/* dots: "0944.123.456" or the French "01.23.45.67.89"; not "01.0421.002" */
+	if (ng > 1 && g[a + 1].sep == '.') {
+		int pairs = 1;
+		for (size_t i = a; i < b; i++)
+			if (g[i].nd != 2)
+				pairs = 0;
+		if (!pairs && (g[a].nd < 3 || (g[a].dg[0] == '0' && g[a].dg[1] == '0' && g[a].nd == 2)))
+			return 0;
+	}
 	/* dates and year ranges written with dots or dashes */
 	if (ng == 3 && ((g[a].nd <= 2 && g[a + 1].nd <= 2 && g[a + 2].nd == 4) ||
 			(g[a].nd == 4 && g[a + 1].nd <= 2 && g[a + 2].nd <= 2)))
@@ -1245,7 +1254,11 @@ static int check_money(dft_patterns *p, const char *t, size_t len, const PCRE2_S
 {
 	const char *iso = (const char *)pcre2_get_mark(md);
 	char val[96];
+	size_t i = ov[2];
 	if (!iso)
+		return 0;
+	/* "0001TL", "05 $": a code, not an amount */
+	if (cp_digit(u8_next(t, len, &i)) == 0 && i < ov[3] && cp_digit(u8_next(t, len, &i)) >= 0)
 		return 0;
 	if (!money_value(t, len, ov, 1, 2, iso, val, sizeof val))
 		return 0;

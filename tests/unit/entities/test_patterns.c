@@ -91,6 +91,7 @@ static const struct yes {
 	{"0944.123.456", "SY", DFT_ENT_PHONE, "0944.123.456", "+963944123456"},
 	{"2016 0944123456", NULL, DFT_ENT_PHONE, "0944123456", "0944123456"},
 	{"Brussels +32 2 287 6810", NULL, DFT_ENT_PHONE, "+32 2 287 6810", "+3222876810"},
+	{"tél. 01.23.45.67.89", "FR", DFT_ENT_PHONE, "01.23.45.67.89", "+33123456789"},
 	/* IBAN */
 	{"IBAN DE89370400440532013000.", NULL, DFT_ENT_IBAN, "DE89370400440532013000",
 	 "DE89370400440532013000"},
@@ -212,6 +213,7 @@ static const struct no {
 	{"+12 34", NULL, DFT_ENT_PHONE},
 	{"Maccabi Tel Aviv 12 6 4 2 21 14 22", NULL, DFT_ENT_PHONE}, /* a row of scores */
 	{"Schalke 04 17 7 4 6 25 26", NULL, DFT_ENT_PHONE},
+	{"id 01.0421.002 and 00.2900.5512", NULL, DFT_ENT_PHONE},
 	{"+963 12", NULL, DFT_ENT_PHONE},
 	/* IBAN and cards with one digit changed, unknown issuers */
 	{"DE89370400440532013001", NULL, DFT_ENT_IBAN},
@@ -250,6 +252,7 @@ static const struct no {
 	/* money and document numbers */
 	{"1500 people came", NULL, DFT_ENT_MONEY},
 	{"USDA 15 report", NULL, DFT_ENT_MONEY},
+	{"code 0001Tl", NULL, DFT_ENT_MONEY},
 	{"رقم 5", NULL, DFT_ENT_DOCNUM},
 	{"No. 5", NULL, DFT_ENT_DOCNUM},
 	{"no. 15 people", NULL, DFT_ENT_DOCNUM},
