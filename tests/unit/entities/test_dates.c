@@ -218,7 +218,7 @@ static void hijri_known_dates(void **state)
 }
 
 /* Every 3rd day from 1950 to 2060: Gregorian -> Hijri -> Gregorian is the
- * same day, and consecutive days give consecutive Hijri days. */
+ * same day; the 1st and 29th of every month 1300-1500 AH the other way. */
 static void hijri_round_trips(void **state)
 {
 	int y = 1950, m = 1, dd = 1, n = 0;
@@ -245,8 +245,20 @@ static void hijri_round_trips(void **state)
 			}
 		}
 	}
+	/* and the other way: the 1st and the 29th of every Hijri month 1300-1500 */
+	for (int hy = 1300; hy <= 1500; hy++)
+		for (int hm = 1; hm <= 12; hm++)
+			for (int hd = 1; hd <= 29; hd += 28) {
+				int gy, gm, gd, ry, rm, rd;
+				assert_int_equal(dft_hijri_to_gregorian(hy, hm, hd, &gy, &gm, &gd), 0);
+				assert_int_equal(dft_gregorian_to_hijri(gy, gm, gd, &ry, &rm, &rd), 0);
+				assert_int_equal(ry, hy);
+				assert_int_equal(rm, hm);
+				assert_int_equal(rd, hd);
+				n++;
+			}
 	print_message("hijri round trips: %d days\n", n);
-	assert_true(n > 13000);
+	assert_true(n > 18000);
 }
 
 static int count_cb(void *ctx, const dft_mention *m)
