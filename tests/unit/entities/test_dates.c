@@ -261,6 +261,20 @@ static void hijri_round_trips(void **state)
 	assert_true(n > 18000);
 }
 
+static void empty_inputs(void **state)
+{
+	dft_dates *d = NULL;
+	found f;
+	(void)state;
+	assert_int_equal(dft_dates_new(&d), 0);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(dft_dates_scan(d, NULL, 0, collect, &f), 0);
+	assert_int_equal(dft_dates_scan(d, "no dates", 8, collect, &f), 0);
+	assert_int_equal(f.n, 0);
+	dft_dates_free(d);
+	dft_dates_free(NULL);
+}
+
 static int count_cb(void *ctx, const dft_mention *m)
 {
 	(void)m;
@@ -317,7 +331,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_dates_with_offsets), cmocka_unit_test(rejects_non_dates),
 		cmocka_unit_test(several_in_order),	   cmocka_unit_test(hijri_known_dates),
-		cmocka_unit_test(hijri_round_trips),	   cmocka_unit_test(throughput),
+		cmocka_unit_test(hijri_round_trips),	   cmocka_unit_test(empty_inputs),
+		cmocka_unit_test(throughput),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -366,6 +366,22 @@ static void overlaps_and_order(void **state)
 	assert_string_equal(f.m[0].value, "+963944123456");
 }
 
+/* a fresh scanner on nothing, and on text with nothing in it */
+static void empty_inputs(void **state)
+{
+	dft_patterns *p = NULL;
+	found f;
+	(void)state;
+	assert_int_equal(dft_patterns_new(&p), 0);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(dft_patterns_scan(p, NULL, 0, NULL, collect, &f), 0);
+	assert_int_equal(dft_patterns_scan(p, "no mentions", 11, "SY", collect, &f), 0);
+	assert_int_equal(f.n, 0);
+	assert_int_not_equal(dft_patterns_scan(NULL, "x", 1, NULL, collect, &f), 0);
+	dft_patterns_free(p);
+	dft_patterns_free(NULL);
+}
+
 static int stop_at_first(void *ctx, const dft_mention *m)
 {
 	(void)m;
@@ -444,6 +460,7 @@ int main(void)
 		cmocka_unit_test(keccak_vectors),
 		cmocka_unit_test(overlaps_and_order),
 		cmocka_unit_test(callback_stops_scan),
+		cmocka_unit_test(empty_inputs),
 		cmocka_unit_test(throughput),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
