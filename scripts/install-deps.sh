@@ -13,7 +13,7 @@ packages=(
   libgmime-3.0-dev libpst-dev libgsf-1-dev
   libstemmer-dev libexttextcat-dev libpcre2-dev libxxhash-dev
 )
-[ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++)
+[ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++ libfuzzy-dev libtlsh-dev)
 
 missing=()
 for p in "${packages[@]}"; do
