@@ -172,8 +172,16 @@ int cmd_entities(struct args *a)
 		dft_json_arr_close(&j);
 		dft_json_key(&j, "scanned");
 		dft_json_int(&j, stats.scanned);
+		dft_json_key(&j, "mentions_found");
+		dft_json_int(&j, stats.mentions);
+		dft_json_key(&j, "bytes_scanned");
+		dft_json_int(&j, stats.text_bytes);
 		dft_json_key(&j, "models");
 		dft_json_str(&j, stats.models);
+		dft_json_key(&j, "extract_seconds");
+		dft_json_double(&j, stats.extract_seconds);
+		dft_json_key(&j, "resolve_seconds");
+		dft_json_double(&j, stats.resolve_seconds);
 		dft_json_key(&j, "seconds");
 		dft_json_double(&j, stats.extract_seconds + stats.resolve_seconds);
 		dft_json_obj_close(&j);
@@ -274,6 +282,10 @@ int cmd_xref(struct args *a)
 		dft_json_int(&j, xs.sequences);
 		dft_json_key(&j, "documents");
 		dft_json_int(&j, xs.documents);
+		dft_json_key(&j, "bytes");
+		dft_json_int(&j, xs.bytes);
+		dft_json_key(&j, "hits");
+		dft_json_int(&j, xs.hits);
 		dft_json_key(&j, "seconds");
 		dft_json_double(&j, xs.seconds);
 		dft_json_obj_close(&j);
