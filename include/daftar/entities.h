@@ -261,6 +261,11 @@ int dft_store_entity_variants(dft_store *st, int64_t id,
 /* The entity of a name mention overlapping [start, end) of a document (0: none). */
 int dft_store_entity_at(dft_store *st, int64_t doc, size_t start, size_t end, int64_t *id);
 
+/* The spans of a document's person, organisation, place and misc
+ * mentions, by start. */
+int dft_store_name_spans(dft_store *st, int64_t doc, int (*fn)(void *ctx, size_t start, size_t end), void *ctx);
+/* How many documents have a text. */
+int dft_store_texts_count(dft_store *st, int64_t *n);
 /* Every text of the case, in document order. */
 int dft_store_texts_each(dft_store *st, int (*fn)(void *ctx, int64_t id, const char *text, size_t len),
 			 void *ctx);
@@ -330,6 +335,7 @@ typedef struct dft_xref_match {
 
 typedef struct dft_xref_stats {
 	int64_t names, sequences, documents, bytes, words, hits, matches;
+	int64_t common; /* rows found only as a common word of the case (xref.c) */
 	double seconds;
 } dft_xref_stats;
 

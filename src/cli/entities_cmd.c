@@ -286,6 +286,8 @@ int cmd_xref(struct args *a)
 		dft_json_int(&j, xs.bytes);
 		dft_json_key(&j, "hits");
 		dft_json_int(&j, xs.hits);
+		dft_json_key(&j, "too_common");
+		dft_json_int(&j, xs.common);
 		dft_json_key(&j, "seconds");
 		dft_json_double(&j, xs.seconds);
 		dft_json_obj_close(&j);

@@ -272,6 +272,10 @@ typedef struct slot {
 	uint32_t off;   /* key in the arena */
 	uint32_t len;
 	target *targets; /* NULL: only a prefix */
+	uint32_t docs;   /* documents it was found in (one-word sequences) */
+	int64_t last_doc;
+	int words;       /* words in the sequence */
+	int common;      /* one word found in too many documents: see on_hit */
 } slot;
 
 typedef struct seq_table {
@@ -335,6 +339,9 @@ static int table_put(seq_table *t, const char *k, size_t n, const target *tg)
 	}
 	if (tg) {
 		target *p;
+		s->words = 1;
+		for (size_t i = 0; i < n; i++)
+			s->words += k[i] == ' ';
 		for (p = s->targets; p; p = p->next)
 			if (p->entry == tg->entry && p->name == tg->name)
 				return 0;
@@ -373,9 +380,16 @@ static int put_sequence(seq_table *t, const dft_name *n, const int *keep, const 
 			if (n->w[i].role != DFT_NAME_MARKER && n->w[i].role != DFT_NAME_KUNYA && !n->w[i].given)
 				distinct = 1;
 		}
-	/* one word: only a distinctive one of a one-word name */
+	/* one word: only a distinctive one of a one-word name, with a key of
+	 * three letters or more ("Owen" and "Ono" key as "an", which is also
+	 * the Arabic أن: a two-letter key finds words, not names) */
 	if (!distinct || words == 0 || words > XREF_MAX_WORDS || (words == 1 && n->n > 1))
 		return 0;
+	if (words == 1) {
+		for (int i = 0; i < n->n; i++)
+			if (keep[i] && strlen(n->w[i].key) < 3)
+				return 0;
+	}
 	dft_buf_reset(k);
 	for (int i = 0; i < n->n; i++) {
 		if (!keep[i])
@@ -436,6 +450,7 @@ typedef struct hit_acc {
 	int64_t best_doc;
 	size_t start, end;
 	uint32_t name;
+	const slot *best_slot;
 	int64_t *docs;
 	size_t ndocs, capdocs;
 	int64_t hits;
@@ -446,6 +461,22 @@ typedef struct text_word {
 	size_t start, end;
 	uint32_t koff, klen; /* key in the word-key buffer */
 } text_word;
+
+/* Verified hits, remembered: a listed name meets the same spelling many
+ * times, and dft_name_compare_text parses both names. Keyed by the
+ * target and the bytes of the text; a fixed table, overwritten on
+ * collision (a miss only costs a new check). */
+#define VERIFY_CACHE (1u << 16)
+typedef struct verified {
+	uint64_t h;
+	double score;
+	const char *why;
+	int spelled_alike; /* the normalised words are equal */
+} verified;
+
+typedef struct span {
+	size_t start, end;
+} span;
 
 typedef struct xref_ctx {
 	dft_store *st;
@@ -459,7 +490,43 @@ typedef struct xref_ctx {
 	const char *text;
 	int64_t doc;
 	dft_xref_stats *stats;
+	verified *cache;
+	uint32_t common_person, common_place; /* see on_hit */
+	span *spans; /* the current document's name mentions (NER), by start */
+	size_t nspans, capspans;
+	dft_buf n1, n2;
 } xref_ctx;
+
+static int add_span(void *ctx, size_t start, size_t end)
+{
+	xref_ctx *c = ctx;
+	if (c->nspans == c->capspans) {
+		size_t cap = c->capspans ? c->capspans * 2 : 256;
+		span *p = dft_realloc(c->spans, cap * sizeof(*p));
+		if (!p)
+			return dft_error_set(DFT_ENOMEM, "out of memory");
+		c->spans = p;
+		c->capspans = cap;
+	}
+	c->spans[c->nspans].start = start;
+	c->spans[c->nspans].end = end;
+	c->nspans++;
+	return 0;
+}
+
+/* Does [start, end) lie inside a name the NER found? */
+static int in_name_span(const xref_ctx *c, size_t start, size_t end)
+{
+	size_t lo = 0, hi = c->nspans;
+	while (lo < hi) { /* the last span starting at or before start */
+		size_t mid = (lo + hi) / 2;
+		if (c->spans[mid].start <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && c->spans[lo - 1].end >= end;
+}
 
 static int on_token(void *ctx, const dft_token *tk)
 {
@@ -507,17 +574,65 @@ static int add_doc(hit_acc *a, int64_t doc)
 	return 0;
 }
 
-static int on_hit(xref_ctx *c, const slot *s, size_t first, size_t last)
+static int on_hit(xref_ctx *c, slot *s, size_t first, size_t last)
 {
 	size_t start = c->words[first].start, end = c->words[last].end;
 	int rc;
+	/* A one-word name found in more documents than a name is (more than
+	 * 2% of them for people and organisations, 20% for places, and at
+	 * least 20) is a common word of the case that shares its key:
+	 * "Ondo" and الأندية. Such a sequence stops being checked, and a row
+	 * whose best hit was through it is not reported (stats: common). */
+	if (s->words == 1) {
+		if (s->common)
+			return 0;
+		if (s->last_doc != c->doc) {
+			s->last_doc = c->doc;
+			s->docs++;
+		}
+		if (s->docs > c->common_person) {
+			int place = 1;
+			for (const target *tg = s->targets; tg; tg = tg->next)
+				place &= c->w->e[tg->entry].type == DFT_ENT_PLACE;
+			if (!place || s->docs > c->common_place) {
+				s->common = 1;
+				return 0;
+			}
+		}
+	}
 	for (const target *tg = s->targets; tg; tg = tg->next) {
 		const dft_watch_entry *e = &c->w->e[tg->entry];
 		const char *name = e->names[tg->name], *why = NULL;
 		hit_acc *a = &c->acc[tg->entry];
-		double score = dft_name_compare_text(e->type, name, strlen(name), c->text + start, end - start, &why);
+		uint64_t h = XXH3_64bits_withSeed(c->text + start, end - start, ((uint64_t)tg->entry << 20) ^ tg->name);
+		verified *v = &c->cache[h & (VERIFY_CACHE - 1)];
+		double score;
+		if (v->h != h) {
+			v->h = h;
+			v->score = dft_name_compare_text(e->type, name, strlen(name), c->text + start, end - start, &v->why);
+			v->spelled_alike = 0;
+			if (s->words == 1) {
+				dft_buf_reset(&c->n1);
+				dft_buf_reset(&c->n2);
+				if ((rc = dft_normalize_word(name, strlen(name), &c->n1)) < 0 ||
+				    (rc = dft_normalize_word(c->text + start, end - start, &c->n2)) < 0)
+					return rc;
+				v->spelled_alike = c->n1.len == c->n2.len && !memcmp(c->n1.ptr, c->n2.ptr, c->n1.len);
+			}
+		}
+		score = v->score;
+		why = v->why;
 		if (score <= 0)
 			continue;
+		/* one word across scripts or spellings: only where the NER saw a
+		 * name ("Wytham" and وتم share a key; the word "وتم" is no name) */
+		if (s->words == 1 && !v->spelled_alike) {
+			if (!in_name_span(c, start, end))
+				continue;
+			/* and then the key alone speaks: Lyndon and London are لندن */
+			score *= 0.8;
+			why = "one word, the same name key (no vowels to compare)";
+		}
 		c->stats->hits++;
 		a->hits++;
 		if ((rc = add_doc(a, c->doc)) < 0)
@@ -528,6 +643,7 @@ static int on_hit(xref_ctx *c, const slot *s, size_t first, size_t last)
 			a->start = start;
 			a->end = end;
 			a->name = tg->name;
+			a->best_slot = s;
 			a->why = why;
 		}
 	}
@@ -544,6 +660,9 @@ static int scan_text(void *ctx, int64_t id, const char *text, size_t len)
 	dft_buf_reset(&c->keys);
 	c->stats->documents++;
 	c->stats->bytes += (int64_t)len;
+	c->nspans = 0;
+	if ((rc = dft_store_name_spans(c->st, id, add_span, c)) < 0)
+		return rc;
 	if ((rc = dft_analyze(c->an, text, len, on_token, c)) < 0)
 		return rc;
 	for (size_t i = 0; i < c->nwords; i++) {
@@ -609,6 +728,7 @@ int dft_xref(dft_store *st, const dft_watchlist *w, double min_score,
 	size_t *order = NULL, no = 0;
 	dft_buf text, ev, name;
 	double t0 = dft_now();
+	int64_t ntexts = 0;
 	int rc;
 	memset(&c, 0, sizeof c);
 	memset(stats, 0, sizeof *stats);
@@ -620,14 +740,21 @@ int dft_xref(dft_store *st, const dft_watchlist *w, double min_score,
 	dft_buf_init(&c.norm, 4096);
 	dft_buf_init(&c.key, 4096);
 	dft_buf_init(&c.seq, 4096);
+	dft_buf_init(&c.n1, 4096);
+	dft_buf_init(&c.n2, 4096);
 	dft_buf_init(&text, (size_t)1 << 30);
 	dft_buf_init(&ev, 4096);
 	dft_buf_init(&name, 4096);
 	c.acc = calloc(w->n ? w->n : 1, sizeof(*c.acc));
-	if (!c.acc) {
+	c.cache = calloc(VERIFY_CACHE, sizeof(*c.cache));
+	if (!c.acc || !c.cache) {
 		rc = dft_error_set(DFT_ENOMEM, "out of memory");
 		goto done;
 	}
+	if ((rc = dft_store_texts_count(st, &ntexts)) < 0)
+		goto done;
+	c.common_person = (uint32_t)(ntexts / 50 > 20 ? ntexts / 50 : 20);
+	c.common_place = (uint32_t)(ntexts / 5 > 20 ? ntexts / 5 : 20);
 	if ((rc = table_grow(&c.t)) < 0 || (rc = compile_list(&c.t, w, &stats->sequences, &stats->names)) < 0 ||
 	    (rc = dft_analyzer_new(&c.an, NULL, 0)) < 0 || (rc = dft_store_texts_each(st, scan_text, &c)) < 0)
 		goto done;
@@ -637,8 +764,12 @@ int dft_xref(dft_store *st, const dft_watchlist *w, double min_score,
 		goto done;
 	}
 	for (size_t i = 0; i < w->n; i++)
-		if (c.acc[i].ndocs && c.acc[i].best >= min_score)
-			order[no++] = i;
+		if (c.acc[i].ndocs && c.acc[i].best >= min_score) {
+			if (c.acc[i].best_slot && c.acc[i].best_slot->common)
+				stats->common++;
+			else
+				order[no++] = i;
+		}
 	qsort_r(order, no, sizeof(*order), by_score, c.acc);
 	stats->matches = (int64_t)no;
 	stats->seconds = dft_now() - t0;
@@ -677,6 +808,7 @@ done:
 		for (size_t i = 0; i < w->n; i++)
 			free(c.acc[i].docs);
 	free(c.acc);
+	free(c.cache);
 	free(order);
 	free(c.words);
 	table_dispose(&c.t);
@@ -685,6 +817,9 @@ done:
 	dft_buf_dispose(&c.norm);
 	dft_buf_dispose(&c.key);
 	dft_buf_dispose(&c.seq);
+	dft_buf_dispose(&c.n1);
+	dft_buf_dispose(&c.n2);
+	free(c.spans);
 	dft_buf_dispose(&text);
 	dft_buf_dispose(&ev);
 	dft_buf_dispose(&name);

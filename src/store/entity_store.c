@@ -329,3 +329,33 @@ int dft_store_texts_each(dft_store *st, int (*fn)(void *ctx, int64_t id, const c
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int dft_store_texts_count(dft_store *st, int64_t *n)
+{
+	sqlite3_stmt *s;
+	int rc;
+	*n = 0;
+	if ((rc = dft_store_prepare(st, &s, "SELECT COUNT(*) FROM texts")) < 0)
+		return rc;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int dft_store_name_spans(dft_store *st, int64_t doc, int (*fn)(void *ctx, size_t start, size_t end), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT start, end FROM mentions WHERE doc_id = ?"
+				    " AND type IN ('person', 'organization', 'place', 'misc') ORDER BY start")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, doc);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn(ctx, (size_t)sqlite3_column_int64(s, 0), (size_t)sqlite3_column_int64(s, 1));
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "reading name mentions");
+	sqlite3_finalize(s);
+	return rc;
+}
