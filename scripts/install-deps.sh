@@ -12,7 +12,7 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr-ara tesseract-ocr-eng
   libgmime-3.0-dev libpst-dev libgsf-1-dev
   libstemmer-dev libexttextcat-dev libpcre2-dev libxxhash-dev
-  libmicrohttpd-dev libjson-c-dev curl
+  libmicrohttpd-dev libjson-c-dev curl libsodium-dev
 )
 [ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++ libfuzzy-dev libtlsh-dev wrk)
 
