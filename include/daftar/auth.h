@@ -78,4 +78,45 @@ typedef struct dft_note {
 } dft_note;
 int dft_notes(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_note *n), void *ctx);
 
+/* ---- added with the implementation (src/server/auth.c, src/store/auth_store.c) ---- */
+
+/* The key tag: matches on: the tag NFKC case-folded (ICU), so "Important",
+ * "IMPORTANT" and "important" are one tag on a document. */
+int dft_tag_key(const char *tag, size_t len, dft_buf *out);
+
+/* For tests: the clock of the rules (session expiry, lock-out, audit and
+ * created times), in unix seconds; NULL restores the real clock. Not
+ * thread-safe: set it before any other call. */
+void dft_auth_set_clock(int64_t (*now)(void));
+
+/* The store side of this header (src/store/auth_store.c): SQL only, no
+ * rules; src/server/auth.c is their one caller. Times are unix seconds,
+ * `at`/`created` ISO text. */
+int dft_store_user_insert(dft_store *st, const char *name, const char *hash, int role, const char *created);
+int dft_store_user_delete(dft_store *st, const char *name); /* and their sessions; DFT_ENOTFOUND */
+/* canon gets the name as stored; DFT_ENOTFOUND when there is no such user */
+int dft_store_user_get(dft_store *st, const char *name, char canon[72], int *role, dft_buf *hash);
+int dft_store_login_failure_add(dft_store *st, const char *name, int64_t at);
+/* Failures of `name` at or after `since`, newest first, at most max */
+int dft_store_login_failures(dft_store *st, const char *name, int64_t since, int64_t *times, int max, int *n);
+int dft_store_login_failures_clear(dft_store *st, const char *name);
+int dft_store_session_put(dft_store *st, const char *token_hash, const char *user, const char *csrf,
+			  int64_t now, int64_t expires);
+/* out gets user, role and csrf (not the token); DFT_ENOTFOUND */
+int dft_store_session_get(dft_store *st, const char *token_hash, dft_session *out, int64_t *last_used,
+			  int64_t *expires);
+int dft_store_session_touch(dft_store *st, const char *token_hash, int64_t now, int64_t expires);
+int dft_store_session_delete(dft_store *st, const char *token_hash);
+int dft_store_sessions_expire(dft_store *st, int64_t now);
+int dft_store_audit_put(dft_store *st, const char *at, const char *user, const char *addr, const char *action,
+			const char *target, const char *detail);
+/* Tags and notes also append a custody entry (tagged, untagged, noted)
+ * when the store is writable. tag_put: 0, or DFT_EEXISTS when the
+ * document already carries it; tag_delete: DFT_ENOTFOUND when it did not;
+ * both DFT_ENOTFOUND for no such document. */
+int dft_store_tag_put(dft_store *st, int64_t doc, const char *tag, const char *user, const char *at);
+int dft_store_tag_delete(dft_store *st, int64_t doc, const char *tag, const char *user, const char *at);
+int dft_store_note_put(dft_store *st, int64_t doc, const char *text, const char *user, const char *at,
+		       int64_t *id);
+
 #endif

@@ -127,6 +127,50 @@ static const char *const migrations[] = {
 	"  a INTEGER NOT NULL, b INTEGER NOT NULL, documents INTEGER NOT NULL,"
 	"  PRIMARY KEY(a, b)) WITHOUT ROWID;"
 	"CREATE INDEX entity_edges_b ON entity_edges(b);",
+	/* 6: the workbench (src/server/auth.c, src/store/auth_store.c):
+	 * users (name matched without regard to ASCII case; hash is
+	 * libsodium's Argon2id string), sessions by the SHA-256 of the cookie
+	 * token (a copy of the database never yields a usable cookie), failed
+	 * logins for the lock-out, the audit log (append-only: triggers refuse
+	 * UPDATE and DELETE), tags (key: the NFKC case-folded tag, for tag:)
+	 * and notes on documents */
+	"CREATE TABLE users("
+	"  name TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  role TEXT NOT NULL CHECK(role IN ('viewer','editor','admin')),"
+	"  hash TEXT NOT NULL,"
+	"  created TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE sessions("
+	"  token_hash TEXT PRIMARY KEY,"   /* SHA-256 hex of the token */
+	"  user TEXT NOT NULL COLLATE NOCASE,"
+	"  csrf TEXT NOT NULL,"
+	"  created INTEGER NOT NULL, last_used INTEGER NOT NULL, expires INTEGER NOT NULL)" /* unix seconds */
+	"  WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user);"
+	"CREATE INDEX sessions_expires ON sessions(expires);"
+	"CREATE TABLE login_failures("
+	"  id INTEGER PRIMARY KEY,"
+	"  user TEXT NOT NULL COLLATE NOCASE,"
+	"  at INTEGER NOT NULL);"           /* unix seconds */
+	"CREATE INDEX login_failures_user ON login_failures(user, at);"
+	"CREATE TABLE audit("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL, user TEXT, addr TEXT,"
+	"  action TEXT NOT NULL, target TEXT, detail TEXT);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TABLE doc_tags("
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  tag TEXT NOT NULL, key TEXT NOT NULL,"
+	"  user TEXT, at TEXT NOT NULL,"
+	"  PRIMARY KEY(doc_id, tag), UNIQUE(doc_id, key));"
+	"CREATE INDEX doc_tags_key ON doc_tags(key);"
+	"CREATE TABLE doc_notes("
+	"  id INTEGER PRIMARY KEY,"
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  user TEXT, at TEXT NOT NULL, text TEXT NOT NULL);"
+	"CREATE INDEX doc_notes_doc ON doc_notes(doc_id);",
 };
 
 int dft_store_migrate(sqlite3 *db)
