@@ -1,10 +1,11 @@
 /*
  * search.c - running a compiled query (index.h) against the case: FTS5
  * MATCH with BM25 (title and path weigh more than the body), filters as
- * SQL on documents/meta/locations, snippets in the original characters,
+ * SQL on documents/meta/locations/doc_tags, snippets in the original characters,
  * the page of the first match, facets, and a time limit per query.
  */
 #include "store_internal.h"
+#include "daftar/auth.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,11 @@ static int add_filters(dft_buf *sql, const dft_query *q, int first_param)
 						  n, n, n, n, n, n, n, n, n, n);
 			else
 				rc = dft_buf_addf(sql, "substr(" DOC_DATE ", 1, length(?%d)) = ?%d", n, n);
+		} else if (!strcmp(f->field, "tag")) {
+			/* tags on documents (auth.h); the value is bound as its key */
+			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM doc_tags t WHERE t.doc_id = d.id AND t.key = ?%d)", n);
 		} else {
-			m = !strcmp(f->field, "tag") ? "tag" : f->field; /* from to subject title tag */
+			m = f->field; /* from to subject title */
 			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM meta m WHERE m.doc_id = d.id AND m.key = '%s' "
 					       "AND instr(lower(m.value), lower(?%d)) > 0)", m, n);
 		}
@@ -76,8 +80,22 @@ static int add_filters(dft_buf *sql, const dft_query *q, int first_param)
 static void bind_filters(sqlite3_stmt *s, const dft_query *q, int first_param)
 {
 	size_t i;
-	for (i = 0; i < q->nfilters; i++)
-		sqlite3_bind_text(s, first_param + (int)i, q->filters[i].value, -1, SQLITE_TRANSIENT);
+	for (i = 0; i < q->nfilters; i++) {
+		const dft_query_filter *f = &q->filters[i];
+		if (!strcmp(f->field, "tag")) {
+			/* tag: matches the tag case-insensitively (NFKC case-folded);
+			 * a value that cannot be a tag matches nothing */
+			dft_buf key;
+			dft_buf_init(&key, 4096);
+			if (dft_tag_key(f->value, strlen(f->value), &key) == 0)
+				sqlite3_bind_text(s, first_param + (int)i, dft_buf_cstr(&key), (int)key.len, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(s, first_param + (int)i);
+			dft_buf_dispose(&key);
+			continue;
+		}
+		sqlite3_bind_text(s, first_param + (int)i, f->value, -1, SQLITE_TRANSIENT);
+	}
 }
 
 /* FROM ... WHERE ... shared by the hits, the total and the facets. ?1 is
