@@ -14,6 +14,7 @@ all: build
 
 deps:
 	@bash scripts/install-deps.sh
+	@bash scripts/web-deps.sh
 
 $(BUILD)/Makefile: CMakeLists.txt
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -61,12 +61,18 @@ function graph(types, minW) {
     edges: [...edges].filter(([, n]) => n >= minW).map(([k, n]) => { const [a, b] = k.split('-').map(Number); return { a, b, documents: n }; }) };
 }
 
+const UQ = new Intl.DateTimeFormat('en-u-ca-islamic-umalqura-nu-latn', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' });
+function hijri(iso) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return null;
+  const p = Object.fromEntries(UQ.formatToParts(new Date(iso + 'T00:00:00Z')).map((x) => [x.type, x.value]));
+  return `${String(parseInt(p.year, 10)).padStart(4, '0')}-${p.month}-${p.day}`;
+}
 function timeline() {
   const dates = [];
   for (const d of cli('docs').documents) {
     try {
       for (const e of cli('entities', '--doc', String(d.id)).entities.filter((x) => x.type === 'date')) {
-        dates.push({ date: e.name.slice(0, 10), hijri: /هـ|AH|1437|1436/.test(e.variants.join(' ')) ? '1437-06-06' : null, doc: d.id, page: 1, surface: e.variants[0] });
+        dates.push({ date: e.name.slice(0, 10), hijri: hijri(e.name), doc: d.id, page: 1, surface: e.variants[0] });
       }
     } catch { /* no entities */ }
   }
