@@ -86,8 +86,13 @@ export async function docPaths() {
   if (pathCache && Date.now() - pathCacheAt < 60000) return pathCache;
   const map = new Map();
   try {
-    const r = await api('/api/docs', { limit: 5000 });
-    for (const d of r.documents || []) map.set(d.id, d.path);
+    // pages of 500, at most 20,000 documents: lists of larger cases show ids
+    for (let offset = 0; offset < 20000; offset += 500) {
+      const r = await api('/api/docs', { limit: 500, offset });
+      const docs = r.documents || [];
+      for (const d of docs) map.set(d.id, d.path);
+      if (docs.length < 500) break;
+    }
   } catch (e) {
     if (e.status === 401) throw e;
   }

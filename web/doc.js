@@ -15,8 +15,10 @@ function isEmail(d) {
   return d.type === 'email' || d.type === 'msg' || /^message\//.test(d.mime || '');
 }
 
-function hasPages(d) {
-  return Number(d.pages) > 0 && (PAGE_TYPES.has(d.type) || /^image\/|\/pdf$/.test(d.mime || ''));
+function pageCount(d) {
+  const isPaged = PAGE_TYPES.has(d.type) || /^image\/|\/pdf$/.test(d.mime || '');
+  if (!isPaged || d.status === 'failed') return 0;
+  return Number(d.pages) > 0 ? Number(d.pages) : (d.type === 'pdf' ? 0 : 1);
 }
 
 export async function render(box, parts, params, current) {
@@ -46,7 +48,7 @@ export async function render(box, parts, params, current) {
   if (isEmail(d) && d.meta) {
     const rows = [];
     for (const k of ['from', 'to', 'cc', 'bcc', 'reply_to', 'date_header', 'date', 'subject', 'message_id']) {
-      if (d.meta[k]) rows.push(h('tr', null, h('th', null, k.replace('_', '-')), h('td', { dir: 'auto' }, String(d.meta[k]))));
+      if (d.meta[k]) rows.push(h('tr', null, h('th', null, k.replace(/_/g, '-')), h('td', { dir: 'auto' }, String(d.meta[k]))));
     }
     if (rows.length) left.appendChild(section('E-mail', 'email-headers', h('table', { class: 'kv' }, h('tbody', null, rows))));
   }
@@ -56,14 +58,17 @@ export async function render(box, parts, params, current) {
   }
 
   // page images of PDFs and scans (rendered by the server, never the original inline)
-  if (hasPages(d)) {
-    const n = Number(d.pages);
+  if (pageCount(d) > 0) {
+    const n = pageCount(d);
     const pages = h('div', { class: 'pages', id: 'pages' });
     const shown = Math.min(n, MAX_PAGES_SHOWN);
     for (let p = 1; p <= shown; p++) {
-      pages.appendChild(h('figure', null,
-        h('img', { src: `/api/docs/${id}/pages/${p}.png`, alt: `page ${p}`, loading: 'lazy' }),
-        h('figcaption', null, `page ${p} of ${n}`)));
+      const fig = h('figure', null,
+        h('img', { src: `/api/docs/${id}/pages/${p}.png`, alt: `page ${p}`, loading: 'lazy', on: { error: () => {
+          fig.replaceWith(h('p', { class: 'muted' }, `Page ${p} could not be shown: download the original.`));
+        } } }),
+        h('figcaption', null, `page ${p} of ${n}`));
+      pages.appendChild(fig);
     }
     if (n > shown) pages.appendChild(h('p', { class: 'muted' }, `${n - shown} more pages: download the original.`));
     left.appendChild(section('Pages', 'pages-card', pages));
@@ -98,7 +103,8 @@ export async function render(box, parts, params, current) {
   add('SHA-256', h('code', { class: 'hash' }, String(d.sha256 || '')));
   if (d.paths && d.paths.length) add('seen at', h('ul', { class: 'plain' }, d.paths.map((p) => h('li', { dir: 'auto' }, p))));
   for (const [k, v] of Object.entries(d.meta || {})) {
-    if (isEmail(d) && ['from', 'to', 'cc', 'subject', 'date_header'].includes(k)) continue;
+    if (isEmail(d) && ['from', 'to', 'cc', 'subject', 'date_header', 'message_id'].includes(k)) continue;
+    if (k === 'title') continue; // the page's heading
     add(k, typeof v === 'string' ? v : JSON.stringify(v));
   }
   right.appendChild(section('Metadata', 'meta-card', h('table', { class: 'kv' }, h('tbody', null, meta))));

@@ -3,7 +3,7 @@
 import { h, t, hashFor, docLink, entityLink, empty, table, errorBox } from './util.js';
 import { api, post, canEdit } from './api.js';
 
-const TYPES = ['person', 'organization', 'place', 'date', 'email', 'phone', 'url', 'domain', 'iban', 'card', 'crypto', 'ip', 'coordinates', 'money'];
+const TYPES = ['person', 'organization', 'place', 'misc', 'date', 'money', 'phone', 'email', 'url', 'domain', 'iban', 'card', 'crypto', 'ip', 'coordinates', 'document_number'];
 const LIMIT = 100;
 
 export async function render(box, _parts, params, current) {
