@@ -4,11 +4,15 @@
 #   make demo    build, make the demo trove, ingest it, print what was found
 #   make asan    ASan + UBSan build that runs the whole test suite
 #   make lint    banned functions, cppcheck
+#   make fuzz    libFuzzer (clang) on every harness, FUZZ_SECONDS each (default 60)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all deps build test demo asan lint bench clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test demo asan lint bench fuzz clean
 
 all: build
 
@@ -33,6 +37,11 @@ asan: deps
 lint:
 	@bash scripts/lint.sh
 
+fuzz: deps
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDAFTAR_FUZZ=ON -DDAFTAR_WERROR=OFF >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_extract fuzz_text ner_models
+	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 demo: build
 	@bash scripts/demo.sh
 
@@ -40,4 +49,4 @@ bench: build
 	@bash bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -494,7 +494,7 @@ int dft_detect_language(const char *utf8, size_t len, char out[8])
 	lang_stats st;
 	const char *code = NULL;
 	char *sample = NULL;
-	size_t slen, total = 0;
+	size_t slen;
 	int sc, best = SC_NONE;
 
 	out[0] = '\0';
@@ -503,11 +503,9 @@ int dft_detect_language(const char *utf8, size_t len, char out[8])
 	pthread_once(&lang_once, lang_load);
 	memset(&st, 0, sizeof(st));
 	lang_count(&st, s, len);
-	for (sc = 1; sc < SC_COUNT; sc++) {
-		total += st.letters[sc];
+	for (sc = 1; sc < SC_COUNT; sc++)
 		if (st.letters[sc] > st.letters[best])
 			best = sc;
-	}
 	if (best == SC_NONE)
 		return 0;
 	/* Han with kana is Japanese; Han alone, Chinese */
