@@ -345,4 +345,41 @@ typedef struct dft_xref_stats {
 int dft_xref(dft_store *st, const dft_watchlist *w, double min_score,
 	     int (*fn)(void *ctx, const dft_xref_match *m), void *ctx, dft_xref_stats *stats);
 
+
+/* ---- what the workbench reads (src/store/entity_store.c; docs/API.md) ------------- */
+
+/* The documents that mention an entity, most mentions first. */
+int dft_store_entity_documents(dft_store *st, int64_t entity, int64_t limit,
+			       int (*fn)(void *ctx, int64_t doc, const char *path, int64_t mentions), void *ctx);
+/* The entities named in the same documents as `entity`, by shared documents. */
+int dft_store_entity_cooccurring(dft_store *st, int64_t entity, int64_t limit,
+				 int (*fn)(void *ctx, const dft_entity_row *r, int64_t shared), void *ctx);
+/* The co-occurrence graph: the `limit` entities of the types in `types`
+ * (",person,place," or NULL: all) named in most documents, then the edges
+ * between them that join at least min_weight documents. */
+int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight, int64_t limit,
+			   int (*node)(void *ctx, const dft_entity_row *r),
+			   int (*edge)(void *ctx, int64_t a, int64_t b, int64_t documents), void *ctx);
+/* Dated mentions (type date) from..to (ISO, inclusive; NULL: open), by date. */
+typedef struct dft_dated_mention {
+	const char *date;  /* "YYYY-MM-DD" or "YYYY-MM" */
+	const char *extra; /* "hijri:1437-06-06" or NULL */
+	int64_t doc, page;
+	const char *surface;
+} dft_dated_mention;
+int dft_store_timeline(dft_store *st, const char *from, const char *to, int64_t limit,
+		       int (*fn)(void *ctx, const dft_dated_mention *m), void *ctx);
+/* A document's mentions by start, with their entity (0: not resolved). */
+typedef struct dft_doc_mention {
+	int64_t entity;
+	int type;
+	const char *value;
+	int64_t start, end, page;
+} dft_doc_mention;
+int dft_store_doc_mentions(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_doc_mention *m),
+			   void *ctx);
+
+/* The entity a (type, value) belongs to; DFT_ENOTFOUND when none. */
+int dft_store_entity_of(dft_store *st, int type, const char *value, int64_t *id);
+
 #endif

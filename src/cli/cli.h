@@ -28,6 +28,7 @@ struct args {
 	const char *doc;  /* entities --doc */
 	double min_score; /* xref; -1: the default */
 	int no_entities;  /* ingest --no-entities */
+	const char *listen; /* serve --listen ADDR:PORT */
 };
 
 /* Print "daftar: <message>" and the usage hint; returns exit status 2. */
@@ -36,6 +37,8 @@ int usage_error(const char *fmt, ...) DFT_PRINTF(1, 2);
 int fail(int rc);
 /* Print the JSON document in b, or fail when the writer failed. */
 int emit_json(dft_json *j, dft_buf *b);
+/* Print what an api.h producer wrote (rc: its return), or fail with its error. */
+int emit_api(int rc, dft_json *j, dft_buf *b);
 int open_case(dft_store **st, struct args *a, int writable);
 
 /* entities_cmd.c; entities_update brings a case's entities up to date
@@ -44,5 +47,7 @@ struct dft_entities_stats;
 int entities_update(dft_store *st, struct dft_entities_stats *stats);
 int cmd_entities(struct args *a);
 int cmd_xref(struct args *a);
+/* serve_cmd.c */
+int cmd_serve(struct args *a);
 
 #endif

@@ -5,6 +5,7 @@
  * so they answer for everything ingested so far.
  */
 #include "cli.h"
+#include "daftar/api.h"
 #include "daftar/entities.h"
 
 #include <stdio.h>
@@ -43,34 +44,10 @@ int entities_update(dft_store *st, dft_entities_stats *stats)
 
 struct list_ctx {
 	dft_store *st;
-	dft_json *j;
 	int64_t n;
 	dft_buf line;
 	int first;
 };
-
-static int on_variant_name(void *ctx, const char *value, int64_t mentions, const char *reason)
-{
-	struct list_ctx *c = ctx;
-	(void)mentions;
-	(void)reason;
-	dft_json_str(c->j, value);
-	return 0;
-}
-
-static int on_variant_detail(void *ctx, const char *value, int64_t mentions, const char *reason)
-{
-	struct list_ctx *c = ctx;
-	dft_json_obj_open(c->j);
-	dft_json_key(c->j, "value");
-	dft_json_str(c->j, value);
-	dft_json_key(c->j, "mentions");
-	dft_json_int(c->j, mentions);
-	dft_json_key(c->j, "reason");
-	dft_json_str(c->j, reason);
-	dft_json_obj_close(c->j);
-	return 0;
-}
 
 static int on_variant_text(void *ctx, const char *value, int64_t mentions, const char *reason)
 {
@@ -88,31 +65,6 @@ static int on_entity(void *ctx, const dft_entity_row *e)
 	struct list_ctx *c = ctx;
 	int rc;
 	c->n++;
-	if (c->j) {
-		dft_json_obj_open(c->j);
-		dft_json_key(c->j, "id");
-		dft_json_int(c->j, e->id);
-		dft_json_key(c->j, "type");
-		dft_json_str(c->j, dft_entity_type_name(e->type));
-		dft_json_key(c->j, "name");
-		dft_json_str(c->j, e->name);
-		dft_json_key(c->j, "variants");
-		dft_json_arr_open(c->j);
-		if ((rc = dft_store_entity_variants(c->st, e->id, on_variant_name, c)) < 0)
-			return rc;
-		dft_json_arr_close(c->j);
-		dft_json_key(c->j, "documents");
-		dft_json_int(c->j, e->documents);
-		dft_json_key(c->j, "mentions");
-		dft_json_int(c->j, e->mentions);
-		dft_json_key(c->j, "variants_detail");
-		dft_json_arr_open(c->j);
-		if ((rc = dft_store_entity_variants(c->st, e->id, on_variant_detail, c)) < 0)
-			return rc;
-		dft_json_arr_close(c->j);
-		dft_json_obj_close(c->j);
-		return 0;
-	}
 	dft_buf_reset(&c->line);
 	c->first = 1;
 	if ((rc = dft_store_entity_variants(c->st, e->id, on_variant_text, c)) < 0)
@@ -159,34 +111,14 @@ int cmd_entities(struct args *a)
 	}
 	if (a->json) {
 		dft_json_init(&j, &b);
-		c.j = &j;
-		dft_json_obj_open(&j);
-		dft_json_key(&j, "entities");
-		dft_json_arr_open(&j);
+		rc = emit_api(dft_api_entities(st, &f, NULL, &stats, &j), &j, &b);
+		goto done;
 	}
 	if ((rc = dft_store_entities_list(st, &f, on_entity, &c)) < 0) {
 		rc = fail(rc);
 		goto done;
 	}
-	if (a->json) {
-		dft_json_arr_close(&j);
-		dft_json_key(&j, "scanned");
-		dft_json_int(&j, stats.scanned);
-		dft_json_key(&j, "mentions_found");
-		dft_json_int(&j, stats.mentions);
-		dft_json_key(&j, "bytes_scanned");
-		dft_json_int(&j, stats.text_bytes);
-		dft_json_key(&j, "models");
-		dft_json_str(&j, stats.models);
-		dft_json_key(&j, "extract_seconds");
-		dft_json_double(&j, stats.extract_seconds);
-		dft_json_key(&j, "resolve_seconds");
-		dft_json_double(&j, stats.resolve_seconds);
-		dft_json_key(&j, "seconds");
-		dft_json_double(&j, stats.extract_seconds + stats.resolve_seconds);
-		dft_json_obj_close(&j);
-		rc = emit_json(&j, &b);
-	} else if (c.n == 0) {
+	if (c.n == 0) {
 		printf("no entities%s\n", f.type >= 0 || f.doc ? " of this kind" : " (no text mentions any)");
 	}
 done:

@@ -5,6 +5,7 @@
  *
  * Exit status: 0 success, 1 failure (or verify found a problem), 2 usage.
  */
+#include "daftar/api.h"
 #include "daftar/core.h"
 #include "daftar/dedup.h"
 #include "daftar/entities.h"
@@ -40,6 +41,7 @@ static const char usage_text[] =
 	"  entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]\n"
 	"                                     people, places, organisations, phones, dates ... named\n"
 	"  xref CASE LIST.csv [--min-score S] a watchlist (name, aliases, type, birth, country) in the case\n"
+	"  serve CASE [--listen ADDR:PORT]    the web workbench (docs/API.md); default 127.0.0.1:8080\n"
 	"\n"
 	"  --json     print exactly one JSON document on stdout\n"
 	"  -v         say more on stderr\n";
@@ -150,6 +152,10 @@ static int parse_args(struct args *a, int argc, char **argv)
 			if (!next || *end || end == next || !(a->min_score >= 0 && a->min_score <= 1.0))
 				return usage_error("--min-score takes a score from 0 to 1");
 			i++;
+		} else if (strcmp(s, "--listen") == 0) {
+			if (!next)
+				return usage_error("--listen needs ADDR:PORT");
+			a->listen = argv[++i];
 		} else if (strcmp(s, "--sort") == 0) {
 			if (!next || (strcmp(next, "relevance") && strcmp(next, "date") && strcmp(next, "oldest")))
 				return usage_error("--sort takes relevance, date or oldest");
@@ -184,6 +190,14 @@ int emit_json(dft_json *j, dft_buf *b)
 	fwrite(b->ptr, 1, b->len, stdout);
 	fputc('\n', stdout);
 	return 0;
+}
+
+/* Print what an api producer wrote, or fail with its error. */
+int emit_api(int rc, dft_json *j, dft_buf *b)
+{
+	if (rc < 0)
+		return fail(rc);
+	return emit_json(j, b);
 }
 
 int open_case(dft_store **st, struct args *a, int writable)
@@ -339,18 +353,6 @@ static int cmd_ingest(struct args *a)
 
 /* ---- status ------------------------------------------------------------ */
 
-static void json_counts(dft_json *j, const char *key, const dft_count *c, size_t n)
-{
-	size_t i;
-	dft_json_key(j, key);
-	dft_json_obj_open(j);
-	for (i = 0; i < n; i++) {
-		dft_json_key(j, c[i].key);
-		dft_json_int(j, c[i].n);
-	}
-	dft_json_obj_close(j);
-}
-
 static int cmd_status(struct args *a)
 {
 	dft_store *st;
@@ -361,51 +363,21 @@ static int cmd_status(struct args *a)
 		return usage_error("usage: daftar status CASE");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
-	if ((rc = dft_store_status(st, &s)) < 0) {
-		dft_store_free(st);
-		return fail(rc);
-	}
 	if (a->json) {
 		dft_buf b;
 		dft_json j;
 		dft_buf_init(&b, 0);
 		dft_json_init(&j, &b);
-		dft_json_obj_open(&j);
-		dft_json_key(&j, "documents");
-		dft_json_int(&j, s.documents);
-		dft_json_key(&j, "originals");
-		dft_json_int(&j, s.originals);
-		dft_json_key(&j, "bytes");
-		dft_json_int(&j, s.bytes);
-		dft_json_key(&j, "failed");
-		dft_json_int(&j, s.failed);
-		dft_json_key(&j, "pending");
-		dft_json_int(&j, s.pending);
-		dft_json_key(&j, "notes");
-		dft_json_int(&j, s.notes);
-		dft_json_key(&j, "batches");
-		dft_json_arr_open(&j);
-		for (i = 0; i < s.nbatches; i++) {
-			dft_json_obj_open(&j);
-			dft_json_key(&j, "id");
-			dft_json_int(&j, s.batches[i].id);
-			dft_json_key(&j, "label");
-			dft_json_str(&j, s.batches[i].label);
-			dft_json_key(&j, "documents");
-			dft_json_int(&j, s.batches[i].documents);
-			dft_json_key(&j, "at");
-			dft_json_str(&j, s.batches[i].started_at);
-			dft_json_key(&j, "closed");
-			dft_json_str(&j, s.batches[i].closed_at[0] ? s.batches[i].closed_at : NULL);
-			dft_json_obj_close(&j);
-		}
-		dft_json_arr_close(&j);
-		json_counts(&j, "by_type", s.by_type, s.ntypes);
-		json_counts(&j, "by_language", s.by_language, s.nlanguages);
-		dft_json_obj_close(&j);
-		rc = emit_json(&j, &b);
+		rc = emit_api(dft_api_status(st, &j), &j, &b);
 		dft_buf_dispose(&b);
-	} else {
+		dft_store_free(st);
+		return rc;
+	}
+	if ((rc = dft_store_status(st, &s)) < 0) {
+		dft_store_free(st);
+		return fail(rc);
+	}
+	{
 		printf("%s: %lld documents, %lld originals (%.1f MB), %lld failed",
 		       a->pos[0], (long long)s.documents, (long long)s.originals, (double)s.bytes / 1e6,
 		       (long long)s.failed);
@@ -437,61 +409,13 @@ static int cmd_status(struct args *a)
 /* ---- docs --------------------------------------------------------------- */
 
 struct docs_ctx {
-	dft_store *st;
-	dft_json *j;
 	int64_t n;
 };
-
-static int add_path(void *ctx, const char *path, int64_t batch)
-{
-	(void)batch;
-	dft_json_str(ctx, path);
-	return 0;
-}
-
-static void json_doc_common(dft_json *j, dft_store *st, const dft_doc *d)
-{
-	dft_json_key(j, "id");
-	dft_json_int(j, d->id);
-	dft_json_key(j, "sha256");
-	dft_json_str(j, d->sha256[0] ? d->sha256 : NULL);
-	dft_json_key(j, "path");
-	dft_json_str(j, d->path);
-	dft_json_key(j, "paths");
-	dft_json_arr_open(j);
-	dft_store_doc_locations(st, d->id, add_path, j);
-	dft_json_arr_close(j);
-	dft_json_key(j, "parent");
-	if (d->parent)
-		dft_json_int(j, d->parent);
-	else
-		dft_json_null(j);
-	dft_json_key(j, "type");
-	dft_json_str(j, d->type);
-	dft_json_key(j, "mime");
-	dft_json_str(j, d->mime);
-	dft_json_key(j, "language");
-	dft_json_str(j, d->language);
-	dft_json_key(j, "batch");
-	dft_json_int(j, d->batch);
-	dft_json_key(j, "size");
-	dft_json_int(j, d->size);
-	dft_json_key(j, "status");
-	dft_json_str(j, d->status);
-	dft_json_key(j, "error");
-	dft_json_str(j, d->error);
-}
 
 static int docs_one(void *ctx, const dft_doc *d)
 {
 	struct docs_ctx *c = ctx;
 	c->n++;
-	if (c->j) {
-		dft_json_obj_open(c->j);
-		json_doc_common(c->j, c->st, d);
-		dft_json_obj_close(c->j);
-		return 0;
-	}
 	printf("%6lld  %-7s %-6s %.12s  %s%s%s\n", (long long)d->id, d->status, d->type ? d->type : "-",
 	       d->sha256[0] ? d->sha256 : "------------", d->path, d->error ? "  -- " : "",
 	       d->error ? d->error : "");
@@ -503,13 +427,22 @@ static int cmd_docs(struct args *a)
 	dft_store *st;
 	dft_doc_filter f;
 	struct docs_ctx c;
-	dft_buf b;
-	dft_json j;
 	int rc;
 	if (a->npos != 1)
 		return usage_error("usage: daftar docs CASE [--batch B] [--failed] [--type T]");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
+	if (a->json) {
+		dft_api_docs_params p = {a->batch, a->type, a->failed, a->limit, a->offset};
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, (size_t)1 << 31);
+		dft_json_init(&j, &b);
+		rc = emit_api(dft_api_docs(st, &p, &j), &j, &b);
+		dft_buf_dispose(&b);
+		dft_store_free(st);
+		return rc;
+	}
 	memset(&f, 0, sizeof(f));
 	f.failed_only = a->failed;
 	f.type = a->type;
@@ -520,68 +453,21 @@ static int cmd_docs(struct args *a)
 		return fail(rc);
 	}
 	memset(&c, 0, sizeof(c));
-	c.st = st;
-	dft_buf_init(&b, (size_t)1 << 31);
-	if (a->json) {
-		dft_json_init(&j, &b);
-		c.j = &j;
-		dft_json_obj_open(&j);
-		dft_json_key(&j, "documents");
-		dft_json_arr_open(&j);
-	}
 	rc = dft_store_docs(st, &f, docs_one, &c);
-	if (rc < 0) {
+	if (rc < 0)
 		rc = fail(rc);
-	} else if (a->json) {
-		dft_json_arr_close(&j);
-		dft_json_obj_close(&j);
-		rc = emit_json(&j, &b);
-	} else if (c.n == 0) {
+	else if (c.n == 0)
 		fprintf(stderr, "no documents%s\n", a->failed ? " failed" : "");
-	}
-	dft_buf_dispose(&b);
 	dft_store_free(st);
 	return rc;
 }
 
 /* ---- show --------------------------------------------------------------- */
 
-static int add_child_id(void *ctx, int64_t id, const char *path)
-{
-	(void)path;
-	dft_json_int(ctx, id);
-	return 0;
-}
-
 /* Keys kept in the meta table that show prints as fields of their own. */
 static int is_own_field(const char *k)
 {
 	return !strcmp(k, "main_text") || !strcmp(k, "ocr_words");
-}
-
-static int add_meta(void *ctx, const char *k, const char *v)
-{
-	if (is_own_field(k))
-		return 0;
-	dft_json_key(ctx, k);
-	dft_json_str(ctx, v);
-	return 0;
-}
-
-struct main_text_ctx {
-	dft_json *j;
-	int found;
-};
-
-static int add_main_text(void *ctx, const char *k, const char *v)
-{
-	struct main_text_ctx *mt = ctx;
-	if (strcmp(k, "main_text") != 0)
-		return 0;
-	dft_json_key(mt->j, "main_text");
-	dft_json_str(mt->j, v);
-	mt->found = 1;
-	return 0;
 }
 
 static int print_path(void *ctx, const char *path, int64_t batch)
@@ -610,20 +496,6 @@ static int print_meta(void *ctx, const char *k, const char *v)
 	return 0;
 }
 
-static void json_notes(dft_json *j, const char *notes)
-{
-	const char *p = notes;
-	dft_json_key(j, "notes");
-	dft_json_arr_open(j);
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		dft_json_strn(j, p, n);
-		p += n + (nl ? 1 : 0);
-	}
-	dft_json_arr_close(j);
-}
-
 static int cmd_show(struct args *a)
 {
 	dft_store *st;
@@ -635,49 +507,26 @@ static int cmd_show(struct args *a)
 		return usage_error("usage: daftar show CASE DOC [--text] [--meta]");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
-	if ((rc = dft_store_doc_resolve(st, a->pos[1], &id)) < 0 || (rc = dft_store_doc_get(st, id, &d)) < 0) {
+	if ((rc = dft_store_doc_resolve(st, a->pos[1], &id)) < 0) {
+		dft_store_free(st);
+		return fail(rc);
+	}
+	if (a->json) {
+		dft_json j;
+		dft_buf_init(&b, (size_t)1 << 31);
+		dft_json_init(&j, &b);
+		rc = emit_api(dft_api_show(st, id, a->text ? DFT_API_SHOW_TEXT : 0, NULL, NULL, &j), &j, &b);
+		dft_buf_dispose(&b);
+		dft_store_free(st);
+		return rc;
+	}
+	if ((rc = dft_store_doc_get(st, id, &d)) < 0) {
 		dft_store_free(st);
 		return fail(rc);
 	}
 	dft_buf_init(&text, (size_t)1 << 31);
-	dft_buf_init(&b, (size_t)1 << 31);
-	if ((a->text || a->json) && (rc = dft_store_doc_text(st, id, &text, &has_text)) < 0)
+	if (a->text && (rc = dft_store_doc_text(st, id, &text, &has_text)) < 0)
 		goto done;
-	if (a->json) {
-		dft_json j;
-		dft_json_init(&j, &b);
-		dft_json_obj_open(&j);
-		json_doc_common(&j, st, &d);
-		dft_json_key(&j, "children");
-		dft_json_arr_open(&j);
-		dft_store_doc_children(st, id, add_child_id, &j);
-		dft_json_arr_close(&j);
-		dft_json_key(&j, "meta");
-		dft_json_obj_open(&j);
-		dft_store_doc_meta(st, id, add_meta, &j);
-		dft_json_obj_close(&j);
-		dft_json_key(&j, "pages");
-		if (d.pages)
-			dft_json_int(&j, d.pages);
-		else
-			dft_json_null(&j);
-		json_notes(&j, d.notes);
-		dft_json_key(&j, "source");
-		dft_json_str(&j, d.source);
-		if (a->text) {
-			struct main_text_ctx mt = {&j, 0};
-			dft_json_key(&j, "text");
-			dft_json_strn(&j, has_text ? dft_buf_cstr(&text) : NULL, text.len);
-			dft_store_doc_meta(st, id, add_main_text, &mt);
-			if (!mt.found) {
-				dft_json_key(&j, "main_text");
-				dft_json_null(&j);
-			}
-		}
-		dft_json_obj_close(&j);
-		rc = emit_json(&j, &b);
-		goto done;
-	}
 	printf("document %lld  %s\n", (long long)d.id, d.path);
 	printf("  sha256:   %s\n", d.sha256[0] ? d.sha256 : "(bytes could not be read)");
 	printf("  type:     %s (%s), %lld bytes\n", d.type ? d.type : "-", d.mime ? d.mime : "-", (long long)d.size);
@@ -706,7 +555,6 @@ done:
 	if (rc < 0)
 		rc = fail(rc);
 	dft_buf_dispose(&text);
-	dft_buf_dispose(&b);
 	dft_doc_dispose(&d);
 	dft_store_free(st);
 	return rc;
@@ -791,41 +639,14 @@ static int cmd_verify(struct args *a)
 /* ---- search ------------------------------------------------------------ */
 
 struct search_ctx {
-	dft_store *st;
-	dft_json *j;
 	int64_t n;
 	char facet[32];
-	int in_facets;
 };
 
 static int on_hit(void *ctx, const dft_hit *h)
 {
 	struct search_ctx *c = ctx;
 	c->n++;
-	if (c->j) {
-		dft_json_obj_open(c->j);
-		dft_json_key(c->j, "id");
-		dft_json_int(c->j, h->id);
-		dft_json_key(c->j, "path");
-		dft_json_str(c->j, h->path);
-		dft_json_key(c->j, "paths");
-		dft_json_arr_open(c->j);
-		dft_store_doc_locations(c->st, h->id, add_path, c->j);
-		dft_json_arr_close(c->j);
-		dft_json_key(c->j, "title");
-		dft_json_str(c->j, h->title);
-		dft_json_key(c->j, "score");
-		dft_json_double(c->j, h->score);
-		dft_json_key(c->j, "page");
-		if (h->page > 0)
-			dft_json_int(c->j, h->page);
-		else
-			dft_json_null(c->j);
-		dft_json_key(c->j, "snippet");
-		dft_json_str(c->j, h->snippet);
-		dft_json_obj_close(c->j);
-		return 0;
-	}
 	printf("%6lld  %s%s%s", (long long)h->id, h->path, h->title ? "  — " : "", h->title ? h->title : "");
 	if (h->page > 0)
 		printf("  (page %lld)", (long long)h->page);
@@ -843,30 +664,11 @@ static int on_hit(void *ctx, const dft_hit *h)
 static int on_facet(void *ctx, const char *facet, const char *value, int64_t n)
 {
 	struct search_ctx *c = ctx;
-	if (c->j && !c->in_facets) {
-		/* the hits are all written: the facets follow them */
-		dft_json_arr_close(c->j);
-		dft_json_key(c->j, "facets");
-		dft_json_obj_open(c->j);
-		c->in_facets = 1;
-	}
 	if (strcmp(c->facet, facet) != 0) {
-		if (c->j) {
-			if (c->facet[0])
-				dft_json_obj_close(c->j);
-			dft_json_key(c->j, facet);
-			dft_json_obj_open(c->j);
-		} else {
-			printf("\n%s:", facet);
-		}
+		printf("\n%s:", facet);
 		snprintf(c->facet, sizeof(c->facet), "%s", facet);
 	}
-	if (c->j) {
-		dft_json_key(c->j, value);
-		dft_json_int(c->j, n);
-	} else {
-		printf(" %s %lld", value, (long long)n);
-	}
+	printf(" %s %lld", value, (long long)n);
 	return 0;
 }
 
@@ -877,13 +679,22 @@ static int cmd_search(struct args *a)
 	dft_search_opts o;
 	dft_search_result r;
 	struct search_ctx c;
-	dft_buf b;
-	dft_json j;
 	int rc;
 	if (a->npos != 2)
 		return usage_error("usage: daftar search CASE QUERY [--limit N] [--offset N] [--facets]");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
+	if (a->json) {
+		dft_api_search_params p = {a->pos[1], a->limit, a->offset, a->facets, a->sort, 0};
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, (size_t)1 << 30);
+		dft_json_init(&j, &b);
+		rc = emit_api(dft_api_search(st, &p, &j), &j, &b);
+		dft_buf_dispose(&b);
+		dft_store_free(st);
+		return rc;
+	}
 	if ((rc = dft_query_compile(&q, a->pos[1], dft_store_fuzzy, st)) < 0) {
 		dft_query_dispose(&q);
 		dft_store_free(st);
@@ -896,47 +707,15 @@ static int cmd_search(struct args *a)
 	o.facets = a->facets;
 	o.sort = a->sort;
 	memset(&c, 0, sizeof(c));
-	c.st = st;
-	dft_buf_init(&b, (size_t)1 << 30);
-	if (a->json) {
-		dft_json_init(&j, &b);
-		c.j = &j;
-		dft_json_obj_open(&j);
-		dft_json_key(&j, "query");
-		dft_json_str(&j, a->pos[1]);
-		dft_json_key(&j, "hits");
-		dft_json_arr_open(&j);
-	}
 	rc = dft_store_search(st, &q, &o, on_hit, on_facet, &c, &r);
 	if (rc < 0) {
 		rc = fail(rc);
-	} else if (a->json) {
-		if (c.in_facets) {
-			dft_json_obj_close(&j); /* the last facet */
-			dft_json_obj_close(&j); /* facets */
-		} else {
-			dft_json_arr_close(&j);
-			if (a->facets) {
-				dft_json_key(&j, "facets");
-				dft_json_obj_open(&j);
-				dft_json_obj_close(&j);
-			}
-		}
-		dft_json_key(&j, "total");
-		dft_json_int(&j, r.total);
-		dft_json_key(&j, "took_ms");
-		dft_json_double(&j, r.took_ms);
-		dft_json_key(&j, "fts5");
-		dft_json_str(&j, dft_buf_cstr(&q.match));
-		dft_json_obj_close(&j);
-		rc = emit_json(&j, &b);
 	} else {
 		if (c.facet[0])
 			printf("\n");
 		printf("%lld documents match (%.1f ms)%s\n", (long long)r.total, r.took_ms,
 		       r.total > c.n + a->offset ? "; --offset and --limit page through them" : "");
 	}
-	dft_buf_dispose(&b);
 	dft_query_dispose(&q);
 	dft_store_free(st);
 	return rc;
@@ -966,7 +745,6 @@ static int open_case_dedup(dft_store **st, struct args *a, dft_dedup_opts *o)
 
 struct dups_ctx {
 	dft_store *st;
-	dft_json *j;
 	int64_t n[4]; /* exact, text, near, template */
 };
 
@@ -982,59 +760,6 @@ static int on_cluster(void *ctx, const dft_dedup_cluster *c)
 	struct dups_ctx *d = ctx;
 	size_t i;
 	d->n[!strcmp(c->kind, "exact") ? 0 : !strcmp(c->kind, "text") ? 1 : !strcmp(c->kind, "template") ? 3 : 2]++;
-	if (d->j) {
-		dft_json_obj_open(d->j);
-		dft_json_key(d->j, "kind");
-		dft_json_str(d->j, c->kind);
-		dft_json_key(d->j, "similarity");
-		dft_json_double(d->j, c->similarity);
-		dft_json_key(d->j, "representative");
-		dft_json_int(d->j, c->representative);
-		dft_json_key(d->j, "documents");
-		dft_json_arr_open(d->j);
-		for (i = 0; i < c->ndocs; i++)
-			dft_json_int(d->j, c->docs[i]);
-		dft_json_arr_close(d->j);
-		if (c->kind[0] == 'e') {
-			dft_json_key(d->j, "paths");
-			dft_json_arr_open(d->j);
-			dft_store_doc_locations(d->st, c->docs[0], add_path, d->j);
-			dft_json_arr_close(d->j);
-		}
-		if (c->template_rep) { /* near copies of a filled form: compared on the filled-in part */
-			dft_json_key(d->j, "template");
-			dft_json_int(d->j, c->template_rep);
-		}
-		if (!strcmp(c->kind, "template")) {
-			size_t f;
-			dft_json_key(d->j, "template_words");
-			dft_json_int(d->j, (int64_t)c->template_words);
-			dft_json_key(d->j, "fields");
-			dft_json_arr_open(d->j);
-			for (f = 0; f < c->nfields; f++) {
-				dft_json_obj_open(d->j);
-				dft_json_key(d->j, "label");
-				dft_json_str(d->j, c->fields[f].label);
-				dft_json_key(d->j, "values");
-				dft_json_arr_open(d->j);
-				for (i = 0; i < c->ndocs; i++) {
-					if (!c->fields[f].values[i])
-						continue;
-					dft_json_obj_open(d->j);
-					dft_json_key(d->j, "document");
-					dft_json_int(d->j, c->docs[i]);
-					dft_json_key(d->j, "value");
-					dft_json_str(d->j, c->fields[f].values[i]);
-					dft_json_obj_close(d->j);
-				}
-				dft_json_arr_close(d->j);
-				dft_json_obj_close(d->j);
-			}
-			dft_json_arr_close(d->j);
-		}
-		dft_json_obj_close(d->j);
-		return 0;
-	}
 	if (!strcmp(c->kind, "template")) {
 		size_t f;
 		printf("template %.2f  %zu forms, representative %lld, fields:", c->similarity, c->ndocs,
@@ -1062,46 +787,6 @@ static int on_cluster(void *ctx, const dft_dedup_cluster *c)
 	return 0;
 }
 
-static void json_dedup_summary(dft_json *j, const dft_dedup_summary *s, double threshold)
-{
-	dft_json_key(j, "threshold");
-	dft_json_double(j, threshold);
-	dft_json_key(j, "signed");
-	dft_json_int(j, s->signed_now);
-	dft_json_key(j, "signatures");
-	dft_json_int(j, s->documents);
-	dft_json_key(j, "lsh");
-	dft_json_obj_open(j);
-	dft_json_key(j, "bands");
-	dft_json_int(j, s->bands);
-	dft_json_key(j, "rows");
-	dft_json_int(j, s->rows);
-	dft_json_key(j, "candidates");
-	dft_json_int(j, (int64_t)s->near.candidates);
-	dft_json_key(j, "exact_checks");
-	dft_json_int(j, (int64_t)s->near.exact);
-	dft_json_key(j, "big_buckets");
-	dft_json_int(j, (int64_t)s->near.big_buckets);
-	dft_json_obj_close(j);
-	dft_json_key(j, "forms");
-	dft_json_obj_open(j);
-	dft_json_key(j, "candidates");
-	dft_json_int(j, (int64_t)s->form_candidates);
-	dft_json_key(j, "families");
-	dft_json_int(j, (int64_t)s->form_families);
-	dft_json_key(j, "members");
-	dft_json_int(j, (int64_t)s->form_members);
-	dft_json_key(j, "rejected");
-	dft_json_int(j, (int64_t)s->form_rejected);
-	dft_json_key(j, "candidates_filled");
-	dft_json_int(j, (int64_t)s->forms_near.candidates);
-	dft_json_key(j, "seconds");
-	dft_json_double(j, s->form_seconds);
-	dft_json_obj_close(j);
-	dft_json_key(j, "seconds");
-	dft_json_double(j, s->seconds);
-}
-
 static int cmd_dups(struct args *a)
 {
 	dft_store *st;
@@ -1115,24 +800,19 @@ static int cmd_dups(struct args *a)
 		return usage_error("usage: daftar dups CASE [--threshold J]");
 	if ((rc = open_case_dedup(&st, a, &o)))
 		return rc;
+	if (a->json) {
+		dft_buf_init(&b, (size_t)1 << 31);
+		dft_json_init(&j, &b);
+		rc = emit_api(dft_api_dups(st, &o, &j), &j, &b);
+		dft_buf_dispose(&b);
+		dft_store_free(st);
+		return rc;
+	}
 	memset(&c, 0, sizeof(c));
 	c.st = st;
-	dft_buf_init(&b, (size_t)1 << 31);
-	if (a->json) {
-		dft_json_init(&j, &b);
-		c.j = &j;
-		dft_json_obj_open(&j);
-		dft_json_key(&j, "clusters");
-		dft_json_arr_open(&j);
-	}
 	rc = dft_dedup_clusters(st, &o, on_cluster, &c, &sum);
 	if (rc < 0) {
 		rc = fail(rc);
-	} else if (a->json) {
-		dft_json_arr_close(&j);
-		json_dedup_summary(&j, &sum, o.threshold);
-		dft_json_obj_close(&j);
-		rc = emit_json(&j, &b);
 	} else {
 		printf("%lld exact (one document, several places), %lld same text, %lld near (Jaccard >= %.2f); "
 		       "%lld texts compared in %.2f s\n",
@@ -1142,7 +822,6 @@ static int cmd_dups(struct args *a)
 			printf("%lld form templates (%zu forms, compared on what was filled in)\n", (long long)c.n[3],
 			       sum.form_members);
 	}
-	dft_buf_dispose(&b);
 	dft_store_free(st);
 	return rc;
 }
@@ -1167,17 +846,6 @@ static int on_verdict(void *ctx, const dft_dedup_verdict *v)
 	return 0;
 }
 
-static void json_ids(dft_json *j, const char *key, const struct new_ctx *c, const char *k1, const char *k2)
-{
-	size_t i;
-	dft_json_key(j, key);
-	dft_json_arr_open(j);
-	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->v[i].kind, k1) || (k2 && !strcmp(c->v[i].kind, k2)))
-			dft_json_int(j, c->v[i].id);
-	dft_json_arr_close(j);
-}
-
 static int cmd_new(struct args *a)
 {
 	dft_store *st;
@@ -1185,56 +853,28 @@ static int cmd_new(struct args *a)
 	dft_dedup_summary sum;
 	struct new_ctx c = {0};
 	int64_t batch;
-	dft_buf b;
-	dft_json j;
 	size_t i;
 	int rc;
 	if (a->npos != 1 || !a->batch)
 		return usage_error("usage: daftar new CASE --batch B [--threshold J]");
 	if ((rc = open_case_dedup(&st, a, &o)))
 		return rc;
-	dft_buf_init(&b, (size_t)1 << 31);
-	if ((rc = dft_store_batch_find(st, a->batch, &batch)) < 0 ||
-	    (rc = dft_dedup_new(st, batch, &o, on_verdict, &c, &sum)) < 0) {
-		rc = fail(rc);
-	} else if (a->json) {
+	if ((rc = dft_store_batch_find(st, a->batch, &batch)) < 0) {
+		dft_store_free(st);
+		return fail(rc);
+	}
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, (size_t)1 << 31);
 		dft_json_init(&j, &b);
-		dft_json_obj_open(&j);
-		dft_json_key(&j, "batch");
-		dft_json_int(&j, batch);
-		json_ids(&j, "new", &c, "new", NULL);
-		json_ids(&j, "copies", &c, "exact", "text");
-		json_ids(&j, "near_copies", &c, "near", NULL);
-		dft_json_key(&j, "unchecked"); /* new by their bytes: no text to compare */
-		dft_json_arr_open(&j);
-		for (i = 0; i < c.n; i++)
-			if (!c.v[i].compared)
-				dft_json_int(&j, c.v[i].id);
-		dft_json_arr_close(&j);
-		dft_json_key(&j, "of");
-		dft_json_arr_open(&j);
-		for (i = 0; i < c.n; i++) {
-			if (!c.v[i].of)
-				continue;
-			dft_json_obj_open(&j);
-			dft_json_key(&j, "id");
-			dft_json_int(&j, c.v[i].id);
-			dft_json_key(&j, "kind");
-			dft_json_str(&j, c.v[i].kind);
-			dft_json_key(&j, "of");
-			dft_json_int(&j, c.v[i].of);
-			dft_json_key(&j, "similarity");
-			dft_json_double(&j, c.v[i].similarity);
-			if (c.v[i].template_rep) {
-				dft_json_key(&j, "template");
-				dft_json_int(&j, c.v[i].template_rep);
-			}
-			dft_json_obj_close(&j);
-		}
-		dft_json_arr_close(&j);
-		json_dedup_summary(&j, &sum, o.threshold);
-		dft_json_obj_close(&j);
-		rc = emit_json(&j, &b);
+		rc = emit_api(dft_api_new(st, batch, &o, &j), &j, &b);
+		dft_buf_dispose(&b);
+		dft_store_free(st);
+		return rc;
+	}
+	if ((rc = dft_dedup_new(st, batch, &o, on_verdict, &c, &sum)) < 0) {
+		rc = fail(rc);
 	} else {
 		size_t counts[3] = {0, 0, 0};
 		for (i = 0; i < c.n; i++) {
@@ -1255,7 +895,6 @@ static int cmd_new(struct args *a)
 		       counts[0], counts[1], counts[2]);
 	}
 	free(c.v);
-	dft_buf_dispose(&b);
 	dft_store_free(st);
 	return rc;
 }
@@ -1297,61 +936,19 @@ static int cmd_diff(struct args *a)
 	dft_buf_init(&tb, (size_t)1 << 31);
 	dft_buf_init(&out, (size_t)1 << 31);
 	dft_diff_init(&d);
-	if ((rc = dft_store_doc_resolve(st, a->pos[1], &ia)) < 0 || (rc = dft_store_doc_resolve(st, a->diff, &ib)) < 0 ||
-	    (rc = dft_store_doc_text(st, ia, &ta, &ha)) < 0 || (rc = dft_store_doc_text(st, ib, &tb, &hb)) < 0 ||
-	    (rc = dft_diff_texts(&d, dft_buf_cstr(&ta), ta.len, dft_buf_cstr(&tb), tb.len)) < 0) {
+	if ((rc = dft_store_doc_resolve(st, a->pos[1], &ia)) < 0 || (rc = dft_store_doc_resolve(st, a->diff, &ib)) < 0) {
 		rc = fail(rc);
 		goto done;
 	}
 	if (a->json) {
 		dft_json j;
 		dft_json_init(&j, &out);
-		dft_json_obj_open(&j);
-		dft_json_key(&j, "a");
-		dft_json_int(&j, ia);
-		dft_json_key(&j, "b");
-		dft_json_int(&j, ib);
-		dft_json_key(&j, "words_a");
-		dft_json_int(&j, (int64_t)d.words_a);
-		dft_json_key(&j, "words_b");
-		dft_json_int(&j, (int64_t)d.words_b);
-		dft_json_key(&j, "deleted");
-		dft_json_int(&j, (int64_t)d.deleted);
-		dft_json_key(&j, "inserted");
-		dft_json_int(&j, (int64_t)d.inserted);
-		dft_json_key(&j, "similarity");
-		dft_json_double(&j, d.similarity);
-		dft_json_key(&j, "anchored");
-		dft_json_bool(&j, d.anchored);
-		dft_json_key(&j, "changes");
-		dft_json_arr_open(&j);
-		for (i = 0; i < d.nops; i++) {
-			const dft_diff_op *op = &d.ops[i];
-			if (op->op == DFT_DIFF_EQUAL)
-				continue;
-			dft_json_obj_open(&j);
-			dft_json_key(&j, "op");
-			dft_json_str(&j, op->op == DFT_DIFF_DELETE ? "delete" : "insert");
-			dft_json_key(&j, "a_words");
-			dft_json_arr_open(&j);
-			dft_json_int(&j, (int64_t)op->a_from);
-			dft_json_int(&j, (int64_t)op->a_to);
-			dft_json_arr_close(&j);
-			dft_json_key(&j, "b_words");
-			dft_json_arr_open(&j);
-			dft_json_int(&j, (int64_t)op->b_from);
-			dft_json_int(&j, (int64_t)op->b_to);
-			dft_json_arr_close(&j);
-			dft_json_key(&j, "text");
-			if (op->op == DFT_DIFF_DELETE)
-				dft_json_strn(&j, ta.ptr + op->a_start, op->a_end - op->a_start);
-			else
-				dft_json_strn(&j, tb.ptr + op->b_start, op->b_end - op->b_start);
-			dft_json_obj_close(&j);
-		}
-		dft_json_arr_close(&j);
-		dft_json_obj_close(&j);
-		rc = emit_json(&j, &out);
+		rc = emit_api(dft_api_diff(st, ia, ib, &j), &j, &out);
+		goto done;
+	}
+	if ((rc = dft_store_doc_text(st, ia, &ta, &ha)) < 0 || (rc = dft_store_doc_text(st, ib, &tb, &hb)) < 0 ||
+	    (rc = dft_diff_texts(&d, dft_buf_cstr(&ta), ta.len, dft_buf_cstr(&tb), tb.len)) < 0) {
+		rc = fail(rc);
 		goto done;
 	}
 	printf("--- %lld (%zu words)\n+++ %lld (%zu words)\n", (long long)ia, d.words_a, (long long)ib, d.words_b);
@@ -1436,5 +1033,7 @@ int main(int argc, char **argv)
 		return cmd_entities(&a);
 	if (!strcmp(a.cmd, "xref"))
 		return cmd_xref(&a);
+	if (!strcmp(a.cmd, "serve"))
+		return cmd_serve(&a);
 	return usage_error("unknown command '%s'", a.cmd);
 }

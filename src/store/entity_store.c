@@ -359,3 +359,177 @@ int dft_store_name_spans(dft_store *st, int64_t doc, int (*fn)(void *ctx, size_t
 	sqlite3_finalize(s);
 	return rc;
 }
+
+/* ---- what the workbench reads (docs/API.md) ------------------------------------- */
+
+static void entity_row(sqlite3_stmt *s, int col, dft_entity_row *e)
+{
+	e->id = sqlite3_column_int64(s, col);
+	e->type = dft_entity_type_parse((const char *)sqlite3_column_text(s, col + 1));
+	e->name = (const char *)sqlite3_column_text(s, col + 2);
+	e->mentions = sqlite3_column_int64(s, col + 3);
+	e->documents = sqlite3_column_int64(s, col + 4);
+}
+
+int dft_store_entity_documents(dft_store *st, int64_t entity, int64_t limit,
+			       int (*fn)(void *ctx, int64_t doc, const char *path, int64_t mentions), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT m.doc_id, (SELECT l.path FROM locations l WHERE l.doc_id = m.doc_id"
+				    "   ORDER BY l.id LIMIT 1), COUNT(*) AS n"
+				    " FROM entity_variants v JOIN mentions m ON m.type = v.type AND m.value = v.value"
+				    " WHERE v.entity_id = ?1 GROUP BY m.doc_id ORDER BY n DESC, m.doc_id LIMIT ?2")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, entity);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+			sqlite3_column_int64(s, 2));
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "listing an entity's documents");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_entity_cooccurring(dft_store *st, int64_t entity, int64_t limit,
+				 int (*fn)(void *ctx, const dft_entity_row *r, int64_t shared), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT e.id, e.type, e.name, e.mentions, e.documents, x.n FROM"
+				    " (SELECT b AS o, documents AS n FROM entity_edges WHERE a = ?1"
+				    "  UNION ALL SELECT a, documents FROM entity_edges WHERE b = ?1) x"
+				    " JOIN entities e ON e.id = x.o ORDER BY x.n DESC, e.documents DESC, e.id LIMIT ?2")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, entity);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_entity_row e;
+		entity_row(s, 0, &e);
+		rc = fn(ctx, &e, sqlite3_column_int64(s, 5));
+	}
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "listing co-occurring entities");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight, int64_t limit,
+			   int (*node)(void *ctx, const dft_entity_row *r),
+			   int (*edge)(void *ctx, int64_t a, int64_t b, int64_t documents), void *ctx)
+{
+	static const char nodes_sql[] =
+		"SELECT id, type, name, mentions, documents FROM entities"
+		" WHERE (?1 IS NULL OR instr(?1, ',' || type || ',') > 0)"
+		" ORDER BY documents DESC, mentions DESC, id LIMIT ?2";
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s, nodes_sql)) < 0)
+		return rc;
+	if (types)
+		sqlite3_bind_text(s, 1, types, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_entity_row e;
+		entity_row(s, 0, &e);
+		rc = node(ctx, &e);
+	}
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "listing graph nodes");
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return rc;
+	r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "WITH n AS (SELECT id FROM entities"
+				    " WHERE (?1 IS NULL OR instr(?1, ',' || type || ',') > 0)"
+				    " ORDER BY documents DESC, mentions DESC, id LIMIT ?2)"
+				    " SELECT a, b, documents FROM entity_edges"
+				    " WHERE documents >= ?3 AND a IN n AND b IN n ORDER BY documents DESC, a, b")) < 0)
+		return rc;
+	if (types)
+		sqlite3_bind_text(s, 1, types, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	sqlite3_bind_int64(s, 3, min_weight > 0 ? min_weight : 1);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = edge(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2));
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "listing graph edges");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_timeline(dft_store *st, const char *from, const char *to, int64_t limit,
+		       int (*fn)(void *ctx, const dft_dated_mention *m), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT value, extra, doc_id, page, surface FROM mentions"
+				    " WHERE type = 'date' AND (?1 IS NULL OR value >= ?1) AND (?2 IS NULL OR value <= ?2)"
+				    " ORDER BY value, doc_id, start LIMIT ?3")) < 0)
+		return rc;
+	if (from)
+		sqlite3_bind_text(s, 1, from, -1, SQLITE_TRANSIENT);
+	if (to)
+		sqlite3_bind_text(s, 2, to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_dated_mention m;
+		m.date = (const char *)sqlite3_column_text(s, 0);
+		m.extra = (const char *)sqlite3_column_text(s, 1);
+		m.doc = sqlite3_column_int64(s, 2);
+		m.page = sqlite3_column_int64(s, 3);
+		m.surface = (const char *)sqlite3_column_text(s, 4);
+		rc = fn(ctx, &m);
+	}
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "listing dates");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_doc_mentions(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_doc_mention *m),
+			   void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc, r = SQLITE_DONE;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT v.entity_id, m.type, m.value, m.start, m.end, m.page FROM mentions m"
+				    " LEFT JOIN entity_variants v ON v.type = m.type AND v.value = m.value"
+				    " WHERE m.doc_id = ? ORDER BY m.start, m.end")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, doc);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_doc_mention m;
+		m.entity = sqlite3_column_int64(s, 0);
+		m.type = dft_entity_type_parse((const char *)sqlite3_column_text(s, 1));
+		m.value = (const char *)sqlite3_column_text(s, 2);
+		m.start = sqlite3_column_int64(s, 3);
+		m.end = sqlite3_column_int64(s, 4);
+		m.page = sqlite3_column_int64(s, 5);
+		rc = fn(ctx, &m);
+	}
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = dft_store_db_err(st, "listing a document's mentions");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int dft_store_entity_of(dft_store *st, int type, const char *value, int64_t *id)
+{
+	sqlite3_stmt *s;
+	int rc;
+	*id = 0;
+	if ((rc = dft_store_prepare(st, &s, "SELECT entity_id FROM entity_variants WHERE type = ? AND value = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, dft_entity_type_name(type), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return *id ? 0 : dft_error_set(DFT_ENOTFOUND, "no %s '%s' in this case", dft_entity_type_name(type), value);
+}

@@ -1,0 +1,70 @@
+/*
+ * api.h - the one producer of each JSON shape (src/api/api.c): the command
+ * line's --json output and the workbench's HTTP API (docs/API.md) both call
+ * these, so a shape cannot drift between them (../shared/INTERFACE.md,
+ * docs/DEDUP.md, docs/ENTITIES.md).
+ *
+ * Each function writes one complete JSON object into j. On failure it
+ * returns a negative DFT_E* code with the message set (dft_error_set) and
+ * whatever it wrote into j must be thrown away: DFT_ENOTFOUND for an
+ * unknown document, entity or batch, DFT_EINVAL for a bad query.
+ */
+#ifndef DAFTAR_API_H
+#define DAFTAR_API_H
+
+#include "daftar/core.h"
+#include "daftar/dedup.h"
+#include "daftar/entities.h"
+#include "daftar/store.h"
+
+int dft_api_status(dft_store *st, dft_json *j);
+
+typedef struct dft_api_search_params {
+	const char *q;
+	int64_t limit, offset; /* limit < 0: 20 */
+	int facets;
+	const char *sort; /* NULL, "relevance", "date", "oldest" */
+	int marks;        /* 1: highlighted words between U+0002 and U+0003, not « » */
+} dft_api_search_params;
+int dft_api_search(dft_store *st, const dft_api_search_params *p, dft_json *j);
+
+typedef struct dft_api_docs_params {
+	const char *batch; /* id or label, or NULL */
+	const char *type;
+	int failed;
+	int64_t limit, offset; /* limit < 0: all */
+} dft_api_docs_params;
+int dft_api_docs(dft_store *st, const dft_api_docs_params *p, dft_json *j);
+
+enum {
+	DFT_API_SHOW_TEXT = 1,     /* "text" and "main_text" */
+	DFT_API_SHOW_ANNOTATE = 2  /* the workbench's show: extraction notes under
+				      "extract_notes"; `extra` writes "tags" and "notes" */
+};
+/* extra (may be NULL) writes more keys into the object before it closes. */
+int dft_api_show(dft_store *st, int64_t id, unsigned flags,
+		 int (*extra)(void *ctx, dft_store *st, int64_t id, dft_json *j), void *ctx, dft_json *j);
+
+int dft_api_diff(dft_store *st, int64_t a, int64_t b, dft_json *j);
+int dft_api_dups(dft_store *st, const dft_dedup_opts *o, dft_json *j);
+int dft_api_new(dft_store *st, int64_t batch, const dft_dedup_opts *o, dft_json *j);
+
+/* stats: what the update pass did (the command line's extra fields), or NULL.
+ * q: only entities whose name or a variant contains q (both normalised). */
+int dft_api_entities(dft_store *st, const dft_entity_filter *f, const char *q, const dft_entities_stats *stats,
+		     dft_json *j);
+/* {"entity": {...}, "documents": [...], "cooccurring": [...]} */
+int dft_api_entity(dft_store *st, int64_t id, dft_json *j);
+/* The entities of one document plus its "mentions". */
+int dft_api_doc_entities(dft_store *st, int64_t doc, dft_json *j);
+
+typedef struct dft_api_graph_params {
+	unsigned types;     /* bit (1 << DFT_ENT_*) per type wanted; 0: all */
+	int64_t min_weight; /* < 1: 1 */
+	int64_t limit;      /* nodes; < 1: 300 */
+} dft_api_graph_params;
+int dft_api_graph(dft_store *st, const dft_api_graph_params *p, dft_json *j);
+/* from, to: "YYYY-MM-DD" or NULL; limit < 1: 5000 */
+int dft_api_timeline(dft_store *st, const char *from, const char *to, int64_t limit, dft_json *j);
+
+#endif
