@@ -1,0 +1,663 @@
+/*
+ * http.c - the workbench's HTTP server on libmicrohttpd (docs/API.md):
+ * binding, a pool of read-only stores (SQLite WAL: reads run beside an
+ * ingest), the writable store opened per change, the audit queue, request
+ * bodies (1 MiB cap), sessions, CSRF, security headers and static files.
+ * The API endpoints themselves are in routes.c.
+ */
+#include "server_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_BODY ((size_t)1 << 20)
+#define AUDIT_QUEUE_MAX 100000
+
+const char srv_csp_page[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+	"frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/* ---- stores -------------------------------------------------------------------- */
+
+int srv_store_get(dft_server *s, dft_store **st)
+{
+	pthread_mutex_lock(&s->pool_mu);
+	if (s->npool > 0) {
+		*st = s->pool[--s->npool];
+		pthread_mutex_unlock(&s->pool_mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&s->pool_mu);
+	return dft_store_open(st, s->case_dir, 0);
+}
+
+void srv_store_put(dft_server *s, dft_store *st)
+{
+	if (!st)
+		return;
+	pthread_mutex_lock(&s->pool_mu);
+	if (s->npool < SRV_POOL) {
+		s->pool[s->npool++] = st;
+		st = NULL;
+	}
+	pthread_mutex_unlock(&s->pool_mu);
+	dft_store_free(st);
+}
+
+/* The writable store: one change at a time (s->rw_mu held until
+ * srv_rw_close). Fails while an ingest holds the case. */
+int srv_rw_open(dft_server *s, dft_store **st)
+{
+	int rc;
+	pthread_mutex_lock(&s->rw_mu);
+	if ((rc = dft_store_open(st, s->case_dir, 1)) < 0)
+		pthread_mutex_unlock(&s->rw_mu);
+	return rc;
+}
+
+void srv_rw_close(dft_server *s, dft_store *st)
+{
+	dft_store_free(st);
+	pthread_mutex_unlock(&s->rw_mu);
+}
+
+/* ---- the audit queue: events are written by a thread of their own, in
+ * order, with the time they happened (an ingest in progress delays them) */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void srv_audit(dft_server *s, const char *user, const char *addr, const char *action, const char *target,
+	       const char *detail)
+{
+	struct srv_audit_ev *e;
+	char at[32];
+	dft_utc_iso(at);
+	pthread_mutex_lock(&s->audit_mu);
+	if (s->naudit >= AUDIT_QUEUE_MAX) {
+		pthread_mutex_unlock(&s->audit_mu);
+		dft_warn("audit queue full (the case has been busy a long time): event %s dropped", action);
+		return;
+	}
+	if (s->naudit == s->capaudit) {
+		size_t cap = s->capaudit ? s->capaudit * 2 : 256;
+		struct srv_audit_ev *p = realloc(s->audit, cap * sizeof(*p));
+		if (!p) {
+			pthread_mutex_unlock(&s->audit_mu);
+			return;
+		}
+		s->audit = p;
+		s->capaudit = cap;
+	}
+	e = &s->audit[s->naudit++];
+	memcpy(e->at, at, sizeof(e->at));
+	e->user = dup_or_null(user);
+	e->addr = dup_or_null(addr);
+	e->action = dup_or_null(action);
+	e->target = dup_or_null(target);
+	e->detail = dup_or_null(detail);
+	pthread_cond_signal(&s->audit_cv);
+	pthread_mutex_unlock(&s->audit_mu);
+}
+
+static void audit_ev_free(struct srv_audit_ev *e)
+{
+	free(e->user);
+	free(e->addr);
+	free(e->action);
+	free(e->target);
+	free(e->detail);
+}
+
+/* Write what is queued; 0 when the queue is empty after. */
+static int audit_flush(dft_server *s)
+{
+	struct srv_audit_ev *ev;
+	size_t n, i;
+	dft_store *st;
+	int rc;
+	pthread_mutex_lock(&s->audit_mu);
+	ev = s->audit;
+	n = s->naudit;
+	s->audit = NULL;
+	s->naudit = s->capaudit = 0;
+	pthread_mutex_unlock(&s->audit_mu);
+	if (!n)
+		return 0;
+	if ((rc = srv_rw_open(s, &st)) == 0) {
+		rc = dft_store_begin(st);
+		for (i = 0; rc == 0 && i < n; i++)
+			rc = dft_store_audit_put(st, ev[i].at, ev[i].user, ev[i].addr, ev[i].action, ev[i].target,
+						 ev[i].detail);
+		if (rc == 0)
+			rc = dft_store_commit(st);
+		srv_rw_close(s, st);
+	}
+	if (rc < 0) { /* put them back in front, to try again */
+		pthread_mutex_lock(&s->audit_mu);
+		if (s->naudit + n <= AUDIT_QUEUE_MAX) {
+			struct srv_audit_ev *p = malloc((s->naudit + n + 16) * sizeof(*p));
+			if (p) {
+				memcpy(p, ev, n * sizeof(*p));
+				if (s->naudit)
+					memcpy(p + n, s->audit, s->naudit * sizeof(*p));
+				free(s->audit);
+				s->audit = p;
+				s->naudit += n;
+				s->capaudit = s->naudit + 16;
+				free(ev);
+				ev = NULL;
+				n = 0;
+			}
+		}
+		pthread_mutex_unlock(&s->audit_mu);
+	}
+	for (i = 0; i < n; i++)
+		audit_ev_free(&ev[i]);
+	free(ev);
+	return rc;
+}
+
+static void *audit_thread(void *arg)
+{
+	dft_server *s = arg;
+	for (;;) {
+		struct timespec ts;
+		int stop;
+		pthread_mutex_lock(&s->audit_mu);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		if (!s->stopping && s->naudit == 0)
+			pthread_cond_timedwait(&s->audit_cv, &s->audit_mu, &ts);
+		stop = s->stopping;
+		pthread_mutex_unlock(&s->audit_mu);
+		if (audit_flush(s) < 0 && !stop) {
+			struct timespec d = {1, 0};
+			nanosleep(&d, NULL); /* an ingest holds the case: later */
+		}
+		if (stop)
+			break;
+	}
+	return NULL;
+}
+
+/* ---- responses ------------------------------------------------------------------- */
+
+static void security_headers(struct MHD_Response *r, int page)
+{
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (page)
+		MHD_add_response_header(r, "Content-Security-Policy", srv_csp_page);
+}
+
+enum MHD_Result srv_queue(struct srv_req *q, unsigned status, struct MHD_Response *r, int page)
+{
+	enum MHD_Result ret;
+	security_headers(r, page);
+	if (q->set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", q->set_cookie);
+	ret = MHD_queue_response(q->conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result srv_json(struct srv_req *q, unsigned status, const dft_buf *b)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(b->len, (void *)dft_buf_cstr(b), MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	return srv_queue(q, status, r, 0);
+}
+
+enum MHD_Result srv_error(struct srv_req *q, unsigned status, const char *msg)
+{
+	dft_buf b;
+	dft_json j;
+	enum MHD_Result ret;
+	dft_buf_init(&b, 1 << 16);
+	dft_json_init(&j, &b);
+	dft_json_obj_open(&j);
+	dft_json_key(&j, "error");
+	dft_json_str(&j, msg && *msg ? msg : "failed");
+	dft_json_obj_close(&j);
+	ret = srv_json(q, status, &b);
+	dft_buf_dispose(&b);
+	return ret;
+}
+
+unsigned srv_status_of(int rc)
+{
+	switch (rc) {
+	case DFT_ENOTFOUND: return 404;
+	case DFT_EINVAL: case DFT_EUSAGE: return 400;
+	case DFT_ELIMIT: return 429;
+	case DFT_EEXISTS: return 409;
+	default: return 500;
+	}
+}
+
+enum MHD_Result srv_fail(struct srv_req *q, int rc)
+{
+	return srv_error(q, srv_status_of(rc), dft_error_msg());
+}
+
+/* ---- static files -------------------------------------------------------------------- */
+
+static const char *static_type(const char *path)
+{
+	static const struct { const char *ext, *type; } types[] = {
+		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+		{".svg", "image/svg+xml"}, {".png", "image/png"}, {".woff2", "font/woff2"},
+		{".json", "application/json; charset=utf-8"}, {".map", "application/json; charset=utf-8"},
+	};
+	const char *dot = strrchr(path, '.');
+	size_t i;
+	if (!dot || strchr(dot, '/'))
+		return NULL;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(dot, types[i].ext))
+			return types[i].type;
+	return NULL;
+}
+
+/* rel: the path under the web folder, as the URL gave it (decoded). */
+static enum MHD_Result serve_static(struct srv_req *q, const char *rel)
+{
+	dft_buf p;
+	char real[PATH_MAX];
+	const char *type;
+	struct stat sb;
+	struct MHD_Response *r;
+	size_t wl = strlen(q->srv->web_real);
+	int fd;
+	if (!*rel || strstr(rel, "..") || strchr(rel, '\\') || strchr(rel, '%') || rel[0] == '/' ||
+	    strstr(rel, "//") || strstr(rel, "/."))
+		return srv_error(q, 400, "bad path");
+	if (rel[0] == '.')
+		return srv_error(q, 400, "bad path");
+	if (!(type = static_type(rel)))
+		return srv_error(q, 404, "no such file");
+	dft_buf_init(&p, PATH_MAX);
+	if (dft_buf_addf(&p, "%s/%s", q->srv->web_real, rel) < 0 || !realpath(dft_buf_cstr(&p), real) ||
+	    strncmp(real, q->srv->web_real, wl) != 0 || real[wl] != '/') {
+		dft_buf_dispose(&p);
+		return srv_error(q, 404, "no such file");
+	}
+	dft_buf_dispose(&p);
+	fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return srv_error(q, 404, "no such file");
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return srv_error(q, 404, "no such file");
+	}
+	if (!(r = MHD_create_response_from_fd((uint64_t)sb.st_size, fd))) {
+		close(fd);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	return srv_queue(q, 200, r, 1);
+}
+
+/* ---- requests ------------------------------------------------------------------- */
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr, out,
+			  (socklen_t)n);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+/* With no users, only a loopback Host (a DNS-rebinding page names its own). */
+static int host_ok(const char *host)
+{
+	size_t n;
+	if (!host)
+		return 0;
+	n = strcspn(host, ":");
+	if (host[0] == '[')
+		return !strncmp(host, "[::1]", 5);
+	return (n == 9 && !strncmp(host, "localhost", 9)) || !strncmp(host, "127.", 4);
+}
+
+/* The session of the request (cookie), or the local admin with no users. */
+static int find_session(struct srv_req *q)
+{
+	const char *cookie = MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, "daftar_session");
+	int rc;
+	if (!q->srv->has_users) {
+		snprintf(q->session.user, sizeof(q->session.user), "local");
+		q->session.role = DFT_ROLE_ADMIN;
+		memcpy(q->session.csrf, q->srv->local_csrf, sizeof(q->session.csrf));
+		q->has_session = 1;
+		return 0;
+	}
+	if (!cookie || !*cookie)
+		return DFT_ENOTFOUND;
+	rc = dft_session_get(q->st, cookie, &q->session);
+	if (rc < 0 && rc != DFT_ENOTFOUND) {
+		/* a session due for renewal needs the writable store */
+		dft_store *rw;
+		if (srv_rw_open(q->srv, &rw) == 0) {
+			rc = dft_session_get(rw, cookie, &q->session);
+			srv_rw_close(q->srv, rw);
+		}
+	}
+	if (rc == 0)
+		q->has_session = 1;
+	return rc;
+}
+
+static enum MHD_Result handle(struct srv_req *q, const char *url, const char *method)
+{
+	int is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+	int is_change = !strcmp(method, "POST") || !strcmp(method, "DELETE");
+	enum MHD_Result ret;
+	int rc;
+
+	if (!q->srv->has_users && !host_ok(MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "Host")))
+		return srv_error(q, 403, "this workbench answers on loopback names only (127.0.0.1, localhost)");
+	if (!strcmp(url, "/") || !strcmp(url, "/index.html")) {
+		if (!is_get)
+			return srv_error(q, 405, "method not allowed");
+		return serve_static(q, "index.html");
+	}
+	if (!strncmp(url, "/static/", 8)) {
+		if (!is_get)
+			return srv_error(q, 405, "method not allowed");
+		return serve_static(q, url + 8);
+	}
+	if (strncmp(url, "/api/", 5) != 0)
+		return srv_error(q, 404, "no such page");
+	if (!is_get && !is_change)
+		return srv_error(q, 405, "method not allowed");
+	if (q->too_big)
+		return srv_error(q, 413, "request body too large (1 MiB at most)");
+	if ((rc = srv_store_get(q->srv, &q->st)) < 0)
+		return srv_error(q, 500, dft_error_msg());
+	if (!strcmp(url, "/api/login")) {
+		ret = is_change && !strcmp(method, "POST") ? srv_route_login(q) : srv_error(q, 405, "method not allowed");
+		goto done;
+	}
+	if ((rc = find_session(q)) < 0) {
+		ret = rc == DFT_ENOTFOUND ? srv_error(q, 401, "log in first") : srv_fail(q, rc);
+		goto done;
+	}
+	if (is_change &&
+	    !dft_csrf_ok(&q->session, MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "X-CSRF-Token"))) {
+		ret = srv_error(q, 403, "missing or wrong X-CSRF-Token");
+		goto done;
+	}
+	ret = srv_route(q, url + 5, method);
+done:
+	srv_store_put(q->srv, q->st);
+	q->st = NULL;
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	dft_server *s = cls;
+	struct srv_req *q = *con_cls;
+	enum MHD_Result ret;
+	(void)version;
+	if (!q) {
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (!(q = calloc(1, sizeof(*q))))
+			return MHD_NO;
+		q->srv = s;
+		q->conn = conn;
+		dft_buf_init(&q->body, MAX_BODY);
+		client_addr(conn, q->addr, sizeof(q->addr));
+		*con_cls = q;
+		if (cl && strtoull(cl, NULL, 10) > MAX_BODY)
+			q->too_big = 1;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!q->too_big && dft_buf_add(&q->body, upload_data, *upload_data_size) < 0) {
+			q->too_big = 1;
+			dft_error_clear();
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	q->conn = conn;
+	ret = handle(q, url, method);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct srv_req *q = *con_cls;
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!q)
+		return;
+	dft_buf_dispose(&q->body);
+	free(q);
+	*con_cls = NULL;
+}
+
+/* ---- start and stop ------------------------------------------------------------------ */
+
+static int find_web(dft_server *s, const char *given)
+{
+	char exe[PATH_MAX], cand[PATH_MAX + 64];
+	const char *env = getenv("DAFTAR_WEB");
+	ssize_t n;
+	const char *tries[2] = {"/../web", "/../share/daftar/web"};
+	size_t i;
+	if (given || (env && *env)) {
+		if (!realpath(given ? given : env, s->web_real))
+			return dft_error_set(DFT_ENOTFOUND, "web folder %s: %s", given ? given : env, strerror(errno));
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return dft_error_set(DFT_ENOTFOUND, "cannot find the daftar executable's folder");
+	exe[n] = 0;
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = 0;
+	for (i = 0; i < 2; i++) {
+		struct stat sb;
+		snprintf(cand, sizeof(cand), "%s%s", exe, tries[i]);
+		if (stat(cand, &sb) == 0 && S_ISDIR(sb.st_mode) && realpath(cand, s->web_real))
+			return 0;
+	}
+	return dft_error_set(DFT_ENOTFOUND, "no web folder beside %s (set DAFTAR_WEB)", exe);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, int *loopback)
+{
+	char host[256];
+	const char *port, *h = listen;
+	size_t hl;
+	long p;
+	char *end;
+	memset(ss, 0, sizeof(*ss));
+	if (listen[0] == '[') {
+		const char *rb = strchr(listen, ']');
+		if (!rb || rb[1] != ':')
+			return dft_error_set(DFT_EUSAGE, "--listen: '%s' is not ADDR:PORT", listen);
+		h = listen + 1;
+		hl = (size_t)(rb - h);
+		port = rb + 2;
+	} else {
+		port = strrchr(listen, ':');
+		if (!port)
+			return dft_error_set(DFT_EUSAGE, "--listen: '%s' is not ADDR:PORT", listen);
+		hl = (size_t)(port - listen);
+		port++;
+	}
+	if (hl >= sizeof(host))
+		return dft_error_set(DFT_EUSAGE, "--listen: address too long");
+	memcpy(host, h, hl);
+	host[hl] = 0;
+	p = strtol(port, &end, 10);
+	if (*end || end == port || p < 0 || p > 65535)
+		return dft_error_set(DFT_EUSAGE, "--listen: '%s' is not a port", port);
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof(host), "127.0.0.1");
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)p);
+		*len = sizeof(*a);
+		*loopback = (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*a);
+		*loopback = IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
+	} else {
+		return dft_error_set(DFT_EUSAGE, "--listen: '%s' is not an IP address", host);
+	}
+	return 0;
+}
+
+int dft_server_start(dft_server **out, const dft_server_opts *o)
+{
+	dft_server *s;
+	dft_store *st = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = 0;
+	int loopback = 0, rc;
+	int64_t users = 0;
+	unsigned char raw[32];
+	size_t i;
+	const union MHD_DaemonInfo *di;
+
+	*out = NULL;
+	if (!(s = dft_calloc(1, sizeof(*s))))
+		return DFT_ENOMEM;
+	pthread_mutex_init(&s->pool_mu, NULL);
+	pthread_mutex_init(&s->rw_mu, NULL);
+	pthread_mutex_init(&s->audit_mu, NULL);
+	pthread_cond_init(&s->audit_cv, NULL);
+	if (!(s->case_dir = dft_strdup(o->case_dir))) {
+		rc = DFT_ENOMEM;
+		goto fail;
+	}
+	if ((rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &ss, &sl, &loopback)) < 0)
+		goto fail;
+	/* the schema up to date (users, audit) before anyone reads; a running ingest did it already */
+	if (dft_store_open(&st, s->case_dir, 1) == 0)
+		dft_store_free(st);
+	if ((rc = dft_store_open(&st, s->case_dir, 0)) < 0)
+		goto fail;
+	rc = dft_user_count(st, &users);
+	dft_store_free(st);
+	if (rc < 0)
+		goto fail;
+	s->has_users = users > 0;
+	if (!s->has_users && !loopback) {
+		rc = dft_error_set(DFT_EUSAGE,
+				   "%s has no users: it is served on a loopback address only (add one with "
+				   "'daftar user add %s NAME --role admin' to listen on %s)",
+				   s->case_dir, s->case_dir, o->listen);
+		goto fail;
+	}
+	if ((rc = find_web(s, o->web_dir)) < 0)
+		goto fail;
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		rc = dft_error_set(DFT_EIO, "getrandom: %s", strerror(errno));
+		goto fail;
+	}
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(s->local_csrf + 2 * i, 3, "%02x", raw[i]);
+	s->stopping = 0;
+	if (pthread_create(&s->audit_tid, NULL, audit_thread, s) != 0) {
+		rc = dft_error_set(DFT_ERROR, "cannot start the audit thread");
+		goto fail;
+	}
+	s->audit_started = 1;
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+					(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
+				(unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
+	if (!s->d) {
+		rc = dft_error_set(DFT_EIO, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
+				   strerror(errno ? errno : EADDRINUSE));
+		goto fail;
+	}
+	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	{
+		char host[INET6_ADDRSTRLEN];
+		if (ss.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof(host));
+		else
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof(host));
+		snprintf(s->url, sizeof(s->url), ss.ss_family == AF_INET ? "http://%s:%u/" : "http://[%s]:%u/", host,
+			 di ? (unsigned)di->port : 0);
+	}
+	*out = s;
+	return 0;
+fail:
+	dft_server_stop(s);
+	return rc;
+}
+
+const char *dft_server_url(const dft_server *s) { return s->url; }
+int dft_server_has_users(const dft_server *s) { return s->has_users; }
+const char *dft_server_web_dir(const dft_server *s) { return s->web_real; }
+
+void dft_server_stop(dft_server *s)
+{
+	int i;
+	if (!s)
+		return;
+	if (s->d)
+		MHD_stop_daemon(s->d);
+	if (s->audit_started) {
+		pthread_mutex_lock(&s->audit_mu);
+		s->stopping = 1;
+		pthread_cond_signal(&s->audit_cv);
+		pthread_mutex_unlock(&s->audit_mu);
+		pthread_join(s->audit_tid, NULL);
+		if (audit_flush(s) < 0)
+			dft_warn("%zu audit events could not be written: %s", s->naudit, dft_error_msg());
+	}
+	for (i = 0; i < s->npool; i++)
+		dft_store_free(s->pool[i]);
+	for (size_t k = 0; k < s->naudit; k++)
+		audit_ev_free(&s->audit[k]);
+	free(s->audit);
+	free(s->case_dir);
+	pthread_cond_destroy(&s->audit_cv);
+	pthread_mutex_destroy(&s->audit_mu);
+	pthread_mutex_destroy(&s->rw_mu);
+	pthread_mutex_destroy(&s->pool_mu);
+	free(s);
+}

@@ -1,0 +1,789 @@
+/*
+ * routes.c - the endpoints of docs/API.md: each parses its parameters,
+ * checks the role, calls the one producer of its shape (src/api) or the
+ * auth functions, and writes the audit events. http.c has already found
+ * the session and checked the CSRF token of every change.
+ */
+#include "server_internal.h"
+#include "daftar/api.h"
+#include "daftar/entities.h"
+
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- helpers --------------------------------------------------------------------- */
+
+static const char *arg(struct srv_req *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* An integer parameter; -2 when malformed, def when absent. */
+static int64_t arg_int(struct srv_req *q, const char *name, int64_t def, int64_t max)
+{
+	const char *v = arg(q, name);
+	char *end;
+	long long x;
+	if (!v || !*v)
+		return def;
+	x = strtoll(v, &end, 10);
+	if (*end || x < 0)
+		return -2;
+	return x > max ? max : x;
+}
+
+/* "7" -> 7; anything else 0 */
+static int64_t parse_id(const char *s, size_t n)
+{
+	int64_t v = 0;
+	size_t i;
+	if (!n || n > 18)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int need_role(struct srv_req *q, int role)
+{
+	return q->session.role >= role;
+}
+
+static void audit(struct srv_req *q, const char *action, const char *target, const char *detail)
+{
+	srv_audit(q->srv, q->session.user[0] ? q->session.user : NULL, q->addr, action, target, detail);
+}
+
+/* Finish j into b and send it, or the producer's error. */
+static enum MHD_Result reply(struct srv_req *q, int rc, dft_json *j, dft_buf *b)
+{
+	enum MHD_Result ret;
+	if (rc >= 0 && (rc = dft_json_finish(j)) < 0)
+		dft_error_set(rc, "the answer is too large");
+	ret = rc < 0 ? srv_fail(q, rc) : srv_json(q, 200, b);
+	dft_buf_dispose(b);
+	return ret;
+}
+
+#define START_JSON(b, j)                          \
+	do {                                      \
+		dft_buf_init(&(b), (size_t)1 << 30); \
+		dft_json_init(&(j), &(b));           \
+	} while (0)
+
+/* The JSON object of a request body; NULL (and the answer sent) when not. */
+static json_object *body_object(struct srv_req *q, enum MHD_Result *ret)
+{
+	json_tokener *tok = json_tokener_new_ex(16);
+	json_object *o = NULL;
+	if (!tok) {
+		*ret = srv_error(q, 500, "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, q->body.len ? q->body.ptr : "{}", q->body.len ? (int)q->body.len : 2);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    (size_t)json_tokener_get_parse_end(tok) != (q->body.len ? q->body.len : 2) ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		json_tokener_free(tok);
+		*ret = srv_error(q, 400, "the body must be one JSON object");
+		return NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+static const char *body_str(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* ---- session ------------------------------------------------------------------- */
+
+static void json_session(dft_json *j, const dft_session *s)
+{
+	dft_json_obj_open(j);
+	dft_json_key(j, "user");
+	dft_json_str(j, s->user);
+	dft_json_key(j, "role");
+	dft_json_str(j, dft_role_name(s->role));
+	dft_json_key(j, "csrf");
+	dft_json_str(j, s->csrf);
+	dft_json_obj_close(j);
+}
+
+enum MHD_Result srv_route_login(struct srv_req *q)
+{
+	enum MHD_Result ret = MHD_NO;
+	json_object *o = body_object(q, &ret);
+	const char *user, *pw, *proto;
+	dft_store *rw;
+	dft_buf b;
+	dft_json j;
+	int rc;
+	if (!o)
+		return ret;
+	user = body_str(o, "user");
+	pw = body_str(o, "password");
+	if (!user || !pw) {
+		json_object_put(o);
+		return srv_error(q, 400, "login needs \"user\" and \"password\"");
+	}
+	if (!q->srv->has_users) {
+		json_object_put(o);
+		return srv_error(q, 400, "this case has no users: everyone on this machine is the local admin");
+	}
+	if ((rc = srv_rw_open(q->srv, &rw)) < 0) {
+		json_object_put(o);
+		return srv_error(q, 503, "the case is busy (an ingest is running): try again when it ends");
+	}
+	rc = dft_login(rw, user, pw, q->addr, &q->session);
+	srv_rw_close(q->srv, rw);
+	json_object_put(o);
+	if (rc == DFT_ELIMIT)
+		return srv_error(q, 429, "too many failed logins: this user is locked for 15 minutes");
+	if (rc < 0)
+		return srv_error(q, rc == DFT_EINVAL ? 401 : 500, rc == DFT_EINVAL ? "wrong user or password" : dft_error_msg());
+	proto = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	snprintf(q->set_cookie, sizeof(q->set_cookie), "daftar_session=%s; HttpOnly; SameSite=Strict; Path=/%s",
+		 q->session.token, proto && !strcmp(proto, "https") ? "; Secure" : "");
+	audit(q, "login", q->session.user, NULL);
+	START_JSON(b, j);
+	json_session(&j, &q->session);
+	return reply(q, 0, &j, &b);
+}
+
+static enum MHD_Result route_logout(struct srv_req *q)
+{
+	const char *cookie = MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, "daftar_session");
+	dft_store *rw;
+	dft_buf b;
+	dft_json j;
+	if (q->srv->has_users && cookie) {
+		if (srv_rw_open(q->srv, &rw) < 0)
+			return srv_error(q, 503, "the case is busy (an ingest is running): try again when it ends");
+		dft_logout(rw, cookie);
+		srv_rw_close(q->srv, rw);
+		snprintf(q->set_cookie, sizeof(q->set_cookie),
+			 "daftar_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	}
+	audit(q, "logout", q->session.user, NULL);
+	START_JSON(b, j);
+	dft_json_obj_open(&j);
+	dft_json_key(&j, "ok");
+	dft_json_bool(&j, 1);
+	dft_json_obj_close(&j);
+	return reply(q, 0, &j, &b);
+}
+
+/* ---- documents ------------------------------------------------------------------ */
+
+static int on_tag(void *ctx, const char *tag)
+{
+	dft_json_str(ctx, tag);
+	return 0;
+}
+
+static int on_note(void *ctx, const dft_note *n)
+{
+	dft_json *j = ctx;
+	dft_json_obj_open(j);
+	dft_json_key(j, "id");
+	dft_json_int(j, n->id);
+	dft_json_key(j, "user");
+	dft_json_str(j, n->user);
+	dft_json_key(j, "at");
+	dft_json_str(j, n->at);
+	dft_json_key(j, "text");
+	dft_json_str(j, n->text);
+	dft_json_obj_close(j);
+	return 0;
+}
+
+static int json_tags(dft_store *st, int64_t id, dft_json *j)
+{
+	int rc;
+	dft_json_key(j, "tags");
+	dft_json_arr_open(j);
+	if ((rc = dft_tags(st, id, on_tag, j)) < 0)
+		return rc;
+	dft_json_arr_close(j);
+	return 0;
+}
+
+static int json_user_notes(dft_store *st, int64_t id, dft_json *j)
+{
+	int rc;
+	dft_json_key(j, "notes");
+	dft_json_arr_open(j);
+	if ((rc = dft_notes(st, id, on_note, j)) < 0)
+		return rc;
+	dft_json_arr_close(j);
+	return 0;
+}
+
+static int show_extra(void *ctx, dft_store *st, int64_t id, dft_json *j)
+{
+	int rc;
+	(void)ctx;
+	if ((rc = json_tags(st, id, j)) < 0)
+		return rc;
+	return json_user_notes(st, id, j);
+}
+
+/* The Content-Disposition filename: the last part of the path, ASCII
+ * letters, digits and . _ - only (the rest as _), plus filename*. */
+static void disposition(dft_buf *out, const char *path)
+{
+	const char *base = path ? path : "document";
+	const char *p;
+	if (strrchr(base, '/'))
+		base = strrchr(base, '/') + 1;
+	if (!*base)
+		base = "document";
+	dft_buf_adds(out, "attachment; filename=\"");
+	for (p = base; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		dft_buf_addc(out, (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+					  c == '.' || c == '_' || c == '-'
+				  ? (char)c
+				  : '_');
+	}
+	dft_buf_adds(out, "\"; filename*=UTF-8''");
+	for (p = base; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		    c == '_' || c == '-')
+			dft_buf_addc(out, (char)c);
+		else
+			dft_buf_addf(out, "%%%02X", c);
+	}
+}
+
+/* Types a browser shows inertly: served inline; the rest as a download. */
+static const char *inline_type(const char *mime)
+{
+	static const char *const ok[] = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"};
+	size_t i;
+	if (!mime)
+		return NULL;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(mime, ok[i]))
+			return ok[i];
+	if (!strcmp(mime, "text/plain"))
+		return "text/plain; charset=utf-8";
+	return NULL;
+}
+
+/* The file holding a document's bytes (blob, or the source with --no-copy). */
+static int doc_file(struct srv_req *q, const dft_doc *d, dft_buf *path)
+{
+	int rc;
+	if (!d->sha256[0])
+		return dft_error_set(DFT_ENOTFOUND, "document %lld has no bytes (it could not be read)", (long long)d->id);
+	if (d->stored)
+		return dft_store_blob_path(q->st, d->sha256, path);
+	if (d->source && (rc = dft_buf_adds(path, d->source)) == 0)
+		return 0;
+	return dft_error_set(DFT_ENOTFOUND, "the bytes of document %lld are not kept in the case", (long long)d->id);
+}
+
+static enum MHD_Result route_original(struct srv_req *q, int64_t id)
+{
+	dft_doc d;
+	dft_buf path, disp;
+	struct stat sb;
+	struct MHD_Response *r;
+	const char *type;
+	char target[32];
+	int rc, fd;
+	if ((rc = dft_store_doc_get(q->st, id, &d)) < 0)
+		return srv_fail(q, rc);
+	dft_buf_init(&path, 8192);
+	dft_buf_init(&disp, 8192);
+	if ((rc = doc_file(q, &d, &path)) < 0) {
+		dft_buf_dispose(&path);
+		dft_buf_dispose(&disp);
+		dft_doc_dispose(&d);
+		return srv_fail(q, rc);
+	}
+	fd = open(dft_buf_cstr(&path), O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		dft_buf_dispose(&path);
+		dft_buf_dispose(&disp);
+		dft_doc_dispose(&d);
+		return srv_error(q, 404, "the original is missing from the case (run daftar verify)");
+	}
+	type = inline_type(d.mime);
+	if (!type)
+		disposition(&disp, d.path);
+	snprintf(target, sizeof(target), "%lld", (long long)id);
+	audit(q, "download", target, d.path);
+	dft_doc_dispose(&d);
+	dft_buf_dispose(&path);
+	if (!(r = MHD_create_response_from_fd((uint64_t)sb.st_size, fd))) {
+		close(fd);
+		dft_buf_dispose(&disp);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type ? type : "application/octet-stream");
+	if (!type)
+		MHD_add_response_header(r, "Content-Disposition", dft_buf_cstr(&disp));
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
+	MHD_add_response_header(r, "Cache-Control", "private, no-store");
+	dft_buf_dispose(&disp);
+	return srv_queue(q, 200, r, 0);
+}
+
+static enum MHD_Result route_page(struct srv_req *q, int64_t id, const char *rest)
+{
+	dft_doc d;
+	dft_buf path, png;
+	const char *dot = strchr(rest, '.');
+	int64_t page = dot && !strcmp(dot, ".png") ? parse_id(rest, (size_t)(dot - rest)) : 0;
+	const char *sv = arg(q, "scale");
+	double scale = 1.5;
+	char target[64];
+	struct MHD_Response *r;
+	int rc;
+	if (page < 1)
+		return srv_error(q, 404, "pages are /pages/N.png, N from 1");
+	if (sv) {
+		char *end;
+		scale = strtod(sv, &end);
+		if (*end || end == sv || !(scale > 0.05 && scale <= 4))
+			return srv_error(q, 400, "scale: a number above 0 and at most 4");
+	}
+	if ((rc = dft_store_doc_get(q->st, id, &d)) < 0)
+		return srv_fail(q, rc);
+	if (!d.mime || (strcmp(d.mime, "application/pdf") && strncmp(d.mime, "image/", 6))) {
+		dft_doc_dispose(&d);
+		return srv_error(q, 404, "only PDFs and images have pages to show");
+	}
+	dft_buf_init(&path, 8192);
+	dft_buf_init(&png, (size_t)256 << 20);
+	if ((rc = doc_file(q, &d, &path)) == 0 &&
+	    (rc = dft_render_page_png(dft_buf_cstr(&path), d.mime, (int)(page > 100000 ? 100000 : page), scale, &png)) == 0) {
+		snprintf(target, sizeof(target), "%lld/%lld", (long long)id, (long long)page);
+		audit(q, "page", target, NULL);
+	}
+	dft_doc_dispose(&d);
+	dft_buf_dispose(&path);
+	if (rc < 0) {
+		dft_buf_dispose(&png);
+		return srv_fail(q, rc);
+	}
+	r = MHD_create_response_from_buffer(png.len, png.ptr, MHD_RESPMEM_MUST_COPY);
+	dft_buf_dispose(&png);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "image/png");
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
+	MHD_add_response_header(r, "Cache-Control", "private, max-age=3600");
+	return srv_queue(q, 200, r, 0);
+}
+
+/* POST /docs/ID/tags, DELETE /docs/ID/tags/TAG, POST /docs/ID/notes */
+static enum MHD_Result route_annotate(struct srv_req *q, int64_t id, const char *what, const char *method)
+{
+	enum MHD_Result ret = MHD_NO;
+	json_object *o = NULL;
+	const char *v = NULL, *action;
+	dft_store *rw;
+	dft_buf b;
+	dft_json j;
+	char target[32];
+	int rc, is_note = !strcmp(what, "notes");
+	if (!need_role(q, DFT_ROLE_EDITOR))
+		return srv_error(q, 403, "viewers cannot change documents");
+	if (!strcmp(method, "POST")) {
+		if (strcmp(what, "tags") && !is_note)
+			return srv_error(q, 404, "no such endpoint");
+		if (!(o = body_object(q, &ret)))
+			return ret;
+		if (!(v = body_str(o, is_note ? "text" : "tag"))) {
+			json_object_put(o);
+			return srv_error(q, 400, is_note ? "a note needs \"text\"" : "a tag needs \"tag\"");
+		}
+		if (is_note && strlen(v) > 65536) {
+			json_object_put(o);
+			return srv_error(q, 400, "a note is 64 KiB at most");
+		}
+		action = is_note ? "note" : "tag";
+	} else if (!strncmp(what, "tags/", 5) && what[5]) {
+		v = what + 5; /* MHD has decoded the URL */
+		action = "untag";
+	} else {
+		return srv_error(q, 405, "method not allowed");
+	}
+	if ((rc = srv_rw_open(q->srv, &rw)) < 0) {
+		json_object_put(o);
+		return srv_error(q, 503, "the case is busy (an ingest is running): try again when it ends");
+	}
+	rc = is_note ? dft_note_add(rw, id, v, q->session.user)
+	     : !strcmp(action, "tag") ? dft_tag_add(rw, id, v, q->session.user)
+				      : dft_tag_remove(rw, id, v, q->session.user);
+	if (rc == DFT_EEXISTS)
+		rc = 0; /* tagged already: the answer is the same */
+	snprintf(target, sizeof(target), "%lld", (long long)id);
+	if (rc == 0)
+		audit(q, action, target, v);
+	START_JSON(b, j);
+	if (rc == 0) {
+		dft_json_obj_open(&j);
+		rc = is_note ? json_user_notes(rw, id, &j) : json_tags(rw, id, &j);
+		dft_json_obj_close(&j);
+	}
+	srv_rw_close(q->srv, rw);
+	json_object_put(o);
+	return reply(q, rc, &j, &b);
+}
+
+static enum MHD_Result route_doc(struct srv_req *q, const char *rest, const char *method)
+{
+	size_t n = strcspn(rest, "/");
+	int64_t id = parse_id(rest, n);
+	const char *sub = rest[n] ? rest + n + 1 : NULL;
+	int is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+	dft_buf b;
+	dft_json j;
+	char target[32];
+	if (!id)
+		return srv_error(q, 404, "no such document");
+	if (sub && (!strncmp(sub, "tags", 4) || !strcmp(sub, "notes")) && !is_get)
+		return route_annotate(q, id, sub, method);
+	if (!is_get)
+		return srv_error(q, 405, "method not allowed");
+	snprintf(target, sizeof(target), "%lld", (long long)id);
+	if (!sub) {
+		int rc;
+		START_JSON(b, j);
+		rc = dft_api_show(q->st, id, DFT_API_SHOW_ANNOTATE | (arg(q, "text") && !strcmp(arg(q, "text"), "1") ? DFT_API_SHOW_TEXT : 0),
+				  show_extra, NULL, &j);
+		if (rc == 0)
+			audit(q, "view", target, NULL);
+		return reply(q, rc, &j, &b);
+	}
+	if (!strcmp(sub, "original"))
+		return route_original(q, id);
+	if (!strncmp(sub, "pages/", 6))
+		return route_page(q, id, sub + 6);
+	if (!strcmp(sub, "entities")) {
+		START_JSON(b, j);
+		return reply(q, dft_api_doc_entities(q->st, id, &j), &j, &b);
+	}
+	if (!strncmp(sub, "diff/", 5)) {
+		int64_t other = parse_id(sub + 5, strlen(sub + 5));
+		dft_doc d;
+		int rc;
+		if (!other)
+			return srv_error(q, 404, "no such document");
+		if ((rc = dft_store_doc_get(q->st, id, &d)) < 0)
+			return srv_fail(q, rc);
+		dft_doc_dispose(&d);
+		if ((rc = dft_store_doc_get(q->st, other, &d)) < 0)
+			return srv_fail(q, rc);
+		dft_doc_dispose(&d);
+		START_JSON(b, j);
+		return reply(q, dft_api_diff(q->st, id, other, &j), &j, &b);
+	}
+	return srv_error(q, 404, "no such endpoint");
+}
+
+/* ---- entities -------------------------------------------------------------------- */
+
+static enum MHD_Result route_override(struct srv_req *q, const char *action)
+{
+	enum MHD_Result ret = MHD_NO;
+	json_object *o;
+	const char *type, *value, *target = NULL;
+	dft_entities_stats stats;
+	dft_store *rw;
+	int t, rc;
+	int64_t id = 0;
+	dft_buf b;
+	dft_json j;
+	if (!need_role(q, DFT_ROLE_EDITOR))
+		return srv_error(q, 403, "viewers cannot merge or split entities");
+	if (!(o = body_object(q, &ret)))
+		return ret;
+	type = body_str(o, "type");
+	value = body_str(o, "value");
+	if (!strcmp(action, "merge"))
+		target = body_str(o, "target");
+	if (!type || (t = dft_entity_type_parse(type)) < 0 || !value || !*value ||
+	    (!strcmp(action, "merge") && (!target || !*target))) {
+		json_object_put(o);
+		return srv_error(q, 400, !strcmp(action, "merge") ? "merge needs \"type\", \"value\" and \"target\""
+								 : "split needs \"type\" and \"value\"");
+	}
+	if ((rc = srv_rw_open(q->srv, &rw)) < 0) {
+		json_object_put(o);
+		return srv_error(q, 503, "the case is busy (an ingest is running): try again when it ends");
+	}
+	memset(&stats, 0, sizeof stats);
+	if ((rc = dft_store_entity_of(rw, t, value, &id)) == 0 &&
+	    (!target || (rc = dft_store_entity_of(rw, t, target, &id)) == 0) &&
+	    (rc = dft_store_entity_override(rw, t, value, action, target, q->session.user)) == 0 &&
+	    (rc = dft_entities_resolve(rw, &stats)) == 0)
+		rc = dft_store_entity_of(rw, t, value, &id);
+	if (rc == 0)
+		audit(q, action, value, target);
+	START_JSON(b, j);
+	if (rc == 0)
+		rc = dft_api_entity(rw, id, &j);
+	srv_rw_close(q->srv, rw);
+	json_object_put(o);
+	return reply(q, rc, &j, &b);
+}
+
+static enum MHD_Result route_entities(struct srv_req *q, const char *rest, const char *method)
+{
+	dft_buf b;
+	dft_json j;
+	if (!strcmp(rest, "merge") || !strcmp(rest, "split")) {
+		if (strcmp(method, "POST"))
+			return srv_error(q, 405, "method not allowed");
+		return route_override(q, rest);
+	}
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return srv_error(q, 405, "method not allowed");
+	if (!*rest) {
+		dft_entity_filter f;
+		const char *type = arg(q, "type"), *doc = arg(q, "doc");
+		memset(&f, 0, sizeof f);
+		f.type = -1;
+		if (type && *type && (f.type = dft_entity_type_parse(type)) < 0)
+			return srv_error(q, 400, "type: not an entity type");
+		if (doc && *doc && !(f.doc = parse_id(doc, strlen(doc))))
+			return srv_error(q, 400, "doc: a document id");
+		f.limit = arg_int(q, "limit", 100, 10000);
+		f.offset = arg_int(q, "offset", 0, INT64_MAX / 2);
+		if (f.limit < 0 || f.offset < 0)
+			return srv_error(q, 400, "limit and offset are numbers");
+		START_JSON(b, j);
+		return reply(q, dft_api_entities(q->st, &f, arg(q, "q"), NULL, &j), &j, &b);
+	}
+	{
+		int64_t id = parse_id(rest, strlen(rest));
+		if (!id)
+			return srv_error(q, 404, "no such entity");
+		START_JSON(b, j);
+		return reply(q, dft_api_entity(q->st, id, &j), &j, &b);
+	}
+}
+
+struct types_ctx {
+	unsigned types;
+	int bad;
+};
+
+static enum MHD_Result on_type_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct types_ctx *c = cls;
+	int t;
+	(void)kind;
+	if (!key || strcmp(key, "type") != 0)
+		return MHD_YES;
+	if (!value || (t = dft_entity_type_parse(value)) < 0)
+		c->bad = 1;
+	else
+		c->types |= 1u << t;
+	return MHD_YES;
+}
+
+/* ---- admin -------------------------------------------------------------------------- */
+
+static int on_audit_event(void *ctx, const dft_audit_event *e)
+{
+	dft_json *j = ctx;
+	dft_json_obj_open(j);
+	dft_json_key(j, "at");
+	dft_json_str(j, e->at);
+	dft_json_key(j, "user");
+	dft_json_str(j, e->user);
+	dft_json_key(j, "addr");
+	dft_json_str(j, e->addr);
+	dft_json_key(j, "action");
+	dft_json_str(j, e->action);
+	dft_json_key(j, "target");
+	dft_json_str(j, e->target);
+	dft_json_key(j, "detail");
+	dft_json_str(j, e->detail);
+	dft_json_obj_close(j);
+	return 0;
+}
+
+static int on_user(void *ctx, const char *name, int role, const char *created)
+{
+	dft_json *j = ctx;
+	dft_json_obj_open(j);
+	dft_json_key(j, "name");
+	dft_json_str(j, name);
+	dft_json_key(j, "role");
+	dft_json_str(j, dft_role_name(role));
+	dft_json_key(j, "created");
+	dft_json_str(j, created);
+	dft_json_obj_close(j);
+	return 0;
+}
+
+/* ---- the table ---------------------------------------------------------------------- */
+
+enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *method)
+{
+	int is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+	dft_buf b;
+	dft_json j;
+	int rc;
+
+	if (!strcmp(path, "logout"))
+		return !strcmp(method, "POST") ? route_logout(q) : srv_error(q, 405, "method not allowed");
+	if (!strncmp(path, "docs/", 5))
+		return route_doc(q, path + 5, method);
+	if (!strcmp(path, "entities") || !strncmp(path, "entities/", 9))
+		return route_entities(q, path[8] ? path + 9 : "", method);
+	if (!strcmp(path, "me") || !strcmp(path, "status") || !strcmp(path, "search") || !strcmp(path, "docs") ||
+	    !strcmp(path, "dups") || !strcmp(path, "new") || !strcmp(path, "graph") || !strcmp(path, "timeline") ||
+	    !strcmp(path, "audit") || !strcmp(path, "users")) {
+		if (!is_get)
+			return srv_error(q, 405, "method not allowed");
+	} else {
+		return srv_error(q, 404, "no such endpoint");
+	}
+	START_JSON(b, j);
+	if (!strcmp(path, "me")) {
+		json_session(&j, &q->session);
+		return reply(q, 0, &j, &b);
+	}
+	if (!strcmp(path, "status"))
+		return reply(q, dft_api_status(q->st, &j), &j, &b);
+	if (!strcmp(path, "search")) {
+		dft_api_search_params p;
+		const char *sort = arg(q, "sort"), *f = arg(q, "facets");
+		memset(&p, 0, sizeof p);
+		p.q = arg(q, "q");
+		p.limit = arg_int(q, "limit", 20, 200);
+		p.offset = arg_int(q, "offset", 0, 100000);
+		p.facets = f && !strcmp(f, "1");
+		p.marks = 1;
+		if (sort && *sort && strcmp(sort, "relevance") && strcmp(sort, "date") && strcmp(sort, "oldest")) {
+			dft_buf_dispose(&b);
+			return srv_error(q, 400, "sort: relevance, date or oldest");
+		}
+		p.sort = sort && *sort ? sort : NULL;
+		if (!p.q || !*p.q || p.limit < 0 || p.offset < 0) {
+			dft_buf_dispose(&b);
+			return srv_error(q, 400, !p.q || !*p.q ? "q: the query is missing" : "limit and offset are numbers");
+		}
+		rc = dft_api_search(q->st, &p, &j);
+		if (rc == 0)
+			audit(q, "search", NULL, p.q);
+		if (rc == DFT_ERROR)
+			rc = DFT_EINVAL; /* the query did not compile */
+		return reply(q, rc, &j, &b);
+	}
+	if (!strcmp(path, "docs")) {
+		dft_api_docs_params p;
+		const char *fl = arg(q, "failed");
+		memset(&p, 0, sizeof p);
+		p.batch = arg(q, "batch");
+		p.type = arg(q, "type");
+		p.failed = fl && !strcmp(fl, "1");
+		p.limit = arg_int(q, "limit", 100, 10000);
+		p.offset = arg_int(q, "offset", 0, INT64_MAX / 2);
+		if (p.limit < 0 || p.offset < 0) {
+			dft_buf_dispose(&b);
+			return srv_error(q, 400, "limit and offset are numbers");
+		}
+		return reply(q, dft_api_docs(q->st, &p, &j), &j, &b);
+	}
+	if (!strcmp(path, "dups") || !strcmp(path, "new")) {
+		dft_dedup_opts o;
+		const char *t = arg(q, "threshold");
+		memset(&o, 0, sizeof o);
+		o.threshold = 0.8;
+		if (t) {
+			char *end;
+			o.threshold = strtod(t, &end);
+			if (*end || end == t || !(o.threshold >= 0.3 && o.threshold <= 1)) {
+				dft_buf_dispose(&b);
+				return srv_error(q, 400, "threshold: a Jaccard similarity from 0.3 to 1");
+			}
+		}
+		if (path[0] == 'd')
+			return reply(q, dft_api_dups(q->st, &o, &j), &j, &b);
+		{
+			int64_t batch;
+			const char *bl = arg(q, "batch");
+			if (!bl || !*bl) {
+				dft_buf_dispose(&b);
+				return srv_error(q, 400, "batch: which batch");
+			}
+			if ((rc = dft_store_batch_find(q->st, bl, &batch)) < 0) {
+				dft_buf_dispose(&b);
+				return srv_fail(q, rc);
+			}
+			return reply(q, dft_api_new(q->st, batch, &o, &j), &j, &b);
+		}
+	}
+	if (!strcmp(path, "graph")) {
+		dft_api_graph_params p;
+		struct types_ctx tc = {0, 0};
+		MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, on_type_arg, &tc);
+		memset(&p, 0, sizeof p);
+		p.types = tc.types;
+		p.min_weight = arg_int(q, "min_weight", 1, INT64_MAX / 2);
+		p.limit = arg_int(q, "limit", 300, 5000);
+		if (tc.bad || p.min_weight < 0 || p.limit < 0) {
+			dft_buf_dispose(&b);
+			return srv_error(q, 400, "type: entity types; min_weight, limit: numbers");
+		}
+		return reply(q, dft_api_graph(q->st, &p, &j), &j, &b);
+	}
+	if (!strcmp(path, "timeline")) {
+		const char *from = arg(q, "from"), *to = arg(q, "to");
+		return reply(q, dft_api_timeline(q->st, from && *from ? from : NULL, to && *to ? to : NULL, 0, &j), &j,
+			     &b);
+	}
+	/* admin */
+	if (!need_role(q, DFT_ROLE_ADMIN)) {
+		dft_buf_dispose(&b);
+		return srv_error(q, 403, "admins only");
+	}
+	if (!strcmp(path, "audit")) {
+		int64_t limit = arg_int(q, "limit", 100, 10000), offset = arg_int(q, "offset", 0, INT64_MAX / 2);
+		if (limit < 0 || offset < 0) {
+			dft_buf_dispose(&b);
+			return srv_error(q, 400, "limit and offset are numbers");
+		}
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "events");
+		dft_json_arr_open(&j);
+		rc = dft_audit_list(q->st, limit, offset, on_audit_event, &j);
+		dft_json_arr_close(&j);
+		dft_json_obj_close(&j);
+		return reply(q, rc, &j, &b);
+	}
+	dft_json_obj_open(&j);
+	dft_json_key(&j, "users");
+	dft_json_arr_open(&j);
+	rc = dft_user_list(q->st, on_user, &j);
+	dft_json_arr_close(&j);
+	dft_json_obj_close(&j);
+	return reply(q, rc, &j, &b);
+}
