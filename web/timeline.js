@@ -7,9 +7,10 @@ const HIJRI_MONTHS = ['Muharram', 'Safar', 'Rabi al-Awwal', 'Rabi al-Thani', 'Ju
   'Rajab', 'Shaban', 'Ramadan', 'Shawwal', 'Dhu al-Qada', 'Dhu al-Hijja'];
 
 function hijriLabel(s) {
-  const m = /^(\d{3,4})-(\d{2})-(\d{2})$/.exec(s || '');
+  const m = /^(\d{3,4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(s || '');
   if (!m) return s || '';
-  return `${Number(m[3])} ${HIJRI_MONTHS[Number(m[2]) - 1] || m[2]} ${m[1]} AH`;
+  const month = m[2] ? (HIJRI_MONTHS[Number(m[2]) - 1] || m[2]) + ' ' : '';
+  return `${m[3] ? Number(m[3]) + ' ' : ''}${month}${Number(m[1])} AH`;
 }
 
 export async function render(box, _parts, params, current) {

@@ -22,6 +22,10 @@ const EDITOR = creds('EDITOR', 'editor:editor');
 const VIEWER = creds('VIEWER', 'viewer:viewer');
 const ADMIN = creds('ADMIN', 'admin:admin');
 fs.mkdirSync(SHOTS, { recursive: true });
+// NO_USERS=1: the case has no users (serve then acts as a local admin): the
+// login, viewer and role checks are skipped, the rest runs as that admin.
+const NO_USERS = process.env.NO_USERS === '1';
+const skip = (what) => console.log('skip - ' + what);
 
 let checks = 0;
 let fails = 0;
@@ -90,6 +94,11 @@ async function step(name, fn) {
 }
 
 async function loginAs(p, who) {
+  if (NO_USERS) {
+    await p.goto(BASE + '/#/search', { waitUntil: 'domcontentloaded' });
+    await ready(p, 'search');
+    return;
+  }
   await p.goto(BASE + '/#/search', { waitUntil: 'domcontentloaded' });
   // a session from an earlier user: log out first
   if (await p.locator('#logout').count()) {
@@ -116,7 +125,8 @@ await step('the workbench page', async () => {
   check('a path with .. is refused', trav.status() === 400 || trav.status() === 404, trav.status());
 });
 
-await step('login form', async () => {
+if (NO_USERS) skip('login form, wrong password (the case has no users)');
+else await step('login form', async () => {
   await page.waitForSelector('#login-form', { timeout: 15000 });
   ok('without a session the login form is shown');
   await page.fill('#login-user', EDITOR.user);
@@ -132,7 +142,7 @@ await step('editor logs in', async () => {
   await loginAs(page, EDITOR);
   ok('the editor logs in');
   const role = await page.textContent('#who .role');
-  check('the header shows the role', role === 'editor', role);
+  check('the header shows the role', role === (NO_USERS ? 'admin' : 'editor'), role);
 });
 
 let arabicHitHref = null;
@@ -286,7 +296,8 @@ await step('hostile documents never run', async () => {
 });
 
 // --- viewer ---
-await step('a viewer cannot tag', async () => {
+if (NO_USERS) skip('a viewer cannot tag (the case has no users)');
+else await step('a viewer cannot tag', async () => {
   await loginAs(page, VIEWER);
   await go(page, englishDoc.slice(1), 'doc');
   check('the viewer sees the document\'s tags', (await page.locator('#tags li.tag').count()) > 0);
