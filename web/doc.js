@@ -104,7 +104,7 @@ export async function render(box, parts, params, current) {
   if (d.paths && d.paths.length) add('seen at', h('ul', { class: 'plain' }, d.paths.map((p) => h('li', { dir: 'auto' }, p))));
   for (const [k, v] of Object.entries(d.meta || {})) {
     if (isEmail(d) && ['from', 'to', 'cc', 'subject', 'date_header', 'message_id'].includes(k)) continue;
-    if (k === 'title') continue; // the page's heading
+    if (k === 'title' || (k === 'pages' && d.pages)) continue; // the heading; the page count above
     add(k, typeof v === 'string' ? v : JSON.stringify(v));
   }
   right.appendChild(section('Metadata', 'meta-card', h('table', { class: 'kv' }, h('tbody', null, meta))));

@@ -280,6 +280,11 @@ await step('hostile documents never run', async () => {
     await page.waitForSelector('#entities-card h2 + div', { timeout: 15000 });
     await page.waitForTimeout(300);
     check(`hostile document #${d.id} (${d.path}) does not run its script`, !(await xssSet(page)));
+    if (d.path.endsWith('.pdf')) {
+      await page.waitForFunction(() => { const i = document.querySelector('#pages img'); return i && i.complete; }, null, { timeout: 15000 });
+      const w = await page.locator('#pages img').first().evaluate((i) => i.naturalWidth);
+      check('the PDF\'s page is shown as the server\'s PNG', w > 0, w);
+    }
     await shot(page, 'hostile-' + d.id);
   }
   for (const q of ['path:hostile', 'xss', 'script', 'onerror', 'img']) {
