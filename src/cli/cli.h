@@ -29,6 +29,7 @@ struct args {
 	double min_score; /* xref; -1: the default */
 	int no_entities;  /* ingest --no-entities */
 	const char *listen; /* serve --listen ADDR:PORT */
+	const char *role;   /* user add --role */
 };
 
 /* Print "daftar: <message>" and the usage hint; returns exit status 2. */
@@ -49,5 +50,7 @@ int cmd_entities(struct args *a);
 int cmd_xref(struct args *a);
 /* serve_cmd.c */
 int cmd_serve(struct args *a);
+/* user_cmd.c */
+int cmd_user(struct args *a);
 
 #endif

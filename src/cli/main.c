@@ -42,6 +42,10 @@ static const char usage_text[] =
 	"                                     people, places, organisations, phones, dates ... named\n"
 	"  xref CASE LIST.csv [--min-score S] a watchlist (name, aliases, type, birth, country) in the case\n"
 	"  serve CASE [--listen ADDR:PORT]    the web workbench (docs/API.md); default 127.0.0.1:8080\n"
+	"  user add CASE NAME --role admin|editor|viewer\n"
+	"                                     a workbench user (password from the terminal, or one line on stdin)\n"
+	"  user list CASE                     the workbench's users and their roles\n"
+	"  user remove CASE NAME              remove a user (their sessions end)\n"
 	"\n"
 	"  --json     print exactly one JSON document on stdout\n"
 	"  -v         say more on stderr\n";
@@ -152,6 +156,10 @@ static int parse_args(struct args *a, int argc, char **argv)
 			if (!next || *end || end == next || !(a->min_score >= 0 && a->min_score <= 1.0))
 				return usage_error("--min-score takes a score from 0 to 1");
 			i++;
+		} else if (strcmp(s, "--role") == 0) {
+			if (!next)
+				return usage_error("--role needs admin, editor or viewer");
+			a->role = argv[++i];
 		} else if (strcmp(s, "--listen") == 0) {
 			if (!next)
 				return usage_error("--listen needs ADDR:PORT");
@@ -1035,5 +1043,7 @@ int main(int argc, char **argv)
 		return cmd_xref(&a);
 	if (!strcmp(a.cmd, "serve"))
 		return cmd_serve(&a);
+	if (!strcmp(a.cmd, "user"))
+		return cmd_user(&a);
 	return usage_error("unknown command '%s'", a.cmd);
 }
