@@ -43,11 +43,11 @@ static int ask(const char *prompt, char *buf, size_t size)
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		quiet.c_lflag |= ECHONL;
-		echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
 	}
 	rc = read_line(stdin, buf, size);
 	if (echo_off)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	else
 		fputc('\n', stderr);
 	return rc;
