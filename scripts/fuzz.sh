@@ -7,7 +7,7 @@
 # input as a regression file under tests/fuzz/regress/ once fixed.
 #   bash scripts/fuzz.sh BUILD_DIR SECONDS
 set -euo pipefail
-build=${1:?build dir}
+build=$(cd "${1:?build dir}" && pwd)
 secs=${2:-60}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 corpora="$repo/../shared/corpora"

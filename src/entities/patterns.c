@@ -358,6 +358,8 @@ static int base58check_valid(const char *s, size_t n)
 	}
 	while (ones < n && s[ones] == '1')
 		ones++;
+	if (ones > 25)
+		return 0; /* more leading zero bytes than an address has (found by fuzz_text) */
 	for (size_t i = 0; i < ones; i++)
 		if (b[i] != 0)
 			return 0;

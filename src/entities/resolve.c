@@ -263,7 +263,8 @@ static int merge_people(resolver *r, int64_t *merged)
 	for (size_t g = 0; g < r->ng; g++)
 		if (r->g[g].type == DFT_ENT_PERSON && r->g[g].key[0] != '=')
 			order[no++] = g;
-	qsort_r(order, no, sizeof(*order), by_words_desc, r);
+	if (no > 1)
+		qsort_r(order, no, sizeof(*order), by_words_desc, r);
 	for (size_t oi = 0; oi < no; oi++) {
 		size_t s = order[oi], cand_root = SIZE_MAX, cand_group = SIZE_MAX;
 		int ambiguous = 0;
@@ -390,7 +391,8 @@ static int resolve_all(dft_store *st, dft_entities_stats *stats)
 	dft_buf_init(&r.scratch, 1 << 20);
 	if ((rc = dft_store_entity_values(st, collect_value, &r)) < 0)
 		goto done;
-	qsort(r.v, r.nv, sizeof(*r.v), by_type_key);
+	if (r.nv > 1)
+		qsort(r.v, r.nv, sizeof(*r.v), by_type_key);
 	if ((rc = make_groups(&r)) < 0 || (rc = merge_people(&r, &stats->merged)) < 0 ||
 	    (rc = dft_store_entity_overrides(st, apply_override, &r)) < 0)
 		goto done;
