@@ -8,7 +8,7 @@
 # BUILD/libdaftar_lib.a, generates 20,000 and 100,000 letters with
 # bench/dedup/gen.py, extracts the SaudiNewsNet articles, and runs compare
 # on each (one run each). Prints the tables; writes them to RESULTS
-# (default bench/dedup/results-compare-<host>-<date>.md).
+# (default ${TMPDIR:-/tmp}/daftar-compare-<host>-<date>.md).
 #
 #   bash bench/dedup/compare.sh [SIZES...]      default: 20000 100000
 #
@@ -26,7 +26,7 @@ ROWS=${ROWS:-5000}
 TLSH_ROWS=${TLSH_ROWS:-0}
 SAMPLE_FROM=${SAMPLE_FROM:-50000}
 NEWS=${NEWS:-$root/../shared/corpora/saudinewsnet-ar}
-RESULTS=${RESULTS:-$here/results-compare-$(hostname)-$(date +%Y%m%d).md}
+RESULTS=${RESULTS:-${TMPDIR:-/tmp}/daftar-compare-$(hostname)-$(date +%Y%m%d).md}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(20000 100000)
 W=$(mktemp -d "${TMPDIR:-/tmp}/bench-compare-XXXXXX")
