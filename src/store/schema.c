@@ -171,6 +171,29 @@ static const char *const migrations[] = {
 	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
 	"  user TEXT, at TEXT NOT NULL, text TEXT NOT NULL);"
 	"CREATE INDEX doc_notes_doc ON doc_notes(doc_id);",
+	/* 7: the claims ledger (src/findings, src/store/claims_store.c;
+	 * docs/FINDINGS.md): a claim and the passages it cites. Each
+	 * citation keeps what it quoted and where (page from 1; start/end
+	 * in Unicode code points within the page, end exclusive; the same
+	 * place as bytes in texts.text) and the SHA-256 of the original and
+	 * of the extracted text at the time, so that `claim verify` can say
+	 * what changed since. Every change is also a custody entry. */
+	"CREATE TABLE claims("
+	"  id INTEGER PRIMARY KEY,"
+	"  text TEXT NOT NULL, source TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK(status IN ('confirmed','disputed','open')),"
+	"  user TEXT, created TEXT NOT NULL, updated TEXT NOT NULL);"
+	"CREATE TABLE claim_citations("
+	"  id INTEGER PRIMARY KEY,"
+	"  claim_id INTEGER NOT NULL REFERENCES claims(id),"
+	"  seq INTEGER NOT NULL,"                 /* 1, 2 ... within the claim */
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  doc_sha256 TEXT NOT NULL, text_sha256 TEXT NOT NULL,"
+	"  page INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL," /* code points in the page */
+	"  byte_start INTEGER NOT NULL, byte_end INTEGER NOT NULL,"             /* bytes in texts.text */
+	"  quote TEXT NOT NULL,"
+	"  UNIQUE(claim_id, seq));"
+	"CREATE INDEX claim_citations_doc ON claim_citations(doc_id);",
 };
 
 int dft_store_migrate(sqlite3 *db)
