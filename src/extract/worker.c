@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <libxml/parser.h>
 
@@ -219,6 +221,35 @@ static void set_limits(const dft_limits *l)
 	setrlimit(RLIMIT_FSIZE, &r);
 }
 
+/* System calls that end the worker rather than fail: a parser has no
+ * reason to make them, so one that does is hostile (or exploited). The
+ * worker exits with status SANDBOX_EXIT + index, and the parent names the
+ * call in the document's error. */
+#define SANDBOX_EXIT 64
+static const struct {
+	int nr;
+	const char *name;
+} trapped[] = {
+	{SCMP_SYS(open), "open"},       {SCMP_SYS(openat), "openat"},     {SCMP_SYS(openat2), "openat2"},
+	{SCMP_SYS(creat), "creat"},     {SCMP_SYS(socket), "socket"},     {SCMP_SYS(connect), "connect"},
+	{SCMP_SYS(bind), "bind"},       {SCMP_SYS(execve), "execve"},     {SCMP_SYS(execveat), "execveat"},
+	{SCMP_SYS(fork), "fork"},       {SCMP_SYS(vfork), "vfork"},
+};
+#define TRAPPED_N ((int)(sizeof(trapped) / sizeof(trapped[0])))
+
+/* SIGSYS from SCMP_ACT_TRAP: the call was not made. Leave at once with the
+ * index of the call (TRAPPED_N: another one). Only _exit here. */
+static void sigsys_handler(int sig, siginfo_t *si, void *uc)
+{
+	int i;
+	(void)sig;
+	(void)uc;
+	for (i = 0; i < TRAPPED_N; i++)
+		if (si && si->si_syscall == trapped[i].nr)
+			break;
+	_exit(SANDBOX_EXIT + i);
+}
+
 static int install_seccomp(void)
 {
 	static const int allowed[] = {
@@ -240,15 +271,24 @@ static int install_seccomp(void)
 		return 0;
 	/* everything else fails with EPERM: libraries see an error they
 	 * handle, rather than a dead worker */
+	{
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = sigsys_handler;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGSYS, &sa, NULL) < 0)
+			return dft_error_set(DFT_ERROR, "cannot catch SIGSYS");
+	}
 	if (!(ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))))
 		return dft_error_set(DFT_ERROR, "seccomp_init failed");
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
-	/* exec of any kind kills the worker outright */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(execve), 0);
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(execveat), 0);
+	/* opening a file, a socket or a program ends the worker: the call
+	 * traps (it is never made) and sigsys_handler() exits with a status
+	 * that names it */
+	for (i = 0; i < sizeof(trapped) / sizeof(trapped[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, trapped[i].nr, 0);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -296,9 +336,14 @@ static int recv_job(int sock, int *fd, char *name, size_t namecap)
 
 /* Fault injection for the tests of the sandbox itself: DAFTAR_FAULT is
  * "crash:TEXT", "hang:TEXT", "spin:TEXT" or "oom:TEXT", and the worker
- * misbehaves so on a document whose name contains TEXT. Read once, before
- * the sandbox closes. */
+ * misbehaves so on a document whose name contains TEXT; "open:TEXT",
+ * "connect:TEXT", "socket:TEXT", "exec:TEXT" and "write-file:TEXT" make it
+ * try what the seccomp filter forbids (open /etc/passwd, connect its socket
+ * to 127.0.0.1:80, make a new socket, run /bin/sh, create a file in
+ * $TMPDIR or /tmp), as code smuggled in by a document would. Read once,
+ * before the sandbox closes. */
 static const char *fault_kind, *fault_text;
+static char fault_file[512];
 
 static void fault_setup(void)
 {
@@ -313,13 +358,15 @@ static void fault_setup(void)
 	*colon = '\0';
 	fault_kind = spec;
 	fault_text = colon + 1;
+	snprintf(fault_file, sizeof(fault_file), "%s/daftar-sandbox-escape",
+		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 }
 
-static void fault_maybe(const char *name)
+static int fault_maybe(const char *name)
 {
 	volatile unsigned long spin = 0;
 	if (!fault_kind || !strstr(name, fault_text))
-		return;
+		return 0;
 	if (!strcmp(fault_kind, "crash"))
 		raise(SIGSEGV);
 	if (!strcmp(fault_kind, "hang"))
@@ -328,17 +375,45 @@ static void fault_maybe(const char *name)
 	if (!strcmp(fault_kind, "spin"))
 		for (;;)
 			spin++;
+	/* if one of these returns, the sandbox is not there: say so */
+	if (!strcmp(fault_kind, "open")) {
+		int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+		return dft_error_set(DFT_ERROR, "sandbox escape: open() returned %d (errno %d)", fd, fd < 0 ? errno : 0);
+	}
+	if (!strcmp(fault_kind, "write-file")) {
+		int fd = open(fault_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		return dft_error_set(DFT_ERROR, "sandbox escape: open(O_CREAT) returned %d (errno %d)", fd, fd < 0 ? errno : 0);
+	}
+	if (!strcmp(fault_kind, "connect")) {
+		struct sockaddr_in a;
+		int r;
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		a.sin_port = htons(80);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		r = connect(3, (const struct sockaddr *)&a, sizeof(a));
+		return dft_error_set(DFT_ERROR, "sandbox escape: connect() returned %d (errno %d)", r, r < 0 ? errno : 0);
+	}
+	if (!strcmp(fault_kind, "socket")) {
+		int r = socket(AF_INET, SOCK_STREAM, 0);
+		return dft_error_set(DFT_ERROR, "sandbox escape: socket() returned %d (errno %d)", r, r < 0 ? errno : 0);
+	}
+	if (!strcmp(fault_kind, "exec")) {
+		char *const argv[] = {(char *)"sh", (char *)"-c", (char *)"exit 0", NULL};
+		char *const envp[] = {NULL};
+		int r = execve("/bin/sh", argv, envp);
+		return dft_error_set(DFT_ERROR, "sandbox escape: execve() returned %d (errno %d)", r, errno);
+	}
 	if (!strcmp(fault_kind, "oom")) {
 		/* grow until the address-space limit says no */
 		for (;;) {
 			char *p = malloc((size_t)64 << 20);
-			if (!p) {
-				dft_error_set(DFT_ENOMEM, "out of memory: the worker's memory limit was hit");
-				return;
-			}
+			if (!p)
+				return dft_error_set(DFT_ENOMEM, "out of memory: the worker's memory limit was hit");
 			memset(p, 1, (size_t)64 << 20);
 		}
 	}
+	return 0;
 }
 
 /* libmagic calls a text file "data" when one stray control character (a
@@ -507,14 +582,12 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 	in.mime = mime;
 	if ((rc = send_frame(sock, DFT_FRAME_MIME, mime, strlen(mime))) < 0)
 		goto done;
-	fault_maybe(name);
+	rc = fault_maybe(name);
 	lang_sample_len = 0;
 	page_sample_len = 0;
 	page_count = 0;
 	dft_buf_reset(&page_langs);
-	if (dft_error_code() == DFT_ENOMEM)
-		rc = DFT_ENOMEM;
-	else
+	if (rc == 0)
 		rc = dft_extract_run(&sink, &in, &type);
 	if (rc == 0 && lang_sample_len) {
 		char lang[8] = "";
@@ -739,11 +812,16 @@ void dft_worker_stop(dft_worker *w, int force, char *why, size_t whylen)
 			if (sig == SIGXCPU)
 				snprintf(why, whylen, "CPU time limit hit");
 			else if (sig == SIGSYS)
-				snprintf(why, whylen, "sandbox violation (a forbidden system call)");
+				snprintf(why, whylen, "killed by the sandbox (seccomp): a forbidden system call");
 			else if (sig == SIGKILL && force)
 				snprintf(why, whylen, "stopped");
 			else
 				snprintf(why, whylen, "extractor crashed (%s)", strsignal(sig));
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) >= SANDBOX_EXIT &&
+			   WEXITSTATUS(status) <= SANDBOX_EXIT + TRAPPED_N) {
+			int k = WEXITSTATUS(status) - SANDBOX_EXIT;
+			snprintf(why, whylen, "killed by the sandbox (seccomp): forbidden system call %s",
+				 k < TRAPPED_N ? trapped[k].name : "(another)");
 		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 			int code = WEXITSTATUS(status);
 			snprintf(why, whylen, "extractor exited with status %d%s", code,
