@@ -52,5 +52,9 @@ int cmd_xref(struct args *a);
 int cmd_serve(struct args *a);
 /* user_cmd.c */
 int cmd_user(struct args *a);
+/* findings_cmd.c: tag, untag, tags, note, notes, claim, export,
+ * verify-pack; these parse their own options from argv */
+int findings_command(const char *cmd);
+int cmd_findings(int argc, char **argv);
 
 #endif

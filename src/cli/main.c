@@ -46,6 +46,16 @@ static const char usage_text[] =
 	"                                     a workbench user (password from the terminal, or one line on stdin)\n"
 	"  user list CASE                     the workbench's users and their roles\n"
 	"  user remove CASE NAME              remove a user (their sessions end)\n"
+	"  tag|untag CASE DOC TAG             tag a document, or take a tag off (tags CASE DOC lists them)\n"
+	"  note CASE DOC TEXT                 a note on a document (notes CASE DOC lists them)\n"
+	"  claim add CASE TEXT --cite DOC:PAGE:START-END [--cite ...] [--source S] [--status confirmed|disputed|open]\n"
+	"                                     a claim citing passages (START-END: characters within the page)\n"
+	"  claim list|show|verify|status CASE [ID] [STATUS]\n"
+	"                                     the claims ledger; verify re-checks every citation\n"
+	"  export CASE --format jsonl|csv|ftm|gexf [--table documents|entities|mentions] [-o FILE]\n"
+	"                                     documents, entities, graph for other tools (docs/FINDINGS.md)\n"
+	"  export CASE --claims -o PACK.zip [--redact person,organization,place]\n"
+	"                                     the evidence pack; verify-pack PACK.zip checks it without the case\n"
 	"\n"
 	"  --json     print exactly one JSON document on stdout\n"
 	"  -v         say more on stderr\n";
@@ -1013,6 +1023,8 @@ int main(int argc, char **argv)
 		printf("daftar %s\n", DAFTAR_VERSION);
 		return 0;
 	}
+	if (findings_command(argv[1]))
+		return cmd_findings(argc, argv);
 	if ((rc = parse_args(&a, argc, argv)))
 		return rc;
 	if (!a.cmd)
