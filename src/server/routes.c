@@ -159,7 +159,7 @@ enum MHD_Result srv_route_login(struct srv_req *q)
 	proto = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
 	snprintf(q->set_cookie, sizeof(q->set_cookie), "daftar_session=%s; HttpOnly; SameSite=Strict; Path=/%s",
 		 q->session.token, proto && !strcmp(proto, "https") ? "; Secure" : "");
-	audit(q, "login", q->session.user, NULL);
+	/* dft_login wrote the login (and any failure) to the audit log */
 	START_JSON(b, j);
 	json_session(&j, &q->session);
 	return reply(q, 0, &j, &b);
