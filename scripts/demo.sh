@@ -34,6 +34,13 @@ say "daftar search $case_dir '~Adnani'"
 "$daftar" search "$case_dir" '~Adnani' --limit 3
 say daftar dups $case_dir
 "$daftar" dups "$case_dir"
+say "daftar entities $case_dir --type person"
+"$daftar" entities "$case_dir" --type person --limit 10
+say "daftar entities $case_dir --type date"
+"$daftar" entities "$case_dir" --type date --limit 5
+printf 'name,aliases,type\n"Abu Muhammad al-Adnani","أبو محمد العدناني",person\nRaqqa,,place\n' > "$case_dir.watchlist.csv"
+say "daftar xref $case_dir $case_dir.watchlist.csv"
+"$daftar" xref "$case_dir" "$case_dir.watchlist.csv"
 say daftar verify $case_dir
 "$daftar" verify "$case_dir"
 cat <<TXT
@@ -41,6 +48,13 @@ cat <<TXT
 The case is in ./$case_dir and the trove in ./$trove. Try:
   $daftar show $case_dir web/article-raqqa-salaries.html --text --json | jq .main_text
   $daftar search $case_dir '"ديوان الزكاة"' --facets
-  $daftar docs $case_dir --json | jq .
-(The web workbench and entities come with later issues.)
+  $daftar entities $case_dir --json | jq .
+  $daftar user add $case_dir alice --role editor     # then the workbench asks for a login
+  $daftar serve $case_dir                            # the web workbench on http://127.0.0.1:8080/
 TXT
+# On a terminal, end with the workbench running (Ctrl-C stops it);
+# elsewhere (CI, a pipe) only say how to start it.
+if [ -t 1 ] && [ -z "${DAFTAR_DEMO_NO_SERVE:-}" ]; then
+  say "daftar serve $case_dir   (open http://127.0.0.1:8080/ ; Ctrl-C to stop)"
+  exec "$daftar" serve "$case_dir"
+fi
