@@ -75,6 +75,10 @@ int dft_email_init(void)
 		return 0;
 	g_mime_init();
 	gsf_init();
+	/* GLib reads charset.alias and the local time zone on first use: do
+	 * it here, before the worker's sandbox forbids open */
+	g_get_charset(NULL);
+	g_time_zone_unref(g_time_zone_new_local());
 	pst_unicode_init();
 	for (i = 0; i + 1 < sizeof(charsets) / sizeof(charsets[0]) && i < sizeof(kept_iconv) / sizeof(kept_iconv[0]); i++)
 		kept_iconv[i] = iconv_open("UTF-8", charsets[i]);
