@@ -1,7 +1,7 @@
 // doc.js - one document: metadata, the original (page images, download),
 // e-mail headers, text with the query's words marked, parent/children,
 // duplicates and near-duplicates (side-by-side diff), entities, tags, notes.
-import { h, t, clear, hashFor, docLink, entityLink, fmtBytes, queryTerms, highlightFragment, empty, errorBox } from './util.js';
+import { h, t, clear, hashFor, docLink, entityLink, fmtBytes, queryTerms, highlightFragment, matchesTerms, empty, errorBox } from './util.js';
 import { api, post, del, canEdit, docPaths } from './api.js';
 
 const MAX_PAGES_SHOWN = 20;
@@ -57,17 +57,21 @@ export async function render(box, parts, params, current) {
     left.appendChild(h('p', { class: 'error', dir: 'auto' }, 'Could not be read: ' + (d.error || 'unknown reason')));
   }
 
-  // page images of PDFs and scans (rendered by the server, never the original inline)
+  // page images of PDFs and scans (rendered by the server, never the original inline),
+  // with the OCR boxes of the query's words drawn over them
   if (pageCount(d) > 0) {
     const n = pageCount(d);
     const pages = h('div', { class: 'pages', id: 'pages' });
     const shown = Math.min(n, MAX_PAGES_SHOWN);
+    const hitBoxes = ocrHitBoxes(d, queryTerms(q));
     for (let p = 1; p <= shown; p++) {
-      const fig = h('figure', null,
-        h('img', { src: `/api/docs/${id}/pages/${p}.png`, alt: `page ${p}`, loading: 'lazy', on: { error: () => {
-          fig.replaceWith(h('p', { class: 'muted' }, `Page ${p} could not be shown: download the original.`));
-        } } }),
-        h('figcaption', null, `page ${p} of ${n}`));
+      const wrap = h('div', { class: 'page-wrap' });
+      const img = h('img', { src: `/api/docs/${id}/pages/${p}.png?scale=${PAGE_SCALE}`, alt: `page ${p}`, loading: 'lazy', on: {
+        error: () => { fig.replaceWith(h('p', { class: 'muted' }, `Page ${p} could not be shown: download the original.`)); },
+        load: () => drawBoxes(wrap, img, d, hitBoxes.filter((b) => b[0] === p)),
+      } });
+      wrap.appendChild(img);
+      const fig = h('figure', null, wrap, h('figcaption', null, `page ${p} of ${n}`));
       pages.appendChild(fig);
     }
     if (n > shown) pages.appendChild(h('p', { class: 'muted' }, `${n - shown} more pages: download the original.`));
@@ -296,4 +300,39 @@ export async function renderDiff(box, parts, _params, current) {
   box.appendChild(h('ul', { class: 'changes' }, changes.map((c) => h('li', { dir: 'auto' },
     h('span', { class: 'op op-' + c.op }, c.op === 'delete' ? 'deleted' : c.op === 'insert' ? 'inserted' : c.op),
     ' ', c.op === 'insert' ? h('ins', { dir: 'auto' }, c.text || '') : h('del', { dir: 'auto' }, c.text || '')))));
+}
+
+// ---- OCR word boxes over the page images -------------------------------------
+
+const PAGE_SCALE = 1.5; // the page PNG's pixels per PDF point (pages/N.png?scale=)
+
+// The OCR boxes ([page, x0, y0, x1, y1, start, end]; start/end are byte
+// offsets into the UTF-8 text) whose word contains a term of the query.
+function ocrHitBoxes(d, terms) {
+  if (!terms.length || !d.ocr_words || !d.text) return [];
+  let boxes;
+  try { boxes = JSON.parse(d.ocr_words); } catch (e) { return []; }
+  if (!Array.isArray(boxes)) return [];
+  const bytes = new TextEncoder().encode(d.text);
+  const dec = new TextDecoder();
+  return boxes.filter((b) => Array.isArray(b) && b.length === 7 && b[6] <= bytes.length && b[5] < b[6] &&
+    matchesTerms(dec.decode(bytes.subarray(b[5], b[6])), terms));
+}
+
+// Boxes are in image pixels for images (meta width) and in PDF points for
+// scanned PDF pages: place them in percent of the picture as rendered.
+function drawBoxes(wrap, img, d, boxes) {
+  if (!boxes.length || !img.naturalWidth) return;
+  const isImage = d.meta && d.meta.width && !/pdf/.test(d.mime || '');
+  const unitsWide = isImage ? Number(d.meta.width) : img.naturalWidth / PAGE_SCALE;
+  const unitsHigh = isImage ? Number(d.meta.height) : img.naturalHeight / PAGE_SCALE;
+  if (!(unitsWide > 0 && unitsHigh > 0)) return;
+  for (const b of boxes) {
+    const el = h('span', { class: 'ocr-hit', title: 'a word of the query, where OCR read it' });
+    el.style.left = (100 * b[1] / unitsWide) + '%';
+    el.style.top = (100 * b[2] / unitsHigh) + '%';
+    el.style.width = (100 * (b[3] - b[1]) / unitsWide) + '%';
+    el.style.height = (100 * (b[4] - b[2]) / unitsHigh) + '%';
+    wrap.appendChild(el);
+  }
 }

@@ -112,6 +112,13 @@ export function queryTerms(q) {
   return [...terms];
 }
 
+// Does a word (an OCR box's text) contain one of the terms, folded alike?
+export function matchesTerms(word, terms) {
+  if (!terms || !terms.length || !word) return false;
+  const f = fold(word).out;
+  return terms.some((term) => f.includes(term));
+}
+
 // Text with every occurrence of the terms wrapped in <mark>.
 export function highlightFragment(text, terms) {
   const frag = document.createDocumentFragment();

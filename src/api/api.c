@@ -177,9 +177,18 @@ struct main_text_ctx {
 	int found;
 };
 
+/* With the text: main_text (web pages) and ocr_words (scans: the JSON
+ * array [[page, x0, y0, x1, y1, start, end], ...] as a string; boxes in
+ * image pixels, or PDF points for scanned PDF pages; start/end are byte
+ * offsets into text). */
 static int add_main_text(void *ctx, const char *k, const char *v)
 {
 	struct main_text_ctx *mt = ctx;
+	if (!strcmp(k, "ocr_words")) {
+		dft_json_key(mt->j, "ocr_words");
+		dft_json_str(mt->j, v);
+		return 0;
+	}
 	if (strcmp(k, "main_text") != 0)
 		return 0;
 	dft_json_key(mt->j, "main_text");

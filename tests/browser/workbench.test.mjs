@@ -197,6 +197,24 @@ await step('search in English', async () => {
   await shot(page, 'document-english');
 });
 
+await step('OCR boxes of the query on a scanned page', async () => {
+  await go(page, '#/search?q=' + encodeURIComponent('checkpoint path:checkpoint-scan'), 'search');
+  const hits = await page.locator('li.hit').count();
+  check('the scan is found by a word OCR read', hits > 0, hits);
+  const href = await page.locator('a.hit-title').first().getAttribute('href');
+  await go(page, href.slice(1), 'doc');
+  await page.waitForSelector('.page-wrap img', { timeout: 15000 });
+  await page.waitForSelector('.ocr-hit', { timeout: 15000 });
+  const boxes = await page.locator('.ocr-hit').count();
+  check('the query\'s words are boxed on the page image', boxes >= 2, boxes);
+  const inside = await page.evaluate(() => [...document.querySelectorAll('.ocr-hit')].every((b) => {
+    const r = b.getBoundingClientRect(), i = b.parentElement.querySelector('img').getBoundingClientRect();
+    return r.width > 2 && r.height > 2 && r.left >= i.left - 1 && r.right <= i.right + 1 && r.top >= i.top - 1 && r.bottom <= i.bottom + 1;
+  }));
+  check('the boxes lie on the page image', inside);
+  await shot(page, 'scan-ocr-boxes');
+});
+
 await step('the graph', async () => {
   await go(page, '#/graph', 'graph');
   const canvas = await page.locator('#graph canvas').count();

@@ -108,8 +108,21 @@ open(sys.argv[1], "wb").write(out)
 PY
 fi
 
+# a "scan": a page of text photographed by chromium itself, for OCR and
+# the word boxes drawn over the page image
+mkdir -p "$T/scan-in"
+cat >"$T/scan-page.html" <<'HTML'
+<html><body style="background:#fff;margin:40px;font:32px serif">
+<p>Checkpoint report from Tabqa.</p><p>The convoy passed the checkpoint at noon.</p></body></html>
+HTML
+/usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+  --disable-sync --no-first-run --user-data-dir="$T/scan-profile" --window-size=1000,400 \
+  --screenshot="$T/scan-in/checkpoint-scan.png" "file://$T/scan-page.html" >/dev/null 2>&1 || true
+check "the scanned page was made" test -s "$T/scan-in/checkpoint-scan.png"
+
 C="$T/case"
 d init "$C" >/dev/null
+d ingest "$C" "$T/scan-in" --batch scan >/dev/null 2>&1
 d ingest "$C" "$T/trove/delivery-1" --batch march >/dev/null 2>&1
 d ingest "$C" "$T/trove/delivery-2" --batch june >/dev/null 2>&1
 d ingest "$C" "$T/hostile-in" --batch hostile >/dev/null 2>&1
