@@ -55,8 +55,11 @@ int dft_ocr_init(void)
 		tess = NULL;
 		return dft_error_set(DFT_ENOTFOUND, "cannot load Tesseract's ara+eng traineddata");
 	}
-	/* no debug output files, no stderr chatter */
-	TessBaseAPISetVariable(tess, "debug_file", "/dev/null");
+	/* no debug output files. Not "/dev/null": tprintf() would fopen() it
+	 * for writing on its first message, inside the sandbox, which ends the
+	 * worker; its messages go to stderr (as they did when that fopen was
+	 * refused) */
+	TessBaseAPISetVariable(tess, "debug_file", "");
 	atexit(ocr_end);
 	return 0;
 }
