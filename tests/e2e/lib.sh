@@ -55,3 +55,42 @@ finish() {
   echo "$TEST_NAME: $((CHECKS - FAILS)) passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]
 }
+
+# ---- helpers for the kill and fault tests (test_killrandom.sh; the same
+# corpus and dump as test_killresume.sh)
+
+# make_bulk_trove DIR [N]: the small trove plus N letters (default 1500)
+# in 30 folders and three zips of 300 members: a few thousand documents
+make_bulk_trove() {
+  local tr=$1 n=${2:-1500} i z dir src
+  bash "$(dirname "${BASH_SOURCE[0]}")/make-small-trove.sh" "$tr"
+  for i in $(seq 1 "$n"); do
+    dir="$tr/bulk/$((i % 30))"
+    mkdir -p "$dir"
+    printf 'letter %d\nرسالة رقم %d عن الرقة\n%s\n' "$i" "$i" "$(seq -s ' ' "$i" $((i + 40)))" > "$dir/l$i.txt"
+  done
+  for z in 1 2 3; do
+    src="$tr.zsrc$z"
+    mkdir -p "$src"
+    for i in $(seq 1 300); do printf 'zip %d member %d\n' "$z" "$i" > "$src/m$i.txt"; done
+    (cd "$src" && zip -qX "$tr/bulk/archive$z.zip" ./*.txt)
+    rm -rf "$src"
+  done
+}
+
+# case_dump CASE: a canonical dump of a case, independent of document ids
+# (documents, locations, text hashes, doubled documents)
+case_dump() {
+  sqlite3 "$1/store.db" "
+    SELECT 'doc', coalesce(sha256, path), status, coalesce(type,''), coalesce(error,''), size, depth FROM documents ORDER BY 2;
+    SELECT 'loc', coalesce(d.sha256,''), l.path, l.batch_id FROM locations l JOIN documents d ON d.id=l.doc_id ORDER BY 2, 3;
+    SELECT 'text', d.sha256, t.sha256 FROM texts t JOIN documents d ON d.id=t.doc_id ORDER BY 2;
+    SELECT 'dups', count(*) - count(DISTINCT sha256) FROM documents;"
+}
+
+# case_consistent WHAT CASE: verify ok, nothing pending, no temporary blobs
+case_consistent() {
+  status_is "$1: verify ok" 0 d verify "$2"
+  eq "$1: nothing pending" "$(d status "$2" --json | jq .pending)" 0
+  eq "$1: no temporary blobs left" "$(find "$2/blobs/tmp" -type f 2>/dev/null | wc -l)" 0
+}
