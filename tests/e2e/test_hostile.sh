@@ -23,6 +23,10 @@ import sys
 w = 'lorem ipsum dolor sit amet الرقة '.encode()
 n = $big_mb << 20
 sys.stdout.buffer.write((w * (n // len(w) + 1))[:n])" > "$H/text/one-line-${big_mb}MB.txt"
+# a true zip quine (droste.zip, from Apache Tika's test documents) when the
+# shared corpus is here: make-hostile.sh only has stand-ins
+droste="${DAFTAR_SHARED:-${DAFTAR_SRC:-.}/../shared}/corpora/tika-test-documents/droste.zip"
+[ -f "$droste" ] && cp "$droste" "$H/quine/droste.zip"
 nfiles=$(find "$H" -type f -printf . | wc -c) # names may hold newlines
 echo "# hostile corpus: $nfiles files, $(du -sm "$H" | cut -f1) MB on disk"
 
@@ -80,6 +84,9 @@ for f in xml/xxe.docx xml/xxe.odt xml/xxe.svg; do
   check "$f: no external entity was read" [ -z "$(d show "$C" "$f" --text 2>/dev/null | grep -aE 'root:|daemon:')" ]
 done
 check "no /etc/passwd text anywhere in the case" [ -z "$(d search "$C" 'root daemon' --json | jq -r '.hits[].path')" ]
+if [ -f "$H/quine/droste.zip" ]; then
+  contains "zip quine: not opened again" "$(d show "$C" quine/droste.zip)" "a copy of the archive itself"
+fi
 eq "big single line: extracted" "$(state "text/one-line-${big_mb}MB.txt")" "ok|"
 eq "50 MB mail header: the mbox is read" "$(state mail/header-50MB.mbox)" "ok|"
 
