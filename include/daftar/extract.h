@@ -168,6 +168,14 @@ enum dft_frame_kind {
 
 typedef struct dft_worker dft_worker;
 
+/* Put the calling process - a child forked for one job, its input already
+ * read - under the workers' limits and seccomp filter (no open for
+ * writing, no socket, no exec, no fork). The server renders page images
+ * this way (src/server/render.c). */
+int dft_sandbox_enter(const dft_limits *l);
+/* Why such a child ended, from its waitpid() status ("" when it exited 0). */
+void dft_sandbox_describe(int status, char *why, size_t whylen);
+
 /* Fork a worker. */
 int dft_worker_start(dft_worker **out, const dft_limits *limits);
 /* Give it a document (fd is sent, then closed here; name for messages). */

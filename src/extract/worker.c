@@ -822,6 +822,47 @@ int dft_worker_read(dft_worker *w, int (*on_frame)(void *ctx, int kind, const ch
 	return eof ? 1 : 0;
 }
 
+/* Why a sandboxed process ended, in words ("" when it exited 0). */
+static void describe_exit(int status, int force, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		if (sig == SIGXCPU)
+			snprintf(why, whylen, "CPU time limit hit");
+		else if (sig == SIGSYS)
+			snprintf(why, whylen, "killed by the sandbox (seccomp): a forbidden system call");
+		else if (sig == SIGKILL && force)
+			snprintf(why, whylen, "stopped");
+		else
+			snprintf(why, whylen, "extractor crashed (%s)", strsignal(sig));
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) >= SANDBOX_EXIT &&
+		   WEXITSTATUS(status) <= SANDBOX_EXIT + TRAPPED_N) {
+		int k = WEXITSTATUS(status) - SANDBOX_EXIT;
+		snprintf(why, whylen, "killed by the sandbox (seccomp): forbidden system call %s",
+			 k < TRAPPED_N ? trapped[k].name : "(another)");
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		int code = WEXITSTATUS(status);
+		snprintf(why, whylen, "extractor exited with status %d%s", code,
+			 code == 3 ? " (libmagic database missing)" : code == 4 ? " (sandbox setup failed)" : "");
+	}
+}
+
+int dft_sandbox_enter(const dft_limits *l)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGXFSZ, SIG_IGN);
+	set_limits(l);
+	tzset();
+	return install_seccomp();
+}
+
+void dft_sandbox_describe(int status, char *why, size_t whylen)
+{
+	if (why && whylen)
+		describe_exit(status, 0, why, whylen);
+}
+
 void dft_worker_stop(dft_worker *w, int force, char *why, size_t whylen)
 {
 	int status = 0;
@@ -834,29 +875,8 @@ void dft_worker_stop(dft_worker *w, int force, char *why, size_t whylen)
 	close(w->sock);
 	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (why && whylen) {
-		if (WIFSIGNALED(status)) {
-			int sig = WTERMSIG(status);
-			if (sig == SIGXCPU)
-				snprintf(why, whylen, "CPU time limit hit");
-			else if (sig == SIGSYS)
-				snprintf(why, whylen, "killed by the sandbox (seccomp): a forbidden system call");
-			else if (sig == SIGKILL && force)
-				snprintf(why, whylen, "stopped");
-			else
-				snprintf(why, whylen, "extractor crashed (%s)", strsignal(sig));
-		} else if (WIFEXITED(status) && WEXITSTATUS(status) >= SANDBOX_EXIT &&
-			   WEXITSTATUS(status) <= SANDBOX_EXIT + TRAPPED_N) {
-			int k = WEXITSTATUS(status) - SANDBOX_EXIT;
-			snprintf(why, whylen, "killed by the sandbox (seccomp): forbidden system call %s",
-				 k < TRAPPED_N ? trapped[k].name : "(another)");
-		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-			int code = WEXITSTATUS(status);
-			snprintf(why, whylen, "extractor exited with status %d%s", code,
-				 code == 3 ? " (libmagic database missing)"
-					   : code == 4 ? " (sandbox setup failed)" : "");
-		}
-	}
+	if (why && whylen)
+		describe_exit(status, force, why, whylen);
 	dft_buf_dispose(&w->in);
 	free(w);
 }
