@@ -39,7 +39,7 @@ lint:
 
 fuzz: deps
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDAFTAR_FUZZ=ON -DDAFTAR_WERROR=OFF >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_extract fuzz_text ner_models
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_extract fuzz_text fuzz_http ner_models
 	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 demo: build

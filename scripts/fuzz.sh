@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fuzz.sh - run every libFuzzer harness of a `make fuzz` build for a fixed
 # time each (tests/fuzz/): fuzz_extract on the extractors, fuzz_text on the
-# text parsers. Seeds: the demo trove, the small trove of the tests and the
+# text parsers, fuzz_http on the server's parsers of request data. Seeds:
+# the demo trove, the small trove of the tests, tests/fuzz/seeds-http and the
 # real documents of ../shared/corpora; findings (crash-*, leak-*, timeout-*)
 # land in BUILD/fuzz-findings/ and make the script fail. Keep each crashing
 # input as a regression file under tests/fuzz/regress/ once fixed.
@@ -40,6 +41,7 @@ seeds "$work/seeds-extract" "$work/demo" "$work/small" "$corpora/tika-test-docum
 seeds "$work/seeds-text" "$repo/tests/fuzz/seeds-text" "$work/demo" "$corpora/sisimai-emails/maildir/bsd" "$corpora/cisi"
 run fuzz_extract "$work/seeds-extract"
 run fuzz_text "$work/seeds-text"
+run fuzz_http "$repo/tests/fuzz/seeds-http"
 if ls "$findings" | grep -qE '^(crash|leak|timeout|oom)-'; then
   echo "fuzz: findings in $findings:" >&2
   ls "$findings" >&2

@@ -21,6 +21,14 @@
 
 #define MAX_BODY ((size_t)1 << 20)
 #define AUDIT_QUEUE_MAX 100000
+/* Connections (tests/e2e/test_serve_hostile.sh, docs/SECURITY.md): one that
+ * sends nothing for CONN_IDLE_TIMEOUT seconds is closed; CONN_LIMIT at once
+ * (the rest are closed on accept), CONN_PER_IP of them from one address so
+ * that one slow or greedy client cannot take every slot. Request lines and
+ * headers beyond MHD's per-connection memory (32 KiB) are refused by MHD. */
+#define CONN_IDLE_TIMEOUT 60
+#define CONN_LIMIT 512
+#define CONN_PER_IP 256
 
 const char srv_csp_page[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
@@ -276,6 +284,17 @@ static const char *static_type(const char *path)
 	return NULL;
 }
 
+/* rel: a path under the web folder as the URL gave it (decoded): 1 when it
+ * may be looked up (no "..", ".x" part, backslash, '%', "//" or leading
+ * '/'), 0 when it is refused (400) before any file is opened. */
+int srv_static_path_ok(const char *rel)
+{
+	if (!rel || !*rel || strstr(rel, "..") || strchr(rel, '\\') || strchr(rel, '%') || rel[0] == '/' ||
+	    strstr(rel, "//") || strstr(rel, "/.") || rel[0] == '.')
+		return 0;
+	return 1;
+}
+
 /* rel: the path under the web folder, as the URL gave it (decoded). */
 static enum MHD_Result serve_static(struct srv_req *q, const char *rel)
 {
@@ -286,10 +305,7 @@ static enum MHD_Result serve_static(struct srv_req *q, const char *rel)
 	struct MHD_Response *r;
 	size_t wl = strlen(q->srv->web_real);
 	int fd;
-	if (!*rel || strstr(rel, "..") || strchr(rel, '\\') || strchr(rel, '%') || rel[0] == '/' ||
-	    strstr(rel, "//") || strstr(rel, "/."))
-		return srv_error(q, 400, "bad path");
-	if (rel[0] == '.')
+	if (!srv_static_path_ok(rel))
 		return srv_error(q, 400, "bad path");
 	if (!(type = static_type(rel)))
 		return srv_error(q, 404, "no such file");
@@ -333,7 +349,7 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 }
 
 /* With no users, only a loopback Host (a DNS-rebinding page names its own). */
-static int host_ok(const char *host)
+int srv_host_ok(const char *host)
 {
 	size_t n;
 	if (!host)
@@ -379,7 +395,7 @@ static enum MHD_Result handle(struct srv_req *q, const char *url, const char *me
 	enum MHD_Result ret;
 	int rc;
 
-	if (!q->srv->has_users && !host_ok(MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "Host")))
+	if (!q->srv->has_users && !srv_host_ok(MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "Host")))
 		return srv_error(q, 403, "this workbench answers on loopback names only (127.0.0.1, localhost)");
 	if (!strcmp(url, "/") || !strcmp(url, "/index.html")) {
 		if (!is_get)
@@ -606,7 +622,8 @@ int dft_server_start(dft_server **out, const dft_server_opts *o)
 				0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
+				(unsigned)CONN_IDLE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_IP, MHD_OPTION_END);
 	if (!s->d) {
 		rc = dft_error_set(DFT_EIO, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
 				   strerror(errno ? errno : EADDRINUSE));

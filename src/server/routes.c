@@ -23,10 +23,10 @@ static const char *arg(struct srv_req *q, const char *name)
 	return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* An integer parameter; -2 when malformed, def when absent. */
-static int64_t arg_int(struct srv_req *q, const char *name, int64_t def, int64_t max)
+/* A count parameter's value: def when absent or empty, -2 when malformed
+ * or negative, at most max. */
+int64_t srv_parse_count(const char *v, int64_t def, int64_t max)
 {
-	const char *v = arg(q, name);
 	char *end;
 	long long x;
 	if (!v || !*v)
@@ -37,8 +37,14 @@ static int64_t arg_int(struct srv_req *q, const char *name, int64_t def, int64_t
 	return x > max ? max : x;
 }
 
+/* An integer parameter; -2 when malformed, def when absent. */
+static int64_t arg_int(struct srv_req *q, const char *name, int64_t def, int64_t max)
+{
+	return srv_parse_count(arg(q, name), def, max);
+}
+
 /* "7" -> 7; anything else 0 */
-static int64_t parse_id(const char *s, size_t n)
+int64_t srv_parse_id(const char *s, size_t n)
 {
 	int64_t v = 0;
 	size_t i;
@@ -79,30 +85,40 @@ static enum MHD_Result reply(struct srv_req *q, int rc, dft_json *j, dft_buf *b)
 		dft_json_init(&(j), &(b));           \
 	} while (0)
 
-/* The JSON object of a request body; NULL (and the answer sent) when not. */
-static json_object *body_object(struct srv_req *q, enum MHD_Result *ret)
+/* A request body (len bytes, at most MAX_BODY; empty is {}) as one JSON
+ * object, strict and valid UTF-8, nesting 16 at most; NULL when it is not. */
+json_object *srv_body_parse(const char *body, size_t len)
 {
-	json_tokener *tok = json_tokener_new_ex(16);
+	json_tokener *tok;
 	json_object *o = NULL;
-	if (!tok) {
-		*ret = srv_error(q, 500, "out of memory");
-		return NULL;
+	if (!len) {
+		body = "{}";
+		len = 2;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	o = json_tokener_parse_ex(tok, q->body.len ? q->body.ptr : "{}", q->body.len ? (int)q->body.len : 2);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    (size_t)json_tokener_get_parse_end(tok) != (q->body.len ? q->body.len : 2) ||
-	    !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		json_tokener_free(tok);
-		*ret = srv_error(q, 400, "the body must be one JSON object");
+	if (len > INT_MAX || !(tok = json_tokener_new_ex(16)))
 		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, body, (int)len);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    (size_t)json_tokener_get_parse_end(tok) != len || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
 	}
 	json_tokener_free(tok);
 	return o;
 }
 
-static const char *body_str(json_object *o, const char *key)
+/* The JSON object of a request body; NULL (and the answer sent) when not. */
+static json_object *body_object(struct srv_req *q, enum MHD_Result *ret)
+{
+	json_object *o = srv_body_parse(q->body.ptr, q->body.len);
+	if (!o)
+		*ret = srv_error(q, 400, "the body must be one JSON object");
+	return o;
+}
+
+/* A string member of a request body; NULL when absent or not a string. */
+const char *srv_body_str(json_object *o, const char *key)
 {
 	json_object *v;
 	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
@@ -135,8 +151,8 @@ enum MHD_Result srv_route_login(struct srv_req *q)
 	int rc;
 	if (!o)
 		return ret;
-	user = body_str(o, "user");
-	pw = body_str(o, "password");
+	user = srv_body_str(o, "user");
+	pw = srv_body_str(o, "password");
 	if (!user || !pw) {
 		json_object_put(o);
 		return srv_error(q, 400, "login needs \"user\" and \"password\"");
@@ -245,7 +261,7 @@ static int show_extra(void *ctx, dft_store *st, int64_t id, dft_json *j)
 
 /* The Content-Disposition filename: the last part of the path, ASCII
  * letters, digits and . _ - only (the rest as _), plus filename*. */
-static void disposition(dft_buf *out, const char *path)
+void srv_disposition(dft_buf *out, const char *path)
 {
 	const char *base = path ? path : "document";
 	const char *p;
@@ -330,7 +346,7 @@ static enum MHD_Result route_original(struct srv_req *q, int64_t id)
 	}
 	type = inline_type(d.mime);
 	if (!type)
-		disposition(&disp, d.path);
+		srv_disposition(&disp, d.path);
 	snprintf(target, sizeof(target), "%lld", (long long)id);
 	audit(q, "download", target, d.path);
 	dft_doc_dispose(&d);
@@ -354,7 +370,7 @@ static enum MHD_Result route_page(struct srv_req *q, int64_t id, const char *res
 	dft_doc d;
 	dft_buf path, png;
 	const char *dot = strchr(rest, '.');
-	int64_t page = dot && !strcmp(dot, ".png") ? parse_id(rest, (size_t)(dot - rest)) : 0;
+	int64_t page = dot && !strcmp(dot, ".png") ? srv_parse_id(rest, (size_t)(dot - rest)) : 0;
 	const char *sv = arg(q, "scale");
 	double scale = 1.5;
 	char target[64];
@@ -415,7 +431,7 @@ static enum MHD_Result route_annotate(struct srv_req *q, int64_t id, const char 
 			return srv_error(q, 404, "no such endpoint");
 		if (!(o = body_object(q, &ret)))
 			return ret;
-		if (!(v = body_str(o, is_note ? "text" : "tag"))) {
+		if (!(v = srv_body_str(o, is_note ? "text" : "tag"))) {
 			json_object_put(o);
 			return srv_error(q, 400, is_note ? "a note needs \"text\"" : "a tag needs \"tag\"");
 		}
@@ -456,7 +472,7 @@ static enum MHD_Result route_annotate(struct srv_req *q, int64_t id, const char 
 static enum MHD_Result route_doc(struct srv_req *q, const char *rest, const char *method)
 {
 	size_t n = strcspn(rest, "/");
-	int64_t id = parse_id(rest, n);
+	int64_t id = srv_parse_id(rest, n);
 	const char *sub = rest[n] ? rest + n + 1 : NULL;
 	int is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 	dft_buf b;
@@ -487,7 +503,7 @@ static enum MHD_Result route_doc(struct srv_req *q, const char *rest, const char
 		return reply(q, dft_api_doc_entities(q->st, id, &j), &j, &b);
 	}
 	if (!strncmp(sub, "diff/", 5)) {
-		int64_t other = parse_id(sub + 5, strlen(sub + 5));
+		int64_t other = srv_parse_id(sub + 5, strlen(sub + 5));
 		dft_doc d;
 		int rc;
 		if (!other)
@@ -521,10 +537,10 @@ static enum MHD_Result route_override(struct srv_req *q, const char *action)
 		return srv_error(q, 403, "viewers cannot merge or split entities");
 	if (!(o = body_object(q, &ret)))
 		return ret;
-	type = body_str(o, "type");
-	value = body_str(o, "value");
+	type = srv_body_str(o, "type");
+	value = srv_body_str(o, "value");
 	if (!strcmp(action, "merge"))
-		target = body_str(o, "target");
+		target = srv_body_str(o, "target");
 	if (!type || (t = dft_entity_type_parse(type)) < 0 || !value || !*value ||
 	    (!strcmp(action, "merge") && (!target || !*target))) {
 		json_object_put(o);
@@ -569,7 +585,7 @@ static enum MHD_Result route_entities(struct srv_req *q, const char *rest, const
 		f.type = -1;
 		if (type && *type && (f.type = dft_entity_type_parse(type)) < 0)
 			return srv_error(q, 400, "type: not an entity type");
-		if (doc && *doc && !(f.doc = parse_id(doc, strlen(doc))))
+		if (doc && *doc && !(f.doc = srv_parse_id(doc, strlen(doc))))
 			return srv_error(q, 400, "doc: a document id");
 		f.limit = arg_int(q, "limit", 100, 10000);
 		f.offset = arg_int(q, "offset", 0, INT64_MAX / 2);
@@ -579,7 +595,7 @@ static enum MHD_Result route_entities(struct srv_req *q, const char *rest, const
 		return reply(q, dft_api_entities(q->st, &f, arg(q, "q"), NULL, &j), &j, &b);
 	}
 	{
-		int64_t id = parse_id(rest, strlen(rest));
+		int64_t id = srv_parse_id(rest, strlen(rest));
 		if (!id)
 			return srv_error(q, 404, "no such entity");
 		START_JSON(b, j);

@@ -67,4 +67,17 @@ unsigned srv_status_of(int rc);
 enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *method);
 enum MHD_Result srv_route_login(struct srv_req *q);
 
+/* ---- the pure parsers of untrusted request data (http.c, routes.c), one
+ * place each, exposed for tests/fuzz/fuzz_http.c. The request line, headers,
+ * cookies and query string are split and percent-decoded by libmicrohttpd
+ * before these see them. */
+struct json_object;
+int srv_static_path_ok(const char *rel);	  /* 1: may be looked up under web/ */
+int srv_host_ok(const char *host);		  /* 1: a loopback Host header */
+int64_t srv_parse_id(const char *s, size_t n);	  /* "7" -> 7; else 0 */
+int64_t srv_parse_count(const char *v, int64_t def, int64_t max); /* -2: malformed */
+struct json_object *srv_body_parse(const char *body, size_t len); /* NULL: not one object */
+const char *srv_body_str(struct json_object *o, const char *key);
+void srv_disposition(dft_buf *out, const char *path); /* Content-Disposition of a download */
+
 #endif

@@ -30,6 +30,12 @@ static const struct {
 	{"odf", "application/zip", dft_extract_odf},
 	{"email", "message/rfc822", dft_extract_email},
 	{"mbox", "application/mbox", dft_extract_mbox},
+	/* MuPDF in this process, OCR off (dft_ocr_init is not called) */
+	{"pdf", "application/pdf", dft_extract_pdf},
+	/* the OLE compound documents, through libgsf: doc xls ppt, Outlook .msg */
+	{"ole", "application/msword", dft_extract_ole},
+	{"msg", "application/vnd.ms-outlook", dft_extract_msg},
+	{"pst", "application/vnd.ms-outlook-pst", dft_extract_pst},
 };
 #define NEXTRACTORS (sizeof(extractors) / sizeof(extractors[0]))
 
