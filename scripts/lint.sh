@@ -20,6 +20,14 @@ if [ -n "$hits" ]; then
   echo "lint: banned function used (see scripts/lint.sh for the replacements)" >&2
   status=1
 fi
+# qsort(NULL, 0, ...) is undefined (UBSan stops on it): sort with dft_sort,
+# which src/core/util.c alone implements with qsort.
+sorts=$(grep -nE '\bqsort(_r)?[[:space:]]*\(' --include='*.c' -r src | grep -v '^src/core/util.c:' || true)
+if [ -n "$sorts" ]; then
+  echo "$sorts" >&2
+  echo "lint: use dft_sort / dft_sort_r (core.h), not qsort" >&2
+  status=1
+fi
 
 for f in $(find src include -name '*.c' -o -name '*.h'); do
   if ! head -3 "$f" | grep -q '/\*'; then

@@ -136,6 +136,10 @@ int dft_utf8_sanitize(dft_buf *b, const char *s, size_t n, size_t *replaced);
 void *dft_malloc(size_t n);
 void *dft_calloc(size_t n, size_t size);
 void *dft_realloc(void *p, size_t n);
+/* qsort and qsort_r that accept an empty array (base may then be NULL,
+ * which qsort itself does not allow: UBSan says so). The only sort. */
+void dft_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void dft_sort_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *), void *ctx);
 char *dft_strdup(const char *s);
 
 #endif

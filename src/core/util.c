@@ -131,6 +131,18 @@ void *dft_calloc(size_t n, size_t size)
 	return p;
 }
 
+void dft_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+void dft_sort_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+	if (n > 1)
+		qsort_r(base, n, size, cmp, ctx);
+}
+
 void *dft_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

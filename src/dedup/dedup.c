@@ -170,7 +170,7 @@ static int load_items(dft_store *st, const dft_dedup_opts *o, struct items *it, 
 	if ((rc = dft_store_dedup_each(st, on_stored, it)) < 0)
 		goto done;
 	if (it->n > 1)
-		qsort(it->v, it->n, sizeof(*it->v), cmp_item_id);
+		dft_sort(it->v, it->n, sizeof(*it->v), cmp_item_id);
 	dft_log("dedup: %zu signatures loaded at %.2f s", it->n, dft_now() - s.t0);
 	sum->signed_now = s.done;
 	sum->documents = (int64_t)it->n;
@@ -237,7 +237,7 @@ static int groups_make(struct groups *g, const struct items *it, int64_t max_bat
 			g->order[m++] = i;
 	}
 	sort_base = it->v;
-	qsort(g->order, m, sizeof(size_t), cmp_norm);
+	dft_sort(g->order, m, sizeof(size_t), cmp_norm);
 	for (i = 0; i < m; i++) {
 		if (i == 0 || strcmp(it->v[g->order[i]].norm, it->v[g->order[i - 1]].norm) != 0)
 			g->start[g->n++] = i;
@@ -416,7 +416,7 @@ static int emit_template(const dft_form_family *F, const struct groups *g, const
 			dm[n++].member = m;
 		}
 	}
-	qsort(dm, n, sizeof(*dm), cmp_doc_member);
+	dft_sort(dm, n, sizeof(*dm), cmp_doc_member);
 	for (j = 0; j < n; j++)
 		docs[j] = dm[j].id;
 	for (f = 0; f < F->nfields; f++) {
@@ -507,7 +507,7 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 	for (i = 0; i < g.n; i++)
 		lsh_of[i] = i;
 	sort_groups = &g;
-	qsort(lsh_of, g.n, sizeof(size_t), cmp_group_first);
+	dft_sort(lsh_of, g.n, sizeof(size_t), cmp_group_first);
 	memcpy(rep, lsh_of, g.n * sizeof(size_t)); /* rep: the group order for now */
 	/* text: a group of two or more */
 	for (k = 0; k < g.n; k++) {
@@ -586,7 +586,7 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 				for (j = g.start[gi]; j < g.start[gi + 1]; j++)
 					docs[n++] = it.v[g.order[j]].id;
 			}
-			qsort(docs, n, sizeof(*docs), cmp_i64);
+			dft_sort(docs, n, sizeof(*docs), cmp_i64);
 			{
 				dft_dedup_cluster c = {"near", nc.weakest[k], docs[0], docs, n,
 						       is_form(&nc, k) ? fam_rep[fm.family_of[k]] : 0, NULL, 0, 0};

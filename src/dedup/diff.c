@@ -257,7 +257,7 @@ static int anchored(struct ctx *c, size_t a0, size_t a1, size_t b0, size_t b1, i
 		occ[i] = (struct occ){c->a->w[a0 + i].h, a0 + i, 0};
 	for (i = 0; i < nb; i++)
 		occ[na + i] = (struct occ){c->b->w[b0 + i].h, b0 + i, 1};
-	qsort(occ, n, sizeof(*occ), cmp_occ);
+	dft_sort(occ, n, sizeof(*occ), cmp_occ);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && occ[j].h == occ[i].h; j++)
 			;
@@ -266,7 +266,7 @@ static int anchored(struct ctx *c, size_t a0, size_t a1, size_t b0, size_t b1, i
 	}
 	if (nanch == 0)
 		goto whole;
-	qsort(an, nanch, sizeof(*an), cmp_anchor);
+	dft_sort(an, nanch, sizeof(*an), cmp_anchor);
 	/* longest increasing subsequence of an[].b (patience sorting) */
 	if (!(tails = dft_malloc(nanch * sizeof(*tails))) || !(prev = dft_malloc(nanch * sizeof(*prev))) ||
 	    !(chain = dft_malloc(nanch * sizeof(*chain)))) {

@@ -101,7 +101,7 @@ static size_t sort_unique(uint64_t *v, size_t n)
 	size_t i, j;
 	if (n < 2)
 		return n;
-	qsort(v, n, sizeof(*v), cmp_u64);
+	dft_sort(v, n, sizeof(*v), cmp_u64);
 	for (i = 1, j = 1; i < n; i++)
 		if (v[i] != v[j - 1])
 			v[j++] = v[i];
@@ -169,7 +169,7 @@ static int heavy_make(struct heavy *h, const dft_minhash *sigs, size_t n, size_t
 		struct u64s vals = {0};
 		for (k = 0; k < n; k++)
 			key[k] = (uint64_t)sigs[k].v[i] << 32 | (uint64_t)k;
-		qsort(key, n, sizeof(*key), cmp_u64);
+		dft_sort(key, n, sizeof(*key), cmp_u64);
 		for (s = 0; s < n && rc == 0; s = t) {
 			for (t = s + 1; t < n && key[t] >> 32 == key[s] >> 32; t++)
 				;
@@ -512,7 +512,7 @@ static int df_words(const struct famwork *fw, size_t nm, size_t stride, struct u
 	}
 	if (rc == 0) {
 		double need = TEMPLATE_DF * (double)*nsample;
-		qsort(all.v, all.n, sizeof(uint64_t), cmp_u64);
+		dft_sort(all.v, all.n, sizeof(uint64_t), cmp_u64);
 		for (s = 0; s < all.n && rc == 0; s = t) {
 			for (t = s + 1; t < all.n && all.v[t] == all.v[s]; t++)
 				;
@@ -583,7 +583,7 @@ static int make_fields(struct famwork *fw, dft_form_family *F)
 {
 	size_t s, t, k;
 	if (fw->nlines > 1)
-		qsort(fw->lines, fw->nlines, sizeof(*fw->lines), cmp_fline);
+		dft_sort(fw->lines, fw->nlines, sizeof(*fw->lines), cmp_fline);
 	for (s = 0; s < fw->nlines; s = t) {
 		size_t members = 0, differ = 0;
 		dft_form_field *fl, *q;
@@ -683,7 +683,7 @@ static int family_exact(dft_forms *f, dft_form_family *F, const dft_forms_opts *
 	if ((rc = make_fields(fw, F)) < 0)
 		goto done;
 	if (F->nfields > 1)
-		qsort(F->fields, F->nfields, sizeof(*F->fields), cmp_field);
+		dft_sort(F->fields, F->nfields, sizeof(*F->fields), cmp_field);
 	rc = 1;
 done:
 	if (rc <= 0)

@@ -308,7 +308,7 @@ int dft_near_pairs(const dft_minhash *sigs, size_t n, const dft_near_opts *o, df
 							(size_t)stats->rows * sizeof(uint32_t), (uint64_t)band);
 			e[i].item = (uint32_t)i;
 		}
-		qsort(e, n, sizeof(*e), cmp_entry);
+		dft_sort(e, n, sizeof(*e), cmp_entry);
 		for (s = 0; s < n;) {
 			size_t t = s + 1;
 			while (t < n && e[t].key == e[s].key)

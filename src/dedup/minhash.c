@@ -150,7 +150,7 @@ int dft_shingles_of_text(dft_shingles *out, dft_analyzer *a, const char *text, s
 	if (rc < 0)
 		return rc;
 	if (out->n > 1) {
-		qsort(out->h, out->n, sizeof(uint64_t), cmp_u64);
+		dft_sort(out->h, out->n, sizeof(uint64_t), cmp_u64);
 		for (i = 1, j = 1; i < out->n; i++)
 			if (out->h[i] != out->h[j - 1])
 				out->h[j++] = out->h[i];

@@ -647,7 +647,7 @@ int dft_dates_scan(dft_dates *d, const char *text, size_t len, dft_mention_fn fn
 	}
 	/* overlaps (a month-year inside a full date): the longest span wins */
 	if (d->nc > 1)
-		qsort(d->c, d->nc, sizeof *d->c, dcand_cmp);
+		dft_sort(d->c, d->nc, sizeof *d->c, dcand_cmp);
 	{
 		size_t last_end = 0;
 		int any = 0;

@@ -347,7 +347,7 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 	    (rc = run_ner(x, text, len)) < 0)
 		return rc;
 	if (x->found.n > 1)
-		qsort(x->found.v, x->found.n, sizeof(x->found.v[0]), by_start);
+		dft_sort(x->found.v, x->found.n, sizeof(x->found.v[0]), by_start);
 	/* pattern spans first claim their bytes; then names not touching them */
 	for (i = 0; i < x->found.n; i++) {
 		const dft_mention_rec *r = &x->found.v[i];

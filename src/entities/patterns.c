@@ -1461,7 +1461,7 @@ int dft_patterns_scan(dft_patterns *p, const char *text, size_t len, const char 
 	}
 	/* overlaps: clusters of candidates that overlap each other */
 	if (p->nc > 1)
-		qsort(p->c, p->nc, sizeof *p->c, cand_cmp);
+		dft_sort(p->c, p->nc, sizeof *p->c, cand_cmp);
 	for (size_t i = 0; i < p->nc;) {
 		size_t j = i + 1, cend = p->c[i].end;
 		while (j < p->nc && p->c[j].start < cend) {

@@ -254,7 +254,7 @@ static int merge_people(resolver *r, int64_t *merged)
 		}
 	}
 	if (idx)
-		qsort(idx, nidx, sizeof(*idx), by_word);
+		dft_sort(idx, nidx, sizeof(*idx), by_word);
 	order = dft_realloc(NULL, (r->ng ? r->ng : 1) * sizeof(*order));
 	if (!order) {
 		rc = dft_error_set(DFT_ENOMEM, "out of memory resolving entities");
@@ -264,7 +264,7 @@ static int merge_people(resolver *r, int64_t *merged)
 		if (r->g[g].type == DFT_ENT_PERSON && r->g[g].key[0] != '=')
 			order[no++] = g;
 	if (no > 1)
-		qsort_r(order, no, sizeof(*order), by_words_desc, r);
+		dft_sort_r(order, no, sizeof(*order), by_words_desc, r);
 	for (size_t oi = 0; oi < no; oi++) {
 		size_t s = order[oi], cand_root = SIZE_MAX, cand_group = SIZE_MAX;
 		int ambiguous = 0;
@@ -392,7 +392,7 @@ static int resolve_all(dft_store *st, dft_entities_stats *stats)
 	if ((rc = dft_store_entity_values(st, collect_value, &r)) < 0)
 		goto done;
 	if (r.nv > 1)
-		qsort(r.v, r.nv, sizeof(*r.v), by_type_key);
+		dft_sort(r.v, r.nv, sizeof(*r.v), by_type_key);
 	if ((rc = make_groups(&r)) < 0 || (rc = merge_people(&r, &stats->merged)) < 0 ||
 	    (rc = dft_store_entity_overrides(st, apply_override, &r)) < 0)
 		goto done;

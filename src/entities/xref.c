@@ -771,7 +771,7 @@ int dft_xref(dft_store *st, const dft_watchlist *w, double min_score,
 				order[no++] = i;
 		}
 	if (no > 1)
-		qsort_r(order, no, sizeof(*order), by_score, c.acc);
+		dft_sort_r(order, no, sizeof(*order), by_score, c.acc);
 	stats->matches = (int64_t)no;
 	stats->seconds = dft_now() - t0;
 	for (size_t k = 0; k < no && rc == 0; k++) {

@@ -435,7 +435,7 @@ static int ox_walk_matching(ox *x, const char *prefix, const char *heading, cons
 		if (strncmp(x->zip.parts[i].name, prefix, k) == 0 && ox_has_suffix(x->zip.parts[i].name, ".xml") &&
 		    !strchr(x->zip.parts[i].name + k, '/'))
 			names[n++] = x->zip.parts[i].name;
-	qsort(names, n, sizeof(char *), ox_cmp_str);
+	dft_sort(names, n, sizeof(char *), ox_cmp_str);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = ox_walk(x, names[i], heading, h, 0);
 	free(names);

@@ -368,7 +368,7 @@ static int pdfx_line_chars(fz_stext_line *line, UChar32 **out, int *nout)
 	/* horizontal lines only: a rotated line's x says nothing */
 	if (rtl && inc > dec && fabsf(line->dir.y) < 0.1f && line->dir.x > 0) {
 		/* visual order: sort by position, then back to logical order */
-		qsort(v, (size_t)n, sizeof(*v), pdfx_ch_cmp);
+		dft_sort(v, (size_t)n, sizeof(*v), pdfx_ch_cmp);
 		for (i = 0; i < n; i++)
 			cps[i] = v[i].c;
 		rc = pdfx_inverse_bidi(cps, n, rtl >= ltr, out, nout);

@@ -831,7 +831,7 @@ static int walk_dir(struct ingest *g, dft_buf *fs, dft_buf *disp, int depth, con
 	}
 	closedir(d);
 	if (rc == 0)
-		qsort(names, n, sizeof(*names), cmp_names);
+		dft_sort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n && rc == 0 && !interrupted; i++) {
 		fs->len = fslen;
 		disp->len = displen;

@@ -336,7 +336,7 @@ int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 	}
 	sqlite3_finalize(s);
 	if (rc == 0) {
-		qsort(c, n, sizeof(*c), cmp_candidate);
+		dft_sort(c, n, sizeof(*c), cmp_candidate);
 		if (n == 0)
 			rc = dft_buf_addf(out, "\"%s\"", norm);
 		for (i = 0; i < n && i < 32 && rc == 0; i++) {

@@ -243,7 +243,8 @@ int dft_verify(dft_store *st,
 	if ((rc = dft_custody_verify(dft_buf_cstr(&p), entries, out->head, &chk, &checked)) < 0)
 		goto done;
 	out->entries_checked = checked;
-	qsort(v.log, v.nlog, sizeof(*v.log), cmp_logged);
+	if (v.nlog > 1)
+		dft_sort(v.log, v.nlog, sizeof(*v.log), cmp_logged);
 	/* 2. every blob */
 	if ((rc = dft_store_each_blob(st, check_blob, &v)) < 0)
 		goto done;
