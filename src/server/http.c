@@ -25,7 +25,8 @@
  * sends nothing for CONN_IDLE_TIMEOUT seconds is closed; CONN_LIMIT at once
  * (the rest are closed on accept), CONN_PER_IP of them from one address so
  * that one slow or greedy client cannot take every slot. Request lines and
- * headers beyond MHD's per-connection memory (32 KiB) are refused by MHD. */
+ * headers beyond MHD's per-connection memory (32 KiB) are refused by MHD,
+ * and MHD is strict about the protocol (HTTP/1.1 without Host: 400). */
 #define CONN_IDLE_TIMEOUT 60
 #define CONN_LIMIT 512
 #define CONN_PER_IP 256
@@ -452,14 +453,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		dft_buf_init(&q->body, MAX_BODY);
 		client_addr(conn, q->addr, sizeof(q->addr));
 		*con_cls = q;
-		if (cl && strtoull(cl, NULL, 10) > MAX_BODY)
+		/* a declared body over the cap: 413 at once, the body is never
+		 * read (MHD closes the connection after the answer) */
+		if (cl && strtoull(cl, NULL, 10) > MAX_BODY) {
 			q->too_big = 1;
+			return srv_error(q, 413, "request body too large (1 MiB at most)");
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		if (!q->too_big && dft_buf_add(&q->body, upload_data, *upload_data_size) < 0) {
-			q->too_big = 1;
+			/* a chunked body past the cap: MHD cannot answer before
+			 * the body ends, and it may not end: close the connection */
 			dft_error_clear();
+			return MHD_NO;
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -623,7 +630,8 @@ int dft_server_start(dft_server **out, const dft_server_opts *o)
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned)CONN_IDLE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_IP, MHD_OPTION_END);
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_IP,
+				MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
 	if (!s->d) {
 		rc = dft_error_set(DFT_EIO, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
 				   strerror(errno ? errno : EADDRINUSE));
