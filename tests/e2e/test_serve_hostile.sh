@@ -208,7 +208,7 @@ answers "bad percent-encoding in the query: 200 or 400" "$(raw "GET /api/search?
 answers "a NUL in the request line" "$(raw 'GET /static/app.js\0/../../store.db HTTP/1.1\r\nHost: x\r\n\r\n')" 200 400 404 closed
 check "  ...and no byte of the store" bash -c "! grep -q 'SQLite format' '$T/raw.body'"
 answers "a NUL in a header" "$(raw "GET /api/status HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\nCookie: $ack\r\n\r\n")" 200 400 closed
-answers "%%00 in the path" "$(raw 'GET /static/app.js%%00../../secret.js HTTP/1.1\r\nHost: x\r\n\r\n')" 200 400 404
+answers "%00 in the path (MHD ends the path there)" "$(raw 'GET /static/app.js%%00../../secret.js HTTP/1.1\r\nHost: x\r\n\r\n')" 200 400 404
 check "  ...and not the canary" bash -c "! grep -q CANARY '$T/raw.body'"
 answers "HTTP/0.9 (no version)" "$(raw 'GET /api/status\r\n\r\n')"
 answers "HTTP/1.1 without Host: 400" "$(raw "GET /api/status HTTP/1.1\r\nCookie: $ack\r\n\r\n")" 400
