@@ -57,6 +57,10 @@ int dft_api_entities(dft_store *st, const dft_entity_filter *f, const char *q, c
 int dft_api_entity(dft_store *st, int64_t id, dft_json *j);
 /* The entities of one document plus its "mentions". */
 int dft_api_doc_entities(dft_store *st, int64_t doc, dft_json *j);
+/* One mention's fields (entity, type, value, start, end, page) into an
+ * open object: the shape every mention list shares (exports too). */
+struct dft_doc_mention;
+void dft_api_mention_fields(dft_json *j, const struct dft_doc_mention *m);
 
 typedef struct dft_api_graph_params {
 	unsigned types;     /* bit (1 << DFT_ENT_*) per type wanted; 0: all */

@@ -126,6 +126,9 @@ extern int dft_log_verbose;
 void dft_log(const char *fmt, ...) DFT_PRINTF(1, 2);  /* stderr, when verbose */
 void dft_warn(const char *fmt, ...) DFT_PRINTF(1, 2); /* stderr, always */
 
+/* Decode the code point at s[*i] (s has n bytes) and move *i past it;
+ * an invalid or cut sequence gives U+FFFD and moves one byte. */
+uint32_t dft_utf8_next(const char *s, size_t n, size_t *i);
 /* Is s (length n) valid UTF-8? */
 int dft_utf8_valid(const char *s, size_t n);
 /* Copy s to b, replacing invalid UTF-8 sequences by U+FFFD; *replaced counts

@@ -904,10 +904,8 @@ static int on_doc_entity(void *ctx, const dft_entity_row *e)
 	return json_entity(c->j, c->st, e);
 }
 
-static int on_mention(void *ctx, const dft_doc_mention *m)
+void dft_api_mention_fields(dft_json *j, const dft_doc_mention *m)
 {
-	dft_json *j = ctx;
-	dft_json_obj_open(j);
 	dft_json_key(j, "entity");
 	if (m->entity)
 		dft_json_int(j, m->entity);
@@ -923,6 +921,13 @@ static int on_mention(void *ctx, const dft_doc_mention *m)
 	dft_json_int(j, m->end);
 	dft_json_key(j, "page");
 	dft_json_int(j, m->page);
+}
+
+static int on_mention(void *ctx, const dft_doc_mention *m)
+{
+	dft_json *j = ctx;
+	dft_json_obj_open(j);
+	dft_api_mention_fields(j, m);
 	dft_json_obj_close(j);
 	return 0;
 }

@@ -131,6 +131,28 @@ void *dft_calloc(size_t n, size_t size)
 	return p;
 }
 
+uint32_t dft_utf8_next(const char *s, size_t n, size_t *i)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k = *i;
+	uint32_t c = u[k];
+	int extra;
+	*i = k + 1;
+	if (c < 0x80)
+		return c;
+	extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
+	if (extra < 0 || k + (size_t)extra >= n)
+		return 0xFFFD;
+	c &= 0x3Fu >> extra;
+	for (int j = 1; j <= extra; j++) {
+		if ((u[k + (size_t)j] & 0xC0) != 0x80)
+			return 0xFFFD;
+		c = (c << 6) | (u[k + (size_t)j] & 0x3F);
+	}
+	*i = k + 1 + (size_t)extra;
+	return c;
+}
+
 void dft_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	if (n > 1)

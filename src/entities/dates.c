@@ -191,27 +191,6 @@ static int add_re_piece(dft_buf *b, const char *s)
 	return rc;
 }
 
-static uint32_t u8_next(const char *s, size_t n, size_t *i)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t k = *i;
-	uint32_t c = u[k];
-	int extra;
-	*i = k + 1;
-	if (c < 0x80)
-		return c;
-	extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
-	if (extra < 0 || k + (size_t)extra >= n)
-		return 0xFFFD;
-	c &= 0x3Fu >> extra;
-	for (int j = 1; j <= extra; j++) {
-		if ((u[k + (size_t)j] & 0xC0) != 0x80)
-			return 0xFFFD;
-		c = (c << 6) | (u[k + (size_t)j] & 0x3F);
-	}
-	*i = k + 1 + (size_t)extra;
-	return c;
-}
 
 /* An Arabic name as a pattern that tolerates the usual spelling variants. */
 static int add_arabic(dft_buf *b, const char *name)
@@ -219,7 +198,7 @@ static int add_arabic(dft_buf *b, const char *name)
 	size_t n = strlen(name), i = 0;
 	int rc = 0;
 	while (i < n && rc == 0) {
-		uint32_t c = u8_next(name, n, &i);
+		uint32_t c = dft_utf8_next(name, n, &i);
 		if (c == ' ') {
 			rc = dft_buf_adds(b, "\\s+");
 			/* the article of a second word is often left out */
@@ -415,7 +394,7 @@ static int group_int(const char *t, size_t len, const PCRE2_SIZE *ov, int g, int
 	if (ov[2 * g] == PCRE2_UNSET)
 		return -1;
 	for (size_t i = ov[2 * g]; i < ov[2 * g + 1];) {
-		uint32_t c = u8_next(t, len, &i);
+		uint32_t c = dft_utf8_next(t, len, &i);
 		int dg = c >= '0' && c <= '9'	      ? (int)(c - '0')
 			 : c >= 0x660 && c <= 0x669 ? (int)(c - 0x660)
 			 : c >= 0x6F0 && c <= 0x6F9 ? (int)(c - 0x6F0)

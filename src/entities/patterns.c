@@ -169,28 +169,6 @@ struct dft_patterns {
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-/* Decode one UTF-8 code point at s[*i] (n bytes); invalid bytes give 0xFFFD. */
-static uint32_t u8_next(const char *s, size_t n, size_t *i)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t k = *i;
-	uint32_t c = u[k];
-	int extra;
-	*i = k + 1;
-	if (c < 0x80)
-		return c;
-	extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
-	if (extra < 0 || k + (size_t)extra >= n)
-		return 0xFFFD;
-	c &= 0x3Fu >> extra;
-	for (int j = 1; j <= extra; j++) {
-		if ((u[k + (size_t)j] & 0xC0) != 0x80)
-			return 0xFFFD;
-		c = (c << 6) | (u[k + (size_t)j] & 0x3F);
-	}
-	*i = k + 1 + (size_t)extra;
-	return c;
-}
 
 static int cp_digit(uint32_t c)
 {
@@ -865,7 +843,7 @@ static int check_phone(dft_patterns *p, const char *t, size_t len, size_t s, siz
 	}
 	while (i < e) {
 		size_t k = i;
-		uint32_t c = u8_next(t, len, &k);
+		uint32_t c = dft_utf8_next(t, len, &k);
 		int d = cp_digit(c);
 		if (d >= 0 || c == '(') {
 			group *gr;
@@ -881,7 +859,7 @@ static int check_phone(dft_patterns *p, const char *t, size_t len, size_t s, siz
 				i = k;
 			while (i < e) {
 				size_t k2 = i;
-				uint32_t c2 = u8_next(t, len, &k2);
+				uint32_t c2 = dft_utf8_next(t, len, &k2);
 				int d2 = cp_digit(c2);
 				if (d2 >= 0) {
 					if (gr->nd + 1 >= sizeof gr->dg)
@@ -977,7 +955,7 @@ static int check_card(dft_patterns *p, const char *t, size_t len, size_t s, size
 	size_t nd = 0, glen[20], ng = 0, cur = 0;
 	char sep = 0;
 	for (size_t i = s; i < e;) {
-		uint32_t c = u8_next(t, len, &i);
+		uint32_t c = dft_utf8_next(t, len, &i);
 		int d = cp_digit(c);
 		if (d >= 0) {
 			if (nd + 1 >= sizeof dg)
@@ -1103,7 +1081,7 @@ static double parse_num_any(const char *t, size_t len, size_t s, size_t e)
 	char tmp[32];
 	size_t n = 0;
 	for (size_t i = s; i < e && n + 1 < sizeof tmp;) {
-		uint32_t c = u8_next(t, len, &i);
+		uint32_t c = dft_utf8_next(t, len, &i);
 		int d = cp_digit(c);
 		if (d >= 0)
 			tmp[n++] = (char)('0' + d);
@@ -1153,7 +1131,7 @@ static int money_value(const char *t, size_t len, const PCRE2_SIZE *ov, int ag, 
 	int lead_zero = 1, seen_sep = 0;
 	/* first pass: which separator is the decimal point */
 	for (i = ov[2 * ag]; i < ov[2 * ag + 1];) {
-		uint32_t c = u8_next(t, len, &i);
+		uint32_t c = dft_utf8_next(t, len, &i);
 		int dg = cp_digit(c);
 		if (dg >= 0) {
 			after_last++;
@@ -1203,12 +1181,12 @@ static int money_value(const char *t, size_t len, const PCRE2_SIZE *ov, int ag, 
 		int in_frac = 0;
 		size_t nseps = 0, total_seps = 0;
 		for (i = ov[2 * ag]; i < ov[2 * ag + 1];) {
-			uint32_t c = u8_next(t, len, &i);
+			uint32_t c = dft_utf8_next(t, len, &i);
 			if (cp_digit(c) < 0)
 				total_seps++;
 		}
 		for (i = ov[2 * ag]; i < ov[2 * ag + 1];) {
-			uint32_t c = u8_next(t, len, &i);
+			uint32_t c = dft_utf8_next(t, len, &i);
 			int d = cp_digit(c);
 			if (d >= 0) {
 				if (in_frac) {
@@ -1260,7 +1238,7 @@ static int check_money(dft_patterns *p, const char *t, size_t len, const PCRE2_S
 	if (!iso)
 		return 0;
 	/* "0001TL", "05 $": a code, not an amount */
-	if (cp_digit(u8_next(t, len, &i)) == 0 && i < ov[3] && cp_digit(u8_next(t, len, &i)) >= 0)
+	if (cp_digit(dft_utf8_next(t, len, &i)) == 0 && i < ov[3] && cp_digit(dft_utf8_next(t, len, &i)) >= 0)
 		return 0;
 	if (!money_value(t, len, ov, 1, 2, iso, val, sizeof val))
 		return 0;
@@ -1275,7 +1253,7 @@ static int check_docnum(dft_patterns *p, const char *t, size_t len, const PCRE2_
 	if (ov_len(ov, 2) && !ov_len(ov, 3))
 		return 0;
 	for (size_t i = ov[8]; i < ov[9] && n + 1 < sizeof val;) {
-		uint32_t c = u8_next(t, len, &i);
+		uint32_t c = dft_utf8_next(t, len, &i);
 		int d = cp_digit(c);
 		if (d >= 0) {
 			val[n++] = (char)('0' + d);

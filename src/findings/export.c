@@ -10,6 +10,7 @@
  *  - gexf: the entity co-occurrence graph, GEXF 1.3, for Gephi.
  */
 #include "daftar/entities.h"
+#include "daftar/api.h"
 #include "daftar/findings.h"
 #include "daftar/auth.h"
 
@@ -74,21 +75,7 @@ static int on_mention_json(void *ctx, const dft_doc_mention *m)
 	struct mention_ctx *c = ctx;
 	dft_json *j = &c->x->j;
 	dft_json_obj_open(j);
-	dft_json_key(j, "entity");
-	if (m->entity)
-		dft_json_int(j, m->entity);
-	else
-		dft_json_null(j);
-	dft_json_key(j, "type");
-	dft_json_str(j, dft_entity_type_name(m->type));
-	dft_json_key(j, "value");
-	dft_json_str(j, m->value);
-	dft_json_key(j, "start");
-	dft_json_int(j, m->start);
-	dft_json_key(j, "end");
-	dft_json_int(j, m->end);
-	dft_json_key(j, "page");
-	dft_json_int(j, m->page);
+	dft_api_mention_fields(j, m);
 	if (c->text && m->end <= (int64_t)c->len && m->start < m->end) {
 		dft_json_key(j, "surface");
 		dft_json_strn(j, c->text + m->start, (size_t)(m->end - m->start));

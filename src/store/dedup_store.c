@@ -24,9 +24,7 @@ int dft_store_dedup_ready(dft_store *st)
 int dft_store_dedup_unsigned(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx)
 {
 	sqlite3_stmt *s;
-	int rc, r;
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0, i;
+	int rc;
 	const char *sql = dft_store_dedup_ready(st)
 		? "SELECT t.doc_id FROM texts t LEFT JOIN dedup_sigs g ON g.doc_id = t.doc_id"
 		  " WHERE g.doc_id IS NULL OR g.version != ?1 OR g.text_sha != t.sha256 ORDER BY t.doc_id"
@@ -35,31 +33,7 @@ int dft_store_dedup_unsigned(dft_store *st, int (*fn)(void *ctx, int64_t id), vo
 		return rc;
 	sqlite3_bind_int(s, 1, DFT_DEDUP_VERSION);
 	/* ids first: the caller writes signatures while we would be reading */
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t c = cap ? cap * 2 : 1024;
-			int64_t *p = dft_realloc(ids, c * sizeof(*p));
-			if (!p) {
-				rc = DFT_ENOMEM;
-				goto done;
-			}
-			ids = p;
-			cap = c;
-		}
-		ids[n++] = sqlite3_column_int64(s, 0);
-	}
-	if (r != SQLITE_DONE) {
-		rc = dft_store_db_err(st, "listing unsigned texts");
-		goto done;
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = fn(ctx, ids[i]);
-done:
-	sqlite3_finalize(s);
-	free(ids);
-	return rc;
+	return dft_store_each_id(st, s, "listing unsigned texts", fn, ctx);
 }
 
 int dft_store_dedup_put(dft_store *st, const dft_dedup_sig *g)

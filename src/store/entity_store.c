@@ -30,19 +30,12 @@ static int exec_sql(dft_store *st, const char *sql, const char *what)
 	return 0;
 }
 
-int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx)
+int dft_store_each_id(dft_store *st, sqlite3_stmt *s, const char *what, int (*fn)(void *ctx, int64_t id),
+		      void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r;
+	int rc = 0, r;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	if ((rc = dft_store_prepare(st, &s,
-				    "SELECT t.doc_id FROM texts t LEFT JOIN entity_state e ON e.doc_id = t.doc_id"
-				    " WHERE e.doc_id IS NULL OR e.version != ?1 OR e.text_sha != t.sha256"
-				    " ORDER BY t.doc_id")) < 0)
-		return rc;
-	sqlite3_bind_int(s, 1, DFT_ENTITIES_VERSION);
-	/* ids first: the caller writes while we would be reading */
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
 			size_t c = cap ? cap * 2 : 1024;
@@ -57,7 +50,7 @@ int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), vo
 		ids[n++] = sqlite3_column_int64(s, 0);
 	}
 	if (r != SQLITE_DONE) {
-		rc = dft_store_db_err(st, "listing texts to scan for entities");
+		rc = dft_store_db_err(st, what);
 		goto done;
 	}
 	sqlite3_finalize(s);
@@ -68,6 +61,19 @@ done:
 	sqlite3_finalize(s);
 	free(ids);
 	return rc;
+}
+
+int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if ((rc = dft_store_prepare(st, &s,
+				    "SELECT t.doc_id FROM texts t LEFT JOIN entity_state e ON e.doc_id = t.doc_id"
+				    " WHERE e.doc_id IS NULL OR e.version != ?1 OR e.text_sha != t.sha256"
+				    " ORDER BY t.doc_id")) < 0)
+		return rc;
+	sqlite3_bind_int(s, 1, DFT_ENTITIES_VERSION);
+	return dft_store_each_id(st, s, "listing texts to scan for entities", fn, ctx);
 }
 
 int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size_t len,

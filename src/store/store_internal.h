@@ -29,5 +29,10 @@ struct dft_store {
 int dft_store_migrate(sqlite3 *db);
 int dft_store_prepare(dft_store *st, sqlite3_stmt **s, const char *sql);
 int dft_store_db_err(dft_store *st, const char *what);
+/* Step a prepared statement whose first column is an id, collect every id,
+ * finalize it, then call fn for each: the caller may write to the tables
+ * the statement read (what: for the error message). */
+int dft_store_each_id(dft_store *st, sqlite3_stmt *s, const char *what, int (*fn)(void *ctx, int64_t id),
+		      void *ctx);
 
 #endif
