@@ -73,68 +73,19 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 }
 
 #ifndef DAFTAR_LIBFUZZER
-static int replay_file(const char *path, int *count)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf;
-	long n;
-	size_t i;
-	if (!f)
-		return -1;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	if (n < 0 || n > (32L << 20)) {
-		fclose(f);
-		return 0; /* big files are the e2e tests' business */
-	}
-	buf = malloc((size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	for (i = 0; i < NEXTRACTORS; i++)
-		run_one(i, buf, (size_t)n);
-	free(buf);
-	(*count)++;
-	return 0;
-}
+#include "replay.h"
 
-static int replay(const char *path, int *count, int depth)
+/* One file through every extractor. */
+static void replay_whole(const unsigned char *data, size_t size)
 {
-	struct stat sb;
-	DIR *d;
-	struct dirent *e;
-	char child[4096];
-	int rc = 0;
-	if (depth > 16 || lstat(path, &sb) < 0)
-		return 0;
-	if (S_ISREG(sb.st_mode))
-		return replay_file(path, count);
-	if (!S_ISDIR(sb.st_mode) || !(d = opendir(path)))
-		return 0;
-	while ((e = readdir(d)) && rc == 0) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
-		rc = replay(child, count, depth + 1);
-	}
-	closedir(d);
-	return rc;
+	for (size_t i = 0; i < NEXTRACTORS; i++)
+		run_one(i, data, size);
 }
 
 int main(int argc, char **argv)
 {
-	int i, count = 0;
 	dft_email_init();
-	for (i = 1; i < argc; i++)
-		if (replay(argv[i], &count, 0) < 0) {
-			fprintf(stderr, "fuzz_extract: cannot read %s\n", argv[i]);
-			return 1;
-		}
-	printf("fuzz_extract: %d files through %zu extractors: no crash\n", count, NEXTRACTORS);
-	return 0;
+	/* big files are the e2e tests' business */
+	return fuzz_replay_main(argc, argv, "fuzz_extract", replay_whole, (size_t)32 << 20);
 }
 #endif

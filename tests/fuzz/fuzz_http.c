@@ -193,61 +193,19 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 }
 
 #ifndef DAFTAR_LIBFUZZER
-static size_t files;
+#include "replay.h"
 
-static void replay_file(const char *path)
+/* One file through every parser. */
+static void replay_whole(const unsigned char *data, size_t size)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long size;
-	if (!f)
-		return;
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return;
-	}
-	if (size > (1L << 20))
-		size = 1L << 20; /* a request body is 1 MiB at most */
-	buf = malloc((size_t)size + 1);
-	if (buf && fread(buf, 1, (size_t)size, f) == (size_t)size)
-		for (int p = 0; p < P_COUNT; p++)
-			run_one(p, buf, (size_t)size);
-	free(buf);
-	fclose(f);
-	files++;
-}
-
-static void replay(const char *path, int depth)
-{
-	struct stat sb;
-	DIR *d;
-	struct dirent *e;
-	char sub[4096];
-	if (depth > 8 || lstat(path, &sb) != 0)
-		return;
-	if (S_ISREG(sb.st_mode)) {
-		replay_file(path);
-		return;
-	}
-	if (!S_ISDIR(sb.st_mode) || !(d = opendir(path)))
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-		replay(sub, depth + 1);
-	}
-	closedir(d);
+	for (int p = 0; p < P_COUNT; p++)
+		run_one(p, (const char *)data, size);
 }
 
 int main(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++)
-		replay(argv[i], 0);
-	printf("fuzz_http: %zu inputs through %d parsers (", files, P_COUNT);
-	for (int p = 0; p < P_COUNT; p++)
-		printf("%s%s", p ? " " : "", parser_names[p]);
-	printf("): no crash\n");
-	return 0;
+	(void)parser_names;
+	/* a request body is 1 MiB at most */
+	return fuzz_replay_main(argc, argv, "fuzz_http", replay_whole, (size_t)1 << 20);
 }
 #endif

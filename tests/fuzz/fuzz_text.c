@@ -132,81 +132,30 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 }
 
 #ifndef DAFTAR_LIBFUZZER
-static size_t files;
+#include "replay.h"
 
-static void replay_file(const char *path)
+/* One file through every parser. */
+static void replay_whole(const unsigned char *data, size_t size)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long size;
-	if (!f)
-		return;
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return;
-	}
-	if (size > (8L << 20))
-		size = 8L << 20; /* the first 8 MiB are enough to exercise a parser */
-	buf = malloc((size_t)size + 1);
-	if (buf && fread(buf, 1, (size_t)size, f) == (size_t)size)
-		for (int p = 0; p < P_COUNT; p++)
-			run_one(p, buf, (size_t)size);
-	free(buf);
-	fclose(f);
-	files++;
-}
-
-static void replay(const char *path, int depth)
-{
-	struct stat sb;
-	if (depth > 8 || lstat(path, &sb) != 0)
-		return;
-	if (S_ISREG(sb.st_mode)) {
-		replay_file(path);
-	} else if (S_ISDIR(sb.st_mode)) {
-		DIR *d = opendir(path);
-		struct dirent *e;
-		char **names = NULL;
-		size_t n = 0, cap = 0;
-		if (!d)
-			return;
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.')
-				continue;
-			if (n == cap) {
-				char **p = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*p));
-				if (!p)
-					break;
-				names = p;
-			}
-			names[n++] = strdup(e->d_name);
-		}
-		closedir(d);
-		for (size_t i = 0; i < n; i++) {
-			char sub[4096];
-			snprintf(sub, sizeof sub, "%s/%s", path, names[i]);
-			replay(sub, depth + 1);
-			free(names[i]);
-		}
-		free(names);
-	}
+	for (int p = 0; p < P_COUNT; p++)
+		run_one(p, (const char *)data, size);
 }
 
 int main(int argc, char **argv)
 {
+	int rc;
 	setup();
-	for (int i = 1; i < argc; i++)
-		replay(argv[i], 0);
-	printf("fuzz_text: %zu inputs through %d parsers (%s%s)\n", files, P_COUNT,
-	       ner_en && ner_ar ? "NER models found" : "NER skipped: no models", "");
+	printf("fuzz_text: parsers");
 	for (int p = 0; p < P_COUNT; p++)
-		printf("  %s", parser_names[p]);
-	printf("\n");
+		printf(" %s", parser_names[p]);
+	printf("; NER %s\n", ner_en && ner_ar ? "models found" : "skipped: no models");
+	/* the first 8 MiB are enough to exercise a parser */
+	rc = fuzz_replay_main(argc, argv, "fuzz_text", replay_whole, (size_t)8 << 20);
 	dft_patterns_free(patterns);
 	dft_dates_free(dates);
 	dft_ner_free(ner_en);
 	dft_ner_free(ner_ar);
 	dft_analyzer_free(analyzer);
-	return files ? 0 : 1;
+	return rc;
 }
 #endif
