@@ -38,6 +38,7 @@ lint:
 	@bash scripts/lint.sh
 
 fuzz: deps
+	@DAFTAR_FUZZ=1 bash scripts/install-deps.sh
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDAFTAR_FUZZ=ON -DDAFTAR_WERROR=OFF >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_extract fuzz_text fuzz_http ner_models
 	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

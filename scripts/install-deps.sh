@@ -15,6 +15,7 @@ packages=(
   libmicrohttpd-dev libjson-c-dev curl libsodium-dev
   chromium $(command -v npm >/dev/null || echo nodejs npm)  # node from elsewhere (nodesource) already brings npm
 )
+[ "${DAFTAR_FUZZ:-0}" = 1 ] && packages+=(clang)  # make fuzz: libFuzzer
 [ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++ libfuzzy-dev libtlsh-dev wrk)
 
 missing=()
