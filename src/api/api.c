@@ -238,8 +238,13 @@ int dft_api_show(dft_store *st, int64_t id, unsigned flags,
 	else
 		dft_json_null(j);
 	json_notes(j, flags & DFT_API_SHOW_ANNOTATE ? "extract_notes" : "notes", d.notes);
-	dft_json_key(j, "source");
-	dft_json_str(j, d.source);
+	/* where the original lay on the ingesting machine: for the command
+	 * line, not for workbench users (a viewer learns nothing of the
+	 * server's disks) */
+	if (!(flags & DFT_API_SHOW_ANNOTATE)) {
+		dft_json_key(j, "source");
+		dft_json_str(j, d.source);
+	}
 	if (flags & DFT_API_SHOW_TEXT) {
 		struct main_text_ctx mt = {j, 0};
 		dft_json_key(j, "text");
