@@ -217,6 +217,7 @@ typedef struct dft_search_opts {
 	int facets;
 	const char *sort;  /* "relevance" (default), "date" (newest first), "oldest" */
 	double timeout_s;  /* per query; 0: 10 s */
+	int control_marks; /* 1: snippets mark words with U+0002 ... U+0003, else « ... » */
 } dft_search_opts;
 
 typedef struct dft_hit {

@@ -272,28 +272,7 @@ struct search_ctx {
 	dft_json *j;
 	char facet[32];
 	int in_facets;
-	int marks;
-	dft_buf snip;
 };
-
-/* « » (the store's snippet markers) as U+0002 and U+0003 */
-static const char *snippet_marks(dft_buf *b, const char *s)
-{
-	const char *p;
-	dft_buf_reset(b);
-	for (p = s; *p; p++) {
-		if (!strncmp(p, "«", 2)) {
-			dft_buf_addc(b, '\x02');
-			p++;
-		} else if (!strncmp(p, "»", 2)) {
-			dft_buf_addc(b, '\x03');
-			p++;
-		} else {
-			dft_buf_addc(b, *p);
-		}
-	}
-	return dft_buf_cstr(b);
-}
 
 static int on_hit(void *ctx, const dft_hit *h)
 {
@@ -317,7 +296,7 @@ static int on_hit(void *ctx, const dft_hit *h)
 	else
 		dft_json_null(c->j);
 	dft_json_key(c->j, "snippet");
-	dft_json_str(c->j, c->marks && h->snippet ? snippet_marks(&c->snip, h->snippet) : h->snippet);
+	dft_json_str(c->j, h->snippet);
 	dft_json_obj_close(c->j);
 	return 0;
 }
@@ -361,11 +340,10 @@ int dft_api_search(dft_store *st, const dft_api_search_params *p, dft_json *j)
 	o.offset = p->offset;
 	o.facets = p->facets;
 	o.sort = p->sort;
+	o.control_marks = p->marks;
 	memset(&c, 0, sizeof(c));
 	c.st = st;
 	c.j = j;
-	c.marks = p->marks;
-	dft_buf_init(&c.snip, 1 << 20);
 	dft_json_obj_open(j);
 	dft_json_key(j, "query");
 	dft_json_str(j, p->q);
@@ -393,7 +371,6 @@ int dft_api_search(dft_store *st, const dft_api_search_params *p, dft_json *j)
 		dft_json_obj_close(j);
 		rc = 0;
 	}
-	dft_buf_dispose(&c.snip);
 	dft_query_dispose(&q);
 	return rc;
 }

@@ -209,12 +209,15 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 			rc = base_sql(&sql, q);
 		if (rc == 0)
 			rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d) "
-						"SELECT d.id, d.path, -top.rank, snippet(search, -1, '«', '»', '…', 24), "
+						"SELECT d.id, d.path, -top.rank, snippet(search, -1, %s, '…', 24), "
 						"dft_page(search), (SELECT value FROM meta m WHERE m.doc_id = d.id AND "
 						"m.key IN ('title', 'subject') LIMIT 1), top.rank "
 						"FROM top JOIN search ON search.rowid = top.id AND search MATCH ?1 "
 						"JOIN documents d ON d.id = top.id ORDER BY %s",
 					  order, nf + 2, nf + 3,
+					  /* « » in a text are its own (Arabic quotes): the
+					   * workbench asks for control characters instead */
+					  o->control_marks ? "char(2), char(3)" : "'«', '»'",
 					  !strcmp(order, "rank") ? "top.rank" : o->sort && !strcmp(o->sort, "oldest")
 					  ? "coalesce(nullif(top.date, ''), '9999') ASC, top.id ASC" : "top.date DESC, top.id DESC");
 	} else {
