@@ -938,8 +938,12 @@ done:
 		fz_drop_document(st.ctx, st.doc);
 	if (fp)
 		fclose(fp);
-	if (st.ctx)
+	if (st.ctx) {
+		/* the context lives as long as the worker: leave nothing of this
+		 * document in its caches (the glyph cache holds the fonts) */
+		fz_purge_glyph_cache(st.ctx);
 		fz_empty_store(st.ctx);
+	}
 	dft_buf_dispose(&st.page);
 	dft_ocr_words_dispose(&st.words);
 	free(st.seen);

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
@@ -101,6 +102,8 @@ static void fuzz_replay_file(const char *path)
 		fz.cur = buf;
 		fz.cur_len = (size_t)n;
 		fz.whole(buf, (size_t)n);
+		fz.cur = NULL;
+		fz.cur_len = 0;
 		fuzz_keep(buf, (size_t)n);
 		fz.files++;
 	}
@@ -150,19 +153,22 @@ static void fuzz_replay(const char *path, int depth)
 	free(names);
 }
 
-/* On a crash: the input, to a file (only async-signal-safe calls). */
+/* On a crash: the input, to a file (only async-signal-safe calls, and
+ * raw system calls: under ASan, an intercepted write() would check the
+ * buffer and report again from inside a report, which deadlocks). Nothing
+ * when no input was running (a leak report at exit, say). */
 static void fuzz_on_crash(int sig)
 {
-	int fd = open(fz.crash_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fd = fz.cur ? (int)syscall(SYS_open, fz.crash_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
 	if (fd >= 0) {
 		size_t off = 0;
 		while (off < fz.cur_len) {
-			ssize_t w = write(fd, fz.cur + off, fz.cur_len - off);
+			ssize_t w = syscall(SYS_write, fd, fz.cur + off, fz.cur_len - off);
 			if (w <= 0)
 				break;
 			off += (size_t)w;
 		}
-		close(fd);
+		syscall(SYS_close, fd);
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -290,6 +296,8 @@ static int fuzz_replay_main(int argc, char **argv, const char *name, fuzz_whole_
 			runs++;
 		}
 	}
+	fz.cur = NULL;
+	fz.cur_len = 0;
 	printf("%s: %zu mutated inputs in %.1f s (seed %llu): no crash\n", name, runs, dft_now() - t0,
 	       (unsigned long long)seed);
 	free(buf);
