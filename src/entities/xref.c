@@ -265,6 +265,7 @@ void dft_watchlist_dispose(dft_watchlist *w)
 typedef struct target {
 	uint32_t entry, name;
 	struct target *next;
+	char norm1[64]; /* a one-word name, normalised ("" otherwise, or too long) */
 } target;
 
 typedef struct slot {
@@ -275,6 +276,7 @@ typedef struct slot {
 	uint32_t docs;   /* documents it was found in (one-word sequences) */
 	int64_t last_doc;
 	int words;       /* words in the sequence */
+	int short_key;   /* one word with a key under three letters */
 	int common;      /* one word found in too many documents: see on_hit */
 } slot;
 
@@ -342,6 +344,7 @@ static int table_put(seq_table *t, const char *k, size_t n, const target *tg)
 		s->words = 1;
 		for (size_t i = 0; i < n; i++)
 			s->words += k[i] == ' ';
+		s->short_key = s->words == 1 && n < 3;
 		for (p = s->targets; p; p = p->next)
 			if (p->entry == tg->entry && p->name == tg->name)
 				return 0;
@@ -380,16 +383,12 @@ static int put_sequence(seq_table *t, const dft_name *n, const int *keep, const 
 			if (n->w[i].role != DFT_NAME_MARKER && n->w[i].role != DFT_NAME_KUNYA && !n->w[i].given)
 				distinct = 1;
 		}
-	/* one word: only a distinctive one of a one-word name, with a key of
-	 * three letters or more ("Owen" and "Ono" key as "an", which is also
-	 * the Arabic أن: a two-letter key finds words, not names) */
+	/* one word: only a distinctive one of a one-word name; with a key
+	 * under three letters it is matched only where spelled as listed
+	 * ("Owen" and "Ono" key as "an", which is also the Arabic أن; Raqqa as
+	 * "rk"): see on_hit */
 	if (!distinct || words == 0 || words > XREF_MAX_WORDS || (words == 1 && n->n > 1))
 		return 0;
-	if (words == 1) {
-		for (int i = 0; i < n->n; i++)
-			if (keep[i] && strlen(n->w[i].key) < 3)
-				return 0;
-	}
 	dft_buf_reset(k);
 	for (int i = 0; i < n->n; i++) {
 		if (!keep[i])
@@ -415,9 +414,14 @@ static int compile_list(seq_table *t, const dft_watchlist *w, int64_t *sequences
 			const char *s = w->e[e].names[m];
 			dft_name n;
 			int keep[DFT_NAME_MAX_WORDS], has_kunya = 0;
-			target tg = {(uint32_t)e, (uint32_t)m, NULL};
+			target tg = {(uint32_t)e, (uint32_t)m, NULL, ""};
 			if ((rc = dft_name_parse(w->e[e].type, s, strlen(s), &n)) < 0)
 				break;
+			if (n.n == 1) {
+				dft_buf_reset(&k);
+				if (dft_normalize_word(s, strlen(s), &k) == 0 && k.len < sizeof tg.norm1)
+					memcpy(tg.norm1, k.ptr ? k.ptr : "", k.len + 1);
+			}
 			(*names)++;
 			for (int i = 0; i < n.n; i++) {
 				keep[i] = 1;
@@ -460,6 +464,7 @@ typedef struct hit_acc {
 typedef struct text_word {
 	size_t start, end;
 	uint32_t koff, klen; /* key in the word-key buffer */
+	uint32_t noff, nlen; /* normalised word in the norms buffer */
 } text_word;
 
 /* Verified hits, remembered: a listed name meets the same spelling many
@@ -471,7 +476,6 @@ typedef struct verified {
 	uint64_t h;
 	double score;
 	const char *why;
-	int spelled_alike; /* the normalised words are equal */
 } verified;
 
 typedef struct span {
@@ -494,7 +498,7 @@ typedef struct xref_ctx {
 	uint32_t common_person, common_place; /* see on_hit */
 	span *spans; /* the current document's name mentions (NER), by start */
 	size_t nspans, capspans;
-	dft_buf n1, n2;
+	dft_buf norms; /* the normalised words of the current text, see text_word */
 } xref_ctx;
 
 static int add_span(void *ctx, size_t start, size_t end)
@@ -552,7 +556,10 @@ static int on_token(void *ctx, const dft_token *tk)
 	c->words[c->nwords].end = tk->end;
 	c->words[c->nwords].koff = (uint32_t)c->keys.len;
 	c->words[c->nwords].klen = (uint32_t)c->key.len;
-	if ((rc = dft_buf_add(&c->keys, c->key.ptr, c->key.len)) < 0)
+	c->words[c->nwords].noff = (uint32_t)c->norms.len;
+	c->words[c->nwords].nlen = (uint32_t)c->norm.len;
+	if ((rc = dft_buf_add(&c->keys, c->key.ptr, c->key.len)) < 0 ||
+	    (rc = dft_buf_add(&c->norms, c->norm.ptr, c->norm.len)) < 0)
 		return rc;
 	c->nwords++;
 	return 0;
@@ -574,32 +581,38 @@ static int add_doc(hit_acc *a, int64_t doc)
 	return 0;
 }
 
+/* A one-word name matched only by its key (other spelling or script),
+ * where the NER saw a name, in more documents than a name is - 2% of them
+ * for people and organisations, 20% for places, and at least 20 - is a
+ * common word of the case sharing its key (the model takes some of them
+ * for names): the sequence is dropped, and a row whose best hit came
+ * through it is not reported (stats: common). Names spelled as listed are
+ * never counted here: a place named in every letter is still found. */
+static int one_word_common(xref_ctx *c, slot *s)
+{
+	if (s->last_doc != c->doc) {
+		s->last_doc = c->doc;
+		s->docs++;
+	}
+	if (s->docs > c->common_person) {
+		int place = 1;
+		for (const target *tg = s->targets; tg; tg = tg->next)
+			place &= c->w->e[tg->entry].type == DFT_ENT_PLACE;
+		if (!place || s->docs > c->common_place)
+			s->common = 1;
+	}
+	return s->common;
+}
+
 static int on_hit(xref_ctx *c, slot *s, size_t first, size_t last)
 {
 	size_t start = c->words[first].start, end = c->words[last].end;
 	int rc;
-	/* A one-word name found in more documents than a name is (more than
-	 * 2% of them for people and organisations, 20% for places, and at
-	 * least 20) is a common word of the case that shares its key:
-	 * "Ondo" and الأندية. Such a sequence stops being checked, and a row
-	 * whose best hit was through it is not reported (stats: common). */
-	if (s->words == 1) {
-		if (s->common)
-			return 0;
-		if (s->last_doc != c->doc) {
-			s->last_doc = c->doc;
-			s->docs++;
-		}
-		if (s->docs > c->common_person) {
-			int place = 1;
-			for (const target *tg = s->targets; tg; tg = tg->next)
-				place &= c->w->e[tg->entry].type == DFT_ENT_PLACE;
-			if (!place || s->docs > c->common_place) {
-				s->common = 1;
-				return 0;
-			}
-		}
-	}
+	if (s->words == 1 && s->common)
+		return 0;
+	/* a one-word hit: the word as on_token normalised it */
+	const char *nw = c->norms.ptr ? c->norms.ptr + c->words[first].noff : "";
+	size_t nwl = c->words[first].nlen;
 	for (const target *tg = s->targets; tg; tg = tg->next) {
 		const dft_watch_entry *e = &c->w->e[tg->entry];
 		const char *name = e->names[tg->name], *why = NULL;
@@ -607,29 +620,25 @@ static int on_hit(xref_ctx *c, slot *s, size_t first, size_t last)
 		uint64_t h = XXH3_64bits_withSeed(c->text + start, end - start, ((uint64_t)tg->entry << 20) ^ tg->name);
 		verified *v = &c->cache[h & (VERIFY_CACHE - 1)];
 		double score;
+		int alike = s->words == 1 && tg->norm1[0] && nwl == strlen(tg->norm1) && !memcmp(nw, tg->norm1, nwl);
+		/* a short key finds words, not names: only the listed spelling;
+		 * another spelling of one word only where the NER saw a name
+		 * ("Wytham" and وتم share a key; the word "وتم" is no name) -
+		 * both checked before the dearer comparison */
+		if (s->short_key && !alike)
+			continue;
+		if (s->words == 1 && !alike && (!in_name_span(c, start, end) || one_word_common(c, s)))
+			continue;
 		if (v->h != h) {
 			v->h = h;
 			v->score = dft_name_compare_text(e->type, name, strlen(name), c->text + start, end - start, &v->why);
-			v->spelled_alike = 0;
-			if (s->words == 1) {
-				dft_buf_reset(&c->n1);
-				dft_buf_reset(&c->n2);
-				if ((rc = dft_normalize_word(name, strlen(name), &c->n1)) < 0 ||
-				    (rc = dft_normalize_word(c->text + start, end - start, &c->n2)) < 0)
-					return rc;
-				v->spelled_alike = c->n1.len == c->n2.len && !memcmp(c->n1.ptr, c->n2.ptr, c->n1.len);
-			}
 		}
 		score = v->score;
 		why = v->why;
 		if (score <= 0)
 			continue;
-		/* one word across scripts or spellings: only where the NER saw a
-		 * name ("Wytham" and وتم share a key; the word "وتم" is no name) */
-		if (s->words == 1 && !v->spelled_alike) {
-			if (!in_name_span(c, start, end))
-				continue;
-			/* and then the key alone speaks: Lyndon and London are لندن */
+		if (s->words == 1 && !alike) {
+			/* the key alone speaks: Lyndon and London are لندن */
 			score *= 0.8;
 			why = "one word, the same name key (no vowels to compare)";
 		}
@@ -658,6 +667,7 @@ static int scan_text(void *ctx, int64_t id, const char *text, size_t len)
 	c->text = text;
 	c->nwords = 0;
 	dft_buf_reset(&c->keys);
+	dft_buf_reset(&c->norms);
 	c->stats->documents++;
 	c->stats->bytes += (int64_t)len;
 	c->nspans = 0;
@@ -740,8 +750,7 @@ int dft_xref(dft_store *st, const dft_watchlist *w, double min_score,
 	dft_buf_init(&c.norm, 4096);
 	dft_buf_init(&c.key, 4096);
 	dft_buf_init(&c.seq, 4096);
-	dft_buf_init(&c.n1, 4096);
-	dft_buf_init(&c.n2, 4096);
+	dft_buf_init(&c.norms, (size_t)1 << 31);
 	dft_buf_init(&text, (size_t)1 << 30);
 	dft_buf_init(&ev, 4096);
 	dft_buf_init(&name, 4096);
@@ -818,8 +827,7 @@ done:
 	dft_buf_dispose(&c.norm);
 	dft_buf_dispose(&c.key);
 	dft_buf_dispose(&c.seq);
-	dft_buf_dispose(&c.n1);
-	dft_buf_dispose(&c.n2);
+	dft_buf_dispose(&c.norms);
 	free(c.spans);
 	dft_buf_dispose(&text);
 	dft_buf_dispose(&ev);
