@@ -74,6 +74,7 @@ Hassan Nasrallah,,person,1960,LB
 Hussein Salameh,,person,,
 Muhammad,,person,,
 Mosul,الموصل,place,,
+Raqqa,,place,,
 EOF
 x=$(d xref "$C" "$T/list.csv" --json)
 m() { jqv "$x" ".matches[] | select(.watch == \"$1\") | $2"; }
@@ -85,7 +86,8 @@ eq "xref: Hassan Nasrallah found once, not as Hussein" "$(m 'Hassan Nasrallah' '
 eq "xref: a listed name absent from the case is not reported" "$(jqv "$x" '[.matches[] | select(.watch == "Hussein Salameh")] | length')" 0
 eq "xref: a lone given name is not searched" "$(jqv "$x" '[.matches[] | select(.watch == "Muhammad")] | length')" 0
 eq "xref: places too" "$(m 'Mosul' '.documents | length')" 1
-eq "xref: six rows read" "$(jqv "$x" .watchlist)" 6
+eq "xref: a one-word name with a two-letter key (Raqqa: rk), spelled as listed" "$(m 'Raqqa' '.documents | length')" 1
+eq "xref: seven rows read" "$(jqv "$x" .watchlist)" 7
 printf 'name,aliases\n"Abu Omar,al-Shishani\n' > "$T/bad.csv"
 status_is "xref: an unclosed quote fails" 1 d xref "$C" "$T/bad.csv"
 contains "xref: the error names the file and line" "$(cat "$T/.err")" "bad.csv:2"
