@@ -51,6 +51,35 @@ contains() {
 # jqv JSON FILTER: one value from JSON text
 jqv() { printf '%s' "$1" | jq -r "$2"; }
 
+# serve_start CASE: `daftar serve` on a free loopback port in the
+# background (up to 5 tries); sets SERVE_PID, PORT and B (the base URL);
+# its stderr goes to $T/serve.err. serve_stop ends it. A test that uses
+# them: trap 'serve_stop; cleanup' EXIT.
+SERVE_PID=
+serve_stop() {
+  if [ -n "$SERVE_PID" ]; then
+    kill "$SERVE_PID" 2>/dev/null || true
+    wait "$SERVE_PID" 2>/dev/null || true
+    SERVE_PID=
+  fi
+}
+serve_start() {
+  local case=$1 i
+  for i in 1 2 3 4 5; do
+    PORT=$(( 20000 + RANDOM % 30000 ))
+    "$DAFTAR" serve "$case" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
+    SERVE_PID=$!
+    for _ in $(seq 50); do
+      grep -q serving "$T/serve.err" 2>/dev/null && break
+      kill -0 "$SERVE_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if grep -q serving "$T/serve.err"; then B="http://127.0.0.1:$PORT"; return 0; fi
+    serve_stop
+  done
+  return 1
+}
+
 finish() {
   echo "$TEST_NAME: $((CHECKS - FAILS)) passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]

@@ -28,29 +28,11 @@ printf '<!doctype html><title>daftar</title>\n' > "$T/web/index.html"
 printf 'console.log(1);\n' > "$T/web/app.js"
 export DAFTAR_WEB="$T/web"
 
-PID=
-stop() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; fi; }
-trap 'stop; cleanup' EXIT
-start() {
-  local i
-  for i in 1 2 3 4 5; do
-    PORT=$(( 20000 + RANDOM % 30000 ))
-    "$DAFTAR" serve "$C" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
-    PID=$!
-    for _ in $(seq 50); do
-      grep -q serving "$T/serve.err" 2>/dev/null && break
-      kill -0 "$PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    if grep -q serving "$T/serve.err"; then B="http://127.0.0.1:$PORT"; return 0; fi
-    stop
-  done
-  return 1
-}
+trap 'serve_stop; cleanup' EXIT
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
 status_is "no users: a non-loopback address is refused" 2 d serve "$C" --listen 0.0.0.0:1
-check "serve starts on a free loopback port" start
+check "serve starts on a free loopback port" serve_start "$C"
 contains "serve says it is loopback only" "$(cat "$T/serve.err")" "no users: loopback only, everyone is admin"
 
 s=$(curl -s "$B/api/status")
@@ -124,7 +106,7 @@ done
 wait "$ING" || true
 eq "reads during an ingest: none failed ($n requests)" "$bad" "0"
 check "the ingest's documents are seen" bash -c "[ \$(curl -s '$B/api/status' | jq .documents) -gt 300 ]"
-stop
+serve_stop
 
 # ---- users --------------------------------------------------------------------------
 uhelp=$(d user 2>&1 || true)
@@ -134,7 +116,7 @@ else
   printf 'adminpassword1\n' | d user add "$C" boss --role admin >/dev/null 2>&1
   printf 'editorpassword1\n' | d user add "$C" ed --role editor >/dev/null 2>&1
   printf 'viewerpassword1\n' | d user add "$C" vi --role viewer >/dev/null 2>&1
-  check "serve with users" start
+  check "serve with users" serve_start "$C"
   eq "no session: 401" "$(code "$B/api/status")" "401"
   curl -s -D "$T/h" -o "$T/o" -X POST -d '{"user":"ed","password":"editorpassword1"}' "$B/api/login"
   h=$(tr -d '\r' < "$T/h")
@@ -165,6 +147,6 @@ else
   contains "audit: the search is there" "$(jqv "$a" '[.events[].action] | join(",")')" "search"
   contains "audit: the tag is there" "$(jqv "$a" '[.events[].action] | join(",")')" "tag"
   eq "users: admin lists them" "$(curl -s -b "$ack" "$B/api/users" | jq '.users|length')" "4"
-  stop
+  serve_stop
 fi
 finish

@@ -40,28 +40,10 @@ printf 'CANARY-OUTSIDE-WEB\n' > "$T/secret.js"
 ln -s ../secret.js "$T/web/link.js"
 export DAFTAR_WEB="$T/web"
 
-PID=
-stop() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; fi; }
-trap 'stop; cleanup' EXIT
-start() {
-  local i
-  for i in 1 2 3 4 5; do
-    PORT=$(( 20000 + RANDOM % 30000 ))
-    "$DAFTAR" serve "$C" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
-    PID=$!
-    for _ in $(seq 50); do
-      grep -q serving "$T/serve.err" 2>/dev/null && break
-      kill -0 "$PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    if grep -q serving "$T/serve.err"; then B="http://127.0.0.1:$PORT"; return 0; fi
-    stop
-  done
-  return 1
-}
+trap 'serve_stop; cleanup' EXIT
 code() { curl -s -m 20 -o /dev/null -w '%{http_code}' "$@"; }
 alive() { [ "$(code -b "$ack" "$B/api/status")" = 200 ]; }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$PID/status"; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVE_PID/status"; }
 
 # h.py PORT CMD [ARGS]: raw sockets. `raw`: stdin as the request, prints the
 # status code, or "closed" when the server closed without an answer (and
@@ -180,7 +162,7 @@ answers() {
   if [ $okay = 1 ] && alive; then ok "$what ($got)"; else not_ok "$what: got $got (want ${*:-4xx or closed}), server alive: $(alive && echo yes || echo no)"; fi
 }
 
-check "serve with users starts on a free loopback port" start
+check "serve with users starts on a free loopback port" serve_start "$C"
 login() { # USER PASSWORD: sets CK (cookie) and CS (csrf)
   curl -s -o "$T/o" -D "$T/h" -X POST -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$B/api/login"
   CK=$(tr -d '\r' < "$T/h" | grep -o 'daftar_session=[0-9a-f]*' || true)
@@ -357,12 +339,12 @@ fi
 # ---- still standing, and a clean stop ---------------------------------------------------
 eq "after all that: /api/status answers" "$(code -b "$ack" "$B/api/status")" 200
 eq "after all that: search answers" "$(curl -s -b "$ack" "$B/api/search?q=Raqqa" | jq '.total > 0')" true
-check "the server process is alive" kill -0 "$PID"
-kill -TERM "$PID"
-rc=0; for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$PID" 2>/dev/null; then not_ok "SIGTERM: still running after 10 s"; kill -9 "$PID"; fi
-wait "$PID" || rc=$?
-PID=
+check "the server process is alive" kill -0 "$SERVE_PID"
+kill -TERM "$SERVE_PID"
+rc=0; for _ in $(seq 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$SERVE_PID" 2>/dev/null; then not_ok "SIGTERM: still running after 10 s"; kill -9 "$SERVE_PID"; fi
+wait "$SERVE_PID" || rc=$?
+SERVE_PID=
 eq "SIGTERM: exit status 0" "$rc" 0
 contains "SIGTERM: it says it stops" "$(cat "$T/serve.err")" "stopping (SIGTERM)"
 check "no sanitizer report or crash on stderr" bash -c "! grep -qE 'ERROR: AddressSanitizer|runtime error|Segmentation' '$T/serve.err'"
