@@ -257,6 +257,15 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 		  int (*fn)(void *ctx, const dft_dedup_verdict *v), void *ctx,
 		  dft_dedup_summary *summary);
 
+/* The verdicts of dft_dedup_new kept in an array, for callers that print
+ * them after the run: pass dft_dedup_verdicts_add as fn and the struct
+ * (zeroed) as ctx; free(v) after. */
+typedef struct dft_dedup_verdicts {
+	dft_dedup_verdict *v;
+	size_t n, cap;
+} dft_dedup_verdicts;
+int dft_dedup_verdicts_add(void *verdicts, const dft_dedup_verdict *v);
+
 /* Sign one document's text now and store the signature (in the caller's
  * transaction): the hook for ingest, right after the text is stored, so
  * that `dups` and `new` find nothing left to sign. `an`: an analyzer made

@@ -495,27 +495,8 @@ int dft_api_dups(dft_store *st, const dft_dedup_opts *o, dft_json *j)
 	return 0;
 }
 
-struct new_ctx {
-	dft_dedup_verdict *v;
-	size_t n, cap;
-};
 
-static int on_verdict(void *ctx, const dft_dedup_verdict *v)
-{
-	struct new_ctx *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		dft_dedup_verdict *p = dft_realloc(c->v, cap * sizeof(*p));
-		if (!p)
-			return DFT_ENOMEM;
-		c->v = p;
-		c->cap = cap;
-	}
-	c->v[c->n++] = *v; /* kind points at a string constant */
-	return 0;
-}
-
-static void json_ids(dft_json *j, const char *key, const struct new_ctx *c, const char *k1, const char *k2)
+static void json_ids(dft_json *j, const char *key, const dft_dedup_verdicts *c, const char *k1, const char *k2)
 {
 	size_t i;
 	dft_json_key(j, key);
@@ -529,10 +510,10 @@ static void json_ids(dft_json *j, const char *key, const struct new_ctx *c, cons
 int dft_api_new(dft_store *st, int64_t batch, const dft_dedup_opts *o, dft_json *j)
 {
 	dft_dedup_summary sum;
-	struct new_ctx c = {0};
+	dft_dedup_verdicts c = {0};
 	size_t i;
 	int rc;
-	if ((rc = dft_dedup_new(st, batch, o, on_verdict, &c, &sum)) < 0) {
+	if ((rc = dft_dedup_new(st, batch, o, dft_dedup_verdicts_add, &c, &sum)) < 0) {
 		free(c.v);
 		return rc;
 	}

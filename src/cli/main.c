@@ -844,32 +844,13 @@ static int cmd_dups(struct args *a)
 	return rc;
 }
 
-struct new_ctx {
-	dft_dedup_verdict *v;
-	size_t n, cap;
-};
-
-static int on_verdict(void *ctx, const dft_dedup_verdict *v)
-{
-	struct new_ctx *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		dft_dedup_verdict *p = dft_realloc(c->v, cap * sizeof(*p));
-		if (!p)
-			return DFT_ENOMEM;
-		c->v = p;
-		c->cap = cap;
-	}
-	c->v[c->n++] = *v; /* kind points at a string constant */
-	return 0;
-}
 
 static int cmd_new(struct args *a)
 {
 	dft_store *st;
 	dft_dedup_opts o;
 	dft_dedup_summary sum;
-	struct new_ctx c = {0};
+	dft_dedup_verdicts c = {0};
 	int64_t batch;
 	size_t i;
 	int rc;
@@ -891,7 +872,7 @@ static int cmd_new(struct args *a)
 		dft_store_free(st);
 		return rc;
 	}
-	if ((rc = dft_dedup_new(st, batch, &o, on_verdict, &c, &sum)) < 0) {
+	if ((rc = dft_dedup_new(st, batch, &o, dft_dedup_verdicts_add, &c, &sum)) < 0) {
 		rc = fail(rc);
 	} else {
 		size_t counts[3] = {0, 0, 0};

@@ -802,3 +802,18 @@ done:
 	free(it.v);
 	return rc;
 }
+
+int dft_dedup_verdicts_add(void *verdicts, const dft_dedup_verdict *v)
+{
+	dft_dedup_verdicts *c = verdicts;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		dft_dedup_verdict *p = dft_realloc(c->v, cap * sizeof(*p));
+		if (!p)
+			return DFT_ENOMEM;
+		c->v = p;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *v; /* kind points at a string constant */
+	return 0;
+}
