@@ -57,6 +57,10 @@ int dft_api_entities(dft_store *st, const dft_entity_filter *f, const char *q, c
 int dft_api_entity(dft_store *st, int64_t id, dft_json *j);
 /* The entities of one document plus its "mentions". */
 int dft_api_doc_entities(dft_store *st, int64_t doc, dft_json *j);
+/* One document's fields (id, sha256, path, paths, parent, type, mime,
+ * language, batch, size, status, error) into an open object: the shape
+ * docs, show and the exports share. Returns the locations' read status. */
+int dft_api_doc_fields(dft_json *j, dft_store *st, const dft_doc *d);
 /* One mention's fields (entity, type, value, start, end, page) into an
  * open object: the shape every mention list shares (exports too). */
 struct dft_doc_mention;

@@ -79,8 +79,9 @@ static int add_path(void *ctx, const char *path, int64_t batch)
 	return 0;
 }
 
-static void json_doc_common(dft_json *j, dft_store *st, const dft_doc *d)
+int dft_api_doc_fields(dft_json *j, dft_store *st, const dft_doc *d)
 {
+	int rc;
 	dft_json_key(j, "id");
 	dft_json_int(j, d->id);
 	dft_json_key(j, "sha256");
@@ -89,7 +90,7 @@ static void json_doc_common(dft_json *j, dft_store *st, const dft_doc *d)
 	dft_json_str(j, d->path);
 	dft_json_key(j, "paths");
 	dft_json_arr_open(j);
-	dft_store_doc_locations(st, d->id, add_path, j);
+	rc = dft_store_doc_locations(st, d->id, add_path, j);
 	dft_json_arr_close(j);
 	dft_json_key(j, "parent");
 	if (d->parent)
@@ -110,6 +111,7 @@ static void json_doc_common(dft_json *j, dft_store *st, const dft_doc *d)
 	dft_json_str(j, d->status);
 	dft_json_key(j, "error");
 	dft_json_str(j, d->error);
+	return rc;
 }
 
 struct docs_ctx {
@@ -121,7 +123,7 @@ static int docs_one(void *ctx, const dft_doc *d)
 {
 	struct docs_ctx *c = ctx;
 	dft_json_obj_open(c->j);
-	json_doc_common(c->j, c->st, d);
+	(void)dft_api_doc_fields(c->j, c->st, d); /* a path list cut short is no reason to stop */
 	dft_json_obj_close(c->j);
 	return 0;
 }
@@ -223,7 +225,7 @@ int dft_api_show(dft_store *st, int64_t id, unsigned flags,
 	if ((flags & DFT_API_SHOW_TEXT) && (rc = dft_store_doc_text(st, id, &text, &has_text)) < 0)
 		goto done;
 	dft_json_obj_open(j);
-	json_doc_common(j, st, &d);
+	(void)dft_api_doc_fields(j, st, &d);
 	dft_json_key(j, "children");
 	dft_json_arr_open(j);
 	dft_store_doc_children(st, id, add_child_id, j);

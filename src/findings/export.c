@@ -52,12 +52,6 @@ static int on_meta_json(void *ctx, const char *key, const char *value)
 	return 0;
 }
 
-static int on_path_json(void *ctx, const char *path, int64_t batch)
-{
-	dft_json_str(ctx, path);
-	return 0;
-}
-
 static int on_tag_json(void *ctx, const char *tag)
 {
 	dft_json_str(ctx, tag);
@@ -98,36 +92,8 @@ static int jsonl_doc(void *ctx, const dft_doc *d)
 	if ((rc = dft_store_doc_text(x->st, d->id, &text, &has)) < 0)
 		goto done;
 	dft_json_obj_open(j);
-	dft_json_key(j, "id");
-	dft_json_int(j, d->id);
-	dft_json_key(j, "sha256");
-	dft_json_str(j, d->sha256[0] ? d->sha256 : NULL);
-	dft_json_key(j, "size");
-	dft_json_int(j, d->size);
-	dft_json_key(j, "path");
-	dft_json_str(j, d->path);
-	dft_json_key(j, "paths");
-	dft_json_arr_open(j);
-	if ((rc = dft_store_doc_locations(x->st, d->id, on_path_json, j)) < 0)
+	if ((rc = dft_api_doc_fields(j, x->st, d)) < 0)
 		goto done;
-	dft_json_arr_close(j);
-	dft_json_key(j, "parent");
-	if (d->parent)
-		dft_json_int(j, d->parent);
-	else
-		dft_json_null(j);
-	dft_json_key(j, "type");
-	dft_json_str(j, d->type);
-	dft_json_key(j, "mime");
-	dft_json_str(j, d->mime);
-	dft_json_key(j, "language");
-	dft_json_str(j, d->language);
-	dft_json_key(j, "batch");
-	dft_json_int(j, d->batch);
-	dft_json_key(j, "status");
-	dft_json_str(j, d->status);
-	dft_json_key(j, "error");
-	dft_json_str(j, d->error);
 	dft_json_key(j, "pages");
 	dft_json_int(j, d->pages);
 	dft_json_key(j, "meta");
