@@ -13,6 +13,7 @@ packages=(
   libgmime-3.0-dev libpst-dev libgsf-1-dev
   libstemmer-dev libexttextcat-dev libpcre2-dev libxxhash-dev
   libmicrohttpd-dev libjson-c-dev curl libsodium-dev
+  libpq-dev postgresql-15  # server mode (#11): libpq, and the server the tests start on loopback
   chromium $(command -v npm >/dev/null || echo nodejs npm)  # node from elsewhere (nodesource) already brings npm
 )
 [ "${DAFTAR_FUZZ:-0}" = 1 ] && packages+=(clang)  # make fuzz: libFuzzer
