@@ -13,10 +13,10 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-static int step_done(dft_store *st, sqlite3_stmt *s, const char *what)
+static int step_done(dft_store *st, dft_stmt *s, const char *what)
 {
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : dft_store_db_err(st, what);
-	sqlite3_finalize(s);
+	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
+	dft_sql_finalize(s);
 	return rc;
 }
 
@@ -66,34 +66,31 @@ int dft_tag_key(const char *tag, size_t len, dft_buf *out)
 
 int dft_store_user_insert(dft_store *st, const char *name, const char *hash, int role, const char *created)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc, r;
 	if ((rc = dft_store_prepare(st, &s, "INSERT INTO users(name, role, hash, created) VALUES(?, ?, ?, ?)")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, role_text(role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, created, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	if (r == SQLITE_DONE)
+	dft_sql_bind_text(s, 1, name, -1);
+	dft_sql_bind_text(s, 2, role_text(role), -1);
+	dft_sql_bind_text(s, 3, hash, -1);
+	dft_sql_bind_text(s, 4, created, -1);
+	r = dft_sql_step(s);
+	if (r == DFT_DONE)
 		rc = 0;
-	else if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+	else if (dft_store_unique_violation(st))
 		rc = dft_error_set(DFT_EEXISTS, "there is already a user named %s", name);
 	else
 		rc = dft_store_db_err(st, "adding a user");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 static int exec_sql(dft_store *st, const char *sql, const char *what)
 {
-	char *err = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		int rc = dft_error_set(DFT_EIO, "%s: %s", what, err ? err : "?");
-		sqlite3_free(err);
-		return rc;
-	}
-	return 0;
+	int rc = dft_sql_exec(st, sql);
+	if (rc < 0)
+		dft_error_prefix("%s", what);
+	return rc;
 }
 
 /* A transaction of our own unless the caller holds one. */
@@ -121,24 +118,24 @@ static int own_end(dft_store *st, int own, int rc)
 
 int dft_store_user_delete(dft_store *st, const char *name)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc, own, changed = 0;
 	if ((rc = own_begin(st, &own)) < 0)
 		return rc;
 	if ((rc = dft_store_prepare(st, &s, "DELETE FROM users WHERE name = ?")) < 0)
 		goto done;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	dft_sql_bind_text(s, 1, name, -1);
 	if ((rc = step_done(st, s, "removing a user")) < 0)
 		goto done;
-	changed = sqlite3_changes(st->db);
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM sessions WHERE user = ?")) < 0)
+	changed = dft_sql_changes(st);
+	if ((rc = dft_store_prepare(st, &s, "DELETE FROM sessions WHERE \"user\" = ?")) < 0)
 		goto done;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	dft_sql_bind_text(s, 1, name, -1);
 	if ((rc = step_done(st, s, "ending a user's sessions")) < 0)
 		goto done;
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE user = ?")) < 0)
+	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE \"user\" = ?")) < 0)
 		goto done;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	dft_sql_bind_text(s, 1, name, -1);
 	if ((rc = step_done(st, s, "forgetting a user's failed logins")) < 0)
 		goto done;
 	if (!changed)
@@ -149,53 +146,53 @@ done:
 
 int dft_store_user_get(dft_store *st, const char *name, char canon[72], int *role, dft_buf *hash)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc, r;
 	if ((rc = dft_store_prepare(st, &s, "SELECT name, role, hash FROM users WHERE name = ?")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	if (r == SQLITE_ROW) {
-		snprintf(canon, 72, "%s", (const char *)sqlite3_column_text(s, 0));
-		*role = role_int(sqlite3_column_text(s, 1));
+	dft_sql_bind_text(s, 1, name, -1);
+	r = dft_sql_step(s);
+	if (r == DFT_ROW) {
+		snprintf(canon, 72, "%s", dft_sql_col_text(s, 0));
+		*role = role_int((const unsigned char *)dft_sql_col_text(s, 1));
 		dft_buf_reset(hash);
-		rc = dft_buf_adds(hash, (const char *)sqlite3_column_text(s, 2));
-	} else if (r == SQLITE_DONE) {
+		rc = dft_buf_adds(hash, dft_sql_col_text(s, 2));
+	} else if (r == DFT_DONE) {
 		rc = dft_error_set(DFT_ENOTFOUND, "there is no user named %s", name);
 	} else {
 		rc = dft_store_db_err(st, "reading a user");
 	}
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_user_count(dft_store *st, int64_t *n)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	*n = 0;
 	if ((rc = dft_store_prepare(st, &s, "SELECT count(*) FROM users")) < 0)
 		return rc;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
+	if (dft_sql_step(s) == DFT_ROW)
+		*n = dft_sql_col_int64(s, 0);
 	else
 		rc = dft_store_db_err(st, "counting users");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_user_list(dft_store *st, int (*fn)(void *ctx, const char *name, int role, const char *created), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s, "SELECT name, role, created FROM users ORDER BY name")) < 0)
 		return rc;
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), role_int(sqlite3_column_text(s, 1)),
-			(const char *)sqlite3_column_text(s, 2));
-	if (rc == 0 && r != SQLITE_DONE)
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_text(s, 0), role_int((const unsigned char *)dft_sql_col_text(s, 1)),
+			dft_sql_col_text(s, 2));
+	if (rc == 0 && r != DFT_DONE)
 		rc = dft_store_db_err(st, "listing users");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
@@ -203,47 +200,47 @@ int dft_user_list(dft_store *st, int (*fn)(void *ctx, const char *name, int role
 
 int dft_store_login_failure_add(dft_store *st, const char *name, int64_t at)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	/* a day of failures is more than the lock-out ever looks at */
 	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE at < ?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, at - 86400);
+	dft_sql_bind_int64(s, 1, at - 86400);
 	if ((rc = step_done(st, s, "forgetting old failed logins")) < 0)
 		return rc;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO login_failures(user, at) VALUES(?, ?)")) < 0)
+	if ((rc = dft_store_prepare(st, &s, "INSERT INTO login_failures(\"user\", at) VALUES(?, ?)")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, at);
+	dft_sql_bind_text(s, 1, name, -1);
+	dft_sql_bind_int64(s, 2, at);
 	return step_done(st, s, "recording a failed login");
 }
 
 int dft_store_login_failures(dft_store *st, const char *name, int64_t since, int64_t *times, int max, int *n)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	*n = 0;
-	if ((rc = dft_store_prepare(st, &s, "SELECT at FROM login_failures WHERE user = ? AND at >= ?"
+	if ((rc = dft_store_prepare(st, &s, "SELECT at FROM login_failures WHERE \"user\" = ? AND at >= ?"
 					    " ORDER BY at DESC, id DESC LIMIT ?")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int(s, 3, max);
-	while (*n < max && (r = sqlite3_step(s)) == SQLITE_ROW)
-		times[(*n)++] = sqlite3_column_int64(s, 0);
-	if (r != SQLITE_DONE && r != SQLITE_ROW)
+	dft_sql_bind_text(s, 1, name, -1);
+	dft_sql_bind_int64(s, 2, since);
+	dft_sql_bind_int64(s, 3, max);
+	while (*n < max && (r = dft_sql_step(s)) == DFT_ROW)
+		times[(*n)++] = dft_sql_col_int64(s, 0);
+	if (r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "reading failed logins");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_login_failures_clear(dft_store *st, const char *name)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE user = ?")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	dft_sql_bind_text(s, 1, name, -1);
 	return step_done(st, s, "forgetting failed logins");
 }
 
@@ -252,74 +249,74 @@ int dft_store_login_failures_clear(dft_store *st, const char *name)
 int dft_store_session_put(dft_store *st, const char *token_hash, const char *user, const char *csrf,
 			  int64_t now, int64_t expires)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO sessions(token_hash, user, csrf, created, last_used, expires)"
+	if ((rc = dft_store_prepare(st, &s, "INSERT INTO sessions(token_hash, \"user\", csrf, created, last_used, expires)"
 					    " VALUES(?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, csrf, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int64(s, 5, now);
-	sqlite3_bind_int64(s, 6, expires);
+	dft_sql_bind_text(s, 1, token_hash, -1);
+	dft_sql_bind_text(s, 2, user, -1);
+	dft_sql_bind_text(s, 3, csrf, -1);
+	dft_sql_bind_int64(s, 4, now);
+	dft_sql_bind_int64(s, 5, now);
+	dft_sql_bind_int64(s, 6, expires);
 	return step_done(st, s, "opening a session");
 }
 
 int dft_store_session_get(dft_store *st, const char *token_hash, dft_session *out, int64_t *last_used,
 			  int64_t *expires)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc, r;
 	if ((rc = dft_store_prepare(st, &s, "SELECT u.name, u.role, s.csrf, s.last_used, s.expires FROM sessions s"
-					    " JOIN users u ON u.name = s.user WHERE s.token_hash = ?")) < 0)
+					    " JOIN users u ON u.name = s.\"user\" WHERE s.token_hash = ?")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	if (r == SQLITE_ROW) {
-		snprintf(out->user, sizeof(out->user), "%s", (const char *)sqlite3_column_text(s, 0));
-		out->role = role_int(sqlite3_column_text(s, 1));
-		snprintf(out->csrf, sizeof(out->csrf), "%s", (const char *)sqlite3_column_text(s, 2));
-		*last_used = sqlite3_column_int64(s, 3);
-		*expires = sqlite3_column_int64(s, 4);
-	} else if (r == SQLITE_DONE) {
+	dft_sql_bind_text(s, 1, token_hash, -1);
+	r = dft_sql_step(s);
+	if (r == DFT_ROW) {
+		snprintf(out->user, sizeof(out->user), "%s", dft_sql_col_text(s, 0));
+		out->role = role_int((const unsigned char *)dft_sql_col_text(s, 1));
+		snprintf(out->csrf, sizeof(out->csrf), "%s", dft_sql_col_text(s, 2));
+		*last_used = dft_sql_col_int64(s, 3);
+		*expires = dft_sql_col_int64(s, 4);
+	} else if (r == DFT_DONE) {
 		rc = dft_error_set(DFT_ENOTFOUND, "no such session");
 	} else {
 		rc = dft_store_db_err(st, "reading a session");
 	}
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_session_touch(dft_store *st, const char *token_hash, int64_t now, int64_t expires)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = dft_store_prepare(st, &s, "UPDATE sessions SET last_used = ?, expires = ? WHERE token_hash = ?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, expires);
-	sqlite3_bind_text(s, 3, token_hash, -1, SQLITE_STATIC);
+	dft_sql_bind_int64(s, 1, now);
+	dft_sql_bind_int64(s, 2, expires);
+	dft_sql_bind_text(s, 3, token_hash, -1);
 	return step_done(st, s, "renewing a session");
 }
 
 int dft_store_session_delete(dft_store *st, const char *token_hash)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = dft_store_prepare(st, &s, "DELETE FROM sessions WHERE token_hash = ?")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
+	dft_sql_bind_text(s, 1, token_hash, -1);
 	return step_done(st, s, "ending a session");
 }
 
 int dft_store_sessions_expire(dft_store *st, int64_t now)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = dft_store_prepare(st, &s, "DELETE FROM sessions WHERE expires <= ?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, now);
+	dft_sql_bind_int64(s, 1, now);
 	return step_done(st, s, "ending expired sessions");
 }
 
@@ -328,44 +325,44 @@ int dft_store_sessions_expire(dft_store *st, int64_t now)
 int dft_store_audit_put(dft_store *st, const char *at, const char *user, const char *addr, const char *action,
 			const char *target, const char *detail)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO audit(at, user, addr, action, target, detail)"
+	if ((rc = dft_store_prepare(st, &s, "INSERT INTO audit(at, \"user\", addr, action, target, detail)"
 					    " VALUES(?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, addr, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, target, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, detail, -1, SQLITE_STATIC);
+	dft_sql_bind_text(s, 1, at, -1);
+	dft_sql_bind_text(s, 2, user, -1);
+	dft_sql_bind_text(s, 3, addr, -1);
+	dft_sql_bind_text(s, 4, action, -1);
+	dft_sql_bind_text(s, 5, target, -1);
+	dft_sql_bind_text(s, 6, detail, -1);
 	return step_done(st, s, "writing the audit log");
 }
 
 int dft_audit_list(dft_store *st, int64_t limit, int64_t offset,
 		   int (*fn)(void *ctx, const dft_audit_event *e), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
-	if ((rc = dft_store_prepare(st, &s, "SELECT id, at, user, addr, action, target, detail FROM audit"
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
+	if ((rc = dft_store_prepare(st, &s, "SELECT id, at, \"user\", addr, action, target, detail FROM audit"
 					    " ORDER BY id DESC LIMIT ? OFFSET ?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, limit > 0 ? limit : -1);
-	sqlite3_bind_int64(s, 2, offset > 0 ? offset : 0);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+	dft_sql_bind_int64(s, 1, limit > 0 ? limit : INT64_MAX);
+	dft_sql_bind_int64(s, 2, offset > 0 ? offset : 0);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		dft_audit_event e;
-		e.id = sqlite3_column_int64(s, 0);
-		e.at = (const char *)sqlite3_column_text(s, 1);
-		e.user = (const char *)sqlite3_column_text(s, 2);
-		e.addr = (const char *)sqlite3_column_text(s, 3);
-		e.action = (const char *)sqlite3_column_text(s, 4);
-		e.target = (const char *)sqlite3_column_text(s, 5);
-		e.detail = (const char *)sqlite3_column_text(s, 6);
+		e.id = dft_sql_col_int64(s, 0);
+		e.at = dft_sql_col_text(s, 1);
+		e.user = dft_sql_col_text(s, 2);
+		e.addr = dft_sql_col_text(s, 3);
+		e.action = dft_sql_col_text(s, 4);
+		e.target = dft_sql_col_text(s, 5);
+		e.detail = dft_sql_col_text(s, 6);
 		rc = fn(ctx, &e);
 	}
-	if (rc == 0 && r != SQLITE_DONE)
+	if (rc == 0 && r != DFT_DONE)
 		rc = dft_store_db_err(st, "reading the audit log");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
@@ -374,19 +371,19 @@ int dft_audit_list(dft_store *st, int64_t limit, int64_t offset,
 /* The document's SHA-256 ("" for bytes never read); DFT_ENOTFOUND */
 static int doc_sha(dft_store *st, int64_t doc, char sha[DFT_SHA256_HEX])
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc, r;
 	if ((rc = dft_store_prepare(st, &s, "SELECT coalesce(sha256, '') FROM documents WHERE id = ?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc);
-	r = sqlite3_step(s);
-	if (r == SQLITE_ROW)
-		snprintf(sha, DFT_SHA256_HEX, "%s", (const char *)sqlite3_column_text(s, 0));
-	else if (r == SQLITE_DONE)
+	dft_sql_bind_int64(s, 1, doc);
+	r = dft_sql_step(s);
+	if (r == DFT_ROW)
+		snprintf(sha, DFT_SHA256_HEX, "%s", dft_sql_col_text(s, 0));
+	else if (r == DFT_DONE)
 		rc = dft_error_set(DFT_ENOTFOUND, "there is no document %lld", (long long)doc);
 	else
 		rc = dft_store_db_err(st, "reading a document");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
@@ -404,7 +401,7 @@ static dft_json *custody_doc(dft_store *st, const char *event, int64_t doc, cons
 
 static int tag_change(dft_store *st, int64_t doc, const char *tag, const char *user, const char *at, int add)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	char sha[DFT_SHA256_HEX];
 	dft_buf key;
 	int rc, own;
@@ -420,22 +417,22 @@ static int tag_change(dft_store *st, int64_t doc, const char *tag, const char *u
 	if ((rc = doc_sha(st, doc, sha)) < 0)
 		goto done;
 	if (add)
-		rc = dft_store_prepare(st, &s, "INSERT OR IGNORE INTO doc_tags(doc_id, tag, key, user, at)"
-					       " VALUES(?1, ?2, ?3, ?4, ?5)");
+		rc = dft_store_prepare(st, &s, "INSERT INTO doc_tags(doc_id, tag, key, \"user\", at)"
+					       " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
 	else
 		rc = dft_store_prepare(st, &s, "DELETE FROM doc_tags WHERE doc_id = ?1 AND key = ?3");
 	if (rc < 0)
 		goto done;
-	sqlite3_bind_int64(s, 1, doc);
+	dft_sql_bind_int64(s, 1, doc);
 	if (add) {
-		sqlite3_bind_text(s, 2, tag, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, user, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
+		dft_sql_bind_text(s, 2, tag, -1);
+		dft_sql_bind_text(s, 4, user, -1);
+		dft_sql_bind_text(s, 5, at, -1);
 	}
-	sqlite3_bind_text(s, 3, dft_buf_cstr(&key), (int)key.len, SQLITE_STATIC);
+	dft_sql_bind_text(s, 3, dft_buf_cstr(&key), (int)key.len);
 	if ((rc = step_done(st, s, add ? "tagging a document" : "removing a tag")) < 0)
 		goto done;
-	if (!sqlite3_changes(st->db)) {
+	if (!dft_sql_changes(st)) {
 		rc = add ? DFT_EEXISTS : dft_error_set(DFT_ENOTFOUND, "document %lld has no tag %s", (long long)doc, tag);
 		goto done;
 	}
@@ -467,46 +464,50 @@ int dft_store_tag_delete(dft_store *st, int64_t doc, const char *tag, const char
 
 int dft_tags(dft_store *st, int64_t doc, int (*fn)(void *ctx, const char *tag), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s, "SELECT tag FROM doc_tags WHERE doc_id = ? ORDER BY key, tag")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0));
-	if (rc == 0 && r != SQLITE_DONE)
+	dft_sql_bind_int64(s, 1, doc);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_text(s, 0));
+	if (rc == 0 && r != DFT_DONE)
 		rc = dft_store_db_err(st, "listing tags");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_note_put(dft_store *st, int64_t doc, const char *text, const char *user, const char *at,
 		       int64_t *id)
 {
-	sqlite3_stmt *s;
+	int64_t note_id = 0;
+	dft_stmt *s;
 	char sha[DFT_SHA256_HEX], text_sha[DFT_SHA256_HEX];
 	int rc, own;
 	if ((rc = own_begin(st, &own)) < 0)
 		return rc;
 	if ((rc = doc_sha(st, doc, sha)) < 0)
 		goto done;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO doc_notes(doc_id, user, at, text) VALUES(?, ?, ?, ?)")) < 0)
+	if ((rc = dft_store_prepare(st, &s, "INSERT INTO doc_notes(doc_id, \"user\", at, text) VALUES(?, ?, ?, ?) RETURNING id")) < 0)
 		goto done;
-	sqlite3_bind_int64(s, 1, doc);
-	sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
-	if ((rc = step_done(st, s, "adding a note")) < 0)
+	dft_sql_bind_int64(s, 1, doc);
+	dft_sql_bind_text(s, 2, user, -1);
+	dft_sql_bind_text(s, 3, at, -1);
+	dft_sql_bind_text(s, 4, text, -1);
+	rc = dft_sql_step(s) == DFT_ROW ? 0 : dft_store_db_err(st, "adding a note");
+	note_id = rc == 0 ? dft_sql_col_int64(s, 0) : 0;
+	dft_sql_finalize(s);
+	if (rc < 0)
 		goto done;
 	if (id)
-		*id = sqlite3_last_insert_rowid(st->db);
+		*id = note_id;
 	if (st->custody) {
 		dft_json *j;
 		if ((rc = dft_sha256_hex(text_sha, text, strlen(text))) < 0)
 			goto done;
 		j = custody_doc(st, "noted", doc, sha, user);
 		dft_json_key(j, "note");
-		dft_json_int(j, sqlite3_last_insert_rowid(st->db));
+		dft_json_int(j, note_id);
 		dft_json_key(j, "note_sha256");
 		dft_json_str(j, text_sha);
 		rc = dft_custody_end(st->custody);
@@ -517,21 +518,21 @@ done:
 
 int dft_notes(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_note *n), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
-	if ((rc = dft_store_prepare(st, &s, "SELECT id, user, at, text FROM doc_notes WHERE doc_id = ? ORDER BY id")) < 0)
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
+	if ((rc = dft_store_prepare(st, &s, "SELECT id, \"user\", at, text FROM doc_notes WHERE doc_id = ? ORDER BY id")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+	dft_sql_bind_int64(s, 1, doc);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		dft_note n;
-		n.id = sqlite3_column_int64(s, 0);
-		n.user = (const char *)sqlite3_column_text(s, 1);
-		n.at = (const char *)sqlite3_column_text(s, 2);
-		n.text = (const char *)sqlite3_column_text(s, 3);
+		n.id = dft_sql_col_int64(s, 0);
+		n.user = dft_sql_col_text(s, 1);
+		n.at = dft_sql_col_text(s, 2);
+		n.text = dft_sql_col_text(s, 3);
 		rc = fn(ctx, &n);
 	}
-	if (rc == 0 && r != SQLITE_DONE)
+	if (rc == 0 && r != DFT_DONE)
 		rc = dft_store_db_err(st, "listing notes");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }

@@ -26,23 +26,23 @@ static int end_own(dft_store *st, int own, int rc)
 	if (rc == 0)
 		return dft_store_commit(st);
 	if (st->in_txn) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		dft_sql_exec(st, "ROLLBACK");
 		st->in_txn = 0;
 	}
 	return rc;
 }
 
-static int step_done(dft_store *st, sqlite3_stmt *s, const char *what)
+static int step_done(dft_store *st, dft_stmt *s, const char *what)
 {
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : dft_store_db_err(st, what);
-	sqlite3_finalize(s);
+	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_claim_put(dft_store *st, const char *text, const char *source, const char *status,
 			const char *user, const char *at, const dft_citation_row *rows, size_t n, int64_t *id)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc, own;
 	size_t i;
 	int64_t cid;
@@ -50,35 +50,37 @@ int dft_store_claim_put(dft_store *st, const char *text, const char *source, con
 		return dft_error_set(DFT_EINVAL, "the case is open read-only");
 	if ((rc = begin_own(st, &own)) < 0)
 		return rc;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO claims(text, source, status, user, created, updated)"
-					    " VALUES(?1, ?2, ?3, ?4, ?5, ?5)")) < 0)
+	if ((rc = dft_store_prepare(st, &s, "INSERT INTO claims(text, source, status, \"user\", created, updated)"
+					    " VALUES(?1, ?2, ?3, ?4, ?5, ?5) RETURNING id")) < 0)
 		goto done;
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
-	if ((rc = step_done(st, s, "adding a claim")) < 0)
+	dft_sql_bind_text(s, 1, text, -1);
+	dft_sql_bind_text(s, 2, source, -1);
+	dft_sql_bind_text(s, 3, status, -1);
+	dft_sql_bind_text(s, 4, user, -1);
+	dft_sql_bind_text(s, 5, at, -1);
+	rc = dft_sql_step(s) == DFT_ROW ? 0 : dft_store_db_err(st, "adding a claim");
+	cid = rc == 0 ? dft_sql_col_int64(s, 0) : 0;
+	dft_sql_finalize(s);
+	if (rc < 0)
 		goto done;
-	cid = sqlite3_last_insert_rowid(st->db);
 	for (i = 0; i < n; i++) {
 		const dft_citation_row *r = &rows[i];
 		if ((rc = dft_store_prepare(st, &s,
 					    "INSERT INTO claim_citations(claim_id, seq, doc_id, doc_sha256, text_sha256,"
-					    " page, start, end, byte_start, byte_end, quote)"
+					    " page, start, \"end\", byte_start, byte_end, quote)"
 					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 			goto done;
-		sqlite3_bind_int64(s, 1, cid);
-		sqlite3_bind_int64(s, 2, (int64_t)i + 1);
-		sqlite3_bind_int64(s, 3, r->doc);
-		sqlite3_bind_text(s, 4, r->doc_sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, r->text_sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 6, r->page);
-		sqlite3_bind_int64(s, 7, r->start);
-		sqlite3_bind_int64(s, 8, r->end);
-		sqlite3_bind_int64(s, 9, r->byte_start);
-		sqlite3_bind_int64(s, 10, r->byte_end);
-		sqlite3_bind_text(s, 11, r->quote, (int)r->quote_len, SQLITE_STATIC);
+		dft_sql_bind_int64(s, 1, cid);
+		dft_sql_bind_int64(s, 2, (int64_t)i + 1);
+		dft_sql_bind_int64(s, 3, r->doc);
+		dft_sql_bind_text(s, 4, r->doc_sha256, -1);
+		dft_sql_bind_text(s, 5, r->text_sha256, -1);
+		dft_sql_bind_int64(s, 6, r->page);
+		dft_sql_bind_int64(s, 7, r->start);
+		dft_sql_bind_int64(s, 8, r->end);
+		dft_sql_bind_int64(s, 9, r->byte_start);
+		dft_sql_bind_int64(s, 10, r->byte_end);
+		dft_sql_bind_text(s, 11, r->quote, (int)r->quote_len);
 		if ((rc = step_done(st, s, "adding a citation")) < 0)
 			goto done;
 	}
@@ -140,7 +142,7 @@ done:
 
 int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const char *user, const char *at)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	char prev[16] = "";
 	int rc, own;
 	if (!st->custody)
@@ -149,19 +151,19 @@ int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const 
 		return rc;
 	if ((rc = dft_store_prepare(st, &s, "SELECT status FROM claims WHERE id = ?")) < 0)
 		goto done;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		snprintf(prev, sizeof(prev), "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	dft_sql_bind_int64(s, 1, id);
+	if (dft_sql_step(s) == DFT_ROW)
+		snprintf(prev, sizeof(prev), "%s", dft_sql_col_text(s, 0));
+	dft_sql_finalize(s);
 	if (!prev[0]) {
 		rc = dft_error_set(DFT_ENOTFOUND, "there is no claim %lld", (long long)id);
 		goto done;
 	}
 	if ((rc = dft_store_prepare(st, &s, "UPDATE claims SET status = ?, updated = ? WHERE id = ?")) < 0)
 		goto done;
-	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, id);
+	dft_sql_bind_text(s, 1, status, -1);
+	dft_sql_bind_text(s, 2, at, -1);
+	dft_sql_bind_int64(s, 3, id);
 	if ((rc = step_done(st, s, "changing a claim's status")) < 0)
 		goto done;
 	{
@@ -180,9 +182,9 @@ done:
 	return end_own(st, own, rc);
 }
 
-static char *dup_col(sqlite3_stmt *s, int i)
+static char *dup_col(dft_stmt *s, int i)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
+	const unsigned char *t = (const unsigned char *)dft_sql_col_text(s, i);
 	return t ? dft_strdup((const char *)t) : NULL;
 }
 
@@ -200,7 +202,7 @@ static void cites_free(dft_citation *v, size_t n)
 
 static int load_cites(dft_store *st, int64_t claim, dft_citation **out, size_t *nout)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	dft_citation *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc, r;
@@ -208,11 +210,11 @@ static int load_cites(dft_store *st, int64_t claim, dft_citation **out, size_t *
 	*nout = 0;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT c.id, c.seq, c.doc_id, d.path, c.doc_sha256, c.text_sha256, c.page, c.start,"
-				    " c.end, c.byte_start, c.byte_end, c.quote FROM claim_citations c"
+				    " c.\"end\", c.byte_start, c.byte_end, c.quote FROM claim_citations c"
 				    " LEFT JOIN documents d ON d.id = c.doc_id WHERE c.claim_id = ? ORDER BY c.seq")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, claim);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	dft_sql_bind_int64(s, 1, claim);
+	while ((r = dft_sql_step(s)) == DFT_ROW) {
 		dft_citation *c;
 		if (n == cap) {
 			dft_citation *nv = dft_realloc(v, (cap ? cap * 2 : 4) * sizeof(*v));
@@ -225,27 +227,27 @@ static int load_cites(dft_store *st, int64_t claim, dft_citation **out, size_t *
 		}
 		c = &v[n++];
 		memset(c, 0, sizeof(*c));
-		c->id = sqlite3_column_int64(s, 0);
+		c->id = dft_sql_col_int64(s, 0);
 		c->claim = claim;
-		c->seq = sqlite3_column_int64(s, 1);
-		c->doc = sqlite3_column_int64(s, 2);
+		c->seq = dft_sql_col_int64(s, 1);
+		c->doc = dft_sql_col_int64(s, 2);
 		c->path = dup_col(s, 3);
 		c->doc_sha256 = dup_col(s, 4);
 		c->text_sha256 = dup_col(s, 5);
-		c->page = sqlite3_column_int64(s, 6);
-		c->start = sqlite3_column_int64(s, 7);
-		c->end = sqlite3_column_int64(s, 8);
-		c->byte_start = sqlite3_column_int64(s, 9);
-		c->byte_end = sqlite3_column_int64(s, 10);
+		c->page = dft_sql_col_int64(s, 6);
+		c->start = dft_sql_col_int64(s, 7);
+		c->end = dft_sql_col_int64(s, 8);
+		c->byte_start = dft_sql_col_int64(s, 9);
+		c->byte_end = dft_sql_col_int64(s, 10);
 		c->quote = dup_col(s, 11);
 		if (!c->doc_sha256 || !c->text_sha256 || !c->quote) {
 			rc = DFT_ENOMEM;
 			break;
 		}
 	}
-	if (rc == 0 && r != SQLITE_DONE)
+	if (rc == 0 && r != DFT_DONE)
 		rc = dft_store_db_err(st, "reading citations");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	if (rc < 0) {
 		cites_free(v, n);
 		return rc;
@@ -258,22 +260,22 @@ static int load_cites(dft_store *st, int64_t claim, dft_citation **out, size_t *
 int dft_store_claims_each(dft_store *st, int64_t id,
 			  int (*fn)(void *ctx, const dft_claim *c, const dft_citation *cites, size_t n), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE, found = 0;
+	dft_stmt *s;
+	int rc, r = DFT_DONE, found = 0;
 	/* claims are read first, then each claim's citations, so that no
 	 * statement stays open across the callback */
 	struct row {
 		dft_claim c;
 	} *rows = NULL;
 	size_t n = 0, cap = 0, i;
-	if ((rc = dft_store_prepare(st, &s, id ? "SELECT id, text, source, status, user, created, updated FROM claims"
+	if ((rc = dft_store_prepare(st, &s, id ? "SELECT id, text, source, status, \"user\", created, updated FROM claims"
 						 " WHERE id = ?"
-					       : "SELECT id, text, source, status, user, created, updated FROM claims"
+					       : "SELECT id, text, source, status, \"user\", created, updated FROM claims"
 						 " ORDER BY id")) < 0)
 		return rc;
 	if (id)
-		sqlite3_bind_int64(s, 1, id);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_sql_bind_int64(s, 1, id);
+	while ((r = dft_sql_step(s)) == DFT_ROW) {
 		if (n == cap) {
 			struct row *nv = dft_realloc(rows, (cap ? cap * 2 : 8) * sizeof(*rows));
 			if (!nv) {
@@ -283,7 +285,7 @@ int dft_store_claims_each(dft_store *st, int64_t id,
 			rows = nv;
 			cap = cap ? cap * 2 : 8;
 		}
-		rows[n].c.id = sqlite3_column_int64(s, 0);
+		rows[n].c.id = dft_sql_col_int64(s, 0);
 		rows[n].c.text = dup_col(s, 1);
 		rows[n].c.source = dup_col(s, 2);
 		rows[n].c.status = dup_col(s, 3);
@@ -292,9 +294,9 @@ int dft_store_claims_each(dft_store *st, int64_t id,
 		rows[n].c.updated = dup_col(s, 6);
 		n++;
 	}
-	if (rc == 0 && r != SQLITE_DONE)
+	if (rc == 0 && r != DFT_DONE)
 		rc = dft_store_db_err(st, "reading claims");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	for (i = 0; rc == 0 && i < n; i++) {
 		dft_citation *cites;
 		size_t nc;

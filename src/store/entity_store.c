@@ -12,31 +12,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int step_done(dft_store *st, sqlite3_stmt *s, const char *what)
+static int step_done(dft_store *st, dft_stmt *s, const char *what)
 {
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : dft_store_db_err(st, what);
-	sqlite3_finalize(s);
+	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 static int exec_sql(dft_store *st, const char *sql, const char *what)
 {
-	char *err = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		int rc = dft_error_set(DFT_EIO, "%s: %s", what, err ? err : "?");
-		sqlite3_free(err);
-		return rc;
-	}
-	return 0;
+	int rc = dft_sql_exec(st, sql);
+	if (rc < 0)
+		dft_error_prefix("%s", what);
+	return rc;
 }
 
-int dft_store_each_id(dft_store *st, sqlite3_stmt *s, const char *what, int (*fn)(void *ctx, int64_t id),
+int dft_store_each_id(dft_store *st, dft_stmt *s, const char *what, int (*fn)(void *ctx, int64_t id),
 		      void *ctx)
 {
 	int rc = 0, r;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((r = dft_sql_step(s)) == DFT_ROW) {
 		if (n == cap) {
 			size_t c = cap ? cap * 2 : 1024;
 			int64_t *p = dft_realloc(ids, c * sizeof(*p));
@@ -47,45 +44,45 @@ int dft_store_each_id(dft_store *st, sqlite3_stmt *s, const char *what, int (*fn
 			ids = p;
 			cap = c;
 		}
-		ids[n++] = sqlite3_column_int64(s, 0);
+		ids[n++] = dft_sql_col_int64(s, 0);
 	}
-	if (r != SQLITE_DONE) {
+	if (r != DFT_DONE) {
 		rc = dft_store_db_err(st, what);
 		goto done;
 	}
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	s = NULL;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = fn(ctx, ids[i]);
 done:
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	free(ids);
 	return rc;
 }
 
 int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT t.doc_id FROM texts t LEFT JOIN entity_state e ON e.doc_id = t.doc_id"
 				    " WHERE e.doc_id IS NULL OR e.version != ?1 OR e.text_sha != t.sha256"
 				    " ORDER BY t.doc_id")) < 0)
 		return rc;
-	sqlite3_bind_int(s, 1, DFT_ENTITIES_VERSION);
+	dft_sql_bind_int64(s, 1, DFT_ENTITIES_VERSION);
 	return dft_store_each_id(st, s, "listing texts to scan for entities", fn, ctx);
 }
 
 int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size_t len,
 			   const dft_mention_set *ms)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	size_t at = 0;
 	int64_t page = 1;
 	if ((rc = dft_store_prepare(st, &s, "DELETE FROM mentions WHERE doc_id = ?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc_id);
+	dft_sql_bind_int64(s, 1, doc_id);
 	if ((rc = step_done(st, s, "removing old mentions")) < 0)
 		return rc;
 	for (size_t i = 0; i < ms->n; i++) {
@@ -102,57 +99,58 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 				page += text[at] == '\f';
 		}
 		if ((rc = dft_store_prepare(st, &s,
-					    "INSERT INTO mentions(doc_id, type, value, start, end, page, surface, extra, score)"
+					    "INSERT INTO mentions(doc_id, type, value, start, \"end\", page, surface, extra, score)"
 					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 			return rc;
-		sqlite3_bind_int64(s, 1, doc_id);
-		sqlite3_bind_text(s, 2, dft_entity_type_name(m->type), -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, ms->strings.ptr + m->value, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, (int64_t)m->start);
-		sqlite3_bind_int64(s, 5, (int64_t)m->end);
-		sqlite3_bind_int64(s, 6, page);
-		sqlite3_bind_text(s, 7, text + m->start, (int)(m->end - m->start), SQLITE_STATIC);
+		dft_sql_bind_int64(s, 1, doc_id);
+		dft_sql_bind_text(s, 2, dft_entity_type_name(m->type), -1);
+		dft_sql_bind_text(s, 3, ms->strings.ptr + m->value, -1);
+		dft_sql_bind_int64(s, 4, (int64_t)m->start);
+		dft_sql_bind_int64(s, 5, (int64_t)m->end);
+		dft_sql_bind_int64(s, 6, page);
+		dft_sql_bind_text(s, 7, text + m->start, (int)(m->end - m->start));
 		if (m->extra != SIZE_MAX)
-			sqlite3_bind_text(s, 8, ms->strings.ptr + m->extra, -1, SQLITE_STATIC);
-		sqlite3_bind_double(s, 9, m->score);
+			dft_sql_bind_text(s, 8, ms->strings.ptr + m->extra, -1);
+		dft_sql_bind_double(s, 9, m->score);
 		if ((rc = step_done(st, s, "storing a mention")) < 0)
 			return rc;
 	}
 	if ((rc = dft_store_prepare(st, &s,
-				    "INSERT OR REPLACE INTO entity_state(doc_id, version, text_sha)"
-				    " SELECT doc_id, ?2, sha256 FROM texts WHERE doc_id = ?1")) < 0)
+				    "INSERT INTO entity_state(doc_id, version, text_sha)"
+				    " SELECT doc_id, ?2, sha256 FROM texts WHERE doc_id = ?1"
+				    " ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version, text_sha = excluded.text_sha")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc_id);
-	sqlite3_bind_int(s, 2, DFT_ENTITIES_VERSION);
+	dft_sql_bind_int64(s, 1, doc_id);
+	dft_sql_bind_int64(s, 2, DFT_ENTITIES_VERSION);
 	return step_done(st, s, "marking a text scanned");
 }
 
 int dft_store_entity_values(dft_store *st, int (*fn)(void *ctx, const dft_entity_value *v), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT type, value, COUNT(*), COUNT(DISTINCT doc_id) FROM mentions"
 				    " GROUP BY type, value ORDER BY type, value")) < 0)
 		return rc;
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		dft_entity_value v;
-		v.type = dft_entity_type_parse((const char *)sqlite3_column_text(s, 0));
-		v.value = (const char *)sqlite3_column_text(s, 1);
-		v.mentions = sqlite3_column_int64(s, 2);
-		v.documents = sqlite3_column_int64(s, 3);
+		v.type = dft_entity_type_parse(dft_sql_col_text(s, 0));
+		v.value = dft_sql_col_text(s, 1);
+		v.mentions = dft_sql_col_int64(s, 2);
+		v.documents = dft_sql_col_int64(s, 3);
 		if (v.type >= 0 && v.value)
 			rc = fn(ctx, &v);
 	}
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "reading mentioned values");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t n)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = dft_store_begin(st)) < 0)
 		return rc;
@@ -164,20 +162,22 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 					    "INSERT INTO entities(type, key, name) VALUES(?1, ?2, ?3)"
 					    " ON CONFLICT(type, key) DO UPDATE SET name = excluded.name")) < 0)
 			return rc;
-		sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, a[i].key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, a[i].name, -1, SQLITE_STATIC);
+		dft_sql_bind_text(s, 1, type, -1);
+		dft_sql_bind_text(s, 2, a[i].key, -1);
+		dft_sql_bind_text(s, 3, a[i].name, -1);
 		if ((rc = step_done(st, s, "storing an entity")) < 0)
 			return rc;
 		if ((rc = dft_store_prepare(st, &s,
-					    "INSERT OR REPLACE INTO entity_variants(type, value, entity_id, mentions, reason)"
-					    " SELECT ?1, ?2, id, ?4, ?5 FROM entities WHERE type = ?1 AND key = ?3")) < 0)
+					    "INSERT INTO entity_variants(type, value, entity_id, mentions, reason)"
+					    " SELECT ?1, ?2, id, ?4, ?5 FROM entities WHERE type = ?1 AND key = ?3"
+					    " ON CONFLICT(type, value) DO UPDATE SET entity_id = excluded.entity_id,"
+					    " mentions = excluded.mentions, reason = excluded.reason")) < 0)
 			return rc;
-		sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, a[i].value, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, a[i].key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, a[i].mentions);
-		sqlite3_bind_text(s, 5, a[i].reason ? a[i].reason : "", -1, SQLITE_STATIC);
+		dft_sql_bind_text(s, 1, type, -1);
+		dft_sql_bind_text(s, 2, a[i].value, -1);
+		dft_sql_bind_text(s, 3, a[i].key, -1);
+		dft_sql_bind_int64(s, 4, a[i].mentions);
+		dft_sql_bind_text(s, 5, a[i].reason ? a[i].reason : "", -1);
 		if ((rc = step_done(st, s, "storing a variant")) < 0)
 			return rc;
 	}
@@ -208,8 +208,8 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 int dft_store_entities_list(dft_store *st, const dft_entity_filter *f,
 			    int (*fn)(void *ctx, const dft_entity_row *r), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT e.id, e.type, e.name, e.mentions, e.documents FROM entities e"
 				    " WHERE (?1 IS NULL OR e.type = ?1) AND (?3 = 0 OR e.id = ?3)"
@@ -218,23 +218,23 @@ int dft_store_entities_list(dft_store *st, const dft_entity_filter *f,
 				    " ORDER BY e.documents DESC, e.mentions DESC, e.id LIMIT ?4 OFFSET ?5")) < 0)
 		return rc;
 	if (f->type >= 0)
-		sqlite3_bind_text(s, 1, dft_entity_type_name(f->type), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, f->doc);
-	sqlite3_bind_int64(s, 3, f->id);
-	sqlite3_bind_int64(s, 4, f->limit > 0 ? f->limit : -1);
-	sqlite3_bind_int64(s, 5, f->offset);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_sql_bind_text(s, 1, dft_entity_type_name(f->type), -1);
+	dft_sql_bind_int64(s, 2, f->doc);
+	dft_sql_bind_int64(s, 3, f->id);
+	dft_sql_bind_int64(s, 4, f->limit > 0 ? f->limit : INT64_MAX);
+	dft_sql_bind_int64(s, 5, f->offset);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		dft_entity_row e;
-		e.id = sqlite3_column_int64(s, 0);
-		e.type = dft_entity_type_parse((const char *)sqlite3_column_text(s, 1));
-		e.name = (const char *)sqlite3_column_text(s, 2);
-		e.mentions = sqlite3_column_int64(s, 3);
-		e.documents = sqlite3_column_int64(s, 4);
+		e.id = dft_sql_col_int64(s, 0);
+		e.type = dft_entity_type_parse(dft_sql_col_text(s, 1));
+		e.name = dft_sql_col_text(s, 2);
+		e.mentions = dft_sql_col_int64(s, 3);
+		e.documents = dft_sql_col_int64(s, 4);
 		rc = fn(ctx, &e);
 	}
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "listing entities");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
@@ -242,61 +242,62 @@ int dft_store_entity_variants(dft_store *st, int64_t id,
 			      int (*fn)(void *ctx, const char *value, int64_t mentions, const char *reason),
 			      void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT value, mentions, reason FROM entity_variants WHERE entity_id = ?"
 				    " ORDER BY mentions DESC, value")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1),
-			(const char *)sqlite3_column_text(s, 2));
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	dft_sql_bind_int64(s, 1, id);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_text(s, 0), dft_sql_col_int64(s, 1),
+			dft_sql_col_text(s, 2));
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "listing variants");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_entity_at(dft_store *st, int64_t doc, size_t start, size_t end, int64_t *id)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	*id = 0;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT v.entity_id FROM mentions m JOIN entity_variants v"
 				    " ON v.type = m.type AND v.value = m.value"
-				    " WHERE m.doc_id = ?1 AND m.start < ?3 AND m.end > ?2"
+				    " WHERE m.doc_id = ?1 AND m.start < ?3 AND m.\"end\" > ?2"
 				    "   AND m.type IN ('person', 'organization', 'place', 'misc')"
-				    " ORDER BY m.end - m.start DESC LIMIT 1")) < 0)
+				    " ORDER BY m.\"end\" - m.start DESC LIMIT 1")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc);
-	sqlite3_bind_int64(s, 2, (int64_t)start);
-	sqlite3_bind_int64(s, 3, (int64_t)end);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	dft_sql_bind_int64(s, 1, doc);
+	dft_sql_bind_int64(s, 2, (int64_t)start);
+	dft_sql_bind_int64(s, 3, (int64_t)end);
+	if (dft_sql_step(s) == DFT_ROW)
+		*id = dft_sql_col_int64(s, 0);
+	dft_sql_finalize(s);
 	return 0;
 }
 
 int dft_store_entity_override(dft_store *st, int type, const char *value, const char *action,
 			      const char *target, const char *by)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	char at[32];
 	int rc;
 	dft_utc_iso(at);
 	if ((rc = dft_store_prepare(st, &s,
-				    "INSERT OR REPLACE INTO entity_overrides(type, value, action, target, by, at)"
-				    " VALUES(?, ?, ?, ?, ?, ?)")) < 0)
+				    "INSERT INTO entity_overrides(type, value, action, target, by, at)"
+				    " VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(type, value) DO UPDATE SET action = excluded.action,"
+				    " target = excluded.target, by = excluded.by, at = excluded.at")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, dft_entity_type_name(type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+	dft_sql_bind_text(s, 1, dft_entity_type_name(type), -1);
+	dft_sql_bind_text(s, 2, value, -1);
+	dft_sql_bind_text(s, 3, action, -1);
 	if (target)
-		sqlite3_bind_text(s, 4, target, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, by ? by : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, at, -1, SQLITE_STATIC);
+		dft_sql_bind_text(s, 4, target, -1);
+	dft_sql_bind_text(s, 5, by ? by : "", -1);
+	dft_sql_bind_text(s, 6, at, -1);
 	return step_done(st, s, "storing a merge or split");
 }
 
@@ -305,121 +306,121 @@ int dft_store_entity_overrides(dft_store *st,
 					 const char *target),
 			       void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s, "SELECT type, value, action, target FROM entity_overrides ORDER BY at")) < 0)
 		return rc;
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn(ctx, dft_entity_type_parse((const char *)sqlite3_column_text(s, 0)),
-			(const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
-			(const char *)sqlite3_column_text(s, 3));
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
+		rc = fn(ctx, dft_entity_type_parse(dft_sql_col_text(s, 0)),
+			dft_sql_col_text(s, 1), dft_sql_col_text(s, 2),
+			dft_sql_col_text(s, 3));
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "reading merges and splits");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_texts_each(dft_store *st, int (*fn)(void *ctx, int64_t id, const char *text, size_t len),
 			 void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s, "SELECT doc_id, text FROM texts ORDER BY doc_id")) < 0)
 		return rc;
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(s, 1);
-		rc = fn(ctx, sqlite3_column_int64(s, 0), t ? t : "", (size_t)sqlite3_column_bytes(s, 1));
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
+		const char *t = dft_sql_col_text(s, 1);
+		rc = fn(ctx, dft_sql_col_int64(s, 0), t ? t : "", (size_t)dft_sql_col_bytes(s, 1));
 	}
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "reading texts");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_texts_count(dft_store *st, int64_t *n)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	*n = 0;
 	if ((rc = dft_store_prepare(st, &s, "SELECT COUNT(*) FROM texts")) < 0)
 		return rc;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if (dft_sql_step(s) == DFT_ROW)
+		*n = dft_sql_col_int64(s, 0);
+	dft_sql_finalize(s);
 	return 0;
 }
 
 int dft_store_name_spans(dft_store *st, int64_t doc, int (*fn)(void *ctx, size_t start, size_t end), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
-				    "SELECT start, end FROM mentions WHERE doc_id = ?"
+				    "SELECT start, \"end\" FROM mentions WHERE doc_id = ?"
 				    " AND type IN ('person', 'organization', 'place', 'misc') ORDER BY start")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn(ctx, (size_t)sqlite3_column_int64(s, 0), (size_t)sqlite3_column_int64(s, 1));
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	dft_sql_bind_int64(s, 1, doc);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
+		rc = fn(ctx, (size_t)dft_sql_col_int64(s, 0), (size_t)dft_sql_col_int64(s, 1));
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "reading name mentions");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 /* ---- what the workbench reads (docs/API.md) ------------------------------------- */
 
-static void entity_row(sqlite3_stmt *s, int col, dft_entity_row *e)
+static void entity_row(dft_stmt *s, int col, dft_entity_row *e)
 {
-	e->id = sqlite3_column_int64(s, col);
-	e->type = dft_entity_type_parse((const char *)sqlite3_column_text(s, col + 1));
-	e->name = (const char *)sqlite3_column_text(s, col + 2);
-	e->mentions = sqlite3_column_int64(s, col + 3);
-	e->documents = sqlite3_column_int64(s, col + 4);
+	e->id = dft_sql_col_int64(s, col);
+	e->type = dft_entity_type_parse(dft_sql_col_text(s, col + 1));
+	e->name = dft_sql_col_text(s, col + 2);
+	e->mentions = dft_sql_col_int64(s, col + 3);
+	e->documents = dft_sql_col_int64(s, col + 4);
 }
 
 int dft_store_entity_documents(dft_store *st, int64_t entity, int64_t limit,
 			       int (*fn)(void *ctx, int64_t doc, const char *path, int64_t mentions), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT m.doc_id, (SELECT l.path FROM locations l WHERE l.doc_id = m.doc_id"
 				    "   ORDER BY l.id LIMIT 1), COUNT(*) AS n"
 				    " FROM entity_variants v JOIN mentions m ON m.type = v.type AND m.value = v.value"
 				    " WHERE v.entity_id = ?1 GROUP BY m.doc_id ORDER BY n DESC, m.doc_id LIMIT ?2")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, entity);
-	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-			sqlite3_column_int64(s, 2));
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	dft_sql_bind_int64(s, 1, entity);
+	dft_sql_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1),
+			dft_sql_col_int64(s, 2));
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "listing an entity's documents");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_entity_cooccurring(dft_store *st, int64_t entity, int64_t limit,
 				 int (*fn)(void *ctx, const dft_entity_row *r, int64_t shared), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT e.id, e.type, e.name, e.mentions, e.documents, x.n FROM"
 				    " (SELECT b AS o, documents AS n FROM entity_edges WHERE a = ?1"
 				    "  UNION ALL SELECT a, documents FROM entity_edges WHERE b = ?1) x"
 				    " JOIN entities e ON e.id = x.o ORDER BY x.n DESC, e.documents DESC, e.id LIMIT ?2")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, entity);
-	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+	dft_sql_bind_int64(s, 1, entity);
+	dft_sql_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		dft_entity_row e;
 		entity_row(s, 0, &e);
-		rc = fn(ctx, &e, sqlite3_column_int64(s, 5));
+		rc = fn(ctx, &e, dft_sql_col_int64(s, 5));
 	}
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "listing co-occurring entities");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
@@ -431,24 +432,24 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 		"SELECT id, type, name, mentions, documents FROM entities"
 		" WHERE (?1 IS NULL OR instr(?1, ',' || type || ',') > 0)"
 		" ORDER BY documents DESC, mentions DESC, id LIMIT ?2";
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s, nodes_sql)) < 0)
 		return rc;
 	if (types)
-		sqlite3_bind_text(s, 1, types, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_sql_bind_text(s, 1, types, -1);
+	dft_sql_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		dft_entity_row e;
 		entity_row(s, 0, &e);
 		rc = node(ctx, &e);
 	}
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "listing graph nodes");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	if (rc < 0)
 		return rc;
-	r = SQLITE_DONE;
+	r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "WITH n AS (SELECT id FROM entities"
 				    " WHERE (?1 IS NULL OR instr(?1, ',' || type || ',') > 0)"
@@ -457,85 +458,85 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 				    " WHERE documents >= ?3 AND a IN n AND b IN n ORDER BY documents DESC, a, b")) < 0)
 		return rc;
 	if (types)
-		sqlite3_bind_text(s, 1, types, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
-	sqlite3_bind_int64(s, 3, min_weight > 0 ? min_weight : 1);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = edge(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2));
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		dft_sql_bind_text(s, 1, types, -1);
+	dft_sql_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
+	dft_sql_bind_int64(s, 3, min_weight > 0 ? min_weight : 1);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
+		rc = edge(ctx, dft_sql_col_int64(s, 0), dft_sql_col_int64(s, 1), dft_sql_col_int64(s, 2));
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "listing graph edges");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_timeline(dft_store *st, const char *from, const char *to, int64_t limit,
 		       int (*fn)(void *ctx, const dft_dated_mention *m), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT value, extra, doc_id, page, surface FROM mentions"
 				    " WHERE type = 'date' AND (?1 IS NULL OR value >= ?1) AND (?2 IS NULL OR value <= ?2)"
 				    " ORDER BY value, doc_id, start LIMIT ?3")) < 0)
 		return rc;
 	if (from)
-		sqlite3_bind_text(s, 1, from, -1, SQLITE_TRANSIENT);
+		dft_sql_bind_text(s, 1, from, -1);
 	if (to)
-		sqlite3_bind_text(s, 2, to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		dft_sql_bind_text(s, 2, to, -1);
+	dft_sql_bind_int64(s, 3, limit > 0 ? limit : INT64_MAX);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		dft_dated_mention m;
-		m.date = (const char *)sqlite3_column_text(s, 0);
-		m.extra = (const char *)sqlite3_column_text(s, 1);
-		m.doc = sqlite3_column_int64(s, 2);
-		m.page = sqlite3_column_int64(s, 3);
-		m.surface = (const char *)sqlite3_column_text(s, 4);
+		m.date = dft_sql_col_text(s, 0);
+		m.extra = dft_sql_col_text(s, 1);
+		m.doc = dft_sql_col_int64(s, 2);
+		m.page = dft_sql_col_int64(s, 3);
+		m.surface = dft_sql_col_text(s, 4);
 		rc = fn(ctx, &m);
 	}
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "listing dates");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_doc_mentions(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_doc_mention *m),
 			   void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc, r = SQLITE_DONE;
+	dft_stmt *s;
+	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
-				    "SELECT v.entity_id, m.type, m.value, m.start, m.end, m.page FROM mentions m"
+				    "SELECT v.entity_id, m.type, m.value, m.start, m.\"end\", m.page FROM mentions m"
 				    " LEFT JOIN entity_variants v ON v.type = m.type AND v.value = m.value"
-				    " WHERE m.doc_id = ? ORDER BY m.start, m.end")) < 0)
+				    " WHERE m.doc_id = ? ORDER BY m.start, m.\"end\"")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+	dft_sql_bind_int64(s, 1, doc);
+	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		dft_doc_mention m;
-		m.entity = sqlite3_column_int64(s, 0);
-		m.type = dft_entity_type_parse((const char *)sqlite3_column_text(s, 1));
-		m.value = (const char *)sqlite3_column_text(s, 2);
-		m.start = sqlite3_column_int64(s, 3);
-		m.end = sqlite3_column_int64(s, 4);
-		m.page = sqlite3_column_int64(s, 5);
+		m.entity = dft_sql_col_int64(s, 0);
+		m.type = dft_entity_type_parse(dft_sql_col_text(s, 1));
+		m.value = dft_sql_col_text(s, 2);
+		m.start = dft_sql_col_int64(s, 3);
+		m.end = dft_sql_col_int64(s, 4);
+		m.page = dft_sql_col_int64(s, 5);
 		rc = fn(ctx, &m);
 	}
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+	if (rc == 0 && r != DFT_DONE && r != DFT_ROW)
 		rc = dft_store_db_err(st, "listing a document's mentions");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
 int dft_store_entity_of(dft_store *st, int type, const char *value, int64_t *id)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	*id = 0;
 	if ((rc = dft_store_prepare(st, &s, "SELECT entity_id FROM entity_variants WHERE type = ? AND value = ?")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, dft_entity_type_name(type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, value, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	dft_sql_bind_text(s, 1, dft_entity_type_name(type), -1);
+	dft_sql_bind_text(s, 2, value, -1);
+	if (dft_sql_step(s) == DFT_ROW)
+		*id = dft_sql_col_int64(s, 0);
+	dft_sql_finalize(s);
 	return *id ? 0 : dft_error_set(DFT_ENOTFOUND, "no %s '%s' in this case", dft_entity_type_name(type), value);
 }

@@ -77,7 +77,7 @@ static int add_filters(dft_buf *sql, const dft_query *q, int first_param)
 	return rc;
 }
 
-static void bind_filters(sqlite3_stmt *s, const dft_query *q, int first_param)
+static void bind_filters(dft_stmt *s, const dft_query *q, int first_param)
 {
 	size_t i;
 	for (i = 0; i < q->nfilters; i++) {
@@ -88,13 +88,13 @@ static void bind_filters(sqlite3_stmt *s, const dft_query *q, int first_param)
 			dft_buf key;
 			dft_buf_init(&key, 4096);
 			if (dft_tag_key(f->value, strlen(f->value), &key) == 0)
-				sqlite3_bind_text(s, first_param + (int)i, dft_buf_cstr(&key), (int)key.len, SQLITE_TRANSIENT);
+				dft_sql_bind_text(s, first_param + (int)i, dft_buf_cstr(&key), (int)key.len);
 			else
-				sqlite3_bind_null(s, first_param + (int)i);
+				dft_sql_bind_null(s, first_param + (int)i);
 			dft_buf_dispose(&key);
 			continue;
 		}
-		sqlite3_bind_text(s, first_param + (int)i, f->value, -1, SQLITE_TRANSIENT);
+		dft_sql_bind_text(s, first_param + (int)i, f->value, -1);
 	}
 }
 
@@ -112,12 +112,12 @@ static int base_sql(dft_buf *sql, const dft_query *q)
 	return rc;
 }
 
-static void bind_base(sqlite3_stmt *s, const dft_query *q)
+static void bind_base(dft_stmt *s, const dft_query *q)
 {
 	if (q->match.len)
-		sqlite3_bind_text(s, 1, q->match.ptr, (int)q->match.len, SQLITE_TRANSIENT);
+		dft_sql_bind_text(s, 1, q->match.ptr, (int)q->match.len);
 	else
-		sqlite3_bind_null(s, 1);
+		dft_sql_bind_null(s, 1);
 	bind_filters(s, q, 2);
 }
 
@@ -133,7 +133,7 @@ static int step_error(dft_store *st, struct deadline *dl, const char *what)
 static int run_facet(dft_store *st, const dft_query *q, struct deadline *dl, const char *name, const char *expr,
 		     int (*facet)(void *, const char *, const char *, int64_t), void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	dft_buf sql;
 	int rc, step;
 	dft_buf_init(&sql, 1 << 20);
@@ -148,11 +148,11 @@ static int run_facet(dft_store *st, const dft_query *q, struct deadline *dl, con
 	if (rc < 0)
 		return rc;
 	bind_base(s, q);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW && rc == 0)
-		rc = facet(ctx, name, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1));
-	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+	while ((step = dft_sql_step(s)) == DFT_ROW && rc == 0)
+		rc = facet(ctx, name, dft_sql_col_text(s, 0), dft_sql_col_int64(s, 1));
+	if (rc == 0 && step != DFT_DONE && step != DFT_ROW)
 		rc = step_error(st, dl, "facets");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	return rc;
 }
 
@@ -162,7 +162,7 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 		     void *ctx, dft_search_result *r)
 {
 	struct deadline dl;
-	sqlite3_stmt *s = NULL;
+	dft_stmt *s = NULL;
 	dft_buf sql;
 	double t0 = dft_now();
 	int rc = 0, step, nf = (int)q->nfilters;
@@ -180,12 +180,12 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 		rc = base_sql(&sql, q);
 	if (rc == 0 && (rc = dft_store_prepare(st, &s, sql.ptr)) == 0) {
 		bind_base(s, q);
-		step = sqlite3_step(s);
-		if (step == SQLITE_ROW)
-			r->total = sqlite3_column_int64(s, 0);
+		step = dft_sql_step(s);
+		if (step == DFT_ROW)
+			r->total = dft_sql_col_int64(s, 0);
 		else
 			rc = step_error(st, &dl, "search");
-		sqlite3_finalize(s);
+		dft_sql_finalize(s);
 		s = NULL;
 	}
 	if (rc < 0)
@@ -232,22 +232,22 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 	if (rc < 0 || (rc = dft_store_prepare(st, &s, sql.ptr)) < 0)
 		goto done;
 	bind_base(s, q);
-	sqlite3_bind_int64(s, nf + 2, o->limit > 0 ? o->limit : 20);
-	sqlite3_bind_int64(s, nf + 3, o->offset > 0 ? o->offset : 0);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+	dft_sql_bind_int64(s, nf + 2, o->limit > 0 ? o->limit : 20);
+	dft_sql_bind_int64(s, nf + 3, o->offset > 0 ? o->offset : 0);
+	while ((step = dft_sql_step(s)) == DFT_ROW) {
 		dft_hit h;
-		h.id = sqlite3_column_int64(s, 0);
-		h.path = (const char *)sqlite3_column_text(s, 1);
-		h.score = sqlite3_column_double(s, 2);
-		h.snippet = (const char *)sqlite3_column_text(s, 3);
-		h.page = sqlite3_column_int64(s, 4);
-		h.title = (const char *)sqlite3_column_text(s, 5);
+		h.id = dft_sql_col_int64(s, 0);
+		h.path = dft_sql_col_text(s, 1);
+		h.score = dft_sql_col_double(s, 2);
+		h.snippet = dft_sql_col_text(s, 3);
+		h.page = dft_sql_col_int64(s, 4);
+		h.title = dft_sql_col_text(s, 5);
 		if ((rc = hit(ctx, &h)) < 0)
 			break;
 	}
-	if (rc == 0 && step != SQLITE_DONE)
+	if (rc == 0 && step != DFT_DONE)
 		rc = step_error(st, &dl, "search");
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	s = NULL;
 	if (rc < 0 || !o->facets || !facet)
 		goto done;
@@ -287,7 +287,7 @@ static int cmp_candidate(const void *a, const void *b)
 int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 {
 	dft_store *st = ctx;
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	struct candidate *c = NULL;
 	size_t n = 0, i, first = 1;
 	char lo[8], hi[8];
@@ -306,19 +306,19 @@ int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 	if ((rc = dft_store_prepare(st, &s, "SELECT term, doc FROM search_vocab WHERE term >= ?1 AND term < ?2 "
 					    "AND length(term) BETWEEN ?3 AND ?4")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	dft_sql_bind_text(s, 1, lo, -1);
+	dft_sql_bind_text(s, 2, hi, -1);
 	{
 		/* length in characters, as SQLite counts them */
 		int chars = 0;
 		const char *p;
 		for (p = norm; *p; p++)
 			chars += ((unsigned char)*p & 0xC0) != 0x80;
-		sqlite3_bind_int(s, 3, chars - dist);
-		sqlite3_bind_int(s, 4, chars + dist);
+		dft_sql_bind_int64(s, 3, chars - dist);
+		dft_sql_bind_int64(s, 4, chars + dist);
 	}
-	while (sqlite3_step(s) == SQLITE_ROW && rc == 0) {
-		const char *t = (const char *)sqlite3_column_text(s, 0);
+	while (dft_sql_step(s) == DFT_ROW && rc == 0) {
+		const char *t = dft_sql_col_text(s, 0);
 		int d;
 		if (!t || (t[1] == ':' && (t[0] == 's' || t[0] == 'k')))
 			continue;
@@ -334,10 +334,10 @@ int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 		}
 		c[n].term = dft_strdup(t);
 		c[n].dist = d;
-		c[n].docs = sqlite3_column_int64(s, 1);
+		c[n].docs = dft_sql_col_int64(s, 1);
 		n++;
 	}
-	sqlite3_finalize(s);
+	dft_sql_finalize(s);
 	if (rc == 0) {
 		dft_sort(c, n, sizeof(*c), cmp_candidate);
 		if (n == 0)

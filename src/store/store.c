@@ -17,66 +17,21 @@
 
 static int db_err(dft_store *st, const char *what)
 {
-	return dft_error_set(DFT_EIO, "%s/store.db: %s: %s", st->dir, what, sqlite3_errmsg(st->db));
+	if (st->pg)
+		return dft_error_set(DFT_EIO, "%s: %s: %s", st->pg_label, what, dft_sql_errmsg(st));
+	return dft_error_set(DFT_EIO, "%s/store.db: %s: %s", st->dir, what, dft_sql_errmsg(st));
 }
 
-/* Statements are prepared once and kept: ingest runs the same dozen
- * statements for every file, and preparing costs more than running them.
- * The cache is keyed by the SQL text; a statement still in use when the
- * same SQL is wanted again (a nested call) is prepared afresh. release()
- * resets a cached statement and finalizes any other. */
-static int prepare(dft_store *st, sqlite3_stmt **s, const char *sql)
-{
-	size_t i;
-	for (i = 0; i < st->ncached; i++) {
-		if (!st->cached[i].busy && strcmp(st->cached[i].sql, sql) == 0) {
-			st->cached[i].busy = 1;
-			*s = st->cached[i].stmt;
-			return 0;
-		}
-	}
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
-		return db_err(st, "prepare");
-	if (st->ncached < DFT_STMT_CACHE) {
-		char *copy = strdup(sql);
-		if (copy) {
-			st->cached[st->ncached].sql = copy;
-			st->cached[st->ncached].stmt = *s;
-			st->cached[st->ncached].busy = 1;
-			st->ncached++;
-		}
-	}
-	return 0;
-}
-
-static void release(dft_store *st, sqlite3_stmt *s)
-{
-	size_t i;
-	if (!s)
-		return;
-	for (i = 0; i < st->ncached; i++) {
-		if (st->cached[i].stmt == s) {
-			sqlite3_reset(s);
-			sqlite3_clear_bindings(s);
-			st->cached[i].busy = 0;
-			return;
-		}
-	}
-	sqlite3_finalize(s);
-}
+static int prepare(dft_store *st, dft_stmt **s, const char *sql) { return dft_sql_cached(st, s, sql); }
+static void release(dft_store *st, dft_stmt *s) { dft_sql_release(st, s); }
 
 /* for the store's other files (store_internal.h) */
-int dft_store_prepare(dft_store *st, sqlite3_stmt **s, const char *sql)
-{
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
-		return db_err(st, "prepare");
-	return 0;
-}
+int dft_store_prepare(dft_store *st, dft_stmt **s, const char *sql) { return dft_sql_prepare(st, s, sql); }
 int dft_store_db_err(dft_store *st, const char *what) { return db_err(st, what); }
 
-static char *col_strdup(sqlite3_stmt *s, int i)
+static char *col_strdup(dft_stmt *s, int i)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
+	const unsigned char *t = (const unsigned char *)dft_sql_col_text(s, i);
 	return t ? dft_strdup((const char *)t) : NULL;
 }
 
@@ -86,16 +41,7 @@ static int path_join(dft_buf *b, const char *dir, const char *name)
 	return dft_buf_addf(b, "%s/%s", dir, name);
 }
 
-static int exec(dft_store *st, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		int rc = dft_error_set(DFT_EIO, "%s/store.db: %s", st->dir, err ? err : sqlite3_errmsg(st->db));
-		sqlite3_free(err);
-		return rc;
-	}
-	return 0;
-}
+static int exec(dft_store *st, const char *sql) { return dft_sql_exec(st, sql); }
 
 /* ---- init / open -------------------------------------------------------- */
 
@@ -256,11 +202,11 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		mkdir(p.ptr, 0755);
 	} else {
 		int v = 0;
-		sqlite3_stmt *s;
+		dft_stmt *s;
 		if ((rc = prepare(st, &s, "PRAGMA user_version")) < 0)
 			goto done;
-		if (sqlite3_step(s) == SQLITE_ROW)
-			v = sqlite3_column_int(s, 0);
+		if (dft_sql_step(s) == DFT_ROW)
+			v = dft_sql_col_int64(s, 0);
 		release(st, s);
 		if (v < 1) {
 			rc = dft_error_set(DFT_ECORRUPT, "%s/store.db has no schema", dir);
@@ -280,16 +226,15 @@ void dft_store_free(dft_store *st)
 	if (!st)
 		return;
 	if (st->in_txn)
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		dft_sql_exec(st, "ROLLBACK");
 	dft_custody_free(st->custody);
-	{
-		size_t i;
-		for (i = 0; i < st->ncached; i++) {
-			sqlite3_finalize(st->cached[i].stmt);
-			free(st->cached[i].sql);
-		}
-	}
-	sqlite3_close(st->db);
+	dft_sql_cache_free(st);
+	if (st->db)
+		sqlite3_close(st->db);
+	if (st->pg)
+		PQfinish(st->pg);
+	free(st->pg_label);
+	free(st->pg_error);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
 	free(st->dir);
@@ -314,7 +259,7 @@ int dft_store_begin(dft_store *st)
 
 int dft_store_commit(dft_store *st)
 {
-	sqlite3_stmt *s = NULL;
+	dft_stmt *s = NULL;
 	int rc;
 	if (!st->in_txn)
 		return 0;
@@ -325,12 +270,12 @@ int dft_store_commit(dft_store *st)
 		if ((rc = dft_custody_flush(st->custody)) < 0)
 			return rc;
 		dft_custody_head(st->custody, &entries, head, &offset);
-		if ((rc = prepare(st, &s, "UPDATE custody_head SET entries=?, hash=?, offset=? WHERE id=1")) < 0)
+		if ((rc = prepare(st, &s, "UPDATE custody_head SET entries=?, hash=?, \"offset\"=? WHERE id=1")) < 0)
 			return rc;
-		sqlite3_bind_int64(s, 1, entries);
-		sqlite3_bind_text(s, 2, head, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 3, offset);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "custody head");
+		dft_sql_bind_int64(s, 1, entries);
+		dft_sql_bind_text(s, 2, head, -1);
+		dft_sql_bind_int64(s, 3, offset);
+		rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "custody head");
 		release(st, s);
 		if (rc < 0)
 			return rc;
@@ -343,17 +288,17 @@ int dft_store_commit(dft_store *st)
 
 int dft_store_custody_head(dft_store *st, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT entries, hash, offset FROM custody_head WHERE id=1")) < 0)
+	if ((rc = prepare(st, &s, "SELECT entries, hash, \"offset\" FROM custody_head WHERE id=1")) < 0)
 		return rc;
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if (dft_sql_step(s) != DFT_ROW) {
 		release(st, s);
 		return dft_error_set(DFT_ECORRUPT, "%s/store.db: the custody head is missing", st->dir);
 	}
-	*entries = sqlite3_column_int64(s, 0);
-	snprintf(head, DFT_SHA256_HEX, "%s", (const char *)sqlite3_column_text(s, 1));
-	*offset = sqlite3_column_int64(s, 2);
+	*entries = dft_sql_col_int64(s, 0);
+	snprintf(head, DFT_SHA256_HEX, "%s", dft_sql_col_text(s, 1));
+	*offset = dft_sql_col_int64(s, 2);
 	release(st, s);
 	return 0;
 }
@@ -374,7 +319,7 @@ static int custody_batch(dft_store *st, const char *event, int64_t id, const cha
 
 int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int *resumed)
 {
-	sqlite3_stmt *s = NULL;
+	dft_stmt *s = NULL;
 	char at[32];
 	int rc;
 	*resumed = 0;
@@ -383,9 +328,9 @@ int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int 
 	/* a run that was killed left its batch open: resume it */
 	if ((rc = prepare(st, &s, "SELECT id, label FROM batches WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1")) < 0)
 		return rc;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		const char *old = (const char *)sqlite3_column_text(s, 1);
+	if (dft_sql_step(s) == DFT_ROW) {
+		int64_t id = dft_sql_col_int64(s, 0);
+		const char *old = dft_sql_col_text(s, 1);
 		if (old && strcmp(old, label) == 0) {
 			release(st, s);
 			*id_out = id;
@@ -400,15 +345,16 @@ int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int 
 		release(st, s);
 	}
 	dft_utc_iso(at);
-	if ((rc = prepare(st, &s, "INSERT INTO batches(label, started_at) VALUES(?, ?)")) < 0)
+	if ((rc = prepare(st, &s, "INSERT INTO batches(label, started_at) VALUES(?, ?) RETURNING id")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, label, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, at, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "open batch");
+	dft_sql_bind_text(s, 1, label, -1);
+	dft_sql_bind_text(s, 2, at, -1);
+	rc = dft_sql_step(s) == DFT_ROW ? 0 : db_err(st, "open batch");
+	if (rc == 0)
+		*id_out = dft_sql_col_int64(s, 0);
 	release(st, s);
 	if (rc < 0)
 		return rc;
-	*id_out = sqlite3_last_insert_rowid(st->db);
 	if ((rc = custody_batch(st, "batch_opened", *id_out, label)) < 0)
 		return rc;
 	return dft_store_commit(st);
@@ -416,7 +362,7 @@ int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int 
 
 int dft_store_batch_close(dft_store *st, int64_t id)
 {
-	sqlite3_stmt *s = NULL;
+	dft_stmt *s = NULL;
 	char at[32];
 	int rc;
 	if ((rc = dft_store_begin(st)) < 0)
@@ -424,27 +370,27 @@ int dft_store_batch_close(dft_store *st, int64_t id)
 	dft_utc_iso(at);
 	if ((rc = prepare(st, &s, "UPDATE batches SET closed_at=? WHERE id=? AND closed_at IS NULL")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, id);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "close batch");
+	dft_sql_bind_text(s, 1, at, -1);
+	dft_sql_bind_int64(s, 2, id);
+	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "close batch");
 	release(st, s);
 	if (rc < 0)
 		return rc;
-	if (sqlite3_changes(st->db) && (rc = custody_batch(st, "batch_closed", id, NULL)) < 0)
+	if (dft_sql_changes(st) && (rc = custody_batch(st, "batch_closed", id, NULL)) < 0)
 		return rc;
 	return 0;
 }
 
 int dft_store_batch_find(dft_store *st, const char *spec, int64_t *id)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = prepare(st, &s, "SELECT id FROM batches WHERE label=?1 OR CAST(id AS TEXT)=?1 "
 				  "ORDER BY (CAST(id AS TEXT)=?1) DESC, id DESC LIMIT 1")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, spec, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
+	dft_sql_bind_text(s, 1, spec, -1);
+	if (dft_sql_step(s) == DFT_ROW) {
+		*id = dft_sql_col_int64(s, 0);
 		rc = 0;
 	} else {
 		rc = dft_error_set(DFT_ENOTFOUND, "no batch '%s' in %s", spec, st->dir);
@@ -584,23 +530,23 @@ static int custody_location(dft_store *st, const dft_location *loc, int64_t doc_
 
 static int parent_sha(dft_store *st, int64_t parent, char out[DFT_SHA256_HEX])
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	out[0] = '\0';
 	if (!parent)
 		return 0;
 	if ((rc = prepare(st, &s, "SELECT sha256 FROM documents WHERE id=?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, parent);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		snprintf(out, DFT_SHA256_HEX, "%s", (const char *)sqlite3_column_text(s, 0));
+	dft_sql_bind_int64(s, 1, parent);
+	if (dft_sql_step(s) == DFT_ROW && (const unsigned char *)dft_sql_col_text(s, 0))
+		snprintf(out, DFT_SHA256_HEX, "%s", dft_sql_col_text(s, 0));
 	release(st, s);
 	return 0;
 }
 
 int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_id, int *is_new)
 {
-	sqlite3_stmt *s = NULL;
+	dft_stmt *s = NULL;
 	char psha[DFT_SHA256_HEX];
 	int rc;
 
@@ -611,22 +557,22 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 	if (loc->sha256) {
 		if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE sha256=?")) < 0)
 			return rc;
-		sqlite3_bind_text(s, 1, loc->sha256, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			*doc_id = sqlite3_column_int64(s, 0);
+		dft_sql_bind_text(s, 1, loc->sha256, -1);
+		if (dft_sql_step(s) == DFT_ROW)
+			*doc_id = dft_sql_col_int64(s, 0);
 		release(st, s);
 	} else {
 		/* an unreadable thing at a path already recorded as unreadable */
 		if ((rc = prepare(st, &s, "SELECT d.id FROM documents d JOIN locations l ON l.doc_id=d.id "
-					  "WHERE d.sha256 IS NULL AND l.path=? AND l.parent_id IS ? LIMIT 1")) < 0)
+					  "WHERE d.sha256 IS NULL AND l.path=? AND l.parent_id IS NOT DISTINCT FROM ? LIMIT 1")) < 0)
 			return rc;
-		sqlite3_bind_text(s, 1, loc->path, -1, SQLITE_TRANSIENT);
+		dft_sql_bind_text(s, 1, loc->path, -1);
 		if (loc->parent)
-			sqlite3_bind_int64(s, 2, loc->parent);
+			dft_sql_bind_int64(s, 2, loc->parent);
 		else
-			sqlite3_bind_null(s, 2);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			*doc_id = sqlite3_column_int64(s, 0);
+			dft_sql_bind_null(s, 2);
+		if (dft_sql_step(s) == DFT_ROW) {
+			*doc_id = dft_sql_col_int64(s, 0);
 			release(st, s);
 			return 0;
 		}
@@ -634,41 +580,42 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 	}
 	if (!*doc_id) {
 		if ((rc = prepare(st, &s, "INSERT INTO documents(sha256, size, path, parent_id, batch_id, depth, "
-					  "stored, source, status, error) VALUES(?,?,?,?,?,?,?,?,?,?)")) < 0)
+					  "stored, source, status, error) VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id")) < 0)
 			return rc;
 		if (loc->sha256)
-			sqlite3_bind_text(s, 1, loc->sha256, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 2, loc->size);
-		sqlite3_bind_text(s, 3, loc->path, -1, SQLITE_TRANSIENT);
+			dft_sql_bind_text(s, 1, loc->sha256, -1);
+		dft_sql_bind_int64(s, 2, loc->size);
+		dft_sql_bind_text(s, 3, loc->path, -1);
 		if (loc->parent)
-			sqlite3_bind_int64(s, 4, loc->parent);
-		sqlite3_bind_int64(s, 5, loc->batch);
-		sqlite3_bind_int(s, 6, loc->depth);
-		sqlite3_bind_int(s, 7, loc->stored);
+			dft_sql_bind_int64(s, 4, loc->parent);
+		dft_sql_bind_int64(s, 5, loc->batch);
+		dft_sql_bind_int64(s, 6, loc->depth);
+		dft_sql_bind_int64(s, 7, loc->stored);
 		if (loc->source)
-			sqlite3_bind_blob(s, 8, loc->source, (int)strlen(loc->source), SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 9, loc->error ? "failed" : "pending", -1, SQLITE_STATIC);
+			dft_sql_bind_blob(s, 8, loc->source, (int)strlen(loc->source));
+		dft_sql_bind_text(s, 9, loc->error ? "failed" : "pending", -1);
 		if (loc->error)
-			sqlite3_bind_text(s, 10, loc->error, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add document");
+			dft_sql_bind_text(s, 10, loc->error, -1);
+		rc = dft_sql_step(s) == DFT_ROW ? 0 : db_err(st, "add document");
+		if (rc == 0)
+			*doc_id = dft_sql_col_int64(s, 0);
 		release(st, s);
 		if (rc < 0)
 			return rc;
-		*doc_id = sqlite3_last_insert_rowid(st->db);
 		*is_new = 1;
 	}
-	if ((rc = prepare(st, &s, "INSERT OR IGNORE INTO locations(doc_id, path, parent_id, batch_id, mtime) "
-				  "VALUES(?,?,?,?,?)")) < 0)
+	if ((rc = prepare(st, &s, "INSERT INTO locations(doc_id, path, parent_id, batch_id, mtime) "
+				  "VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, *doc_id);
-	sqlite3_bind_text(s, 2, loc->path, -1, SQLITE_TRANSIENT);
+	dft_sql_bind_int64(s, 1, *doc_id);
+	dft_sql_bind_text(s, 2, loc->path, -1);
 	if (loc->parent)
-		sqlite3_bind_int64(s, 3, loc->parent);
-	sqlite3_bind_int64(s, 4, loc->batch);
-	sqlite3_bind_int64(s, 5, loc->mtime);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add location");
+		dft_sql_bind_int64(s, 3, loc->parent);
+	dft_sql_bind_int64(s, 4, loc->batch);
+	dft_sql_bind_int64(s, 5, loc->mtime);
+	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "add location");
 	release(st, s);
-	if (rc < 0 || sqlite3_changes(st->db) == 0)
+	if (rc < 0 || dft_sql_changes(st) == 0)
 		return rc;
 	if ((rc = parent_sha(st, loc->parent, psha)) < 0)
 		return rc;
@@ -677,37 +624,38 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 
 int dft_store_seen_file(dft_store *st, const char *source, int64_t size, int64_t mtime_ns, int *seen)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	*seen = 0;
 	if ((rc = prepare(st, &s, "SELECT 1 FROM seen_files WHERE source=? AND size=? AND mtime_ns=?")) < 0)
 		return rc;
-	sqlite3_bind_blob(s, 1, source, (int)strlen(source), SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, size);
-	sqlite3_bind_int64(s, 3, mtime_ns);
-	*seen = sqlite3_step(s) == SQLITE_ROW;
+	dft_sql_bind_blob(s, 1, source, (int)strlen(source));
+	dft_sql_bind_int64(s, 2, size);
+	dft_sql_bind_int64(s, 3, mtime_ns);
+	*seen = dft_sql_step(s) == DFT_ROW;
 	release(st, s);
 	return 0;
 }
 
 int dft_store_mark_seen(dft_store *st, const char *source, int64_t size, int64_t mtime_ns, int64_t doc_id)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "INSERT OR REPLACE INTO seen_files(source, size, mtime_ns, doc_id) VALUES(?,?,?,?)")) < 0)
+	if ((rc = prepare(st, &s, "INSERT INTO seen_files(source, size, mtime_ns, doc_id) VALUES(?,?,?,?) ON CONFLICT(source) DO UPDATE "
+				  "SET size = excluded.size, mtime_ns = excluded.mtime_ns, doc_id = excluded.doc_id")) < 0)
 		return rc;
-	sqlite3_bind_blob(s, 1, source, (int)strlen(source), SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, size);
-	sqlite3_bind_int64(s, 3, mtime_ns);
-	sqlite3_bind_int64(s, 4, doc_id);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "mark seen");
+	dft_sql_bind_blob(s, 1, source, (int)strlen(source));
+	dft_sql_bind_int64(s, 2, size);
+	dft_sql_bind_int64(s, 3, mtime_ns);
+	dft_sql_bind_int64(s, 4, doc_id);
+	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "mark seen");
 	release(st, s);
 	return rc;
 }
 
 int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction *ex)
 {
-	sqlite3_stmt *s = NULL;
+	dft_stmt *s = NULL;
 	char sha[DFT_SHA256_HEX];
 	const char *p, *end;
 	int rc;
@@ -716,17 +664,17 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 		return rc;
 	if ((rc = prepare(st, &s, "UPDATE documents SET mime=?, type=?, status=?, error=?, notes=?, pages=?, language=? WHERE id=?")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, ex->mime, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, ex->type, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, ex->status, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, ex->error, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, ex->notes && *ex->notes ? ex->notes : NULL, -1, SQLITE_TRANSIENT);
+	dft_sql_bind_text(s, 1, ex->mime, -1);
+	dft_sql_bind_text(s, 2, ex->type, -1);
+	dft_sql_bind_text(s, 3, ex->status, -1);
+	dft_sql_bind_text(s, 4, ex->error, -1);
+	dft_sql_bind_text(s, 5, ex->notes && *ex->notes ? ex->notes : NULL, -1);
 	if (ex->pages > 0)
-		sqlite3_bind_int64(s, 6, ex->pages);
+		dft_sql_bind_int64(s, 6, ex->pages);
 	if (ex->language && *ex->language)
-		sqlite3_bind_text(s, 7, ex->language, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 8, doc_id);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "store extraction");
+		dft_sql_bind_text(s, 7, ex->language, -1);
+	dft_sql_bind_int64(s, 8, doc_id);
+	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "store extraction");
 	release(st, s);
 	if (rc < 0)
 		return rc;
@@ -734,31 +682,33 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 	if (ex->text && ex->text_len) {
 		if ((rc = dft_sha256_hex(sha, ex->text, ex->text_len)) < 0)
 			return rc;
-		if ((rc = prepare(st, &s, "INSERT OR REPLACE INTO texts(doc_id, text, sha256) VALUES(?,?,?)")) < 0)
+		if ((rc = prepare(st, &s, "INSERT INTO texts(doc_id, text, sha256) VALUES(?,?,?) ON CONFLICT(doc_id) DO UPDATE "
+					  "SET text = excluded.text, sha256 = excluded.sha256")) < 0)
 			return rc;
-		sqlite3_bind_int64(s, 1, doc_id);
-		sqlite3_bind_text64(s, 2, ex->text, ex->text_len, SQLITE_TRANSIENT, SQLITE_UTF8);
-		sqlite3_bind_text(s, 3, sha, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "store text");
+		dft_sql_bind_int64(s, 1, doc_id);
+		dft_sql_bind_text(s, 2, ex->text, ex->text_len);
+		dft_sql_bind_text(s, 3, sha, -1);
+		rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "store text");
 		release(st, s);
 		if (rc < 0)
 			return rc;
 	}
 	if (ex->meta_len) {
-		if ((rc = prepare(st, &s, "INSERT OR REPLACE INTO meta(doc_id, key, value) VALUES(?,?,?)")) < 0)
+		if ((rc = prepare(st, &s, "INSERT INTO meta(doc_id, key, value) VALUES(?,?,?) ON CONFLICT(doc_id, key) DO UPDATE "
+					  "SET value = excluded.value")) < 0)
 			return rc;
 		for (p = ex->meta, end = ex->meta + ex->meta_len; p < end;) {
 			const char *k = p, *v = k + strlen(k) + 1;
 			if (v >= end)
 				break;
-			sqlite3_bind_int64(s, 1, doc_id);
-			sqlite3_bind_text(s, 2, k, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(s, 3, v, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(s) != SQLITE_DONE) {
+			dft_sql_bind_int64(s, 1, doc_id);
+			dft_sql_bind_text(s, 2, k, -1);
+			dft_sql_bind_text(s, 3, v, -1);
+			if (dft_sql_step(s) != DFT_DONE) {
 				rc = db_err(st, "store metadata");
 				break;
 			}
-			sqlite3_reset(s);
+			dft_sql_reset(s);
 			p = v + strlen(v) + 1;
 		}
 		release(st, s);
@@ -769,8 +719,8 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 	if ((rc = prepare(st, &s, "INSERT INTO search(rowid, title, path, body) "
 				  "SELECT id, title, path, body FROM search_src WHERE id=?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, doc_id);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "index the document");
+	dft_sql_bind_int64(s, 1, doc_id);
+	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "index the document");
 	release(st, s);
 	if (rc < 0)
 		return rc;
@@ -792,42 +742,42 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 
 int dft_store_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE status='pending' ORDER BY id")) < 0)
 		return rc;
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = fn(ctx, sqlite3_column_int64(s, 0));
+	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_int64(s, 0));
 	release(st, s);
 	return rc;
 }
 
 /* ---- reading documents ------------------------------------------------- */
 
-#define DOC_COLUMNS "id, sha256, size, path, parent_id, batch_id, depth, stored, CAST(source AS TEXT), " \
+#define DOC_COLUMNS "id, sha256, size, path, parent_id, batch_id, depth, stored, source, " \
 		    "mime, type, language, status, error, notes, pages"
 
-static int doc_from_row(sqlite3_stmt *s, dft_doc *d)
+static int doc_from_row(dft_stmt *s, dft_doc *d)
 {
 	const unsigned char *sha;
 	memset(d, 0, sizeof(*d));
-	d->id = sqlite3_column_int64(s, 0);
-	sha = sqlite3_column_text(s, 1);
+	d->id = dft_sql_col_int64(s, 0);
+	sha = (const unsigned char *)dft_sql_col_text(s, 1);
 	snprintf(d->sha256, sizeof(d->sha256), "%s", sha ? (const char *)sha : "");
-	d->size = sqlite3_column_int64(s, 2);
+	d->size = dft_sql_col_int64(s, 2);
 	d->path = col_strdup(s, 3);
-	d->parent = sqlite3_column_int64(s, 4);
-	d->batch = sqlite3_column_int64(s, 5);
-	d->depth = sqlite3_column_int(s, 6);
-	d->stored = sqlite3_column_int(s, 7);
-	d->source = col_strdup(s, 8);
+	d->parent = dft_sql_col_int64(s, 4);
+	d->batch = dft_sql_col_int64(s, 5);
+	d->depth = dft_sql_col_int64(s, 6);
+	d->stored = dft_sql_col_int64(s, 7);
+	d->source = dft_sql_col_bytes_strdup(s, 8);
 	d->mime = col_strdup(s, 9);
 	d->type = col_strdup(s, 10);
 	d->language = col_strdup(s, 11);
 	d->status = col_strdup(s, 12);
 	d->error = col_strdup(s, 13);
 	d->notes = col_strdup(s, 14);
-	d->pages = sqlite3_column_int64(s, 15);
+	d->pages = dft_sql_col_int64(s, 15);
 	return d->path && d->status ? 0 : DFT_ENOMEM;
 }
 
@@ -846,12 +796,12 @@ void dft_doc_dispose(dft_doc *d)
 
 int dft_store_doc_get(dft_store *st, int64_t id, dft_doc *out)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = prepare(st, &s, "SELECT " DOC_COLUMNS " FROM documents WHERE id=?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	dft_sql_bind_int64(s, 1, id);
+	if (dft_sql_step(s) == DFT_ROW)
 		rc = doc_from_row(s, out);
 	else
 		rc = dft_error_set(DFT_ENOTFOUND, "no document %lld in %s", (long long)id, st->dir);
@@ -869,7 +819,7 @@ static int all_hex(const char *s)
 
 int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	size_t n = strlen(spec);
 	int rc, found = 0;
 	*id = 0;
@@ -889,9 +839,9 @@ int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
 			lo[i] = (char)((spec[i] >= 'A' && spec[i] <= 'F') ? spec[i] + 32 : spec[i]);
 		if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE sha256 >= ?1 AND sha256 < ?1 || 'g' LIMIT 2")) < 0)
 			return rc;
-		sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			*id = sqlite3_column_int64(s, 0);
+		dft_sql_bind_text(s, 1, lo, -1);
+		while (dft_sql_step(s) == DFT_ROW) {
+			*id = dft_sql_col_int64(s, 0);
 			found++;
 		}
 		release(st, s);
@@ -903,9 +853,9 @@ int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
 	/* a path: the latest document seen there */
 	if ((rc = prepare(st, &s, "SELECT doc_id FROM locations WHERE path=? ORDER BY batch_id DESC, id DESC LIMIT 1")) < 0)
 		return rc;
-	sqlite3_bind_text(s, 1, spec, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
+	dft_sql_bind_text(s, 1, spec, -1);
+	if (dft_sql_step(s) == DFT_ROW) {
+		*id = dft_sql_col_int64(s, 0);
 		found = 1;
 	}
 	release(st, s);
@@ -918,13 +868,13 @@ int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
 int dft_store_doc_locations(dft_store *st, int64_t id,
 			    int (*fn)(void *ctx, const char *path, int64_t batch), void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = prepare(st, &s, "SELECT path, batch_id FROM locations WHERE doc_id=? ORDER BY id")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1));
+	dft_sql_bind_int64(s, 1, id);
+	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_text(s, 0), dft_sql_col_int64(s, 1));
 	release(st, s);
 	return rc;
 }
@@ -932,28 +882,28 @@ int dft_store_doc_locations(dft_store *st, int64_t id,
 int dft_store_doc_children(dft_store *st, int64_t id,
 			   int (*fn)(void *ctx, int64_t child, const char *path), void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = prepare(st, &s, "SELECT doc_id, min(path) FROM locations WHERE parent_id=? GROUP BY doc_id ORDER BY doc_id")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1));
+	dft_sql_bind_int64(s, 1, id);
+	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1));
 	release(st, s);
 	return rc;
 }
 
 int dft_store_doc_text(dft_store *st, int64_t id, dft_buf *out, int *has_text)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	*has_text = 0;
 	if ((rc = prepare(st, &s, "SELECT text FROM texts WHERE doc_id=?")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	dft_sql_bind_int64(s, 1, id);
+	if (dft_sql_step(s) == DFT_ROW) {
 		*has_text = 1;
-		rc = dft_buf_add(out, sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+		rc = dft_buf_add(out, (const unsigned char *)dft_sql_col_text(s, 0), (size_t)dft_sql_col_bytes(s, 0));
 	}
 	release(st, s);
 	return rc;
@@ -974,13 +924,13 @@ int dft_store_text_sha(dft_store *st, int64_t id, char out[DFT_SHA256_HEX])
 int dft_store_doc_meta(dft_store *st, int64_t id,
 		       int (*fn)(void *ctx, const char *key, const char *value), void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = prepare(st, &s, "SELECT key, value FROM meta WHERE doc_id=? ORDER BY key")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
+	dft_sql_bind_int64(s, 1, id);
+	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_text(s, 0), dft_sql_col_text(s, 1));
 	release(st, s);
 	return rc;
 }
@@ -988,18 +938,18 @@ int dft_store_doc_meta(dft_store *st, int64_t id,
 int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 		   int (*fn)(void *ctx, const dft_doc *d), void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	dft_buf sql;
 	int rc;
 	dft_buf_init(&sql, 0);
 	if (f->batch) /* the documents of that batch, each with its first path there;
 		       * driven by the locations_batch index, not by every document */
 		dft_buf_adds(&sql, "SELECT d.id, d.sha256, d.size, l.path, d.parent_id, d.batch_id, d.depth, d.stored, "
-				   "CAST(d.source AS TEXT), d.mime, d.type, d.language, d.status, d.error, d.notes, d.pages "
+				   "d.source, d.mime, d.type, d.language, d.status, d.error, d.notes, d.pages "
 				   "FROM (SELECT doc_id, min(id) AS first FROM locations WHERE batch_id=?1 GROUP BY doc_id) b "
-				   "JOIN documents d ON d.id = b.doc_id JOIN locations l ON l.id = b.first WHERE 1");
+				   "JOIN documents d ON d.id = b.doc_id JOIN locations l ON l.id = b.first WHERE 1=1");
 	else
-		dft_buf_adds(&sql, "SELECT " DOC_COLUMNS " FROM documents d WHERE 1");
+		dft_buf_adds(&sql, "SELECT " DOC_COLUMNS " FROM documents d WHERE 1=1");
 	if (f->failed_only)
 		dft_buf_adds(&sql, " AND d.status='failed'");
 	if (f->type)
@@ -1010,12 +960,12 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 	if (rc < 0)
 		return rc;
 	if (f->batch)
-		sqlite3_bind_int64(s, 1, f->batch);
+		dft_sql_bind_int64(s, 1, f->batch);
 	if (f->type)
-		sqlite3_bind_text(s, 2, f->type, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, f->limit > 0 ? f->limit : -1);
-	sqlite3_bind_int64(s, 4, f->offset);
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		dft_sql_bind_text(s, 2, f->type, -1);
+	dft_sql_bind_int64(s, 3, f->limit > 0 ? f->limit : INT64_MAX);
+	dft_sql_bind_int64(s, 4, f->offset);
+	while (rc == 0 && dft_sql_step(s) == DFT_ROW) {
 		dft_doc d;
 		if ((rc = doc_from_row(s, &d)) == 0)
 			rc = fn(ctx, &d);
@@ -1029,25 +979,25 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 
 static int64_t scalar(dft_store *st, const char *sql)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int64_t v = 0;
 	if (prepare(st, &s, sql) < 0)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
+	if (dft_sql_step(s) == DFT_ROW)
+		v = dft_sql_col_int64(s, 0);
 	release(st, s);
 	return v;
 }
 
 static int counts(dft_store *st, const char *sql, dft_count **out, size_t *n)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	*out = NULL;
 	*n = 0;
 	if ((rc = prepare(st, &s, sql)) < 0)
 		return rc;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (dft_sql_step(s) == DFT_ROW) {
 		dft_count *c = dft_realloc(*out, (*n + 1) * sizeof(**out));
 		if (!c) {
 			rc = DFT_ENOMEM;
@@ -1055,8 +1005,8 @@ static int counts(dft_store *st, const char *sql, dft_count **out, size_t *n)
 		}
 		*out = c;
 		snprintf(c[*n].key, sizeof(c[*n].key), "%s",
-			 sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
-		c[*n].n = sqlite3_column_int64(s, 1);
+			 (const unsigned char *)dft_sql_col_text(s, 0) ? dft_sql_col_text(s, 0) : "");
+		c[*n].n = dft_sql_col_int64(s, 1);
 		(*n)++;
 	}
 	release(st, s);
@@ -1065,7 +1015,7 @@ static int counts(dft_store *st, const char *sql, dft_count **out, size_t *n)
 
 int dft_store_status(dft_store *st, dft_status *out)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	memset(out, 0, sizeof(*out));
 	out->documents = scalar(st, "SELECT count(*) FROM documents");
@@ -1085,7 +1035,7 @@ int dft_store_status(dft_store *st, dft_status *out)
 				  "(SELECT count(DISTINCT doc_id) FROM locations l WHERE l.batch_id=b.id) "
 				  "FROM batches b ORDER BY b.id")) < 0)
 		return rc;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (dft_sql_step(s) == DFT_ROW) {
 		dft_batch *b = dft_realloc(out->batches, (out->nbatches + 1) * sizeof(*b));
 		if (!b) {
 			rc = DFT_ENOMEM;
@@ -1093,11 +1043,11 @@ int dft_store_status(dft_store *st, dft_status *out)
 		}
 		out->batches = b;
 		b = &b[out->nbatches++];
-		b->id = sqlite3_column_int64(s, 0);
-		snprintf(b->label, sizeof(b->label), "%s", (const char *)sqlite3_column_text(s, 1));
-		snprintf(b->started_at, sizeof(b->started_at), "%s", (const char *)sqlite3_column_text(s, 2));
-		snprintf(b->closed_at, sizeof(b->closed_at), "%s", (const char *)sqlite3_column_text(s, 3));
-		b->documents = sqlite3_column_int64(s, 4);
+		b->id = dft_sql_col_int64(s, 0);
+		snprintf(b->label, sizeof(b->label), "%s", dft_sql_col_text(s, 1));
+		snprintf(b->started_at, sizeof(b->started_at), "%s", dft_sql_col_text(s, 2));
+		snprintf(b->closed_at, sizeof(b->closed_at), "%s", dft_sql_col_text(s, 3));
+		b->documents = dft_sql_col_int64(s, 4);
 	}
 	release(st, s);
 	return rc;
@@ -1115,34 +1065,36 @@ int dft_store_each_blob(dft_store *st,
 			int (*fn)(void *ctx, int64_t id, const char *sha256, int stored, const char *source, int64_t size),
 			void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT id, sha256, stored, CAST(source AS TEXT), size FROM documents "
+	if ((rc = prepare(st, &s, "SELECT id, sha256, stored, source, size FROM documents "
 				  "WHERE sha256 IS NOT NULL ORDER BY id")) < 0)
 		return rc;
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-			sqlite3_column_int(s, 2), (const char *)sqlite3_column_text(s, 3),
-			sqlite3_column_int64(s, 4));
+	while (rc == 0 && dft_sql_step(s) == DFT_ROW) {
+		char *source = dft_sql_col_bytes_strdup(s, 3);
+		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1),
+			dft_sql_col_int64(s, 2), source, dft_sql_col_int64(s, 4));
+		free(source);
+	}
 	release(st, s);
 	return rc;
 }
 
 int dft_store_add_note(dft_store *st, int64_t batch, const char *path, const char *note)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	dft_json *j;
 	int rc;
 	if ((rc = dft_store_begin(st)) < 0)
 		return rc;
-	if ((rc = prepare(st, &s, "INSERT OR IGNORE INTO notes(batch_id, path, note) VALUES(?,?,?)")) < 0)
+	if ((rc = prepare(st, &s, "INSERT INTO notes(batch_id, path, note) VALUES(?,?,?) ON CONFLICT DO NOTHING")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, batch);
-	sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, note, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_err(st, "add note");
+	dft_sql_bind_int64(s, 1, batch);
+	dft_sql_bind_text(s, 2, path, -1);
+	dft_sql_bind_text(s, 3, note, -1);
+	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "add note");
 	release(st, s);
-	if (rc < 0 || sqlite3_changes(st->db) == 0)
+	if (rc < 0 || dft_sql_changes(st) == 0)
 		return rc;
 	j = dft_custody_begin(st->custody, "skipped");
 	dft_json_key(j, "path");
@@ -1157,14 +1109,14 @@ int dft_store_add_note(dft_store *st, int64_t batch, const char *path, const cha
 int dft_store_notes(dft_store *st, int64_t batch,
 		    int (*fn)(void *ctx, int64_t batch, const char *path, const char *note), void *ctx)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int rc;
 	if ((rc = prepare(st, &s, "SELECT batch_id, path, note FROM notes WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id")) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, batch);
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-			(const char *)sqlite3_column_text(s, 2));
+	dft_sql_bind_int64(s, 1, batch);
+	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1),
+			dft_sql_col_text(s, 2));
 	release(st, s);
 	return rc;
 }

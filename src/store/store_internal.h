@@ -6,16 +6,25 @@
 #include "daftar/custody.h"
 #include "daftar/index.h"
 #include "daftar/store.h"
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 
 #define DFT_STMT_CACHE 64
 
+typedef struct dft_stmt dft_stmt;
+
 struct dft_store {
-	sqlite3 *db;
+	sqlite3 *db;       /* SQLite case; NULL in server mode */
+	PGconn *pg;        /* server mode (PostgreSQL); NULL for SQLite */
+	char *pg_label;    /* the server, for messages (no password) */
+	char *pg_error;    /* PostgreSQL's last error message */
+	char pg_sqlstate[6];
+	int64_t pg_changes;
+	int pg_nprepared;
 	struct {
 		char *sql;
-		sqlite3_stmt *stmt;
+		dft_stmt *stmt;
 		int busy;
 	} cached[DFT_STMT_CACHE];
 	size_t ncached;
@@ -26,13 +35,44 @@ struct dft_store {
 	struct dft_custody *custody;
 };
 
+/* ---- one statement interface over SQLite and PostgreSQL (sql.c) ----
+ * Step returns DFT_ROW, DFT_DONE or another value on error (the message
+ * is in dft_sql_errmsg). Text and blobs are copied when bound. */
+#define DFT_ROW SQLITE_ROW
+#define DFT_DONE SQLITE_DONE
+int dft_sql_prepare(dft_store *st, dft_stmt **out, const char *sql);
+int dft_sql_cached(dft_store *st, dft_stmt **out, const char *sql);
+void dft_sql_release(dft_store *st, dft_stmt *s);
+void dft_sql_cache_free(dft_store *st);
+void dft_sql_finalize(dft_stmt *s);
+void dft_sql_reset(dft_stmt *s);
+int dft_sql_step(dft_stmt *s);
+int dft_sql_bind_int64(dft_stmt *s, int i, int64_t v);
+int dft_sql_bind_double(dft_stmt *s, int i, double v);
+int dft_sql_bind_null(dft_stmt *s, int i);
+int dft_sql_bind_text(dft_stmt *s, int i, const char *v, int64_t n);
+int dft_sql_bind_blob(dft_stmt *s, int i, const void *v, int64_t n);
+int dft_sql_col_null(dft_stmt *s, int i);
+int64_t dft_sql_col_int64(dft_stmt *s, int i);
+double dft_sql_col_double(dft_stmt *s, int i);
+const char *dft_sql_col_text(dft_stmt *s, int i);
+const void *dft_sql_col_blob(dft_stmt *s, int i);
+int dft_sql_col_bytes(dft_stmt *s, int i);
+int dft_sql_exec(dft_store *st, const char *sql);
+int64_t dft_sql_changes(dft_store *st);
+const char *dft_sql_errmsg(dft_store *st);
+/* the last error was a UNIQUE or PRIMARY KEY violation */
+int dft_store_unique_violation(dft_store *st);
+/* a blob column (raw file system paths) as a NUL-terminated copy */
+char *dft_sql_col_bytes_strdup(dft_stmt *s, int i);
+
 int dft_store_migrate(sqlite3 *db);
-int dft_store_prepare(dft_store *st, sqlite3_stmt **s, const char *sql);
+int dft_store_prepare(dft_store *st, dft_stmt **s, const char *sql);
 int dft_store_db_err(dft_store *st, const char *what);
 /* Step a prepared statement whose first column is an id, collect every id,
  * finalize it, then call fn for each: the caller may write to the tables
  * the statement read (what: for the error message). */
-int dft_store_each_id(dft_store *st, sqlite3_stmt *s, const char *what, int (*fn)(void *ctx, int64_t id),
+int dft_store_each_id(dft_store *st, dft_stmt *s, const char *what, int (*fn)(void *ctx, int64_t id),
 		      void *ctx);
 
 #endif

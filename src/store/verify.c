@@ -202,13 +202,13 @@ static int check_doc(void *ctx, int64_t id, const char *sha, int stored, const c
 
 static int doc_exists(dft_store *st, int64_t id)
 {
-	sqlite3_stmt *s;
+	dft_stmt *s;
 	int found = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM documents WHERE id=?", -1, &s, NULL) != SQLITE_OK)
+	if (dft_store_prepare(st, &s, "SELECT 1 FROM documents WHERE id=?") < 0)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	dft_sql_bind_int64(s, 1, id);
+	found = dft_sql_step(s) == DFT_ROW;
+	dft_sql_finalize(s);
 	return found;
 }
 
@@ -257,7 +257,7 @@ int dft_verify(dft_store *st,
 			continue;
 		last_doc = v.log[i].doc;
 		if ((ex = doc_exists(st, v.log[i].doc)) < 0) {
-			rc = dft_error_set(DFT_EIO, "%s/store.db: %s", st->dir, sqlite3_errmsg(st->db));
+			rc = dft_store_db_err(st, "verify");
 			break;
 		}
 		if (!ex)
