@@ -82,6 +82,8 @@ cleanup() {
   return $rc
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 t_all=$(now)
 
 # ---- trove and queries --------------------------------------------------------
