@@ -32,13 +32,16 @@ gone() {
 
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 t0=$(date +%s.%N)
+before=$(trap -p EXIT)
+[ -z "$before" ] || eval "set -- $before"
+before=${3:-}
 if ! pg_start; then
   not_ok "pg_start (is postgresql-15 installed? scripts/install-deps.sh)"
   finish
   exit 1
 fi
 ok "pg_start on port $PG_PORT ($(elapsed "$t0") s)"
-contains "EXIT trap chains pg_cleanup with lib.sh's cleanup" "$(trap -p EXIT)" "pg_cleanup; cleanup"
+contains "EXIT trap chains pg_cleanup with lib.sh's" "$(trap -p EXIT)" "pg_cleanup; $before"
 eq "PG_URL" "$PG_URL" "postgresql://postgres@127.0.0.1:$PG_PORT/daftar"
 case "$PG_DIR" in /tmp/daftar-pg.*) ok "PG_DIR under /tmp" ;; *) not_ok "PG_DIR under /tmp: $PG_DIR" ;; esac
 eq "select 1" "$("$PG_BIN/psql" -X "$PG_URL" -Atc 'select 1')" 1
