@@ -63,7 +63,8 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # ---- preflight ----------------------------------------------------------------
 [ -x "$D" ] || die "no daftar binary at $D (make, or set DAFTAR)"
 for t in python3 curl jq awk; do command -v "$t" >/dev/null || die "$t is missing"; done
-if ! "$D" --help 2>&1 | grep -qE '^[[:space:]]+worker([[:space:]]|$)'; then
+help=$("$D" --help 2>&1 || true)  # not piped into grep -q: SIGPIPE + pipefail
+if ! grep -qE '^[[:space:]]+worker([[:space:]]|$)' <<< "$help"; then
   die "$D has no 'worker' command yet (server mode, #11): nothing to measure"
 fi
 { [ "$Q" -ge 1 ] && [ "$Q" -le 1000 ]; } || die "DAFTAR_BENCH_QUERIES must be 1..1000"
@@ -108,7 +109,7 @@ cp "$W/queries.tsv" "$OUT/queries.tsv"
   echo "host: $(uname -srm); cpus: $(nproc); memory: $(awk '/MemTotal/ {print $2, $3}' /proc/meminfo)"
   echo "daftar: $D ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'))"
   echo "postgres: $("$PG_BIN/postgres" --version 2>/dev/null || echo missing)"
-  echo "trove: $N files, $tsize MB; queries: $Q; workers: $WORKERS"
+  echo "trove: $N files, $tsize MB; queries: $Q; workers: $WORKERS; worker arguments: ${DAFTAR_WORKER_ARGS:-none}"
 } > "$OUT/env.txt"
 
 say "starting PostgreSQL"
@@ -280,7 +281,7 @@ res="$OUT/results-$(date +%Y%m%d-%H%M%S).md"
 {
   echo "## Server mode (#11): $N documents ($tsize MB), $(nproc) CPUs"
   echo
-  echo "Ingest: one PostgreSQL 15 (loopback, fsync off), a fresh database each time; work = end of the enqueue to the last worker's exit."
+  echo "Ingest: one PostgreSQL 15 (loopback, fsync off), a fresh database each time; work = end of the enqueue to the last worker's exit; each worker: \`daftar worker CASE --exit-when-idle ${DAFTAR_WORKER_ARGS:-}\` (its own default -j unless DAFTAR_WORKER_ARGS says)."
   echo
   echo "| mode | workers | documents | failed | pending | enqueue s | work s | docs/s | × 1 worker | notes |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
