@@ -48,4 +48,21 @@ typedef struct dft_custody_check {
 int dft_custody_verify(const char *path, int64_t entries, const char *head,
 		       const dft_custody_check *chk, int64_t *checked);
 
+/* The same check over lines from any source: next() gives one line
+ * (without its newline) and returns 1, or 0 at the end, or < 0. */
+int dft_custody_verify_lines(int (*next)(void *src, const char **line, size_t *len), void *src,
+			     int64_t entries, const char *head, const dft_custody_check *chk, int64_t *checked);
+
+/* Server mode: the log lives in the database (custody_log), written in the
+ * same transaction as the rows it speaks for. open_memory makes a log with
+ * no file; rebase moves it to the chain's head as the database holds it
+ * (under the lock that serialises writers); pending gives the complete
+ * lines built since, for the store to insert; written marks them stored;
+ * discard forgets them (a rolled-back transaction). */
+int dft_custody_open_memory(dft_custody **out);
+int dft_custody_rebase(dft_custody *c, int64_t entries, const char *head);
+const char *dft_custody_pending(const dft_custody *c, size_t *len);
+void dft_custody_written(dft_custody *c);
+void dft_custody_discard(dft_custody *c);
+
 #endif

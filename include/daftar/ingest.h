@@ -36,6 +36,7 @@ typedef struct dft_ingest_result {
 	int64_t duplicates;    /* bytes already in the case, seen at a new place */
 	int64_t failed;        /* documents that failed in this run */
 	int64_t extracted;     /* documents extracted in this run */
+	int64_t lost;          /* worker: results dropped, the lease having passed to another */
 	uint64_t bytes;        /* bytes read from the input */
 	double seconds;
 	dft_ingest_note *notes; /* skipped files, symlinks, loops (first 1000) */
@@ -49,5 +50,20 @@ void dft_ingest_result_dispose(dft_ingest_result *r);
  * written) if a path cannot be read. */
 int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 		   const dft_ingest_opts *o, dft_ingest_result *r);
+
+/* Server mode (store.h): a worker. Claims pending documents of the case
+ * (leases of lease_s seconds, renewed while it works, under the name
+ * `owner`, which must be unique among the workers), extracts them in o->jobs
+ * sandboxed processes, and stores each result in its own transaction only
+ * while the lease is still its own. Archive members become new pending
+ * documents that any worker may take. With exit_when_idle it returns once
+ * the case has no pending document left; otherwise it waits for more. */
+typedef struct dft_work_opts {
+	const char *owner;
+	int lease_s;
+	int exit_when_idle;
+} dft_work_opts;
+
+int dft_ingest_work(dft_store *st, const dft_ingest_opts *o, const dft_work_opts *w, dft_ingest_result *r);
 
 #endif

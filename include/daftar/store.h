@@ -30,10 +30,33 @@ int dft_store_open(dft_store **out, const char *case_dir, int writable);
 void dft_store_free(dft_store *st);
 const char *dft_store_dir(const dft_store *st);
 
+/* ---- server mode (src/store/pg.c; docs/SCALING.md) ----------------------
+ * The same store on PostgreSQL: a case folder holding server.conf (the
+ * URL) and blobs/ (shared by every worker), the rows in the database.
+ * dft_store_open takes the folder or the URL itself. */
+int dft_store_is_url(const char *s);
+int dft_store_init_server(const char *case_dir, const char *url);
+int dft_store_is_server(const dft_store *st);
+/* The URL in CASE/server.conf: 1 and url set; 0: not a server-mode case */
+int dft_store_server_conf(const char *case_dir, dft_buf *url);
+
+/* The job queue: pending documents are the jobs. claim leases the lowest
+ * unleased one to `owner` for lease_s seconds (1 and *id set, 0: none
+ * free); renew extends every lease of owner; held (inside a write
+ * transaction) says whether the document is still pending and ours, so
+ * that a worker whose lease ran out and was taken over never stores its
+ * result. counts: pending documents, and how many are leased now. */
+int dft_store_job_claim(dft_store *st, const char *owner, int lease_s, int64_t *id, int64_t *attempts);
+int dft_store_job_renew(dft_store *st, const char *owner, int lease_s);
+int dft_store_job_held(dft_store *st, int64_t id, const char *owner);
+int dft_store_job_counts(dft_store *st, int64_t *pending, int64_t *leased);
+
 /* Group writes; commit flushes the custody log first (log before database,
  * so that every committed row has its custody entry on disk). */
 int dft_store_begin(dft_store *st);
 int dft_store_commit(dft_store *st);
+/* Drop the open transaction and the custody entries it built. */
+int dft_store_rollback(dft_store *st);
 
 /* ---- batches ------------------------------------------------------------ */
 typedef struct dft_batch {

@@ -30,6 +30,10 @@ struct args {
 	int no_entities;  /* ingest --no-entities */
 	const char *listen; /* serve --listen ADDR:PORT */
 	const char *role;   /* user add --role */
+	const char *store;  /* --store postgresql://... (server mode) */
+	int lease;          /* worker --lease SECONDS */
+	int exit_when_idle; /* worker --exit-when-idle */
+	const char *name;   /* worker --name (default host:pid) */
 };
 
 /* Print "daftar: <message>" and the usage hint; returns exit status 2. */

@@ -25,9 +25,12 @@
 static const char usage_text[] =
 	"usage: daftar COMMAND CASE [ARGS] [--json]\n"
 	"\n"
-	"  init CASE                          make a new, empty case folder\n"
+	"  init CASE [--store postgresql://...]\n"
+	"                                     make a new, empty case folder (--store: server mode, docs/SCALING.md)\n"
 	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities]\n"
 	"                                     add files, folders, archives (incremental, resumable)\n"
+	"  worker CASE [-j N] [--exit-when-idle] [--lease S] [--name NAME]\n"
+	"                                     server mode: extract what ingest queued (any number, any machine)\n"
 	"  status CASE                        counts: documents, originals, failures, batches, types\n"
 	"  docs CASE [--batch B] [--failed] [--type T] [--limit N] [--offset N]\n"
 	"                                     list documents\n"
@@ -57,6 +60,7 @@ static const char usage_text[] =
 	"  export CASE --claims -o PACK.zip [--redact person,organization,place]\n"
 	"                                     the evidence pack; verify-pack PACK.zip checks it without the case\n"
 	"\n"
+	"  --store URL  in place of CASE: a server-mode case by its PostgreSQL URL\n"
 	"  --json     print exactly one JSON document on stdout\n"
 	"  -v         say more on stderr\n";
 
@@ -174,6 +178,21 @@ static int parse_args(struct args *a, int argc, char **argv)
 			if (!next)
 				return usage_error("--listen needs ADDR:PORT");
 			a->listen = argv[++i];
+		} else if (strcmp(s, "--store") == 0) {
+			if (!next || !dft_store_is_url(next))
+				return usage_error("--store needs a postgresql:// URL");
+			a->store = argv[++i];
+		} else if (strcmp(s, "--lease") == 0) {
+			if ((rc = parse_int(s, next, 2, &v)))
+				return rc;
+			a->lease = (int)(v > 86400 ? 86400 : v);
+			i++;
+		} else if (strcmp(s, "--exit-when-idle") == 0)
+			a->exit_when_idle = 1;
+		else if (strcmp(s, "--name") == 0) {
+			if (!next)
+				return usage_error("--name needs a worker name");
+			a->name = argv[++i];
 		} else if (strcmp(s, "--sort") == 0) {
 			if (!next || (strcmp(next, "relevance") && strcmp(next, "date") && strcmp(next, "oldest")))
 				return usage_error("--sort takes relevance, date or oldest");
@@ -196,6 +215,14 @@ static int parse_args(struct args *a, int argc, char **argv)
 		} else {
 			return usage_error("too many arguments");
 		}
+	}
+	/* --store URL stands for CASE (init takes both: CASE and the URL) */
+	if (a->store && a->cmd && strcmp(a->cmd, "init") != 0) {
+		if (a->npos >= 4096)
+			return usage_error("too many arguments");
+		memmove(&a->pos[1], &a->pos[0], (size_t)a->npos * sizeof(a->pos[0]));
+		a->pos[0] = a->store;
+		a->npos++;
 	}
 	return 0;
 }
@@ -234,8 +261,8 @@ static int cmd_init(struct args *a)
 {
 	int rc;
 	if (a->npos != 1)
-		return usage_error("usage: daftar init CASE");
-	if ((rc = dft_store_init(a->pos[0])) < 0)
+		return usage_error("usage: daftar init CASE [--store postgresql://...]");
+	if ((rc = a->store ? dft_store_init_server(a->pos[0], a->store) : dft_store_init(a->pos[0])) < 0)
 		return fail(rc);
 	if (a->json) {
 		dft_buf b;
@@ -245,6 +272,8 @@ static int cmd_init(struct args *a)
 		dft_json_obj_open(&j);
 		dft_json_key(&j, "case");
 		dft_json_str(&j, a->pos[0]);
+		dft_json_key(&j, "store");
+		dft_json_str(&j, a->store ? "postgresql" : "sqlite");
 		dft_json_key(&j, "ok");
 		dft_json_bool(&j, 1);
 		dft_json_obj_close(&j);
@@ -252,7 +281,10 @@ static int cmd_init(struct args *a)
 		dft_buf_dispose(&b);
 		return rc;
 	}
-	printf("made case %s\n", a->pos[0]);
+	if (a->store)
+		printf("made server-mode case %s (store: PostgreSQL; blobs in %s/blobs)\n", a->pos[0], a->pos[0]);
+	else
+		printf("made case %s\n", a->pos[0]);
 	return 0;
 }
 
@@ -265,7 +297,7 @@ static int cmd_ingest(struct args *a)
 	dft_ingest_result r;
 	dft_entities_stats es;
 	size_t i;
-	int rc;
+	int rc, server;
 
 	if (a->npos < 2)
 		return usage_error("usage: daftar ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities]");
@@ -276,6 +308,11 @@ static int cmd_ingest(struct args *a)
 		}
 	if ((rc = open_case(&st, a, 1)))
 		return rc;
+	server = dft_store_is_server(st);
+	if (server && a->no_copy) {
+		dft_store_free(st);
+		return usage_error("--no-copy: in server mode workers read the originals from the shared blobs/");
+	}
 	dft_ingest_opts_default(&o);
 	o.label = a->batch;
 	o.jobs = a->jobs;
@@ -283,10 +320,11 @@ static int cmd_ingest(struct args *a)
 	o.progress = isatty(2) && !dft_log_verbose;
 	if (a->timeout)
 		o.limits.timeout_s = a->timeout;
+	/* server mode: this only queues the documents; workers extract them */
 	rc = dft_ingest_run(st, (const char *const *)&a->pos[1], (size_t)a->npos - 1, &o, &r);
 	/* then what the new texts name (daftar entities would do it later) */
 	memset(&es, 0, sizeof(es));
-	if (rc >= 0 && !a->no_entities && (rc = entities_update(st, &es)) < 0)
+	if (rc >= 0 && !a->no_entities && !server && (rc = entities_update(st, &es)) < 0)
 		dft_error_prefix("documents ingested, but scanning them for entities failed");
 	if (rc < 0) {
 		rc = fail(rc);
@@ -322,7 +360,13 @@ static int cmd_ingest(struct args *a)
 		dft_json_int(&j, (int64_t)r.bytes);
 		dft_json_key(&j, "seconds");
 		dft_json_double(&j, r.seconds);
-		if (!a->no_entities) {
+		if (server) {
+			int64_t pending = 0, leased = 0;
+			dft_store_job_counts(st, &pending, &leased);
+			dft_json_key(&j, "queued");
+			dft_json_int(&j, pending);
+		}
+		if (!a->no_entities && !server) {
 			dft_json_key(&j, "entities");
 			dft_json_obj_open(&j);
 			dft_json_key(&j, "scanned");
@@ -363,7 +407,78 @@ static int cmd_ingest(struct args *a)
 			printf("  ... and %lld more notes\n", (long long)(r.notes_total - 20));
 		if (r.failed)
 			printf("  see the failures with: daftar docs %s --failed\n", a->pos[0]);
+		if (server) {
+			int64_t pending = 0, leased = 0;
+			dft_store_job_counts(st, &pending, &leased);
+			printf("  %lld documents queued: start workers with 'daftar worker %s'\n", (long long)pending,
+			       a->pos[0]);
+		}
 	}
+	dft_ingest_result_dispose(&r);
+	dft_store_free(st);
+	return rc;
+}
+
+/* ---- worker (server mode) ------------------------------------------------ */
+
+static int cmd_worker(struct args *a)
+{
+	dft_store *st;
+	dft_ingest_opts o;
+	dft_work_opts w;
+	dft_ingest_result r;
+	char name[160], host[64] = "";
+	int rc;
+
+	if (a->npos != 1)
+		return usage_error("usage: daftar worker CASE [-j N] [--exit-when-idle] [--lease SECONDS] [--name NAME]");
+	if ((rc = open_case(&st, a, 1)))
+		return rc;
+	if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
+		snprintf(host, sizeof(host), "host");
+	/* the name must be unique among workers: host, pid and start time */
+	if (a->name)
+		snprintf(name, sizeof(name), "%s", a->name);
+	else
+		snprintf(name, sizeof(name), "%s:%d:%.0f", host, (int)getpid(), dft_now() * 1000);
+	dft_ingest_opts_default(&o);
+	o.jobs = a->jobs;
+	if (a->timeout)
+		o.limits.timeout_s = a->timeout;
+	memset(&w, 0, sizeof(w));
+	w.owner = name;
+	/* a lease outlives the longest extraction by default; it is renewed
+	 * while the worker lives, so it only matters when the worker dies */
+	w.lease_s = a->lease ? a->lease : 120;
+	w.exit_when_idle = a->exit_when_idle;
+	rc = dft_ingest_work(st, &o, &w, &r);
+	if (rc < 0) {
+		rc = fail(rc);
+		dft_store_free(st);
+		return rc;
+	}
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, 0);
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "worker");
+		dft_json_str(&j, name);
+		dft_json_key(&j, "extracted");
+		dft_json_int(&j, r.extracted);
+		dft_json_key(&j, "failed");
+		dft_json_int(&j, r.failed);
+		dft_json_key(&j, "lost");
+		dft_json_int(&j, r.lost);
+		dft_json_key(&j, "seconds");
+		dft_json_double(&j, r.seconds);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		dft_buf_dispose(&b);
+	} else
+		printf("worker %s: %lld documents extracted, %lld failed, %lld results dropped (lease lost), %.1f s\n",
+		       name, (long long)r.extracted, (long long)r.failed, (long long)r.lost, r.seconds);
 	dft_ingest_result_dispose(&r);
 	dft_store_free(st);
 	return rc;
@@ -1030,6 +1145,8 @@ int main(int argc, char **argv)
 		return cmd_dups(&a);
 	if (!strcmp(a.cmd, "new"))
 		return cmd_new(&a);
+	if (!strcmp(a.cmd, "worker"))
+		return cmd_worker(&a);
 	if (!strcmp(a.cmd, "entities"))
 		return cmd_entities(&a);
 	if (!strcmp(a.cmd, "xref"))

@@ -43,6 +43,7 @@ struct child_rec {
 
 struct job {
 	int64_t doc_id;
+	int64_t batch; /* the document's first batch (a worker's children join it) */
 	int depth;
 	char *path;
 	char sha[DFT_SHA256_HEX];
@@ -97,6 +98,9 @@ struct ingest {
 	double t0, last_draw;
 	int64_t queued_total;
 	dft_analyzer *dedup_an; /* surface tokens for the duplicate signatures */
+	/* server mode: ingest only enqueues; workers claim with leases */
+	int server;
+	const dft_work_opts *work; /* set in a worker (dft_ingest_work) */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -162,6 +166,11 @@ static int add_note(struct ingest *g, const char *path, const char *note)
 
 static int queue_push(struct ingest *g, int64_t id)
 {
+	if (g->server) {
+		/* the database is the queue: any worker claims it */
+		g->queued_total++;
+		return 0;
+	}
 	if (g->qhead + g->qlen == g->qcap) {
 		if (g->qhead > 0) {
 			memmove(g->queue, g->queue + g->qhead, g->qlen * sizeof(*g->queue));
@@ -440,6 +449,23 @@ static int finish_job(struct ingest *g, struct slot *s)
 		dft_blob_writer_abort(&j->bw);
 		j->in_child = 0;
 	}
+	if (g->work) {
+		/* one transaction a document, under the writers' lock; stored
+		 * only while the lease is still ours */
+		int held;
+		if ((rc = dft_store_begin(g->st)) < 0)
+			goto out;
+		if ((held = dft_store_job_held(g->st, j->doc_id, g->work->owner)) <= 0) {
+			rc = held;
+			dft_store_rollback(g->st);
+			if (held == 0) {
+				dft_log("document %lld: lease lost to another worker; its result is not stored",
+					(long long)j->doc_id);
+				g->r->lost++;
+			}
+			goto out;
+		}
+	}
 	if (j->nchildren > 0 && j->nchildren >= l->max_members && !j->failed) {
 		j->failed = 1;
 		free(j->error);
@@ -458,7 +484,7 @@ static int finish_job(struct ingest *g, struct slot *s)
 		loc.size = c->size;
 		loc.path = dft_buf_cstr(&path);
 		loc.parent = j->doc_id;
-		loc.batch = r->batch;
+		loc.batch = g->work ? j->batch : r->batch;
 		loc.mtime = c->mtime;
 		loc.depth = j->depth + 1;
 		loc.stored = 1;
@@ -509,10 +535,17 @@ static int finish_job(struct ingest *g, struct slot *s)
 	if (j->failed)
 		r->failed++;
 	r->extracted++;
+	if (g->work) {
+		if (rc == 0)
+			rc = dft_store_commit(g->st);
+		else
+			dft_store_rollback(g->st);
+	}
+out:
 	dft_buf_dispose(&path);
 	job_dispose(j);
 	s->busy = 0;
-	if (rc == 0)
+	if (rc == 0 && !g->work)
 		rc = maybe_commit(g, 0);
 	return rc;
 }
@@ -540,6 +573,30 @@ static int worker_lost(struct ingest *g, struct slot *s, int force, const char *
 	return finish_job(g, s);
 }
 
+/* A document fails before any extractor saw it; in a worker, only while
+ * its lease is still ours. */
+static int fail_document(struct ingest *g, int64_t id, const char *error)
+{
+	dft_extraction fx = {0};
+	int rc, held;
+	fx.status = "failed";
+	fx.error = error;
+	g->r->failed++;
+	if (!g->work)
+		return dft_store_set_extraction(g->st, id, &fx);
+	if ((rc = dft_store_begin(g->st)) < 0)
+		return rc;
+	if ((held = dft_store_job_held(g->st, id, g->work->owner)) <= 0) {
+		dft_store_rollback(g->st);
+		return held;
+	}
+	if ((rc = dft_store_set_extraction(g->st, id, &fx)) < 0) {
+		dft_store_rollback(g->st);
+		return rc;
+	}
+	return dft_store_commit(g->st);
+}
+
 static int start_job(struct ingest *g, struct slot *s, int64_t id)
 {
 	dft_doc d;
@@ -559,17 +616,14 @@ static int start_job(struct ingest *g, struct slot *s, int64_t id)
 		dft_buf_adds(&p, d.source ? d.source : "");
 	fd = open(dft_buf_cstr(&p), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		dft_extraction fx = {0};
 		char err[512];
 		snprintf(err, sizeof(err), "the original cannot be read from %s: %s", dft_buf_cstr(&p), strerror(errno));
-		fx.status = "failed";
-		fx.error = err;
-		g->r->failed++;
-		rc = dft_store_set_extraction(g->st, id, &fx);
+		rc = fail_document(g, id, err);
 		goto done;
 	}
 	memset(&s->job, 0, sizeof(s->job));
 	s->job.doc_id = id;
+	s->job.batch = d.batch;
 	s->job.depth = d.depth;
 	memcpy(s->job.sha, d.sha256, DFT_SHA256_HEX);
 	s->job.path = d.path;
@@ -953,6 +1007,7 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	g.o = o;
 	g.r = r;
 	g.t0 = dft_now();
+	g.server = dft_store_is_server(st);
 	for (i = 0; i < npaths; i++)
 		if (access(paths[i], R_OK) != 0)
 			return dft_error_set(DFT_EIO, "cannot read %s: %s", paths[i], strerror(errno));
@@ -987,7 +1042,7 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	if ((rc = dft_store_batch_open(st, label, &r->batch, &r->resumed)) < 0)
 		goto done;
 	snprintf(r->label, sizeof(r->label), "%s", label);
-	if ((rc = dft_store_pending(st, load_pending, &g)) < 0)
+	if (!g.server && (rc = dft_store_pending(st, load_pending, &g)) < 0)
 		goto done;
 
 	memset(&sa, 0, sizeof(sa));
@@ -1026,6 +1081,109 @@ done:
 	free(g.slots);
 	free(g.queue);
 	free(g.visited);
+	dft_analyzer_free(g.dedup_an);
+	r->seconds = dft_now() - g.t0;
+	return rc;
+}
+
+/* ---- a worker (server mode) -------------------------------------------- */
+
+/* How often a worker may take a document before it is given up: a worker
+ * killed on it each time (out of memory, a machine lost) does not get it
+ * forever. */
+#define MAX_ATTEMPTS 3
+
+int dft_ingest_work(dft_store *st, const dft_ingest_opts *o, const dft_work_opts *w, dft_ingest_result *r)
+{
+	struct ingest g;
+	struct sigaction sa, old_int, old_term;
+	double last_renew = 0, last_count = 0;
+	int64_t pending = -1, leased = 0;
+	int rc = 0, jobs, i;
+
+	memset(&g, 0, sizeof(g));
+	memset(r, 0, sizeof(*r));
+	if (!dft_store_is_server(st))
+		return dft_error_set(DFT_EINVAL, "%s is not a server-mode case: workers need a PostgreSQL store "
+						 "(daftar init --store postgresql://... CASE); ingest extracts by itself here",
+				     dft_store_dir(st));
+	g.st = st;
+	g.o = o;
+	g.r = r;
+	g.t0 = dft_now();
+	g.server = 1;
+	g.work = w;
+	jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > 64)
+		jobs = 64;
+	if (!(g.slots = dft_calloc((size_t)jobs, sizeof(*g.slots))))
+		return DFT_ENOMEM;
+	g.nslots = jobs;
+	if ((rc = dft_analyzer_new(&g.dedup_an, NULL, 0)) < 0)
+		goto done;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	signal(SIGPIPE, SIG_IGN);
+
+	while (rc == 0 && !interrupted) {
+		double now = dft_now();
+		int claimed = 0;
+		if (now - last_renew > w->lease_s / 3.0) {
+			if ((rc = dft_store_job_renew(st, w->owner, w->lease_s)) < 0)
+				break;
+			last_renew = now;
+		}
+		for (i = 0; i < g.nslots && rc == 0; i++) {
+			int64_t id = 0, attempts = 0;
+			if (g.slots[i].busy)
+				continue;
+			if ((rc = dft_store_job_claim(st, w->owner, w->lease_s, &id, &attempts)) <= 0)
+				break;
+			claimed++;
+			if (attempts > MAX_ATTEMPTS) {
+				char err[160];
+				snprintf(err, sizeof(err), "given up after %lld attempts: the workers that took it "
+							   "ended without an answer (killed or lost)", (long long)attempts - 1);
+				rc = fail_document(&g, id, err);
+				r->extracted++;
+				continue;
+			}
+			rc = start_job(&g, &g.slots[i], id);
+		}
+		if (rc < 0)
+			break;
+		rc = 0;
+		if (!claimed && !busy_count(&g)) {
+			/* nothing to take: done when the case has nothing pending at
+			 * all (another worker's archive may still add children, and
+			 * a dead worker's lease runs out in time) */
+			if (now - last_count > 0.5) {
+				if ((rc = dft_store_job_counts(st, &pending, &leased)) < 0)
+					break;
+				last_count = now;
+				if (pending == 0 && w->exit_when_idle)
+					break;
+			}
+			usleep(100 * 1000);
+			continue;
+		}
+		rc = service(&g, 50);
+	}
+	if (rc == 0 && interrupted)
+		rc = dft_error_set(DFT_ERROR, "interrupted: the documents in hand go back to the queue when their lease ends");
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+done:
+	for (i = 0; i < g.nslots; i++) {
+		if (g.slots[i].busy)
+			job_dispose(&g.slots[i].job);
+		dft_worker_stop(g.slots[i].w, 1, NULL, 0);
+	}
+	free(g.slots);
 	dft_analyzer_free(g.dedup_an);
 	r->seconds = dft_now() - g.t0;
 	return rc;

@@ -27,6 +27,9 @@ struct dft_custody {
 	dft_buf line;                   /* the entry being built */
 	dft_json json;
 	int open_entry;
+	/* as last written (flush or dft_custody_written), for discard */
+	int64_t flushed_entries, flushed_offset;
+	char flushed_head[DFT_SHA256_HEX];
 };
 
 /* Hash of one line (without its newline). */
@@ -159,6 +162,9 @@ int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
 		if (rc < 0)
 			goto done;
 	}
+	c->flushed_entries = c->entries;
+	c->flushed_offset = c->offset;
+	memcpy(c->flushed_head, c->head, DFT_SHA256_HEX);
 	if (stbuf.st_size > offset) {
 		/* An interrupted run wrote entries its database commit never
 		 * recorded. Keep them (they are what happened), check they
@@ -188,6 +194,9 @@ int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
 				goto done;
 			}
 		}
+		c->flushed_entries = c->entries;
+		c->flushed_offset = c->offset;
+		memcpy(c->flushed_head, c->head, DFT_SHA256_HEX);
 		dft_json *j = dft_custody_begin(c, "recovered");
 		dft_json_key(j, "uncommitted_entries");
 		dft_json_int(j, tail_entries);
@@ -258,6 +267,8 @@ int dft_custody_end(dft_custody *c)
 int dft_custody_flush(dft_custody *c)
 {
 	size_t done = 0;
+	if (c->fd < 0)
+		return dft_error_set(DFT_EINVAL, "this custody log is kept by the database");
 	while (done < c->pending.len) {
 		ssize_t n = write(c->fd, c->pending.ptr + done, c->pending.len - done);
 		if (n < 0) {
@@ -269,7 +280,7 @@ int dft_custody_flush(dft_custody *c)
 	}
 	if (c->pending.len && fdatasync(c->fd) < 0)
 		return dft_error_set(DFT_EIO, "cannot sync custody.log: %s", strerror(errno));
-	dft_buf_reset(&c->pending);
+	dft_custody_written(c);
 	return 0;
 }
 
@@ -280,28 +291,22 @@ void dft_custody_head(const dft_custody *c, int64_t *entries, char head[DFT_SHA2
 	*offset = c->offset;
 }
 
-int dft_custody_verify(const char *path, int64_t entries, const char *head,
-		       const dft_custody_check *chk, int64_t *checked)
+/* The chain check itself, over lines from any source (the file, or the
+ * custody_log table of a server-mode case). */
+int dft_custody_verify_lines(int (*next)(void *src, const char **line, size_t *len), void *src,
+			     int64_t entries, const char *head, const dft_custody_check *chk, int64_t *checked)
 {
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	const char *line;
+	size_t len;
 	char prev[DFT_SHA256_HEX] = ZERO_HASH, want[DFT_SHA256_HEX], at_head[DFT_SHA256_HEX] = "";
 	int64_t n = 0;
-	int rc = 0, broken = 0;
+	int rc = 0, broken = 0, got;
 	char detail[256];
 
 	*checked = 0;
-	if (!f) {
-		snprintf(detail, sizeof(detail), "custody.log cannot be opened: %s", strerror(errno));
-		return chk->problem(chk->ctx, "chain", NULL, detail);
-	}
-	while ((len = getline(&line, &cap, f)) > 0) {
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
+	while ((got = next(src, &line, &len)) > 0) {
 		n++;
-		if (field_hex(line, (size_t)len, "prev", want) < 0 || dft_custody_field_int(line, (size_t)len, "n") != n) {
+		if (field_hex(line, len, "prev", want) < 0 || dft_custody_field_int(line, len, "n") != n) {
 			snprintf(detail, sizeof(detail), "entry %lld is malformed or out of order", (long long)n);
 			if ((rc = chk->problem(chk->ctx, "chain", NULL, detail)) < 0)
 				break;
@@ -314,20 +319,20 @@ int dft_custody_verify(const char *path, int64_t entries, const char *head,
 				break;
 			broken = 1;
 		}
-		line_hash(line, (size_t)len, prev);
+		line_hash(line, len, prev);
 		if (n == entries)
 			memcpy(at_head, prev, DFT_SHA256_HEX);
-		if (chk->entry && (rc = chk->entry(chk->ctx, n, line, (size_t)len)) < 0)
+		if (chk->entry && (rc = chk->entry(chk->ctx, n, line, len)) < 0)
 			break;
 	}
-	free(line);
-	fclose(f);
 	*checked = n;
+	if (rc == 0 && got < 0)
+		rc = got;
 	if (rc < 0)
 		return rc;
 	if (n < entries) {
 		snprintf(detail, sizeof(detail),
-			 "custody.log ends at entry %lld but the store recorded %lld entries "
+			 "the custody log ends at entry %lld but the store recorded %lld entries "
 			 "(entries were cut off the end)", (long long)n, (long long)entries);
 		rc = chk->problem(chk->ctx, "chain", NULL, detail);
 	} else if (!broken && entries > 0 && strcmp(at_head, head) != 0) {
@@ -337,4 +342,91 @@ int dft_custody_verify(const char *path, int64_t entries, const char *head,
 		rc = chk->problem(chk->ctx, "chain", NULL, detail);
 	}
 	return rc;
+}
+
+struct file_lines {
+	FILE *f;
+	char *line;
+	size_t cap;
+};
+
+static int next_file_line(void *src, const char **line, size_t *len)
+{
+	struct file_lines *fl = src;
+	ssize_t n = getline(&fl->line, &fl->cap, fl->f);
+	if (n <= 0)
+		return 0;
+	if (fl->line[n - 1] == '\n')
+		fl->line[--n] = '\0';
+	*line = fl->line;
+	*len = (size_t)n;
+	return 1;
+}
+
+int dft_custody_verify(const char *path, int64_t entries, const char *head,
+		       const dft_custody_check *chk, int64_t *checked)
+{
+	struct file_lines fl = {NULL, NULL, 0};
+	char detail[256];
+	int rc;
+
+	*checked = 0;
+	if (!(fl.f = fopen(path, "re"))) {
+		snprintf(detail, sizeof(detail), "custody.log cannot be opened: %s", strerror(errno));
+		return chk->problem(chk->ctx, "chain", NULL, detail);
+	}
+	rc = dft_custody_verify_lines(next_file_line, &fl, entries, head, chk, checked);
+	free(fl.line);
+	fclose(fl.f);
+	return rc;
+}
+
+/* ---- a log kept by the database (server mode) ------------------------- */
+
+int dft_custody_open_memory(dft_custody **out)
+{
+	dft_custody *c = dft_calloc(1, sizeof(*c));
+	*out = NULL;
+	if (!c)
+		return DFT_ENOMEM;
+	c->fd = -1;
+	dft_buf_init(&c->pending, 0);
+	dft_buf_init(&c->line, 0);
+	memcpy(c->head, ZERO_HASH, 65);
+	memcpy(c->flushed_head, ZERO_HASH, 65);
+	*out = c;
+	return 0;
+}
+
+int dft_custody_rebase(dft_custody *c, int64_t entries, const char *head)
+{
+	if (c->pending.len)
+		return dft_error_set(DFT_EINVAL, "custody entries pending while the chain moved");
+	c->entries = c->flushed_entries = entries;
+	memcpy(c->head, head && *head ? head : ZERO_HASH, 65);
+	memcpy(c->flushed_head, c->head, 65);
+	return 0;
+}
+
+const char *dft_custody_pending(const dft_custody *c, size_t *len)
+{
+	*len = c->pending.len;
+	return c->pending.ptr;
+}
+
+void dft_custody_written(dft_custody *c)
+{
+	dft_buf_reset(&c->pending);
+	c->flushed_entries = c->entries;
+	memcpy(c->flushed_head, c->head, 65);
+	c->flushed_offset = c->offset;
+}
+
+void dft_custody_discard(dft_custody *c)
+{
+	dft_buf_reset(&c->pending);
+	c->open_entry = 0;
+	c->entries = c->flushed_entries;
+	c->offset = c->flushed_offset;
+	memcpy(c->head, c->flushed_head, 65);
 }

@@ -3,15 +3,28 @@
  * MATCH with BM25 (title and path weigh more than the body), filters as
  * SQL on documents/meta/locations/doc_tags, snippets in the original characters,
  * the page of the first match, facets, and a time limit per query.
+ *
+ * Server mode (PostgreSQL): the same query, translated to a tsquery over
+ * the tsvector daftar's analyzer made (pgtext.h), ranked by ts_rank with
+ * the same column weights, snippets and pages made here in C from the
+ * texts of the page of hits. Where it differs from FTS5: ts_rank is not
+ * BM25 (no inverse document frequency: a rare word does not weigh more
+ * than a common one), NEAR does not enforce the distance, fuzzy words~N
+ * match only themselves (PostgreSQL keeps no term list to expand them
+ * from), and a phrase is marked word by word in snippets.
  */
 #include "store_internal.h"
 #include "daftar/auth.h"
+#include "daftar/pgtext.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* Column weights for bm25(): title, path, body. */
 #define BM25_WEIGHTS "10.0, 3.0, 1.0"
+/* The same for ts_rank, whose weights are {D, C, B, A}: body D, path B,
+ * title A (pgtext.c labels them so) */
+#define TS_WEIGHTS "'{0.1, 0.0, 0.3, 1.0}'"
 
 struct deadline {
 	double end;
@@ -100,22 +113,25 @@ static void bind_filters(dft_stmt *s, const dft_query *q, int first_param)
 
 /* FROM ... WHERE ... shared by the hits, the total and the facets. ?1 is
  * the MATCH expression; filters from ?2. */
-static int base_sql(dft_buf *sql, const dft_query *q)
+static int base_sql(dft_buf *sql, const dft_query *q, int pg)
 {
 	int rc;
-	if (q->match.len)
+	if (q->match.len && pg)
+		rc = dft_buf_adds(sql, " FROM search JOIN documents d ON d.id = search.id WHERE search.tsv @@ CAST(?1 AS tsquery)");
+	else if (q->match.len)
 		rc = dft_buf_adds(sql, " FROM search JOIN documents d ON d.id = search.rowid WHERE search MATCH ?1");
 	else
-		rc = dft_buf_adds(sql, " FROM documents d WHERE ?1 IS NULL");
+		rc = dft_buf_adds(sql, " FROM documents d WHERE CAST(?1 AS TEXT) IS NULL");
 	if (rc == 0)
 		rc = add_filters(sql, q, 2);
 	return rc;
 }
 
-static void bind_base(dft_stmt *s, const dft_query *q)
+/* match: the MATCH expression, or in server mode its tsquery */
+static void bind_base(dft_stmt *s, const dft_query *q, const dft_buf *match)
 {
 	if (q->match.len)
-		dft_sql_bind_text(s, 1, q->match.ptr, (int)q->match.len);
+		dft_sql_bind_text(s, 1, match->ptr, (int64_t)match->len);
 	else
 		dft_sql_bind_null(s, 1);
 	bind_filters(s, q, 2);
@@ -123,31 +139,32 @@ static void bind_base(dft_stmt *s, const dft_query *q)
 
 static int step_error(dft_store *st, struct deadline *dl, const char *what)
 {
-	if (dl->hit)
+	if (dl->hit || (st->pg && !strcmp(st->pg_sqlstate, "57014")))
 		return dft_error_set(DFT_ELIMIT, "the query took longer than the time limit: make it narrower");
-	if (strstr(sqlite3_errmsg(st->db), "fts5"))
+	if (!st->pg && strstr(sqlite3_errmsg(st->db), "fts5"))
 		return dft_error_set(DFT_EINVAL, "query: %s", sqlite3_errmsg(st->db));
 	return dft_store_db_err(st, what);
 }
 
-static int run_facet(dft_store *st, const dft_query *q, struct deadline *dl, const char *name, const char *expr,
+static int run_facet(dft_store *st, const dft_query *q, const dft_buf *match, struct deadline *dl,
+		     const char *name, const char *expr,
 		     int (*facet)(void *, const char *, const char *, int64_t), void *ctx)
 {
 	dft_stmt *s;
 	dft_buf sql;
 	int rc, step;
 	dft_buf_init(&sql, 1 << 20);
-	rc = dft_buf_addf(&sql, "SELECT %s AS v, count(*)", expr);
+	rc = dft_buf_addf(&sql, "SELECT v, n FROM (SELECT %s AS v, count(*) AS n", expr);
 	if (rc == 0)
-		rc = base_sql(&sql, q);
+		rc = base_sql(&sql, q, st->pg != NULL);
 	if (rc == 0)
-		rc = dft_buf_adds(&sql, " GROUP BY v HAVING v IS NOT NULL AND v != '' ORDER BY 2 DESC, 1 LIMIT 20");
+		rc = dft_buf_adds(&sql, " GROUP BY 1) f WHERE v IS NOT NULL AND v != '' ORDER BY 2 DESC, 1 LIMIT 20");
 	if (rc == 0)
 		rc = dft_store_prepare(st, &s, sql.ptr);
 	dft_buf_dispose(&sql);
 	if (rc < 0)
 		return rc;
-	bind_base(s, q);
+	bind_base(s, q, match);
 	while ((step = dft_sql_step(s)) == DFT_ROW && rc == 0)
 		rc = facet(ctx, name, dft_sql_col_text(s, 0), dft_sql_col_int64(s, 1));
 	if (rc == 0 && step != DFT_DONE && step != DFT_ROW)
@@ -163,23 +180,36 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 {
 	struct deadline dl;
 	dft_stmt *s = NULL;
-	dft_buf sql;
+	dft_buf sql, match, snippet;
 	double t0 = dft_now();
-	int rc = 0, step, nf = (int)q->nfilters;
+	int rc = 0, step, nf = (int)q->nfilters, pg = st->pg != NULL;
 	const char *order;
 
 	memset(r, 0, sizeof(*r));
 	dl.end = t0 + (o->timeout_s > 0 ? o->timeout_s : 10.0);
 	dl.hit = 0;
-	sqlite3_progress_handler(st->db, 1000, progress, &dl);
 	dft_buf_init(&sql, 1 << 20);
+	dft_buf_init(&match, (size_t)1 << 20);
+	dft_buf_init(&snippet, (size_t)1 << 20);
+	if (pg) {
+		char set[64];
+		snprintf(set, sizeof(set), "SET statement_timeout = %d", (int)((dl.end - t0) * 1000));
+		if ((rc = dft_sql_exec(st, set)) < 0)
+			goto done;
+		if (q->match.len && (rc = dft_pg_tsquery(q->match.ptr, q->match.len, &match)) < 0)
+			goto done;
+	} else {
+		sqlite3_progress_handler(st->db, 1000, progress, &dl);
+		if ((rc = dft_buf_add(&match, q->match.ptr ? q->match.ptr : "", q->match.len)) < 0)
+			goto done;
+	}
 
 	/* the total */
 	rc = dft_buf_adds(&sql, "SELECT count(*)");
 	if (rc == 0)
-		rc = base_sql(&sql, q);
+		rc = base_sql(&sql, q, pg);
 	if (rc == 0 && (rc = dft_store_prepare(st, &s, sql.ptr)) == 0) {
-		bind_base(s, q);
+		bind_base(s, q, &match);
 		step = dft_sql_step(s);
 		if (step == DFT_ROW)
 			r->total = dft_sql_col_int64(s, 0);
@@ -198,15 +228,29 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 	else if (o->sort && !strcmp(o->sort, "oldest"))
 		order = "coalesce(" DOC_DATE ", '9999') ASC, d.id ASC";
 	else
-		order = q->match.len ? "rank" : "d.id";
-	if (q->match.len) {
+		order = q->match.len ? (pg ? "rank DESC, d.id" : "rank") : "d.id";
+	if (q->match.len && pg) {
+		/* rank in the database; snippets and pages below, in C */
+		rc = dft_buf_addf(&sql, "WITH top AS (SELECT d.id AS id, ts_rank(" TS_WEIGHTS ", search.tsv, CAST(?1 AS tsquery)) AS rank, "
+					"coalesce(" DOC_DATE ", '') AS date");
+		if (rc == 0)
+			rc = base_sql(&sql, q, pg);
+		if (rc == 0)
+			rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d) "
+						"SELECT d.id, d.path, top.rank, (SELECT text FROM texts t WHERE t.doc_id = d.id), 0, "
+						"(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject') LIMIT 1) "
+						"FROM top JOIN documents d ON d.id = top.id ORDER BY %s",
+					  order, nf + 2, nf + 3,
+					  !strcmp(order, "rank DESC, d.id") ? "top.rank DESC, top.id" : o->sort && !strcmp(o->sort, "oldest")
+					  ? "coalesce(nullif(top.date, ''), '9999') ASC, top.id ASC" : "top.date DESC, top.id DESC");
+	} else if (q->match.len) {
 		/* Rank first, then make snippets for the page of hits only:
 		 * computed in the outer SELECT of a plain query, snippet() and
 		 * dft_page() ran for every match before LIMIT cut them. */
 		rc = dft_buf_addf(&sql, "WITH top AS (SELECT d.id AS id, bm25(search, " BM25_WEIGHTS ") AS rank, "
 					"coalesce(" DOC_DATE ", '') AS date");
 		if (rc == 0)
-			rc = base_sql(&sql, q);
+			rc = base_sql(&sql, q, pg);
 		if (rc == 0)
 			rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d) "
 						"SELECT d.id, d.path, -top.rank, snippet(search, -1, %s, '…', 24), "
@@ -225,13 +269,13 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 					"(SELECT substr(text, 1, 200) FROM texts t WHERE t.doc_id = d.id), NULL, "
 					"(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject') LIMIT 1), 0");
 		if (rc == 0)
-			rc = base_sql(&sql, q);
+			rc = base_sql(&sql, q, pg);
 		if (rc == 0)
 			rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d", order, nf + 2, nf + 3);
 	}
 	if (rc < 0 || (rc = dft_store_prepare(st, &s, sql.ptr)) < 0)
 		goto done;
-	bind_base(s, q);
+	bind_base(s, q, &match);
 	dft_sql_bind_int64(s, nf + 2, o->limit > 0 ? o->limit : 20);
 	dft_sql_bind_int64(s, nf + 3, o->offset > 0 ? o->offset : 0);
 	while ((step = dft_sql_step(s)) == DFT_ROW) {
@@ -242,6 +286,15 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 		h.snippet = dft_sql_col_text(s, 3);
 		h.page = dft_sql_col_int64(s, 4);
 		h.title = dft_sql_col_text(s, 5);
+		if (pg && q->match.len) {
+			/* column 3 is the whole text: the snippet is made from it */
+			const char *text = h.snippet ? h.snippet : "";
+			dft_buf_reset(&snippet);
+			if ((rc = dft_pg_snippet(text, strlen(text), NULL, dft_buf_cstr(&q->words), o->control_marks,
+						 &snippet, &h.page)) < 0)
+				break;
+			h.snippet = dft_buf_cstr(&snippet);
+		}
 		if ((rc = hit(ctx, &h)) < 0)
 			break;
 	}
@@ -253,17 +306,22 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 		goto done;
 
 	/* facets */
-	if ((rc = run_facet(st, q, &dl, "type", "d.type", facet, ctx)) < 0 ||
-	    (rc = run_facet(st, q, &dl, "language", "d.language", facet, ctx)) < 0 ||
-	    (rc = run_facet(st, q, &dl, "batch", "(SELECT b.label FROM batches b WHERE b.id = d.batch_id)", facet, ctx)) < 0 ||
-	    (rc = run_facet(st, q, &dl, "year", "substr(" DOC_DATE ", 1, 4)", facet, ctx)) < 0 ||
-	    (rc = run_facet(st, q, &dl, "sender_domain",
+	if ((rc = run_facet(st, q, &match, &dl, "type", "d.type", facet, ctx)) < 0 ||
+	    (rc = run_facet(st, q, &match, &dl, "language", "d.language", facet, ctx)) < 0 ||
+	    (rc = run_facet(st, q, &match, &dl, "batch", "(SELECT b.label FROM batches b WHERE b.id = d.batch_id)", facet, ctx)) < 0 ||
+	    (rc = run_facet(st, q, &match, &dl, "year", "substr(" DOC_DATE ", 1, 4)", facet, ctx)) < 0 ||
+	    (rc = run_facet(st, q, &match, &dl, "sender_domain",
 			    "(SELECT lower(rtrim(substr(m.value, instr(m.value, '@') + 1), '> ')) FROM meta m "
 			    "WHERE m.doc_id = d.id AND m.key = 'from' AND instr(m.value, '@') > 0)", facet, ctx)) < 0)
 		goto done;
 done:
-	sqlite3_progress_handler(st->db, 0, NULL, NULL);
+	if (pg)
+		dft_sql_exec(st, "SET statement_timeout = 0");
+	else
+		sqlite3_progress_handler(st->db, 0, NULL, NULL);
 	dft_buf_dispose(&sql);
+	dft_buf_dispose(&match);
+	dft_buf_dispose(&snippet);
 	r->took_ms = (dft_now() - t0) * 1000.0;
 	return rc;
 }
@@ -293,6 +351,8 @@ int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 	char lo[8], hi[8];
 	int rc;
 
+	if (st->pg) /* no term list to expand from (see the top of this file) */
+		return dft_buf_addf(out, "\"%s\"", norm);
 	/* same first character: a typo there is rare, and it bounds the scan */
 	while (norm[first] && ((unsigned char)norm[first] & 0xC0) == 0x80)
 		first++;

@@ -151,6 +151,19 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		rc = DFT_ENOMEM;
 		goto done;
 	}
+	{
+		dft_buf url;
+		dft_buf_init(&url, 0);
+		rc = dft_store_is_url(dir) ? 1 : dft_store_server_conf(dir, &url);
+		dft_buf_dispose(&url);
+		if (rc != 0) {
+			if (rc > 0 && (rc = dft_pg_open(st, dir, writable)) == 0 && writable)
+				rc = dft_store_begin(st) == 0 ? dft_store_commit(st) : -1;
+			if (rc < 0)
+				goto done;
+			goto opened;
+		}
+	}
 	path_join(&p, dir, "store.db");
 	if (access(p.ptr, F_OK) != 0) {
 		rc = dft_error_set(DFT_ENOTFOUND,
@@ -213,6 +226,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 			goto done;
 		}
 	}
+opened:
 	*out = st;
 	st = NULL;
 done:
@@ -251,6 +265,8 @@ int dft_store_begin(dft_store *st)
 	int rc;
 	if (st->in_txn)
 		return 0;
+	if (st->pg)
+		return dft_pg_begin(st);
 	if ((rc = exec(st, "BEGIN IMMEDIATE")) < 0)
 		return rc;
 	st->in_txn = 1;
@@ -263,6 +279,8 @@ int dft_store_commit(dft_store *st)
 	int rc;
 	if (!st->in_txn)
 		return 0;
+	if (st->pg)
+		return dft_pg_commit(st);
 	if (st->custody) {
 		int64_t entries, offset;
 		char head[DFT_SHA256_HEX];
@@ -410,6 +428,7 @@ int dft_store_blob_path(const dft_store *st, const char *sha, dft_buf *out)
 int dft_blob_writer_open(dft_store *st, dft_blob_writer *w, int copy)
 {
 	static unsigned counter;
+	static char host[64];
 	int rc;
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
@@ -418,8 +437,14 @@ int dft_blob_writer_open(dft_store *st, dft_blob_writer *w, int copy)
 		return rc;
 	if (!copy)
 		return 0;
-	snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/blobs/tmp/%d-%u", st->dir, (int)getpid(), counter++);
-	w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
+	/* unique across the machines that share a server-mode case's blobs */
+	if (!host[0] && (gethostname(host, sizeof(host) - 1) < 0 || !host[0]))
+		snprintf(host, sizeof(host), "host");
+	do {
+		snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/blobs/tmp/%s-%d-%u", st->dir, host, (int)getpid(),
+			 counter++);
+		w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	} while (w->fd < 0 && errno == EEXIST); /* left by a killed run with our pid */
 	if (w->fd < 0) {
 		dft_sha256_dispose(&w->sha);
 		return dft_error_set(DFT_EIO, "cannot write %s: %s", w->tmp_path, strerror(errno));
@@ -716,12 +741,14 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 			return rc;
 	}
 	/* the full-text index: title, first path and text of the document */
-	if ((rc = prepare(st, &s, "INSERT INTO search(rowid, title, path, body) "
-				  "SELECT id, title, path, body FROM search_src WHERE id=?")) < 0)
-		return rc;
-	dft_sql_bind_int64(s, 1, doc_id);
-	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "index the document");
-	release(st, s);
+	if (st->pg)
+		rc = dft_pg_index(st, doc_id, ex->text, ex->text_len, ex->language);
+	else if ((rc = prepare(st, &s, "INSERT INTO search(rowid, title, path, body) "
+				       "SELECT id, title, path, body FROM search_src WHERE id=?")) == 0) {
+		dft_sql_bind_int64(s, 1, doc_id);
+		rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "index the document");
+		release(st, s);
+	}
 	if (rc < 0)
 		return rc;
 	{

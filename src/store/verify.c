@@ -240,7 +240,8 @@ int dft_verify(dft_store *st,
 	chk.problem = on_problem;
 
 	dft_buf_addf(&p, "%s/custody.log", st->dir);
-	if ((rc = dft_custody_verify(dft_buf_cstr(&p), entries, out->head, &chk, &checked)) < 0)
+	if ((rc = st->pg ? dft_pg_custody_verify(st, entries, out->head, &chk, &checked)
+			 : dft_custody_verify(dft_buf_cstr(&p), entries, out->head, &chk, &checked)) < 0)
 		goto done;
 	out->entries_checked = checked;
 	if (v.nlog > 1)
