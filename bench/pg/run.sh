@@ -62,6 +62,8 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # ---- preflight ----------------------------------------------------------------
 [ -x "$D" ] || die "no daftar binary at $D (make, or set DAFTAR)"
+# the workbench's files, for `daftar serve` of a binary outside the tree
+[ -n "${DAFTAR_WEB:-}" ] || [ ! -d "$repo/web" ] || export DAFTAR_WEB="$repo/web"
 for t in python3 curl jq awk; do command -v "$t" >/dev/null || die "$t is missing"; done
 help=$("$D" --help 2>&1 || true)  # not piped into grep -q: SIGPIPE + pipefail
 if ! grep -qE '^[[:space:]]+worker([[:space:]]|$)' <<< "$help"; then
@@ -243,7 +245,10 @@ method=cli
 if sq_url=$(serve_up "$SQCASE" sqlite) && pg_url=$(serve_up "$PGCASE" pg); then
   method=http
 else
-  say "daftar serve does not answer on both cases: timing the CLI instead ($(tail -c 300 "$W/serve-pg.err" 2>/dev/null))"
+  say "daftar serve does not answer on both cases: timing the CLI instead"
+  for m in sqlite pg; do
+    [ -s "$W/serve-$m.err" ] && say "  serve ($m): $(tail -c 300 "$W/serve-$m.err" | tr '\n' ' ')"
+  done
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   PIDS=()
 fi
