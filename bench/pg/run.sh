@@ -228,6 +228,7 @@ http_pass() {
   local base=$1 out=$2 kind q _ code t
   : > "$out"
   while IFS=$'\t' read -r kind q _; do
+    rm -f "$W/resp.json"
     read -r code t < <(curl -s -G --data-urlencode "q=$q" --data limit=10 -o "$W/resp.json" \
       -w '%{http_code} %{time_total}\n' "$base/api/search" || echo "000 0")
     if [ "$code" = 200 ]; then
@@ -236,7 +237,7 @@ http_pass() {
         printf '%s\t%s\t-1\t-1\tnot JSON\n' "$kind" "$(awk -v t="$t" 'BEGIN { print t * 1000 }')" >> "$out"
     else
       printf '%s\t%s\t-1\t-1\tHTTP %s %s\n' "$kind" "$(awk -v t="$t" 'BEGIN { print t * 1000 }')" "$code" \
-        "$(head -c 200 "$W/resp.json" 2>/dev/null | tr '\t\n' '  ')" >> "$out"
+        "$( (head -c 200 "$W/resp.json" 2>/dev/null || echo 'no answer') | tr '\t\n' '  ')" >> "$out"
     fi
   done < "$W/queries.tsv"
 }
@@ -259,6 +260,9 @@ for mode in sqlite pg; do
     [ "$mode" = pg ] && base=$pg_url
     http_pass "$base" "$W/warm.tsv"
     http_pass "$base" "$OUT/search-$mode.tsv"
+    if grep -q $'\tHTTP 000' "$OUT/search-$mode.tsv"; then
+      say "  $mode: daftar serve stopped answering: $(tail -c 300 "$W/serve-$mode.err" | tr '\n' ' ')"
+    fi
   else
     c=$SQCASE
     [ "$mode" = pg ] && c=$PGCASE
