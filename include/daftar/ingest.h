@@ -16,6 +16,7 @@ typedef struct dft_ingest_opts {
 	int jobs;          /* worker processes; 0: number of cores */
 	int no_copy;       /* record path + hash only, keep no copy */
 	int progress;      /* draw a progress bar on stderr */
+	int queue_only;    /* server mode: only queue the documents (workers extract) */
 	dft_limits limits;
 } dft_ingest_opts;
 

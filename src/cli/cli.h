@@ -33,6 +33,7 @@ struct args {
 	const char *store;  /* --store postgresql://... (server mode) */
 	int lease;          /* worker --lease SECONDS */
 	int exit_when_idle; /* worker --exit-when-idle */
+	int queue_only;     /* ingest --queue-only (server mode) */
 	const char *name;   /* worker --name (default host:pid) */
 };
 

@@ -27,8 +27,9 @@ static const char usage_text[] =
 	"\n"
 	"  init CASE [--store postgresql://...]\n"
 	"                                     make a new, empty case folder (--store: server mode, docs/SCALING.md)\n"
-	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities]\n"
-	"                                     add files, folders, archives (incremental, resumable)\n"
+	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities] [--queue-only]\n"
+	"                                     add files, folders, archives (incremental, resumable);\n"
+	"                                     server mode: --queue-only leaves the extraction to workers\n"
 	"  worker CASE [-j N] [--exit-when-idle] [--lease S] [--name NAME]\n"
 	"                                     server mode: extract what ingest queued (any number, any machine)\n"
 	"  status CASE                        counts: documents, originals, failures, batches, types\n"
@@ -137,6 +138,8 @@ static int parse_args(struct args *a, int argc, char **argv)
 			a->no_copy = 1;
 		else if (strcmp(s, "--no-entities") == 0)
 			a->no_entities = 1;
+		else if (strcmp(s, "--queue-only") == 0)
+			a->queue_only = 1;
 		else if (strcmp(s, "--failed") == 0)
 			a->failed = 1;
 		else if (strcmp(s, "--type") == 0) {
@@ -309,22 +312,24 @@ static int cmd_ingest(struct args *a)
 	if ((rc = open_case(&st, a, 1)))
 		return rc;
 	server = dft_store_is_server(st);
-	if (server && a->no_copy) {
+	if (!server && a->queue_only) {
 		dft_store_free(st);
-		return usage_error("--no-copy: in server mode workers read the originals from the shared blobs/");
+		return usage_error("--queue-only is for server-mode cases (daftar init --store ...)");
 	}
 	dft_ingest_opts_default(&o);
 	o.label = a->batch;
 	o.jobs = a->jobs;
 	o.no_copy = a->no_copy;
+	o.queue_only = a->queue_only;
 	o.progress = isatty(2) && !dft_log_verbose;
 	if (a->timeout)
 		o.limits.timeout_s = a->timeout;
-	/* server mode: this only queues the documents; workers extract them */
+	/* server mode: queue the documents, then work the queue beside any
+	 * other workers (--queue-only: leave it all to them) */
 	rc = dft_ingest_run(st, (const char *const *)&a->pos[1], (size_t)a->npos - 1, &o, &r);
 	/* then what the new texts name (daftar entities would do it later) */
 	memset(&es, 0, sizeof(es));
-	if (rc >= 0 && !a->no_entities && !server && (rc = entities_update(st, &es)) < 0)
+	if (rc >= 0 && !a->no_entities && !a->queue_only && (rc = entities_update(st, &es)) < 0)
 		dft_error_prefix("documents ingested, but scanning them for entities failed");
 	if (rc < 0) {
 		rc = fail(rc);
@@ -366,7 +371,7 @@ static int cmd_ingest(struct args *a)
 			dft_json_key(&j, "queued");
 			dft_json_int(&j, pending);
 		}
-		if (!a->no_entities && !server) {
+		if (!a->no_entities && !a->queue_only) {
 			dft_json_key(&j, "entities");
 			dft_json_obj_open(&j);
 			dft_json_key(&j, "scanned");
@@ -410,8 +415,9 @@ static int cmd_ingest(struct args *a)
 		if (server) {
 			int64_t pending = 0, leased = 0;
 			dft_store_job_counts(st, &pending, &leased);
-			printf("  %lld documents queued: start workers with 'daftar worker %s'\n", (long long)pending,
-			       a->pos[0]);
+			if (pending)
+				printf("  %lld documents queued: start workers with 'daftar worker %s'\n", (long long)pending,
+				       a->pos[0]);
 		}
 	}
 	dft_ingest_result_dispose(&r);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define COMMIT_EVERY_OPS 2000
@@ -986,6 +987,8 @@ done:
 
 /* ---- the run ------------------------------------------------------------ */
 
+static int work_loop(struct ingest *g);
+
 static int load_pending(void *ctx, int64_t id)
 {
 	return queue_push(ctx, id);
@@ -1059,6 +1062,22 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	}
 	for (i = 0; i < npaths && rc == 0 && !interrupted; i++)
 		rc = walk_root(&g, paths[i]);
+	if (g.server && rc == 0 && !interrupted && (rc = maybe_commit(&g, 1)) == 0 && !o->queue_only) {
+		/* server mode: the queue is in the database; this process works
+		 * it like any worker, beside the others, until nothing is left */
+		dft_work_opts w;
+		char owner[160], host[64] = "";
+		if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
+			snprintf(host, sizeof(host), "host");
+		snprintf(owner, sizeof(owner), "%s:%d:%lld:ingest", host, (int)getpid(), (long long)time(NULL));
+		memset(&w, 0, sizeof(w));
+		w.owner = owner;
+		w.lease_s = 120;
+		w.exit_when_idle = 1;
+		g.work = &w;
+		rc = work_loop(&g);
+		g.work = NULL;
+	}
 	while (rc == 0 && !interrupted && (g.qlen || busy_count(&g)))
 		rc = service(&g, 100);
 	if (rc == 0 && interrupted)
@@ -1093,12 +1112,68 @@ done:
  * forever. */
 #define MAX_ATTEMPTS 3
 
+/* Claim, extract, store, until interrupted (or, with exit_when_idle, until
+ * the case has nothing pending). */
+static int work_loop(struct ingest *g)
+{
+	const dft_work_opts *w = g->work;
+	dft_store *st = g->st;
+	dft_ingest_result *r = g->r;
+	double last_renew = 0, last_count = 0;
+	int64_t pending = -1, leased = 0;
+	int rc = 0, i;
+
+	while (rc == 0 && !interrupted) {
+		double now = dft_now();
+		int claimed = 0;
+		if (now - last_renew > w->lease_s / 3.0) {
+			if ((rc = dft_store_job_renew(st, w->owner, w->lease_s)) < 0)
+				break;
+			last_renew = now;
+		}
+		for (i = 0; i < g->nslots && rc == 0; i++) {
+			int64_t id = 0, attempts = 0;
+			if (g->slots[i].busy)
+				continue;
+			if ((rc = dft_store_job_claim(st, w->owner, w->lease_s, &id, &attempts)) <= 0)
+				break;
+			claimed++;
+			if (attempts > MAX_ATTEMPTS) {
+				char err[160];
+				snprintf(err, sizeof(err), "given up after %lld attempts: the workers that took it "
+							   "ended without an answer (killed or lost)", (long long)attempts - 1);
+				rc = fail_document(g, id, err);
+				r->extracted++;
+				continue;
+			}
+			rc = start_job(g, &g->slots[i], id);
+		}
+		if (rc < 0)
+			break;
+		rc = 0;
+		if (!claimed && !busy_count(g)) {
+			/* nothing to take: done when the case has nothing pending at
+			 * all (another worker's archive may still add children, and
+			 * a dead worker's lease runs out in time) */
+			if (now - last_count > 0.5) {
+				if ((rc = dft_store_job_counts(st, &pending, &leased)) < 0)
+					break;
+				last_count = now;
+				if (pending == 0 && w->exit_when_idle)
+					break;
+			}
+			usleep(100 * 1000);
+			continue;
+		}
+		rc = service(g, 50);
+	}
+	return rc;
+}
+
 int dft_ingest_work(dft_store *st, const dft_ingest_opts *o, const dft_work_opts *w, dft_ingest_result *r)
 {
 	struct ingest g;
 	struct sigaction sa, old_int, old_term;
-	double last_renew = 0, last_count = 0;
-	int64_t pending = -1, leased = 0;
 	int rc = 0, jobs, i;
 
 	memset(&g, 0, sizeof(g));
@@ -1128,51 +1203,7 @@ int dft_ingest_work(dft_store *st, const dft_ingest_opts *o, const dft_work_opts
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	signal(SIGPIPE, SIG_IGN);
-
-	while (rc == 0 && !interrupted) {
-		double now = dft_now();
-		int claimed = 0;
-		if (now - last_renew > w->lease_s / 3.0) {
-			if ((rc = dft_store_job_renew(st, w->owner, w->lease_s)) < 0)
-				break;
-			last_renew = now;
-		}
-		for (i = 0; i < g.nslots && rc == 0; i++) {
-			int64_t id = 0, attempts = 0;
-			if (g.slots[i].busy)
-				continue;
-			if ((rc = dft_store_job_claim(st, w->owner, w->lease_s, &id, &attempts)) <= 0)
-				break;
-			claimed++;
-			if (attempts > MAX_ATTEMPTS) {
-				char err[160];
-				snprintf(err, sizeof(err), "given up after %lld attempts: the workers that took it "
-							   "ended without an answer (killed or lost)", (long long)attempts - 1);
-				rc = fail_document(&g, id, err);
-				r->extracted++;
-				continue;
-			}
-			rc = start_job(&g, &g.slots[i], id);
-		}
-		if (rc < 0)
-			break;
-		rc = 0;
-		if (!claimed && !busy_count(&g)) {
-			/* nothing to take: done when the case has nothing pending at
-			 * all (another worker's archive may still add children, and
-			 * a dead worker's lease runs out in time) */
-			if (now - last_count > 0.5) {
-				if ((rc = dft_store_job_counts(st, &pending, &leased)) < 0)
-					break;
-				last_count = now;
-				if (pending == 0 && w->exit_when_idle)
-					break;
-			}
-			usleep(100 * 1000);
-			continue;
-		}
-		rc = service(&g, 50);
-	}
+	rc = work_loop(&g);
 	if (rc == 0 && interrupted)
 		rc = dft_error_set(DFT_ERROR, "interrupted: the documents in hand go back to the queue when their lease ends");
 	sigaction(SIGINT, &old_int, NULL);

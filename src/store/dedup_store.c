@@ -28,7 +28,7 @@ int dft_store_dedup_unsigned(dft_store *st, int (*fn)(void *ctx, int64_t id), vo
 	const char *sql = dft_store_dedup_ready(st)
 		? "SELECT t.doc_id FROM texts t LEFT JOIN dedup_sigs g ON g.doc_id = t.doc_id"
 		  " WHERE g.doc_id IS NULL OR g.version != ?1 OR g.text_sha != t.sha256 ORDER BY t.doc_id"
-		: "SELECT doc_id FROM texts WHERE ?1 IS NOT NULL ORDER BY doc_id";
+		: "SELECT doc_id FROM texts WHERE CAST(?1 AS TEXT) IS NOT NULL ORDER BY doc_id";
 	if ((rc = dft_store_prepare(st, &s, sql)) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, DFT_DEDUP_VERSION);

@@ -189,16 +189,12 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		      "    JOIN mentions m ON m.type = v.type AND m.value = v.value WHERE v.entity_id = entities.id);"
 		      /* co-occurrence: people, organisations and places named in one document */
 		      "DELETE FROM entity_edges;"
-		      "CREATE TEMP TABLE IF NOT EXISTS doc_entities(doc_id INTEGER, entity_id INTEGER);"
-		      "DELETE FROM temp.doc_entities;"
-		      "INSERT INTO temp.doc_entities SELECT DISTINCT m.doc_id, v.entity_id FROM mentions m"
+		      "WITH de AS MATERIALIZED (SELECT DISTINCT m.doc_id, v.entity_id FROM mentions m"
 		      "  JOIN entity_variants v ON v.type = m.type AND v.value = m.value"
-		      "  WHERE m.type IN ('person', 'organization', 'place');"
-		      "CREATE INDEX IF NOT EXISTS temp.doc_entities_doc ON doc_entities(doc_id);"
+		      "  WHERE m.type IN ('person', 'organization', 'place'))"
 		      "INSERT INTO entity_edges(a, b, documents) SELECT x.entity_id, y.entity_id, COUNT(*)"
-		      "  FROM temp.doc_entities x JOIN temp.doc_entities y ON y.doc_id = x.doc_id AND y.entity_id > x.entity_id"
-		      "  GROUP BY x.entity_id, y.entity_id;"
-		      "DELETE FROM temp.doc_entities;",
+		      "  FROM de x JOIN de y ON y.doc_id = x.doc_id AND y.entity_id > x.entity_id"
+		      "  GROUP BY x.entity_id, y.entity_id;",
 		      "counting entities");
 	if (rc < 0)
 		return rc;
@@ -212,7 +208,7 @@ int dft_store_entities_list(dft_store *st, const dft_entity_filter *f,
 	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT e.id, e.type, e.name, e.mentions, e.documents FROM entities e"
-				    " WHERE (?1 IS NULL OR e.type = ?1) AND (?3 = 0 OR e.id = ?3)"
+				    " WHERE (CAST(?1 AS TEXT) IS NULL OR e.type = ?1) AND (?3 = 0 OR e.id = ?3)"
 				    "   AND (?2 = 0 OR e.id IN (SELECT v.entity_id FROM mentions m JOIN entity_variants v"
 				    "     ON v.type = m.type AND v.value = m.value WHERE m.doc_id = ?2))"
 				    " ORDER BY e.documents DESC, e.mentions DESC, e.id LIMIT ?4 OFFSET ?5")) < 0)
@@ -430,7 +426,7 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 {
 	static const char nodes_sql[] =
 		"SELECT id, type, name, mentions, documents FROM entities"
-		" WHERE (?1 IS NULL OR instr(?1, ',' || type || ',') > 0)"
+		" WHERE (CAST(?1 AS TEXT) IS NULL OR instr(?1, ',' || type || ',') > 0)"
 		" ORDER BY documents DESC, mentions DESC, id LIMIT ?2";
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
@@ -452,7 +448,7 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 	r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "WITH n AS (SELECT id FROM entities"
-				    " WHERE (?1 IS NULL OR instr(?1, ',' || type || ',') > 0)"
+				    " WHERE (CAST(?1 AS TEXT) IS NULL OR instr(?1, ',' || type || ',') > 0)"
 				    " ORDER BY documents DESC, mentions DESC, id LIMIT ?2)"
 				    " SELECT a, b, documents FROM entity_edges"
 				    " WHERE documents >= ?3 AND a IN n AND b IN n ORDER BY documents DESC, a, b")) < 0)
@@ -476,7 +472,7 @@ int dft_store_timeline(dft_store *st, const char *from, const char *to, int64_t 
 	int rc, r = DFT_DONE;
 	if ((rc = dft_store_prepare(st, &s,
 				    "SELECT value, extra, doc_id, page, surface FROM mentions"
-				    " WHERE type = 'date' AND (?1 IS NULL OR value >= ?1) AND (?2 IS NULL OR value <= ?2)"
+				    " WHERE type = 'date' AND (CAST(?1 AS TEXT) IS NULL OR value >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR value <= ?2)"
 				    " ORDER BY value, doc_id, start LIMIT ?3")) < 0)
 		return rc;
 	if (from)

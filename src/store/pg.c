@@ -69,6 +69,9 @@ static const char pg_schema[] =
 	"  UNIQUE(batch_id, path, note));"
 	"CREATE TABLE search(id bigint PRIMARY KEY REFERENCES documents(id), tsv tsvector NOT NULL);"
 	"CREATE INDEX search_tsv ON search USING gin(tsv);"
+	/* the indexed words (not stems or keys), for fuzzy word~N: what
+	 * FTS5's vocabulary table gives the SQLite store */
+	"CREATE TABLE search_terms(term text PRIMARY KEY);"
 	"CREATE TABLE dedup_sigs(doc_id bigint PRIMARY KEY REFERENCES documents(id), version bigint NOT NULL,"
 	"  text_sha text NOT NULL, norm_sha text, tokens bigint NOT NULL, shingles bigint NOT NULL, minhash bytea);"
 	"CREATE INDEX dedup_sigs_norm ON dedup_sigs(norm_sha);"
@@ -611,6 +614,13 @@ int dft_pg_index(dft_store *st, int64_t doc_id, const char *text, size_t text_le
 	dft_sql_bind_text(s, 2, tsv.ptr ? tsv.ptr : "", (int64_t)tsv.len);
 	rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "index the document");
 	dft_sql_release(st, s);
+	if (rc == 0 && (rc = dft_sql_cached(st, &s, "INSERT INTO search_terms(term) SELECT t FROM search,"
+						    " unnest(tsvector_to_array(search.tsv)) AS t WHERE search.id = ?"
+						    " AND t NOT LIKE 's:%' AND t NOT LIKE 'k:%' ON CONFLICT DO NOTHING")) == 0) {
+		dft_sql_bind_int64(s, 1, doc_id);
+		rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "index the document's words");
+		dft_sql_release(st, s);
+	}
 	if (rc == 0 && left_out > 0)
 		dft_log("document %lld: %d words past PostgreSQL's 1 MiB tsvector limit are not indexed",
 			(long long)doc_id, left_out);

@@ -10,8 +10,9 @@
  * texts of the page of hits. Where it differs from FTS5: ts_rank is not
  * BM25 (no inverse document frequency: a rare word does not weigh more
  * than a common one), NEAR does not enforce the distance, fuzzy words~N
- * match only themselves (PostgreSQL keeps no term list to expand them
- * from), and a phrase is marked word by word in snippets.
+ * are expanded from search_terms (which has no document counts, so ties
+ * between equally distant words are broken alphabetically, not by how
+ * common they are), and a phrase is marked word by word in snippets.
  */
 #include "store_internal.h"
 #include "daftar/auth.h"
@@ -351,8 +352,6 @@ int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 	char lo[8], hi[8];
 	int rc;
 
-	if (st->pg) /* no term list to expand from (see the top of this file) */
-		return dft_buf_addf(out, "\"%s\"", norm);
 	/* same first character: a typo there is rare, and it bounds the scan */
 	while (norm[first] && ((unsigned char)norm[first] & 0xC0) == 0x80)
 		first++;
@@ -363,8 +362,11 @@ int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 	memcpy(hi, norm, first);
 	hi[first - 1]++;
 	hi[first] = '\0';
-	if ((rc = dft_store_prepare(st, &s, "SELECT term, doc FROM search_vocab WHERE term >= ?1 AND term < ?2 "
-					    "AND length(term) BETWEEN ?3 AND ?4")) < 0)
+	/* server mode: search_terms has the words, without document counts */
+	if ((rc = dft_store_prepare(st, &s, st->pg ? "SELECT term, 0 FROM search_terms WHERE term >= ?1 AND term < ?2 "
+						     "AND length(term) BETWEEN ?3 AND ?4"
+						   : "SELECT term, doc FROM search_vocab WHERE term >= ?1 AND term < ?2 "
+						     "AND length(term) BETWEEN ?3 AND ?4")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, lo, -1);
 	dft_sql_bind_text(s, 2, hi, -1);
