@@ -141,7 +141,7 @@ wait_all() {
 }
 
 # ---- ingest ------------------------------------------------------------------
-printf 'mode\tworkers\tdocuments\tpending\tfailed\tenqueue_s\twork_s\tdocs_per_s\tdb_mb\tnote\n' > "$OUT/ingest.tsv"
+printf 'mode\tworkers\tdocuments\tpending\tfailed\tenqueue_s\twork_s\tdocs_per_s\tdb_mb\tnote\tqueued\n' > "$OUT/ingest.tsv"
 declare -A RATE
 PGCASE=""
 prev=""
@@ -157,7 +157,9 @@ for w in $WORKERS; do
   timeout "$TIMEOUT" "$D" ingest "$C" "$W/trove" --json > "$W/$db-enqueue.json" 2>"$W/$db-enqueue.err" ||
     die "enqueue failed: $(tail -c 600 "$W/$db-enqueue.err")"
   t1=$(now)
-  say "PostgreSQL, $w worker(s): extract"
+  # the enqueue must leave the documents pending for the workers
+  queued=$("$D" status "$C" --json 2>/dev/null | jq -r '.pending // -1' || echo -1)
+  say "PostgreSQL, $w worker(s): extract ($queued pending after the enqueue)"
   pids=()
   for i in $(seq "$w"); do
     "$D" worker "$C" --exit-when-idle "${WORKER_ARGS[@]}" >"$W/$db-worker$i.log" 2>&1 &
@@ -165,10 +167,11 @@ for w in $WORKERS; do
   done
   PIDS=("${pids[@]}")
   note=""
+  [ "$queued" != 0 ] || note="nothing pending after the enqueue: ingest extracted by itself"
   if ! wait_all "$TIMEOUT" "${pids[@]}"; then
-    note="timed out after ${TIMEOUT}s"
+    note="${note:+$note; }timed out after ${TIMEOUT}s"
   else
-    for rc in "${WAIT_RC[@]}"; do [ "$rc" = 0 ] || note="a worker exited $rc"; done
+    for rc in "${WAIT_RC[@]}"; do [ "$rc" = 0 ] || note="${note:+$note; }a worker exited $rc"; done
   fi
   t2=$(now)
   PIDS=()
@@ -181,7 +184,7 @@ for w in $WORKERS; do
   rate=$(awk -v d="$docs" -v s="$work" 'BEGIN { printf "%.1f", (s > 0 ? d / s : 0) }')
   RATE[$w]=$rate
   dbmb=$(pg_psql -Atc "select pg_database_size('$db') / 1048576" 2>/dev/null || echo '?')
-  printf 'pg\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$docs" "$pend" "$fail" "$(secs "$t0" "$t1")" "$work" "$rate" "$dbmb" "$note" >> "$OUT/ingest.tsv"
+  printf 'pg\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$docs" "$pend" "$fail" "$(secs "$t0" "$t1")" "$work" "$rate" "$dbmb" "$note" "$queued" >> "$OUT/ingest.tsv"
   say "  $docs documents, $pend pending, $fail failed; $work s, $rate docs/s ${note:+($note)}"
   PGCASE=$C
   prev=$db
@@ -200,17 +203,20 @@ printf 'sqlite\t-j %s\t%s\t%s\t%s\t\t%s\t%s\t\t%s\n' "$(nproc)" "$docs" "$(jq -r
   "$(secs "$t0" "$t1")" "$(awk -v d="$docs" -v s="$(secs "$t0" "$t1")" 'BEGIN { printf "%.1f", d / s }')" "whole ingest (walk, hash, extract, index)" >> "$OUT/ingest.tsv"
 
 # ---- search ------------------------------------------------------------------
-# serve_up CASE NAME: `daftar serve` on a free loopback port; echoes the base URL
+# serve_up CASE NAME: `daftar serve` on a free loopback port; sets
+# SERVE_URL. Runs in this shell (not in $(...)) so that PIDS, which the
+# cleanup ends, gets the server's pid.
 serve_up() {
   local c=$1 name=$2 port pid _
+  SERVE_URL=""
   for _ in 1 2 3 4 5; do
     port=$((20000 + RANDOM % 40000))
     "$D" serve "$c" --listen "127.0.0.1:$port" >"$W/serve-$name.out" 2>"$W/serve-$name.err" &
     pid=$!
+    PIDS+=("$pid")
     for _ in $(seq 100); do
       if curl -fs -o /dev/null "http://127.0.0.1:$port/api/status"; then
-        PIDS+=("$pid")
-        echo "http://127.0.0.1:$port"
+        SERVE_URL="http://127.0.0.1:$port"
         return 0
       fi
       kill -0 "$pid" 2>/dev/null || break
@@ -243,7 +249,10 @@ http_pass() {
 }
 
 method=cli
-if sq_url=$(serve_up "$SQCASE" sqlite) && pg_url=$(serve_up "$PGCASE" pg); then
+sq_url="" pg_url=""
+serve_up "$SQCASE" sqlite && sq_url=$SERVE_URL
+[ -z "$sq_url" ] || { serve_up "$PGCASE" pg && pg_url=$SERVE_URL; }
+if [ -n "$sq_url" ] && [ -n "$pg_url" ]; then
   method=http
 else
   say "daftar serve does not answer on both cases: timing the CLI instead"
@@ -292,11 +301,11 @@ res="$OUT/results-$(date +%Y%m%d-%H%M%S).md"
   echo
   echo "Ingest: one PostgreSQL 15 (loopback, fsync off), a fresh database each time; work = end of the enqueue to the last worker's exit; each worker: \`daftar worker CASE --exit-when-idle ${DAFTAR_WORKER_ARGS:-}\` (its own default -j unless DAFTAR_WORKER_ARGS says)."
   echo
-  echo "| mode | workers | documents | failed | pending | enqueue s | work s | docs/s | × 1 worker | notes |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| mode | workers | documents | queued | failed | pending | enqueue s | work s | docs/s | × 1 worker | notes |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   awk -F'\t' -v r1="${RATE[1]:-}" 'NR > 1 {
       ratio = ($1 == "pg" && r1 > 0) ? sprintf("%.2f", $8 / r1) : ""
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $5, $4, $6, $7, $8, ratio, $10 }' "$OUT/ingest.tsv"
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $11, $5, $4, $6, $7, $8, ratio, $10 }' "$OUT/ingest.tsv"
   echo
   echo "Search: $Q queries (words, two words, phrases, OR, prefixes, path: filters; half Arabic), warm, measured through $(
     [ "$method" = http ] && echo "HTTP (GET /api/search?limit=10 on daftar serve, curl time_total)" ||
