@@ -205,6 +205,12 @@ int dft_store_custody_head(dft_store *st, int64_t *entries, char head[DFT_SHA256
 /* For verify's cross-check: text hash stored for a document ("" when none) */
 int dft_store_text_sha(dft_store *st, int64_t id, char out[DFT_SHA256_HEX]);
 
+/* Walk the case's custody log (custody.log, or the custody_log table in
+ * server mode) against the head the store recorded: chk->entry gets every
+ * line, chk->problem every break in the chain. */
+struct dft_custody_check;
+int dft_store_custody_check(dft_store *st, const struct dft_custody_check *chk, int64_t *checked);
+
 /* The custody log of this store (writable stores only). */
 struct dft_custody;
 struct dft_custody *dft_store_custody(dft_store *st);

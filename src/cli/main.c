@@ -8,6 +8,7 @@
 #include "daftar/api.h"
 #include "daftar/core.h"
 #include "daftar/dedup.h"
+#include "daftar/custody.h"
 #include "daftar/entities.h"
 #include "daftar/index.h"
 #include "daftar/ingest.h"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 	"                                     list documents\n"
 	"  show CASE DOC [--text] [--meta]    one document (DOC: id, SHA-256 prefix or path)\n"
 	"  verify CASE                        re-hash every original, check the custody chain\n"
+	"  log CASE                           the chain-of-custody log, one JSON entry a line (chain checked)\n"
 	"  search CASE QUERY [--limit N] [--offset N] [--facets] [--sort relevance|date|oldest]\n"
 	"                                     full-text search (query language: docs/QUERY.md)\n"
 	"  dups CASE [--threshold J]          copies: exact, same text, near (Jaccard >= J, default 0.8)\n"
@@ -723,6 +725,45 @@ static int on_verify_problem(void *ctx, const char *kind, const char *sha, const
 	return 0;
 }
 
+/* ---- log: the custody log as it is kept (file or table) ------------------ */
+
+static int print_log_line(void *ctx, int64_t n, const char *line, size_t len)
+{
+	(void)ctx;
+	(void)n;
+	fwrite(line, 1, len, stdout);
+	fputc('\n', stdout);
+	return 0;
+}
+
+static int log_problem(void *ctx, const char *kind, const char *sha256, const char *detail)
+{
+	(void)sha256;
+	(*(int64_t *)ctx)++;
+	fprintf(stderr, "daftar: %s: %s\n", kind, detail);
+	return 0;
+}
+
+static int cmd_log(struct args *a)
+{
+	dft_store *st;
+	int64_t problems = 0, checked = 0;
+	dft_custody_check chk;
+	int rc;
+	if (a->npos != 1)
+		return usage_error("usage: daftar log CASE");
+	if ((rc = open_case(&st, a, 0)))
+		return rc;
+	chk.ctx = &problems;
+	chk.entry = print_log_line;
+	chk.problem = log_problem;
+	rc = dft_store_custody_check(st, &chk, &checked);
+	dft_store_free(st);
+	if (rc < 0)
+		return fail(rc);
+	return problems ? 1 : 0;
+}
+
 static int cmd_verify(struct args *a)
 {
 	dft_store *st;
@@ -1153,6 +1194,8 @@ int main(int argc, char **argv)
 		return cmd_new(&a);
 	if (!strcmp(a.cmd, "worker"))
 		return cmd_worker(&a);
+	if (!strcmp(a.cmd, "log"))
+		return cmd_log(&a);
 	if (!strcmp(a.cmd, "entities"))
 		return cmd_entities(&a);
 	if (!strcmp(a.cmd, "xref"))

@@ -621,13 +621,12 @@ int dft_pack_write(dft_store *st, const char *path, const dft_pack_opts *o, dft_
 	dft_buf_init(&seg, (size_t)1 << 31);
 
 	/* the custody log, checked, kept in memory */
-	if ((rc = dft_store_custody_head(st, &entries, head, &offset)) < 0 ||
-	    (rc = dft_buf_addf(&logpath, "%s/custody.log", dft_store_dir(st))) < 0)
+	if ((rc = dft_store_custody_head(st, &entries, head, &offset)) < 0)
 		goto done;
 	{
 		dft_custody_check chk = {&log, on_log_entry, on_log_problem};
 		int64_t checked;
-		if ((rc = dft_custody_verify(dft_buf_cstr(&logpath), entries, head, &chk, &checked)) < 0)
+		if ((rc = dft_store_custody_check(st, &chk, &checked)) < 0)
 			goto done;
 		if (log.problems) {
 			rc = dft_error_set(DFT_ECORRUPT, "the case's custody log has problems; run 'daftar verify'");

@@ -14,6 +14,8 @@ int dft_store_dedup_ready(dft_store *st)
 {
 	dft_stmt *s;
 	int ok = 0;
+	if (st->pg) /* made with the rest of the server-mode schema */
+		return 1;
 	if (dft_store_prepare(st, &s, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='dedup_sigs'") < 0)
 		return 0;
 	ok = dft_sql_step(s) == DFT_ROW;

@@ -451,7 +451,7 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 				    " WHERE (CAST(?1 AS TEXT) IS NULL OR instr(?1, ',' || type || ',') > 0)"
 				    " ORDER BY documents DESC, mentions DESC, id LIMIT ?2)"
 				    " SELECT a, b, documents FROM entity_edges"
-				    " WHERE documents >= ?3 AND a IN n AND b IN n ORDER BY documents DESC, a, b")) < 0)
+				    " WHERE documents >= ?3 AND a IN (SELECT id FROM n) AND b IN (SELECT id FROM n) ORDER BY documents DESC, a, b")) < 0)
 		return rc;
 	if (types)
 		dft_sql_bind_text(s, 1, types, -1);

@@ -240,8 +240,7 @@ int dft_verify(dft_store *st,
 	chk.problem = on_problem;
 
 	dft_buf_addf(&p, "%s/custody.log", st->dir);
-	if ((rc = st->pg ? dft_pg_custody_verify(st, entries, out->head, &chk, &checked)
-			 : dft_custody_verify(dft_buf_cstr(&p), entries, out->head, &chk, &checked)) < 0)
+	if ((rc = dft_store_custody_check(st, &chk, &checked)) < 0)
 		goto done;
 	out->entries_checked = checked;
 	if (v.nlog > 1)
@@ -270,6 +269,23 @@ done:
 	free(v.chunk);
 	free(v.log);
 	free(v.tails);
+	dft_buf_dispose(&p);
+	return rc;
+}
+
+int dft_store_custody_check(dft_store *st, const dft_custody_check *chk, int64_t *checked)
+{
+	int64_t entries, offset;
+	char head[DFT_SHA256_HEX];
+	dft_buf p;
+	int rc;
+	if ((rc = dft_store_custody_head(st, &entries, head, &offset)) < 0)
+		return rc;
+	if (st->pg)
+		return dft_pg_custody_verify(st, entries, head, chk, checked);
+	dft_buf_init(&p, 8192);
+	if ((rc = dft_buf_addf(&p, "%s/custody.log", st->dir)) == 0)
+		rc = dft_custody_verify(dft_buf_cstr(&p), entries, head, chk, checked);
 	dft_buf_dispose(&p);
 	return rc;
 }

@@ -107,10 +107,21 @@ make_bulk_trove() {
   done
 }
 
+# case_sql CASE SQL: run SQL in the case's database: store.db, or the
+# PostgreSQL database of a server-mode case (server.conf); one row a line,
+# columns joined by |, as both command-line clients print them
+case_sql() {
+  if [ -f "$1/server.conf" ]; then
+    printf '%s\n' "$2" | psql -X -q -At -v ON_ERROR_STOP=1 "$(grep -m1 '^postgres' "$1/server.conf")" -f -
+  else
+    sqlite3 "$1/store.db" "$2"
+  fi
+}
+
 # case_dump CASE: a canonical dump of a case, independent of document ids
 # (documents, locations, text hashes, doubled documents)
 case_dump() {
-  sqlite3 "$1/store.db" "
+  case_sql "$1" "
     SELECT 'doc', coalesce(sha256, path), status, coalesce(type,''), coalesce(error,''), size, depth FROM documents ORDER BY 2;
     SELECT 'loc', coalesce(d.sha256,''), l.path, l.batch_id FROM locations l JOIN documents d ON d.id=l.doc_id ORDER BY 2, 3;
     SELECT 'text', d.sha256, t.sha256 FROM texts t JOIN documents d ON d.id=t.doc_id ORDER BY 2;

@@ -31,20 +31,20 @@ contains "list: created is ISO time" "$(jqv "$list" '.users[0].created')" "T"
 words=$(d user list "$C")
 contains "list in words" "$words" "bob.k"
 
-hash=$(sqlite3 "$C/store.db" "SELECT hash FROM users WHERE name='alice'")
+hash=$(case_sql "$C" "SELECT hash FROM users WHERE name='alice'")
 contains "hash is Argon2id" "$hash" '$argon2id$v=19$m=65536,t=2,p=1$'
-eq "the password is not stored" "$(sqlite3 "$C/store.db" "SELECT count(*) FROM users WHERE hash LIKE '%horse%'")" 0
+eq "the password is not stored" "$(case_sql "$C" "SELECT count(*) FROM users WHERE hash LIKE '%horse%'")" 0
 
 out=$(d user remove "$C" bob.k --json)
 eq "remove" "$(jqv "$out" .removed)" bob.k
 status_is "remove again: not found" 1 d user remove "$C" bob.k
 eq "list after remove" "$(d user list "$C" --json | jq -r '[.users[].name]|join(",")')" "alice,carol@desk"
 
-audit=$(sqlite3 "$C/store.db" "SELECT group_concat(action || ':' || target || ':' || addr, ' ') FROM (SELECT * FROM audit ORDER BY id)")
+audit=$(case_sql "$C" "SELECT action || ':' || target || ':' || addr FROM audit ORDER BY id" | paste -sd ' ')
 eq "audit: adds and the remove" "$audit" "user_add:alice:cli user_add:bob.k:cli user_add:carol@desk:cli user_remove:bob.k:cli"
-if sqlite3 "$C/store.db" "DELETE FROM audit" 2>"$T/.err"; then not_ok "audit rows cannot be deleted"; else
+if case_sql "$C" "DELETE FROM audit" 2>"$T/.err"; then not_ok "audit rows cannot be deleted"; else
   contains "audit rows cannot be deleted" "$(cat "$T/.err")" "append-only"; fi
-eq "audit rows still there" "$(sqlite3 "$C/store.db" "SELECT count(*) FROM audit")" 4
+eq "audit rows still there" "$(case_sql "$C" "SELECT count(*) FROM audit")" 4
 check "verify still passes" d verify "$C" >/dev/null
 
 # a case that only a reader has opened since the upgrade still lists (no users)
