@@ -238,7 +238,7 @@ int dft_store_login_failures_clear(dft_store *st, const char *name)
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE user = ?")) < 0)
+	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE \"user\" = ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, name, -1);
 	return step_done(st, s, "forgetting failed logins");

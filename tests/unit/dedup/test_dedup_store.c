@@ -18,6 +18,7 @@
 
 #include "daftar/dedup.h"
 #include "daftar/store.h"
+#include "../test_case.h"
 
 static char case_dir[4096];
 
@@ -135,7 +136,7 @@ static void case_store(void **state)
 	int64_t b1, b2, a, b, c, d, e, f;
 	int resumed;
 	(void)state;
-	assert_int_equal(dft_store_init(case_dir), 0);
+	assert_int_equal(test_case_init(case_dir), 0);
 	assert_int_equal(dft_store_open(&st, case_dir, 1), 0);
 	assert_int_equal(dft_store_batch_open(st, "one", &b1, &resumed), 0);
 	a = add_doc(st, b1, "a.txt", letter);

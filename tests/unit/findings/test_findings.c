@@ -19,6 +19,7 @@
 
 #include "daftar/findings.h"
 #include "daftar/store.h"
+#include "../test_case.h"
 
 /* page 1: "ab"; page 2: "الرقة x" (5 Arabic letters of 2 bytes); page 3: "third" */
 static const char TEXT[] = "ab\f\xd8\xa7\xd9\x84\xd8\xb1\xd9\x82\xd8\xa9 x\fthird";
@@ -121,12 +122,9 @@ static void run_verify(dft_store *st, struct problems *p, int64_t *failed)
 
 static void sql(const char *stmt)
 {
-	char db_path[4200];
-	sqlite3 *db;
-	snprintf(db_path, sizeof(db_path), "%s/store.db", case_dir);
-	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, stmt, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	char err[512];
+	if (test_case_sql(case_dir, stmt, NULL, 0, err, sizeof(err)) < 0)
+		fail_msg("%s: %s", stmt, err);
 }
 
 static void verify_failures(void **state)
@@ -151,7 +149,7 @@ static void verify_failures(void **state)
 	snprintf(case_dir, sizeof(case_dir), "%s/unit-findings-%d", tmp, (int)getpid());
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_dir);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(dft_store_init(case_dir), 0);
+	assert_int_equal(test_case_init(case_dir), 0);
 	assert_int_equal(dft_store_open(&st, case_dir, 1), 0);
 	assert_int_equal(dft_store_batch_open(st, "one", &batch, &resumed), 0);
 	assert_int_equal(dft_blob_writer_open(st, &w, 1), 0);
@@ -220,17 +218,17 @@ static void verify_failures(void **state)
 	assert_int_equal(failed, 0);
 
 	/* a quotation moved: the place recorded changed, the text did not */
-	sql("UPDATE claim_citations SET start = 1, end = 6");
+	sql("UPDATE claim_citations SET start = 1, \"end\" = 6");
 	run_verify(st, &p, &failed);
 	assert_int_equal(failed, 1);
 	assert_int_equal(p.n, 1);
 	assert_string_equal(p.kinds[0], "quote_moved");
-	sql("UPDATE claim_citations SET start = 0, end = 5");
+	sql("UPDATE claim_citations SET start = 0, \"end\" = 5");
 	run_verify(st, &p, &failed);
 	assert_int_equal(failed, 0);
 
 	/* the text altered (one letter added before the quotation) */
-	sql("UPDATE texts SET text = 'ab' || char(12) || 'y' || substr(text, 4)");
+	sql("UPDATE texts SET text = 'ab\fy' || substr(text, 4)");
 	run_verify(st, &p, &failed);
 	assert_int_equal(failed, 1);
 	assert_true(has_kind(&p, "text_changed"));

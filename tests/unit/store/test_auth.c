@@ -24,6 +24,7 @@
 #include "daftar/custody.h"
 #include "daftar/index.h"
 #include "daftar/store.h"
+#include "../test_case.h"
 
 static char case_dir[4096];
 static int64_t fake_now;
@@ -40,7 +41,7 @@ static int setup(void **state)
 	mkdir(tmp, 0755);
 	snprintf(case_dir, sizeof(case_dir), "%s/unit-auth-%d", tmp, (int)getpid());
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_dir);
-	if (system(cmd) != 0 || dft_store_init(case_dir) < 0 || dft_store_open(&st, case_dir, 1) < 0)
+	if (system(cmd) != 0 || test_case_init(case_dir) < 0 || dft_store_open(&st, case_dir, 1) < 0)
 		return -1;
 	*state = st;
 	fake_now = 1700000000; /* 2023-11-14T22:13:20Z */
@@ -81,8 +82,6 @@ static void users_add_list_remove(void **state)
 	struct names u;
 	int64_t n;
 	char long_name[80], long_pw[1100];
-	sqlite3 *db;
-	sqlite3_stmt *s;
 	char p[4200];
 
 	assert_string_equal(dft_role_name(DFT_ROLE_ADMIN), "admin");
@@ -133,14 +132,9 @@ static void users_add_list_remove(void **state)
 	assert_int_equal(u.role[3], DFT_ROLE_EDITOR);
 
 	/* the hash is an Argon2id string, never the password */
-	snprintf(p, sizeof(p), "%s/store.db", case_dir);
-	assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT hash FROM users WHERE name = 'alice'", -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_memory_equal(sqlite3_column_text(s, 0), "$argon2id$", 10);
-	assert_null(strstr((const char *)sqlite3_column_text(s, 0), "correct horse"));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	assert_int_equal(test_case_sql(case_dir, "SELECT hash FROM users WHERE name = 'alice'", p, sizeof(p), NULL, 0), 0);
+	assert_memory_equal(p, "$argon2id$", 10);
+	assert_null(strstr(p, "correct horse"));
 
 	assert_int_equal(dft_user_remove(st, "bob.k_2-x@desk"), 0);
 	assert_int_equal(dft_user_remove(st, "bob.k_2-x@desk"), DFT_ENOTFOUND);
@@ -337,8 +331,7 @@ static void audit_append_only(void **state)
 {
 	dft_store *st = *state;
 	struct events ev;
-	sqlite3 *db;
-	char p[4200], *err = NULL;
+	char err[512];
 	int i;
 	for (i = 0; i < 5; i++) {
 		char target[16];
@@ -357,19 +350,10 @@ static void audit_append_only(void **state)
 	assert_string_equal(ev.action[0], "search");
 
 	/* nothing updates or deletes it, not even SQL from outside */
-	snprintf(p, sizeof(p), "%s/store.db", case_dir);
-	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET user = 'eve'", NULL, NULL, &err), SQLITE_OK);
+	assert_int_equal(test_case_sql(case_dir, "UPDATE audit SET \"user\" = 'eve'", NULL, 0, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "append-only"));
-	sqlite3_free(err);
-	err = NULL;
-	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit WHERE id = 1", NULL, NULL, &err), SQLITE_OK);
-	sqlite3_free(err);
-	err = NULL;
-	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, &err), SQLITE_OK);
-	sqlite3_free(err);
-	sqlite3_close(db);
+	assert_int_equal(test_case_sql(case_dir, "DELETE FROM audit WHERE id = 1", NULL, 0, err, sizeof(err)), -1);
+	assert_int_equal(test_case_sql(case_dir, "DELETE FROM audit", NULL, 0, err, sizeof(err)), -1);
 	memset(&ev, 0, sizeof(ev));
 	assert_int_equal(dft_audit_list(st, 0, 0, on_event, &ev), 0);
 	assert_int_equal(ev.n, 6);
@@ -445,19 +429,6 @@ static int search(dft_store *st, const char *text, struct hits *h)
 	return h->n;
 }
 
-static int64_t count_in_file(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "r");
-	char line[8192];
-	int64_t n = 0;
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
 static int chain_problems;
 static int on_chain_problem(void *ctx, const char *kind, const char *sha256, const char *detail)
 {
@@ -475,7 +446,7 @@ static void tags_and_search(void **state)
 	struct hits h;
 	int64_t batch, a, b, c;
 	int resumed;
-	char long_tag[80], p[4200];
+	char long_tag[80];
 
 	assert_int_equal(dft_store_batch_open(st, "one", &batch, &resumed), 0);
 	a = add_doc(st, batch, "a.txt", "رسالة إلى والي الرقة عن رواتب شهر تموز");
@@ -541,9 +512,8 @@ static void tags_and_search(void **state)
 	assert_int_equal(t.n, 1);
 
 	/* every change is in the custody log, and the chain still verifies */
-	snprintf(p, sizeof(p), "%s/custody.log", case_dir);
-	assert_int_equal(count_in_file(p, "\"event\":\"tagged\""), 5);
-	assert_int_equal(count_in_file(p, "\"event\":\"untagged\""), 1);
+	assert_int_equal(test_log_count(st, "\"event\":\"tagged\""), 5);
+	assert_int_equal(test_log_count(st, "\"event\":\"untagged\""), 1);
 	{
 		dft_custody_check chk;
 		int64_t entries, offset, checked = 0;
@@ -551,7 +521,7 @@ static void tags_and_search(void **state)
 		memset(&chk, 0, sizeof(chk));
 		chk.problem = on_chain_problem;
 		assert_int_equal(dft_store_custody_head(st, &entries, head, &offset), 0);
-		assert_int_equal(dft_custody_verify(p, entries, head, &chk, &checked), 0);
+		assert_int_equal(dft_store_custody_check(st, &chk, &checked), 0);
 		assert_int_equal(checked, entries);
 		assert_int_equal(chain_problems, 0);
 	}
@@ -583,7 +553,7 @@ static void notes(void **state)
 	struct notes x;
 	int64_t batch, a;
 	int resumed;
-	char *big, p[4200];
+	char *big;
 	assert_int_equal(dft_store_batch_open(st, "one", &batch, &resumed), 0);
 	a = add_doc(st, batch, "a.txt", "a letter");
 	assert_int_equal(dft_store_commit(st), 0);
@@ -613,8 +583,7 @@ static void notes(void **state)
 	memset(&x, 0, sizeof(x));
 	assert_int_equal(dft_notes(st, 9999, on_note, &x), 0);
 	assert_int_equal(x.n, 0);
-	snprintf(p, sizeof(p), "%s/custody.log", case_dir);
-	assert_int_equal(count_in_file(p, "\"event\":\"noted\""), 3);
+	assert_int_equal(test_log_count(st, "\"event\":\"noted\""), 3);
 }
 
 /* Tags and notes inside a caller's transaction are committed by the caller */
