@@ -154,7 +154,7 @@ for w in $WORKERS; do
   "$D" init --store "$url" "$C" >/dev/null || die "daftar init --store $url failed"
   say "PostgreSQL, $w worker(s): enqueue"
   t0=$(now)
-  timeout "$TIMEOUT" "$D" ingest "$C" "$W/trove" --json > "$W/$db-enqueue.json" 2>"$W/$db-enqueue.err" ||
+  timeout "$TIMEOUT" "$D" ingest "$C" "$W/trove" --queue-only --no-entities --json > "$W/$db-enqueue.json" 2>"$W/$db-enqueue.err" ||
     die "enqueue failed: $(tail -c 600 "$W/$db-enqueue.err")"
   t1=$(now)
   # the enqueue must leave the documents pending for the workers
@@ -194,7 +194,7 @@ say "SQLite: ingest -j $(nproc) (reference, and the case for search)"
 SQCASE="$W/sqlite"
 "$D" init "$SQCASE" >/dev/null
 t0=$(now)
-timeout "$TIMEOUT" "$D" ingest "$SQCASE" "$W/trove" -j "$(nproc)" --json > "$W/sqlite-ingest.json" 2>"$W/sqlite-ingest.err" ||
+timeout "$TIMEOUT" "$D" ingest "$SQCASE" "$W/trove" -j "$(nproc)" --no-entities --json > "$W/sqlite-ingest.json" 2>"$W/sqlite-ingest.err" ||
   die "SQLite ingest failed: $(tail -c 600 "$W/sqlite-ingest.err")"
 t1=$(now)
 st=$("$D" status "$SQCASE" --json)

@@ -31,8 +31,9 @@ static const char usage_text[] =
 	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities] [--queue-only]\n"
 	"                                     add files, folders, archives (incremental, resumable);\n"
 	"                                     server mode: --queue-only leaves the extraction to workers\n"
-	"  worker CASE [-j N] [--exit-when-idle] [--lease S] [--name NAME]\n"
-	"                                     server mode: extract what ingest queued (any number, any machine)\n"
+	"  worker CASE [-j N] [--exit-when-idle] [--lease S] [--name NAME] [--blobs DIR]\n"
+	"                                     server mode: extract what ingest queued (any number, any machine;\n"
+	"                                     CASE may be --store URL, --blobs where this machine mounts blobs/)\n"
 	"  status CASE                        counts: documents, originals, failures, batches, types\n"
 	"  docs CASE [--batch B] [--failed] [--type T] [--limit N] [--offset N]\n"
 	"                                     list documents\n"
@@ -187,6 +188,11 @@ static int parse_args(struct args *a, int argc, char **argv)
 			if (!next || !dft_store_is_url(next))
 				return usage_error("--store needs a postgresql:// URL");
 			a->store = argv[++i];
+		} else if (strcmp(s, "--blobs") == 0) {
+			/* server mode: where this machine mounts the case's blobs/ */
+			if (!next)
+				return usage_error("--blobs needs the folder where this machine sees the case's blobs/");
+			setenv("DAFTAR_BLOBS", argv[++i], 1);
 		} else if (strcmp(s, "--lease") == 0) {
 			if ((rc = parse_int(s, next, 2, &v)))
 				return rc;

@@ -349,13 +349,12 @@ int dft_pg_open(dft_store *st, const char *where, int writable)
 				   dft_buf_cstr(&v), PG_SCHEMA_VERSION);
 		goto done;
 	}
-	/* where the blobs are: the folder given, else DAFTAR_BLOBS's parent
-	 * folder, else the folder recorded at init */
+	/* where the blobs are: --blobs (DAFTAR_BLOBS) names this machine's
+	 * mount of them; else the case folder given; else the folder
+	 * recorded at init */
 	free(st->dir);
 	st->dir = NULL;
-	if (!dft_store_is_url(where))
-		st->dir = dft_strdup(where);
-	else if (blobs && *blobs) {
+	if (blobs && *blobs) {
 		dft_buf d;
 		dft_buf_init(&d, 0);
 		dft_buf_adds(&d, blobs);
@@ -365,6 +364,8 @@ int dft_pg_open(dft_store *st, const char *where, int writable)
 			d.len -= 6;
 		st->dir = dft_strdup(dft_buf_cstr(&d));
 		dft_buf_dispose(&d);
+	} else if (!dft_store_is_url(where)) {
+		st->dir = dft_strdup(where);
 	} else {
 		dft_buf_reset(&v);
 		if ((rc = case_value(st, "case_dir", &v)) < 0)
