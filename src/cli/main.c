@@ -529,7 +529,9 @@ static int cmd_status(struct args *a)
 		       a->pos[0], (long long)s.documents, (long long)s.originals, (double)s.bytes / 1e6,
 		       (long long)s.failed);
 		if (s.pending)
-			printf(", %lld not yet extracted (run ingest again to finish)", (long long)s.pending);
+			printf(dft_store_is_server(st) ? ", %lld queued for the workers (daftar worker)"
+						       : ", %lld not yet extracted (run ingest again to finish)",
+			       (long long)s.pending);
 		if (s.notes)
 			printf(", %lld notes", (long long)s.notes);
 		printf("\nbatches:\n");

@@ -989,6 +989,34 @@ done:
 
 static int work_loop(struct ingest *g);
 
+/* The extraction slots (o->jobs workers, default one a core) and the
+ * analyzer for duplicate signatures; slots_free ends the workers. */
+static int slots_init(struct ingest *g)
+{
+	int jobs = g->o->jobs > 0 ? g->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > 64)
+		jobs = 64;
+	if (!(g->slots = dft_calloc((size_t)jobs, sizeof(*g->slots))))
+		return DFT_ENOMEM;
+	g->nslots = jobs;
+	return dft_analyzer_new(&g->dedup_an, NULL, 0);
+}
+
+static void slots_free(struct ingest *g)
+{
+	int i;
+	for (i = 0; i < g->nslots; i++) {
+		if (g->slots[i].busy)
+			job_dispose(&g->slots[i].job);
+		dft_worker_stop(g->slots[i].w, 1, NULL, 0);
+	}
+	free(g->slots);
+	g->slots = NULL;
+	g->nslots = 0;
+}
+
 static int load_pending(void *ctx, int64_t id)
 {
 	return queue_push(ctx, id);
@@ -1002,7 +1030,7 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	struct sigaction sa, old_int, old_term;
 	char label[128];
 	size_t i;
-	int rc = 0, jobs;
+	int rc = 0;
 
 	memset(&g, 0, sizeof(g));
 	memset(r, 0, sizeof(*r));
@@ -1018,15 +1046,7 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 		g.case_dir.dev = sb.st_dev;
 		g.case_dir.ino = sb.st_ino;
 	}
-	jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > 64)
-		jobs = 64;
-	if (!(g.slots = dft_calloc((size_t)jobs, sizeof(*g.slots))))
-		return DFT_ENOMEM;
-	g.nslots = jobs;
-	if ((rc = dft_analyzer_new(&g.dedup_an, NULL, 0)) < 0)
+	if ((rc = slots_init(&g)) < 0)
 		goto done;
 
 	if (o->label && *o->label) {
@@ -1092,12 +1112,7 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 done:
-	for (i = 0; i < (size_t)g.nslots; i++) {
-		if (g.slots[i].busy)
-			job_dispose(&g.slots[i].job);
-		dft_worker_stop(g.slots[i].w, 1, NULL, 0);
-	}
-	free(g.slots);
+	slots_free(&g);
 	free(g.queue);
 	free(g.visited);
 	dft_analyzer_free(g.dedup_an);
@@ -1174,7 +1189,7 @@ int dft_ingest_work(dft_store *st, const dft_ingest_opts *o, const dft_work_opts
 {
 	struct ingest g;
 	struct sigaction sa, old_int, old_term;
-	int rc = 0, jobs, i;
+	int rc = 0;
 
 	memset(&g, 0, sizeof(g));
 	memset(r, 0, sizeof(*r));
@@ -1188,15 +1203,7 @@ int dft_ingest_work(dft_store *st, const dft_ingest_opts *o, const dft_work_opts
 	g.t0 = dft_now();
 	g.server = 1;
 	g.work = w;
-	jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > 64)
-		jobs = 64;
-	if (!(g.slots = dft_calloc((size_t)jobs, sizeof(*g.slots))))
-		return DFT_ENOMEM;
-	g.nslots = jobs;
-	if ((rc = dft_analyzer_new(&g.dedup_an, NULL, 0)) < 0)
+	if ((rc = slots_init(&g)) < 0)
 		goto done;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -1209,12 +1216,7 @@ int dft_ingest_work(dft_store *st, const dft_ingest_opts *o, const dft_work_opts
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 done:
-	for (i = 0; i < g.nslots; i++) {
-		if (g.slots[i].busy)
-			job_dispose(&g.slots[i].job);
-		dft_worker_stop(g.slots[i].w, 1, NULL, 0);
-	}
-	free(g.slots);
+	slots_free(&g);
 	dft_analyzer_free(g.dedup_an);
 	r->seconds = dft_now() - g.t0;
 	return rc;

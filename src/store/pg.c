@@ -344,7 +344,7 @@ int dft_pg_open(dft_store *st, const char *where, int writable)
 	}
 	if ((rc = case_value(st, "schema", &v)) < 0)
 		goto done;
-	if (atoi(dft_buf_cstr(&v)) != PG_SCHEMA_VERSION) {
+	if (strtol(dft_buf_cstr(&v), NULL, 10) != PG_SCHEMA_VERSION) {
 		rc = dft_error_set(DFT_ECORRUPT, "%s: schema version %s, this daftar knows %d", st->pg_label,
 				   dft_buf_cstr(&v), PG_SCHEMA_VERSION);
 		goto done;
