@@ -55,14 +55,17 @@ int dft_custody_verify_lines(int (*next)(void *src, const char **line, size_t *l
 
 /* Server mode: the log lives in the database (custody_log), written in the
  * same transaction as the rows it speaks for. open_memory makes a log with
- * no file; rebase moves it to the chain's head as the database holds it
- * (under the lock that serialises writers); pending gives the complete
- * lines built since, for the store to insert; written marks them stored;
- * discard forgets them (a rolled-back transaction). */
+ * no file; pending gives the complete lines built since the last commit,
+ * for the store to insert (after dft_custody_rechain below); written marks
+ * them stored; discard forgets them (a rolled-back transaction). */
 int dft_custody_open_memory(dft_custody **out);
-int dft_custody_rebase(dft_custody *c, int64_t entries, const char *head);
 const char *dft_custody_pending(const dft_custody *c, size_t *len);
 void dft_custody_written(dft_custody *c);
 void dft_custody_discard(dft_custody *c);
+/* Renumber and rechain the pending lines from (entries, head), the chain's
+ * end as the database holds it under the writers' lock: in server mode a
+ * transaction builds its entries first and links them into the chain only
+ * at commit, so the lock is held for the commit alone. */
+int dft_custody_rechain(dft_custody *c, int64_t entries, const char *head);
 
 #endif

@@ -57,6 +57,10 @@ int dft_store_begin(dft_store *st);
 int dft_store_commit(dft_store *st);
 /* Drop the open transaction and the custody entries it built. */
 int dft_store_rollback(dft_store *st);
+/* The last error is one a retry of the transaction may not meet
+ * (server mode: a deadlock, a serialisation failure, a key another
+ * writer took meanwhile). */
+int dft_store_retryable(dft_store *st);
 
 /* ---- batches ------------------------------------------------------------ */
 typedef struct dft_batch {

@@ -434,10 +434,9 @@ static int64_t meta_int(const dft_buf *meta, const char *key)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
-/* Commit one document's extraction: its children, then its own result. */
-static int finish_job(struct ingest *g, struct slot *s)
+/* Store one document's extraction: its children, then its own result. */
+static int store_job(struct ingest *g, struct job *j)
 {
-	struct job *j = &s->job;
 	dft_ingest_result *r = g->r;
 	const dft_limits *l = &g->o->limits;
 	dft_extraction ex;
@@ -446,27 +445,6 @@ static int finish_job(struct ingest *g, struct slot *s)
 	int rc = 0;
 
 	dft_buf_init(&path, 1 << 20);
-	if (j->in_child) {
-		dft_blob_writer_abort(&j->bw);
-		j->in_child = 0;
-	}
-	if (g->work) {
-		/* one transaction a document, under the writers' lock; stored
-		 * only while the lease is still ours */
-		int held;
-		if ((rc = dft_store_begin(g->st)) < 0)
-			goto out;
-		if ((held = dft_store_job_held(g->st, j->doc_id, g->work->owner)) <= 0) {
-			rc = held;
-			dft_store_rollback(g->st);
-			if (held == 0) {
-				dft_log("document %lld: lease lost to another worker; its result is not stored",
-					(long long)j->doc_id);
-				g->r->lost++;
-			}
-			goto out;
-		}
-	}
 	if (j->nchildren > 0 && j->nchildren >= l->max_members && !j->failed) {
 		j->failed = 1;
 		free(j->error);
@@ -536,14 +514,52 @@ static int finish_job(struct ingest *g, struct slot *s)
 	if (j->failed)
 		r->failed++;
 	r->extracted++;
-	if (g->work) {
-		if (rc == 0)
-			rc = dft_store_commit(g->st);
-		else
-			dft_store_rollback(g->st);
-	}
-out:
 	dft_buf_dispose(&path);
+	return rc;
+}
+
+/* A worker stores a document in a transaction of its own, only while its
+ * lease is still held; a deadlock or a conflict with another worker's
+ * commit (PostgreSQL's serialisation errors) is tried again. */
+static int store_job_leased(struct ingest *g, struct job *j)
+{
+	int rc = 0, held, tries;
+	for (tries = 0; tries < 3; tries++) {
+		dft_ingest_result saved = *g->r;
+		size_t notes_len = j->notes.len;
+		if ((rc = dft_store_begin(g->st)) < 0)
+			return rc;
+		if ((held = dft_store_job_held(g->st, j->doc_id, g->work->owner)) <= 0) {
+			dft_store_rollback(g->st);
+			if (held == 0) {
+				dft_log("document %lld: lease lost to another worker; its result is not stored",
+					(long long)j->doc_id);
+				g->r->lost++;
+			}
+			return held;
+		}
+		if ((rc = store_job(g, j)) == 0 && (rc = dft_store_commit(g->st)) == 0)
+			return 0;
+		dft_store_rollback(g->st);
+		if (!dft_store_retryable(g->st))
+			return rc;
+		dft_log("document %lld: %s; storing it again", (long long)j->doc_id, dft_error_msg());
+		*g->r = saved;
+		j->notes.len = notes_len;
+	}
+	return rc;
+}
+
+/* Commit one document's extraction and free its slot. */
+static int finish_job(struct ingest *g, struct slot *s)
+{
+	struct job *j = &s->job;
+	int rc;
+	if (j->in_child) {
+		dft_blob_writer_abort(&j->bw);
+		j->in_child = 0;
+	}
+	rc = g->work ? store_job_leased(g, j) : store_job(g, j);
 	job_dispose(j);
 	s->busy = 0;
 	if (rc == 0 && !g->work)

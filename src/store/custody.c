@@ -398,16 +398,6 @@ int dft_custody_open_memory(dft_custody **out)
 	return 0;
 }
 
-int dft_custody_rebase(dft_custody *c, int64_t entries, const char *head)
-{
-	if (c->pending.len)
-		return dft_error_set(DFT_EINVAL, "custody entries pending while the chain moved");
-	c->entries = c->flushed_entries = entries;
-	memcpy(c->head, head && *head ? head : ZERO_HASH, 65);
-	memcpy(c->flushed_head, c->head, 65);
-	return 0;
-}
-
 const char *dft_custody_pending(const dft_custody *c, size_t *len)
 {
 	*len = c->pending.len;
@@ -429,4 +419,49 @@ void dft_custody_discard(dft_custody *c)
 	c->entries = c->flushed_entries;
 	c->offset = c->flushed_offset;
 	memcpy(c->head, c->flushed_head, 65);
+}
+
+int dft_custody_rechain(dft_custody *c, int64_t entries, const char *head)
+{
+	dft_buf out;
+	const char *p = c->pending.ptr, *end = p + c->pending.len;
+	char h[DFT_SHA256_HEX];
+	int64_t n = entries;
+	int rc = 0;
+
+	if (c->open_entry)
+		return dft_error_set(DFT_EINVAL, "custody entry still open");
+	memcpy(h, head && *head ? head : ZERO_HASH, DFT_SHA256_HEX);
+	dft_buf_init(&out, (size_t)1 << 31);
+	while (rc == 0 && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *q, *prev;
+		size_t start = out.len;
+		if (!nl || (size_t)(nl - p) < 6 || memcmp(p, "{\"n\":", 5) != 0) {
+			rc = dft_error_set(DFT_EINVAL, "custody: a pending entry is malformed");
+			break;
+		}
+		for (q = p + 5; q < nl && *q >= '0' && *q <= '9'; q++)
+			;
+		prev = memmem(q, (size_t)(nl - q), "\"prev\":\"", 8);
+		if (!prev || nl - (prev + 8) < 64) {
+			rc = dft_error_set(DFT_EINVAL, "custody: a pending entry has no prev");
+			break;
+		}
+		prev += 8;
+		if ((rc = dft_buf_addf(&out, "{\"n\":%lld", (long long)++n)) < 0 ||
+		    (rc = dft_buf_add(&out, q, (size_t)(prev - q))) < 0 || (rc = dft_buf_add(&out, h, 64)) < 0 ||
+		    (rc = dft_buf_add(&out, prev + 64, (size_t)(nl - (prev + 64)))) < 0)
+			break;
+		if ((rc = line_hash(out.ptr + start, out.len - start, h)) < 0 || (rc = dft_buf_addc(&out, '\n')) < 0)
+			break;
+		p = nl + 1;
+	}
+	if (rc == 0) {
+		dft_buf_reset(&c->pending);
+		rc = dft_buf_add(&c->pending, out.ptr ? out.ptr : "", out.len);
+		c->entries = n;
+		memcpy(c->head, h, DFT_SHA256_HEX);
+	}
+	dft_buf_dispose(&out);
+	return rc;
 }

@@ -10,11 +10,12 @@
  * machine needs only the URL (or --blobs when the share is mounted
  * elsewhere).
  *
- * Writers are serialised by one row lock: every write transaction starts
- * with SELECT ... FROM custody_head FOR UPDATE, and the custody entries it
- * builds chain on from the head it read; they are inserted into
- * custody_log in the same transaction. Concurrent workers therefore
- * extract in parallel but commit one at a time, and the chain cannot fork.
+ * The custody chain is serialised by one row lock: a write transaction
+ * builds its custody entries as it goes, and at commit takes SELECT ...
+ * FROM custody_head FOR UPDATE, renumbers and rechains its entries from the
+ * head it read (dft_custody_rechain), inserts them into custody_log and
+ * commits. Concurrent workers extract and write in parallel and hold the
+ * lock only for the few statements of a commit; the chain cannot fork.
  */
 #include "store_internal.h"
 #include "daftar/pgtext.h"
@@ -25,6 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #define PG_SCHEMA_VERSION 1
 
@@ -398,32 +401,18 @@ done:
 
 int dft_pg_begin(dft_store *st)
 {
-	dft_stmt *s;
 	int rc;
 	if ((rc = dft_sql_exec(st, "BEGIN")) < 0)
 		return rc;
 	st->in_txn = 1;
-	if (!st->custody)
-		return 0;
-	/* the writers' lock: taken by every write transaction, held to its end */
-	if ((rc = dft_sql_cached(st, &s, "SELECT entries, hash FROM custody_head WHERE id = 1 FOR UPDATE")) < 0)
-		goto fail;
-	if (dft_sql_step(s) == DFT_ROW)
-		rc = dft_custody_rebase(st->custody, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1));
-	else
-		rc = dft_store_db_err(st, "custody head");
-	dft_sql_release(st, s);
-	if (rc == 0)
-		return 0;
-fail:
-	dft_pg_rollback(st);
-	return rc;
+	return 0;
 }
 
 void dft_pg_rollback(dft_store *st)
 {
 	PQclear(PQexec(st->pg, "ROLLBACK"));
 	st->in_txn = 0;
+	dft_pg_forget_terms(st);
 	if (st->custody)
 		dft_custody_discard(st->custody);
 }
@@ -431,13 +420,26 @@ void dft_pg_rollback(dft_store *st)
 int dft_pg_commit(dft_store *st)
 {
 	dft_stmt *s = NULL;
+	size_t len = 0;
 	int rc = 0;
-	if (st->custody) {
-		size_t len;
-		const char *p = dft_custody_pending(st->custody, &len), *end = p + len, *nl;
+	if (st->custody && dft_custody_pending(st->custody, &len) && len) {
+		const char *p, *end, *nl;
 		int64_t entries, offset;
 		char head[DFT_SHA256_HEX];
-		if (len && (rc = dft_sql_cached(st, &s, "INSERT INTO custody_log(n, line) VALUES(?, ?)")) < 0)
+		/* the writers' lock, held from here to COMMIT: the entries built
+		 * in this transaction join the chain at its end as it is now */
+		if ((rc = dft_sql_cached(st, &s, "SELECT entries, hash FROM custody_head WHERE id = 1 FOR UPDATE")) < 0)
+			goto fail;
+		if (dft_sql_step(s) == DFT_ROW)
+			rc = dft_custody_rechain(st->custody, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1));
+		else
+			rc = dft_store_db_err(st, "custody head");
+		dft_sql_release(st, s);
+		if (rc < 0)
+			goto fail;
+		p = dft_custody_pending(st->custody, &len);
+		end = p + len;
+		if ((rc = dft_sql_cached(st, &s, "INSERT INTO custody_log(n, line) VALUES(?, ?)")) < 0)
 			goto fail;
 		for (; len && p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
 			dft_sql_bind_int64(s, 1, dft_custody_field_int(p, (size_t)(nl - p), "n"));
@@ -580,6 +582,100 @@ int dft_store_job_counts(dft_store *st, int64_t *pending, int64_t *leased)
 
 /* ---- full-text index --------------------------------------------------- */
 
+/* ---- the words for fuzzy search ----------------------------------------
+ * search_terms holds every indexed word (not stems or keys), what fuzzy
+ * word~N expands from. Sending every word of every document to the server
+ * cost a third of a worker's time (measured: 63 s against 44 s for 12,278
+ * documents), most of it for words the table had long had; so a store
+ * remembers (by 64-bit hash) the words it has sent and sends only new
+ * ones. A rolled-back transaction forgets them all (dft_pg_rollback). */
+
+#define TERM_CACHE_BITS 21 /* 2M slots, 16 MiB; emptied when half full */
+
+static int term_seen(dft_store *st, const char *t, size_t n)
+{
+	uint64_t h = XXH3_64bits(t, n), mask = ((uint64_t)1 << TERM_CACHE_BITS) - 1, i;
+	if (!h)
+		h = 1;
+	if (!st->pg_terms && !(st->pg_terms = dft_calloc((size_t)1 << TERM_CACHE_BITS, sizeof(uint64_t))))
+		return 0;
+	if (st->pg_nterms >= ((size_t)1 << TERM_CACHE_BITS) / 2) {
+		memset(st->pg_terms, 0, ((size_t)1 << TERM_CACHE_BITS) * sizeof(uint64_t));
+		st->pg_nterms = 0;
+	}
+	for (i = h & mask;; i = (i + 1) & mask) {
+		if (st->pg_terms[i] == h)
+			return 1;
+		if (!st->pg_terms[i]) {
+			st->pg_terms[i] = h;
+			st->pg_nterms++;
+			return 0;
+		}
+	}
+}
+
+void dft_pg_forget_terms(dft_store *st)
+{
+	if (st->pg_terms)
+		memset(st->pg_terms, 0, ((size_t)1 << TERM_CACHE_BITS) * sizeof(uint64_t));
+	st->pg_nterms = 0;
+}
+
+/* The new words of a tsvector literal ('lex':1,5A 'lex2':3 ...) into
+ * search_terms, as one text[] parameter. */
+static int add_terms(dft_store *st, const char *tsv, size_t len)
+{
+	dft_buf arr, word;
+	dft_stmt *s;
+	const char *p = tsv, *end = tsv + len;
+	int rc = 0, n = 0;
+	dft_buf_init(&arr, (size_t)64 << 20);
+	dft_buf_init(&word, 1 << 16);
+	rc = dft_buf_addc(&arr, '{');
+	while (rc == 0 && p < end) {
+		if (*p != '\'') {
+			p++;
+			continue;
+		}
+		dft_buf_reset(&word);
+		for (p++; p < end && rc == 0; p++) {
+			if (*p == '\'' && p + 1 < end && p[1] == '\'')
+				rc = dft_buf_addc(&word, *++p);
+			else if (*p == '\'')
+				break;
+			else if (*p == '\\' && p + 1 < end)
+				rc = dft_buf_addc(&word, *++p);
+			else
+				rc = dft_buf_addc(&word, *p);
+		}
+		p++;
+		while (p < end && *p != ' ')
+			p++; /* positions */
+		if (rc < 0 || !word.len || (word.len >= 2 && word.ptr[1] == ':' && (word.ptr[0] == 's' || word.ptr[0] == 'k')))
+			continue;
+		if (term_seen(st, word.ptr, word.len))
+			continue;
+		if (n++ && (rc = dft_buf_addc(&arr, ',')) < 0)
+			break;
+		rc = dft_buf_addc(&arr, '"');
+		for (size_t k = 0; k < word.len && rc == 0; k++)
+			rc = (word.ptr[k] == '"' || word.ptr[k] == '\\') ? dft_buf_addf(&arr, "\\%c", word.ptr[k])
+									   : dft_buf_addc(&arr, word.ptr[k]);
+		if (rc == 0)
+			rc = dft_buf_addc(&arr, '"');
+	}
+	if (rc == 0 && n && (rc = dft_buf_addc(&arr, '}')) == 0 &&
+	    (rc = dft_sql_cached(st, &s, "INSERT INTO search_terms(term) SELECT unnest(CAST(? AS text[]))"
+					 " ON CONFLICT DO NOTHING")) == 0) {
+		dft_sql_bind_text(s, 1, arr.ptr, (int64_t)arr.len);
+		rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "index the document's words");
+		dft_sql_release(st, s);
+	}
+	dft_buf_dispose(&arr);
+	dft_buf_dispose(&word);
+	return rc;
+}
+
 /* The document's row in `search`: its tokens, made by daftar's analyzer
  * (pgtext.c), as a tsvector. */
 int dft_pg_index(dft_store *st, int64_t doc_id, const char *text, size_t text_len, const char *language)
@@ -615,13 +711,8 @@ int dft_pg_index(dft_store *st, int64_t doc_id, const char *text, size_t text_le
 	dft_sql_bind_text(s, 2, tsv.ptr ? tsv.ptr : "", (int64_t)tsv.len);
 	rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "index the document");
 	dft_sql_release(st, s);
-	if (rc == 0 && (rc = dft_sql_cached(st, &s, "INSERT INTO search_terms(term) SELECT t FROM search,"
-						    " unnest(tsvector_to_array(search.tsv)) AS t WHERE search.id = ?"
-						    " AND t NOT LIKE 's:%' AND t NOT LIKE 'k:%' ON CONFLICT DO NOTHING")) == 0) {
-		dft_sql_bind_int64(s, 1, doc_id);
-		rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "index the document's words");
-		dft_sql_release(st, s);
-	}
+	if (rc == 0)
+		rc = add_terms(st, tsv.ptr ? tsv.ptr : "", tsv.len);
 	if (rc == 0 && left_out > 0)
 		dft_log("document %lld: %d words past PostgreSQL's 1 MiB tsvector limit are not indexed",
 			(long long)doc_id, left_out);

@@ -354,6 +354,7 @@ static int pg_run(dft_stmt *s)
 {
 	dft_store *st = s->st;
 	ExecStatusType k;
+	st->pg_sqlstate[0] = '\0';
 	if (s->name[0])
 		s->res = PQexecPrepared(st->pg, s->name, s->nparams, (const char *const *)s->vals, s->lens, s->fmts, 0);
 	else
@@ -558,4 +559,19 @@ char *dft_sql_col_bytes_strdup(dft_stmt *s, int i)
 	memcpy(out, p, (size_t)n);
 	out[n] = '\0';
 	return out;
+}
+
+/* PostgreSQL's "try again" errors: deadlock, serialisation failure, lock
+ * not available, and a unique key taken by a transaction that committed
+ * meanwhile. */
+int dft_store_retryable(dft_store *st)
+{
+	static const char *const states[] = {"40P01", "40001", "55P03", "23505"};
+	size_t i;
+	if (!st->pg)
+		return 0;
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (!strcmp(st->pg_sqlstate, states[i]))
+			return 1;
+	return 0;
 }

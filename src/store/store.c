@@ -249,6 +249,7 @@ void dft_store_free(dft_store *st)
 		PQfinish(st->pg);
 	free(st->pg_label);
 	free(st->pg_error);
+	free(st->pg_terms);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
 	free(st->dir);
@@ -573,7 +574,7 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 {
 	dft_stmt *s = NULL;
 	char psha[DFT_SHA256_HEX];
-	int rc;
+	int rc, step;
 
 	*doc_id = 0;
 	*is_new = 0;
@@ -604,8 +605,12 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 		release(st, s);
 	}
 	if (!*doc_id) {
+		/* ON CONFLICT: in server mode another worker may add the same
+		 * bytes (a member of another archive) at the same time; this
+		 * insert waits for its commit and then finds the row below */
 		if ((rc = prepare(st, &s, "INSERT INTO documents(sha256, size, path, parent_id, batch_id, depth, "
-					  "stored, source, status, error) VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id")) < 0)
+					  "stored, source, status, error) VALUES(?,?,?,?,?,?,?,?,?,?) "
+					  "ON CONFLICT DO NOTHING RETURNING id")) < 0)
 			return rc;
 		if (loc->sha256)
 			dft_sql_bind_text(s, 1, loc->sha256, -1);
@@ -621,13 +626,26 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 		dft_sql_bind_text(s, 9, loc->error ? "failed" : "pending", -1);
 		if (loc->error)
 			dft_sql_bind_text(s, 10, loc->error, -1);
-		rc = dft_sql_step(s) == DFT_ROW ? 0 : db_err(st, "add document");
-		if (rc == 0)
+		step = dft_sql_step(s);
+		rc = step == DFT_ROW || step == DFT_DONE ? 0 : db_err(st, "add document");
+		if (step == DFT_ROW) {
 			*doc_id = dft_sql_col_int64(s, 0);
+			*is_new = 1;
+		}
 		release(st, s);
 		if (rc < 0)
 			return rc;
-		*is_new = 1;
+		if (!*is_new) {
+			if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE sha256=?")) < 0)
+				return rc;
+			dft_sql_bind_text(s, 1, loc->sha256, -1);
+			rc = dft_sql_step(s) == DFT_ROW ? 0 : db_err(st, "add document");
+			if (rc == 0)
+				*doc_id = dft_sql_col_int64(s, 0);
+			release(st, s);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	if ((rc = prepare(st, &s, "INSERT INTO locations(doc_id, path, parent_id, batch_id, mtime) "
 				  "VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING")) < 0)

@@ -22,6 +22,8 @@ struct dft_store {
 	char pg_sqlstate[6];
 	int64_t pg_changes;
 	int pg_nprepared;
+	uint64_t *pg_terms; /* words already in search_terms (pg.c) */
+	size_t pg_nterms;
 	struct {
 		char *sql;
 		dft_stmt *stmt;
@@ -73,6 +75,7 @@ int dft_pg_open(dft_store *st, const char *where, int writable);
 int dft_pg_begin(dft_store *st);
 int dft_pg_commit(dft_store *st);
 void dft_pg_rollback(dft_store *st);
+void dft_pg_forget_terms(dft_store *st);
 int dft_pg_index(dft_store *st, int64_t doc_id, const char *text, size_t text_len, const char *language);
 int dft_pg_custody_verify(dft_store *st, int64_t entries, const char *head, const dft_custody_check *chk,
 			  int64_t *checked);
