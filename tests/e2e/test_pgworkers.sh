@@ -12,6 +12,16 @@ pg_start daftar || { not_ok "PostgreSQL starts on loopback"; finish; exit 1; }
 
 tr="$T/trove"
 make_bulk_trove "$tr" 600
+# archives that share members: workers opening them at once add the same
+# bytes at the same time (one document, several locations, whoever wins)
+for z in 1 2 3 4; do
+  mkdir -p "$T/shared$z"
+  for i in $(seq 1 60); do printf 'shared member %d\n' "$i" >"$T/shared$z/s$i.txt"; done
+  printf 'only in archive %d\n' "$z" >"$T/shared$z/own.txt"
+  mkdir -p "$tr/shared"
+  (cd "$T/shared$z" && zip -qX "$tr/shared/a$z.zip" ./*.txt)
+  rm -rf "$T/shared$z"
+done
 REF="$T/ref"
 C="$T/case"
 
