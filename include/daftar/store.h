@@ -50,6 +50,9 @@ int dft_store_job_claim(dft_store *st, const char *owner, int lease_s, int64_t *
 int dft_store_job_renew(dft_store *st, const char *owner, int lease_s);
 int dft_store_job_held(dft_store *st, int64_t id, const char *owner);
 int dft_store_job_counts(dft_store *st, int64_t *pending, int64_t *leased);
+/* Server mode: how many commits of this store took the writers' lock and
+ * how long they held it in all (what bounds the case's commit rate). */
+void dft_store_lock_stats(const dft_store *st, int64_t *commits, double *seconds);
 
 /* Group writes; commit flushes the custody log first (log before database,
  * so that every committed row has its custody entry on disk). */

@@ -485,6 +485,15 @@ static int cmd_worker(struct args *a)
 		dft_json_int(&j, r.failed);
 		dft_json_key(&j, "lost");
 		dft_json_int(&j, r.lost);
+		{
+			int64_t commits;
+			double held;
+			dft_store_lock_stats(st, &commits, &held);
+			dft_json_key(&j, "locked_commits");
+			dft_json_int(&j, commits);
+			dft_json_key(&j, "lock_held_ms_per_commit");
+			dft_json_double(&j, commits ? held * 1000.0 / (double)commits : 0.0);
+		}
 		dft_json_key(&j, "seconds");
 		dft_json_double(&j, r.seconds);
 		dft_json_obj_close(&j);

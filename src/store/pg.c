@@ -71,7 +71,10 @@ static const char pg_schema[] =
 	"  batch_id bigint NOT NULL REFERENCES batches(id), path text NOT NULL, note text NOT NULL,"
 	"  UNIQUE(batch_id, path, note));"
 	"CREATE TABLE search(id bigint PRIMARY KEY REFERENCES documents(id), tsv tsvector NOT NULL);"
-	"CREATE INDEX search_tsv ON search USING gin(tsv);"
+	/* GIN's pending list (fastupdate) is scanned whole by every search
+	 * until it is merged: at the default 4 MB a search of 12,278
+	 * documents took 300 ms instead of 20; 256 kB costs ingest 13% */
+	"CREATE INDEX search_tsv ON search USING gin(tsv) WITH (gin_pending_list_limit = 256);"
 	/* the indexed words (not stems or keys), for fuzzy word~N: what
 	 * FTS5's vocabulary table gives the SQLite store */
 	"CREATE TABLE search_terms(term text PRIMARY KEY);"
@@ -421,6 +424,7 @@ int dft_pg_commit(dft_store *st)
 {
 	dft_stmt *s = NULL;
 	size_t len = 0;
+	double t_lock = 0;
 	int rc = 0;
 	if (st->custody && dft_custody_pending(st->custody, &len) && len) {
 		const char *p, *end, *nl;
@@ -430,9 +434,10 @@ int dft_pg_commit(dft_store *st)
 		 * in this transaction join the chain at its end as it is now */
 		if ((rc = dft_sql_cached(st, &s, "SELECT entries, hash FROM custody_head WHERE id = 1 FOR UPDATE")) < 0)
 			goto fail;
-		if (dft_sql_step(s) == DFT_ROW)
+		if (dft_sql_step(s) == DFT_ROW) {
+			t_lock = dft_now(); /* held from here (the wait before is not counted) */
 			rc = dft_custody_rechain(st->custody, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1));
-		else
+		} else
 			rc = dft_store_db_err(st, "custody head");
 		dft_sql_release(st, s);
 		if (rc < 0)
@@ -468,6 +473,10 @@ int dft_pg_commit(dft_store *st)
 	st->in_txn = 0;
 	if (st->custody)
 		dft_custody_written(st->custody);
+	if (t_lock > 0) {
+		st->pg_locked_commits++;
+		st->pg_locked_s += dft_now() - t_lock;
+	}
 	return 0;
 fail:
 	dft_pg_rollback(st);
@@ -755,4 +764,10 @@ int dft_pg_custody_verify(dft_store *st, int64_t entries, const char *head, cons
 	rc = dft_custody_verify_lines(next_log_row, &lr, entries, head, chk, checked);
 	dft_sql_finalize(lr.s);
 	return rc;
+}
+
+void dft_store_lock_stats(const dft_store *st, int64_t *commits, double *seconds)
+{
+	*commits = st->pg_locked_commits;
+	*seconds = st->pg_locked_s;
 }

@@ -22,6 +22,8 @@ struct dft_store {
 	char pg_sqlstate[6];
 	int64_t pg_changes;
 	int pg_nprepared;
+	int64_t pg_locked_commits; /* commits that took the writers' lock */
+	double pg_locked_s;        /* and how long they held it, in all */
 	uint64_t *pg_terms; /* words already in search_terms (pg.c) */
 	size_t pg_nterms;
 	struct {
