@@ -524,7 +524,7 @@ static int store_job(struct ingest *g, struct job *j)
 static int store_job_leased(struct ingest *g, struct job *j)
 {
 	int rc = 0, held, tries;
-	for (tries = 0; tries < 3; tries++) {
+	for (tries = 0; tries < 5; tries++) {
 		dft_ingest_result saved = *g->r;
 		size_t notes_len = j->notes.len;
 		if ((rc = dft_store_begin(g->st)) < 0)
