@@ -181,3 +181,14 @@ char *dft_strdup(const char *s)
 		memcpy(p, s, n);
 	return p;
 }
+
+int dft_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -305,17 +305,6 @@ done:
 
 /* ---- header values -------------------------------------------------------- */
 
-static int em_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int em_b64(int c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -355,10 +344,10 @@ static int em_word_bytes(dft_buf *raw, int enc, const char *p, size_t n)
 	for (i = 0; i < n && rc == 0; i++) {
 		if (p[i] == '_')
 			rc = dft_buf_addc(raw, ' ');
-		else if (p[i] == '=' && i + 2 < n && em_hex((unsigned char)p[i + 1]) >= 0 &&
-			 em_hex((unsigned char)p[i + 2]) >= 0) {
-			rc = dft_buf_addc(raw, (char)(em_hex((unsigned char)p[i + 1]) * 16 +
-						     em_hex((unsigned char)p[i + 2])));
+		else if (p[i] == '=' && i + 2 < n && dft_hex_digit((unsigned char)p[i + 1]) >= 0 &&
+			 dft_hex_digit((unsigned char)p[i + 2]) >= 0) {
+			rc = dft_buf_addc(raw, (char)(dft_hex_digit((unsigned char)p[i + 1]) * 16 +
+						     dft_hex_digit((unsigned char)p[i + 2])));
 			i += 2;
 		} else
 			rc = dft_buf_addc(raw, p[i]);

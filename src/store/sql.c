@@ -479,17 +479,6 @@ const char *dft_sql_col_text(dft_stmt *s, int i)
 	return pg_value(s, i);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* bytea arrives as "\x" + hex; a text column read as a blob is its bytes */
 static int pg_blob(dft_stmt *s, int i)
 {
@@ -508,7 +497,7 @@ static int pg_blob(dft_stmt *s, int i)
 		return DFT_ENOMEM;
 	if (n >= 2 && v[0] == '\\' && v[1] == 'x' && PQftype(s->res, i) == 17 /* bytea */) {
 		for (k = 2; k + 1 < n; k += 2) {
-			int hi = hexval(v[k]), lo = hexval(v[k + 1]);
+			int hi = dft_hex_digit(v[k]), lo = dft_hex_digit(v[k + 1]);
 			if (hi < 0 || lo < 0)
 				break;
 			s->blob[s->blob_len++] = (unsigned char)(hi << 4 | lo);
