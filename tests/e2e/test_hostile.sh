@@ -96,7 +96,7 @@ eq "HOME stays empty" "$(find "$T/home" -mindepth 1 | wc -l)" 0
 eq "nothing written outside the case" "$(snapshot)" "$before"
 eq "no temporary blobs left" "$(find "$C/blobs/tmp" -type f | wc -l)" 0
 check "the case holds only its own files" [ -z "$(cd "$C" && find . -mindepth 1 -maxdepth 1 \
-  ! -name blobs ! -name 'store.db*' ! -name custody.log ! -name lock)" ]
+  ! -name blobs ! -name 'store.db*' ! -name custody.log ! -name lock ! -name server.conf)" ]
 status_is "verify ok" 0 d verify "$C"
 rm -f "$H/text/one-line-${big_mb}MB.txt"
 finish
