@@ -110,4 +110,22 @@ case_sql "$C" "UPDATE custody_log SET line = replace(line, '\"event\":\"receivad
 status_is "verify catches a cut-off log" 1 d verify "$C"
 contains "verify says entries were cut off" "$(cat "$T/.out" "$T/.err")" "cut off"
 
+# a transaction that fails with a deadlock is tried again: the database
+# itself injects one (a trigger raising SQLSTATE 40P01 on the first three
+# texts stored; a sequence counts across the rollbacks)
+R="$T/retry"
+d init --store "$(pg_new_db retrycase)" "$R" >/dev/null
+bash "$(dirname "$0")/make-small-trove.sh" "$T/small"
+d ingest "$R" "$T/small" --queue-only --no-entities >/dev/null
+case_sql "$R" "CREATE SEQUENCE fault_seq;
+CREATE FUNCTION fault() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+  IF nextval('fault_seq') <= 3 THEN RAISE EXCEPTION 'injected deadlock' USING ERRCODE = '40P01'; END IF;
+  RETURN NEW; END \$\$;
+CREATE TRIGGER fault BEFORE INSERT ON texts FOR EACH ROW EXECUTE FUNCTION fault();"
+status_is "a worker meeting deadlocks finishes (exit 0)" 0 d worker "$R" -j 1 --exit-when-idle -v
+eq "it stored those documents again, three times" "$(grep -c 'storing it again' "$T/.err")" 3
+eq "nothing pending after the retries" "$(d status "$R" --json | jq .pending)" 0
+eq "no document failed for it" "$(d docs "$R" --failed --json | jq '[.documents[] | select(.error // "" | contains("deadlock"))] | length')" 0
+status_is "verify ok after the retries" 0 d verify "$R"
+
 finish
