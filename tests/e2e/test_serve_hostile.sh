@@ -209,7 +209,12 @@ answers "10,000 headers" "$(hpy manyheaders)"
 answers "Content-Length 10 GB: 413 or closed" "$(hpy bigbody "$eck" "$ecs" "/api/docs/$txt/tags")" 413 closed
 r=$(hpy chunked "$eck" "$ecs" "/api/docs/$txt/tags")
 answers "an endless chunked body: 413 or closed (after ${r#* } bytes)" "${r%% *}" 413 closed
-check "  ...within 2 MiB of body" test "${r#* }" -le $((2 << 20))
+# the client counts what its kernel accepted: the 1 MiB the server reads
+# before it answers, plus whatever the loopback socket buffers took
+# meanwhile (autotuned up to tcp_wmem + tcp_rmem maxima; 2.2 MB in a loaded
+# CI run); an endless body would run the full 20 s, gigabytes on loopback
+slack=$(( $(awk '{print $3}' /proc/sys/net/ipv4/tcp_wmem) + $(awk '{print $3}' /proc/sys/net/ipv4/tcp_rmem) ))
+check "  ...within 1 MiB of body plus the socket buffers ($((slack >> 10)) KiB)" test "${r#* }" -le $(( (1 << 20) + slack ))
 answers "Content-Length 10 GB without a session: 413 or 401 or closed" "$(hpy bigbody "daftar_session=0" "x" "/api/docs/$txt/tags")" 401 413 closed
 
 # ---- slow clients and many connections ---------------------------------------------
