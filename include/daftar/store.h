@@ -50,6 +50,10 @@ int dft_store_job_claim(dft_store *st, const char *owner, int lease_s, int64_t *
 int dft_store_job_renew(dft_store *st, const char *owner, int lease_s);
 int dft_store_job_held(dft_store *st, int64_t id, const char *owner);
 int dft_store_job_counts(dft_store *st, int64_t *pending, int64_t *leased);
+/* Free the leases of this host's workers that are no longer running
+ * (names host:pid:..., the pid gone): their documents are claimable at
+ * once instead of when the lease ends. */
+int dft_store_job_reap(dft_store *st, const char *host, int64_t *freed);
 /* Server mode: how many commits of this store took the writers' lock and
  * how long they held it in all (what bounds the case's commit rate). */
 void dft_store_lock_stats(const dft_store *st, int64_t *commits, double *seconds);

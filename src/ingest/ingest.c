@@ -1151,9 +1151,14 @@ static int work_loop(struct ingest *g)
 	dft_store *st = g->st;
 	dft_ingest_result *r = g->r;
 	double last_renew = 0, last_count = 0;
-	int64_t pending = -1, leased = 0;
+	int64_t pending = -1, leased = 0, freed;
+	char host[64] = "";
 	int rc = 0, i;
 
+	/* a worker of this machine killed earlier holds leases nobody renews */
+	if (gethostname(host, sizeof(host) - 1) == 0 && host[0] &&
+	    (rc = dft_store_job_reap(st, host, &freed)) < 0)
+		return rc;
 	while (rc == 0 && !interrupted) {
 		double now = dft_now();
 		int claimed = 0;

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -568,6 +569,64 @@ int dft_store_job_held(dft_store *st, int64_t id, const char *owner)
 	step = dft_sql_step(s);
 	rc = step == DFT_ROW ? 1 : step == DFT_DONE ? 0 : dft_store_db_err(st, "checking a lease");
 	dft_sql_release(st, s);
+	return rc;
+}
+
+/* Leases of this host's workers that no longer run (killed -9): freed now,
+ * not when the lease ends, so that a run started again after a kill goes
+ * on at once. Only default worker names (host:pid:...) are read; a pid
+ * reused by another process only makes us wait for the lease, as before. */
+int dft_store_job_reap(dft_store *st, const char *host, int64_t *freed)
+{
+	dft_stmt *s;
+	char **owners = NULL;
+	size_t n = 0, i, hl = strlen(host);
+	int rc, step;
+	*freed = 0;
+	if ((rc = server_only(st)) < 0)
+		return rc;
+	if ((rc = dft_sql_prepare(st, &s, "SELECT DISTINCT lease_owner FROM documents WHERE status = 'pending'"
+					  " AND lease_until >= now() AND substr(lease_owner, 1, ?2) = ?1 || ':'")) < 0)
+		return rc;
+	dft_sql_bind_text(s, 1, host, -1);
+	dft_sql_bind_int64(s, 2, (int64_t)hl + 1);
+	while ((step = dft_sql_step(s)) == DFT_ROW && rc == 0) {
+		const char *o = dft_sql_col_text(s, 0);
+		char **grown;
+		long pid;
+		char *end;
+		if (!o || strlen(o) <= hl + 1)
+			continue;
+		pid = strtol(o + hl + 1, &end, 10);
+		if (pid <= 1 || *end != ':' || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (!(grown = dft_realloc(owners, (n + 1) * sizeof(*owners))) || !(grown[n] = dft_strdup(o))) {
+			owners = grown ? grown : owners;
+			rc = DFT_ENOMEM;
+			break;
+		}
+		owners = grown;
+		n++;
+	}
+	if (rc == 0 && step != DFT_DONE && step != DFT_ROW)
+		rc = dft_store_db_err(st, "reading leases");
+	dft_sql_finalize(s);
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = dft_sql_prepare(st, &s, "UPDATE documents SET lease_until = NULL"
+						  " WHERE lease_owner = ? AND status = 'pending'")) < 0)
+			break;
+		dft_sql_bind_text(s, 1, owners[i], -1);
+		rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "freeing leases");
+		dft_sql_finalize(s);
+		if (rc == 0) {
+			*freed += dft_sql_changes(st);
+			dft_log("%lld documents leased by %s, which no longer runs, go back to the queue",
+				(long long)dft_sql_changes(st), owners[i]);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(owners[i]);
+	free(owners);
 	return rc;
 }
 
