@@ -129,6 +129,8 @@ void dft_warn(const char *fmt, ...) DFT_PRINTF(1, 2); /* stderr, always */
 /* Decode the code point at s[*i] (s has n bytes) and move *i past it;
  * an invalid or cut sequence gives U+FFFD and moves one byte. */
 uint32_t dft_utf8_next(const char *s, size_t n, size_t *i);
+/* This machine's name (gethostname), or "host" when it has none. */
+void dft_hostname(char *out, size_t n);
 /* The value of one hexadecimal digit (0-9, a-f, A-F), or -1. */
 int dft_hex_digit(int c);
 /* Is s (length n) valid UTF-8? */

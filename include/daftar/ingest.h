@@ -67,4 +67,9 @@ typedef struct dft_work_opts {
 
 int dft_ingest_work(dft_store *st, const dft_ingest_opts *o, const dft_work_opts *w, dft_ingest_result *r);
 
+/* A worker's default name, unique among workers: host:pid:start time
+ * (unix seconds), then ":" and role when role is given; the form
+ * dft_store_job_reap reads to free a dead worker's leases. */
+void dft_ingest_worker_name(char *out, size_t n, const char *role);
+
 #endif

@@ -441,20 +441,17 @@ static int cmd_worker(struct args *a)
 	dft_ingest_opts o;
 	dft_work_opts w;
 	dft_ingest_result r;
-	char name[160], host[64] = "";
+	char name[160];
 	int rc;
 
 	if (a->npos != 1)
 		return usage_error("usage: daftar worker CASE [-j N] [--exit-when-idle] [--lease SECONDS] [--name NAME]");
 	if ((rc = open_case(&st, a, 1)))
 		return rc;
-	if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
-		snprintf(host, sizeof(host), "host");
-	/* the name must be unique among workers: host, pid and start time */
 	if (a->name)
 		snprintf(name, sizeof(name), "%s", a->name);
 	else
-		snprintf(name, sizeof(name), "%s:%d:%.0f", host, (int)getpid(), dft_now() * 1000);
+		dft_ingest_worker_name(name, sizeof(name), NULL);
 	dft_ingest_opts_default(&o);
 	o.jobs = a->jobs;
 	if (a->timeout)

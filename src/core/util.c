@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 int dft_log_verbose;
@@ -191,4 +192,14 @@ int dft_hex_digit(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+void dft_hostname(char *out, size_t n)
+{
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	if (gethostname(out, n - 1) < 0 || !out[0])
+		snprintf(out, n, "host");
+	out[n - 1] = '\0';
 }

@@ -518,36 +518,47 @@ static int store_job(struct ingest *g, struct job *j)
 	return rc;
 }
 
-/* A worker stores a document in a transaction of its own, only while its
- * lease is still held; a deadlock or a conflict with another worker's
- * commit (PostgreSQL's serialisation errors) is tried again. */
-static int store_job_leased(struct ingest *g, struct job *j)
+/* In a worker: run write() in a transaction of its own, only while the
+ * lease on doc_id is still held; a deadlock or a conflict with another
+ * worker's commit (PostgreSQL's serialisation errors) is tried again, with
+ * the run's counters as they were before the try. */
+static int leased_write(struct ingest *g, int64_t doc_id, int (*write)(struct ingest *g, void *ctx), void *ctx)
 {
 	int rc = 0, held, tries;
 	for (tries = 0; tries < 5; tries++) {
 		dft_ingest_result saved = *g->r;
-		size_t notes_len = j->notes.len;
 		if ((rc = dft_store_begin(g->st)) < 0)
 			return rc;
-		if ((held = dft_store_job_held(g->st, j->doc_id, g->work->owner)) <= 0) {
+		if ((held = dft_store_job_held(g->st, doc_id, g->work->owner)) <= 0) {
 			dft_store_rollback(g->st);
 			if (held == 0) {
 				dft_log("document %lld: lease lost to another worker; its result is not stored",
-					(long long)j->doc_id);
+					(long long)doc_id);
 				g->r->lost++;
 			}
 			return held;
 		}
-		if ((rc = store_job(g, j)) == 0 && (rc = dft_store_commit(g->st)) == 0)
+		if ((rc = write(g, ctx)) == 0 && (rc = dft_store_commit(g->st)) == 0)
 			return 0;
 		dft_store_rollback(g->st);
 		if (!dft_store_retryable(g->st))
 			return rc;
-		dft_log("document %lld: %s; storing it again", (long long)j->doc_id, dft_error_msg());
+		dft_log("document %lld: %s; storing it again", (long long)doc_id, dft_error_msg());
 		*g->r = saved;
-		j->notes.len = notes_len;
 	}
 	return rc;
+}
+
+struct job_write {
+	struct job *j;
+	size_t notes_len; /* the job's notes before a try added any */
+};
+
+static int write_job(struct ingest *g, void *ctx)
+{
+	struct job_write *jw = ctx;
+	jw->j->notes.len = jw->notes_len;
+	return store_job(g, jw->j);
 }
 
 /* Commit one document's extraction and free its slot. */
@@ -559,7 +570,11 @@ static int finish_job(struct ingest *g, struct slot *s)
 		dft_blob_writer_abort(&j->bw);
 		j->in_child = 0;
 	}
-	rc = g->work ? store_job_leased(g, j) : store_job(g, j);
+	if (g->work) {
+		struct job_write jw = {j, j->notes.len};
+		rc = leased_write(g, j->doc_id, write_job, &jw);
+	} else
+		rc = store_job(g, j);
 	job_dispose(j);
 	s->busy = 0;
 	if (rc == 0 && !g->work)
@@ -592,26 +607,25 @@ static int worker_lost(struct ingest *g, struct slot *s, int force, const char *
 
 /* A document fails before any extractor saw it; in a worker, only while
  * its lease is still ours. */
+struct failure {
+	int64_t id;
+	const char *error;
+};
+
+static int write_failure(struct ingest *g, void *ctx)
+{
+	const struct failure *f = ctx;
+	dft_extraction fx = {0};
+	fx.status = "failed";
+	fx.error = f->error;
+	g->r->failed++;
+	return dft_store_set_extraction(g->st, f->id, &fx);
+}
+
 static int fail_document(struct ingest *g, int64_t id, const char *error)
 {
-	dft_extraction fx = {0};
-	int rc, held;
-	fx.status = "failed";
-	fx.error = error;
-	g->r->failed++;
-	if (!g->work)
-		return dft_store_set_extraction(g->st, id, &fx);
-	if ((rc = dft_store_begin(g->st)) < 0)
-		return rc;
-	if ((held = dft_store_job_held(g->st, id, g->work->owner)) <= 0) {
-		dft_store_rollback(g->st);
-		return held;
-	}
-	if ((rc = dft_store_set_extraction(g->st, id, &fx)) < 0) {
-		dft_store_rollback(g->st);
-		return rc;
-	}
-	return dft_store_commit(g->st);
+	struct failure f = {id, error};
+	return g->work ? leased_write(g, id, write_failure, &f) : write_failure(g, &f);
 }
 
 static int start_job(struct ingest *g, struct slot *s, int64_t id)
@@ -1102,10 +1116,8 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 		/* server mode: the queue is in the database; this process works
 		 * it like any worker, beside the others, until nothing is left */
 		dft_work_opts w;
-		char owner[160], host[64] = "";
-		if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
-			snprintf(host, sizeof(host), "host");
-		snprintf(owner, sizeof(owner), "%s:%d:%lld:ingest", host, (int)getpid(), (long long)time(NULL));
+		char owner[160];
+		dft_ingest_worker_name(owner, sizeof(owner), "ingest");
 		memset(&w, 0, sizeof(w));
 		w.owner = owner;
 		w.lease_s = 120;
@@ -1138,6 +1150,14 @@ done:
 
 /* ---- a worker (server mode) -------------------------------------------- */
 
+void dft_ingest_worker_name(char *out, size_t n, const char *role)
+{
+	char host[64];
+	dft_hostname(host, sizeof(host));
+	snprintf(out, n, "%s:%d:%lld%s%s", host, (int)getpid(), (long long)time(NULL), role ? ":" : "",
+		 role ? role : "");
+}
+
 /* How often a worker may take a document before it is given up: a worker
  * killed on it each time (out of memory, a machine lost) does not get it
  * forever. */
@@ -1152,12 +1172,12 @@ static int work_loop(struct ingest *g)
 	dft_ingest_result *r = g->r;
 	double last_renew = 0, last_count = 0;
 	int64_t pending = -1, leased = 0, freed;
-	char host[64] = "";
+	char host[64];
 	int rc = 0, i;
 
 	/* a worker of this machine killed earlier holds leases nobody renews */
-	if (gethostname(host, sizeof(host) - 1) == 0 && host[0] &&
-	    (rc = dft_store_job_reap(st, host, &freed)) < 0)
+	dft_hostname(host, sizeof(host));
+	if ((rc = dft_store_job_reap(st, host, &freed)) < 0)
 		return rc;
 	while (rc == 0 && !interrupted) {
 		double now = dft_now();

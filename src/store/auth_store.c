@@ -68,7 +68,7 @@ int dft_store_user_insert(dft_store *st, const char *name, const char *hash, int
 {
 	dft_stmt *s;
 	int rc, r;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO users(name, role, hash, created) VALUES(?, ?, ?, ?)")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO users(name, role, hash, created) VALUES(?, ?, ?, ?)")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, name, -1);
 	dft_sql_bind_text(s, 2, role_text(role), -1);
@@ -122,18 +122,18 @@ int dft_store_user_delete(dft_store *st, const char *name)
 	int rc, own, changed = 0;
 	if ((rc = own_begin(st, &own)) < 0)
 		return rc;
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM users WHERE name = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM users WHERE name = ?")) < 0)
 		goto done;
 	dft_sql_bind_text(s, 1, name, -1);
 	if ((rc = step_done(st, s, "removing a user")) < 0)
 		goto done;
 	changed = dft_sql_changes(st);
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM sessions WHERE \"user\" = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM sessions WHERE \"user\" = ?")) < 0)
 		goto done;
 	dft_sql_bind_text(s, 1, name, -1);
 	if ((rc = step_done(st, s, "ending a user's sessions")) < 0)
 		goto done;
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE \"user\" = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM login_failures WHERE \"user\" = ?")) < 0)
 		goto done;
 	dft_sql_bind_text(s, 1, name, -1);
 	if ((rc = step_done(st, s, "forgetting a user's failed logins")) < 0)
@@ -148,7 +148,7 @@ int dft_store_user_get(dft_store *st, const char *name, char canon[72], int *rol
 {
 	dft_stmt *s;
 	int rc, r;
-	if ((rc = dft_store_prepare(st, &s, "SELECT name, role, hash FROM users WHERE name = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT name, role, hash FROM users WHERE name = ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, name, -1);
 	r = dft_sql_step(s);
@@ -171,7 +171,7 @@ int dft_user_count(dft_store *st, int64_t *n)
 	dft_stmt *s;
 	int rc;
 	*n = 0;
-	if ((rc = dft_store_prepare(st, &s, "SELECT count(*) FROM users")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT count(*) FROM users")) < 0)
 		return rc;
 	if (dft_sql_step(s) == DFT_ROW)
 		*n = dft_sql_col_int64(s, 0);
@@ -185,7 +185,7 @@ int dft_user_list(dft_store *st, int (*fn)(void *ctx, const char *name, int role
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s, "SELECT name, role, created FROM users ORDER BY name")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT name, role, created FROM users ORDER BY name")) < 0)
 		return rc;
 	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
 		rc = fn(ctx, dft_sql_col_text(s, 0), role_int((const unsigned char *)dft_sql_col_text(s, 1)),
@@ -203,12 +203,12 @@ int dft_store_login_failure_add(dft_store *st, const char *name, int64_t at)
 	dft_stmt *s;
 	int rc;
 	/* a day of failures is more than the lock-out ever looks at */
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE at < ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM login_failures WHERE at < ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, at - 86400);
 	if ((rc = step_done(st, s, "forgetting old failed logins")) < 0)
 		return rc;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO login_failures(\"user\", at) VALUES(?, ?)")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO login_failures(\"user\", at) VALUES(?, ?)")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, name, -1);
 	dft_sql_bind_int64(s, 2, at);
@@ -220,7 +220,7 @@ int dft_store_login_failures(dft_store *st, const char *name, int64_t since, int
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
 	*n = 0;
-	if ((rc = dft_store_prepare(st, &s, "SELECT at FROM login_failures WHERE \"user\" = ? AND at >= ?"
+	if ((rc = dft_sql_prepare(st, &s, "SELECT at FROM login_failures WHERE \"user\" = ? AND at >= ?"
 					    " ORDER BY at DESC, id DESC LIMIT ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, name, -1);
@@ -238,7 +238,7 @@ int dft_store_login_failures_clear(dft_store *st, const char *name)
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM login_failures WHERE \"user\" = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM login_failures WHERE \"user\" = ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, name, -1);
 	return step_done(st, s, "forgetting failed logins");
@@ -251,7 +251,7 @@ int dft_store_session_put(dft_store *st, const char *token_hash, const char *use
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO sessions(token_hash, \"user\", csrf, created, last_used, expires)"
+	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO sessions(token_hash, \"user\", csrf, created, last_used, expires)"
 					    " VALUES(?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, token_hash, -1);
@@ -268,7 +268,7 @@ int dft_store_session_get(dft_store *st, const char *token_hash, dft_session *ou
 {
 	dft_stmt *s;
 	int rc, r;
-	if ((rc = dft_store_prepare(st, &s, "SELECT u.name, u.role, s.csrf, s.last_used, s.expires FROM sessions s"
+	if ((rc = dft_sql_prepare(st, &s, "SELECT u.name, u.role, s.csrf, s.last_used, s.expires FROM sessions s"
 					    " JOIN users u ON u.name = s.\"user\" WHERE s.token_hash = ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, token_hash, -1);
@@ -292,7 +292,7 @@ int dft_store_session_touch(dft_store *st, const char *token_hash, int64_t now, 
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "UPDATE sessions SET last_used = ?, expires = ? WHERE token_hash = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "UPDATE sessions SET last_used = ?, expires = ? WHERE token_hash = ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, now);
 	dft_sql_bind_int64(s, 2, expires);
@@ -304,7 +304,7 @@ int dft_store_session_delete(dft_store *st, const char *token_hash)
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM sessions WHERE token_hash = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM sessions WHERE token_hash = ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, token_hash, -1);
 	return step_done(st, s, "ending a session");
@@ -314,7 +314,7 @@ int dft_store_sessions_expire(dft_store *st, int64_t now)
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM sessions WHERE expires <= ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM sessions WHERE expires <= ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, now);
 	return step_done(st, s, "ending expired sessions");
@@ -327,7 +327,7 @@ int dft_store_audit_put(dft_store *st, const char *at, const char *user, const c
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO audit(at, \"user\", addr, action, target, detail)"
+	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO audit(at, \"user\", addr, action, target, detail)"
 					    " VALUES(?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, at, -1);
@@ -344,7 +344,7 @@ int dft_audit_list(dft_store *st, int64_t limit, int64_t offset,
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s, "SELECT id, at, \"user\", addr, action, target, detail FROM audit"
+	if ((rc = dft_sql_prepare(st, &s, "SELECT id, at, \"user\", addr, action, target, detail FROM audit"
 					    " ORDER BY id DESC LIMIT ? OFFSET ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, limit > 0 ? limit : INT64_MAX);
@@ -373,7 +373,7 @@ static int doc_sha(dft_store *st, int64_t doc, char sha[DFT_SHA256_HEX])
 {
 	dft_stmt *s;
 	int rc, r;
-	if ((rc = dft_store_prepare(st, &s, "SELECT coalesce(sha256, '') FROM documents WHERE id = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT coalesce(sha256, '') FROM documents WHERE id = ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc);
 	r = dft_sql_step(s);
@@ -417,10 +417,10 @@ static int tag_change(dft_store *st, int64_t doc, const char *tag, const char *u
 	if ((rc = doc_sha(st, doc, sha)) < 0)
 		goto done;
 	if (add)
-		rc = dft_store_prepare(st, &s, "INSERT INTO doc_tags(doc_id, tag, key, \"user\", at)"
+		rc = dft_sql_prepare(st, &s, "INSERT INTO doc_tags(doc_id, tag, key, \"user\", at)"
 					       " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
 	else
-		rc = dft_store_prepare(st, &s, "DELETE FROM doc_tags WHERE doc_id = ?1 AND key = ?3");
+		rc = dft_sql_prepare(st, &s, "DELETE FROM doc_tags WHERE doc_id = ?1 AND key = ?3");
 	if (rc < 0)
 		goto done;
 	dft_sql_bind_int64(s, 1, doc);
@@ -466,7 +466,7 @@ int dft_tags(dft_store *st, int64_t doc, int (*fn)(void *ctx, const char *tag), 
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s, "SELECT tag FROM doc_tags WHERE doc_id = ? ORDER BY key, tag")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT tag FROM doc_tags WHERE doc_id = ? ORDER BY key, tag")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc);
 	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
@@ -488,7 +488,7 @@ int dft_store_note_put(dft_store *st, int64_t doc, const char *text, const char 
 		return rc;
 	if ((rc = doc_sha(st, doc, sha)) < 0)
 		goto done;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO doc_notes(doc_id, \"user\", at, text) VALUES(?, ?, ?, ?) RETURNING id")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO doc_notes(doc_id, \"user\", at, text) VALUES(?, ?, ?, ?) RETURNING id")) < 0)
 		goto done;
 	dft_sql_bind_int64(s, 1, doc);
 	dft_sql_bind_text(s, 2, user, -1);
@@ -520,7 +520,7 @@ int dft_notes(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_note *n
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s, "SELECT id, \"user\", at, text FROM doc_notes WHERE doc_id = ? ORDER BY id")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT id, \"user\", at, text FROM doc_notes WHERE doc_id = ? ORDER BY id")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc);
 	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {

@@ -50,7 +50,7 @@ int dft_store_claim_put(dft_store *st, const char *text, const char *source, con
 		return dft_error_set(DFT_EINVAL, "the case is open read-only");
 	if ((rc = begin_own(st, &own)) < 0)
 		return rc;
-	if ((rc = dft_store_prepare(st, &s, "INSERT INTO claims(text, source, status, \"user\", created, updated)"
+	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO claims(text, source, status, \"user\", created, updated)"
 					    " VALUES(?1, ?2, ?3, ?4, ?5, ?5) RETURNING id")) < 0)
 		goto done;
 	dft_sql_bind_text(s, 1, text, -1);
@@ -65,7 +65,7 @@ int dft_store_claim_put(dft_store *st, const char *text, const char *source, con
 		goto done;
 	for (i = 0; i < n; i++) {
 		const dft_citation_row *r = &rows[i];
-		if ((rc = dft_store_prepare(st, &s,
+		if ((rc = dft_sql_prepare(st, &s,
 					    "INSERT INTO claim_citations(claim_id, seq, doc_id, doc_sha256, text_sha256,"
 					    " page, start, \"end\", byte_start, byte_end, quote)"
 					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
@@ -149,7 +149,7 @@ int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const 
 		return dft_error_set(DFT_EINVAL, "the case is open read-only");
 	if ((rc = begin_own(st, &own)) < 0)
 		return rc;
-	if ((rc = dft_store_prepare(st, &s, "SELECT status FROM claims WHERE id = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT status FROM claims WHERE id = ?")) < 0)
 		goto done;
 	dft_sql_bind_int64(s, 1, id);
 	if (dft_sql_step(s) == DFT_ROW)
@@ -159,7 +159,7 @@ int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const 
 		rc = dft_error_set(DFT_ENOTFOUND, "there is no claim %lld", (long long)id);
 		goto done;
 	}
-	if ((rc = dft_store_prepare(st, &s, "UPDATE claims SET status = ?, updated = ? WHERE id = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "UPDATE claims SET status = ?, updated = ? WHERE id = ?")) < 0)
 		goto done;
 	dft_sql_bind_text(s, 1, status, -1);
 	dft_sql_bind_text(s, 2, at, -1);
@@ -208,7 +208,7 @@ static int load_cites(dft_store *st, int64_t claim, dft_citation **out, size_t *
 	int rc, r;
 	*out = NULL;
 	*nout = 0;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT c.id, c.seq, c.doc_id, d.path, c.doc_sha256, c.text_sha256, c.page, c.start,"
 				    " c.\"end\", c.byte_start, c.byte_end, c.quote FROM claim_citations c"
 				    " LEFT JOIN documents d ON d.id = c.doc_id WHERE c.claim_id = ? ORDER BY c.seq")) < 0)
@@ -268,7 +268,7 @@ int dft_store_claims_each(dft_store *st, int64_t id,
 		dft_claim c;
 	} *rows = NULL;
 	size_t n = 0, cap = 0, i;
-	if ((rc = dft_store_prepare(st, &s, id ? "SELECT id, text, source, status, \"user\", created, updated FROM claims"
+	if ((rc = dft_sql_prepare(st, &s, id ? "SELECT id, text, source, status, \"user\", created, updated FROM claims"
 						 " WHERE id = ?"
 					       : "SELECT id, text, source, status, \"user\", created, updated FROM claims"
 						 " ORDER BY id")) < 0)

@@ -16,7 +16,7 @@ int dft_store_dedup_ready(dft_store *st)
 	int ok = 0;
 	if (st->pg) /* made with the rest of the server-mode schema */
 		return 1;
-	if (dft_store_prepare(st, &s, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='dedup_sigs'") < 0)
+	if (dft_sql_prepare(st, &s, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='dedup_sigs'") < 0)
 		return 0;
 	ok = dft_sql_step(s) == DFT_ROW;
 	dft_sql_finalize(s);
@@ -31,7 +31,7 @@ int dft_store_dedup_unsigned(dft_store *st, int (*fn)(void *ctx, int64_t id), vo
 		? "SELECT t.doc_id FROM texts t LEFT JOIN dedup_sigs g ON g.doc_id = t.doc_id"
 		  " WHERE g.doc_id IS NULL OR g.version != ?1 OR g.text_sha != t.sha256 ORDER BY t.doc_id"
 		: "SELECT doc_id FROM texts WHERE CAST(?1 AS TEXT) IS NOT NULL ORDER BY doc_id";
-	if ((rc = dft_store_prepare(st, &s, sql)) < 0)
+	if ((rc = dft_sql_prepare(st, &s, sql)) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, DFT_DEDUP_VERSION);
 	/* ids first: the caller writes signatures while we would be reading */
@@ -43,7 +43,7 @@ int dft_store_dedup_put(dft_store *st, const dft_dedup_sig *g)
 	dft_stmt *s;
 	unsigned char blob[DFT_MINHASH_PERM * 4];
 	int rc;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "INSERT INTO dedup_sigs(doc_id, version, text_sha, norm_sha, tokens, shingles, minhash)"
 				    " SELECT ?1, ?2, sha256, ?3, ?4, ?5, ?6 FROM texts WHERE doc_id = ?1"
 				    " ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version, text_sha = excluded.text_sha,"
@@ -73,7 +73,7 @@ int dft_store_dedup_each(dft_store *st, int (*fn)(void *ctx, const dft_dedup_sig
 	int rc, r = DFT_DONE;
 	if (!dft_store_dedup_ready(st))
 		return 0;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT g.doc_id, d.batch_id, g.tokens, g.shingles, g.norm_sha, g.minhash"
 				    " FROM dedup_sigs g JOIN documents d ON d.id = g.doc_id JOIN texts t ON t.doc_id = g.doc_id"
 				    " WHERE g.version = ? AND g.text_sha = t.sha256 ORDER BY g.doc_id")) < 0)
@@ -108,7 +108,7 @@ int dft_store_dedup_multi_located(dft_store *st, int (*fn)(void *ctx, int64_t id
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT doc_id, count(*) FROM locations GROUP BY doc_id HAVING count(*) > 1 ORDER BY doc_id")) < 0)
 		return rc;
 	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
@@ -124,7 +124,7 @@ int dft_store_dedup_batch_docs(dft_store *st, int64_t batch,
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT d.id, d.batch_id FROM documents d WHERE d.id IN"
 				    " (SELECT doc_id FROM locations WHERE batch_id = ?) ORDER BY d.id")) < 0)
 		return rc;

@@ -64,7 +64,7 @@ int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), vo
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT t.doc_id FROM texts t LEFT JOIN entity_state e ON e.doc_id = t.doc_id"
 				    " WHERE e.doc_id IS NULL OR e.version != ?1 OR e.text_sha != t.sha256"
 				    " ORDER BY t.doc_id")) < 0)
@@ -80,7 +80,7 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 	int rc;
 	size_t at = 0;
 	int64_t page = 1;
-	if ((rc = dft_store_prepare(st, &s, "DELETE FROM mentions WHERE doc_id = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM mentions WHERE doc_id = ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc_id);
 	if ((rc = step_done(st, s, "removing old mentions")) < 0)
@@ -98,7 +98,7 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 			for (at = 0; at < m->start; at++)
 				page += text[at] == '\f';
 		}
-		if ((rc = dft_store_prepare(st, &s,
+		if ((rc = dft_sql_prepare(st, &s,
 					    "INSERT INTO mentions(doc_id, type, value, start, \"end\", page, surface, extra, score)"
 					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 			return rc;
@@ -115,7 +115,7 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 		if ((rc = step_done(st, s, "storing a mention")) < 0)
 			return rc;
 	}
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "INSERT INTO entity_state(doc_id, version, text_sha)"
 				    " SELECT doc_id, ?2, sha256 FROM texts WHERE doc_id = ?1"
 				    " ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version, text_sha = excluded.text_sha")) < 0)
@@ -129,7 +129,7 @@ int dft_store_entity_values(dft_store *st, int (*fn)(void *ctx, const dft_entity
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT type, value, COUNT(*), COUNT(DISTINCT doc_id) FROM mentions"
 				    " GROUP BY type, value ORDER BY type, value")) < 0)
 		return rc;
@@ -158,7 +158,7 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		const char *type = dft_entity_type_name(a[i].type);
-		if ((rc = dft_store_prepare(st, &s,
+		if ((rc = dft_sql_prepare(st, &s,
 					    "INSERT INTO entities(type, key, name) VALUES(?1, ?2, ?3)"
 					    " ON CONFLICT(type, key) DO UPDATE SET name = excluded.name")) < 0)
 			return rc;
@@ -167,7 +167,7 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		dft_sql_bind_text(s, 3, a[i].name, -1);
 		if ((rc = step_done(st, s, "storing an entity")) < 0)
 			return rc;
-		if ((rc = dft_store_prepare(st, &s,
+		if ((rc = dft_sql_prepare(st, &s,
 					    "INSERT INTO entity_variants(type, value, entity_id, mentions, reason)"
 					    " SELECT ?1, ?2, id, ?4, ?5 FROM entities WHERE type = ?1 AND key = ?3"
 					    " ON CONFLICT(type, value) DO UPDATE SET entity_id = excluded.entity_id,"
@@ -206,7 +206,7 @@ int dft_store_entities_list(dft_store *st, const dft_entity_filter *f,
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT e.id, e.type, e.name, e.mentions, e.documents FROM entities e"
 				    " WHERE (CAST(?1 AS TEXT) IS NULL OR e.type = ?1) AND (?3 = 0 OR e.id = ?3)"
 				    "   AND (?2 = 0 OR e.id IN (SELECT v.entity_id FROM mentions m JOIN entity_variants v"
@@ -240,7 +240,7 @@ int dft_store_entity_variants(dft_store *st, int64_t id,
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT value, mentions, reason FROM entity_variants WHERE entity_id = ?"
 				    " ORDER BY mentions DESC, value")) < 0)
 		return rc;
@@ -259,7 +259,7 @@ int dft_store_entity_at(dft_store *st, int64_t doc, size_t start, size_t end, in
 	dft_stmt *s;
 	int rc;
 	*id = 0;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT v.entity_id FROM mentions m JOIN entity_variants v"
 				    " ON v.type = m.type AND v.value = m.value"
 				    " WHERE m.doc_id = ?1 AND m.start < ?3 AND m.\"end\" > ?2"
@@ -282,7 +282,7 @@ int dft_store_entity_override(dft_store *st, int type, const char *value, const 
 	char at[32];
 	int rc;
 	dft_utc_iso(at);
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "INSERT INTO entity_overrides(type, value, action, target, by, at)"
 				    " VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(type, value) DO UPDATE SET action = excluded.action,"
 				    " target = excluded.target, by = excluded.by, at = excluded.at")) < 0)
@@ -304,7 +304,7 @@ int dft_store_entity_overrides(dft_store *st,
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s, "SELECT type, value, action, target FROM entity_overrides ORDER BY at")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT type, value, action, target FROM entity_overrides ORDER BY at")) < 0)
 		return rc;
 	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
 		rc = fn(ctx, dft_entity_type_parse(dft_sql_col_text(s, 0)),
@@ -321,7 +321,7 @@ int dft_store_texts_each(dft_store *st, int (*fn)(void *ctx, int64_t id, const c
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s, "SELECT doc_id, text FROM texts ORDER BY doc_id")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT doc_id, text FROM texts ORDER BY doc_id")) < 0)
 		return rc;
 	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW) {
 		const char *t = dft_sql_col_text(s, 1);
@@ -338,7 +338,7 @@ int dft_store_texts_count(dft_store *st, int64_t *n)
 	dft_stmt *s;
 	int rc;
 	*n = 0;
-	if ((rc = dft_store_prepare(st, &s, "SELECT COUNT(*) FROM texts")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT COUNT(*) FROM texts")) < 0)
 		return rc;
 	if (dft_sql_step(s) == DFT_ROW)
 		*n = dft_sql_col_int64(s, 0);
@@ -350,7 +350,7 @@ int dft_store_name_spans(dft_store *st, int64_t doc, int (*fn)(void *ctx, size_t
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT start, \"end\" FROM mentions WHERE doc_id = ?"
 				    " AND type IN ('person', 'organization', 'place', 'misc') ORDER BY start")) < 0)
 		return rc;
@@ -379,7 +379,7 @@ int dft_store_entity_documents(dft_store *st, int64_t entity, int64_t limit,
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT m.doc_id, (SELECT l.path FROM locations l WHERE l.doc_id = m.doc_id"
 				    "   ORDER BY l.id LIMIT 1), COUNT(*) AS n"
 				    " FROM entity_variants v JOIN mentions m ON m.type = v.type AND m.value = v.value"
@@ -401,7 +401,7 @@ int dft_store_entity_cooccurring(dft_store *st, int64_t entity, int64_t limit,
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT e.id, e.type, e.name, e.mentions, e.documents, x.n FROM"
 				    " (SELECT b AS o, documents AS n FROM entity_edges WHERE a = ?1"
 				    "  UNION ALL SELECT a, documents FROM entity_edges WHERE b = ?1) x"
@@ -430,7 +430,7 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 		" ORDER BY documents DESC, mentions DESC, id LIMIT ?2";
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s, nodes_sql)) < 0)
+	if ((rc = dft_sql_prepare(st, &s, nodes_sql)) < 0)
 		return rc;
 	if (types)
 		dft_sql_bind_text(s, 1, types, -1);
@@ -446,7 +446,7 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 	if (rc < 0)
 		return rc;
 	r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "WITH n AS (SELECT id FROM entities"
 				    " WHERE (CAST(?1 AS TEXT) IS NULL OR instr(?1, ',' || type || ',') > 0)"
 				    " ORDER BY documents DESC, mentions DESC, id LIMIT ?2)"
@@ -470,7 +470,7 @@ int dft_store_timeline(dft_store *st, const char *from, const char *to, int64_t 
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT value, extra, doc_id, page, surface FROM mentions"
 				    " WHERE type = 'date' AND (CAST(?1 AS TEXT) IS NULL OR value >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR value <= ?2)"
 				    " ORDER BY value, doc_id, start LIMIT ?3")) < 0)
@@ -500,7 +500,7 @@ int dft_store_doc_mentions(dft_store *st, int64_t doc, int (*fn)(void *ctx, cons
 {
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
-	if ((rc = dft_store_prepare(st, &s,
+	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT v.entity_id, m.type, m.value, m.start, m.\"end\", m.page FROM mentions m"
 				    " LEFT JOIN entity_variants v ON v.type = m.type AND v.value = m.value"
 				    " WHERE m.doc_id = ? ORDER BY m.start, m.\"end\"")) < 0)
@@ -527,7 +527,7 @@ int dft_store_entity_of(dft_store *st, int type, const char *value, int64_t *id)
 	dft_stmt *s;
 	int rc;
 	*id = 0;
-	if ((rc = dft_store_prepare(st, &s, "SELECT entity_id FROM entity_variants WHERE type = ? AND value = ?")) < 0)
+	if ((rc = dft_sql_prepare(st, &s, "SELECT entity_id FROM entity_variants WHERE type = ? AND value = ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, dft_entity_type_name(type), -1);
 	dft_sql_bind_text(s, 2, value, -1);

@@ -326,21 +326,16 @@ int dft_store_server_conf(const char *dir, dft_buf *url)
 	return 1;
 }
 
-/* Called by dft_store_open for a server-mode case: `where` is the case
- * folder (with server.conf) or the URL itself. */
-int dft_pg_open(dft_store *st, const char *where, int writable)
+/* Called by dft_store_open for a server-mode case: case_dir is the folder
+ * it was opened by (NULL when by URL), url the server's. */
+int dft_pg_open(dft_store *st, const char *case_dir, const char *url, int writable)
 {
-	dft_buf url, v;
+	dft_buf v;
 	int rc, yes = 0;
 	const char *blobs = getenv("DAFTAR_BLOBS");
 
-	dft_buf_init(&url, 0);
 	dft_buf_init(&v, 0);
-	if (dft_store_is_url(where))
-		rc = dft_buf_adds(&url, where);
-	else if ((rc = dft_store_server_conf(where, &url)) == 0)
-		rc = dft_error_set(DFT_ENOTFOUND, "%s is not a server-mode case", where);
-	if (rc < 0 || (rc = pg_connect(st, dft_buf_cstr(&url))) < 0)
+	if ((rc = pg_connect(st, url)) < 0)
 		goto done;
 	if ((rc = has_schema(st, &yes)) < 0)
 		goto done;
@@ -371,8 +366,8 @@ int dft_pg_open(dft_store *st, const char *where, int writable)
 			d.len -= 6;
 		st->dir = dft_strdup(dft_buf_cstr(&d));
 		dft_buf_dispose(&d);
-	} else if (!dft_store_is_url(where)) {
-		st->dir = dft_strdup(where);
+	} else if (case_dir) {
+		st->dir = dft_strdup(case_dir);
 	} else {
 		dft_buf_reset(&v);
 		if ((rc = case_value(st, "case_dir", &v)) < 0)
@@ -396,7 +391,6 @@ int dft_pg_open(dft_store *st, const char *where, int writable)
 		dft_buf_dispose(&p);
 	}
 done:
-	dft_buf_dispose(&url);
 	dft_buf_dispose(&v);
 	return rc;
 }
@@ -482,20 +476,6 @@ int dft_pg_commit(dft_store *st)
 fail:
 	dft_pg_rollback(st);
 	return rc;
-}
-
-int dft_store_rollback(dft_store *st)
-{
-	if (!st->in_txn)
-		return 0;
-	if (st->pg) {
-		dft_pg_rollback(st);
-		return 0;
-	}
-	st->in_txn = 0;
-	if (st->custody)
-		dft_custody_discard(st->custody);
-	return dft_sql_exec(st, "ROLLBACK");
 }
 
 /* ---- the job queue ------------------------------------------------------ */

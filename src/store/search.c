@@ -161,7 +161,7 @@ static int run_facet(dft_store *st, const dft_query *q, const dft_buf *match, st
 	if (rc == 0)
 		rc = dft_buf_adds(&sql, " GROUP BY 1) f WHERE v IS NOT NULL AND v != '' ORDER BY 2 DESC, 1 LIMIT 20");
 	if (rc == 0)
-		rc = dft_store_prepare(st, &s, sql.ptr);
+		rc = dft_sql_prepare(st, &s, sql.ptr);
 	dft_buf_dispose(&sql);
 	if (rc < 0)
 		return rc;
@@ -209,7 +209,7 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 	rc = dft_buf_adds(&sql, "SELECT count(*)");
 	if (rc == 0)
 		rc = base_sql(&sql, q, pg);
-	if (rc == 0 && (rc = dft_store_prepare(st, &s, sql.ptr)) == 0) {
+	if (rc == 0 && (rc = dft_sql_prepare(st, &s, sql.ptr)) == 0) {
 		bind_base(s, q, &match);
 		step = dft_sql_step(s);
 		if (step == DFT_ROW)
@@ -274,7 +274,7 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 		if (rc == 0)
 			rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d", order, nf + 2, nf + 3);
 	}
-	if (rc < 0 || (rc = dft_store_prepare(st, &s, sql.ptr)) < 0)
+	if (rc < 0 || (rc = dft_sql_prepare(st, &s, sql.ptr)) < 0)
 		goto done;
 	bind_base(s, q, &match);
 	dft_sql_bind_int64(s, nf + 2, o->limit > 0 ? o->limit : 20);
@@ -363,7 +363,7 @@ int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 	hi[first - 1]++;
 	hi[first] = '\0';
 	/* server mode: search_terms has the words, without document counts */
-	if ((rc = dft_store_prepare(st, &s, st->pg ? "SELECT term, 0 FROM search_terms WHERE term >= ?1 AND term < ?2 "
+	if ((rc = dft_sql_prepare(st, &s, st->pg ? "SELECT term, 0 FROM search_terms WHERE term >= ?1 AND term < ?2 "
 						     "AND length(term) BETWEEN ?3 AND ?4"
 						   : "SELECT term, doc FROM search_vocab WHERE term >= ?1 AND term < ?2 "
 						     "AND length(term) BETWEEN ?3 AND ?4")) < 0)

@@ -375,14 +375,10 @@ static int pg_run(dft_stmt *s)
 	}
 	{
 		const char *state = PQresultErrorField(s->res, PG_DIAG_SQLSTATE);
-		int rc;
-		st->pg_sqlstate[0] = '\0';
 		if (state)
 			snprintf(st->pg_sqlstate, sizeof(st->pg_sqlstate), "%s", state);
-		rc = pg_err(st, "query", PQresultErrorMessage(s->res));
-		(void)rc;
 	}
-	return -1;
+	return pg_err(st, "query", PQresultErrorMessage(s->res));
 }
 
 int dft_sql_step(dft_stmt *s)

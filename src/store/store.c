@@ -22,11 +22,7 @@ static int db_err(dft_store *st, const char *what)
 	return dft_error_set(DFT_EIO, "%s/store.db: %s: %s", st->dir, what, dft_sql_errmsg(st));
 }
 
-static int prepare(dft_store *st, dft_stmt **s, const char *sql) { return dft_sql_cached(st, s, sql); }
-static void release(dft_store *st, dft_stmt *s) { dft_sql_release(st, s); }
-
 /* for the store's other files (store_internal.h) */
-int dft_store_prepare(dft_store *st, dft_stmt **s, const char *sql) { return dft_sql_prepare(st, s, sql); }
 int dft_store_db_err(dft_store *st, const char *what) { return db_err(st, what); }
 
 static char *col_strdup(dft_stmt *s, int i)
@@ -40,8 +36,6 @@ static int path_join(dft_buf *b, const char *dir, const char *name)
 	dft_buf_reset(b);
 	return dft_buf_addf(b, "%s/%s", dir, name);
 }
-
-static int exec(dft_store *st, const char *sql) { return dft_sql_exec(st, sql); }
 
 /* ---- init / open -------------------------------------------------------- */
 
@@ -152,15 +146,18 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		goto done;
 	}
 	{
+		/* server mode: the folder's server.conf, or the URL itself */
 		dft_buf url;
+		int is_url = dft_store_is_url(dir);
 		dft_buf_init(&url, 0);
-		rc = dft_store_is_url(dir) ? 1 : dft_store_server_conf(dir, &url);
+		rc = is_url ? (dft_buf_adds(&url, dir) < 0 ? DFT_ENOMEM : 1) : dft_store_server_conf(dir, &url);
+		if (rc > 0)
+			rc = dft_pg_open(st, is_url ? NULL : dir, dft_buf_cstr(&url), writable) < 0 ? -1 : 1;
 		dft_buf_dispose(&url);
-		if (rc != 0) {
-			if (rc > 0 && (rc = dft_pg_open(st, dir, writable)) == 0 && writable)
-				rc = dft_store_begin(st) == 0 ? dft_store_commit(st) : -1;
-			if (rc < 0)
-				goto done;
+		if (rc < 0)
+			goto done;
+		if (rc > 0) {
+			rc = 0;
 			goto opened;
 		}
 	}
@@ -180,7 +177,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 	sqlite3_busy_timeout(st->db, 10000);
 	if ((rc = dft_index_register(st->db)) < 0)
 		goto done;
-	if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;")) < 0)
+	if ((rc = dft_sql_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;")) < 0)
 		goto done;
 	if (writable) {
 		int64_t entries, offset;
@@ -198,7 +195,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 			rc = dft_error_set(DFT_EIO, "%s is in use by another daftar ingest", dir);
 			goto done;
 		}
-		if ((rc = exec(st, "PRAGMA journal_mode=WAL")) < 0 ||
+		if ((rc = dft_sql_exec(st, "PRAGMA journal_mode=WAL")) < 0 ||
 		    (rc = dft_store_migrate(st->db)) < 0)
 			goto done;
 		if ((rc = dft_store_custody_head(st, &entries, head, &offset)) < 0)
@@ -216,11 +213,11 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 	} else {
 		int v = 0;
 		dft_stmt *s;
-		if ((rc = prepare(st, &s, "PRAGMA user_version")) < 0)
+		if ((rc = dft_sql_cached(st, &s, "PRAGMA user_version")) < 0)
 			goto done;
 		if (dft_sql_step(s) == DFT_ROW)
 			v = dft_sql_col_int64(s, 0);
-		release(st, s);
+		dft_sql_release(st, s);
 		if (v < 1) {
 			rc = dft_error_set(DFT_ECORRUPT, "%s/store.db has no schema", dir);
 			goto done;
@@ -268,7 +265,7 @@ int dft_store_begin(dft_store *st)
 		return 0;
 	if (st->pg)
 		return dft_pg_begin(st);
-	if ((rc = exec(st, "BEGIN IMMEDIATE")) < 0)
+	if ((rc = dft_sql_exec(st, "BEGIN IMMEDIATE")) < 0)
 		return rc;
 	st->in_txn = 1;
 	return 0;
@@ -289,36 +286,50 @@ int dft_store_commit(dft_store *st)
 		if ((rc = dft_custody_flush(st->custody)) < 0)
 			return rc;
 		dft_custody_head(st->custody, &entries, head, &offset);
-		if ((rc = prepare(st, &s, "UPDATE custody_head SET entries=?, hash=?, \"offset\"=? WHERE id=1")) < 0)
+		if ((rc = dft_sql_cached(st, &s, "UPDATE custody_head SET entries=?, hash=?, \"offset\"=? WHERE id=1")) < 0)
 			return rc;
 		dft_sql_bind_int64(s, 1, entries);
 		dft_sql_bind_text(s, 2, head, -1);
 		dft_sql_bind_int64(s, 3, offset);
 		rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "custody head");
-		release(st, s);
+		dft_sql_release(st, s);
 		if (rc < 0)
 			return rc;
 	}
-	if ((rc = exec(st, "COMMIT")) < 0)
+	if ((rc = dft_sql_exec(st, "COMMIT")) < 0)
 		return rc;
 	st->in_txn = 0;
 	return 0;
+}
+
+int dft_store_rollback(dft_store *st)
+{
+	if (!st->in_txn)
+		return 0;
+	if (st->pg) {
+		dft_pg_rollback(st);
+		return 0;
+	}
+	st->in_txn = 0;
+	if (st->custody)
+		dft_custody_discard(st->custody);
+	return dft_sql_exec(st, "ROLLBACK");
 }
 
 int dft_store_custody_head(dft_store *st, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset)
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT entries, hash, \"offset\" FROM custody_head WHERE id=1")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT entries, hash, \"offset\" FROM custody_head WHERE id=1")) < 0)
 		return rc;
 	if (dft_sql_step(s) != DFT_ROW) {
-		release(st, s);
+		dft_sql_release(st, s);
 		return dft_error_set(DFT_ECORRUPT, "%s/store.db: the custody head is missing", st->dir);
 	}
 	*entries = dft_sql_col_int64(s, 0);
 	snprintf(head, DFT_SHA256_HEX, "%s", dft_sql_col_text(s, 1));
 	*offset = dft_sql_col_int64(s, 2);
-	release(st, s);
+	dft_sql_release(st, s);
 	return 0;
 }
 
@@ -345,33 +356,33 @@ int dft_store_batch_open(dft_store *st, const char *label, int64_t *id_out, int 
 	if ((rc = dft_store_begin(st)) < 0)
 		return rc;
 	/* a run that was killed left its batch open: resume it */
-	if ((rc = prepare(st, &s, "SELECT id, label FROM batches WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT id, label FROM batches WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1")) < 0)
 		return rc;
 	if (dft_sql_step(s) == DFT_ROW) {
 		int64_t id = dft_sql_col_int64(s, 0);
 		const char *old = dft_sql_col_text(s, 1);
 		if (old && strcmp(old, label) == 0) {
-			release(st, s);
+			dft_sql_release(st, s);
 			*id_out = id;
 			*resumed = 1;
 			return dft_store_commit(st);
 		}
-		release(st, s);
+		dft_sql_release(st, s);
 		/* a different label: the interrupted batch stays as it is, closed */
 		if ((rc = dft_store_batch_close(st, id)) < 0)
 			return rc;
 	} else {
-		release(st, s);
+		dft_sql_release(st, s);
 	}
 	dft_utc_iso(at);
-	if ((rc = prepare(st, &s, "INSERT INTO batches(label, started_at) VALUES(?, ?) RETURNING id")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "INSERT INTO batches(label, started_at) VALUES(?, ?) RETURNING id")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, label, -1);
 	dft_sql_bind_text(s, 2, at, -1);
 	rc = dft_sql_step(s) == DFT_ROW ? 0 : db_err(st, "open batch");
 	if (rc == 0)
 		*id_out = dft_sql_col_int64(s, 0);
-	release(st, s);
+	dft_sql_release(st, s);
 	if (rc < 0)
 		return rc;
 	if ((rc = custody_batch(st, "batch_opened", *id_out, label)) < 0)
@@ -387,12 +398,12 @@ int dft_store_batch_close(dft_store *st, int64_t id)
 	if ((rc = dft_store_begin(st)) < 0)
 		return rc;
 	dft_utc_iso(at);
-	if ((rc = prepare(st, &s, "UPDATE batches SET closed_at=? WHERE id=? AND closed_at IS NULL")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "UPDATE batches SET closed_at=? WHERE id=? AND closed_at IS NULL")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, at, -1);
 	dft_sql_bind_int64(s, 2, id);
 	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "close batch");
-	release(st, s);
+	dft_sql_release(st, s);
 	if (rc < 0)
 		return rc;
 	if (dft_sql_changes(st) && (rc = custody_batch(st, "batch_closed", id, NULL)) < 0)
@@ -404,7 +415,7 @@ int dft_store_batch_find(dft_store *st, const char *spec, int64_t *id)
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT id FROM batches WHERE label=?1 OR CAST(id AS TEXT)=?1 "
+	if ((rc = dft_sql_cached(st, &s, "SELECT id FROM batches WHERE label=?1 OR CAST(id AS TEXT)=?1 "
 				  "ORDER BY (CAST(id AS TEXT)=?1) DESC, id DESC LIMIT 1")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, spec, -1);
@@ -414,7 +425,7 @@ int dft_store_batch_find(dft_store *st, const char *spec, int64_t *id)
 	} else {
 		rc = dft_error_set(DFT_ENOTFOUND, "no batch '%s' in %s", spec, st->dir);
 	}
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -439,8 +450,8 @@ int dft_blob_writer_open(dft_store *st, dft_blob_writer *w, int copy)
 	if (!copy)
 		return 0;
 	/* unique across the machines that share a server-mode case's blobs */
-	if (!host[0] && (gethostname(host, sizeof(host) - 1) < 0 || !host[0]))
-		snprintf(host, sizeof(host), "host");
+	if (!host[0])
+		dft_hostname(host, sizeof(host));
 	do {
 		snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/blobs/tmp/%s-%d-%u", st->dir, host, (int)getpid(),
 			 counter++);
@@ -561,12 +572,12 @@ static int parent_sha(dft_store *st, int64_t parent, char out[DFT_SHA256_HEX])
 	out[0] = '\0';
 	if (!parent)
 		return 0;
-	if ((rc = prepare(st, &s, "SELECT sha256 FROM documents WHERE id=?")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT sha256 FROM documents WHERE id=?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, parent);
 	if (dft_sql_step(s) == DFT_ROW && (const unsigned char *)dft_sql_col_text(s, 0))
 		snprintf(out, DFT_SHA256_HEX, "%s", dft_sql_col_text(s, 0));
-	release(st, s);
+	dft_sql_release(st, s);
 	return 0;
 }
 
@@ -581,15 +592,15 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 	if ((rc = dft_store_begin(st)) < 0)
 		return rc;
 	if (loc->sha256) {
-		if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE sha256=?")) < 0)
+		if ((rc = dft_sql_cached(st, &s, "SELECT id FROM documents WHERE sha256=?")) < 0)
 			return rc;
 		dft_sql_bind_text(s, 1, loc->sha256, -1);
 		if (dft_sql_step(s) == DFT_ROW)
 			*doc_id = dft_sql_col_int64(s, 0);
-		release(st, s);
+		dft_sql_release(st, s);
 	} else {
 		/* an unreadable thing at a path already recorded as unreadable */
-		if ((rc = prepare(st, &s, "SELECT d.id FROM documents d JOIN locations l ON l.doc_id=d.id "
+		if ((rc = dft_sql_cached(st, &s, "SELECT d.id FROM documents d JOIN locations l ON l.doc_id=d.id "
 					  "WHERE d.sha256 IS NULL AND l.path=? AND l.parent_id IS NOT DISTINCT FROM ? LIMIT 1")) < 0)
 			return rc;
 		dft_sql_bind_text(s, 1, loc->path, -1);
@@ -599,16 +610,16 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 			dft_sql_bind_null(s, 2);
 		if (dft_sql_step(s) == DFT_ROW) {
 			*doc_id = dft_sql_col_int64(s, 0);
-			release(st, s);
+			dft_sql_release(st, s);
 			return 0;
 		}
-		release(st, s);
+		dft_sql_release(st, s);
 	}
 	if (!*doc_id) {
 		/* ON CONFLICT: in server mode another worker may add the same
 		 * bytes (a member of another archive) at the same time; this
 		 * insert waits for its commit and then finds the row below */
-		if ((rc = prepare(st, &s, "INSERT INTO documents(sha256, size, path, parent_id, batch_id, depth, "
+		if ((rc = dft_sql_cached(st, &s, "INSERT INTO documents(sha256, size, path, parent_id, batch_id, depth, "
 					  "stored, source, status, error) VALUES(?,?,?,?,?,?,?,?,?,?) "
 					  "ON CONFLICT DO NOTHING RETURNING id")) < 0)
 			return rc;
@@ -632,22 +643,22 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 			*doc_id = dft_sql_col_int64(s, 0);
 			*is_new = 1;
 		}
-		release(st, s);
+		dft_sql_release(st, s);
 		if (rc < 0)
 			return rc;
 		if (!*is_new) {
-			if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE sha256=?")) < 0)
+			if ((rc = dft_sql_cached(st, &s, "SELECT id FROM documents WHERE sha256=?")) < 0)
 				return rc;
 			dft_sql_bind_text(s, 1, loc->sha256, -1);
 			rc = dft_sql_step(s) == DFT_ROW ? 0 : db_err(st, "add document");
 			if (rc == 0)
 				*doc_id = dft_sql_col_int64(s, 0);
-			release(st, s);
+			dft_sql_release(st, s);
 			if (rc < 0)
 				return rc;
 		}
 	}
-	if ((rc = prepare(st, &s, "INSERT INTO locations(doc_id, path, parent_id, batch_id, mtime) "
+	if ((rc = dft_sql_cached(st, &s, "INSERT INTO locations(doc_id, path, parent_id, batch_id, mtime) "
 				  "VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, *doc_id);
@@ -657,7 +668,7 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 	dft_sql_bind_int64(s, 4, loc->batch);
 	dft_sql_bind_int64(s, 5, loc->mtime);
 	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "add location");
-	release(st, s);
+	dft_sql_release(st, s);
 	if (rc < 0 || dft_sql_changes(st) == 0)
 		return rc;
 	if ((rc = parent_sha(st, loc->parent, psha)) < 0)
@@ -670,13 +681,13 @@ int dft_store_seen_file(dft_store *st, const char *source, int64_t size, int64_t
 	dft_stmt *s;
 	int rc;
 	*seen = 0;
-	if ((rc = prepare(st, &s, "SELECT 1 FROM seen_files WHERE source=? AND size=? AND mtime_ns=?")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT 1 FROM seen_files WHERE source=? AND size=? AND mtime_ns=?")) < 0)
 		return rc;
 	dft_sql_bind_blob(s, 1, source, (int)strlen(source));
 	dft_sql_bind_int64(s, 2, size);
 	dft_sql_bind_int64(s, 3, mtime_ns);
 	*seen = dft_sql_step(s) == DFT_ROW;
-	release(st, s);
+	dft_sql_release(st, s);
 	return 0;
 }
 
@@ -684,7 +695,7 @@ int dft_store_mark_seen(dft_store *st, const char *source, int64_t size, int64_t
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "INSERT INTO seen_files(source, size, mtime_ns, doc_id) VALUES(?,?,?,?) ON CONFLICT(source) DO UPDATE "
+	if ((rc = dft_sql_cached(st, &s, "INSERT INTO seen_files(source, size, mtime_ns, doc_id) VALUES(?,?,?,?) ON CONFLICT(source) DO UPDATE "
 				  "SET size = excluded.size, mtime_ns = excluded.mtime_ns, doc_id = excluded.doc_id")) < 0)
 		return rc;
 	dft_sql_bind_blob(s, 1, source, (int)strlen(source));
@@ -692,7 +703,7 @@ int dft_store_mark_seen(dft_store *st, const char *source, int64_t size, int64_t
 	dft_sql_bind_int64(s, 3, mtime_ns);
 	dft_sql_bind_int64(s, 4, doc_id);
 	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "mark seen");
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -705,7 +716,7 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 
 	if ((rc = dft_store_begin(st)) < 0)
 		return rc;
-	if ((rc = prepare(st, &s, "UPDATE documents SET mime=?, type=?, status=?, error=?, notes=?, pages=?, language=? WHERE id=?")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "UPDATE documents SET mime=?, type=?, status=?, error=?, notes=?, pages=?, language=? WHERE id=?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, ex->mime, -1);
 	dft_sql_bind_text(s, 2, ex->type, -1);
@@ -718,26 +729,26 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 		dft_sql_bind_text(s, 7, ex->language, -1);
 	dft_sql_bind_int64(s, 8, doc_id);
 	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "store extraction");
-	release(st, s);
+	dft_sql_release(st, s);
 	if (rc < 0)
 		return rc;
 	sha[0] = '\0';
 	if (ex->text && ex->text_len) {
 		if ((rc = dft_sha256_hex(sha, ex->text, ex->text_len)) < 0)
 			return rc;
-		if ((rc = prepare(st, &s, "INSERT INTO texts(doc_id, text, sha256) VALUES(?,?,?) ON CONFLICT(doc_id) DO UPDATE "
+		if ((rc = dft_sql_cached(st, &s, "INSERT INTO texts(doc_id, text, sha256) VALUES(?,?,?) ON CONFLICT(doc_id) DO UPDATE "
 					  "SET text = excluded.text, sha256 = excluded.sha256")) < 0)
 			return rc;
 		dft_sql_bind_int64(s, 1, doc_id);
 		dft_sql_bind_text(s, 2, ex->text, ex->text_len);
 		dft_sql_bind_text(s, 3, sha, -1);
 		rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "store text");
-		release(st, s);
+		dft_sql_release(st, s);
 		if (rc < 0)
 			return rc;
 	}
 	if (ex->meta_len) {
-		if ((rc = prepare(st, &s, "INSERT INTO meta(doc_id, key, value) VALUES(?,?,?) ON CONFLICT(doc_id, key) DO UPDATE "
+		if ((rc = dft_sql_cached(st, &s, "INSERT INTO meta(doc_id, key, value) VALUES(?,?,?) ON CONFLICT(doc_id, key) DO UPDATE "
 					  "SET value = excluded.value")) < 0)
 			return rc;
 		for (p = ex->meta, end = ex->meta + ex->meta_len; p < end;) {
@@ -754,18 +765,18 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 			dft_sql_reset(s);
 			p = v + strlen(v) + 1;
 		}
-		release(st, s);
+		dft_sql_release(st, s);
 		if (rc < 0)
 			return rc;
 	}
 	/* the full-text index: title, first path and text of the document */
 	if (st->pg)
 		rc = dft_pg_index(st, doc_id, ex->text, ex->text_len, ex->language);
-	else if ((rc = prepare(st, &s, "INSERT INTO search(rowid, title, path, body) "
+	else if ((rc = dft_sql_cached(st, &s, "INSERT INTO search(rowid, title, path, body) "
 				       "SELECT id, title, path, body FROM search_src WHERE id=?")) == 0) {
 		dft_sql_bind_int64(s, 1, doc_id);
 		rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "index the document");
-		release(st, s);
+		dft_sql_release(st, s);
 	}
 	if (rc < 0)
 		return rc;
@@ -789,11 +800,11 @@ int dft_store_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE status='pending' ORDER BY id")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT id FROM documents WHERE status='pending' ORDER BY id")) < 0)
 		return rc;
 	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
 		rc = fn(ctx, dft_sql_col_int64(s, 0));
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -843,14 +854,14 @@ int dft_store_doc_get(dft_store *st, int64_t id, dft_doc *out)
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT " DOC_COLUMNS " FROM documents WHERE id=?")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT " DOC_COLUMNS " FROM documents WHERE id=?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, id);
 	if (dft_sql_step(s) == DFT_ROW)
 		rc = doc_from_row(s, out);
 	else
 		rc = dft_error_set(DFT_ENOTFOUND, "no document %lld in %s", (long long)id, st->dir);
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -882,28 +893,28 @@ int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
 		size_t i;
 		for (i = 0; i <= n; i++)
 			lo[i] = (char)((spec[i] >= 'A' && spec[i] <= 'F') ? spec[i] + 32 : spec[i]);
-		if ((rc = prepare(st, &s, "SELECT id FROM documents WHERE sha256 >= ?1 AND sha256 < ?1 || 'g' LIMIT 2")) < 0)
+		if ((rc = dft_sql_cached(st, &s, "SELECT id FROM documents WHERE sha256 >= ?1 AND sha256 < ?1 || 'g' LIMIT 2")) < 0)
 			return rc;
 		dft_sql_bind_text(s, 1, lo, -1);
 		while (dft_sql_step(s) == DFT_ROW) {
 			*id = dft_sql_col_int64(s, 0);
 			found++;
 		}
-		release(st, s);
+		dft_sql_release(st, s);
 		if (found > 1)
 			return dft_error_set(DFT_EINVAL, "SHA-256 prefix '%s' matches several documents: give more digits", spec);
 		if (found == 1)
 			return 0;
 	}
 	/* a path: the latest document seen there */
-	if ((rc = prepare(st, &s, "SELECT doc_id FROM locations WHERE path=? ORDER BY batch_id DESC, id DESC LIMIT 1")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT doc_id FROM locations WHERE path=? ORDER BY batch_id DESC, id DESC LIMIT 1")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, spec, -1);
 	if (dft_sql_step(s) == DFT_ROW) {
 		*id = dft_sql_col_int64(s, 0);
 		found = 1;
 	}
-	release(st, s);
+	dft_sql_release(st, s);
 	if (!found)
 		return dft_error_set(DFT_ENOTFOUND, "no document '%s' in %s (give an id, a SHA-256 prefix or a path)",
 				     spec, st->dir);
@@ -915,12 +926,12 @@ int dft_store_doc_locations(dft_store *st, int64_t id,
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT path, batch_id FROM locations WHERE doc_id=? ORDER BY id")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT path, batch_id FROM locations WHERE doc_id=? ORDER BY id")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, id);
 	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
 		rc = fn(ctx, dft_sql_col_text(s, 0), dft_sql_col_int64(s, 1));
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -929,12 +940,12 @@ int dft_store_doc_children(dft_store *st, int64_t id,
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT doc_id, min(path) FROM locations WHERE parent_id=? GROUP BY doc_id ORDER BY doc_id")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT doc_id, min(path) FROM locations WHERE parent_id=? GROUP BY doc_id ORDER BY doc_id")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, id);
 	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
 		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1));
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -943,14 +954,14 @@ int dft_store_doc_text(dft_store *st, int64_t id, dft_buf *out, int *has_text)
 	dft_stmt *s;
 	int rc;
 	*has_text = 0;
-	if ((rc = prepare(st, &s, "SELECT text FROM texts WHERE doc_id=?")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT text FROM texts WHERE doc_id=?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, id);
 	if (dft_sql_step(s) == DFT_ROW) {
 		*has_text = 1;
 		rc = dft_buf_add(out, (const unsigned char *)dft_sql_col_text(s, 0), (size_t)dft_sql_col_bytes(s, 0));
 	}
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -971,12 +982,12 @@ int dft_store_doc_meta(dft_store *st, int64_t id,
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT key, value FROM meta WHERE doc_id=? ORDER BY key")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT key, value FROM meta WHERE doc_id=? ORDER BY key")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, id);
 	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
 		rc = fn(ctx, dft_sql_col_text(s, 0), dft_sql_col_text(s, 1));
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -1000,7 +1011,7 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 	if (f->type)
 		dft_buf_adds(&sql, " AND d.type=?2");
 	dft_buf_adds(&sql, " ORDER BY d.id LIMIT ?3 OFFSET ?4");
-	rc = prepare(st, &s, dft_buf_cstr(&sql));
+	rc = dft_sql_cached(st, &s, dft_buf_cstr(&sql));
 	dft_buf_dispose(&sql);
 	if (rc < 0)
 		return rc;
@@ -1016,7 +1027,7 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 			rc = fn(ctx, &d);
 		dft_doc_dispose(&d);
 	}
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -1026,11 +1037,11 @@ static int64_t scalar(dft_store *st, const char *sql)
 {
 	dft_stmt *s;
 	int64_t v = 0;
-	if (prepare(st, &s, sql) < 0)
+	if (dft_sql_cached(st, &s, sql) < 0)
 		return -1;
 	if (dft_sql_step(s) == DFT_ROW)
 		v = dft_sql_col_int64(s, 0);
-	release(st, s);
+	dft_sql_release(st, s);
 	return v;
 }
 
@@ -1040,7 +1051,7 @@ static int counts(dft_store *st, const char *sql, dft_count **out, size_t *n)
 	int rc;
 	*out = NULL;
 	*n = 0;
-	if ((rc = prepare(st, &s, sql)) < 0)
+	if ((rc = dft_sql_cached(st, &s, sql)) < 0)
 		return rc;
 	while (dft_sql_step(s) == DFT_ROW) {
 		dft_count *c = dft_realloc(*out, (*n + 1) * sizeof(**out));
@@ -1054,7 +1065,7 @@ static int counts(dft_store *st, const char *sql, dft_count **out, size_t *n)
 		c[*n].n = dft_sql_col_int64(s, 1);
 		(*n)++;
 	}
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -1076,7 +1087,7 @@ int dft_store_status(dft_store *st, dft_status *out)
 	    (rc = counts(st, "SELECT language, count(*) FROM documents WHERE language IS NOT NULL AND language != '' "
 			     "GROUP BY language ORDER BY 2 DESC, 1", &out->by_language, &out->nlanguages)) < 0)
 		return rc;
-	if ((rc = prepare(st, &s, "SELECT b.id, b.label, b.started_at, coalesce(b.closed_at,''), "
+	if ((rc = dft_sql_cached(st, &s, "SELECT b.id, b.label, b.started_at, coalesce(b.closed_at,''), "
 				  "(SELECT count(DISTINCT doc_id) FROM locations l WHERE l.batch_id=b.id) "
 				  "FROM batches b ORDER BY b.id")) < 0)
 		return rc;
@@ -1094,7 +1105,7 @@ int dft_store_status(dft_store *st, dft_status *out)
 		snprintf(b->closed_at, sizeof(b->closed_at), "%s", dft_sql_col_text(s, 3));
 		b->documents = dft_sql_col_int64(s, 4);
 	}
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -1112,7 +1123,7 @@ int dft_store_each_blob(dft_store *st,
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT id, sha256, stored, source, size FROM documents "
+	if ((rc = dft_sql_cached(st, &s, "SELECT id, sha256, stored, source, size FROM documents "
 				  "WHERE sha256 IS NOT NULL ORDER BY id")) < 0)
 		return rc;
 	while (rc == 0 && dft_sql_step(s) == DFT_ROW) {
@@ -1121,7 +1132,7 @@ int dft_store_each_blob(dft_store *st,
 			dft_sql_col_int64(s, 2), source, dft_sql_col_int64(s, 4));
 		free(source);
 	}
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }
 
@@ -1132,13 +1143,13 @@ int dft_store_add_note(dft_store *st, int64_t batch, const char *path, const cha
 	int rc;
 	if ((rc = dft_store_begin(st)) < 0)
 		return rc;
-	if ((rc = prepare(st, &s, "INSERT INTO notes(batch_id, path, note) VALUES(?,?,?) ON CONFLICT DO NOTHING")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "INSERT INTO notes(batch_id, path, note) VALUES(?,?,?) ON CONFLICT DO NOTHING")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, batch);
 	dft_sql_bind_text(s, 2, path, -1);
 	dft_sql_bind_text(s, 3, note, -1);
 	rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "add note");
-	release(st, s);
+	dft_sql_release(st, s);
 	if (rc < 0 || dft_sql_changes(st) == 0)
 		return rc;
 	j = dft_custody_begin(st->custody, "skipped");
@@ -1156,12 +1167,12 @@ int dft_store_notes(dft_store *st, int64_t batch,
 {
 	dft_stmt *s;
 	int rc;
-	if ((rc = prepare(st, &s, "SELECT batch_id, path, note FROM notes WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "SELECT batch_id, path, note FROM notes WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, batch);
 	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
 		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1),
 			dft_sql_col_text(s, 2));
-	release(st, s);
+	dft_sql_release(st, s);
 	return rc;
 }

@@ -73,7 +73,7 @@ char *dft_sql_col_bytes_strdup(dft_stmt *s, int i);
 int dft_store_migrate(sqlite3 *db);
 
 /* ---- server mode (pg.c) ---- */
-int dft_pg_open(dft_store *st, const char *where, int writable);
+int dft_pg_open(dft_store *st, const char *case_dir, const char *url, int writable);
 int dft_pg_begin(dft_store *st);
 int dft_pg_commit(dft_store *st);
 void dft_pg_rollback(dft_store *st);
@@ -81,7 +81,6 @@ void dft_pg_forget_terms(dft_store *st);
 int dft_pg_index(dft_store *st, int64_t doc_id, const char *text, size_t text_len, const char *language);
 int dft_pg_custody_verify(dft_store *st, int64_t entries, const char *head, const dft_custody_check *chk,
 			  int64_t *checked);
-int dft_store_prepare(dft_store *st, dft_stmt **s, const char *sql);
 int dft_store_db_err(dft_store *st, const char *what);
 /* Step a prepared statement whose first column is an id, collect every id,
  * finalize it, then call fn for each: the caller may write to the tables

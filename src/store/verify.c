@@ -204,7 +204,7 @@ static int doc_exists(dft_store *st, int64_t id)
 {
 	dft_stmt *s;
 	int found = 0;
-	if (dft_store_prepare(st, &s, "SELECT 1 FROM documents WHERE id=?") < 0)
+	if (dft_sql_prepare(st, &s, "SELECT 1 FROM documents WHERE id=?") < 0)
 		return -1;
 	dft_sql_bind_int64(s, 1, id);
 	found = dft_sql_step(s) == DFT_ROW;

@@ -53,25 +53,17 @@ static inline int test_case_init(const char *dir)
  * first column of the first row, if any, goes to out. */
 static inline int test_case_sql(const char *dir, const char *sql, char *out, size_t outsz, char *err, size_t errsz)
 {
-	char path[4200], url[1024] = "";
-	FILE *f;
-	int rc = 0;
+	char path[4200];
+	dft_buf url;
+	int rc = 0, server;
 	if (out && outsz)
 		out[0] = '\0';
 	if (err && errsz)
 		err[0] = '\0';
-	snprintf(path, sizeof(path), "%s/server.conf", dir);
-	if ((f = fopen(path, "r"))) {
-		char line[1024];
-		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "postgres", 8)) {
-				line[strcspn(line, "\r\n")] = '\0';
-				snprintf(url, sizeof(url), "%s", line);
-			}
-		fclose(f);
-	}
-	if (url[0]) {
-		PGconn *c = PQconnectdb(url);
+	dft_buf_init(&url, 0);
+	server = dft_store_server_conf(dir, &url) > 0;
+	if (server) {
+		PGconn *c = PQconnectdb(dft_buf_cstr(&url));
 		PGresult *r = PQexec(c, sql);
 		ExecStatusType k = PQresultStatus(r);
 		if (k != PGRES_COMMAND_OK && k != PGRES_TUPLES_OK) {
@@ -82,8 +74,10 @@ static inline int test_case_sql(const char *dir, const char *sql, char *out, siz
 			snprintf(out, outsz, "%s", PQgetvalue(r, 0, 0));
 		PQclear(r);
 		PQfinish(c);
+		dft_buf_dispose(&url);
 		return rc;
 	}
+	dft_buf_dispose(&url);
 	{
 		sqlite3 *db;
 		sqlite3_stmt *s;
