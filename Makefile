@@ -5,6 +5,7 @@
 #   make asan    ASan + UBSan build that runs the whole test suite
 #   make lint    banned functions, cppcheck
 #   make fuzz    libFuzzer (clang) on every harness, FUZZ_SECONDS each (default 60)
+#   make models  retrain the NER models in models/ from ../shared/corpora (docs/NER.md)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -12,7 +13,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test demo asan lint bench fuzz clean
+.PHONY: all deps build test demo asan lint bench fuzz models clean
 
 all: build
 
@@ -42,6 +43,9 @@ fuzz: deps
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDAFTAR_FUZZ=ON -DDAFTAR_WERROR=OFF >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_extract fuzz_text fuzz_http ner_models
 	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+models: build
+	cmake --build $(BUILD) --target models
 
 demo: build
 	@bash scripts/demo.sh

@@ -2,7 +2,7 @@
  * daftar-train.c - trains the NER models daftar's tagger (src/entities/ner.c)
  * loads, and evaluates them.
  *
- *   daftar-train train --lang en|ar --out MODEL [--dev FILE] [--epochs N]
+ *   daftar-train train --lang en|ar --out MODEL [--dev FILE] [--epochs N] [--prune W]
  *                [--anetac FILE] [--anergazet DIR] TRAIN...
  *   daftar-train eval --model MODEL TEST
  *
@@ -556,6 +556,7 @@ static int cmd_train(int argc, char **argv)
 {
 	const char *lang = NULL, *out = NULL, *dev = NULL, *anetac = NULL, *anergazet = NULL;
 	int epochs = 30, rc = 0, patience = 5;
+	float prune = NER_PRUNE_DEFAULT;
 	corpus tc = {0}, dc = {0};
 	ner_gaz ext = {0}, g1 = {0}, g2 = {0}, gfull = {0};
 	trainer tr;
@@ -584,6 +585,8 @@ static int cmd_train(int argc, char **argv)
 			anergazet = argv[++i];
 		else if (i + 1 < argc && strcmp(a, "--epochs") == 0)
 			epochs = (int)strtol(argv[++i], NULL, 10);
+		else if (i + 1 < argc && strcmp(a, "--prune") == 0)
+			prune = strtof(argv[++i], NULL);
 		else if (a[0] == '-') {
 			fprintf(stderr, "daftar-train: unknown option %s\n", a);
 			return 2;
@@ -592,7 +595,7 @@ static int cmd_train(int argc, char **argv)
 	}
 	if (!lang || !out || !tc.nsents || epochs < 1) {
 		fprintf(stderr, "usage: daftar-train train --lang en|ar --out MODEL [--dev FILE] "
-				"[--epochs N] [--anetac FILE] [--anergazet DIR] TRAIN...\n");
+				"[--epochs N] [--prune W] [--anetac FILE] [--anergazet DIR] TRAIN...\n");
 		return 2;
 	}
 	tr.arabic = strcmp(lang, "ar") == 0 || strcmp(lang, "fa") == 0;
@@ -708,7 +711,7 @@ static int cmd_train(int argc, char **argv)
 	memcpy(m->start, tbest + NER_NT * NER_NT, sizeof m->start);
 	m->gaz = gfull;
 	memset(&gfull, 0, sizeof gfull);
-	rc = ner_model_save(m, out);
+	rc = ner_model_save(m, out, prune);
 	if (rc == 0)
 		fprintf(stderr, "wrote %s: %zu features, %zu gazetteer entries (%.1f s)\n", out,
 			m->nfeat, m->gaz.tab.n, dft_now() - t0);

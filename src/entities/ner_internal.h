@@ -134,12 +134,15 @@ struct dft_ner {
 };
 
 #define NER_MAGIC "DFTNER\r\n"
-#define NER_VERSION 1u
+#define NER_VERSION 2u
+#define NER_PRUNE_DEFAULT 1e-4f /* weights of smaller magnitude are not stored */
 
 /* Emission scores of a sentence's words from their features. */
 void ner_emit(const struct dft_ner *m, const uint64_t *feats, const uint8_t *nf, size_t n,
 	      float *emit);
-int ner_model_save(const struct dft_ner *m, const char *path);
+/* Write the model: weights of magnitude <= prune are dropped, the others
+ * quantised to 16-bit fixed point (ner_model.c). */
+int ner_model_save(const struct dft_ner *m, const char *path, float prune);
 int ner_model_read(struct dft_ner **out, const char *path);
 void ner_model_free(struct dft_ner *m);
 

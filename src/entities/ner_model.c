@@ -4,12 +4,14 @@
  * gazetteer, Viterbi decoding over BIO tags and the model file. Training
  * and tagging call the same functions, so their features cannot drift.
  *
- * The model file (little-endian):
+ * The model file (little-endian, version 2, docs/NER.md):
  *   "DFTNER\r\n", u32 version, u32 tags (9), char lang[8], u64 nfeat,
- *   u64 ngaz, u32 gaz maxlen, u32 0, f32 trans[81], f32 start[9],
- *   u64 keys[nfeat], f32 weights[nfeat*9], u64 gazkeys[ngaz],
- *   u32 gazvals[ngaz], u64 FNV-1a of every byte before it.
- * Every size is checked against the file's length before use.
+ *   u64 ngaz, u32 gaz maxlen, f32 weight scale, f32 trans[81],
+ *   f32 start[9]; then the features in key order, each the varint
+ *   difference from the previous key, a u16 mask of the tags with a weight
+ *   and an int16 a weight (times the scale); then the gazetteer in key
+ *   order, each a varint key difference and a varint value; u64 FNV-1a of
+ *   every byte before it. Every read is bounded by the file's length.
  */
 #include "ner_internal.h"
 
@@ -761,6 +763,21 @@ static int put_f32(dft_buf *b, float f)
 	return put_u32(b, v);
 }
 
+/* LEB128: 7 bits a byte, low first */
+static int put_varint(dft_buf *b, uint64_t v)
+{
+	unsigned char x[10];
+	size_t n = 0;
+	do {
+		x[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			x[n] |= 0x80;
+		n++;
+	} while (v);
+	return dft_buf_add(b, x, n);
+}
+
 static uint32_t get_u32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
@@ -790,43 +807,122 @@ static uint64_t fnv(const unsigned char *p, size_t n)
 	return h;
 }
 
+/*
+ * Weight quantisation: every stored weight is a 16-bit fixed-point number,
+ * q * scale with scale = max|w| / 32767 over the model. Averaged-perceptron
+ * weights cluster around +-1 with small differences that decide ties, so
+ * 8 bits (even a k-means codebook of 256 values) cost 0.003 F1 on
+ * CoNLL-2003; 16 bits cost nothing measurable (docs/NER.md).
+ */
+static int16_t quantise(float w, float scale)
+{
+	long q = lroundf(w / scale);
+	return (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : q);
+}
+
+struct key_index {
+	uint64_t key;
+	size_t i;
+};
+
+static int cmp_key_index(const void *a, const void *b)
+{
+	uint64_t x = ((const struct key_index *)a)->key, y = ((const struct key_index *)b)->key;
+	return (x > y) - (x < y);
+}
+
 #define HEADER_BYTES (8 + 4 + 4 + 8 + 8 + 8 + 4 + 4 + 4 * (NER_NT * NER_NT + NER_NT))
 
-int ner_model_save(const struct dft_ner *m, const char *path)
+static int model_encode(const struct dft_ner *m, float prune, dft_buf *b)
+{
+	struct key_index *fk = NULL, *gk = NULL;
+	float maxw = 0, scale;
+	size_t kept = 0, ngaz = 0, i;
+	uint64_t prev;
+	char lang[8] = {0};
+	int rc = 0;
+
+	fk = dft_malloc((m->nfeat + 1) * sizeof *fk);
+	gk = dft_malloc((m->gaz.tab.n + 1) * sizeof *gk);
+	if (!fk || !gk) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < m->nfeat; i++) {
+		int any = 0;
+		for (int t = 0; t < NER_NT; t++)
+			if (fabsf(m->w[i * NER_NT + t]) > prune) {
+				maxw = fmaxf(maxw, fabsf(m->w[i * NER_NT + t]));
+				any = 1;
+			}
+		if (any) {
+			fk[kept].key = m->keys[i];
+			fk[kept++].i = i;
+		}
+	}
+	scale = maxw > 0 ? maxw / 32767.0f : 1.0f;
+	qsort(fk, kept, sizeof *fk, cmp_key_index);
+	for (i = 0; i < m->gaz.tab.cap; i++)
+		if (m->gaz.tab.keys[i]) {
+			gk[ngaz].key = m->gaz.tab.keys[i];
+			gk[ngaz++].i = i;
+		}
+	qsort(gk, ngaz, sizeof *gk, cmp_key_index);
+
+	memcpy(lang, m->lang, strnlen(m->lang, 7));
+	rc = dft_buf_add(b, NER_MAGIC, 8);
+	rc = rc ? rc : put_u32(b, NER_VERSION);
+	rc = rc ? rc : put_u32(b, NER_NT);
+	rc = rc ? rc : dft_buf_add(b, lang, 8);
+	rc = rc ? rc : put_u64(b, kept);
+	rc = rc ? rc : put_u64(b, ngaz);
+	rc = rc ? rc : put_u32(b, (uint32_t)m->gaz.maxlen);
+	rc = rc ? rc : put_f32(b, scale);
+	for (i = 0; !rc && i < NER_NT * NER_NT; i++)
+		rc = put_f32(b, m->trans[i]);
+	for (i = 0; !rc && i < NER_NT; i++)
+		rc = put_f32(b, m->start[i]);
+	/* features in key order: the key's difference from the previous one,
+	 * a 9-bit mask of the tags with a weight, an int16 a weight */
+	for (i = 0, prev = 0; !rc && i < kept; i++) {
+		const float *w = m->w + fk[i].i * NER_NT;
+		unsigned char codes[2 + 2 * NER_NT];
+		unsigned mask = 0;
+		size_t nc = 2;
+		for (int t = 0; t < NER_NT; t++)
+			if (fabsf(w[t]) > prune) {
+				mask |= 1u << t;
+				uint16_t q = (uint16_t)quantise(w[t], scale);
+				codes[nc++] = (unsigned char)q;
+				codes[nc++] = (unsigned char)(q >> 8);
+			}
+		codes[0] = (unsigned char)mask;
+		codes[1] = (unsigned char)(mask >> 8);
+		rc = put_varint(b, fk[i].key - prev);
+		rc = rc ? rc : dft_buf_add(b, codes, nc);
+		prev = fk[i].key;
+	}
+	for (i = 0, prev = 0; !rc && i < ngaz; i++) {
+		rc = put_varint(b, gk[i].key - prev);
+		rc = rc ? rc : put_varint(b, m->gaz.tab.vals[gk[i].i]);
+		prev = gk[i].key;
+	}
+	rc = rc ? rc : put_u64(b, fnv((const unsigned char *)b->ptr, b->len));
+done:
+	free(fk);
+	free(gk);
+	return rc;
+}
+
+int ner_model_save(const struct dft_ner *m, const char *path, float prune)
 {
 	dft_buf b, tmp;
 	FILE *f = NULL;
-	char lang[8] = {0};
-	size_t i, ngaz = m->gaz.tab.n;
-	int rc = 0;
+	int rc;
 
 	dft_buf_init(&b, (size_t)1 << 31);
 	dft_buf_init(&tmp, 4096);
-	memcpy(lang, m->lang, strnlen(m->lang, 7));
-	rc = dft_buf_add(&b, NER_MAGIC, 8);
-	rc = rc ? rc : put_u32(&b, NER_VERSION);
-	rc = rc ? rc : put_u32(&b, NER_NT);
-	rc = rc ? rc : dft_buf_add(&b, lang, 8);
-	rc = rc ? rc : put_u64(&b, m->nfeat);
-	rc = rc ? rc : put_u64(&b, ngaz);
-	rc = rc ? rc : put_u32(&b, (uint32_t)m->gaz.maxlen);
-	rc = rc ? rc : put_u32(&b, 0);
-	for (i = 0; !rc && i < NER_NT * NER_NT; i++)
-		rc = put_f32(&b, m->trans[i]);
-	for (i = 0; !rc && i < NER_NT; i++)
-		rc = put_f32(&b, m->start[i]);
-	for (i = 0; !rc && i < m->nfeat; i++)
-		rc = put_u64(&b, m->keys[i]);
-	for (i = 0; !rc && i < m->nfeat * NER_NT; i++)
-		rc = put_f32(&b, m->w[i]);
-	for (i = 0; !rc && i < m->gaz.tab.cap; i++)
-		if (m->gaz.tab.keys[i])
-			rc = put_u64(&b, m->gaz.tab.keys[i]);
-	for (i = 0; !rc && i < m->gaz.tab.cap; i++)
-		if (m->gaz.tab.keys[i])
-			rc = put_u32(&b, m->gaz.tab.vals[i]);
-	rc = rc ? rc : put_u64(&b, fnv((const unsigned char *)b.ptr, b.len));
-	if (rc) {
+	if ((rc = model_encode(m, prune, &b)) != 0) {
 		rc = dft_error_prefix("NER model %s", path);
 		goto done;
 	}
@@ -865,16 +961,127 @@ void ner_model_free(struct dft_ner *m)
 	free(m);
 }
 
+/* A bounded reader over the file's bytes: a read past the end sets bad. */
+typedef struct model_cursor {
+	const unsigned char *p, *end;
+	int bad;
+} model_cursor;
+
+static uint64_t cur_varint(model_cursor *c)
+{
+	uint64_t v = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		unsigned char x;
+		if (c->p >= c->end) {
+			c->bad = 1;
+			return 0;
+		}
+		x = *c->p++;
+		if (shift == 63 && (x & 0x7e)) { /* more than 64 bits */
+			c->bad = 1;
+			return 0;
+		}
+		v |= (uint64_t)(x & 0x7f) << shift;
+		if (!(x & 0x80))
+			return v;
+	}
+	c->bad = 1;
+	return 0;
+}
+
+static const unsigned char *cur_take(model_cursor *c, size_t n)
+{
+	const unsigned char *p = c->p;
+	if ((size_t)(c->end - c->p) < n) {
+		c->bad = 1;
+		return NULL;
+	}
+	c->p += n;
+	return p;
+}
+
 #define MODEL_MAX ((size_t)512 << 20)
+
+static int model_decode(struct dft_ner *m, const unsigned char *data, size_t size, const char *path)
+{
+	model_cursor c = {data + HEADER_BYTES, data + size - 8, 0};
+	uint64_t nfeat = get_u64(data + 24), ngaz = get_u64(data + 32), key = 0;
+	float scale = get_f32(data + 44);
+	size_t i;
+	const unsigned char *p = data + 48;
+
+	if (nfeat > ((uint64_t)1 << 26) || ngaz > ((uint64_t)1 << 26) ||
+	    get_u32(data + 40) > NER_GAZ_MAXLEN || !isfinite(scale) || scale <= 0 ||
+	    nfeat * (1 + 2) > size || ngaz * 2 > size)
+		return dft_error_set(DFT_ECORRUPT, "NER model %s: implausible sizes", path);
+	memcpy(m->lang, data + 16, 7);
+	m->arabic = strcmp(m->lang, "ar") == 0 || strcmp(m->lang, "fa") == 0;
+	m->nfeat = (size_t)nfeat;
+	m->gaz.maxlen = (int)get_u32(data + 40);
+	for (i = 0; i < NER_NT * NER_NT; i++, p += 4)
+		m->trans[i] = get_f32(p);
+	for (i = 0; i < NER_NT; i++, p += 4)
+		m->start[i] = get_f32(p);
+	for (i = 0; i < NER_NT * NER_NT; i++)
+		if (!isfinite(m->trans[i]) || (i < NER_NT && !isfinite(m->start[i])))
+			return dft_error_set(DFT_ECORRUPT, "NER model %s: a weight is not finite", path);
+	m->keys = dft_malloc((m->nfeat ? m->nfeat : 1) * sizeof *m->keys);
+	m->w = dft_calloc((m->nfeat ? m->nfeat : 1) * NER_NT, sizeof *m->w);
+	if (!m->keys || !m->w || ner_htab_init(&m->ftab, m->nfeat) ||
+	    ner_htab_init(&m->gaz.tab, (size_t)ngaz))
+		return DFT_ENOMEM;
+	for (i = 0; i < m->nfeat && !c.bad; i++) {
+		uint64_t delta = cur_varint(&c);
+		const unsigned char *mk;
+		unsigned mask;
+		uint32_t *v;
+		int added = 0;
+		/* keys strictly increase and are never 0 */
+		if (c.bad || delta == 0 || key + delta < key || !(mk = cur_take(&c, 2)))
+			goto bad_features;
+		key += delta;
+		mask = (unsigned)mk[0] | ((unsigned)mk[1] << 8);
+		if (mask == 0 || mask >> NER_NT)
+			goto bad_features;
+		for (int t = 0; t < NER_NT; t++)
+			if (mask & (1u << t)) {
+				const unsigned char *q = cur_take(&c, 2);
+				if (!q)
+					goto bad_features;
+				m->w[i * NER_NT + t] = (float)(int16_t)(q[0] | (q[1] << 8)) * scale;
+			}
+		m->keys[i] = key;
+		if (ner_htab_put(&m->ftab, key, &v, &added) || !added)
+			goto bad_features;
+		*v = (uint32_t)i;
+	}
+	if (c.bad)
+		goto bad_features;
+	for (i = 0, key = 0; i < ngaz; i++) {
+		uint64_t delta = cur_varint(&c), val = cur_varint(&c);
+		uint32_t *v;
+		int added = 0;
+		if (c.bad || delta == 0 || key + delta < key || val > UINT32_MAX)
+			return dft_error_set(DFT_ECORRUPT, "NER model %s: bad gazetteer", path);
+		key += delta;
+		if (ner_htab_put(&m->gaz.tab, key, &v, &added) || !added)
+			return dft_error_set(DFT_ECORRUPT, "NER model %s: bad gazetteer", path);
+		*v = (uint32_t)val;
+	}
+	if (c.p != c.end)
+		return dft_error_set(DFT_ECORRUPT, "NER model %s: %zu bytes after the gazetteer", path,
+				     (size_t)(c.end - c.p));
+	return 0;
+bad_features:
+	return dft_error_set(DFT_ECORRUPT, "NER model %s: bad feature table", path);
+}
 
 int ner_model_read(struct dft_ner **out, const char *path)
 {
 	FILE *f = NULL;
 	unsigned char *data = NULL;
 	struct dft_ner *m = NULL;
-	size_t size = 0, got, i, need;
-	uint64_t nfeat, ngaz;
-	const unsigned char *p;
+	size_t size = 0;
 	int rc = 0;
 	long sz;
 
@@ -904,8 +1111,7 @@ int ner_model_read(struct dft_ner **out, const char *path)
 		rc = DFT_ENOMEM;
 		goto done;
 	}
-	got = fread(data, 1, size, f);
-	if (got != size) {
+	if (fread(data, 1, size, f) != size) {
 		rc = dft_error_set(DFT_EIO, "NER model %s: short read", path);
 		goto done;
 	}
@@ -919,79 +1125,16 @@ int ner_model_read(struct dft_ner **out, const char *path)
 				   path, get_u32(data + 8), get_u32(data + 12), NER_VERSION, NER_NT);
 		goto done;
 	}
-	nfeat = get_u64(data + 24);
-	ngaz = get_u64(data + 32);
-	if (nfeat > ((uint64_t)1 << 26) || ngaz > ((uint64_t)1 << 26) ||
-	    get_u32(data + 40) > NER_GAZ_MAXLEN) {
-		rc = dft_error_set(DFT_ECORRUPT, "NER model %s: implausible sizes", path);
-		goto done;
-	}
-	need = HEADER_BYTES + (size_t)nfeat * (8 + 4 * NER_NT) + (size_t)ngaz * 12 + 8;
-	if (need != size) {
-		rc = dft_error_set(DFT_ECORRUPT, "NER model %s: %zu bytes, its header says %zu", path,
-				   size, need);
-		goto done;
-	}
 	if (fnv(data, size - 8) != get_u64(data + size - 8)) {
 		rc = dft_error_set(DFT_ECORRUPT, "NER model %s: checksum mismatch", path);
 		goto done;
 	}
-	m = dft_calloc(1, sizeof *m);
-	if (!m) {
+	if (!(m = dft_calloc(1, sizeof *m))) {
 		rc = DFT_ENOMEM;
 		goto done;
 	}
-	memcpy(m->lang, data + 16, 7);
-	m->arabic = strcmp(m->lang, "ar") == 0 || strcmp(m->lang, "fa") == 0;
-	m->nfeat = (size_t)nfeat;
-	m->gaz.maxlen = (int)get_u32(data + 40);
-	p = data + 48;
-	for (i = 0; i < NER_NT * NER_NT; i++, p += 4)
-		m->trans[i] = get_f32(p);
-	for (i = 0; i < NER_NT; i++, p += 4)
-		m->start[i] = get_f32(p);
-	m->keys = dft_malloc((m->nfeat ? m->nfeat : 1) * sizeof *m->keys);
-	m->w = dft_malloc((m->nfeat ? m->nfeat : 1) * NER_NT * sizeof *m->w);
-	if (!m->keys || !m->w || ner_htab_init(&m->ftab, m->nfeat) ||
-	    ner_htab_init(&m->gaz.tab, (size_t)ngaz)) {
-		rc = DFT_ENOMEM;
+	if ((rc = model_decode(m, data, size, path)) != 0)
 		goto done;
-	}
-	for (i = 0; i < m->nfeat; i++, p += 8) {
-		uint32_t *v;
-		int added = 0;
-		m->keys[i] = get_u64(p);
-		if (m->keys[i] == 0 || ner_htab_put(&m->ftab, m->keys[i], &v, &added) || !added) {
-			rc = dft_error_set(DFT_ECORRUPT, "NER model %s: bad feature table", path);
-			goto done;
-		}
-		*v = (uint32_t)i;
-	}
-	for (i = 0; i < m->nfeat * NER_NT; i++, p += 4) {
-		m->w[i] = get_f32(p);
-		if (!isfinite(m->w[i])) {
-			rc = dft_error_set(DFT_ECORRUPT, "NER model %s: a weight is not finite", path);
-			goto done;
-		}
-	}
-	for (i = 0; i < NER_NT * NER_NT; i++)
-		if (!isfinite(m->trans[i]))
-			rc = dft_error_set(DFT_ECORRUPT, "NER model %s: a weight is not finite", path);
-	if (rc)
-		goto done;
-	{
-		const unsigned char *pv = p + (size_t)ngaz * 8;
-		for (i = 0; i < ngaz; i++) {
-			uint32_t *v;
-			int added = 0;
-			uint64_t key = get_u64(p + 8 * i);
-			if (key == 0 || ner_htab_put(&m->gaz.tab, key, &v, &added) || !added) {
-				rc = dft_error_set(DFT_ECORRUPT, "NER model %s: bad gazetteer", path);
-				goto done;
-			}
-			*v = get_u32(pv + 4 * i);
-		}
-	}
 	*out = m;
 	m = NULL;
 done:
