@@ -1,8 +1,10 @@
 /*
  * auth.h - who may use a case's workbench, what they did, and what they
  * wrote on documents: users and roles (passwords as Argon2id, libsodium),
- * sessions with a CSRF token, lock-out after failed logins, the append-only
- * audit log, and tags and notes on documents (docs/API.md).
+ * sessions with a CSRF token, lock-out after failed logins, and the
+ * append-only audit log (docs/API.md). Tags and notes on documents are
+ * findings (findings.h, src/findings/annotate.c); this header includes it
+ * for the callers that used to find them here.
  *
  * SQL lives in src/store (auth_store.c); the rules (hashing, lock-out,
  * expiry) in src/server/auth.c.
@@ -11,6 +13,7 @@
 #define DAFTAR_AUTH_H
 
 #include "daftar/core.h"
+#include "daftar/findings.h"
 #include "daftar/store.h"
 #include <stdint.h>
 
@@ -64,25 +67,7 @@ typedef struct dft_audit_event {
 int dft_audit_list(dft_store *st, int64_t limit, int64_t offset,
 		   int (*fn)(void *ctx, const dft_audit_event *e), void *ctx);
 
-/* ---- tags and notes on documents ------------------------------------------------ */
-
-/* tag: 1-64 bytes of UTF-8 without control characters; kept as given,
- * matched case-insensitively by the query language's tag: filter. */
-int dft_tag_add(dft_store *st, int64_t doc, const char *tag, const char *user);
-int dft_tag_remove(dft_store *st, int64_t doc, const char *tag, const char *user);
-int dft_tags(dft_store *st, int64_t doc, int (*fn)(void *ctx, const char *tag), void *ctx);
-int dft_note_add(dft_store *st, int64_t doc, const char *text, const char *user);
-typedef struct dft_note {
-	int64_t id;
-	const char *user, *at, *text;
-} dft_note;
-int dft_notes(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_note *n), void *ctx);
-
 /* ---- added with the implementation (src/server/auth.c, src/store/auth_store.c) ---- */
-
-/* The key tag: matches on: the tag NFKC case-folded (ICU), so "Important",
- * "IMPORTANT" and "important" are one tag on a document. */
-int dft_tag_key(const char *tag, size_t len, dft_buf *out);
 
 /* For tests: the clock of the rules (session expiry, lock-out, audit and
  * created times), in unix seconds; NULL restores the real clock. Not
@@ -110,13 +95,4 @@ int dft_store_session_delete(dft_store *st, const char *token_hash);
 int dft_store_sessions_expire(dft_store *st, int64_t now);
 int dft_store_audit_put(dft_store *st, const char *at, const char *user, const char *addr, const char *action,
 			const char *target, const char *detail);
-/* Tags and notes also append a custody entry (tagged, untagged, noted)
- * when the store is writable. tag_put: 0, or DFT_EEXISTS when the
- * document already carries it; tag_delete: DFT_ENOTFOUND when it did not;
- * both DFT_ENOTFOUND for no such document. */
-int dft_store_tag_put(dft_store *st, int64_t doc, const char *tag, const char *user, const char *at);
-int dft_store_tag_delete(dft_store *st, int64_t doc, const char *tag, const char *user, const char *at);
-int dft_store_note_put(dft_store *st, int64_t doc, const char *text, const char *user, const char *at,
-		       int64_t *id);
-
 #endif

@@ -4,6 +4,8 @@
  * evidence pack a recipient checks without the case, and the exports for
  * other tools (JSONL, CSV, FollowTheMoney, GEXF).
  *
+ *  - src/findings/annotate.c: tags and notes on documents (the SQL in
+ *    src/store/annotations_store.c).
  *  - src/findings/offsets.c: citations' places (page + code points) to
  *    bytes of the stored text and back.
  *  - src/findings/claims.c: claims and their citations, claim verify.
@@ -24,6 +26,38 @@
 #include "daftar/store.h"
 #include <stdint.h>
 #include <stdio.h>
+
+/* ---- tags and notes on documents (annotate.c) --------------------------------
+ * One implementation for the command line and the workbench. Each change
+ * is one transaction of its own unless the caller holds one, with its
+ * custody entry (tagged, untagged, noted); the workbench makes them beside
+ * a running ingest through a DFT_STORE_SHARED store (store.h). */
+
+/* tag: 1-64 bytes of UTF-8 without control characters; kept as given,
+ * matched case-insensitively by the query language's tag: filter. */
+int dft_tag_add(dft_store *st, int64_t doc, const char *tag, const char *user);
+int dft_tag_remove(dft_store *st, int64_t doc, const char *tag, const char *user);
+int dft_tags(dft_store *st, int64_t doc, int (*fn)(void *ctx, const char *tag), void *ctx);
+int dft_note_add(dft_store *st, int64_t doc, const char *text, const char *user);
+typedef struct dft_note {
+	int64_t id;
+	const char *user, *at, *text;
+} dft_note;
+int dft_notes(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_note *n), void *ctx);
+
+/* The key tag: matches on: the tag NFKC case-folded (ICU), so "Important",
+ * "IMPORTANT" and "important" are one tag on a document. */
+int dft_tag_key(const char *tag, size_t len, dft_buf *out);
+
+/* The store side (src/store/annotations_store.c): SQL only. Tags and
+ * notes also append a custody entry (tagged, untagged, noted)
+ * when the store is writable. tag_put: 0, or DFT_EEXISTS when the
+ * document already carries it; tag_delete: DFT_ENOTFOUND when it did not;
+ * both DFT_ENOTFOUND for no such document. */
+int dft_store_tag_put(dft_store *st, int64_t doc, const char *tag, const char *user, const char *at);
+int dft_store_tag_delete(dft_store *st, int64_t doc, const char *tag, const char *user, const char *at);
+int dft_store_note_put(dft_store *st, int64_t doc, const char *text, const char *user, const char *at,
+		       int64_t *id);
 
 /* ---- offsets (offsets.c) ---------------------------------------------------- */
 

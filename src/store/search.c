@@ -15,7 +15,7 @@
  * common they are), and a phrase is marked word by word in snippets.
  */
 #include "store_internal.h"
-#include "daftar/auth.h"
+#include "daftar/findings.h" /* dft_tag_key */
 #include "daftar/pgtext.h"
 
 #include <stdlib.h>
