@@ -7,11 +7,16 @@
 #include "daftar/core.h"
 #include "daftar/store.h"
 
+#define CLI_MAX_POS 4096
+#define CLI_MAX_CITES 256
+
+/* The command line, parsed once by cli_parse (args.c) for every command. */
 struct args {
 	const char *cmd;
-	const char *pos[4096];
+	const char *pos[CLI_MAX_POS];
 	int npos;
 	int json;
+	int help;           /* --help / -h: print the command's usage, exit 0 */
 	const char *batch;
 	int jobs;
 	int no_copy;
@@ -35,7 +40,31 @@ struct args {
 	int exit_when_idle; /* worker --exit-when-idle */
 	int queue_only;     /* ingest --queue-only (server mode) */
 	const char *name;   /* worker --name (default host:pid) */
+	/* the findings commands (findings_cmd.c) */
+	const char *cites[CLI_MAX_CITES]; /* claim add --cite DOC:PAGE:START-END */
+	int ncites;
+	const char *source, *status, *output, *format, *table, *redact;
+	int claims;      /* export --claims */
+	int64_t context; /* export --claims --context; -1: the default */
 };
+
+/* One command of the CLI: its name, its help and the function that runs it
+ * (args.c holds the table of them all). */
+struct cli_command;
+const struct cli_command *cli_command_find(const char *name);
+/* Parse argv into a (every command's options, one table in args.c).
+ * Returns 0, or the exit status of a usage error (2, already printed). */
+int cli_parse(struct args *a, int argc, char **argv);
+/* Run the parsed command line: help, or the command. Returns the exit status. */
+int cli_run(struct args *a);
+/* Print the overview (cmd NULL) or one command's usage, options and exit
+ * status on stdout; returns 0, or 2 (printed) for an unknown command. */
+int cli_help(const char *cmd);
+
+/* Print the UTF-8 string s in a table column of width terminal columns:
+ * padded with spaces after it, or, when cut is set and s is wider, cut on
+ * a character boundary and ended with an ellipsis. */
+void cli_col(const char *s, int width, int cut);
 
 /* Print "daftar: <message>" and the usage hint; returns exit status 2. */
 int usage_error(const char *fmt, ...) DFT_PRINTF(1, 2);
@@ -58,8 +87,19 @@ int cmd_serve(struct args *a);
 /* user_cmd.c */
 int cmd_user(struct args *a);
 /* findings_cmd.c: tag, untag, tags, note, notes, claim, export,
- * verify-pack; these parse their own options from argv */
-int findings_command(const char *cmd);
-int cmd_findings(int argc, char **argv);
+ * verify-pack (a->cmd says which) */
+int cmd_findings(struct args *a);
+/* main.c */
+int cmd_init(struct args *a);
+int cmd_ingest(struct args *a);
+int cmd_worker(struct args *a);
+int cmd_status(struct args *a);
+int cmd_docs(struct args *a);
+int cmd_show(struct args *a); /* and show --diff */
+int cmd_verify(struct args *a);
+int cmd_log(struct args *a);
+int cmd_search(struct args *a);
+int cmd_dups(struct args *a);
+int cmd_new(struct args *a);
 
 #endif

@@ -2,9 +2,9 @@
  * findings_cmd.c - the findings commands (docs/FINDINGS.md): tags and notes
  * on documents (auth.h), the claims ledger (`claim add|list|show|verify|
  * status`), the evidence pack (`export --claims`, `verify-pack`) and the
- * exports (`export --format jsonl|csv|ftm|gexf`). These commands parse
- * their own options (main.c hands them argv), so that the options of the
- * other commands stay as they are. The user is $USER, as for `daftar user`.
+ * exports (`export --format jsonl|csv|ftm|gexf`). Their options are in
+ * args.c with everyone's (a family of their own: the other commands'
+ * options are unknown to them). The user is $USER, as for `daftar user`.
  */
 #include "cli.h"
 #include "daftar/auth.h"
@@ -14,94 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CITES 256
-
-struct fargs {
-	struct args a; /* cmd, pos, json: what open_case and friends read */
-	const char *cites[MAX_CITES];
-	int ncites;
-	const char *source, *status, *output, *format, *table, *redact;
-	int claims;
-	int64_t context;
-};
-
 static const char *who(void)
 {
 	const char *u = getenv("USER");
 	return u && *u ? u : "local";
-}
-
-int findings_command(const char *cmd)
-{
-	static const char *const cmds[] = {"tag", "untag", "tags", "note", "notes", "claim", "export", "verify-pack"};
-	size_t i;
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(cmd, cmds[i]))
-			return 1;
-	return 0;
-}
-
-static int parse(struct fargs *f, int argc, char **argv)
-{
-	int i;
-	memset(f, 0, sizeof(*f));
-	f->a.limit = -1;
-	f->a.min_score = -1;
-	f->context = -1;
-	f->a.cmd = argv[1];
-	for (i = 2; i < argc; i++) {
-		const char *s = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(s, "--")) {
-			for (i++; i < argc && f->a.npos < 4096; i++)
-				f->a.pos[f->a.npos++] = argv[i];
-			break;
-		}
-		if (!strcmp(s, "--json"))
-			f->a.json = 1;
-		else if (!strcmp(s, "-v") || !strcmp(s, "--verbose"))
-			dft_log_verbose = 1;
-		else if (!strcmp(s, "--claims"))
-			f->claims = 1;
-		else if (!strcmp(s, "--cite")) {
-			if (!next)
-				return usage_error("--cite needs DOC:PAGE:START-END");
-			if (f->ncites == MAX_CITES)
-				return usage_error("at most %d citations a claim", MAX_CITES);
-			f->cites[f->ncites++] = next;
-			i++;
-		} else if (!strcmp(s, "--source") || !strcmp(s, "--status") || !strcmp(s, "-o") ||
-			   !strcmp(s, "--output") || !strcmp(s, "--format") || !strcmp(s, "--table") ||
-			   !strcmp(s, "--redact") || !strcmp(s, "--context")) {
-			if (!next)
-				return usage_error("%s needs a value", s);
-			if (!strcmp(s, "--source"))
-				f->source = next;
-			else if (!strcmp(s, "--status"))
-				f->status = next;
-			else if (!strcmp(s, "--format"))
-				f->format = next;
-			else if (!strcmp(s, "--table"))
-				f->table = next;
-			else if (!strcmp(s, "--redact"))
-				f->redact = next;
-			else if (!strcmp(s, "--context")) {
-				char *end;
-				long long v = strtoll(next, &end, 10);
-				if (*end || end == next || v < 0 || v > 100000)
-					return usage_error("--context takes a number of characters (0 to 100000)");
-				f->context = v;
-			} else
-				f->output = next;
-			i++;
-		} else if (s[0] == '-' && s[1]) {
-			return usage_error("unknown option '%s'", s);
-		} else if (f->a.npos < 4096) {
-			f->a.pos[f->a.npos++] = s;
-		} else {
-			return usage_error("too many arguments");
-		}
-	}
-	return 0;
 }
 
 static int resolve_doc(dft_store *st, const char *spec, int64_t *id)
@@ -150,9 +66,9 @@ static int on_note(void *ctx, const dft_note *n)
 	return 0;
 }
 
-static int cmd_tags_notes(struct fargs *f)
+static int cmd_tags_notes(struct args *a)
 {
-	const char *cmd = f->a.cmd;
+	const char *cmd = a->cmd;
 	int change = !strcmp(cmd, "tag") || !strcmp(cmd, "untag") || !strcmp(cmd, "note");
 	int list_tags = !strcmp(cmd, "tags");
 	dft_store *st = NULL;
@@ -160,37 +76,37 @@ static int cmd_tags_notes(struct fargs *f)
 	dft_buf b;
 	dft_json j;
 	int rc;
-	if (change ? f->a.npos != 3 : f->a.npos != 2) {
+	if (change ? a->npos != 3 : a->npos != 2) {
 		if (!strcmp(cmd, "note"))
 			return usage_error("usage: daftar note CASE DOC TEXT");
 		if (change)
 			return usage_error("usage: daftar %s CASE DOC TAG", cmd);
 		return usage_error("usage: daftar %s CASE DOC [--json]", cmd);
 	}
-	if ((rc = open_case(&st, &f->a, change)))
+	if ((rc = open_case(&st, a, change)))
 		return rc;
-	if ((rc = resolve_doc(st, f->a.pos[1], &doc))) {
+	if ((rc = resolve_doc(st, a->pos[1], &doc))) {
 		dft_store_free(st);
 		return rc;
 	}
 	json_begin(&j, &b);
 	if (!strcmp(cmd, "tag"))
-		rc = dft_tag_add(st, doc, f->a.pos[2], who());
+		rc = dft_tag_add(st, doc, a->pos[2], who());
 	else if (!strcmp(cmd, "untag"))
-		rc = dft_tag_remove(st, doc, f->a.pos[2], who());
+		rc = dft_tag_remove(st, doc, a->pos[2], who());
 	else if (!strcmp(cmd, "note"))
-		rc = dft_note_add(st, doc, f->a.pos[2], who());
+		rc = dft_note_add(st, doc, a->pos[2], who());
 	if (rc < 0) {
 		rc = fail(rc);
 		goto done;
 	}
 	if (change) {
-		if (f->a.json) {
+		if (a->json) {
 			dft_json_obj_open(&j);
 			dft_json_key(&j, "doc");
 			dft_json_int(&j, doc);
 			dft_json_key(&j, !strcmp(cmd, "note") ? "note" : "tag");
-			dft_json_str(&j, f->a.pos[2]);
+			dft_json_str(&j, a->pos[2]);
 			dft_json_key(&j, !strcmp(cmd, "note") ? "noted" : !strcmp(cmd, "tag") ? "tagged" : "untagged");
 			dft_json_bool(&j, 1);
 			dft_json_obj_close(&j);
@@ -198,24 +114,24 @@ static int cmd_tags_notes(struct fargs *f)
 		} else {
 			printf("%s document %lld%s%s\n",
 			       !strcmp(cmd, "note") ? "noted on" : !strcmp(cmd, "tag") ? "tagged" : "untagged", (long long)doc,
-			       !strcmp(cmd, "note") ? "" : ": ", !strcmp(cmd, "note") ? "" : f->a.pos[2]);
+			       !strcmp(cmd, "note") ? "" : ": ", !strcmp(cmd, "note") ? "" : a->pos[2]);
 		}
 		goto done;
 	}
-	if (f->a.json) {
+	if (a->json) {
 		dft_json_obj_open(&j);
 		dft_json_key(&j, "doc");
 		dft_json_int(&j, doc);
 		dft_json_key(&j, list_tags ? "tags" : "notes");
 		dft_json_arr_open(&j);
 	}
-	rc = list_tags ? dft_tags(st, doc, on_tag, f->a.json ? &j : NULL)
-		       : dft_notes(st, doc, on_note, f->a.json ? &j : NULL);
+	rc = list_tags ? dft_tags(st, doc, on_tag, a->json ? &j : NULL)
+		       : dft_notes(st, doc, on_note, a->json ? &j : NULL);
 	if (rc < 0) {
 		rc = fail(rc);
 		goto done;
 	}
-	if (f->a.json) {
+	if (a->json) {
 		dft_json_arr_close(&j);
 		dft_json_obj_close(&j);
 		rc = emit_json(&j, &b);
@@ -330,26 +246,26 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
-static int claim_add(struct fargs *f)
+static int claim_add(struct args *a)
 {
 	dft_store *st = NULL;
-	dft_cite_req req[MAX_CITES];
+	dft_cite_req req[CLI_MAX_CITES];
 	int64_t id = 0;
 	int rc, i;
 	dft_buf b;
 	dft_json j;
-	if (f->a.npos != 2)
+	if (a->npos != 2)
 		return usage_error("usage: daftar claim add CASE \"claim text\" --cite DOC:PAGE:START-END [--cite ...]"
 				   " [--source S] [--status confirmed|disputed|open]");
-	if (!f->ncites)
+	if (!a->ncites)
 		return usage_error("a claim needs at least one --cite DOC:PAGE:START-END");
-	if (f->status && !dft_claim_status_ok(f->status))
-		return usage_error("--status takes confirmed, disputed or open, not '%s'", f->status);
-	if ((rc = open_case(&st, &f->a, 1)))
+	if (a->status && !dft_claim_status_ok(a->status))
+		return usage_error("--status takes confirmed, disputed or open, not '%s'", a->status);
+	if ((rc = open_case(&st, a, 1)))
 		return rc;
-	for (i = 0; i < f->ncites; i++) {
+	for (i = 0; i < a->ncites; i++) {
 		char *doc;
-		if ((rc = dft_cite_parse(f->cites[i], &doc, &req[i].page, &req[i].start, &req[i].end)) < 0) {
+		if ((rc = dft_cite_parse(a->cites[i], &doc, &req[i].page, &req[i].start, &req[i].end)) < 0) {
 			dft_store_free(st);
 			return fail(rc);
 		}
@@ -360,27 +276,27 @@ static int claim_add(struct fargs *f)
 			return rc;
 		}
 	}
-	if ((rc = dft_claim_add(st, f->a.pos[1], f->source, f->status, who(), req, (size_t)f->ncites, &id)) < 0) {
+	if ((rc = dft_claim_add(st, a->pos[1], a->source, a->status, who(), req, (size_t)a->ncites, &id)) < 0) {
 		dft_store_free(st);
 		return fail(rc);
 	}
 	json_begin(&j, &b);
 	{
-		struct show_ctx s = {f->a.json ? &j : NULL, 0};
-		if (!f->a.json)
+		struct show_ctx s = {a->json ? &j : NULL, 0};
+		if (!a->json)
 			printf("added ");
 		rc = dft_claims_each(st, id, on_claim, &s);
 	}
 	if (rc < 0)
 		rc = fail(rc);
-	else if (f->a.json)
+	else if (a->json)
 		rc = emit_json(&j, &b);
 	dft_buf_dispose(&b);
 	dft_store_free(st);
 	return rc;
 }
 
-static int claim_list_show(struct fargs *f, int show)
+static int claim_list_show(struct args *a, int show)
 {
 	dft_store *st = NULL;
 	int64_t id = 0;
@@ -388,16 +304,16 @@ static int claim_list_show(struct fargs *f, int show)
 	dft_buf b;
 	dft_json j;
 	struct show_ctx s;
-	if (show ? f->a.npos != 2 : f->a.npos != 1)
+	if (show ? a->npos != 2 : a->npos != 1)
 		return usage_error(show ? "usage: daftar claim show CASE ID [--json]" : "usage: daftar claim list CASE [--json]");
-	if (show && (rc = parse_id(f->a.pos[1], &id)))
+	if (show && (rc = parse_id(a->pos[1], &id)))
 		return rc;
-	if ((rc = open_case(&st, &f->a, 0)))
+	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	json_begin(&j, &b);
-	s.j = f->a.json ? &j : NULL;
+	s.j = a->json ? &j : NULL;
 	s.full = show;
-	if (f->a.json && !show) {
+	if (a->json && !show) {
 		dft_json_obj_open(&j);
 		dft_json_key(&j, "claims");
 		dft_json_arr_open(&j);
@@ -405,7 +321,7 @@ static int claim_list_show(struct fargs *f, int show)
 	rc = dft_claims_each(st, id, on_claim, &s);
 	if (rc < 0) {
 		rc = fail(rc);
-	} else if (f->a.json) {
+	} else if (a->json) {
 		if (!show) {
 			dft_json_arr_close(&j);
 			dft_json_obj_close(&j);
@@ -417,24 +333,24 @@ static int claim_list_show(struct fargs *f, int show)
 	return rc;
 }
 
-static int claim_status(struct fargs *f)
+static int claim_status(struct args *a)
 {
 	dft_store *st = NULL;
 	int64_t id = 0;
 	int rc;
-	if (f->a.npos != 3)
+	if (a->npos != 3)
 		return usage_error("usage: daftar claim status CASE ID confirmed|disputed|open");
-	if ((rc = parse_id(f->a.pos[1], &id)))
+	if ((rc = parse_id(a->pos[1], &id)))
 		return rc;
-	if (!dft_claim_status_ok(f->a.pos[2]))
-		return usage_error("a claim's status is confirmed, disputed or open, not '%s'", f->a.pos[2]);
-	if ((rc = open_case(&st, &f->a, 1)))
+	if (!dft_claim_status_ok(a->pos[2]))
+		return usage_error("a claim's status is confirmed, disputed or open, not '%s'", a->pos[2]);
+	if ((rc = open_case(&st, a, 1)))
 		return rc;
-	rc = dft_claim_set_status(st, id, f->a.pos[2], who());
+	rc = dft_claim_set_status(st, id, a->pos[2], who());
 	dft_store_free(st);
 	if (rc < 0)
 		return fail(rc);
-	if (f->a.json) {
+	if (a->json) {
 		dft_buf b;
 		dft_json j;
 		json_begin(&j, &b);
@@ -442,13 +358,13 @@ static int claim_status(struct fargs *f)
 		dft_json_key(&j, "claim");
 		dft_json_int(&j, id);
 		dft_json_key(&j, "status");
-		dft_json_str(&j, f->a.pos[2]);
+		dft_json_str(&j, a->pos[2]);
 		dft_json_obj_close(&j);
 		rc = emit_json(&j, &b);
 		dft_buf_dispose(&b);
 		return rc;
 	}
-	printf("claim %lld is now %s\n", (long long)id, f->a.pos[2]);
+	printf("claim %lld is now %s\n", (long long)id, a->pos[2]);
 	return 0;
 }
 
@@ -472,29 +388,29 @@ static int on_claim_problem(void *ctx, int64_t claim, int64_t seq, const char *k
 	return 0;
 }
 
-static int claim_verify(struct fargs *f)
+static int claim_verify(struct args *a)
 {
 	dft_store *st = NULL;
 	int64_t checked = 0, failed = 0, id = 0;
 	int rc;
 	dft_buf b;
 	dft_json j;
-	if (f->a.npos != 1 && f->a.npos != 2)
+	if (a->npos != 1 && a->npos != 2)
 		return usage_error("usage: daftar claim verify CASE [ID] [--json]");
-	if (f->a.npos == 2 && (rc = parse_id(f->a.pos[1], &id)))
+	if (a->npos == 2 && (rc = parse_id(a->pos[1], &id)))
 		return rc;
-	if ((rc = open_case(&st, &f->a, 0)))
+	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	json_begin(&j, &b);
-	if (f->a.json) {
+	if (a->json) {
 		dft_json_obj_open(&j);
 		dft_json_key(&j, "problems");
 		dft_json_arr_open(&j);
 	}
-	rc = dft_claims_verify(st, id, on_claim_problem, f->a.json ? &j : NULL, &checked, &failed);
+	rc = dft_claims_verify(st, id, on_claim_problem, a->json ? &j : NULL, &checked, &failed);
 	if (rc < 0) {
 		rc = fail(rc);
-	} else if (f->a.json) {
+	} else if (a->json) {
 		dft_json_arr_close(&j);
 		dft_json_key(&j, "ok");
 		dft_json_bool(&j, failed == 0);
@@ -520,26 +436,26 @@ static int claim_verify(struct fargs *f)
 	return rc;
 }
 
-static int cmd_claim(struct fargs *f)
+static int cmd_claim(struct args *a)
 {
-	const char *sub = f->a.npos ? f->a.pos[0] : NULL;
+	const char *sub = a->npos ? a->pos[0] : NULL;
 	int i;
 	if (!sub)
 		return usage_error("usage: daftar claim add|list|show|verify|status CASE ...");
 	/* drop the subcommand: pos[0] becomes the CASE, as open_case expects */
-	for (i = 0; i + 1 < f->a.npos; i++)
-		f->a.pos[i] = f->a.pos[i + 1];
-	f->a.npos--;
+	for (i = 0; i + 1 < a->npos; i++)
+		a->pos[i] = a->pos[i + 1];
+	a->npos--;
 	if (!strcmp(sub, "add"))
-		return claim_add(f);
+		return claim_add(a);
 	if (!strcmp(sub, "list"))
-		return claim_list_show(f, 0);
+		return claim_list_show(a, 0);
 	if (!strcmp(sub, "show"))
-		return claim_list_show(f, 1);
+		return claim_list_show(a, 1);
 	if (!strcmp(sub, "verify"))
-		return claim_verify(f);
+		return claim_verify(a);
 	if (!strcmp(sub, "status"))
-		return claim_status(f);
+		return claim_status(a);
 	return usage_error("unknown claim command '%s' (add, list, show, verify, status)", sub);
 }
 
@@ -568,31 +484,31 @@ static int parse_redact(const char *list, unsigned *out)
 	return *out ? 0 : usage_error("--redact needs person, organization or place");
 }
 
-static int export_claims(struct fargs *f)
+static int export_claims(struct args *a)
 {
 	dft_store *st = NULL;
 	dft_pack_opts o;
 	dft_pack_result r;
 	int rc;
 	memset(&o, 0, sizeof(o));
-	o.context = f->context;
-	if (!f->output)
+	o.context = a->context;
+	if (!a->output)
 		return usage_error("usage: daftar export CASE --claims -o PACK.zip [--redact person,organization]");
-	if (f->redact && (rc = parse_redact(f->redact, &o.redact)))
+	if (a->redact && (rc = parse_redact(a->redact, &o.redact)))
 		return rc;
-	if ((rc = open_case(&st, &f->a, 0)))
+	if ((rc = open_case(&st, a, 0)))
 		return rc;
-	rc = dft_pack_write(st, f->output, &o, &r);
+	rc = dft_pack_write(st, a->output, &o, &r);
 	dft_store_free(st);
 	if (rc < 0)
 		return fail(rc);
-	if (f->a.json) {
+	if (a->json) {
 		dft_buf b;
 		dft_json j;
 		json_begin(&j, &b);
 		dft_json_obj_open(&j);
 		dft_json_key(&j, "pack");
-		dft_json_str(&j, f->output);
+		dft_json_str(&j, a->output);
 		dft_json_key(&j, "claims");
 		dft_json_int(&j, r.claims);
 		dft_json_key(&j, "citations");
@@ -611,57 +527,57 @@ static int export_claims(struct fargs *f)
 		return rc;
 	}
 	printf("wrote %s: %lld claims, %lld citations, %lld documents, %lld files, %lld custody entries%s\n",
-	       f->output, (long long)r.claims, (long long)r.citations, (long long)r.documents, (long long)r.files,
+	       a->output, (long long)r.claims, (long long)r.citations, (long long)r.documents, (long long)r.files,
 	       (long long)r.custody_entries, o.redact ? " (redacted)" : "");
 	return 0;
 }
 
-static int cmd_export(struct fargs *f)
+static int cmd_export(struct args *a)
 {
 	dft_store *st = NULL;
 	dft_export_counts n;
 	FILE *out = stdout;
 	int rc;
-	if (f->a.npos != 1)
+	if (a->npos != 1)
 		return usage_error("usage: daftar export CASE --format jsonl|csv|ftm|gexf [--table T] [-o FILE]"
 				   " | daftar export CASE --claims -o PACK.zip");
-	if (f->claims)
-		return export_claims(f);
-	if (!f->format || (strcmp(f->format, "jsonl") && strcmp(f->format, "csv") && strcmp(f->format, "ftm") &&
-			   strcmp(f->format, "gexf")))
+	if (a->claims)
+		return export_claims(a);
+	if (!a->format || (strcmp(a->format, "jsonl") && strcmp(a->format, "csv") && strcmp(a->format, "ftm") &&
+			   strcmp(a->format, "gexf")))
 		return usage_error("--format takes jsonl, csv, ftm or gexf");
-	if (f->table && strcmp(f->format, "csv"))
+	if (a->table && strcmp(a->format, "csv"))
 		return usage_error("--table is for --format csv");
-	if (f->table && strcmp(f->table, "documents") && strcmp(f->table, "entities") && strcmp(f->table, "mentions"))
+	if (a->table && strcmp(a->table, "documents") && strcmp(a->table, "entities") && strcmp(a->table, "mentions"))
 		return usage_error("--table takes documents, entities or mentions");
-	if (f->a.json && !f->output)
+	if (a->json && !a->output)
 		return usage_error("--json prints a summary: give the export a file with -o");
-	if ((rc = open_case(&st, &f->a, 0)))
+	if ((rc = open_case(&st, a, 0)))
 		return rc;
-	if (f->output && !(out = fopen(f->output, "we"))) {
+	if (a->output && !(out = fopen(a->output, "we"))) {
 		dft_store_free(st);
-		dft_error_set(DFT_EIO, "cannot write %s", f->output);
+		dft_error_set(DFT_EIO, "cannot write %s", a->output);
 		return fail(DFT_EIO);
 	}
-	rc = dft_export(st, f->format, f->table, out, &n);
+	rc = dft_export(st, a->format, a->table, out, &n);
 	if (out != stdout) {
 		if (fclose(out) != 0 && rc == 0)
-			rc = dft_error_set(DFT_EIO, "cannot write %s", f->output);
+			rc = dft_error_set(DFT_EIO, "cannot write %s", a->output);
 	} else {
 		fflush(stdout);
 	}
 	dft_store_free(st);
 	if (rc < 0)
 		return fail(rc);
-	if (f->a.json) {
+	if (a->json) {
 		dft_buf b;
 		dft_json j;
 		json_begin(&j, &b);
 		dft_json_obj_open(&j);
 		dft_json_key(&j, "format");
-		dft_json_str(&j, f->format);
+		dft_json_str(&j, a->format);
 		dft_json_key(&j, "file");
-		dft_json_str(&j, f->output);
+		dft_json_str(&j, a->output);
 		dft_json_key(&j, "documents");
 		dft_json_int(&j, n.documents);
 		dft_json_key(&j, "entities");
@@ -677,8 +593,8 @@ static int cmd_export(struct fargs *f)
 		dft_buf_dispose(&b);
 		return rc;
 	}
-	if (f->output)
-		fprintf(stderr, "wrote %s: %lld documents, %lld entities, %lld mentions, %lld edges\n", f->output,
+	if (a->output)
+		fprintf(stderr, "wrote %s: %lld documents, %lld entities, %lld mentions, %lld edges\n", a->output,
 			(long long)n.documents, (long long)n.entities, (long long)n.mentions, (long long)n.edges);
 	return 0;
 }
@@ -701,24 +617,24 @@ static int on_pack_problem(void *ctx, const char *kind, const char *where, const
 	return 0;
 }
 
-static int cmd_verify_pack(struct fargs *f)
+static int cmd_verify_pack(struct args *a)
 {
 	dft_pack_check c;
 	dft_buf b;
 	dft_json j;
 	int rc;
-	if (f->a.npos != 1)
+	if (a->npos != 1)
 		return usage_error("usage: daftar verify-pack PACK.zip [--json]");
 	json_begin(&j, &b);
-	if (f->a.json) {
+	if (a->json) {
 		dft_json_obj_open(&j);
 		dft_json_key(&j, "problems");
 		dft_json_arr_open(&j);
 	}
-	rc = dft_pack_verify(f->a.pos[0], on_pack_problem, f->a.json ? &j : NULL, &c);
+	rc = dft_pack_verify(a->pos[0], on_pack_problem, a->json ? &j : NULL, &c);
 	if (rc < 0) {
 		rc = fail(rc);
-	} else if (f->a.json) {
+	} else if (a->json) {
 		dft_json_arr_close(&j);
 		dft_json_key(&j, "ok");
 		dft_json_bool(&j, c.problems == 0);
@@ -736,7 +652,7 @@ static int cmd_verify_pack(struct fargs *f)
 			rc = 1;
 	} else {
 		if (c.problems)
-			printf("verify-pack: %lld problems in %s\n", (long long)c.problems, f->a.pos[0]);
+			printf("verify-pack: %lld problems in %s\n", (long long)c.problems, a->pos[0]);
 		else
 			printf("verify-pack: ok: %lld files hashed, %lld quotations in place, %lld custody entries "
 			       "chained%s\n",
@@ -748,17 +664,13 @@ static int cmd_verify_pack(struct fargs *f)
 	return rc;
 }
 
-int cmd_findings(int argc, char **argv)
+int cmd_findings(struct args *a)
 {
-	struct fargs f;
-	int rc;
-	if ((rc = parse(&f, argc, argv)))
-		return rc;
-	if (!strcmp(f.a.cmd, "claim"))
-		return cmd_claim(&f);
-	if (!strcmp(f.a.cmd, "export"))
-		return cmd_export(&f);
-	if (!strcmp(f.a.cmd, "verify-pack"))
-		return cmd_verify_pack(&f);
-	return cmd_tags_notes(&f);
+	if (!strcmp(a->cmd, "claim"))
+		return cmd_claim(a);
+	if (!strcmp(a->cmd, "export"))
+		return cmd_export(a);
+	if (!strcmp(a->cmd, "verify-pack"))
+		return cmd_verify_pack(a);
+	return cmd_tags_notes(a);
 }

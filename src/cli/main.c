@@ -1,7 +1,9 @@
 /*
- * main.c - the `daftar` command: parses arguments and prints, in words or
- * as one JSON document (--json), what the library returns. No logic of its
- * own: the HTTP server is a client of the same functions.
+ * main.c - the `daftar` command: the commands of the case (init ... new),
+ * each printing, in words or as one JSON document (--json), what the
+ * library returns. No logic of its own: the HTTP server is a client of the
+ * same functions. The command line is parsed by args.c, which also holds
+ * every command's help and runs the command.
  *
  * Exit status: 0 success, 1 failure (or verify found a problem), 2 usage.
  */
@@ -23,219 +25,10 @@
 
 #define DAFTAR_VERSION "0.1.0"
 
-static const char usage_text[] =
-	"usage: daftar COMMAND CASE [ARGS] [--json]\n"
-	"\n"
-	"  init CASE [--store postgresql://...]\n"
-	"                                     make a new, empty case folder (--store: server mode, docs/SCALING.md)\n"
-	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities] [--queue-only]\n"
-	"                                     add files, folders, archives (incremental, resumable);\n"
-	"                                     server mode: --queue-only leaves the extraction to workers\n"
-	"  worker CASE [-j N] [--exit-when-idle] [--lease S] [--name NAME] [--blobs DIR]\n"
-	"                                     server mode: extract what ingest queued (any number, any machine;\n"
-	"                                     CASE may be --store URL, --blobs where this machine mounts blobs/)\n"
-	"  status CASE                        counts: documents, originals, failures, batches, types\n"
-	"  docs CASE [--batch B] [--failed] [--type T] [--limit N] [--offset N]\n"
-	"                                     list documents\n"
-	"  show CASE DOC [--text] [--meta]    one document (DOC: id, SHA-256 prefix or path)\n"
-	"  verify CASE                        re-hash every original, check the custody chain\n"
-	"  log CASE                           the chain-of-custody log, one JSON entry a line (chain checked)\n"
-	"  search CASE QUERY [--limit N] [--offset N] [--facets] [--sort relevance|date|oldest]\n"
-	"                                     full-text search (query language: docs/QUERY.md)\n"
-	"  dups CASE [--threshold J]          copies: exact, same text, near (Jaccard >= J, default 0.8)\n"
-	"  new CASE --batch B [--threshold J] what batch B adds that no earlier batch had\n"
-	"  show CASE A --diff B               word-level differences between two documents\n"
-	"  entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]\n"
-	"                                     people, places, organisations, phones, dates ... named\n"
-	"  xref CASE LIST.csv [--min-score S] a watchlist (name, aliases, type, birth, country) in the case\n"
-	"  serve CASE [--listen ADDR:PORT]    the web workbench (docs/API.md); default 127.0.0.1:8080\n"
-	"  user add CASE NAME --role admin|editor|viewer\n"
-	"                                     a workbench user (password from the terminal, or one line on stdin)\n"
-	"  user list CASE                     the workbench's users and their roles\n"
-	"  user remove CASE NAME              remove a user (their sessions end)\n"
-	"  tag|untag CASE DOC TAG             tag a document, or take a tag off (tags CASE DOC lists them)\n"
-	"  note CASE DOC TEXT                 a note on a document (notes CASE DOC lists them)\n"
-	"  claim add CASE TEXT --cite DOC:PAGE:START-END [--cite ...] [--source S] [--status confirmed|disputed|open]\n"
-	"                                     a claim citing passages (START-END: characters within the page)\n"
-	"  claim list|show|verify|status CASE [ID] [STATUS]\n"
-	"                                     the claims ledger; verify re-checks every citation\n"
-	"  export CASE --format jsonl|csv|ftm|gexf [--table documents|entities|mentions] [-o FILE]\n"
-	"                                     documents, entities, graph for other tools (docs/FINDINGS.md)\n"
-	"  export CASE --claims -o PACK.zip [--redact person,organization,place]\n"
-	"                                     the evidence pack; verify-pack PACK.zip checks it without the case\n"
-	"\n"
-	"  --store URL  in place of CASE: a server-mode case by its PostgreSQL URL\n"
-	"  --json     print exactly one JSON document on stdout\n"
-	"  -v         say more on stderr\n";
-
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("daftar: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n(daftar --help for usage)\n", stderr);
-	return 2;
-}
-
 int fail(int rc)
 {
 	fprintf(stderr, "daftar: %s\n", dft_error_msg()[0] ? dft_error_msg() : "failed");
 	return rc == DFT_EUSAGE ? 2 : 1;
-}
-
-static int parse_int(const char *opt, const char *v, int64_t min, int64_t *out)
-{
-	char *end;
-	long long x;
-	if (!v)
-		return usage_error("%s needs a number", opt);
-	x = strtoll(v, &end, 10);
-	if (*end || end == v || x < min)
-		return usage_error("%s: '%s' is not a number of at least %lld", opt, v, (long long)min);
-	*out = x;
-	return 0;
-}
-
-static int parse_args(struct args *a, int argc, char **argv)
-{
-	int i, rc;
-	int64_t v;
-	memset(a, 0, sizeof(*a));
-	a->limit = -1;
-	a->min_score = -1;
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(s, "--") == 0) {
-			for (i++; i < argc; i++)
-				if (a->npos < 4096)
-					a->pos[a->npos++] = argv[i];
-			break;
-		}
-		if (strcmp(s, "--json") == 0)
-			a->json = 1;
-		else if (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0)
-			dft_log_verbose = 1;
-		else if (strcmp(s, "--batch") == 0) {
-			if (!next)
-				return usage_error("--batch needs a label");
-			a->batch = argv[++i];
-		} else if (strcmp(s, "-j") == 0 || strcmp(s, "--jobs") == 0) {
-			if ((rc = parse_int(s, next, 1, &v)))
-				return rc;
-			a->jobs = (int)(v > 64 ? 64 : v);
-			i++;
-		} else if (strncmp(s, "-j", 2) == 0 && s[2]) {
-			if ((rc = parse_int("-j", s + 2, 1, &v)))
-				return rc;
-			a->jobs = (int)(v > 64 ? 64 : v);
-		} else if (strcmp(s, "--timeout") == 0) {
-			if ((rc = parse_int(s, next, 1, &v)))
-				return rc;
-			a->timeout = (int)(v > 86400 ? 86400 : v);
-			i++;
-		} else if (strcmp(s, "--no-copy") == 0)
-			a->no_copy = 1;
-		else if (strcmp(s, "--no-entities") == 0)
-			a->no_entities = 1;
-		else if (strcmp(s, "--queue-only") == 0)
-			a->queue_only = 1;
-		else if (strcmp(s, "--failed") == 0)
-			a->failed = 1;
-		else if (strcmp(s, "--type") == 0) {
-			if (!next)
-				return usage_error("--type needs a type (pdf, text, html, zip, ...)");
-			a->type = argv[++i];
-		} else if (strcmp(s, "--text") == 0)
-			a->text = 1;
-		else if (strcmp(s, "--meta") == 0)
-			a->meta = 1;
-		else if (strcmp(s, "--facets") == 0)
-			a->facets = 1;
-		else if (strcmp(s, "--diff") == 0) {
-			if (!next)
-				return usage_error("--diff needs a document");
-			a->diff = argv[++i];
-		} else if (strcmp(s, "--threshold") == 0) {
-			char *end;
-			a->threshold = next ? strtod(next, &end) : 0;
-			if (!next || *end || end == next || !(a->threshold >= 0.3 && a->threshold <= 1.0))
-				return usage_error("--threshold takes a Jaccard similarity from 0.3 to 1");
-			i++;
-		}
-		else if (strcmp(s, "--doc") == 0) {
-			if (!next)
-				return usage_error("--doc needs a document");
-			a->doc = argv[++i];
-		} else if (strcmp(s, "--min-score") == 0) {
-			char *end;
-			a->min_score = next ? strtod(next, &end) : -1;
-			if (!next || *end || end == next || !(a->min_score >= 0 && a->min_score <= 1.0))
-				return usage_error("--min-score takes a score from 0 to 1");
-			i++;
-		} else if (strcmp(s, "--role") == 0) {
-			if (!next)
-				return usage_error("--role needs admin, editor or viewer");
-			a->role = argv[++i];
-		} else if (strcmp(s, "--listen") == 0) {
-			if (!next)
-				return usage_error("--listen needs ADDR:PORT");
-			a->listen = argv[++i];
-		} else if (strcmp(s, "--store") == 0) {
-			if (!next || !dft_store_is_url(next))
-				return usage_error("--store needs a postgresql:// URL");
-			a->store = argv[++i];
-		} else if (strcmp(s, "--blobs") == 0) {
-			/* server mode: where this machine mounts the case's blobs/ */
-			if (!next)
-				return usage_error("--blobs needs the folder where this machine sees the case's blobs/");
-			setenv("DAFTAR_BLOBS", argv[++i], 1);
-		} else if (strcmp(s, "--lease") == 0) {
-			if ((rc = parse_int(s, next, 2, &v)))
-				return rc;
-			a->lease = (int)(v > 86400 ? 86400 : v);
-			i++;
-		} else if (strcmp(s, "--exit-when-idle") == 0)
-			a->exit_when_idle = 1;
-		else if (strcmp(s, "--name") == 0) {
-			if (!next)
-				return usage_error("--name needs a worker name");
-			a->name = argv[++i];
-		} else if (strcmp(s, "--sort") == 0) {
-			if (!next || (strcmp(next, "relevance") && strcmp(next, "date") && strcmp(next, "oldest")))
-				return usage_error("--sort takes relevance, date or oldest");
-			a->sort = argv[++i];
-		}
-		else if (strcmp(s, "--limit") == 0) {
-			if ((rc = parse_int(s, next, 0, &a->limit)))
-				return rc;
-			i++;
-		} else if (strcmp(s, "--offset") == 0) {
-			if ((rc = parse_int(s, next, 0, &a->offset)))
-				return rc;
-			i++;
-		} else if (s[0] == '-' && s[1]) {
-			return usage_error("unknown option '%s'", s);
-		} else if (!a->cmd) {
-			a->cmd = s;
-		} else if (a->npos < 4096) {
-			a->pos[a->npos++] = s;
-		} else {
-			return usage_error("too many arguments");
-		}
-	}
-	/* --store URL stands for CASE (init takes both: CASE and the URL) */
-	if (a->store && a->cmd && strcmp(a->cmd, "init") != 0) {
-		if (a->npos >= 4096)
-			return usage_error("too many arguments");
-		memmove(&a->pos[1], &a->pos[0], (size_t)a->npos * sizeof(a->pos[0]));
-		a->pos[0] = a->store;
-		a->npos++;
-	}
-	return 0;
 }
 
 /* Print the JSON document in b (or fail when the writer failed). */
@@ -268,7 +61,7 @@ int open_case(dft_store **st, struct args *a, int writable)
 
 /* ---- init ------------------------------------------------------------- */
 
-static int cmd_init(struct args *a)
+int cmd_init(struct args *a)
 {
 	int rc;
 	if (a->npos != 1)
@@ -301,7 +94,7 @@ static int cmd_init(struct args *a)
 
 /* ---- ingest ------------------------------------------------------------ */
 
-static int cmd_ingest(struct args *a)
+int cmd_ingest(struct args *a)
 {
 	dft_store *st;
 	dft_ingest_opts o;
@@ -435,7 +228,7 @@ static int cmd_ingest(struct args *a)
 
 /* ---- worker (server mode) ------------------------------------------------ */
 
-static int cmd_worker(struct args *a)
+int cmd_worker(struct args *a)
 {
 	dft_store *st;
 	dft_ingest_opts o;
@@ -506,12 +299,12 @@ static int cmd_worker(struct args *a)
 
 /* ---- status ------------------------------------------------------------ */
 
-static int cmd_status(struct args *a)
+int cmd_status(struct args *a)
 {
 	dft_store *st;
 	dft_status s;
 	size_t i;
-	int rc;
+	int rc, labelw = 20, idw = 1;
 	if (a->npos != 1)
 		return usage_error("usage: daftar status CASE");
 	if ((rc = open_case(&st, a, 0)))
@@ -541,10 +334,19 @@ static int cmd_status(struct args *a)
 		if (s.notes)
 			printf(", %lld notes", (long long)s.notes);
 		printf("\nbatches:\n");
-		for (i = 0; i < s.nbatches; i++)
-			printf("  %lld  %-20s %6lld documents  %s%s\n", (long long)s.batches[i].id,
-			       s.batches[i].label, (long long)s.batches[i].documents, s.batches[i].started_at,
+		/* columns by display width: a label may be Arabic; a long one is cut */
+		for (i = 0; i < s.nbatches; i++) {
+			size_t w = dft_utf8_width(s.batches[i].label, strlen(s.batches[i].label));
+			int d = snprintf(NULL, 0, "%lld", (long long)s.batches[i].id);
+			labelw = w > (size_t)labelw ? (w > 40 ? 40 : (int)w) : labelw;
+			idw = d > idw ? d : idw;
+		}
+		for (i = 0; i < s.nbatches; i++) {
+			printf("  %*lld  ", idw, (long long)s.batches[i].id);
+			cli_col(s.batches[i].label, labelw, 1);
+			printf(" %6lld documents  %s%s\n", (long long)s.batches[i].documents, s.batches[i].started_at,
 			       s.batches[i].closed_at[0] ? "" : "  (interrupted)");
+		}
 		printf("by type:");
 		for (i = 0; i < s.ntypes; i++)
 			printf(" %s %lld%s", s.by_type[i].key, (long long)s.by_type[i].n, i + 1 < s.ntypes ? "," : "");
@@ -577,7 +379,7 @@ static int docs_one(void *ctx, const dft_doc *d)
 	return 0;
 }
 
-static int cmd_docs(struct args *a)
+int cmd_docs(struct args *a)
 {
 	dft_store *st;
 	dft_doc_filter f;
@@ -647,17 +449,23 @@ static int print_meta(void *ctx, const char *k, const char *v)
 	(void)ctx;
 	if (is_own_field(k))
 		return 0;
-	printf("  %-9s %s\n", k, v);
+	printf("  ");
+	cli_col(k, 9, 0);
+	printf(" %s\n", v);
 	return 0;
 }
 
-static int cmd_show(struct args *a)
+static int cmd_diff(struct args *a);
+
+int cmd_show(struct args *a)
 {
 	dft_store *st;
 	dft_doc d;
 	dft_buf text, b;
 	int64_t id;
 	int rc, has_text = 0;
+	if (a->diff)
+		return cmd_diff(a);
 	if (a->npos != 2)
 		return usage_error("usage: daftar show CASE DOC [--text] [--meta]");
 	if ((rc = open_case(&st, a, 0)))
@@ -758,7 +566,7 @@ static int log_problem(void *ctx, const char *kind, const char *sha256, const ch
 	return 0;
 }
 
-static int cmd_log(struct args *a)
+int cmd_log(struct args *a)
 {
 	dft_store *st;
 	int64_t problems = 0, checked = 0;
@@ -778,7 +586,7 @@ static int cmd_log(struct args *a)
 	return problems ? 1 : 0;
 }
 
-static int cmd_verify(struct args *a)
+int cmd_verify(struct args *a)
 {
 	dft_store *st;
 	dft_verify_result r;
@@ -866,7 +674,7 @@ static int on_facet(void *ctx, const char *facet, const char *value, int64_t n)
 	return 0;
 }
 
-static int cmd_search(struct args *a)
+int cmd_search(struct args *a)
 {
 	dft_store *st;
 	dft_query q;
@@ -981,7 +789,7 @@ static int on_cluster(void *ctx, const dft_dedup_cluster *c)
 	return 0;
 }
 
-static int cmd_dups(struct args *a)
+int cmd_dups(struct args *a)
 {
 	dft_store *st;
 	dft_dedup_opts o;
@@ -1021,7 +829,7 @@ static int cmd_dups(struct args *a)
 }
 
 
-static int cmd_new(struct args *a)
+int cmd_new(struct args *a)
 {
 	dft_store *st;
 	dft_dedup_opts o;
@@ -1172,51 +980,11 @@ int main(int argc, char **argv)
 	int rc;
 	if (argc < 2)
 		return usage_error("no command given");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		fputs(usage_text, stdout);
-		return 0;
-	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("daftar %s\n", DAFTAR_VERSION);
 		return 0;
 	}
-	if (findings_command(argv[1]))
-		return cmd_findings(argc, argv);
-	if ((rc = parse_args(&a, argc, argv)))
+	if ((rc = cli_parse(&a, argc, argv)))
 		return rc;
-	if (!a.cmd)
-		return usage_error("no command given");
-	if (!strcmp(a.cmd, "init"))
-		return cmd_init(&a);
-	if (!strcmp(a.cmd, "ingest"))
-		return cmd_ingest(&a);
-	if (!strcmp(a.cmd, "status"))
-		return cmd_status(&a);
-	if (!strcmp(a.cmd, "docs"))
-		return cmd_docs(&a);
-	if (!strcmp(a.cmd, "show") && a.diff)
-		return cmd_diff(&a);
-	if (!strcmp(a.cmd, "show"))
-		return cmd_show(&a);
-	if (!strcmp(a.cmd, "verify"))
-		return cmd_verify(&a);
-	if (!strcmp(a.cmd, "search"))
-		return cmd_search(&a);
-	if (!strcmp(a.cmd, "dups"))
-		return cmd_dups(&a);
-	if (!strcmp(a.cmd, "new"))
-		return cmd_new(&a);
-	if (!strcmp(a.cmd, "worker"))
-		return cmd_worker(&a);
-	if (!strcmp(a.cmd, "log"))
-		return cmd_log(&a);
-	if (!strcmp(a.cmd, "entities"))
-		return cmd_entities(&a);
-	if (!strcmp(a.cmd, "xref"))
-		return cmd_xref(&a);
-	if (!strcmp(a.cmd, "serve"))
-		return cmd_serve(&a);
-	if (!strcmp(a.cmd, "user"))
-		return cmd_user(&a);
-	return usage_error("unknown command '%s'", a.cmd);
+	return cli_run(&a);
 }
