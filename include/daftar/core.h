@@ -138,6 +138,17 @@ int dft_utf8_valid(const char *s, size_t n);
 /* Copy s to b, replacing invalid UTF-8 sequences by U+FFFD; *replaced counts
  * them (may be NULL). */
 int dft_utf8_sanitize(dft_buf *b, const char *s, size_t n, size_t *replaced);
+/* Terminal columns of one code point: 0 for combining marks (tashkeel),
+ * format and control characters and Hangul medial/final jamo, 2 for East
+ * Asian wide and fullwidth characters, 1 for anything else. */
+int dft_char_width(uint32_t c);
+/* Terminal columns of the n bytes of UTF-8 at s (what a table pads by:
+ * Arabic letters take two bytes and one column, tashkeel none). */
+size_t dft_utf8_width(const char *s, size_t n);
+/* How many bytes of s (n bytes of UTF-8) fit in max columns, cut on a
+ * character boundary (zero-width characters stay with the character
+ * before them); *cols (may be NULL) gets their width. */
+size_t dft_utf8_fit(const char *s, size_t n, size_t max, size_t *cols);
 
 /* Allocation that reports DFT_ENOMEM through dft_error_set on failure. */
 void *dft_malloc(size_t n);

@@ -69,8 +69,12 @@ static int on_entity(void *ctx, const dft_entity_row *e)
 	c->first = 1;
 	if ((rc = dft_store_entity_variants(c->st, e->id, on_variant_text, c)) < 0)
 		return rc;
-	printf("%6lld  %-12s %-40s %5lld docs %6lld mentions  [%s]\n", (long long)e->id,
-	       dft_entity_type_name(e->type), e->name, (long long)e->documents, (long long)e->mentions,
+	/* the name padded by display width (Arabic letters are two bytes, tashkeel none) */
+	printf("%6lld  ", (long long)e->id);
+	cli_col(dft_entity_type_name(e->type), 12, 0);
+	putchar(' ');
+	cli_col(e->name, 40, 1);
+	printf(" %5lld docs %6lld mentions  [%s]\n", (long long)e->documents, (long long)e->mentions,
 	       dft_buf_cstr(&c->line));
 	return 0;
 }

@@ -159,7 +159,8 @@ static int on_user(void *ctx, const char *name, int role, const char *created)
 	struct list_ctx *c = ctx;
 	c->n++;
 	if (!c->j) {
-		printf("%-24s %-7s %s\n", name, dft_role_name(role), created);
+		cli_col(name, 24, 0);
+		printf(" %-7s %s\n", dft_role_name(role), created);
 		return 0;
 	}
 	dft_json_obj_open(c->j);

@@ -1,6 +1,7 @@
 /*
  * util.c - small things every stage needs: clocks, logging to stderr,
- * UTF-8 validation and repair, allocation that records DFT_ENOMEM.
+ * UTF-8 validation and repair, the display width of UTF-8 text (ICU's
+ * character properties), allocation that records DFT_ENOMEM.
  */
 #include "daftar/core.h"
 
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <time.h>
+
+#include <unicode/uchar.h>
 
 int dft_log_verbose;
 
@@ -202,4 +205,43 @@ void dft_hostname(char *out, size_t n)
 	if (gethostname(out, n - 1) < 0 || !out[0])
 		snprintf(out, n, "host");
 	out[n - 1] = '\0';
+}
+
+int dft_char_width(uint32_t c)
+{
+	int cat, hst, eaw;
+	if (c == 0 || c > 0x10FFFF)
+		return c ? 1 : 0;
+	cat = u_charType((UChar32)c);
+	if (cat == U_NON_SPACING_MARK || cat == U_ENCLOSING_MARK || cat == U_FORMAT_CHAR || cat == U_CONTROL_CHAR)
+		return 0;
+	hst = u_getIntPropertyValue((UChar32)c, UCHAR_HANGUL_SYLLABLE_TYPE);
+	if (hst == U_HST_VOWEL_JAMO || hst == U_HST_TRAILING_JAMO)
+		return 0;
+	eaw = u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH);
+	return eaw == U_EA_WIDE || eaw == U_EA_FULLWIDTH ? 2 : 1;
+}
+
+size_t dft_utf8_width(const char *s, size_t n)
+{
+	size_t i = 0, w = 0;
+	while (i < n)
+		w += (size_t)dft_char_width(dft_utf8_next(s, n, &i));
+	return w;
+}
+
+size_t dft_utf8_fit(const char *s, size_t n, size_t max, size_t *cols)
+{
+	size_t i = 0, w = 0;
+	while (i < n) {
+		size_t next = i;
+		int cw = dft_char_width(dft_utf8_next(s, n, &next));
+		if (w + (size_t)cw > max)
+			break;
+		w += (size_t)cw;
+		i = next;
+	}
+	if (cols)
+		*cols = w;
+	return i;
 }
