@@ -118,4 +118,51 @@ eq "language of a mixed document: the majority" "$(jqv "$mj" .language)" ar
 eq "language of each page" "$(jqv "$mj" .meta.page_languages)" "ar,en,ar"
 eq "status counts languages" "$(d status "$C3" --json | jq -r '.by_language.ar')" 1
 
+# help: daftar --help, daftar COMMAND --help and daftar help COMMAND print to
+# stdout and exit 0; each command's help names its options; an unknown
+# option or command is still a usage error (exit 2)
+status_is "daftar --help: exit 0" 0 d --help
+contains "daftar --help: the overview names the commands" "$(cat "$T/.out")" "verify-pack"
+status_is "daftar help: exit 0" 0 d help
+while read -r cmd opts; do
+  status_is "$cmd --help: exit 0" 0 d "$cmd" --help
+  h=$(cat "$T/.out")
+  for o in $opts --json --help; do contains "$cmd --help names $o" "$h" "$o"; done
+  contains "$cmd --help: usage" "$h" "usage: daftar $cmd"
+  contains "$cmd --help: exit status" "$h" "exit status:"
+  eq "daftar help $cmd: the same" "$(d help "$cmd")" "$h"
+done <<'EOF2'
+init --store
+ingest --batch -j --timeout --no-copy --no-entities --queue-only
+worker -j --timeout --exit-when-idle --lease --name --blobs
+status --store
+docs --batch --failed --type --limit --offset
+show --text --meta --diff
+verify --store
+log --store
+search --limit --offset --facets --sort
+dups --threshold
+new --batch --threshold
+entities --type --doc --limit --offset
+xref --min-score
+serve --listen
+user --role
+tag --store
+untag --store
+tags --store
+note --store
+notes --store
+claim --cite --source --status
+export --format --table -o --claims --redact --context
+verify-pack
+EOF2
+status_is "search CASE QUERY -h: the help, exit 0" 0 d search "$C" x -h
+contains "search -h: search's usage" "$(cat "$T/.out")" "usage: daftar search"
+status_is "an unknown option: exit 2" 2 d search "$C" x --no-such-option
+contains "an unknown option: named on stderr" "$(cat "$T/.err")" "unknown option '--no-such-option'"
+status_is "an unknown option of a findings command: exit 2" 2 d tag "$C" 1 t --batch x
+status_is "a bad value: exit 2" 2 d search "$C" x --limit many
+status_is "help for an unknown command: exit 2" 2 d help no-such-command
+status_is "an unknown command: exit 2" 2 d no-such-command "$C"
+
 finish

@@ -96,4 +96,26 @@ status_is "xref: an unknown type fails" 1 d xref "$C" "$T/bad2.csv"
 contains "xref: ... naming the type" "$(cat "$T/.err")" "spaceship"
 status_is "xref: a missing list fails" 1 d xref "$C" "$T/missing.csv"
 check "verify still ok after entities" d verify "$C"
+# the words table lines up in Arabic: names are padded by display width, not
+# by bytes (an Arabic letter is two bytes, tashkeel none), so the column
+# after the name starts at the same display column in every row; the same
+# for batch labels in status
+C2="$T/case-table"
+mkdir -p "$T/table1" "$T/table2"
+printf 'وصل الأخ مُحَمَّد عَبْد الله من الرقة إلى دمشق مع أبو بكر البغدادي.\n' > "$T/table1/ar.txt"
+printf 'Brother Omar al-Shishani met Abu Bakr al-Baghdadi in Raqqa.\n' > "$T/table2/en.txt"
+d init "$C2" >/dev/null
+d ingest "$C2" "$T/table1" --batch "دفعة آذار" >/dev/null 2>&1
+d ingest "$C2" "$T/table2" --batch june >/dev/null 2>&1
+d entities "$C2" > "$T/table.txt"
+# display columns of each row up to its docs column (wc -L counts them)
+starts() { while IFS= read -r line; do printf '%s\n' "${line%%"$1"*}" | LC_ALL=C.UTF-8 wc -L; done; }
+check "entities table: rows with Arabic names" grep -q 'البغدادي' "$T/table.txt"
+check "entities table: a name with tashkeel" grep -q 'مُحَمَّد' "$T/table.txt"
+eq "entities table: the column after the name starts at one display column in every row" \
+  "$(starts ' docs ' < "$T/table.txt" | sort -u | wc -l)" 1
+d status "$C2" | grep ' documents  ' > "$T/batches.txt"
+eq "status: two batches listed" "$(wc -l < "$T/batches.txt")" 2
+eq "status: the column after an Arabic batch label lines up" \
+  "$(starts ' documents  ' < "$T/batches.txt" | sort -u | wc -l)" 1
 finish

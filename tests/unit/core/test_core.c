@@ -97,6 +97,50 @@ static void utf8_validation_and_repair(void **state)
 	dft_buf_dispose(&b);
 }
 
+static size_t width_of(const char *s)
+{
+	return dft_utf8_width(s, strlen(s));
+}
+
+/* Display width: what the command-line tables pad and cut by. */
+static void utf8_display_width(void **state)
+{
+	const char *name = "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf";           /* محمد: 8 bytes */
+	const char *voweled = "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x8e\xd9\x91\xd8\xaf"; /* مُحَمَّد */
+	size_t cols, n;
+	(void)state;
+	assert_int_equal(width_of(""), 0);
+	assert_int_equal(width_of("Raqqa"), 5);
+	assert_int_equal(width_of(name), 4);    /* two bytes a letter, one column */
+	assert_int_equal(width_of(voweled), 4); /* damma, fatha, shadda: no column */
+	assert_int_equal(width_of("\xd8\xa7\xd9\x84\xd8\xb1\xd9\x82\xd8\xa9 Raqqa"), 11); /* الرقة Raqqa */
+	assert_int_equal(width_of("\xd9\xa1\xd9\xa4\xd9\xa3\xd9\xa7"), 4); /* ١٤٣٧ */
+	assert_int_equal(width_of("\xe2\x80\x8f" "a\xe2\x80\x8b" "b"), 2);    /* RLM, ZWSP: format */
+	assert_int_equal(width_of("e\xcc\x81"), 1);                           /* e + combining acute */
+	assert_int_equal(width_of("\xe4\xb8\xad\xe6\x96\x87"), 4);          /* 中文: wide */
+	assert_int_equal(width_of("\xef\xbc\xa1"), 2);                       /* fullwidth A */
+	assert_int_equal(width_of("\xf0\x9f\x98\x80"), 2);                  /* an emoji */
+	assert_int_equal(width_of("\xd1\x80\xd0\xb0\xd0\xba\xd0\xba\xd0\xb0"), 5); /* Cyrillic */
+	assert_int_equal(width_of("a\tb"), 2);                                 /* a control: none */
+	assert_int_equal(width_of("a\xff" "b"), 3); /* an invalid byte: U+FFFD, one column */
+	assert_int_equal(dft_char_width(0x064E), 0); /* fatha */
+	assert_int_equal(dft_char_width(0x0627), 1); /* alef */
+	assert_int_equal(dft_char_width(0x3000), 2); /* ideographic space */
+
+	/* cut on a character boundary, the marks kept with their letter */
+	n = dft_utf8_fit(voweled, strlen(voweled), 2, &cols);
+	assert_int_equal(cols, 2);
+	assert_int_equal(n, 8); /* mim damma ha fatha */
+	n = dft_utf8_fit(voweled, strlen(voweled), 3, &cols);
+	assert_int_equal(n, 14); /* ... mim fatha shadda */
+	n = dft_utf8_fit("\xe4\xb8\xad\xe6\x96\x87", 6, 3, &cols); /* a wide character is not split */
+	assert_int_equal(n, 3);
+	assert_int_equal(cols, 2);
+	assert_int_equal(dft_utf8_fit("abc", 3, 10, &cols), 3);
+	assert_int_equal(cols, 3);
+	assert_int_equal(dft_utf8_fit(name, strlen(name), 0, NULL), 0);
+}
+
 static void errors_carry_context(void **state)
 {
 	(void)state;
@@ -114,6 +158,7 @@ int main(void)
 		cmocka_unit_test(json_escapes_and_places_commas),
 		cmocka_unit_test(sha256_known_vectors),
 		cmocka_unit_test(utf8_validation_and_repair),
+		cmocka_unit_test(utf8_display_width),
 		cmocka_unit_test(errors_carry_context),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
