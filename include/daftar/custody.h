@@ -7,7 +7,13 @@
  *
  * Entries: batch_opened, batch_closed, received (bytes at a location),
  * derived (a child document from a parent), extracted (text hash of a
- * document), recovered (an interrupted run's uncommitted tail).
+ * document), skipped, tagged, untagged, noted, claim, claim_status,
+ * recovered (an interrupted writer's uncommitted tail).
+ *
+ * Writers: an ingest (or any command holding CASE/lock) and the
+ * workbench's short transactions beside it append to the one chain. Each
+ * appends only inside its SQLite write transaction, where
+ * dft_custody_sync first takes the end the other may have moved.
  */
 #ifndef DAFTAR_CUSTODY_H
 #define DAFTAR_CUSTODY_H
@@ -23,11 +29,23 @@ typedef struct dft_custody dft_custody;
 int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
 		     const char *head, int64_t offset);
 void dft_custody_free(dft_custody *c);
+/* Open for appending without reading the log yet: the chain's end is
+ * taken at the first dft_custody_sync, under the database's write lock
+ * (the workbench's writer, which must not wait for an ingest to open). */
+int dft_custody_open_deferred(dft_custody **out, const char *path);
 
 /* Build one entry: begin returns a JSON writer with the object opened and
  * n/at/prev/event written; add fields, then end. */
 dft_json *dft_custody_begin(dft_custody *c, const char *event);
 int dft_custody_end(dft_custody *c);
+/* Before writing: take (entries, head, offset), the chain's end as the
+ * database holds it now, read under the database's write lock. When
+ * another writer (the workbench beside an ingest, or the ingest beside
+ * it) committed entries since this log's last flush, the pending entries
+ * are renumbered and linked onto the new end; a tail a killed writer left
+ * is kept with a "recovered" entry, as at open. Without another writer it
+ * costs one fstat. */
+int dft_custody_sync(dft_custody *c, int64_t entries, const char *head, int64_t offset);
 /* Write pending entries to the file and fdatasync it. */
 int dft_custody_flush(dft_custody *c);
 void dft_custody_head(const dft_custody *c, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset);

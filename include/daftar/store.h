@@ -24,9 +24,32 @@ typedef struct dft_store dft_store;
 
 /* Make a new case folder. Refuses a folder that holds other things. */
 int dft_store_init(const char *case_dir);
-/* Open a case; `writable` takes the ingest lock (one writer at a time) and
- * reconciles the custody log with the database after a crash. */
+/* How dft_store_open opens a case (its `writable` argument):
+ *  - DFT_STORE_READ: reads only; runs beside any writer (SQLite WAL).
+ *  - DFT_STORE_INGEST: the ingest's writer: takes CASE/lock (one at a
+ *    time), empties blobs/tmp, and waits up to DFT_STORE_INGEST_BUSY_MS
+ *    for a workbench's write.
+ *  - DFT_STORE_SHARED: the workbench's writer, for its own short
+ *    transactions (users, sessions, failed logins, audit, tags, notes,
+ *    entity merges and splits) beside a running ingest: no CASE/lock, no
+ *    blobs/tmp cleaning, and a write waits at most DFT_STORE_SHARED_BUSY_MS
+ *    for the ingest's current transaction (then the write fails and
+ *    dft_store_busy says so). Both writers append to the one custody chain:
+ *    every append happens under SQLite's write lock, after
+ *    dft_custody_sync has linked the entries onto the end another writer
+ *    may have moved (dft_store_commit).
+ * Both writers reconcile the custody log with the database after a crash.
+ * In server mode (PostgreSQL) every writer is concurrent already; INGEST
+ * and SHARED are the same there. */
+enum { DFT_STORE_READ = 0, DFT_STORE_INGEST = 1, DFT_STORE_SHARED = 2 };
+#define DFT_STORE_INGEST_BUSY_MS 60000
+#define DFT_STORE_SHARED_BUSY_MS 5000
 int dft_store_open(dft_store **out, const char *case_dir, int writable);
+/* The last write failed because another writer kept the case's write
+ * lock past this store's busy timeout (SQLite; a retry may succeed). */
+int dft_store_busy(const dft_store *st);
+/* Seconds the open write transaction has been held (0: none). */
+double dft_store_txn_age(const dft_store *st);
 void dft_store_free(dft_store *st);
 const char *dft_store_dir(const dft_store *st);
 

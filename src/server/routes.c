@@ -68,6 +68,28 @@ static void audit(struct srv_req *q, const char *action, const char *target, con
 	srv_audit(q->srv, q->session.user[0] ? q->session.user : NULL, q->addr, action, target, detail);
 }
 
+/* The workbench's own writes (login, logout, tags, notes, merges and
+ * splits) go through a DFT_STORE_SHARED store opened for the one change:
+ * it never takes the ingest's CASE/lock, so they succeed while an ingest
+ * runs. A change waits at most DFT_STORE_SHARED_BUSY_MS for the ingest's
+ * current transaction (the ingest commits at least once a second), then
+ * answers 503. */
+static int wb_open(struct srv_req *q, dft_store **rw)
+{
+	return dft_store_open(rw, q->srv->case_dir, DFT_STORE_SHARED);
+}
+
+#define BUSY_MSG "the case is busy (an ingest's commit held it for more than 5 s): try again"
+
+/* The answer to a failed change: 503 when another writer kept the case
+ * past the busy timeout, else the error's own status. */
+static enum MHD_Result wb_fail(struct srv_req *q, dft_store *rw, int rc)
+{
+	if (!rw || dft_store_busy(rw))
+		return srv_error(q, 503, rw ? BUSY_MSG : dft_error_msg());
+	return srv_fail(q, rc);
+}
+
 /* Finish j into b and send it, or the producer's error. */
 static enum MHD_Result reply(struct srv_req *q, int rc, dft_json *j, dft_buf *b)
 {
@@ -148,7 +170,7 @@ enum MHD_Result srv_route_login(struct srv_req *q)
 	dft_store *rw;
 	dft_buf b;
 	dft_json j;
-	int rc;
+	int rc, busy;
 	if (!o)
 		return ret;
 	user = srv_body_str(o, "user");
@@ -161,13 +183,16 @@ enum MHD_Result srv_route_login(struct srv_req *q)
 		json_object_put(o);
 		return srv_error(q, 400, "this case has no users: everyone on this machine is the local admin");
 	}
-	if ((rc = srv_rw_open(q->srv, &rw)) < 0) {
+	if ((rc = wb_open(q, &rw)) < 0) {
 		json_object_put(o);
-		return srv_error(q, 503, "the case is busy (an ingest is running): try again when it ends");
+		return wb_fail(q, NULL, rc);
 	}
 	rc = dft_login(rw, user, pw, q->addr, &q->session);
-	srv_rw_close(q->srv, rw);
+	busy = rc < 0 && dft_store_busy(rw);
+	dft_store_free(rw);
 	json_object_put(o);
+	if (busy)
+		return srv_error(q, 503, BUSY_MSG);
 	if (rc == DFT_ELIMIT)
 		return srv_error(q, 429, "too many failed logins: this user is locked for 15 minutes");
 	if (rc < 0)
@@ -188,10 +213,15 @@ static enum MHD_Result route_logout(struct srv_req *q)
 	dft_buf b;
 	dft_json j;
 	if (q->srv->has_users && cookie) {
-		if (srv_rw_open(q->srv, &rw) < 0)
-			return srv_error(q, 503, "the case is busy (an ingest is running): try again when it ends");
-		dft_logout(rw, cookie);
-		srv_rw_close(q->srv, rw);
+		int rc;
+		if ((rc = wb_open(q, &rw)) < 0)
+			return wb_fail(q, NULL, rc);
+		if ((rc = dft_logout(rw, cookie)) < 0) {
+			enum MHD_Result ret = wb_fail(q, rw, rc);
+			dft_store_free(rw);
+			return ret;
+		}
+		dft_store_free(rw);
 		snprintf(q->set_cookie, sizeof(q->set_cookie),
 			 "daftar_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 	}
@@ -446,15 +476,20 @@ static enum MHD_Result route_annotate(struct srv_req *q, int64_t id, const char 
 	} else {
 		return srv_error(q, 405, "method not allowed");
 	}
-	if ((rc = srv_rw_open(q->srv, &rw)) < 0) {
+	if ((rc = wb_open(q, &rw)) < 0) {
 		json_object_put(o);
-		return srv_error(q, 503, "the case is busy (an ingest is running): try again when it ends");
+		return wb_fail(q, NULL, rc);
 	}
 	rc = is_note ? dft_note_add(rw, id, v, q->session.user)
 	     : !strcmp(action, "tag") ? dft_tag_add(rw, id, v, q->session.user)
 				      : dft_tag_remove(rw, id, v, q->session.user);
 	if (rc == DFT_EEXISTS)
 		rc = 0; /* tagged already: the answer is the same */
+	if (rc < 0 && dft_store_busy(rw)) {
+		dft_store_free(rw);
+		json_object_put(o);
+		return srv_error(q, 503, BUSY_MSG);
+	}
 	snprintf(target, sizeof(target), "%lld", (long long)id);
 	if (rc == 0)
 		audit(q, action, target, v);
@@ -464,7 +499,7 @@ static enum MHD_Result route_annotate(struct srv_req *q, int64_t id, const char 
 		rc = is_note ? json_user_notes(rw, id, &j) : json_tags(rw, id, &j);
 		dft_json_obj_close(&j);
 	}
-	srv_rw_close(q->srv, rw);
+	dft_store_free(rw);
 	json_object_put(o);
 	return reply(q, rc, &j, &b);
 }
@@ -547,22 +582,32 @@ static enum MHD_Result route_override(struct srv_req *q, const char *action)
 		return srv_error(q, 400, !strcmp(action, "merge") ? "merge needs \"type\", \"value\" and \"target\""
 								 : "split needs \"type\" and \"value\"");
 	}
-	if ((rc = srv_rw_open(q->srv, &rw)) < 0) {
+	if ((rc = wb_open(q, &rw)) < 0) {
 		json_object_put(o);
-		return srv_error(q, 503, "the case is busy (an ingest is running): try again when it ends");
+		return wb_fail(q, NULL, rc);
 	}
 	memset(&stats, 0, sizeof stats);
-	if ((rc = dft_store_entity_of(rw, t, value, &id)) == 0 &&
+	/* The merge and the resolution it causes in one transaction, begun
+	 * before anything is read: an ingest's commit of new mentions cannot
+	 * fall between what the resolution reads and what it writes. */
+	if ((rc = dft_store_begin(rw)) == 0 && (rc = dft_store_entity_of(rw, t, value, &id)) == 0 &&
 	    (!target || (rc = dft_store_entity_of(rw, t, target, &id)) == 0) &&
 	    (rc = dft_store_entity_override(rw, t, value, action, target, q->session.user)) == 0 &&
-	    (rc = dft_entities_resolve(rw, &stats)) == 0)
+	    (rc = dft_entities_resolve(rw, &stats)) == 0 && (rc = dft_store_commit(rw)) == 0)
 		rc = dft_store_entity_of(rw, t, value, &id);
+	if (rc < 0)
+		dft_store_rollback(rw);
+	if (rc < 0 && dft_store_busy(rw)) {
+		dft_store_free(rw);
+		json_object_put(o);
+		return srv_error(q, 503, BUSY_MSG);
+	}
 	if (rc == 0)
 		audit(q, action, value, target);
 	START_JSON(b, j);
 	if (rc == 0)
 		rc = dft_api_entity(rw, id, &j);
-	srv_rw_close(q->srv, rw);
+	dft_store_free(rw);
 	json_object_put(o);
 	return reply(q, rc, &j, &b);
 }

@@ -20,6 +20,7 @@
 
 struct dft_custody {
 	int fd;
+	char *path;                     /* for messages; NULL for a log in memory */
 	int64_t entries;                /* entries written or pending */
 	char head[DFT_SHA256_HEX];      /* hash of the last entry */
 	int64_t offset;                 /* file size once pending is written */
@@ -30,6 +31,10 @@ struct dft_custody {
 	/* as last written (flush or dft_custody_written), for discard */
 	int64_t flushed_entries, flushed_offset;
 	char flushed_head[DFT_SHA256_HEX];
+	/* the chain's end as the database held it when this log last took
+	 * it (adopt) or last wrote (flush): what dft_custody_sync compares */
+	int64_t base_entries, base_offset;
+	char base_head[DFT_SHA256_HEX];
 };
 
 /* Hash of one line (without its newline). */
@@ -94,33 +99,30 @@ static int read_all(int fd, dft_buf *out, int64_t from)
 	}
 }
 
-int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
-		     const char *head, int64_t offset)
+/* Take (entries, head, offset), the chain's end as the database recorded
+ * it, as this log's committed end: the line ending at `offset` must hash to
+ * `head`; a longer file (a writer killed between its log write and its
+ * database commit) is kept, checked to chain on, and marked with a
+ * "recovered" entry in pending, and a torn last line is cut. Called with
+ * nothing pending, and only by the one writer that holds the database's
+ * write lock (so nobody appends meanwhile). */
+static int adopt(dft_custody *c, int64_t entries, const char *head, int64_t offset)
 {
-	dft_custody *c = NULL;
 	struct stat stbuf;
 	dft_buf tail;
 	int rc = 0;
 	int64_t tail_entries = 0;
+	const char *path = c->path;
 
 	dft_buf_init(&tail, (size_t)1 << 30);
-	*out = NULL;
-	if (!(c = dft_calloc(1, sizeof(*c))))
-		return DFT_ENOMEM;
-	dft_buf_init(&c->pending, 0);
-	dft_buf_init(&c->line, 0);
-	c->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (c->fd < 0) {
-		rc = dft_error_set(DFT_EIO, "cannot open %s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (fstat(c->fd, &stbuf) < 0) {
-		rc = dft_error_set(DFT_EIO, "cannot stat %s: %s", path, strerror(errno));
-		goto done;
-	}
+	if (fstat(c->fd, &stbuf) < 0)
+		return dft_error_set(DFT_EIO, "cannot stat %s: %s", path, strerror(errno));
 	c->entries = entries;
 	c->offset = offset;
 	memcpy(c->head, head && *head ? head : ZERO_HASH, 65);
+	c->base_entries = entries;
+	c->base_offset = offset;
+	memcpy(c->base_head, c->head, DFT_SHA256_HEX);
 	if (stbuf.st_size < offset) {
 		rc = dft_error_set(DFT_ECORRUPT,
 				   "%s is shorter (%lld bytes) than the store recorded (%lld): "
@@ -133,43 +135,38 @@ int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
 		char h[DFT_SHA256_HEX];
 		int64_t from = offset > 65536 ? offset - 65536 : 0;
 		const char *end, *start;
-		dft_buf last;
-		dft_buf_init(&last, 0);
-		while (1) {
-			char tmp[65536];
-			ssize_t n = pread(c->fd, tmp, (size_t)(offset - from), (off_t)from);
-			if (n != offset - from) {
-				rc = dft_error_set(DFT_EIO, "cannot read the end of %s", path);
-				break;
-			}
-			end = tmp + n - 1; /* the newline */
-			start = end;
-			while (start > tmp && start[-1] != '\n')
-				start--;
-			if ((start == tmp && from > 0) || *end != '\n') {
-				rc = dft_error_set(DFT_ECORRUPT, "%s: the last committed entry is damaged; run 'daftar verify'", path);
-				break;
-			}
-			line_hash(start, (size_t)(end - start), h);
-			if (strcmp(h, c->head) != 0)
-				rc = dft_error_set(DFT_ECORRUPT,
-						   "%s: entry %lld does not match the store's record; "
-						   "the log was altered; run 'daftar verify'",
-						   path, (long long)entries);
-			break;
-		}
-		dft_buf_dispose(&last);
-		if (rc < 0)
+		char tmp[65536];
+		ssize_t n = pread(c->fd, tmp, (size_t)(offset - from), (off_t)from);
+		if (n != offset - from) {
+			rc = dft_error_set(DFT_EIO, "cannot read the end of %s", path);
 			goto done;
+		}
+		end = tmp + n - 1; /* the newline */
+		start = end;
+		while (start > tmp && start[-1] != '\n')
+			start--;
+		if (n < 1 || (start == tmp && from > 0) || *end != '\n') {
+			rc = dft_error_set(DFT_ECORRUPT, "%s: the last committed entry is damaged; run 'daftar verify'", path);
+			goto done;
+		}
+		line_hash(start, (size_t)(end - start), h);
+		if (strcmp(h, c->head) != 0) {
+			rc = dft_error_set(DFT_ECORRUPT,
+					   "%s: entry %lld does not match the store's record; "
+					   "the log was altered; run 'daftar verify'",
+					   path, (long long)entries);
+			goto done;
+		}
 	}
 	c->flushed_entries = c->entries;
 	c->flushed_offset = c->offset;
 	memcpy(c->flushed_head, c->head, DFT_SHA256_HEX);
 	if (stbuf.st_size > offset) {
-		/* An interrupted run wrote entries its database commit never
-		 * recorded. Keep them (they are what happened), check they
-		 * chain on, and say so in a "recovered" entry. */
+		/* A writer was killed after writing entries its database
+		 * commit never recorded. Keep them (they are what happened),
+		 * check they chain on, and say so in a "recovered" entry. */
 		const char *p, *nl;
+		dft_json *j;
 		if ((rc = read_all(c->fd, &tail, offset)) < 0)
 			goto done;
 		p = tail.ptr;
@@ -186,7 +183,7 @@ int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
 			tail_entries++;
 			p = nl + 1;
 		}
-		c->offset = offset + (int64_t)(p - tail.ptr);
+		c->offset = offset + (p ? (int64_t)(p - tail.ptr) : 0);
 		if (c->offset < stbuf.st_size) {
 			/* a torn last line (killed inside a write): cut it */
 			if (ftruncate(c->fd, (off_t)c->offset) < 0) {
@@ -197,21 +194,105 @@ int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
 		c->flushed_entries = c->entries;
 		c->flushed_offset = c->offset;
 		memcpy(c->flushed_head, c->head, DFT_SHA256_HEX);
-		dft_json *j = dft_custody_begin(c, "recovered");
+		j = dft_custody_begin(c, "recovered");
 		dft_json_key(j, "uncommitted_entries");
 		dft_json_int(j, tail_entries);
 		dft_json_key(j, "torn_bytes");
 		dft_json_int(j, (int64_t)(stbuf.st_size - c->offset));
 		dft_json_key(j, "detail");
 		dft_json_str(j, "an interrupted ingest left entries its database commit did not record");
-		if ((rc = dft_custody_end(c)) < 0)
-			goto done;
+		rc = dft_custody_end(c);
 	}
+done:
+	dft_buf_dispose(&tail);
+	return rc;
+}
+
+int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
+		     const char *head, int64_t offset)
+{
+	dft_custody *c = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (!(c = dft_calloc(1, sizeof(*c))))
+		return DFT_ENOMEM;
+	dft_buf_init(&c->pending, 0);
+	dft_buf_init(&c->line, 0);
+	if (!(c->path = dft_strdup(path))) {
+		free(c);
+		return DFT_ENOMEM;
+	}
+	c->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (c->fd < 0) {
+		rc = dft_error_set(DFT_EIO, "cannot open %s: %s", path, strerror(errno));
+		goto done;
+	}
+	if ((rc = adopt(c, entries, head, offset)) < 0)
+		goto done;
 	*out = c;
 	c = NULL;
 done:
-	dft_buf_dispose(&tail);
 	dft_custody_free(c);
+	return rc;
+}
+
+int dft_custody_open_deferred(dft_custody **out, const char *path)
+{
+	dft_custody *c;
+	int rc;
+	*out = NULL;
+	if (!(c = dft_calloc(1, sizeof(*c))))
+		return DFT_ENOMEM;
+	dft_buf_init(&c->pending, 0);
+	dft_buf_init(&c->line, 0);
+	memcpy(c->head, ZERO_HASH, 65);
+	memcpy(c->flushed_head, ZERO_HASH, 65);
+	c->base_entries = -1; /* unknown: the first sync adopts the chain's end */
+	if (!(c->path = dft_strdup(path))) {
+		free(c);
+		return DFT_ENOMEM;
+	}
+	c->fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (c->fd < 0) {
+		rc = dft_error_set(DFT_EIO, "cannot open %s: %s", path, strerror(errno));
+		dft_custody_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int dft_custody_sync(dft_custody *c, int64_t entries, const char *head, int64_t offset)
+{
+	struct stat stbuf;
+	dft_buf mine;
+	int rc;
+	if (c->fd < 0)
+		return dft_error_set(DFT_EINVAL, "this custody log is kept by the database");
+	if (c->open_entry)
+		return dft_error_set(DFT_EINVAL, "custody entry still open");
+	if (fstat(c->fd, &stbuf) < 0)
+		return dft_error_set(DFT_EIO, "cannot stat %s: %s", c->path, strerror(errno));
+	if (entries == c->base_entries && offset == c->base_offset && stbuf.st_size == c->flushed_offset &&
+	    !strcmp(head && *head ? head : ZERO_HASH, c->base_head))
+		return 0; /* nobody else wrote since we last did */
+	/* another writer committed (or was killed half-way): take the chain's
+	 * end as it is now, then link our pending entries onto it */
+	dft_buf_init(&mine, (size_t)1 << 31);
+	if ((rc = dft_buf_add(&mine, c->pending.ptr ? c->pending.ptr : "", c->pending.len)) < 0)
+		goto done;
+	dft_buf_reset(&c->pending);
+	if ((rc = adopt(c, entries, head, offset)) < 0)
+		goto done;
+	if ((rc = dft_buf_add(&c->pending, mine.ptr ? mine.ptr : "", mine.len)) < 0 ||
+	    (rc = dft_custody_rechain(c, c->flushed_entries, c->flushed_head)) < 0)
+		goto done;
+	c->offset = c->flushed_offset + (int64_t)c->pending.len;
+done:
+	if (rc < 0)
+		dft_custody_discard(c);
+	dft_buf_dispose(&mine);
 	return rc;
 }
 
@@ -221,6 +302,7 @@ void dft_custody_free(dft_custody *c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
+	free(c->path);
 	dft_buf_dispose(&c->pending);
 	dft_buf_dispose(&c->line);
 	free(c);
@@ -281,6 +363,10 @@ int dft_custody_flush(dft_custody *c)
 	if (c->pending.len && fdatasync(c->fd) < 0)
 		return dft_error_set(DFT_EIO, "cannot sync custody.log: %s", strerror(errno));
 	dft_custody_written(c);
+	/* what the store now records as the head */
+	c->base_entries = c->entries;
+	c->base_offset = c->offset;
+	memcpy(c->base_head, c->head, DFT_SHA256_HEX);
 	return 0;
 }
 

@@ -212,8 +212,23 @@ int dft_store_migrate(sqlite3 *db)
 				     version, target);
 	while (version < target) {
 		char pragma[64];
+		int now = version;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", version + 1);
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
+		/* read the version again under the write lock: the workbench's
+		 * writer and an ingest may open an old case at the same time */
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err) == SQLITE_OK &&
+		    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				now = sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+			st = NULL;
+			if (now > version) {
+				sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+				version = now;
+				continue;
+			}
+		}
+		if (err || sqlite3_get_autocommit(db) ||
 		    sqlite3_exec(db, migrations[version], NULL, NULL, &err) != SQLITE_OK ||
 		    sqlite3_exec(db, pragma, NULL, NULL, &err) != SQLITE_OK ||
 		    sqlite3_exec(db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {

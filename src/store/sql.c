@@ -383,8 +383,12 @@ static int pg_run(dft_stmt *s)
 
 int dft_sql_step(dft_stmt *s)
 {
-	if (s->lite)
-		return sqlite3_step(s->lite);
+	if (s->lite) {
+		int r = sqlite3_step(s->lite);
+		if ((r & 0xff) == SQLITE_BUSY)
+			s->st->busy = 1;
+		return r;
+	}
 	if (!s->ran && pg_run(s) < 0)
 		return SQLITE_ERROR;
 	if (s->row + 1 < s->nrows) {
@@ -398,8 +402,12 @@ int dft_sql_exec(dft_store *st, const char *sql)
 {
 	if (!st->pg) {
 		char *err = NULL;
-		if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-			int rc = dft_error_set(DFT_EIO, "%s/store.db: %s", st->dir, err ? err : sqlite3_errmsg(st->db));
+		int r = sqlite3_exec(st->db, sql, NULL, NULL, &err);
+		if (r != SQLITE_OK) {
+			int rc;
+			if ((r & 0xff) == SQLITE_BUSY)
+				st->busy = 1;
+			rc = dft_error_set(DFT_EIO, "%s/store.db: %s", st->dir, err ? err : sqlite3_errmsg(st->db));
 			sqlite3_free(err);
 			return rc;
 		}

@@ -174,7 +174,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 				   st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto done;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, 10000); /* readers: a checkpoint's moment */
 	if ((rc = dft_index_register(st->db)) < 0)
 		goto done;
 	if ((rc = dft_sql_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;")) < 0)
@@ -182,31 +182,50 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 	if (writable) {
 		int64_t entries, offset;
 		char head[DFT_SHA256_HEX];
-		path_join(&p, dir, "lock");
-		/* A POSIX record lock, not flock(): it belongs to this process
-		 * alone, so forked workers cannot keep it alive after a kill -9
-		 * of the ingest that made them. */
-		struct flock fl;
-		memset(&fl, 0, sizeof(fl));
-		fl.l_type = F_WRLCK;
-		fl.l_whence = SEEK_SET;
-		st->lock_fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-		if (st->lock_fd < 0 || fcntl(st->lock_fd, F_SETLK, &fl) < 0) {
-			rc = dft_error_set(DFT_EIO, "%s is in use by another daftar ingest", dir);
-			goto done;
+		if (writable != DFT_STORE_SHARED) {
+			path_join(&p, dir, "lock");
+			/* A POSIX record lock, not flock(): it belongs to this
+			 * process alone, so forked workers cannot keep it alive
+			 * after a kill -9 of the ingest that made them. */
+			struct flock fl;
+			memset(&fl, 0, sizeof(fl));
+			fl.l_type = F_WRLCK;
+			fl.l_whence = SEEK_SET;
+			st->lock_fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+			if (st->lock_fd < 0 || fcntl(st->lock_fd, F_SETLK, &fl) < 0) {
+				rc = dft_error_set(DFT_EIO, "%s is in use by another daftar ingest", dir);
+				goto done;
+			}
+			/* the ingest waits out a workbench's short write */
+			sqlite3_busy_timeout(st->db, DFT_STORE_INGEST_BUSY_MS);
+		} else {
+			sqlite3_busy_timeout(st->db, DFT_STORE_SHARED_BUSY_MS);
 		}
 		if ((rc = dft_sql_exec(st, "PRAGMA journal_mode=WAL")) < 0 ||
 		    (rc = dft_store_migrate(st->db)) < 0)
 			goto done;
-		if ((rc = dft_store_custody_head(st, &entries, head, &offset)) < 0)
-			goto done;
 		path_join(&p, dir, "custody.log");
-		if ((rc = dft_custody_open(&st->custody, p.ptr, entries, head, offset)) < 0)
+		if (writable == DFT_STORE_SHARED) {
+			/* no wait at open: the chain's end is taken at the first
+			 * commit that appends (dft_store_commit) */
+			if ((rc = dft_custody_open_deferred(&st->custody, p.ptr)) < 0)
+				goto done;
+			goto opened;
+		}
+		/* The custody log is taken under the database's write lock, the
+		 * one lock every writer of custody.log holds while it appends
+		 * (dft_store_commit), so that a tail another writer is writing
+		 * at this moment is never taken for a killed run's. A commit
+		 * records the custody head now, with a "recovered" entry if the
+		 * log had an uncommitted tail. */
+		if ((rc = dft_store_begin(st)) < 0 ||
+		    (rc = dft_store_custody_head(st, &entries, head, &offset)) < 0)
 			goto done;
-		/* record the custody head now, with a "recovered" entry if the
-		 * log had an uncommitted tail */
-		if ((rc = dft_store_begin(st)) < 0 || (rc = dft_store_commit(st)) < 0)
+		if ((rc = dft_custody_open(&st->custody, p.ptr, entries, head, offset)) < 0 ||
+		    (rc = dft_store_commit(st)) < 0)
 			goto done;
+		/* blobs an interrupted ingest was writing (never by the shared
+		 * writer, which runs while an ingest writes some) */
 		clean_tmp(st);
 		path_join(&p, dir, "blobs/tmp");
 		mkdir(p.ptr, 0755);
@@ -263,25 +282,52 @@ int dft_store_begin(dft_store *st)
 	int rc;
 	if (st->in_txn)
 		return 0;
+	st->txn_started = dft_now();
 	if (st->pg)
 		return dft_pg_begin(st);
-	if ((rc = dft_sql_exec(st, "BEGIN IMMEDIATE")) < 0)
+	/* the write lock now, waiting at most the busy timeout for another
+	 * writer's transaction */
+	if ((rc = dft_sql_exec(st, "BEGIN IMMEDIATE")) < 0) {
+		if (dft_store_busy(st))
+			return dft_error_set(DFT_EIO, "%s is busy: another writer (an ingest) kept it for longer than %d s; "
+						      "try again", st->dir,
+					     (st->writable == DFT_STORE_SHARED ? DFT_STORE_SHARED_BUSY_MS
+										: DFT_STORE_INGEST_BUSY_MS) / 1000);
 		return rc;
+	}
 	st->in_txn = 1;
+	st->txn_started = dft_now();
 	return 0;
+}
+
+double dft_store_txn_age(const dft_store *st)
+{
+	return st->in_txn ? dft_now() - st->txn_started : 0;
+}
+
+int dft_store_busy(const dft_store *st)
+{
+	return st->busy;
 }
 
 int dft_store_commit(dft_store *st)
 {
 	dft_stmt *s = NULL;
+	size_t pending = 0;
 	int rc;
 	if (!st->in_txn)
 		return 0;
 	if (st->pg)
 		return dft_pg_commit(st);
-	if (st->custody) {
+	if (st->custody && dft_custody_pending(st->custody, &pending) && pending) {
 		int64_t entries, offset;
 		char head[DFT_SHA256_HEX];
+		/* Under the write lock (BEGIN IMMEDIATE) nobody else appends:
+		 * link our entries onto the chain's end as committed now (an
+		 * ingest and the workbench both write to one log) */
+		if ((rc = dft_store_custody_head(st, &entries, head, &offset)) < 0 ||
+		    (rc = dft_custody_sync(st->custody, entries, head, offset)) < 0)
+			return rc;
 		/* log first: a row is never committed without its entry on disk */
 		if ((rc = dft_custody_flush(st->custody)) < 0)
 			return rc;

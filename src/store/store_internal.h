@@ -36,6 +36,8 @@ struct dft_store {
 	int writable;
 	int lock_fd;
 	int in_txn;
+	double txn_started; /* dft_now() at BEGIN (SQLite) */
+	int busy;           /* a statement met SQLITE_BUSY: another writer held the case past the timeout */
 	struct dft_custody *custody;
 };
 
