@@ -1,7 +1,7 @@
 /*
  * api.h - the one producer of each JSON shape (src/api/api.c): the command
  * line's --json output and the workbench's HTTP API (docs/API.md) both call
- * these, so a shape cannot drift between them (../shared/INTERFACE.md,
+ * these, so a shape cannot drift between them (docs/CLI.md,
  * docs/DEDUP.md, docs/ENTITIES.md).
  *
  * Each function writes one complete JSON object into j. On failure it

@@ -1,8 +1,8 @@
 /*
  * api.c - the one producer of each JSON shape (include/daftar/api.h): the
  * command line's --json output and the workbench's HTTP API both call these.
- * Shapes: ../shared/INTERFACE.md, docs/DEDUP.md, docs/ENTITIES.md,
- * docs/API.md. Fields may be added, never removed or renamed.
+ * Shapes: docs/CLI.md (the team's contract: ../shared/INTERFACE.md), docs/DEDUP.md,
+ * docs/ENTITIES.md, docs/API.md. Fields may be added, never removed or renamed.
  */
 #include "daftar/api.h"
 #include "daftar/index.h"
