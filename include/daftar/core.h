@@ -2,9 +2,10 @@
  * core.h - what every daftar stage uses: the one error convention, the one
  * growing buffer, the one JSON writer, SHA-256, time and logging.
  *
- * Conventions (docs/ARCHITECTURE.md; from ../shared/STYLE.md): functions return int, 0 on success or
- * a negative DFT_E* code, and record a message with dft_error_set(); callers
- * add context with dft_error_prefix() and pass the code up.
+ * Conventions (docs/ARCHITECTURE.md; from ../shared/STYLE.md): functions
+ * return int, 0 on success or a negative DFT_E* code, and record a message
+ * with dft_error_set(); callers add context with dft_error_prefix() and pass
+ * the code up.
  */
 #ifndef DAFTAR_CORE_H
 #define DAFTAR_CORE_H
