@@ -17,6 +17,21 @@ trap cleanup EXIT
 
 d() { "$DAFTAR" "$@"; }
 
+# The shared corpora (../shared/corpora beside the source): test data this
+# team's machines and CI have, a user's clone does not.
+CORPORA="${DAFTAR_SHARED:-${DAFTAR_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/../shared}/corpora"
+# needs_corpus REL...: end the test as skipped (exit 77, ctest's Skipped)
+# when one of these files or folders of the corpora is absent
+needs_corpus() {
+  local rel
+  for rel in "$@"; do
+    if [ ! -e "$CORPORA/$rel" ]; then
+      echo "skipped: ../shared/corpora not present ($CORPORA/$rel)"
+      exit 77
+    fi
+  done
+}
+
 ok() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
 not_ok() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "NOT OK - $*"; }
 

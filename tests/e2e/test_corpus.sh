@@ -4,12 +4,8 @@
 # contains itself, an encrypted 7z, old zip methods). Nothing may crash,
 # every failure has a reason, and the case verifies.
 source "$(dirname "$0")/lib.sh"
-CORPUS="${DAFTAR_SHARED:-$DAFTAR_SRC/../shared}/corpora/tika-test-documents"
-if [ ! -d "$CORPUS" ]; then
-  not_ok "the shared corpus is missing at $CORPUS"
-  finish
-  exit 1
-fi
+needs_corpus tika-test-documents
+CORPUS="$CORPORA/tika-test-documents"
 C="$T/case"
 d init "$C" >/dev/null
 out=$(d ingest "$C" "$CORPUS" -j 2 --json)

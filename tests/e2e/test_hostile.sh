@@ -25,8 +25,9 @@ n = $big_mb << 20
 sys.stdout.buffer.write((w * (n // len(w) + 1))[:n])" > "$H/text/one-line-${big_mb}MB.txt"
 # a true zip quine (droste.zip, from Apache Tika's test documents) when the
 # shared corpus is here: make-hostile.sh only has stand-ins
-droste="${DAFTAR_SHARED:-${DAFTAR_SRC:-.}/../shared}/corpora/tika-test-documents/droste.zip"
-[ -f "$droste" ] && cp "$droste" "$H/quine/droste.zip"
+droste="$CORPORA/tika-test-documents/droste.zip"
+if [ -f "$droste" ]; then cp "$droste" "$H/quine/droste.zip"
+else echo "# droste.zip not here (../shared/corpora not present): the quine stand-ins only"; fi
 nfiles=$(find "$H" -type f -printf . | wc -c) # names may hold newlines
 echo "# hostile corpus: $nfiles files, $(du -sm "$H" | cut -f1) MB on disk"
 

@@ -10,11 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 SRC=${DAFTAR_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 export DAFTAR_SHARED=${DAFTAR_SHARED:-$SRC/../shared}
-if [ ! -f "$DAFTAR_SHARED/corpora/saudinewsnet-ar/2015-07-23.json" ]; then
-  not_ok "the shared corpora are missing at $DAFTAR_SHARED/corpora"
-  finish
-  exit 1
-fi
+needs_corpus saudinewsnet-ar/2015-07-23.json cranfield cisi anetac-en-ar
 # thresholds: a little below what daftar reaches (docs/SEARCH-QUALITY.md)
 MIN_RECALL=0.78
 MIN_MRR=0.78

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-unit.sh UNIT_TEST_BINARY - run a store unit test on the PostgreSQL
 # back end: start a throw-away server on loopback (pg.sh) and give the test
-# its URL in DAFTAR_TEST_PG_URL; tests/unit/test_case.h then makes every
+# its URL in DAFTAR_TEST_PG_URL; tests/unit/helpers.h then makes every
 # case of the test on a new database of it. ctest: unit-pg/STAGE/NAME.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -1,11 +1,15 @@
 /*
- * test_case.h - make a case for a unit test on the store the run asks for:
- * SQLite by default or, when DAFTAR_TEST_PG_URL names a PostgreSQL server
- * (tests/pg/run-unit.sh starts one on loopback), a server-mode case on a
- * new database of that server. The same test then checks both back ends.
+ * helpers.h - what the unit tests share: where they write (a fresh folder
+ * under $DAFTAR_TEST_TMP), the shared corpora and how a test that needs
+ * them is skipped where they are absent (a user's clone has no ../shared:
+ * the binary then exits 77, which ctest reports as Skipped), and a case on
+ * the store the run asks for: SQLite by default or, when
+ * DAFTAR_TEST_PG_URL names a PostgreSQL server (tests/pg/run-unit.sh
+ * starts one on loopback), a server-mode case on a new database of that
+ * server, so the same test checks both back ends.
  */
-#ifndef DAFTAR_TEST_CASE_H
-#define DAFTAR_TEST_CASE_H
+#ifndef DAFTAR_TEST_HELPERS_H
+#define DAFTAR_TEST_HELPERS_H
 
 #include "daftar/custody.h"
 #include "daftar/store.h"
@@ -15,7 +19,106 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* ---- where a test writes ----------------------------------------------- */
+
+/* $DAFTAR_TEST_TMP (ctest sets it to build/tmp), else /tmp; made if absent. */
+static inline const char *test_tmp(void)
+{
+	const char *tmp = getenv("DAFTAR_TEST_TMP");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	mkdir(tmp, 0755);
+	return tmp;
+}
+
+/* Remove a folder and everything in it: 0, or -1. */
+static inline int test_rmrf(const char *dir)
+{
+	char cmd[4200];
+	if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) >= (int)sizeof(cmd))
+		return -1;
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* out = "<tmp>/unit-<name>-<pid>", removed if it was there (not made):
+ * the case folder of one test binary. 0, or -1. */
+static inline int test_dir(char *out, size_t size, const char *name)
+{
+	if (snprintf(out, size, "%s/unit-%s-%d", test_tmp(), name, (int)getpid()) >= (int)size)
+		return -1;
+	return test_rmrf(out);
+}
+
+/* ---- the shared corpora ------------------------------------------------ */
+
+static int test_corpora_skips; /* checks skipped for want of the corpora */
+
+/* $DAFTAR_SHARED/corpora/<rel> when that file or folder exists, in out;
+ * else NULL. ctest sets DAFTAR_SHARED to ../shared beside the source. */
+static inline const char *test_corpus(char *out, size_t size, const char *rel)
+{
+	const char *shared = getenv("DAFTAR_SHARED");
+	if (!shared || !*shared)
+		return NULL;
+	if (snprintf(out, size, "%s/corpora/%s", shared, rel) >= (int)size)
+		return NULL;
+	return access(out, F_OK) == 0 ? out : NULL;
+}
+
+/* Say why a check is skipped and count it; the caller then calls skip(). */
+static inline void test_note_no_corpus(const char *rel)
+{
+	test_corpora_skips++;
+	printf("skipped: ../shared/corpora not present (%s)\n", rel);
+}
+
+/* Read $DAFTAR_SHARED/corpora/<rel> into b (initialised here, 256 MiB at
+ * most): 0, or -1 when absent, noted as skipped for want of the corpora
+ * (the caller then calls skip()). */
+static inline int test_read_corpus(const char *rel, dft_buf *b)
+{
+	char path[1024], chunk[65536];
+	FILE *f;
+	size_t n;
+	if (!test_corpus(path, sizeof(path), rel) || !(f = fopen(path, "rb"))) {
+		test_note_no_corpus(rel);
+		return -1;
+	}
+	dft_buf_init(b, (size_t)256 << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		dft_buf_add(b, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+/* Skip the calling check where $DAFTAR_SHARED/corpora/<rel> is absent;
+ * else the path is in buf. */
+#define TEST_NEEDS_CORPUS(buf, rel)                                  \
+	do {                                                         \
+		if (!test_corpus((buf), sizeof(buf), (rel))) {       \
+			test_note_no_corpus(rel);                    \
+			skip();                                      \
+		}                                                    \
+	} while (0)
+
+/* main's exit status: the failures, else 77 (ctest's SKIP_RETURN_CODE) when
+ * a check was skipped for want of the corpora, else 0. */
+static inline int test_exit(int failures)
+{
+	if (failures)
+		return failures;
+	if (test_corpora_skips) {
+		printf("skipped: %d check(s) need ../shared/corpora, which is not present; the others passed\n",
+		       test_corpora_skips);
+		return 77;
+	}
+	return 0;
+}
+
+/* ---- a case on either store ------------------------------------------ */
 
 static inline int test_case_init(const char *dir)
 {

@@ -1,6 +1,6 @@
 /*
- * test_ner.c - the NER tagger (src/entities/ner.c) with the models the
- * build trains (build/models/ner-{en,ar}.model, found beside the test
+ * test_ner.c - the NER tagger (src/entities/ner.c) with the committed
+ * models (models/, copied to build/models/ner-{en,ar}.model, found beside the test
  * executable or through $DAFTAR_MODELS): entity-level F1 on the held-out
  * CoNLL-2003 and ANERcorp test splits (scored here, independently of
  * daftar-train), raw English and Arabic sentences with their byte offsets,
@@ -18,6 +18,7 @@
 
 #include "daftar/core.h"
 #include "daftar/entities.h"
+#include "../helpers.h"
 
 /* F1 reached when the tests were written (docs/NER.md), minus a margin. */
 #define EN_TEST_F1_MIN 0.85
@@ -86,7 +87,6 @@ static void score(struct counts *c, const int *gold, const int *pred, size_t n)
 
 static double split_f1(dft_ner *n, const char *rel)
 {
-	const char *shared = getenv("DAFTAR_SHARED");
 	char path[4096], line[4096];
 	FILE *f;
 	char *words[512];
@@ -95,8 +95,7 @@ static double split_f1(dft_ner *n, const char *rel)
 	struct counts c = {0, 0, 0};
 	double p, r;
 
-	assert_non_null(shared);
-	snprintf(path, sizeof path, "%s/corpora/%s", shared, rel);
+	TEST_NEEDS_CORPUS(path, rel);
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot open %s", path);
@@ -396,5 +395,5 @@ int main(void)
 		cmocka_unit_test(test_english_raw), cmocka_unit_test(test_arabic_raw),
 		cmocka_unit_test(test_english_f1),  cmocka_unit_test(test_arabic_f1),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -28,6 +28,7 @@
 #include <unicode/ustring.h>
 
 #include "daftar/extract.h"
+#include "../helpers.h"
 
 typedef struct run {
 	dft_sink_mem m;
@@ -591,24 +592,20 @@ static unsigned char *slurp(const char *path, size_t *n)
 
 static void test_real_sisimai(void **state)
 {
-	const char *shared = getenv("DAFTAR_SHARED");
 	static const char *const dirs[] = {"bsd", "dos", "mac", "err", "not"};
-	char path[1024];
+	char path[1400], corpus[1024];
 	size_t i, ok = 0, total = 0, withtext = 0;
 	(void)state;
-	if (!shared) {
-		skip();
-		return;
-	}
+	TEST_NEEDS_CORPUS(corpus, "sisimai-emails");
 	for (i = 0; i < 5; i++) {
 		DIR *d;
 		struct dirent *e;
-		snprintf(path, sizeof(path), "%s/corpora/sisimai-emails/maildir/%s", shared, dirs[i]);
+		snprintf(path, sizeof(path), "%s/maildir/%s", corpus, dirs[i]);
 		d = opendir(path);
 		if (!d)
 			continue;
 		while ((e = readdir(d))) {
-			char f[1400];
+			char f[1700];
 			unsigned char *p;
 			size_t n;
 			run r;
@@ -635,7 +632,7 @@ static void test_real_sisimai(void **state)
 	assert_true(withtext * 10 >= total * 9);
 
 	/* the mailboxes: as many messages as envelope lines */
-	snprintf(path, sizeof(path), "%s/corpora/sisimai-emails/mailbox/mbox-0", shared);
+	snprintf(path, sizeof(path), "%s/mailbox/mbox-0", corpus);
 	{
 		size_t n, j, froms = 0;
 		unsigned char *p = slurp(path, &n);
@@ -660,7 +657,6 @@ static void test_real_sisimai(void **state)
 
 static void test_real_tika(void **state)
 {
-	const char *shared = getenv("DAFTAR_SHARED");
 	static const char *const emls[] = {
 		"testRFC822_multipart_attachments.eml", "testThunderbirdEml.eml", "testLotusEml.eml",
 		"testGroupWiseEml.eml", "testEmailWithPNGAtt.eml", "testRFC822_dkim.eml",
@@ -671,17 +667,14 @@ static void test_real_tika(void **state)
 		{"quoted.mbox", 1}, {"single_mail.mbox", 1}, {"testMBOX_complex.mbox", 1},
 		{"testMBOX_lengthy_x-headers.mbox", 1},
 	};
-	char path[1024];
+	char path[1400], corpus[1024];
 	size_t i, n;
 	(void)state;
-	if (!shared) {
-		skip();
-		return;
-	}
+	TEST_NEEDS_CORPUS(corpus, "tika-test-documents");
 	for (i = 0; i < sizeof(emls) / sizeof(emls[0]); i++) {
 		unsigned char *p;
 		run r;
-		snprintf(path, sizeof(path), "%s/corpora/tika-test-documents/%s", shared, emls[i]);
+		snprintf(path, sizeof(path), "%s/%s", corpus, emls[i]);
 		p = slurp(path, &n);
 		assert_non_null(p);
 		if (eml(&r, (const char *)p, n) != 0)
@@ -701,7 +694,7 @@ static void test_real_tika(void **state)
 	for (i = 0; i < sizeof(boxes) / sizeof(boxes[0]); i++) {
 		unsigned char *p;
 		run r;
-		snprintf(path, sizeof(path), "%s/corpora/tika-test-documents/%s", shared, boxes[i].name);
+		snprintf(path, sizeof(path), "%s/%s", corpus, boxes[i].name);
 		p = slurp(path, &n);
 		assert_non_null(p);
 		dft_limits_default(&r.lim);
@@ -725,5 +718,5 @@ int main(void)
 		cmocka_unit_test(test_real_sisimai),
 		cmocka_unit_test(test_real_tika),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

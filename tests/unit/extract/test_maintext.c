@@ -25,6 +25,7 @@
 #include <unicode/utf8.h>
 
 #include "daftar/extract.h"
+#include "../helpers.h"
 #include "../../../src/extract/maintext.h"
 
 /* mean F1 (shingles) below which the benchmark fails */
@@ -279,7 +280,6 @@ static void score_page(prf *sh, prf *bag, const char *truth, const char *pred, d
 
 static void test_benchmark(void **state)
 {
-	const char *shared = getenv("DAFTAR_SHARED");
 	const char *verbose = getenv("DAFTAR_MAINTEXT_VERBOSE");
 	char dir[1024], path[1400];
 	DIR *d;
@@ -289,12 +289,10 @@ static void test_benchmark(void **state)
 	prf sh = {0}, bag = {0}, sh_all = {0}, bag_all = {0};
 	double p, r, f1, pb, rb, f1b;
 	(void)state;
-	if (!shared)
-		skip();
-	snprintf(dir, sizeof(dir), "%s/corpora/article-extraction-benchmark", shared);
+	TEST_NEEDS_CORPUS(dir, "article-extraction-benchmark");
 	snprintf(path, sizeof(path), "%s/ground-truth.json", dir);
 	if (!(json = slurp(path, &jlen)))
-		skip();
+		fail_msg("cannot read %s", path);
 	snprintf(path, sizeof(path), "%s/html", dir);
 	d = opendir(path);
 	assert_non_null(d);
@@ -504,5 +502,5 @@ int main(void)
 		cmocka_unit_test(test_extractor_meta),
 		cmocka_unit_test(test_benchmark),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "mupdf_fixtures.h"
+#include "../helpers.h"
 
 static void print_figure(const char *what, double v) { printf("FIGURE %s: %.2f%%\n", what, v * 100); }
 
@@ -278,22 +279,6 @@ static void test_too_large(void **state)
 	dft_sink_mem_dispose(&m);
 }
 
-static int read_shared(const char *rel, dft_buf *b)
-{
-	const char *root = getenv("DAFTAR_SHARED");
-	char path[1024], chunk[65536];
-	FILE *f;
-	size_t n;
-	snprintf(path, sizeof(path), "%s/corpora/tika-test-documents/%s", root ? root : "/work/shared", rel);
-	if (!(f = fopen(path, "rb")))
-		return -1;
-	dft_buf_init(b, (size_t)256 << 20);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		dft_buf_add(b, chunk, n);
-	fclose(f);
-	return 0;
-}
-
 static void test_real_images(void **state)
 {
 	static const char *files[] = {"testPNG.png", "testJPEG.jpg", "testGIF.gif", "testBMP.bmp",
@@ -302,7 +287,7 @@ static void test_real_images(void **state)
 	dft_buf b, tmp;
 	size_t i;
 	(void)state;
-	if (read_shared("testJPEG_GEO.jpg", &b) < 0)
+	if (test_read_corpus("tika-test-documents/testJPEG_GEO.jpg", &b) < 0)
 		skip();
 	dft_buf_init(&tmp, 0);
 	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/jpeg", &m), 0);
@@ -311,27 +296,29 @@ static void test_real_images(void **state)
 	dft_sink_mem_dispose(&m);
 	dft_buf_dispose(&b);
 
-	assert_int_equal(read_shared("testJPEG_EXIF.jpg", &b), 0);
+	assert_int_equal(test_read_corpus("tika-test-documents/testJPEG_EXIF.jpg", &b), 0);
 	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/jpeg", &m), 0);
 	assert_string_equal(dft_sink_mem_meta(&m, "created", &tmp), "2009-08-11T09:09:45");
 	assert_string_equal(dft_sink_mem_meta(&m, "camera_make", &tmp), "Canon");
 	dft_sink_mem_dispose(&m);
 	dft_buf_dispose(&b);
 
-	assert_int_equal(read_shared("testOCR.png", &b), 0);
+	assert_int_equal(test_read_corpus("tika-test-documents/testOCR.png", &b), 0);
 	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/png", &m), 0);
 	assert_non_null(strstr(dft_buf_cstr(&m.text), "This file contains some words."));
 	dft_sink_mem_dispose(&m);
 	dft_buf_dispose(&b);
 
-	assert_int_equal(read_shared("testTIFF_multipage.tif", &b), 0);
+	assert_int_equal(test_read_corpus("tika-test-documents/testTIFF_multipage.tif", &b), 0);
 	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/tiff", &m), 0);
 	assert_string_equal(dft_sink_mem_meta(&m, "pages", &tmp), "2");
 	dft_sink_mem_dispose(&m);
 	dft_buf_dispose(&b);
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		assert_int_equal(read_shared(files[i], &b), 0);
+		char rel[300];
+		snprintf(rel, sizeof(rel), "tika-test-documents/%s", files[i]);
+		assert_int_equal(test_read_corpus(rel, &b), 0);
 		if (fx_run(dft_extract_image, b.ptr, b.len, "image/x", &m) != 0)
 			fail_msg("%s: %s", files[i], dft_error_msg());
 		assert_non_null(dft_sink_mem_meta(&m, "width", &tmp));
@@ -351,5 +338,5 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_real_images),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return test_exit(cmocka_run_group_tests(tests, setup, NULL));
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "daftar/extract.h"
+#include "../helpers.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,7 +95,7 @@ static const char *tika(const char *name, char *buf, size_t n)
 #define TIKA(name, buf)                                                      \
 	do {                                                                 \
 		if (!tika(name, buf, sizeof(buf))) {                         \
-			print_message("%s not found: skipped\n", name);      \
+			test_note_no_corpus("tika-test-documents/" name);     \
 			skip();                                              \
 		}                                                            \
 	} while (0)
@@ -565,5 +566,5 @@ int main(void)
 		cmocka_unit_test(test_ole_corrupt),
 		cmocka_unit_test(test_ole_tika),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return test_exit(cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "daftar/extract.h"
+#include "../helpers.h"
 
 int dft_msg_lzfu(dft_buf *out, const unsigned char *p, size_t n, size_t max);
 
@@ -29,16 +30,15 @@ typedef struct run {
 
 static unsigned char *slurp(const char *name, size_t *n)
 {
-	const char *shared = getenv("DAFTAR_SHARED");
-	char path[1024];
+	char path[1024], rel[300];
 	FILE *f;
 	unsigned char *p;
 	long len;
-	if (!shared)
+	snprintf(rel, sizeof(rel), "tika-test-documents/%s", name);
+	if (!test_corpus(path, sizeof(path), rel) || !(f = fopen(path, "rb"))) {
+		test_note_no_corpus(rel); /* the caller skips */
 		return NULL;
-	snprintf(path, sizeof(path), "%s/corpora/tika-test-documents/%s", shared, name);
-	if (!(f = fopen(path, "rb")))
-		return NULL;
+	}
 	fseek(f, 0, SEEK_END);
 	len = ftell(f);
 	fseek(f, 0, SEEK_SET);
@@ -268,5 +268,5 @@ int main(void)
 		cmocka_unit_test(test_msg),
 		cmocka_unit_test(test_pst),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

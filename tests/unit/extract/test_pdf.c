@@ -23,6 +23,7 @@
 #include <mupdf/ucdn.h>
 
 #include "mupdf_fixtures.h"
+#include "../helpers.h"
 
 /* Two leaks LeakSanitizer is told about, neither in daftar's code:
  * MuPDF 1.21 loses a font it was loading when a truncated file's font
@@ -406,26 +407,11 @@ static void test_text_limit(void **state)
 
 /* ---- real PDFs ----------------------------------------------------------- */
 
-static int read_shared(const char *rel, dft_buf *b)
-{
-	const char *root = getenv("DAFTAR_SHARED");
-	char path[1024];
-	FILE *f;
-	char chunk[65536];
-	size_t n;
-	snprintf(path, sizeof(path), "%s/corpora/tika-test-documents/%s", root ? root : "/work/shared", rel);
-	if (!(f = fopen(path, "rb")))
-		return -1;
-	dft_buf_init(b, (size_t)256 << 20);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		dft_buf_add(b, chunk, n);
-	fclose(f);
-	return 0;
-}
-
 static int run_shared(const char *rel, dft_sink_mem *m, dft_buf *b)
 {
-	if (read_shared(rel, b) < 0)
+	char path[300];
+	snprintf(path, sizeof(path), "tika-test-documents/%s", rel);
+	if (test_read_corpus(path, b) < 0)
 		return 1;
 	return fx_run(dft_extract_pdf, b->ptr, b->len, "application/pdf", m);
 }
@@ -435,7 +421,7 @@ static void test_tika_basic(void **state)
 	dft_sink_mem m;
 	dft_buf b, tmp;
 	(void)state;
-	if (read_shared("testPDF.pdf", &b) < 0)
+	if (test_read_corpus("tika-test-documents/testPDF.pdf", &b) < 0)
 		skip();
 	assert_int_equal(fx_run(dft_extract_pdf, b.ptr, b.len, "application/pdf", &m), 0);
 	dft_buf_init(&tmp, 0);
@@ -498,5 +484,5 @@ int main(void)
 		cmocka_unit_test(test_tika_basic),
 		cmocka_unit_test(test_tika_attachments_and_passwords),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

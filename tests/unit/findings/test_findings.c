@@ -19,7 +19,7 @@
 
 #include "daftar/findings.h"
 #include "daftar/store.h"
-#include "../test_case.h"
+#include "../helpers.h"
 
 /* page 1: "ab"; page 2: "الرقة x" (5 Arabic letters of 2 bytes); page 3: "third" */
 static const char TEXT[] = "ab\f\xd8\xa7\xd9\x84\xd8\xb1\xd9\x82\xd8\xa9 x\fthird";
@@ -129,9 +129,8 @@ static void sql(const char *stmt)
 
 static void verify_failures(void **state)
 {
-	const char *tmp = getenv("DAFTAR_TEST_TMP");
 	const char bytes[] = "the original bytes";
-	char sha[DFT_SHA256_HEX], tsha[DFT_SHA256_HEX], cmd[8600];
+	char sha[DFT_SHA256_HEX], tsha[DFT_SHA256_HEX];
 	dft_store *st;
 	dft_blob_writer w;
 	dft_location loc;
@@ -143,12 +142,7 @@ static void verify_failures(void **state)
 	int resumed, is_new;
 	FILE *f;
 	(void)state;
-	if (!tmp)
-		tmp = "/tmp";
-	mkdir(tmp, 0755);
-	snprintf(case_dir, sizeof(case_dir), "%s/unit-findings-%d", tmp, (int)getpid());
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(test_dir(case_dir, sizeof(case_dir), "findings"), 0);
 	assert_int_equal(test_case_init(case_dir), 0);
 	assert_int_equal(dft_store_open(&st, case_dir, 1), 0);
 	assert_int_equal(dft_store_batch_open(st, "one", &batch, &resumed), 0);
@@ -237,8 +231,7 @@ static void verify_failures(void **state)
 
 	dft_buf_dispose(&blob);
 	dft_store_free(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(test_rmrf(case_dir), 0);
 }
 
 int main(void)

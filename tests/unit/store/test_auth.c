@@ -24,7 +24,7 @@
 #include "daftar/custody.h"
 #include "daftar/index.h"
 #include "daftar/store.h"
-#include "../test_case.h"
+#include "../helpers.h"
 
 static char case_dir[4096];
 static int64_t fake_now;
@@ -32,16 +32,10 @@ static int64_t fake_clock(void) { return fake_now; }
 
 static int setup(void **state)
 {
-	const char *tmp = getenv("DAFTAR_TEST_TMP");
-	char cmd[4200];
 	dft_store *st;
 	(void)state;
-	if (!tmp)
-		tmp = "/tmp";
-	mkdir(tmp, 0755);
-	snprintf(case_dir, sizeof(case_dir), "%s/unit-auth-%d", tmp, (int)getpid());
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_dir);
-	if (system(cmd) != 0 || test_case_init(case_dir) < 0 || dft_store_open(&st, case_dir, 1) < 0)
+	if (test_dir(case_dir, sizeof(case_dir), "auth") < 0 || test_case_init(case_dir) < 0 ||
+	    dft_store_open(&st, case_dir, 1) < 0)
 		return -1;
 	*state = st;
 	fake_now = 1700000000; /* 2023-11-14T22:13:20Z */
@@ -51,11 +45,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[4200];
 	dft_store_free(*state);
 	dft_auth_set_clock(NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_rmrf(case_dir);
 }
 
 struct names {

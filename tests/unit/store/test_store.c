@@ -17,28 +17,20 @@
 
 #include "daftar/custody.h"
 #include "daftar/store.h"
+#include "../helpers.h"
 
 static char case_dir[4096];
 
 static int setup(void **state)
 {
-	const char *tmp = getenv("DAFTAR_TEST_TMP");
-	char cmd[4200];
 	(void)state;
-	if (!tmp)
-		tmp = "/tmp";
-	mkdir(tmp, 0755);
-	snprintf(case_dir, sizeof(case_dir), "%s/unit-store-%d", tmp, (int)getpid());
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_dir(case_dir, sizeof(case_dir), "store");
 }
 
 static int teardown(void **state)
 {
-	char cmd[4200];
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", case_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_rmrf(case_dir);
 }
 
 static int64_t count_lines(const char *path)

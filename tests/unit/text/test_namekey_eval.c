@@ -24,6 +24,7 @@
 
 #include "daftar/core.h"
 #include "daftar/text.h"
+#include "../helpers.h"
 
 #define MAX_LINES 100000
 
@@ -171,7 +172,7 @@ static void translit_test_split(void **state)
 	ne = read_lines(p1, &en);
 	na = read_lines(p2, &ar);
 	if (ne == 0 || na == 0) {
-		printf("ANETAC not found under %s: skipped\n", sh);
+		test_note_no_corpus("anetac-en-ar");
 		skip();
 	}
 	assert_int_equal(ne, na);
@@ -201,7 +202,7 @@ static void named_entities(void **state)
 	snprintf(p, sizeof p, "%s/corpora/anetac-en-ar/EN-AR NE/EN-AR Named-entities.txt", sh);
 	n = read_lines(p, &lines);
 	if (n == 0) {
-		printf("ANETAC not found under %s: skipped\n", sh);
+		test_note_no_corpus("anetac-en-ar");
 		skip();
 	}
 	for (k = 0; k < 3; k++) {
@@ -272,7 +273,7 @@ static void analyzer_speed_on_arabic_news(void **state)
 	snprintf(p, sizeof p, "%s/corpora/saudinewsnet-ar/2015-07-23.json", sh);
 	f = fopen(p, "rb");
 	if (!f) {
-		printf("saudinewsnet-ar not found under %s: skipped\n", sh);
+		test_note_no_corpus("saudinewsnet-ar");
 		skip();
 	}
 	assert_int_equal(fseek(f, 0, SEEK_END), 0);
@@ -302,5 +303,5 @@ int main(void)
 		cmocka_unit_test(named_entities),
 		cmocka_unit_test(analyzer_speed_on_arabic_news),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
