@@ -318,6 +318,22 @@ int usage_error(const char *fmt, ...)
 	return 2;
 }
 
+int cli_usage(const char *cmd)
+{
+	const struct cli_command *c = cli_command_find(cmd);
+	const char *p;
+	if (!c)
+		return usage_error("unknown command '%s'", cmd);
+	fputs("daftar: usage: daftar ", stderr);
+	for (p = c->usage; *p; p++) {
+		fputc(*p, stderr);
+		if (*p == '\n')
+			fputs("              daftar ", stderr);
+	}
+	fprintf(stderr, "\n(daftar %s --help for the options)\n", c->name);
+	return 2;
+}
+
 /* ---- parsing --------------------------------------------------------------- */
 
 static int parse_int(const char *opt, const char *v, int64_t min, int64_t *out)

@@ -66,6 +66,9 @@ int cli_help(const char *cmd);
  * a character boundary and ended with an ellipsis. */
 void cli_col(const char *s, int width, int cut);
 
+/* Print the usage of command cmd (its forms, from the table in args.c) on
+ * stderr; returns exit status 2. For a wrong number of arguments. */
+int cli_usage(const char *cmd);
 /* Print "daftar: <message>" and the usage hint; returns exit status 2. */
 int usage_error(const char *fmt, ...) DFT_PRINTF(1, 2);
 /* Print the current error; returns the exit status for rc (1, or 2). */

@@ -89,7 +89,7 @@ int cmd_entities(struct args *a)
 	dft_json j;
 	int rc;
 	if (a->npos != 1)
-		return usage_error("usage: daftar entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]");
+		return cli_usage("entities");
 	memset(&f, 0, sizeof f);
 	f.type = -1;
 	if (a->type && (f.type = dft_entity_type_parse(a->type)) < 0)
@@ -188,7 +188,7 @@ int cmd_xref(struct args *a)
 	dft_json j;
 	int rc;
 	if (a->npos != 2)
-		return usage_error("usage: daftar xref CASE LIST.csv [--min-score S]");
+		return cli_usage("xref");
 	if ((rc = dft_watchlist_load(&w, a->pos[1])) < 0)
 		return fail(rc);
 	if ((rc = open_case(&st, a, 1))) {

@@ -65,7 +65,7 @@ int cmd_init(struct args *a)
 {
 	int rc;
 	if (a->npos != 1)
-		return usage_error("usage: daftar init CASE [--store postgresql://...]");
+		return cli_usage("init");
 	if ((rc = a->store ? dft_store_init_server(a->pos[0], a->store) : dft_store_init(a->pos[0])) < 0)
 		return fail(rc);
 	if (a->json) {
@@ -104,7 +104,7 @@ int cmd_ingest(struct args *a)
 	int rc, server;
 
 	if (a->npos < 2)
-		return usage_error("usage: daftar ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities]");
+		return cli_usage("ingest");
 	for (i = 1; i < (size_t)a->npos; i++)
 		if (access(a->pos[i], R_OK) != 0) {
 			dft_error_set(DFT_EIO, "cannot read %s: %s", a->pos[i], strerror(errno));
@@ -238,7 +238,7 @@ int cmd_worker(struct args *a)
 	int rc;
 
 	if (a->npos != 1)
-		return usage_error("usage: daftar worker CASE [-j N] [--exit-when-idle] [--lease SECONDS] [--name NAME]");
+		return cli_usage("worker");
 	if ((rc = open_case(&st, a, 1)))
 		return rc;
 	if (a->name)
@@ -306,7 +306,7 @@ int cmd_status(struct args *a)
 	size_t i;
 	int rc, labelw = 20, idw = 1;
 	if (a->npos != 1)
-		return usage_error("usage: daftar status CASE");
+		return cli_usage("status");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	if (a->json) {
@@ -386,7 +386,7 @@ int cmd_docs(struct args *a)
 	struct docs_ctx c;
 	int rc;
 	if (a->npos != 1)
-		return usage_error("usage: daftar docs CASE [--batch B] [--failed] [--type T]");
+		return cli_usage("docs");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	if (a->json) {
@@ -467,7 +467,7 @@ int cmd_show(struct args *a)
 	if (a->diff)
 		return cmd_diff(a);
 	if (a->npos != 2)
-		return usage_error("usage: daftar show CASE DOC [--text] [--meta]");
+		return cli_usage("show");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	if ((rc = dft_store_doc_resolve(st, a->pos[1], &id)) < 0) {
@@ -573,7 +573,7 @@ int cmd_log(struct args *a)
 	dft_custody_check chk;
 	int rc;
 	if (a->npos != 1)
-		return usage_error("usage: daftar log CASE");
+		return cli_usage("log");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	chk.ctx = &problems;
@@ -595,7 +595,7 @@ int cmd_verify(struct args *a)
 	dft_json j;
 	int rc;
 	if (a->npos != 1)
-		return usage_error("usage: daftar verify CASE");
+		return cli_usage("verify");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	dft_buf_init(&b, (size_t)1 << 30);
@@ -683,7 +683,7 @@ int cmd_search(struct args *a)
 	struct search_ctx c;
 	int rc;
 	if (a->npos != 2)
-		return usage_error("usage: daftar search CASE QUERY [--limit N] [--offset N] [--facets]");
+		return cli_usage("search");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	if (a->json) {
@@ -799,7 +799,7 @@ int cmd_dups(struct args *a)
 	dft_json j;
 	int rc;
 	if (a->npos != 1)
-		return usage_error("usage: daftar dups CASE [--threshold J]");
+		return cli_usage("dups");
 	if ((rc = open_case_dedup(&st, a, &o)))
 		return rc;
 	if (a->json) {
@@ -839,7 +839,7 @@ int cmd_new(struct args *a)
 	size_t i;
 	int rc;
 	if (a->npos != 1 || !a->batch)
-		return usage_error("usage: daftar new CASE --batch B [--threshold J]");
+		return cli_usage("new");
 	if ((rc = open_case_dedup(&st, a, &o)))
 		return rc;
 	if ((rc = dft_store_batch_find(st, a->batch, &batch)) < 0) {
@@ -912,7 +912,7 @@ static int cmd_diff(struct args *a)
 	int rc, ha = 0, hb = 0;
 	size_t i, apos;
 	if (a->npos != 2)
-		return usage_error("usage: daftar show CASE A --diff B");
+		return cli_usage("show");
 	if ((rc = open_case(&st, a, 0)))
 		return rc;
 	dft_buf_init(&ta, (size_t)1 << 31);

@@ -17,7 +17,7 @@ int cmd_serve(struct args *a)
 	sigset_t set;
 	int rc, sig = 0;
 	if (a->npos != 1)
-		return usage_error("usage: daftar serve CASE [--listen ADDR:PORT]");
+		return cli_usage("serve");
 	/* the signals are taken by sigwait here, in no thread of the server */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
