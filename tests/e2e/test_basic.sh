@@ -124,7 +124,9 @@ eq "status counts languages" "$(d status "$C3" --json | jq -r '.by_language.ar')
 status_is "daftar --help: exit 0" 0 d --help
 contains "daftar --help: the overview names the commands" "$(cat "$T/.out")" "verify-pack"
 status_is "daftar help: exit 0" 0 d help
+overview=$(d --help)
 while read -r cmd opts; do
+  contains "the overview names $cmd" "$overview" "  $cmd "
   status_is "$cmd --help: exit 0" 0 d "$cmd" --help
   h=$(cat "$T/.out")
   for o in $opts --json --help; do contains "$cmd --help names $o" "$h" "$o"; done
