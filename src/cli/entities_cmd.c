@@ -71,7 +71,7 @@ static int on_entity(void *ctx, const dft_entity_row *e)
 		return rc;
 	/* the name padded by display width (Arabic letters are two bytes, tashkeel none) */
 	printf("%6lld  ", (long long)e->id);
-	cli_col(dft_entity_type_name(e->type), 12, 0);
+	cli_col(dft_entity_type_name(e->type), 15, 0); /* document_number */
 	putchar(' ');
 	cli_col(e->name, 40, 1);
 	printf(" %5lld docs %6lld mentions  [%s]\n", (long long)e->documents, (long long)e->mentions,
