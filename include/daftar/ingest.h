@@ -40,6 +40,7 @@ typedef struct dft_ingest_result {
 	int64_t lost;          /* worker: results dropped, the lease having passed to another */
 	uint64_t bytes;        /* bytes read from the input */
 	double seconds;
+	double longest_txn_s; /* the longest write transaction (what a workbench write may wait) */
 	dft_ingest_note *notes; /* skipped files, symlinks, loops (first 1000) */
 	size_t nnotes;
 	int64_t notes_total;

@@ -50,6 +50,9 @@ int dft_store_open(dft_store **out, const char *case_dir, int writable);
 int dft_store_busy(const dft_store *st);
 /* Seconds the open write transaction has been held (0: none). */
 double dft_store_txn_age(const dft_store *st);
+/* The ingest's writer (SQLite), inside a transaction: a workbench write
+ * is waiting for it (commit soon). One system call. */
+int dft_store_writer_waiting(dft_store *st);
 void dft_store_free(dft_store *st);
 const char *dft_store_dir(const dft_store *st);
 

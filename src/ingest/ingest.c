@@ -29,8 +29,17 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A transaction ends after this many writes or when it has held the
+ * case's write lock this long, whichever comes first: the workbench
+ * writes beside an ingest (login, tags, notes, merges) and waits at most
+ * DFT_STORE_SHARED_BUSY_MS (5 s) for the lock. The age is checked after
+ * every store operation, on every turn of the event loop (at most 100 ms
+ * apart) and every MiB of a file being hashed, so a transaction holds the
+ * lock COMMIT_EVERY_S plus one operation at most; and it ends at the
+ * next of those checks when a workbench write is waiting (the writers'
+ * turnstile, store.h), so that write waits about one operation. */
 #define COMMIT_EVERY_OPS 2000
-#define COMMIT_EVERY_S 2.0
+#define COMMIT_EVERY_S 1.0
 #define MAX_NOTES_KEPT 1000
 #define MAX_DIR_DEPTH 256
 #define READ_CHUNK ((size_t)1 << 20)
@@ -132,18 +141,39 @@ void dft_ingest_result_dispose(dft_ingest_result *r)
 
 /* ---- small pieces ---------------------------------------------------------- */
 
-static int maybe_commit(struct ingest *g, int force)
+static int commit_now(struct ingest *g)
 {
-	double now = dft_now();
+	double age = dft_store_txn_age(g->st);
 	int rc;
-	g->ops++;
-	if (!force && g->ops < COMMIT_EVERY_OPS && now - g->last_commit < COMMIT_EVERY_S)
-		return 0;
 	if ((rc = dft_store_commit(g->st)) < 0)
 		return rc;
+	if (age > g->r->longest_txn_s)
+		g->r->longest_txn_s = age;
 	g->ops = 0;
-	g->last_commit = now;
+	g->last_commit = dft_now();
 	return 0;
+}
+
+/* Time to end the transaction: it has held the lock COMMIT_EVERY_S, or a
+ * workbench write is waiting for it. */
+static int txn_due(struct ingest *g)
+{
+	return dft_store_txn_age(g->st) >= COMMIT_EVERY_S || dft_store_writer_waiting(g->st);
+}
+
+static int maybe_commit(struct ingest *g, int force)
+{
+	g->ops++;
+	if (!force && g->ops < COMMIT_EVERY_OPS && !txn_due(g))
+		return 0;
+	return commit_now(g);
+}
+
+/* Between operations: end a transaction that has held the lock too long,
+ * or that a workbench write is waiting for. */
+static int commit_if_old(struct ingest *g)
+{
+	return txn_due(g) ? commit_now(g) : 0;
 }
 
 static int add_note(struct ingest *g, const char *path, const char *note)
@@ -692,6 +722,8 @@ static int service(struct ingest *g, int timeout_ms)
 	int idx[64] = {0}, n = 0, i, rc;
 	double now;
 
+	if (!g->work && (rc = commit_if_old(g)) < 0)
+		return rc;
 	for (i = 0; i < g->nslots; i++) {
 		if (!g->slots[i].w)
 			continue;
@@ -814,6 +846,10 @@ static int ingest_file(struct ingest *g, const char *fs, const char *disp, const
 		r->bytes += (uint64_t)n;
 		if ((r->bytes & ((64u << 20) - 1)) < (uint64_t)n)
 			draw_progress(g, 0);
+		if (!g->work && (rc = commit_if_old(g)) < 0) {
+			dft_blob_writer_abort(&bw);
+			goto done;
+		}
 	}
 	loc.size = (int64_t)bw.size;
 	if ((rc = dft_blob_writer_commit(g->st, &bw, sha)) < 0)
@@ -1137,6 +1173,7 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	else
 		dft_store_commit(st); /* keep what was finished; the rest resumes */
 	draw_progress(&g, 1);
+	dft_log("ingest: longest write transaction %.3f s", r->longest_txn_s);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 done:

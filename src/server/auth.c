@@ -234,7 +234,10 @@ int dft_login(dft_store *st, const char *user, const char *password, const char 
 	if ((rc = locked(st, who, now, &is_locked)) < 0)
 		goto done;
 	if (is_locked) {
-		dft_audit(st, who, addr, "login_locked", who, "refused: locked after repeated failures");
+		if (dft_store_begin(st) == 0 &&
+		    dft_audit(st, who, addr, "login_locked", who, "refused: locked after repeated failures") == 0)
+			dft_store_commit(st);
+		dft_store_rollback(st); /* (nothing left when the commit was made) */
 		rc = dft_error_set(DFT_ELIMIT, "too many failed logins: %s is locked for 15 minutes", who);
 		goto done;
 	}
@@ -323,9 +326,13 @@ int dft_logout(dft_store *st, const char *token)
 	int rc;
 	if (!token_ok(token))
 		return 0;
-	if ((rc = dft_sha256_hex(token_hash, token, strlen(token))) < 0)
+	if ((rc = dft_sha256_hex(token_hash, token, strlen(token))) < 0 || (rc = dft_store_begin(st)) < 0)
 		return rc;
-	return dft_store_session_delete(st, token_hash);
+	if ((rc = dft_store_session_delete(st, token_hash)) == 0)
+		rc = dft_store_commit(st);
+	if (rc < 0)
+		dft_store_rollback(st);
+	return rc;
 }
 
 int dft_csrf_ok(const dft_session *s, const char *header)

@@ -257,8 +257,9 @@ int dft_store_session_touch(dft_store *st, const char *token_hash, int64_t now, 
 		dft_store *rw;
 		if ((rc = dft_store_open(&rw, st->dir, DFT_STORE_SHARED)) < 0)
 			return rc;
-		rc = dft_store_session_touch(rw, token_hash, now, expires);
-		dft_store_free(rw);
+		if ((rc = dft_store_begin(rw)) == 0 && (rc = dft_store_session_touch(rw, token_hash, now, expires)) == 0)
+			rc = dft_store_commit(rw);
+		dft_store_free(rw); /* (rolls back what is left) */
 		return rc;
 	}
 	if ((rc = dft_sql_prepare(st, &s, "UPDATE sessions SET last_used = ?, expires = ? WHERE token_hash = ?")) < 0)

@@ -191,6 +191,8 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 			memset(&fl, 0, sizeof(fl));
 			fl.l_type = F_WRLCK;
 			fl.l_whence = SEEK_SET;
+			fl.l_start = 0;
+			fl.l_len = 1; /* byte 0; byte 1 is the writers' turnstile */
 			st->lock_fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 			if (st->lock_fd < 0 || fcntl(st->lock_fd, F_SETLK, &fl) < 0) {
 				rc = dft_error_set(DFT_EIO, "%s is in use by another daftar ingest", dir);
@@ -199,6 +201,12 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 			/* the ingest waits out a workbench's short write */
 			sqlite3_busy_timeout(st->db, DFT_STORE_INGEST_BUSY_MS);
 		} else {
+			path_join(&p, dir, "lock");
+			st->lock_fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+			if (st->lock_fd < 0) {
+				rc = dft_error_set(DFT_EIO, "cannot open %s: %s", p.ptr, strerror(errno));
+				goto done;
+			}
 			sqlite3_busy_timeout(st->db, DFT_STORE_SHARED_BUSY_MS);
 		}
 		if ((rc = dft_sql_exec(st, "PRAGMA journal_mode=WAL")) < 0 ||
@@ -277,6 +285,82 @@ struct dft_custody *dft_store_custody(dft_store *st) { return st->custody; }
 
 /* ---- transactions ---------------------------------------------------- */
 
+/* ---- the writers' turnstile (SQLite) --------------------------------------
+ * SQLite's busy handler is not fair: an ingest begins its next transaction
+ * microseconds after each commit, while a waiting workbench writer sleeps
+ * between its tries, so it could wait out its whole busy timeout. So a
+ * shared writer first takes byte 1 of CASE/lock (an open file description
+ * lock: the server's threads each hold their own) and keeps it until its
+ * transaction ends; before each BEGIN, the ingest's writer waits while
+ * anyone holds that byte. A workbench write then waits for the ingest's
+ * current transaction at most, never for the next ones. */
+static int turn_fcntl(int fd, int cmd, short type)
+{
+	struct flock fl;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 1;
+	fl.l_len = 1;
+	return fcntl(fd, cmd, &fl);
+}
+
+/* A shared writer's turn: 0, or DFT_EIO (busy) after deadline */
+static int turn_take(dft_store *st, double deadline)
+{
+	while (turn_fcntl(st->lock_fd, F_OFD_SETLK, F_WRLCK) < 0) {
+		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+			return dft_error_set(DFT_EIO, "%s/lock: %s", st->dir, strerror(errno));
+		if (dft_now() >= deadline) {
+			st->busy = 1;
+			return dft_error_set(DFT_EIO, "%s is busy: other workbench writes kept it for longer than %d s; "
+						      "try again", st->dir, DFT_STORE_SHARED_BUSY_MS / 1000);
+		}
+		usleep(1000);
+	}
+	st->turn = 1;
+	return 0;
+}
+
+static void turn_give(dft_store *st)
+{
+	if (st->turn) {
+		turn_fcntl(st->lock_fd, F_OFD_SETLK, F_UNLCK);
+		st->turn = 0;
+	}
+}
+
+/* The ingest's writer: let a waiting shared writer go first (bounded). */
+static void turn_yield(dft_store *st)
+{
+	double deadline;
+	struct flock fl;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 1;
+	fl.l_len = 1;
+	if (st->lock_fd < 0 || fcntl(st->lock_fd, F_OFD_GETLK, &fl) < 0 || fl.l_type == F_UNLCK)
+		return; /* nobody waiting: one system call */
+	deadline = dft_now() + DFT_STORE_INGEST_BUSY_MS / 1000.0;
+	while (turn_fcntl(st->lock_fd, F_OFD_SETLK, F_RDLCK) < 0 && dft_now() < deadline)
+		usleep(1000);
+	turn_fcntl(st->lock_fd, F_OFD_SETLK, F_UNLCK);
+}
+
+int dft_store_writer_waiting(dft_store *st)
+{
+	struct flock fl;
+	if (st->pg || st->writable == DFT_STORE_SHARED || st->lock_fd < 0 || !st->in_txn)
+		return 0;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 1;
+	fl.l_len = 1;
+	return fcntl(st->lock_fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+}
+
 int dft_store_begin(dft_store *st)
 {
 	int rc;
@@ -285,9 +369,19 @@ int dft_store_begin(dft_store *st)
 	st->txn_started = dft_now();
 	if (st->pg)
 		return dft_pg_begin(st);
+	if (st->writable == DFT_STORE_SHARED) {
+		double deadline = dft_now() + DFT_STORE_SHARED_BUSY_MS / 1000.0, left;
+		if ((rc = turn_take(st, deadline)) < 0)
+			return rc;
+		left = deadline - dft_now();
+		sqlite3_busy_timeout(st->db, left > 0.001 ? (int)(left * 1000) : 1);
+	} else {
+		turn_yield(st);
+	}
 	/* the write lock now, waiting at most the busy timeout for another
 	 * writer's transaction */
 	if ((rc = dft_sql_exec(st, "BEGIN IMMEDIATE")) < 0) {
+		turn_give(st);
 		if (dft_store_busy(st))
 			return dft_error_set(DFT_EIO, "%s is busy: another writer (an ingest) kept it for longer than %d s; "
 						      "try again", st->dir,
@@ -345,11 +439,13 @@ int dft_store_commit(dft_store *st)
 	if ((rc = dft_sql_exec(st, "COMMIT")) < 0)
 		return rc;
 	st->in_txn = 0;
+	turn_give(st);
 	return 0;
 }
 
 int dft_store_rollback(dft_store *st)
 {
+	int rc;
 	if (!st->in_txn)
 		return 0;
 	if (st->pg) {
@@ -359,7 +455,9 @@ int dft_store_rollback(dft_store *st)
 	st->in_txn = 0;
 	if (st->custody)
 		dft_custody_discard(st->custody);
-	return dft_sql_exec(st, "ROLLBACK");
+	rc = dft_sql_exec(st, "ROLLBACK");
+	turn_give(st);
+	return rc;
 }
 
 int dft_store_custody_head(dft_store *st, int64_t *entries, char head[DFT_SHA256_HEX], int64_t *offset)

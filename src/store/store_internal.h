@@ -37,6 +37,7 @@ struct dft_store {
 	int lock_fd;
 	int in_txn;
 	double txn_started; /* dft_now() at BEGIN (SQLite) */
+	int turn;           /* a shared writer holds the turnstile (store.c) */
 	int busy;           /* a statement met SQLITE_BUSY: another writer held the case past the timeout */
 	struct dft_custody *custody;
 };
