@@ -15,21 +15,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_BODY ((size_t)1 << 20)
 #define AUDIT_QUEUE_MAX 100000
-/* Connections (tests/e2e/test_serve_hostile.sh, docs/SECURITY.md): one that
- * sends nothing for CONN_IDLE_TIMEOUT seconds is closed; CONN_LIMIT at once
- * (the rest are closed on accept), CONN_PER_IP of them from one address so
- * that one slow or greedy client cannot take every slot. Request lines and
- * headers beyond MHD's per-connection memory (32 KiB) are refused by MHD,
- * and MHD is strict about the protocol (HTTP/1.1 without Host: 400). */
+/* Connections (tests/e2e/test_serve_hostile.sh, docs/SECURITY.md):
+ * - HEADER_TIMEOUT: a connection must deliver complete request headers
+ *   within this many seconds of being accepted, or of the end of its
+ *   previous request (keep-alive), else it is closed. MHD's own timeout
+ *   (CONN_IDLE_TIMEOUT) is an idle timeout, which a client sending a
+ *   byte every few seconds (slowloris) resets for ever; this one is a
+ *   deadline. $DAFTAR_HEADER_TIMEOUT (1..3600) changes it.
+ * - CONN_IDLE_TIMEOUT: one that sends nothing for that long while its
+ *   body is read or its answer written is closed.
+ * - CONN_LIMIT at once (epoll: no FD_SETSIZE bound; past it the listen
+ *   socket rests and new connections wait in the kernel's backlog,
+ *   LISTEN_BACKLOG), at most CONN_PER_IP of them from one address (past
+ *   that they are closed on accept), so that one address cannot take
+ *   every slot. The open-files limit is raised (soft up to hard) to
+ *   FDS_PER_CONN descriptors a connection plus FD_RESERVE; where the
+ *   hard limit is lower, CONN_LIMIT is lowered to fit.
+ * Request lines and headers beyond MHD's per-connection memory (32 KiB)
+ * are refused by MHD, and MHD is strict about the protocol (HTTP/1.1
+ * without Host: 400). */
+#define HEADER_TIMEOUT 10
 #define CONN_IDLE_TIMEOUT 60
-#define CONN_LIMIT 512
-#define CONN_PER_IP 256
+#define CONN_LIMIT 4096
+#define CONN_PER_IP 1024
+#define LISTEN_BACKLOG 4096
+#define FDS_PER_CONN 2 /* the socket, and a static file being sent */
+#define FD_RESERVE 512 /* stores, the audit log, renderers' pipes, stdio */
+#define LATE_LOG_EVERY 60 /* seconds between two notes of closed late connections */
 
 const char srv_csp_page[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
@@ -198,6 +220,156 @@ static void *audit_thread(void *arg)
 		if (stop)
 			break;
 	}
+	return NULL;
+}
+
+/* ---- the request-header deadline ---------------------------------------------
+ * Each connection is recorded when MHD accepts it (on_connection); while it
+ * waits for request headers it is in s->wait_head..wait_tail with the time
+ * they are due, oldest first (every wait is as long, so appending keeps the
+ * order). The access handler's first call (headers complete) takes it out;
+ * the end of a request puts it back for the next one. sweep_thread closes
+ * the late ones with shutdown(): MHD sees the end of the stream at once and
+ * closes the connection. A late one whose bytes wait unread in the kernel
+ * is not the client's fault (MHD's thread for it is busy with a long
+ * request): it gets another wait. MHD calls on_connection(CLOSED), which frees the
+ * record under conn_mu, before it closes the descriptor, so the descriptor
+ * shut down under conn_mu is always that connection's. */
+
+struct srv_conn {
+	struct srv_conn *prev, *next;
+	int fd;
+	int waiting; /* in the wait list */
+	int64_t due; /* monotonic milliseconds */
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* conn_mu held */
+static void wait_del(dft_server *s, struct srv_conn *c)
+{
+	if (!c->waiting)
+		return;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->wait_head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		s->wait_tail = c->prev;
+	c->prev = c->next = NULL;
+	c->waiting = 0;
+}
+
+/* conn_mu held: headers due HEADER_TIMEOUT from now */
+static void wait_add(dft_server *s, struct srv_conn *c)
+{
+	wait_del(s, c);
+	c->due = mono_ms() + (int64_t)s->header_timeout * 1000;
+	c->prev = s->wait_tail;
+	c->next = NULL;
+	if (s->wait_tail)
+		s->wait_tail->next = c;
+	else
+		s->wait_head = c;
+	s->wait_tail = c;
+	c->waiting = 1;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **sctx,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	dft_server *s = cls;
+	struct srv_conn *c = *sctx;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!ci)
+			return;
+		if (!(c = calloc(1, sizeof(*c)))) {
+			shutdown(ci->connect_fd, SHUT_RDWR); /* no deadline without it: not served */
+			return;
+		}
+		c->fd = ci->connect_fd;
+		pthread_mutex_lock(&s->conn_mu);
+		wait_add(s, c);
+		pthread_mutex_unlock(&s->conn_mu);
+		*sctx = c;
+		return;
+	}
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->conn_mu);
+	wait_del(s, c);
+	pthread_mutex_unlock(&s->conn_mu);
+	free(c);
+	*sctx = NULL;
+}
+
+/* The connection's request headers are in (go = 0), or its request is over
+ * and it waits for the next one (go = 1). */
+static void conn_wait(dft_server *s, struct MHD_Connection *conn, int go)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct srv_conn *c = ci ? ci->socket_context : NULL;
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->conn_mu);
+	if (go)
+		wait_add(s, c);
+	else
+		wait_del(s, c);
+	pthread_mutex_unlock(&s->conn_mu);
+}
+
+static void *sweep_thread(void *arg)
+{
+	dft_server *s = arg;
+	int64_t last_note = mono_ms() - LATE_LOG_EVERY * 1000; /* the first at once */
+	pthread_mutex_lock(&s->conn_mu);
+	while (!s->sweep_stop) {
+		struct timespec ts;
+		struct srv_conn *c;
+		int64_t now = mono_ms(), wait = 1000;
+		while ((c = s->wait_head) && c->due <= now) {
+			int unread = 0;
+			/* bytes the server has not read yet: the delay is the
+			 * server's (its thread busy with a long request), not
+			 * the client's: another full wait */
+			if (ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0) {
+				wait_add(s, c);
+				continue;
+			}
+			wait_del(s, c);
+			shutdown(c->fd, SHUT_RDWR);
+			s->late_closed++;
+		}
+		if (c && c->due - now < wait)
+			wait = c->due - now;
+		if (s->late_closed > s->late_logged && now - last_note >= LATE_LOG_EVERY * 1000) {
+			dft_warn("closed %llu connections that sent no complete request headers within %u s",
+				 s->late_closed - s->late_logged, s->header_timeout);
+			s->late_logged = s->late_closed;
+			last_note = now;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)(wait / 1000);
+		ts.tv_nsec += (long)(wait % 1000) * 1000000L + 10000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->conn_cv, &s->conn_mu, &ts);
+	}
+	if (s->late_closed > s->late_logged)
+		dft_warn("closed %llu connections that sent no complete request headers within %u s",
+			 s->late_closed - s->late_logged, s->header_timeout);
+	pthread_mutex_unlock(&s->conn_mu);
 	return NULL;
 }
 
@@ -450,6 +622,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		q->srv = s;
 		q->conn = conn;
+		conn_wait(s, conn, 0); /* the headers are in: no deadline while it is served */
 		dft_buf_init(&q->body, MAX_BODY);
 		client_addr(conn, q->addr, sizeof(q->addr));
 		*con_cls = q;
@@ -480,9 +653,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct srv_req *q = *con_cls;
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	conn_wait(cls, conn, 1); /* keep-alive: the next request's headers are due */
 	if (!q)
 		return;
 	dft_buf_dispose(&q->body);
@@ -568,6 +740,47 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	return 0;
 }
 
+/* The deadline for request headers: HEADER_TIMEOUT, or $DAFTAR_HEADER_TIMEOUT. */
+static int header_timeout(unsigned *out)
+{
+	const char *env = getenv("DAFTAR_HEADER_TIMEOUT");
+	char *end;
+	long v;
+	*out = HEADER_TIMEOUT;
+	if (!env || !*env)
+		return 0;
+	v = strtol(env, &end, 10);
+	if (*end || v < 1 || v > 3600)
+		return dft_error_set(DFT_EUSAGE, "DAFTAR_HEADER_TIMEOUT: '%s' is not a number of seconds (1 to 3600)",
+				     env);
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Room for CONN_LIMIT connections: the soft open-files limit raised towards
+ * what they need (up to the hard limit); the connection limit is what fits. */
+static unsigned conn_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)CONN_LIMIT * FDS_PER_CONN + FD_RESERVE, have;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return CONN_LIMIT;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		struct rlimit up = rl;
+		up.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	have = rl.rlim_cur;
+	if (have == RLIM_INFINITY || have >= want)
+		return CONN_LIMIT;
+	if (have < FD_RESERVE + 64 * FDS_PER_CONN)
+		have = FD_RESERVE + 64 * FDS_PER_CONN;
+	dft_warn("the open-files limit is %llu (ulimit -n): %llu connections at once instead of %d",
+		 (unsigned long long)rl.rlim_cur, (unsigned long long)((have - FD_RESERVE) / FDS_PER_CONN), CONN_LIMIT);
+	return (unsigned)((have - FD_RESERVE) / FDS_PER_CONN);
+}
+
 int dft_server_start(dft_server **out, const dft_server_opts *o)
 {
 	dft_server *s;
@@ -587,11 +800,15 @@ int dft_server_start(dft_server **out, const dft_server_opts *o)
 	pthread_mutex_init(&s->rw_mu, NULL);
 	pthread_mutex_init(&s->audit_mu, NULL);
 	pthread_cond_init(&s->audit_cv, NULL);
+	pthread_mutex_init(&s->conn_mu, NULL);
+	pthread_cond_init(&s->conn_cv, NULL);
 	if (!(s->case_dir = dft_strdup(o->case_dir))) {
 		rc = DFT_ENOMEM;
 		goto fail;
 	}
 	if ((rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &ss, &sl, &loopback)) < 0)
+		goto fail;
+	if ((rc = header_timeout(&s->header_timeout)) < 0)
 		goto fail;
 	/* the schema up to date (users, audit) before anyone reads; a running ingest did it already */
 	if (dft_store_open(&st, s->case_dir, 1) == 0)
@@ -624,13 +841,21 @@ int dft_server_start(dft_server **out, const dft_server_opts *o)
 		goto fail;
 	}
 	s->audit_started = 1;
+	s->conn_limit = conn_limit();
+	if (pthread_create(&s->sweep_tid, NULL, sweep_thread, s) != 0) {
+		rc = dft_error_set(DFT_ERROR, "cannot start the connection deadline thread");
+		goto fail;
+	}
+	s->sweep_started = 1;
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 					(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned)CONN_IDLE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_IP,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+				on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_IDLE_TIMEOUT,
+				MHD_OPTION_CONNECTION_LIMIT, s->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				(unsigned)(CONN_PER_IP < s->conn_limit ? CONN_PER_IP : s->conn_limit),
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
 				MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
 	if (!s->d) {
 		rc = dft_error_set(DFT_EIO, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
@@ -664,7 +889,14 @@ void dft_server_stop(dft_server *s)
 	if (!s)
 		return;
 	if (s->d)
-		MHD_stop_daemon(s->d);
+		MHD_stop_daemon(s->d); /* closes every connection: on_connection frees its record */
+	if (s->sweep_started) {
+		pthread_mutex_lock(&s->conn_mu);
+		s->sweep_stop = 1;
+		pthread_cond_signal(&s->conn_cv);
+		pthread_mutex_unlock(&s->conn_mu);
+		pthread_join(s->sweep_tid, NULL);
+	}
 	if (s->audit_started) {
 		pthread_mutex_lock(&s->audit_mu);
 		s->stopping = 1;
@@ -680,6 +912,8 @@ void dft_server_stop(dft_server *s)
 		audit_ev_free(&s->audit[k]);
 	free(s->audit);
 	free(s->case_dir);
+	pthread_cond_destroy(&s->conn_cv);
+	pthread_mutex_destroy(&s->conn_mu);
 	pthread_cond_destroy(&s->audit_cv);
 	pthread_mutex_destroy(&s->audit_mu);
 	pthread_mutex_destroy(&s->rw_mu);

@@ -13,6 +13,8 @@
 
 #define SRV_POOL 16
 
+struct srv_conn; /* http.c: one connection, for the header deadline */
+
 struct srv_audit_ev {
 	char at[32];
 	char *user, *addr, *action, *target, *detail;
@@ -34,6 +36,15 @@ struct dft_server {
 	int audit_started, stopping;
 	struct srv_audit_ev *audit;
 	size_t naudit, capaudit;
+	/* connections waiting for their request headers, oldest first; a
+	 * thread of its own closes those past the deadline (http.c) */
+	pthread_mutex_t conn_mu;
+	pthread_cond_t conn_cv;
+	pthread_t sweep_tid;
+	int sweep_started, sweep_stop;
+	struct srv_conn *wait_head, *wait_tail;
+	unsigned header_timeout, conn_limit; /* seconds; connections at once */
+	unsigned long long late_closed, late_logged;
 };
 
 struct srv_req {
