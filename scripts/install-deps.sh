@@ -12,7 +12,7 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr-ara tesseract-ocr-eng
   libgmime-3.0-dev libpst-dev libgsf-1-dev
   libstemmer-dev libexttextcat-dev libpcre2-dev libxxhash-dev
-  libmicrohttpd-dev libjson-c-dev curl libsodium-dev
+  libmicrohttpd-dev libjson-c-dev curl libsodium-dev python3  # python3: raw sockets in the serve tests
   libpq-dev postgresql-15  # server mode (#11): libpq, and the server the tests start on loopback
   chromium $(command -v npm >/dev/null || echo nodejs npm)  # node from elsewhere (nodesource) already brings npm
 )

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# daftar serve's connection limits (issue 16, docs/SECURITY.md "Connections"):
+# - the request-header deadline (10 s): 300 connections trickle header
+#   bytes (slowloris) while a normal request is made every second; every
+#   normal request is answered, the slow connections are still open at 5 s
+#   and all closed by the server after the deadline, none answered; a
+#   keep-alive connection idle after its answer is closed too; a request
+#   whose headers came at once but whose body takes 15 s is answered (the
+#   deadline is for headers only);
+# - 1,000 simultaneous connections from one address, each one request: all
+#   answered 200;
+# - 1,500 from one address: the 1,024 an address may hold are answered, the
+#   rest closed on accept, none gets an error status;
+# - DAFTAR_HEADER_TIMEOUT that is not a number of seconds: serve refuses.
+# Counts, not times: the only clocks are generous deadlines. Traffic goes
+# to 127.0.0.1 only, through python3 sockets (tests/e2e/serve_conns.py).
+source "$(dirname "$0")/lib.sh"
+CONNS="$(dirname "$0")/serve_conns.py"
+
+tr="$T/trove"
+mkdir -p "$tr"
+printf 'The delegation reached Raqqa in the morning.\n' > "$tr/a.txt"
+C="$T/case"
+d init "$C" >/dev/null
+d ingest "$C" "$tr" >/dev/null 2>&1
+mkdir -p "$T/web"
+printf '<!doctype html><title>daftar</title>\n' > "$T/web/index.html"
+export DAFTAR_WEB="$T/web"
+trap 'serve_stop; cleanup' EXIT
+conns() { python3 "$CONNS" "$PORT" "$@"; }
+alive() { [ "$(curl -s -m 20 -o /dev/null -w '%{http_code}' "$B/api/status")" = 200 ]; }
+
+# (a timeout in case it starts anyway: the test must end by itself)
+status_is "DAFTAR_HEADER_TIMEOUT=abc: serve refuses to start" 2 \
+  env DAFTAR_HEADER_TIMEOUT=abc timeout 20 "$DAFTAR" serve "$C" --listen 127.0.0.1:0
+contains "  ...and says why" "$(cat "$T/.err")" "DAFTAR_HEADER_TIMEOUT"
+
+check "serve (no users: loopback) starts on a free port" serve_start "$C"
+
+# ---- slowloris: the header deadline -------------------------------------------------
+r=$(conns deadline 300 10)
+echo "# deadline: $r (opened open-at-5s closed answered probes probes-bad keepalive slow-body last-close-s slowest-probe-s)"
+read -r dl_open dl_half dl_closed dl_answered dl_probes dl_bad dl_ka dl_sb dl_last dl_slowest <<<"$r"
+eq "slowloris: 300 connections opened" "$dl_open" 300
+eq "slowloris: all still open at 5 s (held by the server, not closed early)" "$dl_half" 300
+eq "slowloris: all closed by the server after the 10 s deadline (last at ${dl_last} s; 40 s allowed)" "$dl_closed" 300
+eq "slowloris: none answered" "$dl_answered" 0
+check "slowloris: normal requests were made meanwhile ($dl_probes)" test "$dl_probes" -ge 5
+eq "slowloris: every normal request answered 200 within 10 s (slowest ${dl_slowest} s)" "$dl_bad" 0
+eq "a keep-alive connection is answered, then closed when idle past the deadline" "$dl_ka" "200,closed"
+check "a body sent over 15 s after complete headers is answered, not cut ($dl_sb)" \
+  bash -c "[[ '$dl_sb' =~ ^[0-9]{3}$ ]]"
+contains "the server notes what it closed" "$(cat "$T/serve.err")" \
+  "connections that sent no complete request headers within 10 s"
+check "slowloris: the server still answers" alive
+
+# ---- bursts ---------------------------------------------------------------------------
+r=$(conns burst 1000)
+echo "# 1,000 simultaneous connections from one address: $r (connected ok closed other)"
+read -r b_conn b_ok b_closed b_other <<<"$r"
+eq "1,000 simultaneous connections: all connected" "$b_conn" 1000
+eq "1,000 simultaneous connections: all answered 200" "$b_ok" 1000
+check "1,000 simultaneous connections: the server still answers" alive
+r=$(conns burst 1500)
+echo "# 1,500 simultaneous connections from one address: $r (connected ok closed other)"
+read -r b_conn b_ok b_closed b_other <<<"$r"
+eq "1,500 from one address: all connected" "$b_conn" 1500
+check "1,500 from one address: at least the 1,024 an address may hold answered 200 ($b_ok)" test "$b_ok" -ge 1024
+eq "1,500 from one address: the rest closed, none with another status ($b_closed closed)" "$((b_ok + b_closed)):$b_other" "1500:0"
+check "1,500 from one address: the server still answers" alive
+
+check "the server process is alive" kill -0 "$SERVE_PID"
+kill -TERM "$SERVE_PID"
+rc=0; for _ in $(seq 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$SERVE_PID" 2>/dev/null; then not_ok "SIGTERM: still running after 10 s"; kill -9 "$SERVE_PID"; fi
+wait "$SERVE_PID" || rc=$?
+SERVE_PID=
+eq "SIGTERM: exit status 0" "$rc" 0
+check "no sanitizer report or crash on stderr" bash -c "! grep -qE 'ERROR: AddressSanitizer|runtime error|Segmentation' '$T/serve.err'"
+finish
