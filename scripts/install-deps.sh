@@ -9,7 +9,7 @@ packages=(
   libuchardet-dev libicu-dev libssl-dev libseccomp-dev libcmocka-dev
   zip unzip p7zip-full xz-utils bzip2 jq file libarchive-tools
   libmupdf-dev libmujs-dev libfreetype-dev libharfbuzz-dev libjbig2dec0-dev libopenjp2-7-dev libjpeg-dev libgumbo-dev
-  libtesseract-dev libleptonica-dev tesseract-ocr-ara tesseract-ocr-eng
+  libtesseract-dev libleptonica-dev tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-script-arab tesseract-ocr-osd
   libgmime-3.0-dev libpst-dev libgsf-1-dev
   libstemmer-dev libexttextcat-dev libpcre2-dev libxxhash-dev
   libmicrohttpd-dev libjson-c-dev curl libsodium-dev python3  # python3: raw sockets in the serve tests
@@ -17,7 +17,9 @@ packages=(
   chromium $(command -v npm >/dev/null || echo nodejs npm)  # node from elsewhere (nodesource) already brings npm
 )
 [ "${DAFTAR_FUZZ:-0}" = 1 ] && packages+=(clang)  # make fuzz: libFuzzer
-[ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++ libfuzzy-dev libtlsh-dev wrk)
+[ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++ libfuzzy-dev libtlsh-dev wrk
+  tesseract-ocr-script-arab python3-gi gir1.2-pango-1.0 python3-cairo python3-gi-cairo python3-pil python3-numpy libtiff-tools
+  fonts-hosny-amiri fonts-noto-core fonts-kacst fonts-kacst-one fonts-arabeyes fonts-dejavu-core fonts-liberation2 fonts-noto-mono)  # bench/ocr: the OCR dev set (#17)
 
 missing=()
 for p in "${packages[@]}"; do
