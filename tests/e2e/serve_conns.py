@@ -2,22 +2,26 @@
 """serve_conns.py - many connections to `daftar serve` on 127.0.0.1, for
 tests/e2e/test_serve_limits.sh. Prints one line of numbers a command.
 
-  serve_conns.py PORT deadline N DEADLINE
-      N connections send a request line and part of the headers, then a
-      header byte every 2 s (slowloris); one more makes a keep-alive
+  serve_conns.py PORT deadline N DEADLINE [SRC]
+      N connections (from the address SRC, default 127.0.0.1: any of
+      127.0.0.0/8 is loopback) send a request line and part of the
+      headers, then a header byte every 2 s (slowloris); from 127.0.0.1,
+      one more makes a keep-alive
       request and then waits; one sends complete headers at once and its
       body 2 bytes a second for DEADLINE + 5 s. Meanwhile a normal request
       every second on a fresh connection (probe). Runs until every slow
       connection is closed or DEADLINE + 30 s have passed. Prints:
         opened open_at_half closed answered probes probes_bad \
         keepalive slowbody last_close_s slowest_probe_s
-      open_at_half: slow connections still open at DEADLINE / 2;
-      closed: closed by the server (end of stream or reset); answered:
+      open_at_half: slow connections still open at DEADLINE / 2 (held by
+      the server); closed: closed by the server (end of stream or reset),
+      at accept or later; answered:
       slow connections that got an answer (none should); keepalive:
       "<status>,closed" or "<status>,open"; slowbody: the status the slow
       body got, or "closed".
-  serve_conns.py PORT burst N
-      N connections opened at once, then each sends one request; prints
+  serve_conns.py PORT burst N [SRC...]
+      N connections opened at once (from the addresses SRC in turn,
+      default 127.0.0.1), then each sends one request; prints
         connected ok closed other
 """
 import os
@@ -39,8 +43,8 @@ def more_files():
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def connect(port, timeout=30):
-    return socket.create_connection((HOST, port), timeout=timeout)
+def connect(port, timeout=30, src=HOST):
+    return socket.create_connection((HOST, port), timeout=timeout, source_address=(src, 0))
 
 
 def status_of(data):
@@ -75,17 +79,20 @@ def probe(port):
         return "error"
 
 
-def deadline(port, n, secs):
+def deadline(port, n, secs, src):
     t0 = time.time()
     slow = []
     for _ in range(n):
         try:
-            s = connect(port)
-            s.sendall(REQ + b"X-Slow: ")
-            s.setblocking(False)
-            slow.append(s)
+            s = connect(port, src=src)
         except OSError:
-            pass
+            continue
+        try:
+            s.sendall(REQ + b"X-Slow: ")
+        except OSError:
+            pass  # closed on accept already: counted as closed below
+        s.setblocking(False)
+        slow.append(s)
     opened = len(slow)
     state = {s: "open" for s in slow}  # open, closed, answered
     ka = connect(port)
@@ -140,8 +147,14 @@ def deadline(port, n, secs):
             watch.append(ka)
         if sb_status is None:
             watch.append(sb)
-        r, _, _ = select.select(watch, [], [], 0.2)
-        for s in r:
+        # poll, not select: more than FD_SETSIZE (1024) sockets
+        poller = select.poll()
+        byfd = {}
+        for s in watch:
+            poller.register(s, select.POLLIN)
+            byfd[s.fileno()] = s
+        for fd, _ in poller.poll(200):
+            s = byfd[fd]
             try:
                 b = s.recv(65536)
             except BlockingIOError:
@@ -175,11 +188,11 @@ def deadline(port, n, secs):
                                                    slowest))
 
 
-def burst(port, n):
+def burst(port, n, srcs):
     socks = []
-    for _ in range(n):
+    for i in range(n):
         try:
-            socks.append(connect(port))
+            socks.append(connect(port, src=srcs[i % len(srcs)]))
         except OSError:
             pass
     req = REQ + b"Connection: close\r\n\r\n"
@@ -207,9 +220,9 @@ def main():
     more_files()
     port, cmd = int(sys.argv[1]), sys.argv[2]
     if cmd == "deadline":
-        deadline(port, int(sys.argv[3]), int(sys.argv[4]))
+        deadline(port, int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else HOST)
     elif cmd == "burst":
-        burst(port, int(sys.argv[3]))
+        burst(port, int(sys.argv[3]), sys.argv[4:] or [HOST])
     else:
         sys.exit("serve_conns.py: unknown command " + cmd)
 
