@@ -22,7 +22,9 @@ tests/e2e/test_serve_limits.sh. Prints one line of numbers a command.
   serve_conns.py PORT burst N [SRC...]
       N connections opened at once (from the addresses SRC in turn,
       default 127.0.0.1), then each sends one request; prints
-        connected ok closed other
+        connected ok closed other connect_s
+      connect_s: how long the connections took to open, before the first
+      request went out
 """
 import os
 import resource
@@ -189,12 +191,14 @@ def deadline(port, n, secs, src):
 
 
 def burst(port, n, srcs):
+    t0 = time.time()
     socks = []
     for i in range(n):
         try:
             socks.append(connect(port, src=srcs[i % len(srcs)]))
         except OSError:
             pass
+    connect_s = time.time() - t0
     req = REQ + b"Connection: close\r\n\r\n"
     for s in socks:
         try:
@@ -213,7 +217,7 @@ def burst(port, n, srcs):
         else:
             other += 1
         s.close()
-    print("%d %d %d %d" % (len(socks), ok, closed, other))
+    print("%d %d %d %d %.2f" % (len(socks), ok, closed, other, connect_s))
 
 
 def main():

@@ -16,6 +16,9 @@
 # - 5,000 from five addresses, past the 4,096 held at once: all answered
 #   (the rest wait in the listen backlog);
 # - DAFTAR_HEADER_TIMEOUT that is not a number of seconds: serve refuses.
+# The bursts run on a server whose header deadline is 60 s: the client
+# opens all its connections before it sends a request, which on a loaded
+# machine may take more than 10 s.
 # Counts, not times: the only clocks are generous deadlines. Traffic goes
 # to 127.0.0.0/8 only, through python3 sockets (tests/e2e/serve_conns.py);
 # the client needs about 5,100 open files, the server 8,704 (both raise
@@ -68,22 +71,29 @@ eq "slowloris: the slow address is served again after" \
   "$(curl -s -m 20 --interface 127.0.0.2 -o /dev/null -w '%{http_code}' "$B/api/status")" 200
 
 # ---- bursts ---------------------------------------------------------------------------
+# A server whose header deadline is 60 s: the client opens every connection
+# before it sends a request, and on a loaded machine that may take longer
+# than 10 s; what is counted here is how many are held and answered.
+serve_stop
+export DAFTAR_HEADER_TIMEOUT=60
+check "serve with DAFTAR_HEADER_TIMEOUT=60 starts" serve_start "$C"
+unset DAFTAR_HEADER_TIMEOUT
 r=$(conns burst 1000)
-echo "# 1,000 simultaneous connections from one address: $r (connected ok closed other)"
-read -r b_conn b_ok b_closed b_other <<<"$r"
+echo "# 1,000 simultaneous connections from one address: $r (connected ok closed other connect-s)"
+read -r b_conn b_ok b_closed b_other _ <<<"$r"
 eq "1,000 simultaneous connections: all connected" "$b_conn" 1000
 eq "1,000 simultaneous connections: all answered 200" "$b_ok" 1000
 check "1,000 simultaneous connections: the server still answers" alive
 r=$(conns burst 1500)
-echo "# 1,500 simultaneous connections from one address: $r (connected ok closed other)"
-read -r b_conn b_ok b_closed b_other <<<"$r"
+echo "# 1,500 simultaneous connections from one address: $r (connected ok closed other connect-s)"
+read -r b_conn b_ok b_closed b_other _ <<<"$r"
 eq "1,500 from one address: all connected" "$b_conn" 1500
 check "1,500 from one address: at least the 1,024 an address may hold answered 200 ($b_ok)" test "$b_ok" -ge 1024
 eq "1,500 from one address: the rest closed, none with another status ($b_closed closed)" "$((b_ok + b_closed)):$b_other" "1500:0"
 check "1,500 from one address: the server still answers" alive
 r=$(conns burst 5000 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5)
-echo "# 5,000 simultaneous connections from five addresses: $r (connected ok closed other)"
-read -r b_conn b_ok b_closed b_other <<<"$r"
+echo "# 5,000 simultaneous connections from five addresses: $r (connected ok closed other connect-s)"
+read -r b_conn b_ok b_closed b_other _ <<<"$r"
 eq "5,000 from five addresses: all connected" "$b_conn" 5000
 eq "5,000 from five addresses: all answered 200 (past 4,096 they wait in the backlog)" "$b_ok" 5000
 check "5,000 from five addresses: the server still answers" alive
