@@ -18,7 +18,7 @@ packages=(
 )
 [ "${DAFTAR_FUZZ:-0}" = 1 ] && packages+=(clang)  # make fuzz: libFuzzer
 [ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++ libfuzzy-dev libtlsh-dev wrk
-  tesseract-ocr-script-arab python3-gi gir1.2-pango-1.0 python3-cairo python3-gi-cairo python3-pil python3-numpy libtiff-tools
+  tesseract-ocr-script-arab python3-gi gir1.2-pango-1.0 python3-cairo python3-gi-cairo python3-pil python3-numpy libtiff-tools time
   fonts-hosny-amiri fonts-noto-core fonts-kacst fonts-kacst-one fonts-arabeyes fonts-dejavu-core fonts-liberation2 fonts-noto-mono)  # bench/ocr: the OCR dev set (#17)
 
 missing=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-tesseract.sh MANIFEST OUTDIR [LANGSPEC] [PSM] - the `tesseract` command on every page
 # of the manifest: OUTDIR/<id>.txt, and OUTDIR/times.tsv (id, seconds of wall time of that
-# one tesseract process).  LANGSPEC defaults to ara+eng, PSM to tesseract's default (3).
+# one tesseract process, CPU seconds).  LANGSPEC defaults to ara+eng, PSM to tesseract's default (3).
 # Environment:
 #   SPLIT=tune|test   only pages of that split        LANG_ONLY=ar|en  only pages of that language
 #   JOBS=2            parallel tesseract processes (each OMP_THREAD_LIMIT=1, nice 10)
@@ -10,6 +10,7 @@ set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 MANIFEST OUTDIR [LANGSPEC] [PSM]" >&2; exit 2; }
 manifest=$(readlink -f "$1"); out=$2; langs=${3:-ara+eng}; psm=${4:-}
 base=$(dirname "$manifest")
+[ -x /usr/bin/time ] || { echo "run-tesseract: needs GNU time (apt-get install time)" >&2; exit 1; }
 command -v tesseract >/dev/null || { echo "run-tesseract: no tesseract (DAFTAR_BENCH=1 scripts/install-deps.sh)" >&2; exit 1; }
 mkdir -p "$out"
 out=$(readlink -f "$out")
@@ -17,16 +18,15 @@ printf 'tesseract\t%s\nlangs\t%s\npsm\t%s\nsplit\t%s\nlang_only\t%s\n' "$(tesser
   "$langs" "${psm:-default}" "${SPLIT:-all}" "${LANG_ONLY:-all}" > "$out/run.info"
 export OMP_THREAD_LIMIT=1 langs psm out base
 one() {  # id image
-  local t0 t1
   [ -s "$out/$1.txt" ] && return 0
-  t0=$(date +%s.%N)
-  if ! tesseract "$base/$2" "$out/$1.tmp" -l "$langs" ${psm:+--psm "$psm"} >/dev/null 2>"$out/$1.err"; then
+  # GNU time: wall and CPU seconds of this one process (CPU time is what a loaded machine distorts least)
+  if ! /usr/bin/time -o "$out/$1.tm" -f '%e %U %S' \
+       tesseract "$base/$2" "$out/$1.tmp" -l "$langs" ${psm:+--psm "$psm"} >/dev/null 2>"$out/$1.err"; then
     echo "run-tesseract: $1 failed: $(tail -1 "$out/$1.err")" >&2
   fi
-  t1=$(date +%s.%N)
   [ -f "$out/$1.tmp.txt" ] && mv "$out/$1.tmp.txt" "$out/$1.txt"
   [ -s "$out/$1.err" ] || rm -f "$out/$1.err"
-  awk -v a="$t0" -v b="$t1" -v id="$1" 'BEGIN{printf "%s\t%.3f\n", id, b - a}' > "$out/$1.time"
+  awk -v id="$1" 'END{printf "%s\t%.2f\t%.2f\n", id, $1, $2 + $3}' "$out/$1.tm" > "$out/$1.time" && rm -f "$out/$1.tm"
 }
 export -f one
 start=$(date +%s.%N)

@@ -5,8 +5,8 @@ Usage: score.py MANIFEST OCRDIR [--split tune|test] [--lang ar|en] [--pages OUT.
                 [--cross OUT.tsv] [--md]
 
 OCRDIR holds <id>.txt for each page (a missing file counts as empty output and is
-reported).  If OCRDIR/times.tsv exists (id <TAB> seconds, as run-tesseract.sh
-writes it), pages/s is reported too.
+reported).  If OCRDIR/times.tsv exists (id <TAB> wall seconds [<TAB> CPU seconds], as
+run-tesseract.sh writes it), seconds a page and pages/s are reported too.
 
 Normalisation, applied to reference and hypothesis alike, before counting:
   1. Unicode NFC; Arabic presentation forms (U+FB50-FDFF, U+FE70-FEFF) to their
@@ -103,7 +103,7 @@ def main():
             p = l.split("\t")
             if len(p) >= 2:
                 try:
-                    times[p[0]] = float(p[1])
+                    times[p[0]] = (float(p[1]), float(p[2]) if len(p) > 2 else None)
                 except ValueError:
                     pass
     res = []
@@ -122,21 +122,25 @@ def main():
             rw, hw = words(ref), words(hyp)
             d[tag + "we"] = lev(rw, hw)
             d[tag + "wn"] = len(rw)
-        d["t"] = times.get(r["id"])
+        d["t"], d["cpu"] = times.get(r["id"], (None, None))
         res.append((r, d))
 
     def agg(items):
         s = collections.Counter()
-        tt, nt = 0.0, 0
+        tt, nt, tc, nc = 0.0, 0, 0.0, 0
         for _, d in items:
             for k in ("ce", "cn", "we", "wn", "nd_ce", "nd_cn"):
                 s[k] += d[k]
             if d["t"] is not None:
                 tt += d["t"]
                 nt += 1
+            if d["cpu"] is not None:
+                tc += d["cpu"]
+                nc += 1
         pct = lambda e, n: 100.0 * e / n if n else float("nan")  # noqa: E731
         return dict(n=len(items), cer=pct(s["ce"], s["cn"]), wer=pct(s["we"], s["wn"]),
-                    cer_nd=pct(s["nd_ce"], s["nd_cn"]), sec=(tt / nt if nt else None))
+                    cer_nd=pct(s["nd_ce"], s["nd_cn"]), sec=(tt / nt if nt else None),
+                    cpu=(tc / nc if nc else None))
 
     if a.pages:
         with open(a.pages, "w", encoding="utf-8") as f:
@@ -163,7 +167,7 @@ def main():
 
     def table(title, keys):
         print("\n### %s\n" % title if a.md else "\n== %s" % title)
-        cols = keys + ["pages", "CER %", "CER nodiac %", "WER %", "s/page"]
+        cols = keys + ["pages", "CER %", "CER nodiac %", "WER %", "s/page", "CPU s/page"]
         if a.md:
             print("| " + " | ".join(cols) + " |")
             print("|" + "---|" * len(cols))
@@ -172,7 +176,8 @@ def main():
         for k, items in group(keys).items():
             s = agg(items)
             vals = list(k) + [str(s["n"]), "%.2f" % s["cer"], "%.2f" % s["cer_nd"], "%.2f" % s["wer"],
-                              "-" if s["sec"] is None else "%.2f" % s["sec"]]
+                              "-" if s["sec"] is None else "%.2f" % s["sec"],
+                              "-" if s["cpu"] is None else "%.2f" % s["cpu"]]
             print(("| " + " | ".join(vals) + " |") if a.md else "\t".join(vals))
 
     table("by split x lang", ["split", "lang"])
@@ -184,11 +189,11 @@ def main():
     if missing:
         print("\nscore: %d of %d pages have no OCR output (counted as empty)" % (missing, len(rows)))
     if times:
-        tot = sum(d["t"] for _, d in res if d["t"] is not None)
-        n = sum(1 for _, d in res if d["t"] is not None)
-        if tot > 0:
-            print("\nscore: %d pages timed, %.1f s of OCR in all (one process a page), %.3f pages/s per core"
-                  % (n, tot, n / tot))
+        s = agg([x for x in res if x[1]["t"] is not None])
+        if s["sec"]:
+            print("\nscore: %d pages timed: %.2f s wall a page (%.3f pages/s a process)%s" % (
+                s["n"], s["sec"], 1 / s["sec"],
+                "" if not s["cpu"] else ", %.2f CPU s a page (%.3f pages/s a core)" % (s["cpu"], 1 / s["cpu"])))
 
 
 if __name__ == "__main__":
