@@ -1,30 +1,92 @@
 /*
- * ocr.c - Tesseract OCR for the image and PDF extractors (see ocr.h).
+ * ocr.c - OCR for the image and PDF extractors (see ocr.h): a page is
+ * prepared with Leptonica and read by the Tesseract model that suits it.
  *
- * One TessBaseAPI per worker, initialised with "ara+eng" before the
- * sandbox closes. Each page: SetImage2, Recognize, then a walk of the
- * result iterator word by word, which gives words in reading order
- * (logical order for right-to-left lines), with their boxes.
+ * Engines, loaded once per worker before the sandbox closes: the Arabic
+ * script model ("Arabic", Debian's tesseract-ocr-script-arab; "ara" when it
+ * is absent), English ("eng") and orientation/script detection ("osd").
+ * One model a pass: "ara+eng" on an Arabic page costs accuracy (the two
+ * models compete for every word), so a page is read by the model of its
+ * script and only the words that model is unsure of are tried with the
+ * other one.
+ *
+ * A page, step by step (each one measured on bench/ocr's dev set; the
+ * figures are in docs/OCR.md):
+ *  1. grey (colour, 16-bit, palette and 1-bit pages become 8-bit);
+ *  2. text size: the median height of the connected components; a page
+ *     whose text is small for the model (phone photos, 150-dpi scans) is
+ *     scaled up, a huge one down;
+ *  3. deskew (pixFindSkew on a binarised copy; only above 0.1 degrees);
+ *  4. background normalisation (uneven light and shade become an even
+ *     background), when the background is uneven;
+ *  5. orientation and script (OSD): a page upside down or sideways is
+ *     turned, and the script picks the model;
+ *  6. segmentation: an image that holds one text line is read as a line
+ *     (psm 7), anything else with Tesseract's page layout analysis;
+ *  7. recognition, word by word with boxes and confidence; words under a
+ *     confidence bound are read again with the other script's model and
+ *     replaced when it is surer.
+ * Boxes are mapped back to the coordinates of the image the caller gave.
  */
 #include "ocr.h"
 
 #include <dlfcn.h>
 #include <leptonica/allheaders.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tesseract/capi.h>
 
-static TessBaseAPI *tess;
+enum { ENG_ARABIC, ENG_LATIN, ENG_OSD, ENG_N };
 
-/* At exit: free the engine, so Tesseract's object cache does not warn of
+static TessBaseAPI *engine[ENG_N];
+static char engine_lang[ENG_N][16];
+static dft_ocr_options opts;
+static int opts_set;
+
+void dft_ocr_options_default(dft_ocr_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->osd = 1;
+	o->deskew = 1;
+	o->bgnorm = 1;
+	o->rescale = 1;
+	o->target_height = 40;
+	o->single_line = 1;
+	o->fallback = 1;
+	o->fallback_conf = 50;
+	o->fallback_margin = 25;
+	o->fallback_accept = 85;
+	o->fallback_max = 80;
+	o->force_engine = -1;
+}
+
+void dft_ocr_set_options(const dft_ocr_options *o)
+{
+	opts = *o;
+	opts_set = 1;
+}
+
+static const dft_ocr_options *cur_opts(void)
+{
+	if (!opts_set) {
+		dft_ocr_options_default(&opts);
+		opts_set = 1;
+	}
+	return &opts;
+}
+
+/* At exit: free the engines, so Tesseract's object cache does not warn of
  * leaks on stderr as the worker ends. */
 static void ocr_end(void)
 {
-	if (tess) {
-		TessBaseAPIEnd(tess);
-		TessBaseAPIDelete(tess);
-		tess = NULL;
-	}
+	for (int i = 0; i < ENG_N; i++)
+		if (engine[i]) {
+			TessBaseAPIEnd(engine[i]);
+			TessBaseAPIDelete(engine[i]);
+			engine[i] = NULL;
+		}
 }
 
 /* Tesseract parallelises with OpenMP, whose threads the sandbox cannot
@@ -40,31 +102,52 @@ static void ocr_single_thread(void)
 		set_levels(0);
 }
 
-int dft_ocr_init(void)
+static TessBaseAPI *engine_load(const char *lang)
 {
-	if (tess)
-		return 0;
-	ocr_single_thread();
-	setMsgSeverity(L_SEVERITY_NONE); /* leptonica: no chatter on stderr */
-	tess = TessBaseAPICreate();
-	if (!tess)
-		return dft_error_set(DFT_ENOMEM, "cannot create the OCR engine");
+	TessBaseAPI *t = TessBaseAPICreate();
+	if (!t)
+		return NULL;
 	/* NULL data path: $TESSDATA_PREFIX, else Debian's tessdata folder */
-	if (TessBaseAPIInit3(tess, NULL, "ara+eng") != 0) {
-		TessBaseAPIDelete(tess);
-		tess = NULL;
-		return dft_error_set(DFT_ENOTFOUND, "cannot load Tesseract's ara+eng traineddata");
+	if (TessBaseAPIInit3(t, NULL, lang) != 0) {
+		TessBaseAPIDelete(t);
+		return NULL;
 	}
 	/* no debug output files. Not "/dev/null": tprintf() would fopen() it
 	 * for writing on its first message, inside the sandbox, which ends the
 	 * worker; its messages go to stderr (as they did when that fopen was
 	 * refused) */
-	TessBaseAPISetVariable(tess, "debug_file", "");
+	TessBaseAPISetVariable(t, "debug_file", "");
+	return t;
+}
+
+int dft_ocr_init(void)
+{
+	static const char *const arabic[] = {"Arabic", "ara"};
+	if (engine[ENG_ARABIC])
+		return 0;
+	ocr_single_thread();
+	setMsgSeverity(L_SEVERITY_NONE); /* leptonica: no chatter on stderr */
+	for (size_t i = 0; i < 2 && !engine[ENG_ARABIC]; i++)
+		if ((engine[ENG_ARABIC] = engine_load(arabic[i])) != NULL)
+			snprintf(engine_lang[ENG_ARABIC], sizeof(engine_lang[0]), "%s", arabic[i]);
+	if ((engine[ENG_LATIN] = engine_load("eng")) != NULL)
+		snprintf(engine_lang[ENG_LATIN], sizeof(engine_lang[0]), "eng");
+	if (!engine[ENG_ARABIC] || !engine[ENG_LATIN]) {
+		ocr_end();
+		return dft_error_set(DFT_ENOTFOUND, "cannot load Tesseract's Arabic and eng traineddata "
+						    "(Debian: tesseract-ocr-ara, tesseract-ocr-eng)");
+	}
+	/* orientation and script detection is optional (tesseract-ocr-osd):
+	 * without it a page is read by both models and the surer one kept */
+	if ((engine[ENG_OSD] = engine_load("osd")) != NULL) {
+		TessBaseAPISetPageSegMode(engine[ENG_OSD], PSM_OSD_ONLY);
+		snprintf(engine_lang[ENG_OSD], sizeof(engine_lang[0]), "osd");
+	}
 	atexit(ocr_end);
 	return 0;
 }
 
-int dft_ocr_available(void) { return tess != NULL; }
+int dft_ocr_available(void) { return engine[ENG_ARABIC] != NULL; }
 
 void dft_ocr_page_init(dft_ocr_page *p, size_t max_text)
 {
@@ -93,75 +176,505 @@ static int page_add_word(dft_ocr_page *p, const dft_ocr_word *w)
 	return 0;
 }
 
+/* ---- script of a text ------------------------------------------------------- */
+
+/* Arabic and Latin letters in UTF-8 text. */
+static void script_count(const char *s, size_t *arabic, size_t *latin)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	*arabic = *latin = 0;
+	while (*p) {
+		uint32_t c = *p;
+		size_t n = 1;
+		if (c >= 0xC0 && c < 0xE0 && (p[1] & 0xC0) == 0x80) {
+			c = (c & 0x1F) << 6 | (p[1] & 0x3F);
+			n = 2;
+		} else if (c >= 0xE0 && c < 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+			c = (c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+			n = 3;
+		}
+		if ((c >= 0x0621 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) ||
+		    (c >= 0x0750 && c <= 0x077F) || (c >= 0xFB50 && c <= 0xFDFF) ||
+		    (c >= 0xFE70 && c <= 0xFEFC))
+			(*arabic)++;
+		else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0x24F))
+			(*latin)++;
+		p += n;
+	}
+}
+
+/* ---- one recognition pass ---------------------------------------------------- */
+
+typedef struct pass_word {
+	char *text;
+	int x0, y0, x1, y1; /* in the prepared image */
+	float conf;
+	unsigned char brk; /* before it: 0 nothing (first), 1 space, 2 line, 3 paragraph */
+} pass_word;
+
+typedef struct pass {
+	pass_word *w;
+	size_t n, cap;
+	double conf_sum;
+	size_t arabic, latin; /* letters read */
+} pass;
+
+static void pass_dispose(pass *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->w[i].text);
+	free(ps->w);
+	memset(ps, 0, sizeof(*ps));
+}
+
+static double pass_mean_conf(const pass *ps) { return ps->n ? ps->conf_sum / (double)ps->n : 0; }
+
+static int pass_run(pass *ps, TessBaseAPI *t, int psm, int ppi)
+{
+	TessResultIterator *it;
+	int rc = 0, first = 1;
+	TessBaseAPISetPageSegMode(t, (TessPageSegMode)psm);
+	TessBaseAPISetSourceResolution(t, ppi);
+	if (TessBaseAPIRecognize(t, NULL) != 0)
+		return dft_error_set(DFT_ERROR, "OCR failed");
+	it = TessBaseAPIGetIterator(t);
+	if (!it)
+		return 0; /* an empty page */
+	do {
+		const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
+		pass_word w;
+		char *t8;
+		size_t a, l;
+		memset(&w, 0, sizeof(w));
+		if (!TessPageIteratorBoundingBox(pit, RIL_WORD, &w.x0, &w.y0, &w.x1, &w.y1))
+			continue;
+		t8 = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+		if (!t8)
+			continue;
+		if (!*t8) {
+			TessDeleteText(t8);
+			continue;
+		}
+		w.brk = first ? 0
+			: TessPageIteratorIsAtBeginningOf(pit, RIL_PARA)     ? 3
+			: TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE) ? 2
+									     : 1;
+		first = 0;
+		w.conf = TessResultIteratorConfidence(it, RIL_WORD);
+		w.text = dft_strdup(t8);
+		TessDeleteText(t8);
+		if (!w.text) {
+			rc = DFT_ENOMEM;
+			break;
+		}
+		if (ps->n == ps->cap) {
+			size_t cap = ps->cap ? ps->cap * 2 : 256;
+			pass_word *nw = dft_realloc(ps->w, cap * sizeof(*nw));
+			if (!nw) {
+				free(w.text);
+				rc = DFT_ENOMEM;
+				break;
+			}
+			ps->w = nw;
+			ps->cap = cap;
+		}
+		script_count(w.text, &a, &l);
+		ps->arabic += a;
+		ps->latin += l;
+		ps->conf_sum += w.conf;
+		ps->w[ps->n++] = w;
+	} while (TessResultIteratorNext(it, RIL_WORD));
+	TessResultIteratorDelete(it);
+	return rc;
+}
+
+/* ---- preparing the page ------------------------------------------------------- */
+
+/* How the prepared image maps to the caller's: scaled by `scale`, then
+ * rotated by `angle` radians about its centre (deskew), then turned by
+ * `quads` quarter turns clockwise. */
+typedef struct page_geom {
+	int w0, h0;   /* the caller's image */
+	double scale; /* prepared / original */
+	int ws, hs;   /* after scaling (the deskew keeps the size) */
+	double angle;
+	int quads;
+} page_geom;
+
+/* A binarised copy for measuring (not for recognition). */
+static PIX *binary_of(PIX *gray)
+{
+	PIX *b = NULL;
+	if (pixOtsuAdaptiveThreshold(gray, 2000, 2000, 0, 0, 0.0f, NULL, &b) != 0)
+		b = pixThresholdToBinary(gray, 128);
+	return b;
+}
+
+/* The height of the connected components that look like text (a few
+ * pixels up to a fifth of the page), at the 80th percentile: the median
+ * would be a dot's height on Arabic pages, where the dots of the letters
+ * are as many components as the letters; the 80th percentile is the
+ * height of letters with ascenders, in either script. And how many there
+ * are. */
+static int text_height(PIX *bin, int *count)
+{
+	BOXA *boxa = pixConnCompBB(bin, 8);
+	int n = boxa ? boxaGetCount(boxa) : 0, k = 0, h = 0, ph = pixGetHeight(bin);
+	int *hs = n ? malloc((size_t)n * sizeof(*hs)) : NULL;
+	for (int i = 0; hs && i < n; i++) {
+		int x, y, bw, bh;
+		boxaGetBoxGeometry(boxa, i, &x, &y, &bw, &bh);
+		if (bh >= 4 && bh <= ph / 5 + 4 && bw >= 2 && bw <= 40 * bh)
+			hs[k++] = bh;
+	}
+	if (k) {
+		/* nth element by counting: heights are small integers */
+		int maxh = 0, acc = 0, *hist;
+		for (int i = 0; i < k; i++)
+			maxh = hs[i] > maxh ? hs[i] : maxh;
+		hist = calloc((size_t)maxh + 1, sizeof(*hist));
+		if (hist) {
+			for (int i = 0; i < k; i++)
+				hist[hs[i]]++;
+			for (h = 0; h <= maxh; h++)
+				if ((acc += hist[h]) * 5 >= k * 4)
+					break;
+			free(hist);
+		}
+	}
+	free(hs);
+	boxaDestroy(&boxa);
+	*count = k;
+	return h;
+}
+
+/* Lines of text: runs of rows with ink, gaps shorter than a third of the
+ * text height joined. */
+static int text_lines(PIX *bin, int th)
+{
+	NUMA *rows = pixCountPixelsByRow(bin, NULL);
+	int n = rows ? numaGetCount(rows) : 0, lines = 0, run = 0, gap = 0;
+	l_float32 maxv = 0;
+	if (!rows)
+		return 0;
+	numaGetMax(rows, &maxv, NULL);
+	for (int i = 0; i < n; i++) {
+		l_float32 v;
+		numaGetFValue(rows, i, &v);
+		if (v > maxv * 0.03f && v > 0) {
+			if (!run && (lines == 0 || gap > th / 3))
+				lines++;
+			run = 1;
+			gap = 0;
+		} else {
+			run = 0;
+			gap++;
+		}
+	}
+	numaDestroy(&rows);
+	return lines;
+}
+
+/* Uneven background: the spread of a coarse background estimate. */
+static int background_uneven(PIX *gray)
+{
+	PIX *small = pixScaleAreaMap(gray, 0.05f, 0.05f);
+	l_float32 lo = 0, hi = 0;
+	int uneven = 0;
+	if (!small)
+		return 0;
+	/* the background is the light part: compare the 60th percentile of
+	 * tiles' brightness in the darkest and lightest regions */
+	if (pixGetRankValueMasked(small, NULL, 0, 0, 1, 0.2f, &lo, NULL) == 0 &&
+	    pixGetRankValueMasked(small, NULL, 0, 0, 1, 0.95f, &hi, NULL) == 0)
+		uneven = hi - lo > 40 || hi < 200;
+	pixDestroy(&small);
+	return uneven;
+}
+
+/* The page to recognise (8-bit grey) and how it maps to the original. */
+static PIX *page_prepare(PIX *pix, page_geom *g, int *ppi, int *single_line)
+{
+	const dft_ocr_options *o = cur_opts();
+	PIX *gray, *bin, *t;
+	int th = 0, ncc = 0;
+
+	memset(g, 0, sizeof(*g));
+	g->w0 = pixGetWidth(pix);
+	g->h0 = pixGetHeight(pix);
+	g->scale = 1.0;
+	*single_line = 0;
+	gray = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixClone(pix) : pixConvertTo8(pix, 0);
+	if (!gray)
+		return NULL;
+	if ((o->rescale || o->single_line) && (bin = binary_of(gray)) != NULL) {
+		th = text_height(bin, &ncc);
+		pixDestroy(&bin);
+	}
+	if (o->rescale && th > 0 && ncc >= 3) {
+		double f = (double)o->target_height / th;
+		double px = (double)g->w0 * g->h0;
+		/* up to 3x for small text, never past 60 Mpixels; down only for
+		 * very large text */
+		if (f > 3)
+			f = 3;
+		if (f * f * px > 60e6)
+			f = sqrt(60e6 / px);
+		if ((f > 1.4 || f < 0.5) && (t = f > 1 ? pixScaleGrayLI(gray, (float)f, (float)f)
+						    : pixScaleAreaMap(gray, (float)f, (float)f))) {
+			pixDestroy(&gray);
+			gray = t;
+			g->scale = f;
+			th = (int)(th * f);
+		}
+	}
+	g->ws = pixGetWidth(gray);
+	g->hs = pixGetHeight(gray);
+	*ppi = (int)(*ppi * g->scale);
+	if (*ppi < 70)
+		*ppi = 70;
+	if (o->deskew && (bin = binary_of(gray)) != NULL) {
+		l_float32 angle = 0, conf = 0;
+		if (pixFindSkew(bin, &angle, &conf) == 0 && conf > 2.5f && fabsf(angle) > 0.1f &&
+		    fabsf(angle) < 12.0f) {
+			const double rad = angle * 3.14159265358979 / 180.0;
+			if ((t = pixRotate(gray, (float)rad, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0))) {
+				pixDestroy(&gray);
+				gray = t;
+				g->angle = rad;
+			}
+		}
+		pixDestroy(&bin);
+	}
+	if (o->bgnorm && background_uneven(gray) &&
+	    (t = pixBackgroundNormSimple(gray, NULL, NULL)) != NULL) {
+		pixDestroy(&gray);
+		gray = t;
+	}
+	if (o->single_line && th > 0 && (bin = binary_of(gray)) != NULL) {
+		*single_line = text_lines(bin, th) == 1;
+		pixDestroy(&bin);
+	}
+	if (getenv("DAFTAR_OCR_DEBUG"))
+		fprintf(stderr, "ocr: %dx%d text height %d (%d components) scale %.2f angle %.2f single %d\n",
+			g->w0, g->h0, th, ncc, g->scale, g->angle * 57.3, *single_line);
+	return gray;
+}
+
+/* Orientation and script of the prepared page: quarter turns to apply and
+ * the engine for its script (-1: not known). */
+static void page_osd(PIX *gray, int ppi, int *quads, int *script)
+{
+	int deg = 0;
+	float oconf = 0, sconf = 0;
+	const char *name = NULL;
+	*quads = 0;
+	*script = -1;
+	if (!engine[ENG_OSD] || !cur_opts()->osd)
+		return;
+	TessBaseAPISetImage2(engine[ENG_OSD], gray);
+	TessBaseAPISetSourceResolution(engine[ENG_OSD], ppi);
+	if (TessBaseAPIDetectOrientationScript(engine[ENG_OSD], &deg, &oconf, &name, &sconf)) {
+		if (oconf > 2.0f && (deg == 90 || deg == 180 || deg == 270))
+			*quads = deg / 90;
+		if (name && sconf > 0.5f)
+			*script = !strcmp(name, "Arabic") ? ENG_ARABIC : !strcmp(name, "Latin") ? ENG_LATIN : -1;
+	}
+	TessBaseAPIClear(engine[ENG_OSD]);
+}
+
+/* A point of the prepared image back in the caller's image. */
+static void geom_unmap(const page_geom *g, double x, double y, double *ox, double *oy)
+{
+	/* undo the quarter turns: a clockwise turn maps (x, y) of a w x h
+	 * image to (h-1-y, x); back from the image after k turns, whose width
+	 * is hs for odd k and ws for even k: (x, y) -> (y, width-1-x) */
+	for (int k = g->quads; k > 0; k--) {
+		int wk = k % 2 ? g->hs : g->ws;
+		double nx = y, ny = wk - 1 - x;
+		x = nx;
+		y = ny;
+	}
+	if (g->angle != 0) {
+		double cx = g->ws / 2.0, cy = g->hs / 2.0, c = cos(g->angle), s = sin(g->angle);
+		double dx = x - cx, dy = y - cy;
+		/* pixRotate turns clockwise by angle; undo it */
+		x = cx + dx * c + dy * s;
+		y = cy - dx * s + dy * c;
+	}
+	*ox = x / g->scale;
+	*oy = y / g->scale;
+}
+
+/* ---- recognising a page ----------------------------------------------------------- */
+
+/* The engine other than e (Arabic <-> Latin). */
+static int other_engine(int e) { return e == ENG_ARABIC ? ENG_LATIN : ENG_ARABIC; }
+
+/* Words the page's model is unsure of, read again by the other model on
+ * their own box: the other reading replaces it when it is surer by the
+ * margin and is of its own script (a Latin word or number inside an
+ * Arabic line, an Arabic name in an English letter). */
+static int pass_fallback(pass *ps, PIX *gray, int primary, int ppi)
+{
+	const dft_ocr_options *o = cur_opts();
+	TessBaseAPI *t = engine[other_engine(primary)];
+	int tried = 0, rc = 0, set = 0;
+	for (size_t i = 0; i < ps->n && tried < o->fallback_max; i++) {
+		pass_word *w = &ps->w[i];
+		int h = w->y1 - w->y0, pad = h / 5 + 2, x0, y0, x1, y1;
+		char *alt;
+		size_t a, l;
+		float conf;
+		if (w->conf >= o->fallback_conf || h < 6)
+			continue;
+		if (!set) {
+			TessBaseAPISetImage2(t, gray);
+			TessBaseAPISetSourceResolution(t, ppi);
+			TessBaseAPISetPageSegMode(t, PSM_SINGLE_WORD);
+			set = 1;
+		}
+		x0 = w->x0 - pad > 0 ? w->x0 - pad : 0;
+		y0 = w->y0 - pad > 0 ? w->y0 - pad : 0;
+		x1 = w->x1 + pad < (int)pixGetWidth(gray) ? w->x1 + pad : (int)pixGetWidth(gray);
+		y1 = w->y1 + pad < (int)pixGetHeight(gray) ? w->y1 + pad : (int)pixGetHeight(gray);
+		TessBaseAPISetRectangle(t, x0, y0, x1 - x0, y1 - y0);
+		tried++;
+		if (TessBaseAPIRecognize(t, NULL) != 0)
+			continue;
+		alt = TessBaseAPIGetUTF8Text(t);
+		conf = (float)TessBaseAPIMeanTextConf(t);
+		if (alt) {
+			size_t n = strlen(alt);
+			while (n && (alt[n - 1] == '\n' || alt[n - 1] == ' '))
+				alt[--n] = 0;
+			script_count(alt, &a, &l);
+			if (n && !strchr(alt, ' ') && !strchr(alt, '\n') && conf > w->conf + o->fallback_margin &&
+			    conf >= o->fallback_accept &&
+			    (primary == ENG_ARABIC ? a == 0 : l == 0)) {
+				char *copy = dft_strdup(alt);
+				if (!copy) {
+					TessDeleteText(alt);
+					rc = DFT_ENOMEM;
+					break;
+				}
+				free(w->text);
+				w->text = copy;
+				w->conf = conf;
+			}
+			TessDeleteText(alt);
+		}
+	}
+	if (set)
+		TessBaseAPIClear(t);
+	return rc;
+}
+
+/* One pass of engine e over the prepared page. */
+static int page_pass(pass *ps, int e, PIX *gray, int psm, int ppi)
+{
+	int rc;
+	TessBaseAPISetImage2(engine[e], gray);
+	rc = pass_run(ps, engine[e], psm, ppi);
+	TessBaseAPIClear(engine[e]);
+	return rc;
+}
+
 int dft_ocr_recognise(dft_ocr_page *p, struct Pix *pix, int ppi)
 {
-	TessResultIterator *it = NULL;
-	double conf = 0;
-	int rc = 0, first = 1, xres = 0, yres = 0;
+	const dft_ocr_options *o = cur_opts();
+	page_geom g;
+	PIX *gray = NULL, *turned;
+	pass best, other;
+	int rc = 0, xres = 0, yres = 0, single = 0, script = -1, primary, psm;
 
-	if (!tess)
+	memset(&best, 0, sizeof(best));
+	memset(&other, 0, sizeof(other));
+	if (!engine[ENG_ARABIC])
 		return dft_error_set(DFT_ERROR, "OCR not available (Tesseract did not load)");
 	dft_buf_reset(&p->text);
 	p->nwords = 0;
 	p->mean_conf = 0;
+	p->model = NULL;
 	if (ppi <= 0) {
 		pixGetResolution(pix, &xres, &yres);
 		ppi = xres >= 70 && xres <= 2400 ? xres : 300;
 	}
-	TessBaseAPISetImage2(tess, pix);
-	TessBaseAPISetSourceResolution(tess, ppi);
-	if (TessBaseAPIRecognize(tess, NULL) != 0) {
-		rc = dft_error_set(DFT_ERROR, "OCR failed");
+	if (!(gray = page_prepare(pix, &g, &ppi, &single)))
+		return dft_error_set(DFT_ENOMEM, "OCR: cannot prepare the page image");
+	pixSetResolution(gray, ppi, ppi);
+	page_osd(gray, ppi, &g.quads, &script);
+	if (g.quads && (turned = pixRotateOrth(gray, g.quads)) != NULL) {
+		pixDestroy(&gray);
+		gray = turned;
+	} else
+		g.quads = 0;
+	psm = single ? PSM_SINGLE_LINE : PSM_AUTO;
+	if (o->psm > 0)
+		psm = o->psm;
+	if (o->force_engine >= 0 && o->force_engine < 2)
+		script = o->force_engine;
+	primary = script >= 0 ? script : ENG_ARABIC;
+	if ((rc = page_pass(&best, primary, gray, psm, ppi)) < 0)
 		goto done;
+	if (script < 0) {
+		/* the script is not known: read with the other model too and keep
+		 * the surer reading */
+		if ((rc = page_pass(&other, other_engine(primary), gray, psm, ppi)) < 0)
+			goto done;
+		if (other.n && pass_mean_conf(&other) > pass_mean_conf(&best)) {
+			pass tmp = best;
+			best = other;
+			other = tmp;
+			primary = other_engine(primary);
+		}
 	}
-	it = TessBaseAPIGetIterator(tess);
-	if (!it)
-		goto done; /* an empty page */
-	do {
-		const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
-		dft_ocr_word w;
-		char *t;
-		if (!TessPageIteratorBoundingBox(pit, RIL_WORD, &w.x0, &w.y0, &w.x1, &w.y1))
-			continue;
-		t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-		if (!t)
-			continue;
-		if (!*t) {
-			TessDeleteText(t);
-			continue;
-		}
-		if (!first) {
-			const char *sep = " ";
-			if (TessPageIteratorIsAtBeginningOf(pit, RIL_PARA))
-				sep = "\n\n";
-			else if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE))
-				sep = "\n";
-			rc = dft_buf_adds(&p->text, sep);
-		}
-		first = 0;
-		w.start = p->text.len;
-		if (rc == 0)
-			rc = dft_buf_adds(&p->text, t);
-		w.end = p->text.len;
-		conf += TessResultIteratorConfidence(it, RIL_WORD);
-		TessDeleteText(t);
-		if (rc == 0)
-			rc = page_add_word(p, &w);
-		if (rc < 0)
+	if (o->fallback && (rc = pass_fallback(&best, gray, primary, ppi)) < 0)
+		goto done;
+	p->model = engine_lang[primary];
+	for (size_t i = 0; i < best.n; i++) {
+		static const char *const sep[] = {"", " ", "\n", "\n\n"};
+		pass_word *w = &best.w[i];
+		dft_ocr_word ow;
+		double ax, ay, bx, by, cx, cy, dx, dy;
+		if ((rc = dft_buf_adds(&p->text, sep[w->brk])) < 0)
 			break;
-	} while (TessResultIteratorNext(it, RIL_WORD));
+		ow.start = p->text.len;
+		if ((rc = dft_buf_adds(&p->text, w->text)) < 0)
+			break;
+		ow.end = p->text.len;
+		/* the box's corners back in the caller's image */
+		geom_unmap(&g, w->x0, w->y0, &ax, &ay);
+		geom_unmap(&g, w->x1, w->y0, &bx, &by);
+		geom_unmap(&g, w->x0, w->y1, &cx, &cy);
+		geom_unmap(&g, w->x1, w->y1, &dx, &dy);
+		ow.x0 = (int)floor(fmin(fmin(ax, bx), fmin(cx, dx)));
+		ow.y0 = (int)floor(fmin(fmin(ay, by), fmin(cy, dy)));
+		ow.x1 = (int)ceil(fmax(fmax(ax, bx), fmax(cx, dx)));
+		ow.y1 = (int)ceil(fmax(fmax(ay, by), fmax(cy, dy)));
+		ow.x0 = ow.x0 < 0 ? 0 : ow.x0;
+		ow.y0 = ow.y0 < 0 ? 0 : ow.y0;
+		ow.x1 = ow.x1 > g.w0 ? g.w0 : ow.x1;
+		ow.y1 = ow.y1 > g.h0 ? g.h0 : ow.y1;
+		ow.conf = w->conf;
+		p->mean_conf += w->conf;
+		if ((rc = page_add_word(p, &ow)) < 0)
+			break;
+	}
 	if (rc == DFT_ELIMIT)
 		rc = 0; /* the text buffer's limit: what fitted is kept */
 	if (rc == 0 && p->text.len)
 		rc = dft_buf_addc(&p->text, '\n');
 	if (p->nwords)
-		p->mean_conf = conf / (double)p->nwords;
+		p->mean_conf /= (double)p->nwords;
 done:
-	if (it)
-		TessResultIteratorDelete(it);
-	TessBaseAPIClear(tess);
+	pass_dispose(&best);
+	pass_dispose(&other);
+	pixDestroy(&gray);
 	return rc;
 }
+
+/* ---- the words of a document -------------------------------------------------------- */
 
 void dft_ocr_words_init(dft_ocr_words *w)
 {
@@ -175,8 +688,14 @@ int dft_ocr_words_add(dft_ocr_words *w, int page, uint64_t base, size_t kept,
 		      const dft_ocr_page *p, double scale)
 {
 	size_t i;
-	char item[160];
+	char item[176];
 	w->pages++;
+	if (p->model && !strstr(w->models, p->model) &&
+	    strlen(w->models) + strlen(p->model) + 2 < sizeof(w->models)) {
+		if (w->models[0])
+			strcat(w->models, "+");
+		strcat(w->models, p->model);
+	}
 	for (i = 0; i < p->nwords; i++) {
 		const dft_ocr_word *x = &p->words[i];
 		int n;
@@ -184,10 +703,11 @@ int dft_ocr_words_add(dft_ocr_words *w, int page, uint64_t base, size_t kept,
 			w->dropped += p->nwords - i;
 			break;
 		}
-		n = snprintf(item, sizeof(item), "%s[%d,%.0f,%.0f,%.0f,%.0f,%llu,%llu]",
+		n = snprintf(item, sizeof(item), "%s[%d,%.0f,%.0f,%.0f,%.0f,%llu,%llu,%.0f]",
 			     w->json.len ? "," : "[", page, x->x0 * scale, x->y0 * scale,
 			     x->x1 * scale, x->y1 * scale,
-			     (unsigned long long)(base + x->start), (unsigned long long)(base + x->end));
+			     (unsigned long long)(base + x->start), (unsigned long long)(base + x->end),
+			     x->conf < 0 ? 0.0 : (double)x->conf);
 		if (n < 0 || (size_t)n >= sizeof(item) || w->json.len + (size_t)n + 2 > DFT_OCR_WORDS_MAX) {
 			w->dropped += p->nwords - i;
 			break;
@@ -201,10 +721,12 @@ int dft_ocr_words_add(dft_ocr_words *w, int page, uint64_t base, size_t kept,
 
 int dft_ocr_words_finish(dft_ocr_words *w, dft_sink *sink)
 {
+	char engine_used[96];
 	int rc;
 	if (!w->pages)
 		return 0;
-	if ((rc = sink->meta(sink, "ocr", DFT_OCR_ENGINE)) < 0)
+	snprintf(engine_used, sizeof(engine_used), "tesseract %s", w->models[0] ? w->models : "-");
+	if ((rc = sink->meta(sink, "ocr", engine_used)) < 0)
 		return rc;
 	if (w->n) {
 		if ((rc = dft_buf_addc(&w->json, ']')) < 0)

@@ -8,9 +8,12 @@
  * A document's OCR output is its text, emitted through the sink like any
  * other text, and the boxes of its words, kept in a dft_ocr_words and
  * reported at the end as the meta key "ocr_words": a compact JSON array
- * [[page, x0, y0, x1, y1, start, end], ...] where start/end are byte
- * offsets of the word in the document's emitted text. Its size is bounded
- * (one meta frame); past the bound words are dropped with a note.
+ * [[page, x0, y0, x1, y1, start, end, conf], ...] where start/end are byte
+ * offsets of the word in the document's emitted text and conf Tesseract's
+ * confidence in the word (0-100). Its size is bounded (one meta frame);
+ * past the bound words are dropped with a note. The meta key "ocr" names
+ * the models that read the pages ("tesseract Arabic", "tesseract
+ * Arabic+eng", ...).
  */
 #ifndef DAFTAR_EXTRACT_OCR_H
 #define DAFTAR_EXTRACT_OCR_H
@@ -19,14 +22,13 @@
 
 struct Pix;
 
-/* What "ocr" meta says. */
-#define DFT_OCR_ENGINE "tesseract ara+eng"
 /* Bytes of the "ocr_words" JSON value (a meta frame is at most 1 MiB). */
 #define DFT_OCR_WORDS_MAX ((size_t)1000000)
 
 typedef struct dft_ocr_word {
 	int x0, y0, x1, y1; /* pixels of the image given to dft_ocr_page */
 	size_t start, end;  /* byte offsets in the page's text */
+	float conf;         /* Tesseract's confidence, 0..100 */
 } dft_ocr_word;
 
 /* One recognised page: UTF-8 text (words separated by spaces, lines by
@@ -36,7 +38,31 @@ typedef struct dft_ocr_page {
 	dft_ocr_word *words;
 	size_t nwords, cap;
 	double mean_conf; /* mean word confidence, 0..100 */
+	const char *model; /* the model that read it ("Arabic", "eng") */
 } dft_ocr_page;
+
+/* How pages are prepared and read (ocr.c explains each step). The
+ * defaults are what measured best on bench/ocr's dev set; the tool
+ * tools/daftar-ocr.c changes them to measure each step. */
+typedef struct dft_ocr_options {
+	int osd;             /* orientation and script detection */
+	int deskew;
+	int bgnorm;          /* background normalisation on uneven pages */
+	int rescale;         /* scale the page so text is target_height high */
+	int target_height;   /* median component height, pixels */
+	int single_line;     /* an image of one text line is read as a line */
+	int psm;             /* > 0: this page segmentation mode always */
+	int force_engine;    /* -1 by the script; 0 Arabic, 1 eng */
+	int fallback;        /* unsure words read again by the other model */
+	int fallback_conf;   /* words under this confidence are tried */
+	int fallback_margin; /* the other reading must be this much surer */
+	int fallback_accept; /* and at least this sure */
+	int fallback_max;    /* words tried a page at most */
+} dft_ocr_options;
+
+void dft_ocr_options_default(dft_ocr_options *o);
+/* Set the options of this process (before dft_ocr_recognise). */
+void dft_ocr_set_options(const dft_ocr_options *o);
 
 /* Is Tesseract loaded? (0 when dft_ocr_init failed or was not called) */
 int dft_ocr_available(void);
@@ -52,6 +78,7 @@ typedef struct dft_ocr_words {
 	dft_buf json;
 	size_t n, dropped;
 	int pages;
+	char models[32]; /* the models that read the pages, "+"-joined */
 } dft_ocr_words;
 
 void dft_ocr_words_init(dft_ocr_words *w);
