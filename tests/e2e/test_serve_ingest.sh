@@ -7,7 +7,9 @@
 # the case must hold the same documents, texts and search results as the
 # same two ingests made without the workbench (a second case), verify
 # must pass (the custody chain both processes appended to), and the tags,
-# notes, custody entries and the merge must still be there.
+# notes, custody entries and the merge must still be there. Last, a write
+# while another process holds the database's write lock answers 503 after
+# the 5 s busy timeout.
 source "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "skipped: no curl"; exit 77; }
 command -v jq >/dev/null || { echo "skipped: no jq"; exit 77; }
@@ -24,7 +26,7 @@ trap stop_all EXIT
 small="$T/small"
 bash "$(dirname "$0")/make-small-trove.sh" "$small"
 big="$T/big"
-N=${SERVE_INGEST_FILES:-8000}
+N=${SERVE_INGEST_FILES:-6000}
 awk -v dir="$big" -v n="$N" 'BEGIN {
   for (i = 1; i <= n; i++) {
     d = dir "/bulk/" (i % 50)
@@ -73,7 +75,7 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 check "the ingest is running and has stored documents" kill -0 "$IPID"
-status_is "the ingest holds CASE/lock (the command line still waits for it)" 1 d tag "$A" "$memo" cli-during-ingest
+status_is "the ingest holds CASE/lock: daftar tag on the command line is refused" 1 d tag "$A" "$memo" cli-during-ingest
 
 # one write: METHOD PATH BODY; sets CODE, TIME and BODY_OUT; the times go
 # to $T/times
@@ -128,8 +130,10 @@ eq "logout during the ingest: 200" "$CODE" 200
 eq "after logout: no session" "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" "$B/api/me")" 401
 
 check "every write was made while the ingest ran" kill -0 "$IPID"
-slow=$(awk '$4 > 3 { print }' "$T/times")
-eq "no write waited 3 s or more" "$slow" ""
+# a 2xx already says it waited less than the 5 s busy timeout; the
+# changes themselves (not the login's Argon2id) must be well under it
+slow=$(awk '$2 != "/api/login" && $4 > 4 { print }' "$T/times")
+eq "no change took 4 s or more" "$slow" ""
 ok "write times (s): $(awk '{ printf "%s %s %.3f; ", $1, $2, $4 }' "$T/times")"
 
 rc=0
@@ -163,4 +167,21 @@ eq "audit: the login" "$(case_sql "$A" "SELECT count(*) FROM audit WHERE action=
 one_entity="SELECT count(DISTINCT entity_id) FROM entity_variants WHERE type='organization' AND value IN ('${val1//\'/\'\'}', '${val2//\'/\'\'}')"
 eq "the merge holds after the ingest's own resolution" "$(case_sql "$A" "$one_entity")" 1
 eq "the reference keeps them apart" "$(case_sql "$R" "$one_entity")" 2
+
+# ---- a writer that keeps the case past the busy timeout: 503, in time ----
+CSRF=
+write POST /api/login "{\"user\":\"ed\",\"password\":\"$PW\"}"
+eq "login after the ingest: 200" "$CODE" 200
+CSRF=$(jqv "$BODY_OUT" .csrf)
+(printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep 10; printf 'COMMIT;\n') | sqlite3 "$A/store.db" >/dev/null &
+HOLD=$!
+sleep 1
+write POST "/api/docs/$memo/tags" '{"tag":"held-out"}'
+eq "a write the case is held from: 503" "$CODE" 503
+contains "503: says why" "$BODY_OUT" "busy"
+check "503 after the 5 s busy timeout, not before, not much after" awk -v t="$TIME" 'BEGIN { exit !(t >= 4.5 && t < 9) }'
+wait "$HOLD"
+write POST "/api/docs/$memo/tags" '{"tag":"held-out"}'
+eq "once the case is free: 200" "$CODE" 200
+status_is "verify after all" 0 d verify "$A"
 finish
