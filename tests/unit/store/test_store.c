@@ -2,7 +2,10 @@
  * test_store.c - the case store: init refuses what it must, the same bytes
  * twice are one document with two locations, commits write the custody log
  * before the database, a log longer than the database (a crash between the
- * two) is recovered with a "recovered" entry, a shortened log is refused.
+ * two) is recovered with a "recovered" entry, a shortened log is refused;
+ * the ingest's writer and the workbench's shared writer append to one
+ * chain in turn, also after a shared writer was killed between its log
+ * write and its commit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daftar/custody.h"
+#include "daftar/findings.h"
 #include "daftar/store.h"
 #include "../helpers.h"
 
@@ -156,12 +161,113 @@ static void crash_between_log_and_database(void **state)
 	assert_int_equal(dft_store_open(&st, case_dir, 1), DFT_ECORRUPT);
 }
 
+static int count_problem(void *ctx, const char *kind, const char *sha256, const char *detail)
+{
+	(void)kind;
+	(void)sha256;
+	fprintf(stderr, "verify: %s\n", detail);
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void add_file(dft_store *st, int64_t batch, const char *path, const char *bytes, int64_t *id)
+{
+	dft_location loc;
+	char sha[DFT_SHA256_HEX];
+	int is_new;
+	add_blob(st, bytes, sha);
+	memset(&loc, 0, sizeof(loc));
+	loc.sha256 = sha;
+	loc.size = (int64_t)strlen(bytes);
+	loc.path = path;
+	loc.batch = batch;
+	loc.stored = 1;
+	assert_int_equal(dft_store_add_location(st, &loc, id, &is_new), 0);
+}
+
+static void two_writers_one_chain(void **state)
+{
+	dft_store *ing, *wb, *other, *ro;
+	dft_verify_result vr;
+	char p[4300];
+	int64_t batch, a, b, c, entries, offset;
+	char head[DFT_SHA256_HEX];
+	int resumed, problems = 0, i, wstatus, go[2];
+	pid_t child;
+	(void)state;
+	assert_int_equal(dft_store_init(case_dir), 0);
+	/* the other process, forked before this one opens the database
+	 * (SQLite's locks do not survive a fork), tags document 1 when told */
+	assert_int_equal(pipe(go), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		char x;
+		int rc = read(go[0], &x, 1) == 1 ? 0 : DFT_EIO;
+		if (rc == 0 && (rc = dft_store_open(&other, case_dir, DFT_STORE_SHARED)) == 0)
+			rc = dft_tag_add(other, 1, "from-another-process", "dan");
+		if (rc < 0)
+			fprintf(stderr, "child: %s\n", dft_error_msg());
+		_exit(rc == 0 ? 0 : 1);
+	}
+	assert_int_equal(dft_store_open(&ing, case_dir, DFT_STORE_INGEST), 0);
+	/* the workbench's writer opens beside the ingest (CASE/lock is
+	 * not its; that a second ingest is refused needs another process:
+	 * POSIX record locks are the process's) */
+	assert_int_equal(dft_store_open(&wb, case_dir, DFT_STORE_SHARED), 0);
+	assert_int_equal(dft_store_batch_open(ing, "march", &batch, &resumed), 0);
+	add_file(ing, batch, "a.txt", "alpha\n", &a);
+	assert_int_equal(a, 1);
+	assert_int_equal(dft_store_commit(ing), 0);
+	/* the ingest and the workbench take turns on the one log */
+	assert_int_equal(dft_tag_add(wb, a, "important", "alice"), 0);
+	add_file(ing, batch, "b.txt", "beta\n", &b);
+	assert_int_equal(dft_store_commit(ing), 0);
+	assert_int_equal(dft_note_add(wb, b, "seen", "alice"), 0);
+	assert_int_equal(dft_tag_add(wb, b, "later", "bob"), 0);
+	add_file(ing, batch, "c.txt", "gamma\n", &c);
+	/* the ingest's transaction is open; nobody waits for it */
+	assert_int_equal(dft_store_writer_waiting(ing), 0);
+	/* another process's workbench write waits for it (its turn taken),
+	 * the ingest sees that, commits, and the write goes through */
+	assert_int_equal(write(go[1], "g", 1), 1);
+	for (i = 0; i < 3000 && !dft_store_writer_waiting(ing); i++)
+		usleep(1000);
+	assert_int_equal(dft_store_writer_waiting(ing), 1);
+	assert_int_equal(dft_store_commit(ing), 0);
+	assert_int_equal(waitpid(child, &wstatus, 0), child);
+	assert_true(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+	/* a shared writer killed after its log write, before its commit */
+	assert_int_equal(dft_store_begin(wb), 0);
+	assert_int_equal(dft_tag_add(wb, c, "lost", "carol"), 0); /* inside our transaction: not committed */
+	/* what dft_store_commit does first: link onto the chain's end, write */
+	assert_int_equal(dft_store_custody_head(wb, &entries, head, &offset), 0);
+	assert_int_equal(dft_custody_sync(dft_store_custody(wb), entries, head, offset), 0);
+	assert_int_equal(dft_custody_flush(dft_store_custody(wb)), 0);
+	dft_store_free(wb); /* rolls back: the tag is gone, its entry stays in the log */
+	add_file(ing, batch, "d.txt", "delta\n", &c);
+	assert_int_equal(dft_store_batch_close(ing, batch), 0);
+	assert_int_equal(dft_store_commit(ing), 0);
+	dft_store_free(ing);
+	/* batch_opened, 4 received, tagged, noted, tagged, the other
+	 * process's tagged, the lost tagged, recovered, batch_closed */
+	snprintf(p, sizeof(p), "%s/custody.log", case_dir);
+	assert_int_equal(count_lines(p), 12);
+	assert_int_equal(dft_store_open(&ro, case_dir, DFT_STORE_READ), 0);
+	memset(&vr, 0, sizeof(vr));
+	assert_int_equal(dft_verify(ro, count_problem, &problems, &vr), 0);
+	assert_int_equal(problems, 0);
+	assert_int_equal(vr.entries_checked, 12);
+	dft_store_free(ro);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(init_refuses_and_opens, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_bytes_one_document, setup, teardown),
 		cmocka_unit_test_setup_teardown(crash_between_log_and_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(two_writers_one_chain, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
