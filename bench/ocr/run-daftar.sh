@@ -38,5 +38,6 @@ done
 { printf 'daftar\t%s\ncommit\t%s\npages\t%s\ningest_wall_s\t%s\njobs\t%s\n' "$daftar" \
     "$(git -C "$here" rev-parse --short HEAD 2>/dev/null)$(git -C "$here" diff --quiet -- src 2>/dev/null || echo '+dirty src')" \
     "$n" "$wall" "${JOBS:-2}"
+  printf 'split\t%s\nlang_only\t%s\n' "${SPLIT:-all}" "${LANG_ONLY:-all}"
   printf 'pages_per_s\t%s\n' "$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.3f", n / w}')"; } > "$out/run.info"
 echo "run-daftar: $n pages ingested in $wall s with ${JOBS:-2} workers; texts in $out" >&2

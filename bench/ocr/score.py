@@ -95,6 +95,21 @@ def main():
     with open(a.manifest, encoding="utf-8") as f:
         hdr = f.readline().rstrip("\n").split("\t")
         rows = [dict(zip(hdr, l.rstrip("\n").split("\t"))) for l in f if l.strip()]
+    # a run restricted to a split or a language (run-tesseract.sh's SPLIT, LANG_ONLY in
+    # OCRDIR/run.info) is scored on those pages only, unless --split/--lang say otherwise
+    info = {}
+    ipath = os.path.join(a.ocrdir, "run.info")
+    if os.path.exists(ipath):
+        for l in open(ipath, encoding="utf-8"):
+            p = l.rstrip("\n").split("\t")
+            if len(p) == 2:
+                info[p[0]] = p[1]
+    if not a.split and info.get("split", "all") != "all":
+        a.split = info["split"]
+    if not a.lang and info.get("lang_only", "all") != "all":
+        a.lang = info["lang_only"]
+    if a.split or a.lang:
+        print("score: pages of split %s, lang %s" % (a.split or "all", a.lang or "all"))
     rows = [r for r in rows if (not a.split or r["split"] == a.split) and (not a.lang or r["lang"] == a.lang)]
     times = {}
     tpath = os.path.join(a.ocrdir, "times.tsv")
