@@ -10,6 +10,7 @@ packages=(
   zip unzip p7zip-full xz-utils bzip2 jq file libarchive-tools
   libmupdf-dev libmujs-dev libfreetype-dev libharfbuzz-dev libjbig2dec0-dev libopenjp2-7-dev libjpeg-dev libgumbo-dev
   libtesseract-dev libleptonica-dev tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-script-arab tesseract-ocr-osd
+  libheif-dev libheif-examples  # HEIC phone photos; heif-enc makes the tests' ones
   libgmime-3.0-dev libpst-dev libgsf-1-dev
   libstemmer-dev libexttextcat-dev libpcre2-dev libxxhash-dev
   libmicrohttpd-dev libjson-c-dev curl libsodium-dev python3  # python3: raw sockets in the serve tests

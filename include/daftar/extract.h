@@ -69,6 +69,7 @@ int dft_extract_html(dft_sink *sink, const dft_input *in);
 int dft_extract_archive(dft_sink *sink, const dft_input *in);
 int dft_extract_pdf(dft_sink *sink, const dft_input *in);    /* pdf.c (MuPDF) */
 int dft_extract_image(dft_sink *sink, const dft_input *in);  /* image.c (metadata + OCR) */
+void dft_image_init(void); /* image.c: libheif's plugins, once a worker before the sandbox */
 int dft_extract_ooxml(dft_sink *sink, const dft_input *in);  /* ooxml.c: docx xlsx pptx */
 int dft_extract_odf(dft_sink *sink, const dft_input *in);    /* odf.c: odt ods odp */
 int dft_extract_ole(dft_sink *sink, const dft_input *in);    /* ole.c: doc xls ppt */

@@ -172,6 +172,7 @@ void dft_extract_worker_init(void)
 {
 	/* failures here are not fatal: the extractor reports them per document */
 	dft_ocr_init();
+	dft_image_init();
 	dft_lang_init();
 	dft_email_init();
 }

@@ -1,6 +1,7 @@
 /*
  * image.c - the image extractor: PNG, JPEG, TIFF (every page), GIF, BMP,
- * WebP and the other formats Leptonica reads, from memory. It reports the
+ * WebP and the other formats Leptonica reads, from memory, and HEIF/HEIC
+ * phone photos with libheif. It reports the
  * size, the EXIF facts an investigator asks about (when a photo was
  * taken, with what camera, where), and the text found by OCR (ocr.c),
  * with the boxes of its words in image pixels ("ocr_words").
@@ -14,6 +15,7 @@
 #include "ocr.h"
 
 #include <leptonica/allheaders.h>
+#include <libheif/heif.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@ typedef struct exif_info {
 	double lat, lon;
 	int lat_ok, lon_ok;
 	char lat_ref, lon_ref;
+	int orientation; /* 1 (upright) .. 8, 0 when not given */
 } exif_info;
 
 typedef struct exif_tiff {
@@ -142,6 +145,9 @@ static void exif_ifd(const exif_tiff *t, size_t off, int kind, exif_info *x, int
 			else if (tag == 0x0132) {
 				exif_ascii(t, e, s, sizeof(s));
 				exif_date(s, x->datetime);
+			} else if (tag == 0x0112 && exif_u16(t, e + 2) == 3 && exif_u32(t, e + 4) == 1) {
+				unsigned o = exif_u16(t, e + 8); /* a SHORT is inline */
+				x->orientation = o >= 1 && o <= 8 ? (int)o : 0;
 			} else if ((tag == 0x8769 || tag == 0x8825) && exif_u16(t, e + 2) == 4)
 				exif_ifd(t, exif_u32(t, e + 8), tag == 0x8769 ? IFD_EXIF : IFD_GPS, x, depth + 1);
 		} else if (kind == IFD_EXIF) {
@@ -319,6 +325,158 @@ done:
 	return rc;
 }
 
+/* An image as EXIF orientation says to show it: 3 is upside down, 6 and
+ * 8 are turned a quarter (phone photos held sideways), 2/4/5/7 mirrored.
+ * OCR reads the upright page; word boxes are in its coordinates. */
+static PIX *img_upright(PIX *pix, int orientation)
+{
+	PIX *t = NULL, *u;
+	switch (orientation) {
+	case 2: return pixFlipLR(NULL, pix);
+	case 3: return pixRotateOrth(pix, 2);
+	case 4: return pixFlipTB(NULL, pix);
+	case 5: /* mirrored, then a quarter counter-clockwise */
+		if (!(t = pixRotateOrth(pix, 1)))
+			return NULL;
+		u = pixFlipLR(NULL, t);
+		pixDestroy(&t);
+		return u;
+	case 6: return pixRotateOrth(pix, 1);
+	case 7:
+		if (!(t = pixRotateOrth(pix, 3)))
+			return NULL;
+		u = pixFlipLR(NULL, t);
+		pixDestroy(&t);
+		return u;
+	case 8: return pixRotateOrth(pix, 3);
+	default: return pixClone(pix);
+	}
+}
+
+/* ---- HEIF / HEIC (phone photos), with libheif ------------------------------------ */
+
+/* Is it an ISO-BMFF file of an image brand (HEIC, HEIF, AVIF)? */
+static int is_heif(const unsigned char *p, size_t n)
+{
+	static const char *const brands[] = {"heic", "heix", "hevc", "hevx", "heim", "heis",
+					     "mif1", "msf1", "avif", NULL};
+	if (n < 12 || memcmp(p + 4, "ftyp", 4) != 0)
+		return 0;
+	for (int i = 0; brands[i]; i++)
+		if (!memcmp(p + 8, brands[i], 4))
+			return 1;
+	return 0;
+}
+
+/* The primary image of a HEIF file, upright (libheif applies the file's
+ * rotation and mirror), with its EXIF. Its size is checked before any
+ * pixel is decoded; decoding uses no threads (the sandbox allows none). */
+static int heif_read(const unsigned char *data, size_t n, PIX **out, int *w, int *h, exif_info *x)
+{
+	struct heif_context *ctx = heif_context_alloc();
+	struct heif_image_handle *hd = NULL;
+	struct heif_image *img = NULL;
+	struct heif_error err;
+	const uint8_t *plane;
+	int stride = 0, rc = 0;
+	PIX *pix = NULL;
+
+	*out = NULL;
+	if (!ctx)
+		return dft_error_set(DFT_ENOMEM, "out of memory (HEIF)");
+	heif_context_set_max_decoding_threads(ctx, 0);
+	err = heif_context_read_from_memory_without_copy(ctx, data, n, NULL);
+	if (err.code == heif_error_Ok)
+		err = heif_context_get_primary_image_handle(ctx, &hd);
+	if (err.code != heif_error_Ok) {
+		rc = dft_error_set(DFT_EINVAL, "not a readable HEIF image: %s", err.message);
+		goto done;
+	}
+	*w = heif_image_handle_get_width(hd);
+	*h = heif_image_handle_get_height(hd);
+	{
+		heif_item_id id;
+		if (heif_image_handle_get_list_of_metadata_block_IDs(hd, "Exif", &id, 1) == 1) {
+			size_t sz = heif_image_handle_get_metadata_size(hd, id);
+			unsigned char *m = sz >= 4 && sz < ((size_t)1 << 24) ? malloc(sz) : NULL;
+			if (m && heif_image_handle_get_metadata(hd, id, m).code == heif_error_Ok) {
+				/* a 4-byte offset to the TIFF header, then the TIFF */
+				size_t off = (size_t)m[0] << 24 | (size_t)m[1] << 16 | (size_t)m[2] << 8 | m[3];
+				if (off < sz - 4)
+					exif_parse_tiff(m + 4 + off, sz - 4 - off, x);
+			}
+			free(m);
+		}
+	}
+	if (*w <= 0 || *h <= 0 || (double)*w * (double)*h > IMG_MAX_PIXELS) {
+		rc = dft_error_set(DFT_ELIMIT, "image too large: %d x %d", *w, *h);
+		goto done;
+	}
+	err = heif_decode_image(hd, &img, heif_colorspace_RGB, heif_chroma_interleaved_RGB, NULL);
+	if (err.code != heif_error_Ok) {
+		rc = dft_error_set(DFT_EINVAL, "HEIF image could not be decoded: %s", err.message);
+		goto done;
+	}
+	plane = heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
+	*w = heif_image_get_width(img, heif_channel_interleaved);
+	*h = heif_image_get_height(img, heif_channel_interleaved);
+	if (!plane || *w <= 0 || *h <= 0 || stride < 3 * *w || !(pix = pixCreate(*w, *h, 32))) {
+		rc = dft_error_set(DFT_EINVAL, "HEIF image could not be decoded (no RGB plane)");
+		goto done;
+	}
+	for (int yy = 0; yy < *h; yy++) {
+		const uint8_t *src = plane + (size_t)yy * (size_t)stride;
+		l_uint32 *dst = pixGetData(pix) + (size_t)yy * (size_t)pixGetWpl(pix);
+		for (int xx = 0; xx < *w; xx++, src += 3)
+			composeRGBPixel(src[0], src[1], src[2], dst + xx);
+	}
+	*out = pix;
+done:
+	heif_image_release(img);
+	heif_image_handle_release(hd);
+	heif_context_free(ctx);
+	return rc;
+}
+
+/* A HEIF photo: its size and EXIF, then the text of its primary image. */
+static int img_heif(img_state *st, const dft_input *in)
+{
+	exif_info exif;
+	PIX *pix = NULL;
+	char buf[32];
+	int w = 0, h = 0, rc, rrc;
+
+	memset(&exif, 0, sizeof(exif));
+	rrc = heif_read(in->data, (size_t)in->size, &pix, &w, &h, &exif);
+	if (w > 0 && h > 0) {
+		snprintf(buf, sizeof(buf), "%d", w);
+		if ((rc = st->sink->meta(st->sink, "width", buf)) < 0)
+			goto done;
+		snprintf(buf, sizeof(buf), "%d", h);
+		if ((rc = st->sink->meta(st->sink, "height", buf)) < 0)
+			goto done;
+	}
+	if ((rc = exif_report(st->sink, &exif)) < 0 || (rc = rrc) < 0)
+		goto done;
+	if (!dft_ocr_available()) {
+		rc = st->sink->note(st->sink, "no OCR: Tesseract is not available");
+		goto done;
+	}
+	dft_ocr_words_init(&st->words);
+	rc = img_ocr(st, pix, 1);
+	if (rc == 0)
+		rc = dft_ocr_words_finish(&st->words, st->sink);
+	dft_ocr_words_dispose(&st->words);
+done:
+	pixDestroy(&pix);
+	return rc;
+}
+
+void dft_image_init(void)
+{
+	heif_init(NULL); /* loads libheif's plugins, before the sandbox */
+}
+
 int dft_extract_image(dft_sink *sink, const dft_input *in)
 {
 	dft_limits defaults;
@@ -338,6 +496,8 @@ int dft_extract_image(dft_sink *sink, const dft_input *in)
 	}
 	if (!in->data)
 		return dft_error_set(DFT_ELIMIT, "image too large to read (%llu bytes)", (unsigned long long)in->size);
+	if (is_heif(in->data, (size_t)in->size))
+		return img_heif(&st, in);
 	if (pixReadHeaderMem(in->data, (size_t)in->size, &format, &w, &h, &bps, &spp, &cmap) != 0 || w <= 0 || h <= 0)
 		return dft_error_set(DFT_EINVAL, "not a readable image (%s)", in->mime ? in->mime : "unknown type");
 	snprintf(buf, sizeof(buf), "%d", w);
@@ -391,6 +551,16 @@ int dft_extract_image(dft_sink *sink, const dft_input *in)
 			pix = pixReadMemTiff(in->data, (size_t)in->size, page);
 		} else {
 			pix = pixReadMem(in->data, (size_t)in->size);
+			if (pix && exif.orientation > 1 && format == IFF_JFIF_JPEG) {
+				PIX *up = img_upright(pix, exif.orientation);
+				pixDestroy(&pix);
+				pix = up;
+				snprintf(buf, sizeof(buf), "%d", exif.orientation);
+				if ((rc = sink->meta(sink, "exif_orientation", buf)) < 0) {
+					pixDestroy(&pix);
+					break;
+				}
+			}
 		}
 		if (!pix) {
 			if (pages == 1) {

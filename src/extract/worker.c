@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
+#include <pthread.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -306,6 +308,18 @@ static int install_seccomp(void)
 		else
 			rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, trapped[i].nr, 0);
 	}
+	/* threads, not processes: libheif's HEVC decoder (libde265) always
+	 * starts a worker thread and waits for it. A thread runs under this
+	 * same filter and within this process's limits, so it opens nothing
+	 * the worker could not. clone3's flags are in memory a filter cannot
+	 * read: it fails with ENOSYS and glibc falls back to clone, whose
+	 * flags are an argument: allowed only with CLONE_THREAD (a fork,
+	 * which lacks it, still fails with EPERM). */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				      SCMP_CMP(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -380,6 +394,15 @@ static void fault_setup(void)
 		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 }
 
+static void *fault_thread_exec(void *arg)
+{
+	char *const argv[] = {(char *)"sh", (char *)"-c", (char *)"exit 0", NULL};
+	char *const envp[] = {NULL};
+	(void)arg;
+	execve("/bin/sh", argv, envp);
+	return NULL;
+}
+
 static int fault_maybe(const char *name)
 {
 	volatile unsigned long spin = 0;
@@ -428,6 +451,24 @@ static int fault_maybe(const char *name)
 		char *const envp[] = {NULL};
 		int r = execve("/bin/sh", argv, envp);
 		return dft_error_set(DFT_ERROR, "sandbox escape: execve() returned %d (errno %d)", r, errno);
+	}
+	if (!strcmp(fault_kind, "fork")) {
+		/* glibc's fork is clone without CLONE_THREAD: refused */
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0 && errno == EPERM)
+			return dft_error_set(DFT_ERROR, "the sandbox refused fork (EPERM)");
+		return dft_error_set(DFT_ERROR, "sandbox escape: fork() returned %d (errno %d)", (int)pid, pid < 0 ? errno : 0);
+	}
+	if (!strcmp(fault_kind, "thread-exec")) {
+		/* a thread may start (libheif's decoder needs one) but is under
+		 * the same filter: its execve ends the worker */
+		pthread_t t;
+		int r = pthread_create(&t, NULL, fault_thread_exec, NULL);
+		if (r == 0)
+			pthread_join(t, NULL);
+		return dft_error_set(DFT_ERROR, "sandbox escape: a thread's execve returned (pthread_create %d)", r);
 	}
 	if (!strcmp(fault_kind, "oom")) {
 		/* grow until the address-space limit says no */

@@ -12,9 +12,10 @@ unset DAFTAR_NO_SECCOMP
 
 F="$T/in"
 mkdir -p "$F" "$T/home" "$T/tmp"
-kinds="open open-rw write-file socket connect exec"
-for k in $kinds; do printf '%s document\n' "$k" > "$F/$k-doc.txt"; done
+kinds="open open-rw write-file socket connect exec fork thread-exec"
+for k in $kinds; do printf '%s document\n' "$k" > "$F/doc-$k.txt"; done
 for i in 1 2 3; do printf 'an ordinary letter %d\n' "$i" > "$F/fine-$i.txt"; done
+nfiles=$(find "$F" -type f | wc -l)
 
 snapshot() { # what exists outside the cases: the test folder, HOME, TMPDIR
   (cd "$T" && find . -path './case-*' -prune -o -path ./.out -prune -o -path ./.err -prune -o -print | sort)
@@ -22,22 +23,26 @@ snapshot() { # what exists outside the cases: the test folder, HOME, TMPDIR
 before=$(snapshot)
 
 state() { jqv "$docs" ".documents[] | select(.path==\"$1\") | .status + \"|\" + (.error // \"\")"; }
-declare -A call=([open-rw]=openat [write-file]=openat [socket]=socket [connect]=connect [exec]=execve)
+declare -A call=([open-rw]=openat [write-file]=openat [socket]=socket [connect]=connect [exec]=execve
+  [thread-exec]=execve)
 for k in $kinds; do
   C="$T/case-$k"
   d init "$C" >/dev/null
-  status_is "$k: ingest exits 0" 0 env HOME="$T/home" TMPDIR="$T/tmp" DAFTAR_FAULT="$k:$k-doc" \
+  status_is "$k: ingest exits 0" 0 env HOME="$T/home" TMPDIR="$T/tmp" DAFTAR_FAULT="$k:doc-$k." \
     "$DAFTAR" ingest "$C" "$F" -j 2 --timeout 20
   docs=$(d docs "$C" --json)
   if [ "$k" = open ]; then
-    eq "open for reading: refused, the document failed with the reason" "$(state "$k-doc.txt")" \
+    eq "open for reading: refused, the document failed with the reason" "$(state "doc-$k.txt")" \
       "failed|the sandbox refused to open /etc/passwd (EPERM)"
+  elif [ "$k" = fork ]; then
+    eq "fork: refused (threads are allowed, processes not)" "$(state "doc-$k.txt")" \
+      "failed|the sandbox refused fork (EPERM)"
   else
-    eq "$k: the worker is killed, the document failed with the call named" "$(state "$k-doc.txt")" \
+    eq "$k: the worker is killed, the document failed with the call named" "$(state "doc-$k.txt")" \
       "failed|killed by the sandbox (seccomp): forbidden system call ${call[$k]}"
   fi
   eq "$k: the other documents are extracted" \
-    "$(jqv "$docs" '[.documents[] | select(.status=="ok")] | length')" 8
+    "$(jqv "$docs" '[.documents[] | select(.status=="ok")] | length')" $((nfiles - 1))
   check "$k: no text of /etc/passwd reached the case" [ -z "$(d search "$C" root --json | jq -r '.hits[].path')" ]
   eq "$k: nothing pending" "$(jqv "$docs" '[.documents[] | select(.status=="pending")] | length')" 0
   status_is "$k: verify ok" 0 d verify "$C"
@@ -53,5 +58,23 @@ C="$T/case-none"
 d init "$C" >/dev/null
 d ingest "$C" "$F" -j 2 >/dev/null
 docs=$(d docs "$C" --json)
-eq "no fault: every document ok" "$(jqv "$docs" '[.documents[] | select(.status=="ok")] | length')" 9
+eq "no fault: every document ok" "$(jqv "$docs" '[.documents[] | select(.status=="ok")] | length')" "$nfiles"
+
+# a HEIC photo: libheif's decoder starts a thread, which the filter lets
+# through (clone with CLONE_THREAD); a uniform grey 64x64 picture, written
+# as Y4M for heif-enc
+C="$T/case-heic"
+mkdir -p "$T/heic"
+{ printf 'YUV4MPEG2 W64 H64 F1:1 Ip A1:1 C420jpeg\nFRAME\n'; head -c 4096 /dev/zero | tr '\0' '\200'
+  head -c 2048 /dev/zero | tr '\0' '\200'; } > "$T/heic/grey.y4m"
+if heif-enc -q 50 "$T/heic/grey.y4m" -o "$T/heic/grey.heic" >/dev/null 2>&1; then
+  rm "$T/heic/grey.y4m"
+  d init "$C" >/dev/null
+  d ingest "$C" "$T/heic" --timeout 30 >/dev/null
+  docs=$(d docs "$C" --json)
+  eq "HEIC: decoded inside the sandbox" "$(state grey.heic)" "ok|"
+  eq "HEIC: its size" "$(d show "$C" grey.heic --json | jq -r '.meta.width + "x" + .meta.height')" "64x64"
+else
+  not_ok "heif-enc (Debian libheif-examples) could not make a HEIC"
+fi
 finish

@@ -331,6 +331,116 @@ static void test_real_images(void **state)
 	dft_buf_dispose(&tmp);
 }
 
+/* ---- what phones, scanners and fax machines make -------------------------------- */
+
+#define PHONE_TEXT "<p>The transfer of the salaries was approved by the northern office.</p>"
+
+/* The words every reading of PHONE_TEXT must find. */
+static void assert_phone_text(dft_sink_mem *m, const char *what)
+{
+	const char *t = dft_buf_cstr(&m->text);
+	if (!strstr(t, "salaries") || !strstr(t, "northern office"))
+		fail_msg("%s: OCR gave \"%s\"", what, t);
+}
+
+/* A JPEG whose pixels are stored turned a quarter counter-clockwise, with
+ * EXIF orientation 6 (show it turned a quarter clockwise): a phone photo
+ * taken with the phone held sideways. */
+static void test_exif_orientation(void **state)
+{
+	static const unsigned char app1[] = {
+		0xFF, 0xE1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,      /* APP1, length 34 */
+		'I', 'I', 42, 0, 8, 0, 0, 0,                            /* TIFF header, IFD0 at 8 */
+		1, 0,                                                   /* one entry */
+		0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0,               /* Orientation SHORT 1 = 6 */
+		0, 0, 0, 0};                                            /* no next IFD */
+	fz_buffer *png = page_png(PHONE_TEXT, "p{font-size:16pt}");
+	PIX *pix = png_pix(png), *stored = pixRotateOrth(pix, 3);
+	l_uint8 *jpg = NULL;
+	size_t n = 0;
+	dft_buf b, tmp;
+	dft_sink_mem m;
+	(void)state;
+	assert_int_equal(pixWriteMemJpeg(&jpg, &n, stored, 90, 0), 0);
+	dft_buf_init(&b, 0);
+	dft_buf_init(&tmp, 0);
+	assert_int_equal(dft_buf_add(&b, jpg, 2), 0); /* SOI */
+	assert_int_equal(dft_buf_add(&b, app1, sizeof(app1)), 0);
+	assert_int_equal(dft_buf_add(&b, jpg + 2, n - 2), 0);
+	assert_int_equal(fx_run(dft_extract_image, b.ptr, b.len, "image/jpeg", &m), 0);
+	assert_string_equal(dft_sink_mem_meta(&m, "exif_orientation", &tmp), "6");
+	assert_phone_text(&m, "JPEG with EXIF orientation 6");
+	dft_sink_mem_dispose(&m);
+	dft_buf_dispose(&b);
+	dft_buf_dispose(&tmp);
+	free(jpg);
+	pixDestroy(&stored);
+	pixDestroy(&pix);
+	fz_drop_buffer(fx_ctx(), png);
+}
+
+/* 16-bit grey PNG, a G4 fax TIFF, and a HEIC photo (made by libheif's
+ * heif-enc from a JPEG of the page). */
+static void test_phone_and_fax_formats(void **state)
+{
+	fz_buffer *png = page_png(PHONE_TEXT, "p{font-size:16pt}");
+	PIX *pix = png_pix(png), *gray = pixConvertTo8(pix, 0), *g16 = pixConvert8To16(gray, 8),
+	    *bin = pixThresholdToBinary(gray, 128);
+	l_uint8 *data = NULL;
+	size_t n = 0;
+	dft_sink_mem m;
+	dft_buf tmp;
+	char dir[4200], cmd[8600], path[4300];
+	FILE *f;
+	(void)state;
+	dft_buf_init(&tmp, 0);
+	assert_int_equal(pixWriteMemPng(&data, &n, g16, 0), 0);
+	assert_int_equal(fx_run(dft_extract_image, data, n, "image/png", &m), 0);
+	assert_phone_text(&m, "16-bit PNG");
+	dft_sink_mem_dispose(&m);
+	free(data);
+
+	assert_int_equal(pixWriteMemTiff(&data, &n, bin, IFF_TIFF_G4), 0);
+	assert_int_equal(fx_run(dft_extract_image, data, n, "image/tiff", &m), 0);
+	assert_phone_text(&m, "G4 fax TIFF");
+	dft_sink_mem_dispose(&m);
+	free(data);
+
+	assert_int_equal(test_dir(dir, sizeof(dir), "heic"), 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/page.jpg", dir);
+	assert_int_equal(pixWrite(path, pix, IFF_JFIF_JPEG), 0);
+	snprintf(cmd, sizeof(cmd), "heif-enc -q 70 '%s/page.jpg' -o '%s/page.heic' >/dev/null 2>&1", dir, dir);
+	if (system(cmd) != 0)
+		fail_msg("heif-enc (Debian libheif-examples) could not make a HEIC");
+	snprintf(path, sizeof(path), "%s/page.heic", dir);
+	assert_non_null(f = fopen(path, "rb"));
+	data = malloc((size_t)8 << 20);
+	n = fread(data, 1, (size_t)8 << 20, f);
+	fclose(f);
+	assert_int_equal(fx_run(dft_extract_image, data, n, "image/heic", &m), 0);
+	assert_string_equal(dft_sink_mem_meta(&m, "width", &tmp), "2480");
+	assert_phone_text(&m, "HEIC");
+	dft_sink_mem_dispose(&m);
+	/* a broken box tree: the file cut in half, then its boxes' sizes */
+	assert_true(fx_run(dft_extract_image, data, n / 2, "image/heic", &m) < 0);
+	printf("cut HEIC: %s\n", dft_error_msg());
+	dft_sink_mem_dispose(&m);
+	data[3] = 0xFF; /* the ftyp box claims 255 bytes more than it has */
+	data[2] = 0x7F;
+	assert_true(fx_run(dft_extract_image, data, n, "image/heic", &m) < 0);
+	printf("broken HEIC: %s\n", dft_error_msg());
+	dft_sink_mem_dispose(&m);
+	free(data);
+	test_rmrf(dir);
+	dft_buf_dispose(&tmp);
+	pixDestroy(&bin);
+	pixDestroy(&g16);
+	pixDestroy(&gray);
+	pixDestroy(&pix);
+	fz_drop_buffer(fx_ctx(), png);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +450,8 @@ int main(void)
 		cmocka_unit_test(test_exif),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_real_images),
+		cmocka_unit_test(test_exif_orientation),
+		cmocka_unit_test(test_phone_and_fax_formats),
 	};
 	return test_exit(cmocka_run_group_tests(tests, setup, NULL));
 }
