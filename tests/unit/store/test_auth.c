@@ -264,6 +264,24 @@ static void session_expiry_and_renewal(void **state)
 	assert_int_equal(dft_session_get(st, s.token, &g), DFT_ENOTFOUND);
 }
 
+/* The workbench finds sessions with read-only stores while an ingest holds
+ * the case (here: the test's own writer): a renewal still counts. */
+static void renewal_through_a_read_only_store(void **state)
+{
+	dft_store *st = *state, *ro;
+	dft_session s, g;
+	int64_t t0 = fake_now;
+	assert_int_equal(dft_user_add(st, "ed", "password1", DFT_ROLE_VIEWER), 0);
+	assert_int_equal(dft_login(st, "ed", "password1", "::1", &s), 0);
+	assert_int_equal(dft_store_open(&ro, case_dir, DFT_STORE_READ), 0);
+	fake_now = t0 + 11 * 3600;
+	assert_int_equal(dft_session_get(ro, s.token, &g), 0); /* renewed: 12 h from now */
+	fake_now = t0 + 22 * 3600; /* past the first 12 h: alive only if renewed */
+	assert_int_equal(dft_session_get(ro, s.token, &g), 0);
+	assert_string_equal(g.user, "ed");
+	dft_store_free(ro);
+}
+
 static void lockout(void **state)
 {
 	dft_store *st = *state;
@@ -606,6 +624,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tags_and_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(inside_a_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(renewal_through_a_read_only_store, setup, teardown),
 	};
 	setenv("DAFTAR_TEST_FAST_HASH", "1", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
