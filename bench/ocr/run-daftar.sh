@@ -24,10 +24,11 @@ while IFS=$'\t' read -r id img; do
 done
 n=$(ls "$out/pages" | wc -l)
 "$daftar" init "$out/case" >/dev/null
-t0=$(date +%s.%N)
-nice -n 10 "$daftar" ingest "$out/case" "$out/pages" -j "${JOBS:-2}" --no-entities --json > "$out/ingest.json"
-t1=$(date +%s.%N)
-wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}')
+# GNU time: wall, and CPU seconds of the ingest with its (waited-for) worker processes
+nice -n 10 /usr/bin/time -o "$out/ingest.time" -f '%e %U %S' \
+  "$daftar" ingest "$out/case" "$out/pages" -j "${JOBS:-2}" --no-entities --json > "$out/ingest.json"
+wall=$(awk '{printf "%.1f", $1}' "$out/ingest.time")
+cpu=$(awk '{printf "%.1f", $2 + $3}' "$out/ingest.time")
 "$daftar" docs "$out/case" --json > "$out/docs.json"
 jq -r '.documents[] | [.id, .path, .status, (.error // "")] | @tsv' "$out/docs.json" |
 while IFS=$'\t' read -r doc path status err; do
@@ -39,5 +40,6 @@ done
     "$(git -C "$here" rev-parse --short HEAD 2>/dev/null)$(git -C "$here" diff --quiet -- src 2>/dev/null || echo '+dirty src')" \
     "$n" "$wall" "${JOBS:-2}"
   printf 'split\t%s\nlang_only\t%s\n' "${SPLIT:-all}" "${LANG_ONLY:-all}"
+  printf 'ingest_cpu_s\t%s\ncpu_s_per_page\t%s\n' "$cpu" "$(awk -v n="$n" -v c="$cpu" 'BEGIN{printf "%.2f", c / n}')"
   printf 'pages_per_s\t%s\n' "$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.3f", n / w}')"; } > "$out/run.info"
-echo "run-daftar: $n pages ingested in $wall s with ${JOBS:-2} workers; texts in $out" >&2
+echo "run-daftar: $n pages ingested in $wall s (CPU $cpu s) with ${JOBS:-2} workers; texts in $out" >&2
