@@ -8,7 +8,7 @@ derived from fixed seeds: the same corpora give the same pages, byte for
 byte (JPEG/TIFF encoders included, as long as the Debian packages are the
 same).  See bench/ocr/README.md for the split rule and the manifest.
 
-Usage: make_devset.py OUTDIR [--small] [-j N] [--corpora DIR] [--only ID,ID]
+Usage: make_devset.py OUTDIR [--small] [--keep] [-j N] [--corpora DIR] [--only ID,ID]
 """
 import argparse, hashlib, io, json, math, os, random, re, sys, unicodedata, zipfile
 
@@ -53,6 +53,10 @@ COND_CYCLE = ["clean", "scan", "photo", "scan", "fax", "photo", "clean", "scan",
 
 N_FULL = {"ar": 360, "en": 120}
 N_SMALL = {"ar": 44, "en": 16}
+# After the main pages of the full set, a sweep: every face, clean, 300 dpi, test split;
+# Arabic 3 pages a face (prose, letter, form), English 2 (prose), so that each face
+# has clean 300-dpi pages to report on (the main cycle gives it only a few).
+SWEEP_KINDS = {"ar": ["prose", "letter", "form"], "en": ["prose", "prose"]}
 
 PAGE_W_IN, PAGE_H_IN = 8.27, 11.69   # A4
 MARGIN_IN = 0.9
@@ -531,6 +535,12 @@ def degrade(gray, cond, dpi, rng, rng_np):
 def page_spec(lang, i):
     """Everything about page i of lang, from a fixed seed (same in --small and full)."""
     rng = random.Random("%d-%s-%d" % (SEED, lang, i))
+    if i >= N_FULL[lang]:  # the sweep
+        fonts = AR_FONTS if lang == "ar" else EN_FONTS
+        kinds = SWEEP_KINDS[lang]
+        k = i - N_FULL[lang]
+        return dict(lang=lang, i=i, split="test", font=fonts[k // len(kinds)], cond="clean", dpi=300,
+                    kind=kinds[k % len(kinds)], rng=rng)
     split = "tune" if i % 5 in (1, 3) else "test"
     fonts = AR_FONTS if lang == "ar" else EN_FONTS
     pool = [f for f in fonts if split == "test" or not f[3]]
@@ -601,6 +611,8 @@ def main():
                                                        "..", "..", "..", "shared", "corpora"))
     ap.add_argument("--only", default="", help="comma-separated page ids (debugging)")
     ap.add_argument("-j", "--jobs", type=int, default=1)
+    ap.add_argument("--keep", action="store_true",
+                    help="do not render again the pages OUTDIR/manifest.tsv already lists (with their files)")
     a = ap.parse_args()
     corpora = os.path.normpath(a.corpora)
     if not os.path.isdir(corpora):
@@ -608,29 +620,49 @@ def main():
     P = load_pools(corpora)
     os.makedirs(os.path.join(a.outdir, "img"), exist_ok=True)
     os.makedirs(os.path.join(a.outdir, "gt"), exist_ok=True)
-    n = N_SMALL if a.small else N_FULL
+    if a.small:
+        n = N_SMALL
+    else:
+        n = {l: N_FULL[l] + len(SWEEP_KINDS[l]) * len(AR_FONTS if l == "ar" else EN_FONTS) for l in N_FULL}
     only = set(x for x in a.only.split(",") if x)
     todo = [(lang, i) for lang in ("ar", "en") for i in range(n[lang])
             if not only or "%s%04d" % (lang, i) in only]
+    # --keep: pages already in OUTDIR/manifest.tsv, with their files, are not rendered again
+    kept = {}
+    mpath = os.path.join(a.outdir, "manifest.tsv")
+    if a.keep and os.path.exists(mpath):
+        with open(mpath, encoding="utf-8") as f:
+            f.readline()
+            for l in f:
+                r = l.rstrip("\n").split("\t")
+                if len(r) >= 10 and all(os.path.exists(os.path.join(a.outdir, x)) for x in r[7:9]):
+                    kept[r[0]] = r
+    todo_render = [t for t in todo if "%s%04d" % t not in kept]
     global _P, _OUT
     _P, _OUT = P, a.outdir
     rows = []
     if a.jobs > 1:
         import multiprocessing
         with multiprocessing.get_context("fork").Pool(a.jobs) as pool:
-            for r in pool.imap(_one, todo, chunksize=2):
+            for r in pool.imap(_one, todo_render, chunksize=2):
                 rows.append(r)
                 if len(rows) % 20 == 0:
-                    print("make_devset: %d/%d pages" % (len(rows), len(todo)), file=sys.stderr)
+                    print("make_devset: %d/%d pages" % (len(rows), len(todo_render)), file=sys.stderr)
     else:
-        for t in todo:
+        for t in todo_render:
             rows.append(_one(t))
             if len(rows) % 20 == 0:
-                print("make_devset: %d/%d pages" % (len(rows), len(todo)), file=sys.stderr)
-    with open(os.path.join(a.outdir, "manifest.tsv"), "w", encoding="utf-8") as f:
+                print("make_devset: %d/%d pages" % (len(rows), len(todo_render)), file=sys.stderr)
+    if kept:
+        print("make_devset: %d pages kept as they were (--keep)" % len([t for t in todo if "%s%04d" % t in kept]),
+              file=sys.stderr)
+        rows += [kept["%s%04d" % t] for t in todo if "%s%04d" % t in kept]
+        rows.sort(key=lambda r: r[0])
+    with open(mpath + ".tmp", "w", encoding="utf-8") as f:
         f.write("id\tsplit\tlang\tfont\tdpi\tcondition\tkind\timage\tgt\tparams\n")
         for r in rows:
             f.write("\t".join(r) + "\n")
+    os.replace(mpath + ".tmp", mpath)  # atomic: a run reading the manifest sees the old or the new one
     print("make_devset: %d pages in %s" % (len(rows), a.outdir), file=sys.stderr)
 
 
