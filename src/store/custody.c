@@ -200,7 +200,7 @@ static int adopt(dft_custody *c, int64_t entries, const char *head, int64_t offs
 		dft_json_key(j, "torn_bytes");
 		dft_json_int(j, (int64_t)(stbuf.st_size - c->offset));
 		dft_json_key(j, "detail");
-		dft_json_str(j, "an interrupted ingest left entries its database commit did not record");
+		dft_json_str(j, "an interrupted writer (an ingest, or the workbench) left entries its database commit did not record");
 		rc = dft_custody_end(c);
 	}
 done:
