@@ -40,6 +40,7 @@ done
     "$(git -C "$here" rev-parse --short HEAD 2>/dev/null)$(git -C "$here" diff --quiet -- src 2>/dev/null || echo '+dirty src')" \
     "$n" "$wall" "${JOBS:-2}"
   printf 'split\t%s\nlang_only\t%s\n' "${SPLIT:-all}" "${LANG_ONLY:-all}"
+  printf 'binary_built\t%s\n' "$(date -u -r "$daftar" '+%Y-%m-%d %H:%M UTC')"  # the commit above is HEAD now, not at build time
   printf 'ingest_cpu_s\t%s\ncpu_s_per_page\t%s\n' "$cpu" "$(awk -v n="$n" -v c="$cpu" 'BEGIN{printf "%.2f", c / n}')"
   printf 'pages_per_s\t%s\n' "$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.3f", n / w}')"; } > "$out/run.info"
 echo "run-daftar: $n pages ingested in $wall s (CPU $cpu s) with ${JOBS:-2} workers; texts in $out" >&2
