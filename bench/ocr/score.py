@@ -18,7 +18,9 @@ The "nodiac" figures also remove Arabic diacritics (U+064B-065F, U+0670).
 Digits are NOT unified: Arabic-Indic and Latin digits must be read as printed.
 
 CER = Levenshtein distance (characters) / reference length; WER the same over
-space-separated words.  Aggregates are micro-averages: sum of distances / sum of
+space-separated words.  "WER bag" is order-free: max(words missed, words extra) /
+reference words (multisets), so a line read in another place costs nothing there;
+the gap between WER and WER bag is reading order.  Aggregates are micro-averages: sum of distances / sum of
 reference lengths over the pages of a group.
 """
 import argparse, collections, os, re, sys, unicodedata
@@ -137,6 +139,9 @@ def main():
             rw, hw = words(ref), words(hyp)
             d[tag + "we"] = lev(rw, hw)
             d[tag + "wn"] = len(rw)
+            # order-free: words missed and words extra, whatever their place (a moved line costs nothing)
+            cr, ch = collections.Counter(rw), collections.Counter(hw)
+            d[tag + "wb"] = max(sum((cr - ch).values()), sum((ch - cr).values()))
         d["t"], d["cpu"] = times.get(r["id"], (None, None))
         res.append((r, d))
 
@@ -144,7 +149,7 @@ def main():
         s = collections.Counter()
         tt, nt, tc, nc = 0.0, 0, 0.0, 0
         for _, d in items:
-            for k in ("ce", "cn", "we", "wn", "nd_ce", "nd_cn"):
+            for k in ("ce", "cn", "we", "wn", "wb", "nd_ce", "nd_cn"):
                 s[k] += d[k]
             if d["t"] is not None:
                 tt += d["t"]
@@ -153,18 +158,19 @@ def main():
                 tc += d["cpu"]
                 nc += 1
         pct = lambda e, n: 100.0 * e / n if n else float("nan")  # noqa: E731
-        return dict(n=len(items), cer=pct(s["ce"], s["cn"]), wer=pct(s["we"], s["wn"]),
+        return dict(n=len(items), cer=pct(s["ce"], s["cn"]), wer=pct(s["we"], s["wn"]), werbag=pct(s["wb"], s["wn"]),
                     cer_nd=pct(s["nd_ce"], s["nd_cn"]), sec=(tt / nt if nt else None),
                     cpu=(tc / nc if nc else None))
 
     if a.pages:
         with open(a.pages, "w", encoding="utf-8") as f:
-            f.write("id\tsplit\tlang\tfont\tdpi\tcondition\tkind\tref_chars\tcer\tcer_nodiac\twer\tseconds\n")
+            f.write("id\tsplit\tlang\tfont\tdpi\tcondition\tkind\tref_chars\tcer\tcer_nodiac\twer\twer_bag\tseconds\tcpu_seconds\n")
             for r, d in res:
-                f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%s\n" % (
+                f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\n" % (
                     r["id"], r["split"], r["lang"], r["font"], r["dpi"], r["condition"], r["kind"], d["cn"],
                     100.0 * d["ce"] / max(d["cn"], 1), 100.0 * d["nd_ce"] / max(d["nd_cn"], 1),
-                    100.0 * d["we"] / max(d["wn"], 1), "" if d["t"] is None else "%.2f" % d["t"]))
+                    100.0 * d["we"] / max(d["wn"], 1), 100.0 * d["wb"] / max(d["wn"], 1),
+                    "" if d["t"] is None else "%.2f" % d["t"], "" if d["cpu"] is None else "%.2f" % d["cpu"]))
 
     def group(keys):
         g = collections.OrderedDict()
@@ -175,14 +181,15 @@ def main():
     if a.cross:
         keys = ["lang", "condition", "font", "dpi"]
         with open(a.cross, "w", encoding="utf-8") as f:
-            f.write("\t".join(keys) + "\tpages\tcer\tcer_nodiac\twer\n")
+            f.write("\t".join(keys) + "\tpages\tcer\tcer_nodiac\twer\twer_bag\n")
             for k, items in group(keys).items():
                 s = agg(items)
-                f.write("\t".join(k) + "\t%d\t%.2f\t%.2f\t%.2f\n" % (s["n"], s["cer"], s["cer_nd"], s["wer"]))
+                f.write("\t".join(k) + "\t%d\t%.2f\t%.2f\t%.2f\t%.2f\n" % (s["n"], s["cer"], s["cer_nd"], s["wer"],
+                                                                    s["werbag"]))
 
     def table(title, keys):
         print("\n### %s\n" % title if a.md else "\n== %s" % title)
-        cols = keys + ["pages", "CER %", "CER nodiac %", "WER %", "s/page", "CPU s/page"]
+        cols = keys + ["pages", "CER %", "CER nodiac %", "WER %", "WER bag %", "s/page", "CPU s/page"]
         if a.md:
             print("| " + " | ".join(cols) + " |")
             print("|" + "---|" * len(cols))
@@ -190,7 +197,7 @@ def main():
             print("\t".join(cols))
         for k, items in group(keys).items():
             s = agg(items)
-            vals = list(k) + [str(s["n"]), "%.2f" % s["cer"], "%.2f" % s["cer_nd"], "%.2f" % s["wer"],
+            vals = list(k) + [str(s["n"]), "%.2f" % s["cer"], "%.2f" % s["cer_nd"], "%.2f" % s["wer"], "%.2f" % s["werbag"],
                               "-" if s["sec"] is None else "%.2f" % s["sec"],
                               "-" if s["cpu"] is None else "%.2f" % s["cpu"]]
             print(("| " + " | ".join(vals) + " |") if a.md else "\t".join(vals))
