@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@
 #define FDS_PER_CONN 2 /* the socket, and a static file being sent */
 #define FD_RESERVE 512 /* stores, the audit log, renderers' pipes, stdio */
 #define LATE_LOG_EVERY 60 /* seconds between two notes of closed late connections */
+#define MHD_LOG_PER_MINUTE 20 /* libmicrohttpd's messages shown a minute */
 
 const char srv_csp_page[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
@@ -352,8 +354,10 @@ static void *sweep_thread(void *arg)
 		if (c && c->due - now < wait)
 			wait = c->due - now;
 		if (s->late_closed > s->late_logged && now - last_note >= LATE_LOG_EVERY * 1000) {
+			flockfile(stderr);
 			dft_warn("closed %llu connections that sent no complete request headers within %u s",
 				 s->late_closed - s->late_logged, s->header_timeout);
+			funlockfile(stderr);
 			s->late_logged = s->late_closed;
 			last_note = now;
 		}
@@ -371,6 +375,39 @@ static void *sweep_thread(void *arg)
 			 s->late_closed - s->late_logged, s->header_timeout);
 	pthread_mutex_unlock(&s->conn_mu);
 	return NULL;
+}
+
+/* libmicrohttpd's messages (a connection closed early, one refused past the
+ * limits ...) come one a connection: a flood of connections would flood the
+ * log. MHD_LOG_PER_MINUTE a minute are shown, then how many were not. */
+static void on_mhd_log(void *cls, const char *fm, va_list ap)
+{
+	dft_server *s = cls;
+	char line[512];
+	int64_t now = mono_ms();
+	unsigned long long dropped = 0;
+	int show;
+	vsnprintf(line, sizeof(line), fm, ap);
+	line[strcspn(line, "\n")] = 0;
+	pthread_mutex_lock(&s->conn_mu);
+	if (now - s->log_window >= 60000) {
+		dropped = s->log_dropped;
+		s->log_dropped = 0;
+		s->log_window = now;
+		s->log_n = 0;
+	}
+	show = s->log_n < MHD_LOG_PER_MINUTE;
+	if (show)
+		s->log_n++;
+	else
+		s->log_dropped++;
+	pthread_mutex_unlock(&s->conn_mu);
+	flockfile(stderr); /* one line at a time from MHD's threads */
+	if (dropped)
+		dft_warn("libmicrohttpd: %llu more messages in the minute before not shown", dropped);
+	if (show)
+		dft_warn("libmicrohttpd: %s", line);
+	funlockfile(stderr);
 }
 
 /* ---- responses ------------------------------------------------------------------- */
@@ -849,7 +886,8 @@ int dft_server_start(dft_server **out, const dft_server_opts *o)
 	s->sweep_started = 1;
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 					(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-				0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, /* first */
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
 				on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_IDLE_TIMEOUT,
@@ -897,6 +935,8 @@ void dft_server_stop(dft_server *s)
 		pthread_mutex_unlock(&s->conn_mu);
 		pthread_join(s->sweep_tid, NULL);
 	}
+	if (s->log_dropped)
+		dft_warn("libmicrohttpd: %llu more messages in the last minute not shown", s->log_dropped);
 	if (s->audit_started) {
 		pthread_mutex_lock(&s->audit_mu);
 		s->stopping = 1;

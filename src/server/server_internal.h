@@ -45,6 +45,9 @@ struct dft_server {
 	struct srv_conn *wait_head, *wait_tail;
 	unsigned header_timeout, conn_limit; /* seconds; connections at once */
 	unsigned long long late_closed, late_logged;
+	int64_t log_window; /* libmicrohttpd's messages: so many a minute (conn_mu) */
+	unsigned log_n;
+	unsigned long long log_dropped;
 };
 
 struct srv_req {
