@@ -521,6 +521,12 @@ int dft_extract_image(dft_sink *sink, const dft_input *in)
 		snprintf(buf, sizeof(buf), "%d", pages);
 		if ((rc = sink->meta(sink, "pages", buf)) < 0)
 			return rc;
+		if (pages == IMG_MAX_PAGES) {
+			snprintf(buf, sizeof(buf), "more than %d pages: only the first %d were counted",
+				 IMG_MAX_PAGES - 1, IMG_MAX_PAGES);
+			if ((rc = sink->note(sink, buf)) < 0)
+				return rc;
+		}
 	}
 	if (!dft_ocr_available())
 		return sink->note(sink, "no OCR: Tesseract is not available");

@@ -79,6 +79,20 @@ contains "10,000-deep zip: stopped at the depth limit" \
   "$(jqv "$docs" '[.documents[] | select(.path | startswith("deep/deep-10000.zip")) | .error // ""] | join(" ")')" "nested more than"
 contains "10,000 gzip layers: failed" "$(state deep/deep-10000.txt.gz)" "failed|"
 contains "huge PNG: refused" "$(state image/huge-100000x100000.png)" "failed|image too large"
+contains "60,000 x 60,000 PNG: refused" "$(state image/huge-60000x60000.png)" "failed|image too large"
+contains "65,500 x 65,500 JPEG: refused" "$(state image/huge-65500x65500.jpg)" "failed|image too large"
+contains "70,000 x 70,000 TIFF: refused" "$(state image/huge-70000x70000.tif)" "failed|"
+contains "cut JPEG: failed with the reason" "$(state image/truncated.jpg)" "failed|image could not be decoded"
+case "$(state image/truncated.png)" in
+  "ok|" | failed\|?*) ok "cut PNG: what libpng could read, or failed with a reason" ;;
+  *) not_ok "cut PNG: $(state image/truncated.png)" ;;
+esac
+eq "one-pixel PNG: read, nothing to say" "$(state image/one-pixel.png)" "ok|"
+contains "HEIC with a broken box tree: failed with libheif's reason" "$(state image/broken-boxes.heic)" "failed|not a readable HEIF image"
+eq "10,000-page TIFF: read" "$(state image/pages-10000.tif)" "ok|"
+tifnotes=$(d show "$C" image/pages-10000.tif --json | jq -r '[.notes[]?] | join(" ")')
+contains "10,000-page TIFF: counted up to the limit, and says so" "$tifnotes" "only the first 1000 were counted"
+contains "10,000-page TIFF: OCR stopped at the page limit" "$tifnotes" "pages were OCR'd"
 contains "billion laughs in docx: failed" "$(state xml/laughs.docx)" "failed|"
 contains "billion laughs in odt: failed" "$(state xml/laughs.odt)" "failed|"
 for f in xml/xxe.docx xml/xxe.odt xml/xxe.svg; do

@@ -221,6 +221,40 @@ def png(w, h, raw):
 put('image/huge-100000x100000.png', png(100000, 100000, b'\x00' * 301))
 put('image/huge-1x2147483647.png', png(1, 2147483647, b'\x00' * 4))
 put('image/truncated.png', png(64, 64, b'\x00' * (64 * 193))[:200])
+put('image/one-pixel.png', png(1, 1, b'\x00\xff\xff\xff'))
+put('image/huge-60000x60000.png', png(60000, 60000, b'\x00' * 301))
+# JPEG: the markers up to the start of a 64x64 scan, then nothing (a cut
+# file), and the same header claiming 65,500 x 65,500 (4.3 G pixels)
+def jpeg(w, h):
+    seg = lambda m, d: b'\xff' + bytes([m]) + struct.pack('>H', len(d) + 2) + d
+    return (b'\xff\xd8' + seg(0xE0, b'JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00') +
+            seg(0xDB, b'\x00' + b'\x01' * 64) +
+            seg(0xC0, struct.pack('>BHHB', 8, h, w, 1) + b'\x01\x11\x00') +
+            seg(0xC4, b'\x00' + b'\x00\x01' + b'\x00' * 14 + b'\x00') +
+            seg(0xDA, b'\x01\x01\x00\x00\x3f\x00') + b'\x12\x34')
+put('image/truncated.jpg', jpeg(64, 64))
+put('image/huge-65500x65500.jpg', jpeg(65500, 65500))
+# TIFF: 10,000 pages of 8 x 8 grey (a fax run gone wrong), and one page
+# that claims 70,000 x 70,000 8-bit pixels (4.9 GB) with 64 bytes of data
+def tiff(pages, w, h, data):
+    out = bytearray(b'II*\x00\x08\x00\x00\x00')
+    for i in range(pages):
+        ifd = len(out)
+        n = 8
+        strip = ifd + 2 + n * 12 + 4
+        nxt = strip + len(data) if i + 1 < pages else 0
+        e = lambda tag, typ, cnt, val: struct.pack('<HHII', tag, typ, cnt, val)
+        out += struct.pack('<H', n)
+        out += (e(256, 4, 1, w) + e(257, 4, 1, h) + e(258, 3, 1, 8) + e(259, 3, 1, 1) +
+                e(262, 3, 1, 1) + e(273, 4, 1, strip) + e(278, 4, 1, h) + e(279, 4, 1, len(data)))
+        out += struct.pack('<I', nxt) + data
+    return bytes(out)
+put('image/pages-10000.tif', tiff(10000, 8, 8, b'\x80' * 64))
+put('image/huge-70000x70000.tif', tiff(1, 70000, 70000, b'\x80' * 64))
+# HEIC: an ftyp of brand heic, then a meta box whose children claim more
+# bytes than the file has
+put('image/broken-boxes.heic', struct.pack('>I', 24) + b'ftypheic' + struct.pack('>I', 0) + b'mif1heic' +
+    struct.pack('>I', 40) + b'meta' + b'\x00' * 4 + struct.pack('>I', 0x7fffffff) + b'hdlr' + b'\x00' * 24)
 
 # ---- encodings
 put('text/invalid-utf8.txt', b'valid start \xc3\xa9 then \xff\xfe\xc0\xaf \xed\xa0\x80 overlong \xf8\x88\x80\x80\x80 '
