@@ -306,8 +306,9 @@ export async function renderDiff(box, parts, _params, current) {
 
 const PAGE_SCALE = 1.5; // the page PNG's pixels per PDF point (pages/N.png?scale=)
 
-// The OCR boxes ([page, x0, y0, x1, y1, start, end]; start/end are byte
-// offsets into the UTF-8 text) whose word contains a term of the query.
+// The OCR boxes ([page, x0, y0, x1, y1, start, end, conf]; start/end are
+// byte offsets into the UTF-8 text, conf Tesseract's confidence 0-100, absent
+// in cases read before it was kept) whose word contains a term of the query.
 function ocrHitBoxes(d, terms) {
   if (!terms.length || !d.ocr_words || !d.text) return [];
   let boxes;
@@ -315,7 +316,7 @@ function ocrHitBoxes(d, terms) {
   if (!Array.isArray(boxes)) return [];
   const bytes = new TextEncoder().encode(d.text);
   const dec = new TextDecoder();
-  return boxes.filter((b) => Array.isArray(b) && b.length === 7 && b[6] <= bytes.length && b[5] < b[6] &&
+  return boxes.filter((b) => Array.isArray(b) && b.length >= 7 && b[6] <= bytes.length && b[5] < b[6] &&
     matchesTerms(dec.decode(bytes.subarray(b[5], b[6])), terms));
 }
 
@@ -328,7 +329,8 @@ function drawBoxes(wrap, img, d, boxes) {
   const unitsHigh = isImage ? Number(d.meta.height) : img.naturalHeight / PAGE_SCALE;
   if (!(unitsWide > 0 && unitsHigh > 0)) return;
   for (const b of boxes) {
-    const el = h('span', { class: 'ocr-hit', title: 'a word of the query, where OCR read it' });
+    const conf = b.length > 7 ? ' (OCR confidence ' + Math.round(b[7]) + ' %)' : '';
+    const el = h('span', { class: 'ocr-hit', title: 'a word of the query, where OCR read it' + conf });
     el.style.left = (100 * b[1] / unitsWide) + '%';
     el.style.top = (100 * b[2] / unitsHigh) + '%';
     el.style.width = (100 * (b[3] - b[1]) / unitsWide) + '%';
