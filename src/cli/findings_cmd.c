@@ -83,7 +83,9 @@ static int cmd_tags_notes(struct args *a)
 			return usage_error("usage: daftar %s CASE DOC TAG", cmd);
 		return usage_error("usage: daftar %s CASE DOC [--json]", cmd);
 	}
-	if ((rc = open_case(&st, a, change)))
+	/* a tag or a note is the workbench's kind of write: it goes beside a
+	 * running ingest, as in the workbench (DFT_STORE_SHARED) */
+	if ((rc = open_case(&st, a, change ? DFT_STORE_SHARED : DFT_STORE_READ)))
 		return rc;
 	if ((rc = resolve_doc(st, a->pos[1], &doc))) {
 		dft_store_free(st);
