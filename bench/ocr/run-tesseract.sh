@@ -20,12 +20,13 @@ export OMP_THREAD_LIMIT=1 langs psm out base
 one() {  # id image
   [ -s "$out/$1.txt" ] && return 0
   # GNU time: wall and CPU seconds of this one process (CPU time is what a loaded machine distorts least)
-  if ! /usr/bin/time -o "$out/$1.tm" -f '%e %U %S' \
+  if /usr/bin/time -o "$out/$1.tm" -f '%e %U %S' \
        tesseract "$base/$2" "$out/$1.tmp" -l "$langs" ${psm:+--psm "$psm"} >/dev/null 2>"$out/$1.err"; then
-    echo "run-tesseract: $1 failed: $(tail -1 "$out/$1.err")" >&2
+    rm -f "$out/$1.err"  # only "Detected N diacritics" and the like
+  else
+    echo "run-tesseract: $1 failed (kept $out/$1.err): $(grep -v '^Command exited' "$out/$1.err" | tail -1)" >&2
   fi
   [ -f "$out/$1.tmp.txt" ] && mv "$out/$1.tmp.txt" "$out/$1.txt"
-  [ -s "$out/$1.err" ] || rm -f "$out/$1.err"
   awk -v id="$1" 'END{printf "%s\t%.2f\t%.2f\n", id, $1, $2 + $3}' "$out/$1.tm" > "$out/$1.time" && rm -f "$out/$1.tm"
 }
 export -f one
