@@ -2,7 +2,8 @@
  * http.c - the workbench's HTTP server on libmicrohttpd (docs/API.md):
  * binding, a pool of read-only stores (SQLite WAL: reads run beside an
  * ingest), the writable store opened per change, the audit queue, request
- * bodies (1 MiB cap), sessions, CSRF, security headers and static files.
+ * bodies (1 MiB cap), connection limits and the deadline for request
+ * headers, sessions, CSRF, security headers and static files.
  * The API endpoints themselves are in routes.c.
  */
 #include "server_internal.h"
@@ -26,7 +27,7 @@
 
 #define MAX_BODY ((size_t)1 << 20)
 #define AUDIT_QUEUE_MAX 100000
-/* Connections (tests/e2e/test_serve_hostile.sh, docs/SECURITY.md):
+/* Connections (tests/e2e/test_serve_limits.sh, docs/SECURITY.md):
  * - HEADER_TIMEOUT: a connection must deliver complete request headers
  *   within this many seconds of being accepted, or of the end of its
  *   previous request (keep-alive), else it is closed. MHD's own timeout
