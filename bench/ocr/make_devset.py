@@ -57,6 +57,10 @@ N_SMALL = {"ar": 44, "en": 16}
 # Arabic 3 pages a face (prose, letter, form), English 2 (prose), so that each face
 # has clean 300-dpi pages to report on (the main cycle gives it only a few).
 SWEEP_KINDS = {"ar": ["prose", "letter", "form"], "en": ["prose", "prose"]}
+# Then pages turned by 90/180/270 degrees (conditions "rotated" and "photo-exif"), same
+# split rule (k mod 5 in {1, 3}: tune, tune faces only).
+N_TURNED = {"ar": 20, "en": 10}
+N_SMALL_TURNED = {"ar": 4, "en": 2}
 
 PAGE_W_IN, PAGE_H_IN = 8.27, 11.69   # A4
 MARGIN_IN = 0.9
@@ -437,6 +441,21 @@ def perspective_coeffs(src, dst):
 
 def degrade(gray, cond, dpi, rng, rng_np):
     """Returns (PIL image, file extension, save kwargs, params dict)."""
+    if cond in ("rotated", "photo-exif"):
+        # a page turned by a quarter, a half or three quarters: "rotated" is a scan fed in
+        # sideways or upside down (only the text says which way is up: OSD), "photo-exif" a
+        # phone photo whose pixels are stored turned, with the EXIF Orientation that puts it
+        # upright (as phones do); the `tesseract` command ignores EXIF.
+        img, ext, kw, p = degrade(gray, "scan" if cond == "rotated" else "photo", dpi, rng, rng_np)
+        turn = rng.choice([90, 180, 270])
+        p["turn"] = turn
+        img = img.rotate(turn, expand=True)  # counter-clockwise
+        if cond == "photo-exif":
+            ex = Image.Exif()
+            ex[0x0112] = {90: 6, 180: 3, 270: 8}[turn]  # what a viewer must do: 6 = turn 90 clockwise
+            kw = dict(kw, exif=ex.tobytes())
+            p["exif_orientation"] = ex[0x0112]
+        return img, ext, kw, p
     p = {}
     img = Image.fromarray(gray, "L")
     if cond == "clean":
@@ -535,8 +554,17 @@ def degrade(gray, cond, dpi, rng, rng_np):
 def page_spec(lang, i):
     """Everything about page i of lang, from a fixed seed (same in --small and full)."""
     rng = random.Random("%d-%s-%d" % (SEED, lang, i))
+    fonts = AR_FONTS if lang == "ar" else EN_FONTS
+    n_sweep = len(SWEEP_KINDS[lang]) * len(fonts)
+    if i >= N_FULL[lang] + n_sweep:  # turned pages
+        k = i - N_FULL[lang] - n_sweep
+        split = "tune" if k % 5 in (1, 3) else "test"
+        pool = [f for f in fonts if split == "test" or not f[3]]
+        kind = "prose" if lang == "en" else ["prose", "letter", "form", "prose"][k % 4]
+        return dict(lang=lang, i=i, split=split, font=pool[(k * 7) % len(pool)],
+                    cond="rotated" if k % 2 == 0 else "photo-exif", dpi=[300, 200][k // 2 % 2] if k % 2 == 0 else 300,
+                    kind=kind, rng=rng)
     if i >= N_FULL[lang]:  # the sweep
-        fonts = AR_FONTS if lang == "ar" else EN_FONTS
         kinds = SWEEP_KINDS[lang]
         k = i - N_FULL[lang]
         return dict(lang=lang, i=i, split="test", font=fonts[k // len(kinds)], cond="clean", dpi=300,
@@ -620,12 +648,15 @@ def main():
     P = load_pools(corpora)
     os.makedirs(os.path.join(a.outdir, "img"), exist_ok=True)
     os.makedirs(os.path.join(a.outdir, "gt"), exist_ok=True)
-    if a.small:
-        n = N_SMALL
-    else:
-        n = {l: N_FULL[l] + len(SWEEP_KINDS[l]) * len(AR_FONTS if l == "ar" else EN_FONTS) for l in N_FULL}
+    ids = {}
+    for l in N_FULL:
+        turned0 = N_FULL[l] + len(SWEEP_KINDS[l]) * len(AR_FONTS if l == "ar" else EN_FONTS)
+        if a.small:  # the first pages of the cycle, and the first turned pages
+            ids[l] = list(range(N_SMALL[l])) + list(range(turned0, turned0 + N_SMALL_TURNED[l]))
+        else:
+            ids[l] = list(range(turned0 + N_TURNED[l]))
     only = set(x for x in a.only.split(",") if x)
-    todo = [(lang, i) for lang in ("ar", "en") for i in range(n[lang])
+    todo = [(lang, i) for lang in ("ar", "en") for i in ids[lang]
             if not only or "%s%04d" % (lang, i) in only]
     # --keep: pages already in OUTDIR/manifest.tsv, with their files, are not rendered again
     kept = {}
