@@ -2,6 +2,7 @@
 """compare.py - CER of several OCR runs side by side (markdown), for the README.
 
 Usage: compare.py MANIFEST NAME=OCRDIR [NAME=OCRDIR ...] [--split S] [--by lang,condition]...
+                  [--where condition=clean,dpi=300|200] [--nodiac]
 
 Each run is scored like score.py (same normalisation, micro-averaged CER); a run
 restricted to one language (run.info lang_only) shows "-" for the other.  Several
@@ -32,6 +33,7 @@ def main():
     ap.add_argument("--split")
     ap.add_argument("--by", action="append")
     ap.add_argument("--nodiac", action="store_true")
+    ap.add_argument("--where", default="", help="only pages with these manifest values, e.g. condition=clean,dpi=300")
     a = ap.parse_args()
     base = os.path.dirname(os.path.abspath(a.manifest))
     with open(a.manifest, encoding="utf-8") as f:
@@ -39,6 +41,9 @@ def main():
         rows = [dict(zip(hdr, l.rstrip("\n").split("\t"))) for l in f if l.strip()]
     if a.split:
         rows = [r for r in rows if r["split"] == a.split]
+    for cond in filter(None, a.where.split(",")):
+        k, v = cond.split("=", 1)
+        rows = [r for r in rows if r[k] in v.split("|")]
     refs = {r["id"]: norm(read(os.path.join(base, r["gt"])), a.nodiac) for r in rows}
     runs = []
     for spec in a.runs:
