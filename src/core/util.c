@@ -36,9 +36,11 @@ void dft_log(const char *fmt, ...)
 	if (!dft_log_verbose)
 		return;
 	va_start(ap, fmt);
+	flockfile(stderr); /* one line, whatever other threads write */
 	fputs("daftar: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 	va_end(ap);
 }
 
@@ -46,9 +48,11 @@ void dft_warn(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	flockfile(stderr); /* one line, whatever other threads write */
 	fputs("daftar: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 	va_end(ap);
 }
 

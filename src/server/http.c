@@ -87,13 +87,14 @@ void srv_store_put(dft_server *s, dft_store *st)
 	dft_store_free(st);
 }
 
-/* The writable store: one change at a time (s->rw_mu held until
- * srv_rw_close). Fails while an ingest holds the case. */
+/* The writable store for the audit queue and session renewals: one change
+ * at a time (s->rw_mu held until srv_rw_close); the shared writer, so it
+ * goes beside a running ingest (fails only past its busy timeout). */
 int srv_rw_open(dft_server *s, dft_store **st)
 {
 	int rc;
 	pthread_mutex_lock(&s->rw_mu);
-	if ((rc = dft_store_open(st, s->case_dir, 1)) < 0)
+	if ((rc = dft_store_open(st, s->case_dir, DFT_STORE_SHARED)) < 0)
 		pthread_mutex_unlock(&s->rw_mu);
 	return rc;
 }
@@ -218,7 +219,7 @@ static void *audit_thread(void *arg)
 		pthread_mutex_unlock(&s->audit_mu);
 		if (audit_flush(s) < 0 && !stop) {
 			struct timespec d = {1, 0};
-			nanosleep(&d, NULL); /* an ingest holds the case: later */
+			nanosleep(&d, NULL); /* the case stayed busy: later */
 		}
 		if (stop)
 			break;

@@ -128,6 +128,17 @@ eq "merge during the ingest: 200" "$CODE" 200
 eq "merge: the value joined the target's entity" \
   "$(jqv "$BODY_OUT" "[.entity.variants_detail[].value] | (index(\"$val1\") != null and index(\"$val2\") != null)")" true
 
+# a search is audited by the server's queue, through the shared writer:
+# written while the ingest still runs, not when it ends
+curl -s -b "$T/jar" -o /dev/null "$B/api/search?q=audited-during-ingest"
+for _ in $(seq 1 100); do
+  [ "$(case_sql "$A" "SELECT count(*) FROM audit WHERE action='search' AND detail LIKE '%audited-during-ingest%'")" = 1 ] && break
+  sleep 0.1
+done
+eq "the search is in the audit table within 10 s" \
+  "$(case_sql "$A" "SELECT count(*) FROM audit WHERE action='search' AND detail LIKE '%audited-during-ingest%'")" 1
+check "... and the ingest still runs" kill -0 "$IPID"
+
 write POST /api/logout '{}'
 eq "logout during the ingest: 200" "$CODE" 200
 eq "after logout: no session" "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" "$B/api/me")" 401
