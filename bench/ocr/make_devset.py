@@ -3,14 +3,14 @@
 
 Pages of real running text (Arabic: SaudiNewsNet, ANERcorp, AQMAR; English:
 Cranfield, CISI) plus Arabic letters and filled forms, shaped and rendered
-with Pango/Cairo, then degraded (clean, scan, photo, fax).  Everything is
+with Pango/Cairo, then degraded (clean, scan, photo, fax, rotated, photo-exif).  Everything is
 derived from fixed seeds: the same corpora give the same pages, byte for
 byte (JPEG/TIFF encoders included, as long as the Debian packages are the
 same).  See bench/ocr/README.md for the split rule and the manifest.
 
 Usage: make_devset.py OUTDIR [--small] [--keep] [-j N] [--corpora DIR] [--only ID,ID]
 """
-import argparse, hashlib, io, json, math, os, random, re, sys, unicodedata, zipfile
+import argparse, hashlib, json, math, os, random, re, sys, unicodedata, zipfile
 
 import gi
 gi.require_version("Pango", "1.0")
