@@ -11,6 +11,7 @@ lang,kind.  --nodiac uses the diacritics-removed CER.
 """
 import argparse, collections, os, sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from score import lev, norm, read  # noqa: E402
 
