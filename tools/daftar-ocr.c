@@ -4,14 +4,15 @@
  * and the model choice can be switched off or changed, so that what each
  * one does is measured, not guessed.
  *
- *   daftar-ocr [--no-osd] [--no-deskew] [--no-bgnorm] [--no-rescale]
+ *   daftar-ocr [--no-osd] [--no-deskew] [--no-surround] [--denoise 0|1|2] [--noise-max N]
+ *              [--skew-conf C] [--no-bgnorm] [--no-rescale]
  *              [--target PX] [--no-single-line] [--psm N] [--engine ar|en]
  *              [--no-fallback] [--fallback-conf C] [--fallback-margin M]
- *              [--fallback-accept A]
+ *              [--fallback-accept A] [--arabic-model ara|Arabic]
  *              --out DIR IMAGE...
  *
  * Writes DIR/<image name without its extension>.txt, and a line a page on
- * stdout: name, seconds, model, mean confidence, words.
+ * stdout: name, wall seconds, CPU seconds, model, mean confidence, words.
  */
 #include "../src/extract/ocr.h"
 
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static int write_text(const char *dir, const char *image, const dft_buf *text)
 {
@@ -49,6 +51,14 @@ int main(int argc, char **argv)
 			o.osd = 0;
 		else if (!strcmp(a, "--no-deskew"))
 			o.deskew = 0;
+		else if (!strcmp(a, "--no-surround"))
+			o.surround = 0;
+		else if (v && !strcmp(a, "--denoise"))
+			o.denoise = atoi(argv[++i]);
+		else if (v && !strcmp(a, "--skew-conf"))
+			o.skew_conf = atof(argv[++i]);
+		else if (v && !strcmp(a, "--noise-max"))
+			o.noise_max = atof(argv[++i]);
 		else if (!strcmp(a, "--no-bgnorm"))
 			o.bgnorm = 0;
 		else if (!strcmp(a, "--no-rescale"))
@@ -67,6 +77,8 @@ int main(int argc, char **argv)
 			o.fallback_margin = atoi(argv[++i]);
 		else if (v && !strcmp(a, "--fallback-accept"))
 			o.fallback_accept = atoi(argv[++i]);
+		else if (v && !strcmp(a, "--arabic-model"))
+			o.arabic_model = argv[++i];
 		else if (v && !strcmp(a, "--engine"))
 			o.force_engine = !strcmp(argv[++i], "en") ? 1 : 0;
 		else if (v && !strcmp(a, "--out"))
@@ -81,15 +93,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	mkdir(out, 0755);
+	dft_ocr_set_options(&o);
 	if (dft_ocr_init() < 0) {
 		fprintf(stderr, "daftar-ocr: %s\n", dft_error_msg());
 		return 1;
 	}
-	dft_ocr_set_options(&o);
 	for (; i < argc; i++) {
 		PIX *pix = pixRead(argv[i]);
 		dft_ocr_page p;
 		double t0 = dft_now();
+		clock_t c0 = clock();
 		if (!pix) {
 			fprintf(stderr, "daftar-ocr: %s: cannot read the image\n", argv[i]);
 			rc = 1;
@@ -103,8 +116,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "daftar-ocr: cannot write the text of %s into %s\n", argv[i], out);
 			rc = 1;
 		}
-		printf("%s\t%.2f\t%s\t%.1f\t%zu\n", argv[i], dft_now() - t0, p.model ? p.model : "-",
-		       p.mean_conf, p.nwords);
+		printf("%s\t%.2f\t%.2f\t%s\t%.1f\t%zu\n", argv[i], dft_now() - t0,
+		       (double)(clock() - c0) / CLOCKS_PER_SEC, p.model ? p.model : "-", p.mean_conf, p.nwords);
 		fflush(stdout);
 		dft_ocr_page_dispose(&p);
 		pixDestroy(&pix);

@@ -47,12 +47,17 @@ typedef struct dft_ocr_page {
 typedef struct dft_ocr_options {
 	int osd;             /* orientation and script detection */
 	int deskew;
+	double skew_conf;    /* Leptonica's confidence a skew must have */
+	int surround;        /* paint white what lies around a photographed page */
+	int denoise;         /* 3x3 median: 0 never, 1 on noisy pages, 2 always */
+	double noise_max;    /* noise level (grey levels) above which it is noisy */
 	int bgnorm;          /* background normalisation on uneven pages */
 	int rescale;         /* scale the page so text is target_height high */
 	int target_height;   /* median component height, pixels */
 	int single_line;     /* an image of one text line is read as a line */
 	int psm;             /* > 0: this page segmentation mode always */
 	int force_engine;    /* -1 by the script; 0 Arabic, 1 eng */
+	const char *arabic_model; /* "ara" or "Arabic" (Tesseract's script model) */
 	int fallback;        /* unsure words read again by the other model */
 	int fallback_conf;   /* words under this confidence are tried */
 	int fallback_margin; /* the other reading must be this much surer */
