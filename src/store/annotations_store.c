@@ -16,30 +16,6 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-static int step_done(dft_store *st, dft_stmt *s, const char *what)
-{
-	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
-	dft_sql_finalize(s);
-	return rc;
-}
-
-/* A transaction of our own unless the caller holds one. */
-static int own_begin(dft_store *st, int *own)
-{
-	*own = !st->in_txn;
-	return *own ? dft_store_begin(st) : 0;
-}
-
-static int own_end(dft_store *st, int own, int rc)
-{
-	if (!own)
-		return rc;
-	if (rc == 0)
-		return dft_store_commit(st);
-	dft_store_rollback(st); /* and the custody entry it built */
-	return rc;
-}
-
 /* ---- tag keys ------------------------------------------------------------- */
 
 int dft_tag_key(const char *tag, size_t len, dft_buf *out)
@@ -110,7 +86,7 @@ static int tag_change(dft_store *st, int64_t doc, const char *tag, const char *u
 		dft_buf_dispose(&key);
 		return rc;
 	}
-	if ((rc = own_begin(st, &own)) < 0) {
+	if ((rc = dft_store_own_begin(st, &own)) < 0) {
 		dft_buf_dispose(&key);
 		return rc;
 	}
@@ -130,7 +106,7 @@ static int tag_change(dft_store *st, int64_t doc, const char *tag, const char *u
 		dft_sql_bind_text(s, 5, at, -1);
 	}
 	dft_sql_bind_text(s, 3, dft_buf_cstr(&key), (int)key.len);
-	if ((rc = step_done(st, s, add ? "tagging a document" : "removing a tag")) < 0)
+	if ((rc = dft_store_step_done(st, s, add ? "tagging a document" : "removing a tag")) < 0)
 		goto done;
 	if (!dft_sql_changes(st)) {
 		rc = add ? DFT_EEXISTS : dft_error_set(DFT_ENOTFOUND, "document %lld has no tag %s", (long long)doc, tag);
@@ -146,10 +122,10 @@ done:
 	dft_buf_dispose(&key);
 	if (rc == DFT_EEXISTS) {
 		/* already tagged: nothing changed, nothing to roll back */
-		rc = own_end(st, own, 0);
+		rc = dft_store_own_end(st, own, 0);
 		return rc < 0 ? rc : DFT_EEXISTS;
 	}
-	return own_end(st, own, rc);
+	return dft_store_own_end(st, own, rc);
 }
 
 int dft_store_tag_put(dft_store *st, int64_t doc, const char *tag, const char *user, const char *at)
@@ -184,7 +160,7 @@ int dft_store_note_put(dft_store *st, int64_t doc, const char *text, const char 
 	dft_stmt *s;
 	char sha[DFT_SHA256_HEX], text_sha[DFT_SHA256_HEX];
 	int rc, own;
-	if ((rc = own_begin(st, &own)) < 0)
+	if ((rc = dft_store_own_begin(st, &own)) < 0)
 		return rc;
 	if ((rc = doc_sha(st, doc, sha)) < 0)
 		goto done;
@@ -213,7 +189,7 @@ int dft_store_note_put(dft_store *st, int64_t doc, const char *text, const char 
 		rc = dft_custody_end(st->custody);
 	}
 done:
-	return own_end(st, own, rc);
+	return dft_store_own_end(st, own, rc);
 }
 
 int dft_notes(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_note *n), void *ctx)

@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int step_done(dft_store *st, dft_stmt *s, const char *what)
-{
-	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
-	dft_sql_finalize(s);
-	return rc;
-}
-
 static const char *role_text(int role)
 {
 	return role == DFT_ROLE_ADMIN ? "admin" : role == DFT_ROLE_EDITOR ? "editor" : "viewer";
@@ -57,49 +50,32 @@ int dft_store_user_insert(dft_store *st, const char *name, const char *hash, int
 	return rc;
 }
 
-/* A transaction of our own unless the caller holds one. */
-static int own_begin(dft_store *st, int *own)
-{
-	*own = !st->in_txn;
-	return *own ? dft_store_begin(st) : 0;
-}
-
-static int own_end(dft_store *st, int own, int rc)
-{
-	if (!own)
-		return rc;
-	if (rc == 0)
-		return dft_store_commit(st);
-	dft_store_rollback(st); /* and the custody entries it built */
-	return rc;
-}
-
 int dft_store_user_delete(dft_store *st, const char *name)
 {
 	dft_stmt *s;
 	int rc, own, changed = 0;
-	if ((rc = own_begin(st, &own)) < 0)
+	if ((rc = dft_store_own_begin(st, &own)) < 0)
 		return rc;
 	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM users WHERE name = ?")) < 0)
 		goto done;
 	dft_sql_bind_text(s, 1, name, -1);
-	if ((rc = step_done(st, s, "removing a user")) < 0)
+	if ((rc = dft_store_step_done(st, s, "removing a user")) < 0)
 		goto done;
 	changed = dft_sql_changes(st);
 	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM sessions WHERE \"user\" = ?")) < 0)
 		goto done;
 	dft_sql_bind_text(s, 1, name, -1);
-	if ((rc = step_done(st, s, "ending a user's sessions")) < 0)
+	if ((rc = dft_store_step_done(st, s, "ending a user's sessions")) < 0)
 		goto done;
 	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM login_failures WHERE \"user\" = ?")) < 0)
 		goto done;
 	dft_sql_bind_text(s, 1, name, -1);
-	if ((rc = step_done(st, s, "forgetting a user's failed logins")) < 0)
+	if ((rc = dft_store_step_done(st, s, "forgetting a user's failed logins")) < 0)
 		goto done;
 	if (!changed)
 		rc = dft_error_set(DFT_ENOTFOUND, "there is no user named %s", name);
 done:
-	return own_end(st, own, rc);
+	return dft_store_own_end(st, own, rc);
 }
 
 int dft_store_user_get(dft_store *st, const char *name, char canon[72], int *role, dft_buf *hash)
@@ -164,13 +140,13 @@ int dft_store_login_failure_add(dft_store *st, const char *name, int64_t at)
 	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM login_failures WHERE at < ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, at - 86400);
-	if ((rc = step_done(st, s, "forgetting old failed logins")) < 0)
+	if ((rc = dft_store_step_done(st, s, "forgetting old failed logins")) < 0)
 		return rc;
 	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO login_failures(\"user\", at) VALUES(?, ?)")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, name, -1);
 	dft_sql_bind_int64(s, 2, at);
-	return step_done(st, s, "recording a failed login");
+	return dft_store_step_done(st, s, "recording a failed login");
 }
 
 int dft_store_login_failures(dft_store *st, const char *name, int64_t since, int64_t *times, int max, int *n)
@@ -199,7 +175,7 @@ int dft_store_login_failures_clear(dft_store *st, const char *name)
 	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM login_failures WHERE \"user\" = ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, name, -1);
-	return step_done(st, s, "forgetting failed logins");
+	return dft_store_step_done(st, s, "forgetting failed logins");
 }
 
 /* ---- sessions ---------------------------------------------------------------- */
@@ -218,7 +194,7 @@ int dft_store_session_put(dft_store *st, const char *token_hash, const char *use
 	dft_sql_bind_int64(s, 4, now);
 	dft_sql_bind_int64(s, 5, now);
 	dft_sql_bind_int64(s, 6, expires);
-	return step_done(st, s, "opening a session");
+	return dft_store_step_done(st, s, "opening a session");
 }
 
 int dft_store_session_get(dft_store *st, const char *token_hash, dft_session *out, int64_t *last_used,
@@ -267,7 +243,7 @@ int dft_store_session_touch(dft_store *st, const char *token_hash, int64_t now, 
 	dft_sql_bind_int64(s, 1, now);
 	dft_sql_bind_int64(s, 2, expires);
 	dft_sql_bind_text(s, 3, token_hash, -1);
-	return step_done(st, s, "renewing a session");
+	return dft_store_step_done(st, s, "renewing a session");
 }
 
 int dft_store_session_delete(dft_store *st, const char *token_hash)
@@ -277,7 +253,7 @@ int dft_store_session_delete(dft_store *st, const char *token_hash)
 	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM sessions WHERE token_hash = ?")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, token_hash, -1);
-	return step_done(st, s, "ending a session");
+	return dft_store_step_done(st, s, "ending a session");
 }
 
 int dft_store_sessions_expire(dft_store *st, int64_t now)
@@ -287,7 +263,7 @@ int dft_store_sessions_expire(dft_store *st, int64_t now)
 	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM sessions WHERE expires <= ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, now);
-	return step_done(st, s, "ending expired sessions");
+	return dft_store_step_done(st, s, "ending expired sessions");
 }
 
 /* ---- audit ----------------------------------------------------------------------- */
@@ -306,7 +282,7 @@ int dft_store_audit_put(dft_store *st, const char *at, const char *user, const c
 	dft_sql_bind_text(s, 4, action, -1);
 	dft_sql_bind_text(s, 5, target, -1);
 	dft_sql_bind_text(s, 6, detail, -1);
-	return step_done(st, s, "writing the audit log");
+	return dft_store_step_done(st, s, "writing the audit log");
 }
 
 int dft_audit_list(dft_store *st, int64_t limit, int64_t offset,

@@ -13,32 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int begin_own(dft_store *st, int *own)
-{
-	*own = !st->in_txn;
-	return *own ? dft_store_begin(st) : 0;
-}
-
-static int end_own(dft_store *st, int own, int rc)
-{
-	if (!own)
-		return rc;
-	if (rc == 0)
-		return dft_store_commit(st);
-	if (st->in_txn) {
-		dft_sql_exec(st, "ROLLBACK");
-		st->in_txn = 0;
-	}
-	return rc;
-}
-
-static int step_done(dft_store *st, dft_stmt *s, const char *what)
-{
-	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
-	dft_sql_finalize(s);
-	return rc;
-}
-
 int dft_store_claim_put(dft_store *st, const char *text, const char *source, const char *status,
 			const char *user, const char *at, const dft_citation_row *rows, size_t n, int64_t *id)
 {
@@ -48,7 +22,7 @@ int dft_store_claim_put(dft_store *st, const char *text, const char *source, con
 	int64_t cid;
 	if (!st->custody)
 		return dft_error_set(DFT_EINVAL, "the case is open read-only");
-	if ((rc = begin_own(st, &own)) < 0)
+	if ((rc = dft_store_own_begin(st, &own)) < 0)
 		return rc;
 	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO claims(text, source, status, \"user\", created, updated)"
 					    " VALUES(?1, ?2, ?3, ?4, ?5, ?5) RETURNING id")) < 0)
@@ -81,7 +55,7 @@ int dft_store_claim_put(dft_store *st, const char *text, const char *source, con
 		dft_sql_bind_int64(s, 9, r->byte_start);
 		dft_sql_bind_int64(s, 10, r->byte_end);
 		dft_sql_bind_text(s, 11, r->quote, (int)r->quote_len);
-		if ((rc = step_done(st, s, "adding a citation")) < 0)
+		if ((rc = dft_store_step_done(st, s, "adding a citation")) < 0)
 			goto done;
 	}
 	{
@@ -137,7 +111,7 @@ int dft_store_claim_put(dft_store *st, const char *text, const char *source, con
 	if (rc == 0 && id)
 		*id = cid;
 done:
-	return end_own(st, own, rc);
+	return dft_store_own_end(st, own, rc);
 }
 
 int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const char *user, const char *at)
@@ -147,7 +121,7 @@ int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const 
 	int rc, own;
 	if (!st->custody)
 		return dft_error_set(DFT_EINVAL, "the case is open read-only");
-	if ((rc = begin_own(st, &own)) < 0)
+	if ((rc = dft_store_own_begin(st, &own)) < 0)
 		return rc;
 	if ((rc = dft_sql_prepare(st, &s, "SELECT status FROM claims WHERE id = ?")) < 0)
 		goto done;
@@ -164,7 +138,7 @@ int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const 
 	dft_sql_bind_text(s, 1, status, -1);
 	dft_sql_bind_text(s, 2, at, -1);
 	dft_sql_bind_int64(s, 3, id);
-	if ((rc = step_done(st, s, "changing a claim's status")) < 0)
+	if ((rc = dft_store_step_done(st, s, "changing a claim's status")) < 0)
 		goto done;
 	{
 		dft_json *j = dft_custody_begin(st->custody, "claim_status");
@@ -179,7 +153,7 @@ int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const 
 		rc = dft_custody_end(st->custody);
 	}
 done:
-	return end_own(st, own, rc);
+	return dft_store_own_end(st, own, rc);
 }
 
 static char *dup_col(dft_stmt *s, int i)

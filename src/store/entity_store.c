@@ -12,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int step_done(dft_store *st, dft_stmt *s, const char *what)
-{
-	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
-	dft_sql_finalize(s);
-	return rc;
-}
-
 static int exec_sql(dft_store *st, const char *sql, const char *what)
 {
 	int rc = dft_sql_exec(st, sql);
@@ -83,7 +76,7 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM mentions WHERE doc_id = ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc_id);
-	if ((rc = step_done(st, s, "removing old mentions")) < 0)
+	if ((rc = dft_store_step_done(st, s, "removing old mentions")) < 0)
 		return rc;
 	for (size_t i = 0; i < ms->n; i++) {
 		const dft_mention_rec *m = &ms->v[i];
@@ -112,7 +105,7 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 		if (m->extra != SIZE_MAX)
 			dft_sql_bind_text(s, 8, ms->strings.ptr + m->extra, -1);
 		dft_sql_bind_double(s, 9, m->score);
-		if ((rc = step_done(st, s, "storing a mention")) < 0)
+		if ((rc = dft_store_step_done(st, s, "storing a mention")) < 0)
 			return rc;
 	}
 	if ((rc = dft_sql_prepare(st, &s,
@@ -122,7 +115,7 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 		return rc;
 	dft_sql_bind_int64(s, 1, doc_id);
 	dft_sql_bind_int64(s, 2, DFT_ENTITIES_VERSION);
-	return step_done(st, s, "marking a text scanned");
+	return dft_store_step_done(st, s, "marking a text scanned");
 }
 
 int dft_store_entity_values(dft_store *st, int (*fn)(void *ctx, const dft_entity_value *v), void *ctx)
@@ -165,7 +158,7 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		dft_sql_bind_text(s, 1, type, -1);
 		dft_sql_bind_text(s, 2, a[i].key, -1);
 		dft_sql_bind_text(s, 3, a[i].name, -1);
-		if ((rc = step_done(st, s, "storing an entity")) < 0)
+		if ((rc = dft_store_step_done(st, s, "storing an entity")) < 0)
 			return rc;
 		if ((rc = dft_sql_prepare(st, &s,
 					    "INSERT INTO entity_variants(type, value, entity_id, mentions, reason)"
@@ -178,7 +171,7 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		dft_sql_bind_text(s, 3, a[i].key, -1);
 		dft_sql_bind_int64(s, 4, a[i].mentions);
 		dft_sql_bind_text(s, 5, a[i].reason ? a[i].reason : "", -1);
-		if ((rc = step_done(st, s, "storing a variant")) < 0)
+		if ((rc = dft_store_step_done(st, s, "storing a variant")) < 0)
 			return rc;
 	}
 	rc = exec_sql(st,
@@ -294,7 +287,7 @@ int dft_store_entity_override(dft_store *st, int type, const char *value, const 
 		dft_sql_bind_text(s, 4, target, -1);
 	dft_sql_bind_text(s, 5, by ? by : "", -1);
 	dft_sql_bind_text(s, 6, at, -1);
-	return step_done(st, s, "storing a merge or split");
+	return dft_store_step_done(st, s, "storing a merge or split");
 }
 
 int dft_store_entity_overrides(dft_store *st,

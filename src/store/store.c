@@ -443,6 +443,29 @@ int dft_store_commit(dft_store *st)
 	return 0;
 }
 
+int dft_store_own_begin(dft_store *st, int *own)
+{
+	*own = !st->in_txn;
+	return *own ? dft_store_begin(st) : 0;
+}
+
+int dft_store_own_end(dft_store *st, int own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc == 0)
+		return dft_store_commit(st);
+	dft_store_rollback(st); /* and the custody entries it built */
+	return rc;
+}
+
+int dft_store_step_done(dft_store *st, dft_stmt *s, const char *what)
+{
+	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
+	dft_sql_finalize(s);
+	return rc;
+}
+
 int dft_store_rollback(dft_store *st)
 {
 	int rc;

@@ -91,4 +91,13 @@ int dft_store_db_err(dft_store *st, const char *what);
 int dft_store_each_id(dft_store *st, dft_stmt *s, const char *what, int (*fn)(void *ctx, int64_t id),
 		      void *ctx);
 
+/* A transaction of the calling function's own unless its caller holds
+ * one: dft_store_own_begin, the work, then dft_store_own_end with its
+ * result (commit, or roll back with the custody entries it built). */
+int dft_store_own_begin(dft_store *st, int *own);
+int dft_store_own_end(dft_store *st, int own, int rc);
+/* Step a statement that returns no row and finalise it: 0, or the
+ * database's error about `what`. */
+int dft_store_step_done(dft_store *st, dft_stmt *s, const char *what);
+
 #endif
