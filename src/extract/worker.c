@@ -266,7 +266,7 @@ static int install_seccomp(void)
 		SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(mprotect), SCMP_SYS(brk),
 		SCMP_SYS(madvise), SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
 		SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack),
-		SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(getrusage), SCMP_SYS(clock_gettime),
+		SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(shutdown), SCMP_SYS(getrusage), SCMP_SYS(clock_gettime),
 		SCMP_SYS(gettimeofday), SCMP_SYS(futex), SCMP_SYS(getpid), SCMP_SYS(gettid),
 		SCMP_SYS(sched_yield), SCMP_SYS(getrandom), SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep),
 		SCMP_SYS(tgkill), SCMP_SYS(prlimit64), SCMP_SYS(fcntl), SCMP_SYS(set_robust_list),
@@ -375,6 +375,7 @@ static int recv_job(int sock, int *fd, char *name, size_t namecap)
  * document would. Read once,
  * before the sandbox closes. */
 static const char *fault_kind, *fault_text;
+static long long burned_us; /* CPU the "burn" fault has used */
 static char fault_file[512];
 
 static void fault_setup(void)
@@ -469,6 +470,23 @@ static int fault_maybe(const char *name)
 		if (r == 0)
 			pthread_join(t, NULL);
 		return dft_error_set(DFT_ERROR, "sandbox escape: a thread's execve returned (pthread_create %d)", r);
+	}
+	if (!strcmp(fault_kind, "burn")) {
+		/* 0.6 s of CPU and 512 MiB touched, then the document goes on
+		 * as usual: a worker like an OCR one, which uses its CPU share in
+		 * a few documents and takes a while to tear down */
+		struct rusage ru;
+		char *p = malloc((size_t)512 << 20);
+		if (p)
+			memset(p, 1, (size_t)512 << 20);
+		free(p);
+		do {
+			for (int k = 0; k < 1000000; k++)
+				spin++;
+			getrusage(RUSAGE_SELF, &ru);
+		} while (ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec < burned_us + 600000);
+		burned_us = ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
+		return 0;
 	}
 	if (!strcmp(fault_kind, "oom")) {
 		/* grow until the address-space limit says no */
@@ -600,6 +618,10 @@ static const char *sniff_text(const unsigned char *p, size_t n)
 	return "text/plain";
 }
 
+/* Set by run_job when this worker has used its CPU share and ends after
+ * the document in hand. */
+static int worker_leaving;
+
 static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_limits *l)
 {
 	dft_sink sink = {ws_text, ws_meta, ws_child_begin, ws_child_data, ws_child_end,
@@ -666,6 +688,24 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 			rc = ws_meta(&sink, "page_languages", dft_buf_cstr(&page_langs));
 		}
 	}
+	/* leave well before the CPU backstop (the parent starts a fresh worker
+	 * when this one ends between documents). Decided before the last
+	 * frame, and said by closing our reading side first: the parent, which
+	 * sends the next document when it has this one's answer, then gets
+	 * EPIPE and starts another worker, instead of handing its document to
+	 * one that is already on its way out (the document was lost, "ended
+	 * without an answer", when OCR-heavy workers were recycled often). */
+	{
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		/* the share is the per-document time limit; 1 s under the
+		 * "burn" fault, which tests this moment */
+		long share = fault_kind && !strcmp(fault_kind, "burn") ? 1 : (long)l->timeout_s;
+		if (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec > share) {
+			shutdown(sock, SHUT_RD);
+			worker_leaving = 1;
+		}
+	}
 	if (rc == 0)
 		rc = send_frame(sock, DFT_FRAME_DONE, type, strlen(type));
 	else
@@ -721,17 +761,13 @@ static void worker_main(int sock, const dft_limits *l)
 	if (install_seccomp() < 0)
 		_exit(4);
 	for (;;) {
-		struct rusage ru;
 		if (recv_job(sock, &fd, name, sizeof(name)))
 			break;
 		dft_error_clear();
 		if (run_job(sock, magic, fd, name, l) < 0)
 			_exit(5);
 		close(fd);
-		/* leave well before the CPU backstop: the parent starts a
-		 * fresh worker when this one ends between documents */
-		getrusage(RUSAGE_SELF, &ru);
-		if (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec > l->timeout_s)
+		if (worker_leaving) /* run_job decided it (see there) */
 			break;
 	}
 	_exit(0);
