@@ -861,13 +861,13 @@ static int model_encode(const struct dft_ner *m, float prune, dft_buf *b)
 		}
 	}
 	scale = maxw > 0 ? maxw / 32767.0f : 1.0f;
-	qsort(fk, kept, sizeof *fk, cmp_key_index);
+	dft_sort(fk, kept, sizeof *fk, cmp_key_index);
 	for (i = 0; i < m->gaz.tab.cap; i++)
 		if (m->gaz.tab.keys[i]) {
 			gk[ngaz].key = m->gaz.tab.keys[i];
 			gk[ngaz++].i = i;
 		}
-	qsort(gk, ngaz, sizeof *gk, cmp_key_index);
+	dft_sort(gk, ngaz, sizeof *gk, cmp_key_index);
 
 	memcpy(lang, m->lang, strnlen(m->lang, 7));
 	rc = dft_buf_add(b, NER_MAGIC, 8);

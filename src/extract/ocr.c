@@ -856,11 +856,9 @@ int dft_ocr_words_add(dft_ocr_words *w, int page, uint64_t base, size_t kept,
 	size_t i;
 	char item[176];
 	w->pages++;
-	if (p->model && !strstr(w->models, p->model) &&
-	    strlen(w->models) + strlen(p->model) + 2 < sizeof(w->models)) {
-		if (w->models[0])
-			strcat(w->models, "+");
-		strcat(w->models, p->model);
+	if (p->model && !strstr(w->models, p->model)) {
+		size_t used = strlen(w->models);
+		snprintf(w->models + used, sizeof(w->models) - used, "%s%s", used ? "+" : "", p->model);
 	}
 	for (i = 0; i < p->nwords; i++) {
 		const dft_ocr_word *x = &p->words[i];
