@@ -55,6 +55,7 @@ typedef struct dft_ocr_options {
 	int rescale;         /* scale the page so text is target_height high */
 	int target_height;   /* median component height, pixels */
 	int single_line;     /* an image of one text line is read as a line */
+	int prose_block;     /* one column of prose is read as one block (psm 6) */
 	int psm;             /* > 0: this page segmentation mode always */
 	int force_engine;    /* -1 by the script; 0 Arabic, 1 eng */
 	const char *arabic_model; /* "ara" or "Arabic" (Tesseract's script model) */
