@@ -330,17 +330,23 @@ static void turn_give(dft_store *st)
 	}
 }
 
-/* The ingest's writer: let a waiting shared writer go first (bounded). */
-static void turn_yield(dft_store *st)
+/* Does another open file description hold the turnstile byte? */
+static int turn_held(int fd)
 {
-	double deadline;
 	struct flock fl;
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_RDLCK;
 	fl.l_whence = SEEK_SET;
 	fl.l_start = 1;
 	fl.l_len = 1;
-	if (st->lock_fd < 0 || fcntl(st->lock_fd, F_OFD_GETLK, &fl) < 0 || fl.l_type == F_UNLCK)
+	return fd >= 0 && fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+}
+
+/* The ingest's writer: let a waiting shared writer go first (bounded). */
+static void turn_yield(dft_store *st)
+{
+	double deadline;
+	if (!turn_held(st->lock_fd))
 		return; /* nobody waiting: one system call */
 	deadline = dft_now() + DFT_STORE_INGEST_BUSY_MS / 1000.0;
 	while (turn_fcntl(st->lock_fd, F_OFD_SETLK, F_RDLCK) < 0 && dft_now() < deadline)
@@ -350,15 +356,9 @@ static void turn_yield(dft_store *st)
 
 int dft_store_writer_waiting(dft_store *st)
 {
-	struct flock fl;
-	if (st->pg || st->writable == DFT_STORE_SHARED || st->lock_fd < 0 || !st->in_txn)
+	if (st->pg || st->writable == DFT_STORE_SHARED || !st->in_txn)
 		return 0;
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_RDLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = 1;
-	fl.l_len = 1;
-	return fcntl(st->lock_fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+	return turn_held(st->lock_fd);
 }
 
 int dft_store_begin(dft_store *st)
