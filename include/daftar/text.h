@@ -69,4 +69,14 @@ int dft_name_key(const char *word, size_t len, dft_buf *out);
  * kept twice (Jamaame ≠ Jam). Precision beside dft_name_key's recall. */
 int dft_name_key_fine(const char *word, size_t len, dft_buf *out);
 
+/* ʿAbd compounds written as two words: 1 when `word` is ʿAbd with its
+ * linker and no name after it (Abd, Abdul, Abdel, Abdur, عبد, Абд, Абдул
+ * ...), the first half of a name that goes on in the next word. */
+int dft_name_is_abd(const char *word, size_t len);
+/* The key (and the fine key; fine may be NULL) of two words read as one
+ * name: "Abdul" + "Kareem" → abdkrm, as dft_name_key keys "Abdulkarim"
+ * and "عبدالكريم". Nothing is appended when w1 is not such a head. */
+int dft_name_key_pair(const char *w1, size_t n1, const char *w2, size_t n2, dft_buf *key,
+		      dft_buf *fine);
+
 #endif

@@ -50,7 +50,14 @@ static const char *const given_names[] = {
 	"salih", "hamid", "mahdi", "karim", "jamal", "walid", "khalil", "ismail", "yahya",
 	"musa", "isa", "uthman", "bakr", "abu", "fatima", "aisha", "maryam", "zaynab", "khadija",
 	"amina", "nur", "rahman", "aziz", "majid", "nasser", "sami", "adel", "tariq", "ziad",
-	"faisal", "saad", "anas", "bilal", "hamza", "usama", "mohammad", "ahmed", "mohamed"};
+	"faisal", "saad", "anas", "bilal", "hamza", "usama", "mohammad", "ahmed", "mohamed",
+	/* ʿAbd compounds, keyed as one word whichever way they are written */
+	"abdulrahman", "abdulaziz", "abdulkarim", "abdulqadir", "abdulhamid", "abdulmajid",
+	"abdulrahim", "abdulsalam", "abdullatif", "abdulwahhab", "abduljabbar", "abdulghani",
+	"abdulrazzaq", "abdulsattar", "abdulilah", "abdulnasir", "abdulhakim", "abdulhalim",
+	"abdulbasit", "abdulmunim", "abdulhadi", "abdulwahid", "abdulkhaliq", "abdulfattah",
+	"abdulmalik", "abdulghafur", "abdulmuhsin", "abdulamir", "abdulhussein", "abdulqahhar",
+	"abdulsamad", "abdulbari", "abdulhafiz", "abdulmutalib", "abdulnabi", "abdulhakam"};
 
 static int in_list(const char *w, const char *const *list, size_t n)
 {
@@ -102,29 +109,26 @@ static int word_script(const char *w)
 }
 
 /* What the same-script check compares: Arabic words normalised, Latin
- * words in lower case without a hyphenated article (al-, ash-, el- ...:
- * the normalised form glues it on, "aladnani"). */
+ * words normalised (lower case, accents and apostrophes dropped: Sa'id =
+ * Said) without a hyphenated article (al-, ash-, el- ...). */
 static void keep_word(name_word *w, const char *norm, const char *raw, size_t len)
 {
-	size_t i, o = 0;
+	static const char *const arts[] = {"al", "el", "ul", "ad", "adh", "an", "ar", "as", "ash", "at",
+					   "ath", "az", "ed", "en", "er", "es", "esh", "et", "ez"};
+	const char *h = memchr(raw, '-', len < 5 ? len : 5);
+	size_t skip = 0;
 	w->script = word_script(norm);
-	if (w->script != 1) {
-		snprintf(w->norm, sizeof w->norm, "%s", norm);
-		return;
+	if (w->script == 1 && h) {
+		size_t al = (size_t)(h - raw);
+		char a[4];
+		for (size_t i = 0; i < al && i < 3; i++)
+			a[i] = (char)(raw[i] | 0x20);
+		a[al < 3 ? al : 3] = 0;
+		for (size_t i = 0; i < COUNT(arts) && al <= 3; i++)
+			if (!strcmp(a, arts[i]) && strlen(norm) > al + 1)
+				skip = al;
 	}
-	for (i = 0; i < len && i < 4; i++)
-		if (raw[i] == '-' && i >= 2 && (raw[0] == 'a' || raw[0] == 'A' || raw[0] == 'e' || raw[0] == 'E')) {
-			raw += i + 1;
-			len -= i + 1;
-			break;
-		}
-	for (i = 0; i < len && o + 1 < sizeof w->norm; i++) {
-		char c = raw[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		w->norm[o++] = c;
-	}
-	w->norm[o] = 0;
+	snprintf(w->norm, sizeof w->norm, "%s", norm + skip);
 }
 
 /* Split at spaces and at punctuation other than the hyphen and apostrophe
@@ -187,22 +191,75 @@ int dft_name_word_key(int type, const char *w, size_t wl, int more, dft_buf *nor
 	return key->len ? DFT_NAME_ISM : DFT_NAME_SKIP;
 }
 
+/* The two words of an ʿAbd compound ("Abdul Kareem", "عبد الكريم", "Abd
+ * al Karim" with a detached article between) as one word of the name:
+ * its key from dft_name_key_pair, its normalised form both words' glued
+ * ("abdulkareem", as the one-word spelling normalises). */
+static int compound_word(const char *s, size_t st1, size_t wl1, size_t st2, size_t wl2, dft_buf *norm,
+			 dft_buf *key, dft_buf *fine)
+{
+	int rc;
+	dft_buf_reset(norm);
+	dft_buf_reset(key);
+	dft_buf_reset(fine);
+	if ((rc = dft_name_key_pair(s + st1, st2 - st1, s + st2, wl2, key, fine)) < 0)
+		return rc;
+	if (!key->len)
+		return 0;
+	(void)wl1;
+	if ((rc = dft_normalize_word(s + st1, st2 - st1, norm)) < 0 ||
+	    (rc = dft_normalize_word(s + st2, wl2, norm)) < 0)
+		return rc;
+	return 1;
+}
+
+static int is_detached_article(const char *w, size_t wl)
+{
+	return (wl == 2 && ((w[0] | 0x20) == 'a' || (w[0] | 0x20) == 'e' || (w[0] | 0x20) == 'u') &&
+		(w[1] | 0x20) == 'l') ||
+	       (wl == 4 && !memcmp(w, "ال", 4)) || (wl == 6 && !memcmp(w, "аль", 6)) ||
+	       (wl == 6 && !memcmp(w, "Аль", 6)) || (wl == 6 && !memcmp(w, "эль", 6));
+}
+
 static int parse_words(int type, const char *s, size_t len, dft_name *out, name_word *words)
 {
-	size_t pos = 0, wl, st;
-	int pending_role = -1, rc = 0;
+	size_t pos = 0, wl, st, spans[2 * (DFT_NAME_MAX_WORDS + 8)];
+	int pending_role = -1, rc = 0, nspans = 0;
 	dft_buf norm, key, fine;
 	memset(out, 0, sizeof *out);
 	dft_buf_init(&norm, 512);
 	dft_buf_init(&key, 512);
 	dft_buf_init(&fine, 512);
-	while (pos < len && out->n < DFT_NAME_MAX_WORDS) {
-		int role;
+	while (pos < len && nspans < DFT_NAME_MAX_WORDS + 8) {
 		st = next_word(s, len, &pos, &wl);
 		if (!wl)
 			break;
-		if ((rc = role = dft_name_word_key(type, s + st, wl, pos < len, &norm, &key, &fine)) < 0)
+		spans[2 * nspans] = st;
+		spans[2 * nspans + 1] = wl;
+		nspans++;
+	}
+	for (int wi = 0; wi < nspans && out->n < DFT_NAME_MAX_WORDS; wi++) {
+		int role;
+		st = spans[2 * wi];
+		wl = spans[2 * wi + 1];
+		role = 0;
+		/* ʿAbd + the next word (past a detached article) as one word */
+		if (type == DFT_ENT_PERSON && wi + 1 < nspans && dft_name_is_abd(s + st, wl)) {
+			int nx = wi + 1;
+			if (nx + 1 < nspans && is_detached_article(s + spans[2 * nx], spans[2 * nx + 1]))
+				nx++;
+			if ((rc = compound_word(s, st, wl, spans[2 * nx], spans[2 * nx + 1], &norm, &key, &fine)) < 0)
+				goto done;
+			if (rc == 1) {
+				wl = spans[2 * nx] + spans[2 * nx + 1] - st;
+				wi = nx;
+				role = DFT_NAME_ISM;
+				goto keyed;
+			}
+		}
+		if ((rc = role = dft_name_word_key(type, s + st, wl, wi + 1 < nspans, &norm, &key, &fine)) < 0)
 			goto done;
+	keyed:
 		if (role == DFT_NAME_SKIP)
 			continue;
 		if (role == DFT_NAME_KUNYA_MARKER || role == DFT_NAME_NASAB_MARKER) {
@@ -338,13 +395,14 @@ static int vowel_class(char c)
 	}
 }
 
-/* The classes of the first two vowel groups after the first consonant
- * (a leading y is a consonant; after "abd" the article's vowel is skipped:
- * Abdullah = Abdallah). */
-static void vowel_groups(const char *w, int cls[2])
+/* The classes of the vowel groups after the first consonant, at most
+ * max (a leading y is a consonant; after "abd" the article's vowel is
+ * skipped: Abdullah = Abdallah). A diphthong ai/ay/ei/ey is the long i of
+ * ي (Hussein = Husayn, not Hassan). Returns how many. */
+static int vowel_groups(const char *w, int *cls, int max)
 {
 	const char *p = w;
-	cls[0] = cls[1] = 0;
+	int g = 0;
 	if (!strncmp(p, "abd", 3)) {
 		p += 3;
 		while (*p && vowel_class(*p))
@@ -355,12 +413,30 @@ static void vowel_groups(const char *w, int cls[2])
 	else
 		while (*p && vowel_class(*p)) /* Ayman = Aiman */
 			p++;
-	for (int g = 0; g < 2; g++) {
+	while (g < max) {
+		const char *st;
 		while (*p && !vowel_class(*p))
 			p++;
+		if (!*p)
+			break;
+		st = p;
+		cls[g] = 0;
 		while (*p && vowel_class(*p))
 			cls[g] |= vowel_class(*p++);
+		if (p - st == 2 && (st[0] == 'a' || st[0] == 'e') && (st[1] == 'i' || st[1] == 'y'))
+			cls[g] = 2;
+		g++;
 	}
+	return g;
+}
+
+/* A nisba or family name in -i (al-Jubouri, Dulaimi, Tikriti): its first
+ * vowel is short and the least reliable of all (Jubouri, Jabouri, Jbouri,
+ * al-Jubury are one name, الجبوري). */
+static int nisba_shaped(const char *w)
+{
+	size_t n = strlen(w);
+	return n >= 5 && (w[n - 1] == 'i' || w[n - 1] == 'y') && !vowel_class(w[n - 2]);
 }
 
 /* Levenshtein distance of two short byte strings, capped at 2. */
@@ -400,11 +476,18 @@ static int same_script_agree(const name_word *x, const name_word *y)
 	if (x->script != y->script || x->script == 0)
 		return 1;
 	if (x->script == 1) {
-		int a[2], b[2];
-		vowel_groups(x->norm, a);
-		vowel_groups(y->norm, b);
-		for (int g = 0; g < 2; g++)
-			if (a[g] && b[g] && !(a[g] & b[g]))
+		int a[16], b[16], na, nb;
+		na = vowel_groups(x->norm, a, 16);
+		nb = vowel_groups(y->norm, b, 16);
+		if (nisba_shaped(x->norm) && nisba_shaped(y->norm)) {
+			/* aligned from the end, the first group of each left out */
+			for (int g = 1; g <= na - 1 && g <= nb - 1; g++)
+				if (!(a[na - g] & b[nb - g]))
+					return 0;
+			return 1;
+		}
+		for (int g = 0; g < 2 && g < na && g < nb; g++)
+			if (!(a[g] & b[g]))
 				return 0;
 		return 1;
 	}

@@ -499,6 +499,9 @@ typedef struct xref_ctx {
 	span *spans; /* the current document's name mentions (NER), by start */
 	size_t nspans, capspans;
 	dft_buf norms; /* the normalised words of the current text, see text_word */
+	size_t abd_pend; /* 1 + the last word when an ʿAbd head ("Abdul"), else 0 */
+	size_t abd_end;  /* where it ends (past a detached article: "Abd al") */
+	dft_buf pair;    /* scratch: an ʿAbd compound's key */
 } xref_ctx;
 
 static int add_span(void *ctx, size_t start, size_t end)
@@ -532,6 +535,54 @@ static int in_name_span(const xref_ctx *c, size_t start, size_t end)
 	return lo > 0 && c->spans[lo - 1].end >= end;
 }
 
+/* Only spaces and hyphens between two words of one name? */
+static int name_gap(const char *t, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		if (t[from] != ' ' && t[from] != '\t' && t[from] != '\n' && t[from] != '\r' && t[from] != '-')
+			return 0;
+	return 1;
+}
+
+/* The word after an ʿAbd head ("Abdul" Kareem, "عبد" الكريم): the two are
+ * one word of the name, as names.c parses them and as "Abdulkarim" is
+ * written; the head's entry becomes the compound's. 1 when joined. */
+static int join_abd(xref_ctx *c, const dft_token *tk, int role)
+{
+	text_word *hw = &c->words[c->abd_pend - 1];
+	const char *w = c->text + tk->start;
+	size_t wl = tk->end - tk->start;
+	int rc;
+	if (role == DFT_NAME_SKIP) {
+		/* a detached article ("Abd al Karim") keeps the head waiting */
+		int art = (wl == 2 && ((w[0] | 0x20) == 'a' || (w[0] | 0x20) == 'e') && (w[1] | 0x20) == 'l') ||
+			  (wl == 6 && (!memcmp(w, "аль", 6) || !memcmp(w, "Аль", 6)));
+		if (art)
+			c->abd_end = tk->end;
+		else
+			c->abd_pend = 0;
+		return art;
+	}
+	c->abd_pend = 0;
+	if (role != DFT_NAME_ISM)
+		return 0;
+	dft_buf_reset(&c->pair);
+	if ((rc = dft_name_key_pair(c->text + hw->start, tk->start - hw->start, w, wl, &c->pair, NULL)) < 0)
+		return rc;
+	if (!c->pair.len)
+		return 0;
+	c->keys.len = hw->koff;
+	c->norms.len = hw->noff;
+	if ((rc = dft_buf_add(&c->keys, c->pair.ptr, c->pair.len)) < 0 ||
+	    (rc = dft_normalize_word(c->text + hw->start, tk->start - hw->start, &c->norms)) < 0 ||
+	    (rc = dft_normalize_word(w, wl, &c->norms)) < 0)
+		return rc;
+	hw->end = tk->end;
+	hw->klen = (uint32_t)c->pair.len;
+	hw->nlen = (uint32_t)(c->norms.len - hw->noff);
+	return 1;
+}
+
 static int on_token(void *ctx, const dft_token *tk)
 {
 	xref_ctx *c = ctx;
@@ -542,6 +593,12 @@ static int on_token(void *ctx, const dft_token *tk)
 	role = dft_name_word_key(DFT_ENT_PERSON, c->text + tk->start, tk->end - tk->start, 1, &c->norm, &c->key, NULL);
 	if (role < 0)
 		return role;
+	if (c->abd_pend) {
+		if (!name_gap(c->text, c->abd_end, tk->start))
+			c->abd_pend = 0;
+		else if ((rc = join_abd(c, tk, role)) != 0)
+			return rc < 0 ? rc : 0;
+	}
 	if (role == DFT_NAME_SKIP)
 		return 0;
 	if (c->nwords == c->capwords) {
@@ -562,6 +619,10 @@ static int on_token(void *ctx, const dft_token *tk)
 	    (rc = dft_buf_add(&c->norms, c->norm.ptr, c->norm.len)) < 0)
 		return rc;
 	c->nwords++;
+	if (role == DFT_NAME_ISM && dft_name_is_abd(c->text + tk->start, tk->end - tk->start)) {
+		c->abd_pend = c->nwords;
+		c->abd_end = tk->end;
+	}
 	return 0;
 }
 
@@ -666,6 +727,7 @@ static int scan_text(void *ctx, int64_t id, const char *text, size_t len)
 	c->doc = id;
 	c->text = text;
 	c->nwords = 0;
+	c->abd_pend = 0;
 	dft_buf_reset(&c->keys);
 	dft_buf_reset(&c->norms);
 	c->stats->documents++;
@@ -750,6 +812,7 @@ int dft_xref(dft_store *st, const dft_watchlist *w, double min_score,
 	dft_buf_init(&c.norm, 4096);
 	dft_buf_init(&c.key, 4096);
 	dft_buf_init(&c.seq, 4096);
+	dft_buf_init(&c.pair, 4096);
 	dft_buf_init(&c.norms, (size_t)1 << 31);
 	dft_buf_init(&text, (size_t)1 << 30);
 	dft_buf_init(&ev, 4096);
@@ -827,6 +890,7 @@ done:
 	dft_buf_dispose(&c.norm);
 	dft_buf_dispose(&c.key);
 	dft_buf_dispose(&c.seq);
+	dft_buf_dispose(&c.pair);
 	dft_buf_dispose(&c.norms);
 	free(c.spans);
 	dft_buf_dispose(&text);

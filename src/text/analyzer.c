@@ -37,6 +37,12 @@ struct dft_analyzer {
 	struct sb_stemmer *st_ar, *st_en, *st_ru;
 	char tok[2 * DFT_TEXT_WORD_MAX + 16];
 	struct stem_slot *cache; /* stems of recent words (NULL: no stems) */
+	/* the last word when it was an ʿAbd head ("abd", "abdul", "عبد"):
+	 * the next word gets the compound's key too (namekey.c) */
+	const char *text;
+	char head[64];
+	size_t head_len, head_end;
+	int head_script;
 };
 
 /* Snowball costs ~0.4 µs a word, more than everything else together, and
@@ -254,6 +260,69 @@ static const char *stem_word(dft_analyzer *a, struct sb_stemmer *st,
 	return (const char *)s;
 }
 
+/* Only spaces and hyphens between two words of one name? */
+static int name_gap(const char *text, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		if (text[from] != ' ' && text[from] != '\t' && text[from] != '\n' &&
+		    text[from] != '\r' && text[from] != '-')
+			return 0;
+	return 1;
+}
+
+static int detached_article(const char *w, size_t n)
+{
+	return (n == 2 && (memcmp(w, "al", 2) == 0 || memcmp(w, "el", 2) == 0 ||
+			   memcmp(w, "ul", 2) == 0)) ||
+	       (n == 6 && memcmp(w, "\xd0\xb0\xd0\xbb\xd1\x8c", 6) == 0) || /* аль */
+	       (n == 6 && memcmp(w, "\xd1\x8d\xd0\xbb\xd1\x8c", 6) == 0);  /* эль */
+}
+
+/* ʿAbd compounds in two words: "Abdul Kareem", "عبد الكريم", "Abd al-Karim"
+ * also get the key of "Abdulkarim" (k:abdkrm), colocated with the second
+ * word, so that ~Abdulkarim finds them; the word after an ʿAbd head (with
+ * a detached article between: "Abd al Karim") and only spaces or hyphens
+ * between. */
+static int compound_key(dft_analyzer *a, const struct word *wd,
+			int (*fn)(void *, const dft_token *), void *ctx)
+{
+	const char *base = wd->w;
+	size_t n = wd->len, kl;
+	int name = wd->has_letter && !wd->has_digit && !wd->full &&
+		   wd->script != DFT_SCRIPT_NONE && wd->script != DFT_SCRIPT_OTHER;
+	int joined = name && a->head_len && wd->script == a->head_script && a->text &&
+		     name_gap(a->text, a->head_end, wd->start);
+	int rc;
+	if (joined) {
+		a->tok[0] = 'k';
+		a->tok[1] = ':';
+		kl = dft_text_name_key_pair(a->head, a->head_len, base, n, a->tok + 2,
+					    sizeof a->tok - 2, 0);
+		if (kl) {
+			if ((rc = emit(fn, ctx, wd, a->tok, 2 + kl, DFT_TOK_KEY, 1)))
+				return rc;
+			a->tok[2] = '=';
+			kl = dft_text_name_key_pair(a->head, a->head_len, base, n, a->tok + 3,
+						    sizeof a->tok - 3, 1);
+			if (kl && (rc = emit(fn, ctx, wd, a->tok, 3 + kl, DFT_TOK_KEY, 1)))
+				return rc;
+		}
+	}
+	if (name && n < sizeof a->head && dft_text_abd_head(base, n)) {
+		memcpy(a->head, base, n);
+		a->head_len = n;
+		a->head_end = wd->end;
+		a->head_script = wd->script;
+	} else if (joined && detached_article(base, n) && a->head_len + n < sizeof a->head) {
+		memcpy(a->head + a->head_len, base, n); /* "Abd al Karim" */
+		a->head_len += n;
+		a->head_end = wd->end;
+	} else {
+		a->head_len = 0;
+	}
+	return 0;
+}
+
 static int flush(dft_analyzer *a, struct word *wd,
 		 int (*fn)(void *, const dft_token *), void *ctx)
 {
@@ -310,6 +379,8 @@ static int flush(dft_analyzer *a, struct word *wd,
 				return rc;
 		}
 	}
+	if ((a->flags & DFT_AN_KEY) && (rc = compound_key(a, wd, fn, ctx)) != 0)
+		return rc;
 	if ((a->flags & DFT_AN_KEY) && wd->has_letter && !wd->has_digit) {
 		size_t kl;
 		a->tok[0] = 'k';
@@ -405,6 +476,8 @@ int dft_analyze(dft_analyzer *a, const char *text, size_t len,
 	if (!a || !fn || (!text && len))
 		return dft_error_set(DFT_EINVAL, "dft_analyze: bad arguments");
 	wd.active = 0;
+	a->text = text;
+	a->head_len = 0;
 	while (i < len) {
 		uint32_t cp;
 		char f[DFT_TEXT_FOLD_MAX];
@@ -617,4 +690,40 @@ int dft_name_key_fine(const char *word, size_t len, dft_buf *out)
 	n = fold_word(word, len, tmp, sizeof tmp, 1);
 	kl = dft_text_name_key_fine(tmp, n, key, sizeof key);
 	return dft_buf_add(out, key, kl);
+}
+
+int dft_name_is_abd(const char *word, size_t len)
+{
+	char tmp[4 * DFT_TEXT_WORD_MAX];
+	size_t n;
+	if (!word || dft_text_fold_init() != 0)
+		return 0;
+	n = fold_word(word, len, tmp, sizeof tmp, 1);
+	return dft_text_abd_head(tmp, n);
+}
+
+int dft_name_key_pair(const char *w1, size_t n1, const char *w2, size_t n2, dft_buf *key,
+		      dft_buf *fine)
+{
+	char t1[4 * DFT_TEXT_WORD_MAX], t2[4 * DFT_TEXT_WORD_MAX];
+	char k[2 * DFT_TEXT_WORD_MAX];
+	size_t l1, l2, kl;
+	int rc;
+	if ((!w1 && n1) || (!w2 && n2))
+		return dft_error_set(DFT_EINVAL, "dft_name_key_pair: NULL word");
+	if (dft_text_fold_init() != 0)
+		return dft_error_set(DFT_ERROR, "analyzer: ICU normaliser unavailable");
+	l1 = fold_word(w1, n1, t1, sizeof t1, 1);
+	l2 = fold_word(w2, n2, t2, sizeof t2, 1);
+	kl = dft_text_name_key_pair(t1, l1, t2, l2, k, sizeof k, 0);
+	if (!kl)
+		return 0;
+	if ((rc = dft_buf_add(key, k, kl)) < 0)
+		return rc;
+	if (fine) {
+		kl = dft_text_name_key_pair(t1, l1, t2, l2, k, sizeof k, 1);
+		if ((rc = dft_buf_add(fine, k, kl)) < 0)
+			return rc;
+	}
+	return 0;
 }

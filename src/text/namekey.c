@@ -325,35 +325,17 @@ static size_t strip_article(const char **ps, size_t n)
 	return n;
 }
 
-static size_t name_key(const char *s, size_t n, char *out, size_t cap, int fine)
+/* The key of a word already decoded into code points: units, then the
+ * leading vowel, vowels dropped, equal neighbours collapsed (see the top
+ * of the file). minlen: the fewest consonant letters a key may have. */
+static size_t key_of_cps(const uint32_t *cps, size_t ncp, char *out,
+			 size_t cap, int fine, size_t minlen)
 {
-	uint32_t cps[NK_MAXCP];
 	char u[NK_MAXCP * 2];
-	size_t ncp = 0, m, i, k = 0, letters = 0;
+	size_t m, i, k = 0, cons = 0;
 	char last = 0;
 
-	if (cap < 2)
-		return 0;
 	out[0] = '\0';
-	n = strip_article(&s, n);
-	for (i = 0; i < n && ncp < NK_MAXCP;) {
-		uint32_t c;
-		size_t l = dft_text_utf8_decode((const unsigned char *)s + i,
-						n - i, &c);
-		if (l == 0) {
-			i++;
-			continue;
-		}
-		i += l;
-		if (c >= '0' && c <= '9')
-			return 0; /* numbers have no key */
-		if (c == '-' || c == '\'')
-			continue;
-		cps[ncp++] = c;
-		letters++;
-	}
-	if (letters < 2)
-		return 0;
 	m = units_of(cps, ncp, u, sizeof u, fine);
 	if (m == 0)
 		return 0;
@@ -374,6 +356,7 @@ static size_t name_key(const char *s, size_t n, char *out, size_t cap, int fine)
 		if (x == last)
 			continue;
 		out[k++] = x;
+		cons++;
 		last = x;
 	}
 	/* the fine key marks a final vowel: Shami, شامي → xma; Sham → xm */
@@ -381,11 +364,265 @@ static size_t name_key(const char *s, size_t n, char *out, size_t cap, int fine)
 	    (u[m - 1] == 'V' || u[m - 1] == 'A' || u[m - 1] == 'W' || u[m - 1] == 'Y'))
 		out[k++] = 'a';
 	out[k] = '\0';
-	if (k < 2) {
+	if (k < minlen || cons == 0) {
 		out[0] = '\0';
 		return 0;
 	}
 	return k;
+}
+
+/* ---- ʿAbd compounds ------------------------------------------------------
+ *
+ * ʿAbd + a divine name (ʿAbd al-Karim "servant of the Generous") is one
+ * name, written as one word or two, with or without the article, the
+ * article assimilated or not: Abd al-Karim, Abdul Kareem, Abdulkarim,
+ * Abdelkarim, عبد الكريم, عبدالكريم, Абдулкарим, Абд аль-Карим; Abdur
+ * Rahman, Abdurrahman, Abdulrahman, Abderrahmane. Its key is "abd" and the
+ * key of the name after the linker (the vowel and article between them),
+ * the name keyed as a word of its own: Abd al-Aziz → abd + az (ʿAziz keeps
+ * its leading vowel), Abdullah → abd + l. The linker is ambiguous
+ * (Abdelatif: el + atif or e + latif?); the names used with ʿAbd settle
+ * it, and without one of them the article reading wins.
+ *
+ * Two words (Abdul Kareem) are keyed by dft_text_name_key_pair: the first
+ * must be an ʿAbd head (abd, abdul, abdel, abdur, abdus, عبد, абд, абдул
+ * ...), i.e. ʿAbd and a linker with no name after it.
+ */
+
+/* The names that follow ʿAbd (the 99 as far as they are used, and a few
+ * others: al-Nabi, al-Husayn, al-Amir), spelled in Latin; their rest keys
+ * are computed once. */
+static const char *const abd_names[] = {
+	"rahman", "rahim", "karim", "aziz", "lah", "latif", "qadir", "hamid",
+	"majid", "salam", "wahhab", "razzaq", "ghani", "jabbar", "sattar",
+	"ilah", "malik", "quddus", "mumin", "muhaymin", "khaliq", "bari",
+	"ghaffar", "ghafur", "qahhar", "fattah", "alim", "basit", "rafi",
+	"sami", "basir", "hakam", "hakim", "adl", "khabir", "halim", "azim",
+	"shakur", "kabir", "hafiz", "hasib", "jalil", "raqib", "mujib",
+	"wadud", "haqq", "wakil", "qawi", "matin", "wali", "muhsin", "hayy",
+	"qayyum", "wahid", "ahad", "samad", "muqtadir", "awwal", "zahir",
+	"batin", "tawwab", "rauf", "nur", "hadi", "badi", "baqi", "warith",
+	"rashid", "sabur", "munim", "muttalib", "nabi", "husayn", "zahra",
+	"amir", "masih", "rasul", "rida", "manaf", "nasir", "jawad", "mahdi",
+	"mannan", "wasi", "jalal", "muin", "rabbuh", "salih", "muhyi",
+	"mutaal", "mughni", "qawiy", "ghafar", "razaq",
+};
+
+#define ABD_NAMES (sizeof abd_names / sizeof abd_names[0])
+
+static int is_linker_vowel(uint32_t c)
+{
+	return is_latin_vowel(c) || c == 0x0627 || /* ا */
+	       c == 0x0430 || c == 0x0435 || c == 0x0451 || c == 0x0438 ||
+	       c == 0x043E || c == 0x0443 || c == 0x044B || c == 0x044D ||
+	       c == 0x044C || c == 0x044A; /* а е ё и о у ы э ь ъ */
+}
+
+static int is_l(uint32_t c)
+{
+	return c == 'l' || c == 0x0644 || c == 0x043B; /* l ل л */
+}
+
+/* A sun letter at c[i] (the article assimilates to it: ar-Rahman, as-Salam,
+ * ash-Shakur): its length in code points, 0 when none. */
+static size_t sun_at(const uint32_t *c, size_t n, size_t i)
+{
+	uint32_t a = c[i], b = i + 1 < n ? c[i + 1] : 0;
+	if ((a == 's' || a == 't' || a == 'd' || a == 'z') && b == 'h')
+		return 2;
+	switch (a) {
+	case 't': case 'd': case 'r': case 'z': case 's': case 'n':
+	case 0x0442: case 0x0434: case 0x0440: case 0x0437: case 0x0441:
+	case 0x043D: case 0x0448: /* т д р з с н ш */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ʿAbd at the start: abd, عبد, абд (ʿ and ' fold away or are skipped). */
+static size_t abd_prefix(const uint32_t *c, size_t n)
+{
+	if (n >= 3 && ((c[0] == 'a' && c[1] == 'b' && c[2] == 'd') ||
+		       (c[0] == 0x0639 && c[1] == 0x0628 && c[2] == 0x062F) ||
+		       (c[0] == 0x0430 && c[1] == 0x0431 && c[2] == 0x0434)))
+		return 3;
+	return 0;
+}
+
+/* The key of the name after the linker, keyed as a word: a final h or х
+ * after a vowel is silent (Abdullah, Абдуллах); one consonant is enough
+ * (Allah → l). */
+static size_t rest_key(const uint32_t *c, size_t n, char *out, size_t cap,
+		       int fine)
+{
+	if (n >= 2 && c[n - 1] == 0x0445 && is_linker_vowel(c[n - 2]))
+		n--;
+	return key_of_cps(c, n, out, cap, fine, 1);
+}
+
+static int is_abd_name(const char *key)
+{
+	static char keys[ABD_NAMES][16];
+	static int ready;
+	size_t i;
+	if (!ready) { /* idempotent: threads racing here write the same bytes */
+		for (i = 0; i < ABD_NAMES; i++) {
+			uint32_t cps[32] = {0};
+			size_t k, l = strlen(abd_names[i]);
+			for (k = 0; k < l && k < 32; k++)
+				cps[k] = (unsigned char)abd_names[i][k];
+			rest_key(cps, k, keys[i], sizeof keys[i], 0);
+		}
+		ready = 1;
+	}
+	for (i = 0; i < ABD_NAMES; i++)
+		if (keys[i][0] && strcmp(keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Where the name starts in an ʿAbd compound c[0..n) (ʿAbd at 0..3):
+ * returns its index, or 0 when c is no compound. */
+static size_t abd_rest(const uint32_t *c, size_t n)
+{
+	size_t p = abd_prefix(c, n), v, cand[4], nc = 0, i, sl;
+	char k[64];
+	if (!p)
+		return 0;
+	for (v = p; v < n && is_linker_vowel(c[v]); v++)
+		;
+	if (v < n && is_l(c[v])) { /* the article: Abdulkarim, عبدالكريم */
+		size_t a = v + 1;
+		while (a < n && c[a] == 0x044C) /* ь */
+			a++;
+		if (n - a >= 2)
+			cand[nc++] = a;
+	}
+	sl = v < n ? sun_at(c, n, v) : 0;
+	if (sl && v + 2 * sl < n && !memcmp(c + v, c + v + sl, sl * sizeof *c))
+		cand[nc++] = v + sl; /* assimilated: Abdurrahman */
+	if (n - v >= 3)
+		cand[nc++] = v; /* Abdurahman, Abdelatif */
+	/* the vowel is the name's: Abdaziz (only for a known name) */
+	if (v > p && n - p >= 4)
+		cand[nc++] = p;
+	for (i = 0; i < nc; i++)
+		if (rest_key(c + cand[i], n - cand[i], k, sizeof k, 0) &&
+		    is_abd_name(k))
+			return cand[i];
+	/* no known name: the article reading, else the assimilated one,
+	 * else the name right after the vowels */
+	for (i = 0; i < nc; i++)
+		if (cand[i] != p &&
+		    rest_key(c + cand[i], n - cand[i], k, sizeof k, 0))
+			return cand[i];
+	return 0;
+}
+
+/* Is c[0..n) ʿAbd and a linker with no name after it (abd, abdul, abdel,
+ * abdur, abdus, abdush, عبد, абд, абдул, абдуль)? */
+static int abd_head(const uint32_t *c, size_t n)
+{
+	size_t p = abd_prefix(c, n), v, sl;
+	if (!p)
+		return 0;
+	if (n == p)
+		return 1;
+	for (v = p; v < n && is_linker_vowel(c[v]); v++)
+		;
+	if (v == p || v == n) /* abdi, abdo: names of their own */
+		return 0;
+	if (is_l(c[v])) {
+		for (v++; v < n && c[v] == 0x044C; v++)
+			;
+		return v == n;
+	}
+	sl = sun_at(c, n, v);
+	return sl && v + sl == n;
+}
+
+/* Decode the normalised word s (article stripped when strip) into cps,
+ * without '-' and '\''; returns the count, or (size_t)-1 when it holds a
+ * digit (numbers have no key). */
+static size_t decode_word(const char *s, size_t n, uint32_t *cps, size_t cap,
+			  int strip)
+{
+	size_t i, ncp = 0;
+	if (strip)
+		n = strip_article(&s, n);
+	for (i = 0; i < n && ncp < cap;) {
+		uint32_t c;
+		size_t l = dft_text_utf8_decode((const unsigned char *)s + i,
+						n - i, &c);
+		if (l == 0) {
+			i++;
+			continue;
+		}
+		i += l;
+		if (c >= '0' && c <= '9')
+			return (size_t)-1;
+		if (c == '-' || c == '\'')
+			continue;
+		cps[ncp++] = c;
+	}
+	return ncp;
+}
+
+/* The key of an ʿAbd compound: "abd" + the name's key; 0 when c is none. */
+static size_t abd_key(const uint32_t *c, size_t n, char *out, size_t cap,
+		      int fine)
+{
+	size_t r = abd_rest(c, n), kl;
+	if (!r || cap < 8)
+		return 0;
+	memcpy(out, "abd", 3);
+	kl = rest_key(c + r, n - r, out + 3, cap - 3, fine);
+	if (!kl) {
+		out[0] = '\0';
+		return 0;
+	}
+	return 3 + kl;
+}
+
+static size_t name_key(const char *s, size_t n, char *out, size_t cap, int fine)
+{
+	uint32_t cps[NK_MAXCP];
+	size_t ncp, kl;
+
+	if (cap < 2)
+		return 0;
+	out[0] = '\0';
+	ncp = decode_word(s, n, cps, NK_MAXCP, 1);
+	if (ncp == (size_t)-1 || ncp < 2)
+		return 0;
+	if ((kl = abd_key(cps, ncp, out, cap, fine)) > 0)
+		return kl;
+	return key_of_cps(cps, ncp, out, cap, fine, 2);
+}
+
+int dft_text_abd_head(const char *s, size_t n)
+{
+	uint32_t cps[NK_MAXCP];
+	size_t ncp = decode_word(s, n, cps, NK_MAXCP, 0);
+	return ncp != (size_t)-1 && abd_head(cps, ncp);
+}
+
+size_t dft_text_name_key_pair(const char *w1, size_t n1, const char *w2,
+			      size_t n2, char *out, size_t cap, int fine)
+{
+	uint32_t cps[NK_MAXCP];
+	size_t a, b;
+	if (cap < 2)
+		return 0;
+	out[0] = '\0';
+	a = decode_word(w1, n1, cps, NK_MAXCP, 0);
+	if (a == (size_t)-1 || !abd_head(cps, a))
+		return 0;
+	b = decode_word(w2, n2, cps + a, NK_MAXCP - a, 0);
+	if (b == (size_t)-1 || b < 2)
+		return 0;
+	return abd_key(cps, a + b, out, cap, fine);
 }
 
 size_t dft_text_name_key(const char *s, size_t n, char *out, size_t cap)

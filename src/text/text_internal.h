@@ -59,6 +59,14 @@ size_t dft_text_name_key(const char *s, size_t n, char *out, size_t cap);
  * only when adjacent (namekey.c). */
 size_t dft_text_name_key_fine(const char *s, size_t n, char *out, size_t cap);
 
+/* ʿAbd compounds written as two words (namekey.c): is the normalised word
+ * an ʿAbd head (abd, abdul, abdel, abdur, عبد, абд, абдул ...) that joins
+ * the next word? And the key of the two words as one name (0 when w1 is
+ * no head): Abdul Kareem = Abdulkarim = عبد الكريم → abdkrm. */
+int dft_text_abd_head(const char *s, size_t n);
+size_t dft_text_name_key_pair(const char *w1, size_t n1, const char *w2,
+			      size_t n2, char *out, size_t cap, int fine);
+
 /* Is the normalised Latin/Cyrillic word (len bytes) an article that may
  * join the next word with a hyphen ("al", "ash", "аль")?  next is the
  * normalised first letters after the hyphen (may be shorter); returns 1
