@@ -75,4 +75,20 @@ int dft_api_graph(dft_store *st, const dft_api_graph_params *p, dft_json *j);
 /* from, to: "YYYY-MM-DD" or NULL; limit < 1: 5000 */
 int dft_api_timeline(dft_store *st, const char *from, const char *to, int64_t limit, dft_json *j);
 
+/* ---- forms and records (src/api/forms_api.c, include/daftar/forms.h) ---- */
+struct dft_record_set;
+struct dft_record_where;
+/* {"templates": [{"id", "documents", "language", "labels", "readings", "kinds", "date_order"}], ...} */
+int dft_api_forms(const struct dft_record_set *rs, dft_json *j);
+typedef struct dft_api_records_params {
+	int64_t tmpl; /* 0: every template */
+	const struct dft_record_where *where;
+	size_t nwhere;
+	const char *count_by; /* "LABEL", "LABEL:month", "LABEL:year", or NULL */
+} dft_api_records_params;
+/* records (one template: its object; else {"templates": [...]}) or, with
+ * count_by, {"count_by", "counts": [{"value", "count", "example"}], "records"}.
+ * DFT_ENOTFOUND for an unknown template or a label no template has. */
+int dft_api_records(const struct dft_record_set *rs, const dft_api_records_params *p, dft_json *j);
+
 #endif

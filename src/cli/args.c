@@ -27,7 +27,7 @@ enum opt_id {
 	/* the commands of the case (family F_MAIN) */
 	O_BATCH, O_JOBS, O_TIMEOUT, O_NO_COPY, O_NO_ENTITIES, O_QUEUE_ONLY, O_FAILED, O_TYPE, O_TEXT, O_META,
 	O_FACETS, O_DIFF, O_THRESHOLD, O_DOC, O_MIN_SCORE, O_ROLE, O_LISTEN, O_BLOBS, O_LEASE, O_EXIT_WHEN_IDLE,
-	O_NAME, O_SORT, O_LIMIT, O_OFFSET,
+	O_NAME, O_SORT, O_LIMIT, O_OFFSET, O_TEMPLATE, O_WHERE, O_COUNT_BY,
 	/* the findings (F_FINDINGS) */
 	O_CLAIMS, O_CITE, O_SOURCE, O_STATUS, O_OUTPUT, O_FORMAT, O_TABLE, O_REDACT, O_CONTEXT
 };
@@ -75,12 +75,15 @@ static const struct cli_option options[] = {
 	{O_SORT, "--sort", NULL, "ORDER", F_MAIN, NULL},
 	{O_LIMIT, "--limit", NULL, "N", F_MAIN, NULL},
 	{O_OFFSET, "--offset", NULL, "N", F_MAIN, NULL},
+	{O_TEMPLATE, "--template", NULL, "T", F_MAIN, "--template needs a template id (daftar forms lists them)"},
+	{O_WHERE, "--where", NULL, "LABEL=VALUE", F_MAIN, "--where needs LABEL=VALUE"},
+	{O_COUNT_BY, "--count-by", NULL, "LABEL", F_MAIN, "--count-by needs a label"},
 	{O_CLAIMS, "--claims", NULL, NULL, F_FINDINGS, NULL},
 	{O_CITE, "--cite", NULL, "DOC:PAGE:START-END", F_FINDINGS, "--cite needs DOC:PAGE:START-END"},
 	{O_SOURCE, "--source", NULL, "S", F_FINDINGS, NULL},
 	{O_STATUS, "--status", NULL, "STATUS", F_FINDINGS, NULL},
-	{O_OUTPUT, "--output", "-o", "FILE", F_FINDINGS, NULL},
-	{O_FORMAT, "--format", NULL, "FORMAT", F_FINDINGS, NULL},
+	{O_OUTPUT, "--output", "-o", "FILE", F_ALL, NULL},
+	{O_FORMAT, "--format", NULL, "FORMAT", F_ALL, NULL},
 	{O_TABLE, "--table", NULL, "TABLE", F_FINDINGS, NULL},
 	{O_REDACT, "--redact", NULL, "KINDS", F_FINDINGS, NULL},
 	{O_CONTEXT, "--context", NULL, "N", F_FINDINGS, NULL},
@@ -212,6 +215,25 @@ static const struct cli_command commands[] = {
 	      {O_THRESHOLD, "near copies from Jaccard similarity J (0.3 to 1, default 0.8)"},
 	      {O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}),
 	 NULL, 0, cmd_new},
+	{"forms", "forms CASE",
+	 "The form templates found in the case (filled copies of one form, found from the short labels\n"
+	 "they share): each with its labels in form order, their kinds, its language and how many filled\n"
+	 "copies (docs/FORMS.md).",
+	 OPTS({O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}), NULL, 0, cmd_forms},
+	{"records", "records CASE [--template T] [--where LABEL=VALUE]... [--count-by LABEL[:month|:year]]\n"
+		    "        [--format csv|jsonl] [-o FILE]",
+	 "The records filled into the forms: one row a filled form, each field's value as written and\n"
+	 "normalised (dates ISO, nationalities ISO 3166, phones E.164, numbers), with its page and\n"
+	 "characters, its OCR box and confidence; records probably of one person are linked.",
+	 OPTS({O_TEMPLATE, "only template T (an id from daftar forms)"},
+	      {O_WHERE, "only records whose field LABEL holds VALUE (as written or normalised: TN or\n"
+			"تونسية); repeat for several"},
+	      {O_COUNT_BY, "count the records by this field's normalised value (:month or :year for dates)"},
+	      {O_FORMAT, "csv (UTF-8 with a BOM, for spreadsheets; needs --template when there are several)\n"
+			 "or jsonl (one record a line)"},
+	      {O_OUTPUT, "write to FILE (default stdout)"},
+	      {O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}),
+	 NULL, 0, cmd_records},
 	{"entities", "entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]",
 	 "People, organisations, places, e-mails, phones, IBANs, dates ... named in the case, merged\n"
 	 "across spellings and scripts (docs/ENTITIES.md). Scans texts not scanned yet first.",
@@ -427,6 +449,15 @@ static int parse_option(struct args *a, const struct cli_option *o, const char *
 		a->sort = next;
 		break;
 	case O_LIMIT: return parse_int(s, next, 0, &a->limit);
+	case O_TEMPLATE: return parse_int(s, next, 1, &a->tmpl);
+	case O_WHERE:
+		if (a->nwhere == CLI_MAX_WHERE)
+			return usage_error("at most %d --where filters", CLI_MAX_WHERE);
+		if (!strchr(next, '=') || next[0] == '=')
+			return usage_error("--where takes LABEL=VALUE, not '%s'", next);
+		a->where[a->nwhere++] = next;
+		break;
+	case O_COUNT_BY: a->count_by = next; break;
 	case O_OFFSET: return parse_int(s, next, 0, &a->offset);
 	case O_CLAIMS: a->claims = 1; break;
 	case O_CITE:
@@ -582,6 +613,9 @@ static const char overview[] =
 	"  dups CASE [--threshold J]          copies: exact, same text, near (Jaccard >= J, default 0.8)\n"
 	"  new CASE --batch B [--threshold J] what batch B adds that no earlier batch had\n"
 	"  show CASE A --diff B               word-level differences between two documents\n"
+	"  forms CASE                         form templates: filled copies of one form, their labels\n"
+	"  records CASE [--template T] [--where LABEL=VALUE] [--count-by LABEL] [--format csv|jsonl]\n"
+	"                                     the records filled into the forms, counted or as a table\n"
 	"  entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]\n"
 	"                                     people, places, organisations, phones, dates ... named\n"
 	"  xref CASE LIST.csv [--min-score S] a watchlist (name, aliases, type, birth, country) in the case\n"

@@ -9,6 +9,7 @@
 
 #define CLI_MAX_POS 4096
 #define CLI_MAX_CITES 256
+#define CLI_MAX_WHERE 32
 
 /* The command line, parsed once by cli_parse (args.c) for every command. */
 struct args {
@@ -46,6 +47,11 @@ struct args {
 	const char *source, *status, *output, *format, *table, *redact;
 	int claims;      /* export --claims */
 	int64_t context; /* export --claims --context; -1: the default */
+	/* records (forms_cmd.c) */
+	int64_t tmpl;                       /* --template T; 0: every template */
+	const char *where[CLI_MAX_WHERE];   /* --where LABEL=VALUE */
+	int nwhere;
+	const char *count_by;               /* --count-by LABEL[:month|:year] */
 };
 
 /* One command of the CLI: its name, its help and the function that runs it
@@ -104,5 +110,7 @@ int cmd_log(struct args *a);
 int cmd_search(struct args *a);
 int cmd_dups(struct args *a);
 int cmd_new(struct args *a);
+int cmd_forms(struct args *a);
+int cmd_records(struct args *a);
 
 #endif

@@ -1,0 +1,305 @@
+/*
+ * forms_cmd.c - `daftar forms` and `daftar records`: the templates of the
+ * filled forms in the case and the records filled into them (forms.h;
+ * JSON shapes from src/api/forms_api.c; CSV for spreadsheets, JSON lines).
+ */
+#include "daftar/api.h"
+#include "daftar/forms.h"
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int build(dft_store **st, dft_record_set *rs, struct args *a)
+{
+	int rc;
+	dft_records_opts o;
+	memset(rs, 0, sizeof(*rs));
+	if ((rc = open_case(st, a, 0)) != 0)
+		return rc;
+	memset(&o, 0, sizeof(o));
+	if ((rc = dft_records_build(rs, *st, &o)) < 0) {
+		rc = fail(rc);
+		dft_store_free(*st);
+		*st = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int cmd_forms(struct args *a)
+{
+	dft_store *st = NULL;
+	dft_record_set rs;
+	size_t i, l;
+	int rc;
+	if (a->npos != 1)
+		return cli_usage("forms");
+	if ((rc = build(&st, &rs, a)) != 0)
+		return rc;
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, 0);
+		dft_json_init(&j, &b);
+		rc = emit_api(dft_api_forms(&rs, &j), &j, &b);
+		dft_buf_dispose(&b);
+	} else {
+		printf("%zu template%s in %zu texts (%zu looked like forms)\n", rs.ntmpl, rs.ntmpl == 1 ? "" : "s",
+		       rs.texts, rs.candidates);
+		for (i = 0; i < rs.ntmpl; i++) {
+			const dft_record_template *T = &rs.tmpl[i];
+			printf("\ntemplate %lld  %s  %zu documents  %zu labels\n", (long long)T->id, T->language,
+			       T->nrecords, T->nlabels);
+			for (l = 0; l < T->nlabels; l++) {
+				printf("  %-8s ", dft_field_kind_name(T->kinds[l]));
+				printf("%s", T->labels[l]);
+				if (strcmp(T->labels[l], T->readings[l]))
+					printf("  (read as %s)", T->readings[l]);
+				printf("\n");
+			}
+		}
+		rc = 0;
+	}
+	dft_record_set_dispose(&rs);
+	dft_store_free(st);
+	return rc;
+}
+
+/* ---- CSV and JSON lines ------------------------------------------------------- */
+
+static void csv_cell(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	if (strpbrk(s, ",\"\n\r") || s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+		fputc('"', f);
+		/* a leading = + - @ is data, not a formula, in a spreadsheet */
+		if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+			fputc('\'', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+}
+
+static void csv_template(FILE *f, const dft_record_set *rs, const dft_record_template *T, const struct args *a,
+			 const dft_record_where *w, size_t nw)
+{
+	size_t r, l;
+	(void)a;
+	fputs("document", f);
+	for (l = 0; l < T->nlabels; l++) {
+		fputc(',', f);
+		csv_cell(f, T->labels[l]);
+		if (T->kinds[l] != DFT_FIELD_TEXT && T->kinds[l] != DFT_FIELD_NAME) {
+			char h[512];
+			snprintf(h, sizeof(h), "%s (%s)", T->labels[l], dft_field_kind_name(T->kinds[l]));
+			fputc(',', f);
+			csv_cell(f, h);
+		}
+	}
+	fputs("\r\n", f);
+	for (r = 0; r < T->nrecords; r++) {
+		const dft_record *R = &rs->rec[T->records[r]];
+		if (!dft_record_keep(T, R, w, nw))
+			continue;
+		fprintf(f, "%lld", (long long)R->doc);
+		for (l = 0; l < T->nlabels; l++) {
+			fputc(',', f);
+			csv_cell(f, R->fields[l].value);
+			if (T->kinds[l] != DFT_FIELD_TEXT && T->kinds[l] != DFT_FIELD_NAME) {
+				fputc(',', f);
+				csv_cell(f, R->fields[l].normalized);
+			}
+		}
+		fputs("\r\n", f);
+	}
+}
+
+static int jsonl_template(FILE *f, const dft_record_set *rs, const dft_record_template *T, const dft_record_where *w,
+			  size_t nw)
+{
+	size_t r, l;
+	dft_buf b;
+	dft_buf_init(&b, 0);
+	for (r = 0; r < T->nrecords; r++) {
+		const dft_record *R = &rs->rec[T->records[r]];
+		dft_json j;
+		if (!dft_record_keep(T, R, w, nw))
+			continue;
+		dft_buf_reset(&b);
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "template");
+		dft_json_int(&j, T->id);
+		dft_json_key(&j, "document");
+		dft_json_int(&j, R->doc);
+		dft_json_key(&j, "fields");
+		dft_json_obj_open(&j);
+		for (l = 0; l < T->nlabels; l++) {
+			const dft_record_field *x = &R->fields[l];
+			dft_json_key(&j, T->labels[l]);
+			dft_json_obj_open(&j);
+			dft_json_key(&j, "value");
+			dft_json_str(&j, x->value);
+			dft_json_key(&j, "normalized");
+			dft_json_str(&j, x->normalized);
+			if (x->value) {
+				dft_json_key(&j, "page");
+				dft_json_int(&j, x->page);
+				dft_json_key(&j, "start");
+				dft_json_int(&j, x->start);
+				dft_json_key(&j, "end");
+				dft_json_int(&j, x->end);
+			}
+			dft_json_obj_close(&j);
+		}
+		dft_json_obj_close(&j);
+		dft_json_obj_close(&j);
+		if (dft_json_finish(&j) < 0) {
+			dft_buf_dispose(&b);
+			return DFT_ERROR;
+		}
+		fwrite(b.ptr, 1, b.len, f);
+		fputc('\n', f);
+	}
+	dft_buf_dispose(&b);
+	return 0;
+}
+
+int cmd_records(struct args *a)
+{
+	dft_store *st = NULL;
+	dft_record_set rs;
+	dft_record_where w[CLI_MAX_WHERE];
+	char *wbuf[CLI_MAX_WHERE];
+	dft_api_records_params p;
+	FILE *out = stdout;
+	size_t i;
+	int rc = 0, nw = 0;
+
+	if (a->npos != 1)
+		return cli_usage("records");
+	if (a->format && strcmp(a->format, "csv") && strcmp(a->format, "jsonl"))
+		return usage_error("--format takes csv or jsonl");
+	if (a->format && a->count_by)
+		return usage_error("--count-by prints counts: leave out --format");
+	if (a->format && a->json)
+		return usage_error("--json and --format: choose one");
+	for (nw = 0; nw < a->nwhere; nw++)
+		if ((rc = dft_record_where_parse(a->where[nw], &w[nw], &wbuf[nw])) < 0) {
+			rc = fail(DFT_EUSAGE);
+			goto out;
+		}
+	if ((rc = build(&st, &rs, a)) != 0)
+		goto out;
+	memset(&p, 0, sizeof(p));
+	p.tmpl = a->tmpl;
+	p.where = w;
+	p.nwhere = (size_t)nw;
+	p.count_by = a->count_by;
+	if (a->tmpl && !dft_record_set_template(&rs, a->tmpl)) {
+		dft_error_set(DFT_ENOTFOUND, "no template %lld (daftar forms lists them)", (long long)a->tmpl);
+		rc = fail(DFT_ENOTFOUND);
+		goto done;
+	}
+	if (a->output && !(out = fopen(a->output, "wb"))) {
+		dft_error_set(DFT_EIO, "cannot write %s", a->output);
+		rc = fail(DFT_EIO);
+		goto done;
+	}
+	if (a->json || a->count_by) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, 0);
+		dft_json_init(&j, &b);
+		if ((rc = dft_api_records(&rs, &p, &j)) < 0 || dft_json_finish(&j) < 0) {
+			rc = fail(rc < 0 ? rc : DFT_ERROR);
+		} else if (a->json) {
+			fwrite(b.ptr, 1, b.len, out);
+			fputc('\n', out);
+			rc = 0;
+		} else {
+			rc = 0;
+		}
+		dft_buf_dispose(&b);
+		if (rc == 0 && !a->json) { /* --count-by in words */
+			dft_record_count *c = NULL;
+			size_t n = 0, total = 0;
+			if ((rc = dft_records_count(&rs, p.tmpl, p.where, p.nwhere, p.count_by, &c, &n, &total)) < 0) {
+				rc = fail(rc);
+				goto done;
+			}
+			fprintf(out, "%zu records by %s\n", total, a->count_by);
+			for (i = 0; i < n; i++)
+				fprintf(out, "%7lld  %s%s%s%s\n", (long long)c[i].n, c[i].value[0] ? c[i].value : "(empty)",
+					strcmp(c[i].value, c[i].example) && c[i].example[0] ? "  (e.g. " : "",
+					strcmp(c[i].value, c[i].example) && c[i].example[0] ? c[i].example : "",
+					strcmp(c[i].value, c[i].example) && c[i].example[0] ? ")" : "");
+			dft_record_counts_free(c, n);
+			rc = 0;
+		}
+		goto done;
+	}
+	if (a->format && !strcmp(a->format, "csv")) {
+		if (!a->tmpl && rs.ntmpl > 1) {
+			rc = usage_error("--format csv: the case has %zu templates, choose one with --template", rs.ntmpl);
+			goto done;
+		}
+		fputs("\xef\xbb\xbf", out); /* BOM: spreadsheets read UTF-8 (Arabic) right */
+		for (i = 0; i < rs.ntmpl; i++)
+			if (!a->tmpl || rs.tmpl[i].id == a->tmpl)
+				csv_template(out, &rs, &rs.tmpl[i], a, w, (size_t)nw);
+		rc = 0;
+		goto done;
+	}
+	for (i = 0; i < rs.ntmpl; i++) {
+		const dft_record_template *T = &rs.tmpl[i];
+		if (a->tmpl && T->id != a->tmpl)
+			continue;
+		if (a->format) {
+			if (jsonl_template(out, &rs, T, w, (size_t)nw) < 0) {
+				rc = fail(DFT_ERROR);
+				goto done;
+			}
+			continue;
+		}
+		{
+			size_t r, l;
+			fprintf(out, "template %lld (%s, %zu documents)\n", (long long)T->id, T->language, T->nrecords);
+			for (r = 0; r < T->nrecords; r++) {
+				const dft_record *R = &rs.rec[T->records[r]];
+				if (!dft_record_keep(T, R, w, (size_t)nw))
+					continue;
+				fprintf(out, "document %lld\n", (long long)R->doc);
+				for (l = 0; l < T->nlabels; l++) {
+					const dft_record_field *f = &R->fields[l];
+					fprintf(out, "  %s: %s", T->labels[l], f->value ? f->value : "-");
+					if (f->normalized)
+						fprintf(out, "  [%s]", f->normalized);
+					fputc('\n', out);
+				}
+			}
+		}
+	}
+	rc = 0;
+done:
+	if (out != stdout && out && fclose(out) != 0 && rc == 0) {
+		dft_error_set(DFT_EIO, "cannot write %s", a->output);
+		rc = fail(DFT_EIO);
+	}
+	dft_record_set_dispose(&rs);
+	if (st)
+		dft_store_free(st);
+out:
+	for (i = 0; i < (size_t)nw; i++)
+		free(wbuf[i]);
+	return rc;
+}
