@@ -37,8 +37,14 @@
 
 #define DFT_MINHASH_PERM 128   /* permutations (values) in a signature */
 #define DFT_SHINGLE_WORDS 3    /* words in a shingle; see minhash.c */
-#define DFT_DEDUP_VERSION 1    /* of shingling + hashing: stored signatures of another version are redone */
+#define DFT_DEDUP_VERSION 2    /* of shingling + hashing: stored signatures of another version are redone
+				  (2: a second signature over character grams) */
 #define DFT_DEDUP_MIN_TOKENS 8 /* fewer words: no near-duplicate signature (exact and text still apply) */
+#define DFT_CHAR_GRAM 5        /* code points in a character gram (copies across media, below) */
+/* Copies across media: a pair where at least one text was OCR'd is a
+ * candidate when the character-gram signatures estimate a Jaccard of at
+ * least this, and is then judged by its aligned similarity (align.c). */
+#define DFT_MEDIA_CANDIDATE 0.45
 
 /* A text's shingles as a sorted set of 64-bit hashes, its word count and the
  * SHA-256 of its normalised word stream ("" when it has no words). */
@@ -57,6 +63,12 @@ void dft_shingles_init(dft_shingles *s);
 void dft_shingles_dispose(dft_shingles *s);
 /* Shingle a text with an analyzer made with flags 0 (surface forms only). */
 int dft_shingles_of_text(dft_shingles *out, dft_analyzer *a, const char *text, size_t len);
+/* The same, and (chars non-NULL) in the same pass the set of character
+ * grams: DFT_CHAR_GRAM code points of the analyzer's words run together
+ * without spaces (chars->tokens: code points), the fingerprint that OCR
+ * errors break least (a misread letter costs DFT_CHAR_GRAM grams, not
+ * three word shingles; a word split or joined by OCR costs nothing). */
+int dft_shingles_of_text2(dft_shingles *out, dft_shingles *chars, dft_analyzer *a, const char *text, size_t len);
 /* Exact Jaccard of two shingle sets (1 when both are empty). */
 double dft_shingles_jaccard(const dft_shingles *a, const dft_shingles *b);
 
@@ -66,6 +78,23 @@ double dft_minhash_similarity(const dft_minhash *a, const dft_minhash *b);
 /* Little-endian bytes (DFT_MINHASH_PERM * 4) for storage, and back. */
 void dft_minhash_pack(const dft_minhash *m, unsigned char out[DFT_MINHASH_PERM * 4]);
 int dft_minhash_unpack(dft_minhash *out, const void *bytes, size_t len);
+
+/* ---- aligned similarity, for copies across media (align.c) ------------- */
+
+/* How much of two texts is the same words in the same order when a word
+ * may be misread: 2 L / (n_a + n_b), where L is the longest common
+ * subsequence of their words (the analyzer's surface forms, flags 0) and
+ * two words match when equal or, for words of 3+ letters, within edit
+ * distance 1 (2 for words of 6+ letters). An OCR'd page and its typed text
+ * score 0.9-1; letters of one office sharing a letterhead and closing, 0.3-0.5.
+ * Texts past DFT_ALIGN_MAX_WORDS words are compared on their first ones. */
+#define DFT_ALIGN_MAX_WORDS 20000
+typedef struct dft_align_words dft_align_words;
+int dft_align_words_new(dft_align_words **out, dft_analyzer *a, const char *text, size_t len);
+void dft_align_words_free(dft_align_words *w);
+size_t dft_align_words_count(const dft_align_words *w);
+/* *out: the similarity; DFT_ENOMEM only. */
+int dft_align_similarity(const dft_align_words *a, const dft_align_words *b, double *out);
 
 /* ---- LSH (lsh.c) --------------------------------------------------------- */
 
@@ -220,6 +249,7 @@ typedef struct dft_dedup_cluster {
 	int64_t template_rep; /* near clusters of forms: their template cluster's representative; else 0 */
 	const dft_dedup_field *fields; size_t nfields; /* template: aligned fields */
 	size_t template_words; /* template: distinct words of the template */
+	int media; /* near: some link joins an OCR'd text, measured by aligned similarity */
 } dft_dedup_cluster;
 
 typedef struct dft_dedup_summary {
@@ -230,6 +260,9 @@ typedef struct dft_dedup_summary {
 	dft_near_stats forms_near; /* the filled-in parts' LSH (forms.c) */
 	size_t form_candidates, form_families, form_members, form_rejected;
 	double form_seconds;
+	dft_near_stats media_near; /* copies across media: the character-gram LSH */
+	uint64_t media_aligned;    /* pairs aligned word by word */
+	double media_seconds;
 	double seconds;
 } dft_dedup_summary;
 
@@ -251,6 +284,7 @@ typedef struct dft_dedup_verdict {
 	int compared;     /* 0: no words to compare, so "new" by its bytes only */
 	int64_t template_rep; /* a filled form: its template cluster's representative
 				 (compared on its filled-in part only); else 0 */
+	int media; /* near: an OCR'd text, measured by aligned similarity */
 } dft_dedup_verdict;
 
 int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
@@ -265,6 +299,23 @@ typedef struct dft_dedup_verdicts {
 	size_t n, cap;
 } dft_dedup_verdicts;
 int dft_dedup_verdicts_add(void *verdicts, const dft_dedup_verdict *v);
+
+/* The documents whose text copies doc's, each measured against doc alone
+ * (the document view; `dups` joins chains of such pairs into clusters):
+ * "text" (the same normalised words, similarity 1) or "near" (word
+ * shingles' Jaccard >= threshold, or, when either text was OCR'd, aligned
+ * words >= threshold: media 1). By similarity, highest first. Compares
+ * doc's signature with every stored one (O(documents), no LSH) and reads
+ * the texts of the few pairs near the threshold; forms are compared as
+ * whole texts here. threshold 0: 0.8. */
+typedef struct dft_dedup_copy {
+	int64_t id;
+	const char *kind; /* "text" | "near" */
+	double similarity;
+	int media;
+} dft_dedup_copy;
+int dft_dedup_copies(dft_store *st, int64_t doc, double threshold,
+		     int (*fn)(void *ctx, const dft_dedup_copy *c), void *ctx);
 
 /* Sign one document's text now and store the signature (in the caller's
  * transaction): the hook for ingest, right after the text is stored, so
@@ -282,6 +333,8 @@ typedef struct dft_dedup_sig {
 	char norm_sha[DFT_SHA256_HEX]; /* "" when the text has no words */
 	int has_minhash;
 	dft_minhash minhash;
+	dft_minhash cminhash; /* over character grams; with has_minhash (version 2) */
+	int ocr;              /* read: the text came from OCR (meta "ocr") */
 } dft_dedup_sig;
 
 /* Documents with a text and no current signature (none, another
@@ -296,6 +349,8 @@ int dft_store_dedup_multi_located(dft_store *st, int (*fn)(void *ctx, int64_t id
 /* Documents seen in a batch, in id order, with their first batch. */
 int dft_store_dedup_batch_docs(dft_store *st, int64_t batch,
 			       int (*fn)(void *ctx, int64_t id, int64_t first_batch), void *ctx);
+/* 1 when the document's text came from OCR (its meta has "ocr"), 0 if not. */
+int dft_store_dedup_is_ocr(dft_store *st, int64_t id);
 /* 1 when the store has the signatures table (a read-only open of an old case may not). */
 int dft_store_dedup_ready(dft_store *st);
 

@@ -213,6 +213,37 @@ static void json_notes(dft_json *j, const char *key, const char *notes)
 	dft_json_arr_close(j);
 }
 
+struct copies_ctx {
+	dft_store *st;
+	dft_json *j;
+};
+
+/* One copy of the shown document: id, path, kind, similarity, and whether
+ * it was measured on aligned words (an OCR'd text) */
+static int add_copy(void *ctx, const dft_dedup_copy *c)
+{
+	struct copies_ctx *x = ctx;
+	dft_doc d;
+	dft_json_obj_open(x->j);
+	dft_json_key(x->j, "id");
+	dft_json_int(x->j, c->id);
+	if (dft_store_doc_get(x->st, c->id, &d) == 0) {
+		dft_json_key(x->j, "path");
+		dft_json_str(x->j, d.path);
+		dft_doc_dispose(&d);
+	}
+	dft_json_key(x->j, "kind");
+	dft_json_str(x->j, c->kind);
+	dft_json_key(x->j, "similarity");
+	dft_json_double(x->j, c->similarity);
+	if (c->media) {
+		dft_json_key(x->j, "ocr_aligned");
+		dft_json_bool(x->j, 1);
+	}
+	dft_json_obj_close(x->j);
+	return 0;
+}
+
 int dft_api_show(dft_store *st, int64_t id, unsigned flags,
 		 int (*extra)(void *ctx, dft_store *st, int64_t id, dft_json *j), void *ctx, dft_json *j)
 {
@@ -240,6 +271,15 @@ int dft_api_show(dft_store *st, int64_t id, unsigned flags,
 	else
 		dft_json_null(j);
 	json_notes(j, flags & DFT_API_SHOW_ANNOTATE ? "extract_notes" : "notes", d.notes);
+	/* its copies: same text, near copies, copies across media (dedup.c) */
+	{
+		struct copies_ctx cc = {st, j};
+		dft_json_key(j, "copies");
+		dft_json_arr_open(j);
+		if ((rc = dft_dedup_copies(st, id, 0, add_copy, &cc)) < 0)
+			goto done;
+		dft_json_arr_close(j);
+	}
 	/* where the original lay on the ingesting machine: for the command
 	 * line, not for workbench users (a viewer learns nothing of the
 	 * server's disks) */
@@ -410,6 +450,10 @@ static int on_cluster(void *ctx, const dft_dedup_cluster *c)
 		dft_json_key(d->j, "template");
 		dft_json_int(d->j, c->template_rep);
 	}
+	if (c->media) { /* copies across media: a link measured by the aligned words of an OCR'd text */
+		dft_json_key(d->j, "ocr_aligned");
+		dft_json_bool(d->j, 1);
+	}
 	if (!strcmp(c->kind, "template")) {
 		size_t f;
 		dft_json_key(d->j, "template_words");
@@ -476,6 +520,15 @@ static void json_dedup_summary(dft_json *j, const dft_dedup_summary *s, double t
 	dft_json_int(j, (int64_t)s->forms_near.candidates);
 	dft_json_key(j, "seconds");
 	dft_json_double(j, s->form_seconds);
+	dft_json_obj_close(j);
+	dft_json_key(j, "media"); /* copies across media: character-gram LSH, aligned words */
+	dft_json_obj_open(j);
+	dft_json_key(j, "candidates");
+	dft_json_int(j, (int64_t)s->media_near.candidates);
+	dft_json_key(j, "aligned");
+	dft_json_int(j, (int64_t)s->media_aligned);
+	dft_json_key(j, "seconds");
+	dft_json_double(j, s->media_seconds);
 	dft_json_obj_close(j);
 	dft_json_key(j, "seconds");
 	dft_json_double(j, s->seconds);
@@ -548,6 +601,10 @@ int dft_api_new(dft_store *st, int64_t batch, const dft_dedup_opts *o, dft_json 
 		if (c.v[i].template_rep) {
 			dft_json_key(j, "template");
 			dft_json_int(j, c.v[i].template_rep);
+		}
+		if (c.v[i].media) {
+			dft_json_key(j, "ocr_aligned");
+			dft_json_bool(j, 1);
 		}
 		dft_json_obj_close(j);
 	}

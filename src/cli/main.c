@@ -457,6 +457,17 @@ static int print_meta(void *ctx, const char *k, const char *v)
 
 static int cmd_diff(struct args *a);
 
+static int print_copy(void *ctx, const dft_dedup_copy *c)
+{
+	dft_doc d;
+	if (dft_store_doc_get(ctx, c->id, &d) < 0)
+		return 0;
+	printf("  copy:     %-4s %.2f  %lld  %s%s\n", c->kind, c->similarity, (long long)c->id, d.path,
+	       c->media ? "  (OCR'd: aligned words)" : "");
+	dft_doc_dispose(&d);
+	return 0;
+}
+
 int cmd_show(struct args *a)
 {
 	dft_store *st;
@@ -499,6 +510,8 @@ int cmd_show(struct args *a)
 		printf("  parent:   %lld\n", (long long)d.parent);
 	dft_store_doc_locations(st, id, print_path, NULL);
 	dft_store_doc_children(st, id, print_child, st);
+	if ((rc = dft_dedup_copies(st, id, 0, print_copy, st)) < 0)
+		goto done;
 	if (d.notes)
 		printf("  notes:    %s\n", d.notes);
 	if (a->meta || !a->text)
@@ -774,7 +787,7 @@ static int on_cluster(void *ctx, const dft_dedup_cluster *c)
 	printf("%-5s %.2f ", c->kind, c->similarity);
 	for (i = 0; i < c->ndocs; i++)
 		printf(" %lld", (long long)c->docs[i]);
-	printf("\n");
+	printf("%s\n", c->media ? "  (an OCR'd text: aligned words)" : "");
 	if (c->kind[0] == 'e') {
 		dft_store_doc_locations(d->st, c->docs[0], print_dup_path, NULL);
 	} else {
@@ -867,8 +880,8 @@ int cmd_new(struct args *a)
 			if (dft_store_doc_get(st, v->id, &d) < 0)
 				continue;
 			if (v->of)
-				printf("%-5s %6lld  %s  (of %lld, %.2f)\n", v->kind, (long long)v->id, d.path,
-				       (long long)v->of, v->similarity);
+				printf("%-5s %6lld  %s  (of %lld, %.2f%s)\n", v->kind, (long long)v->id, d.path,
+				       (long long)v->of, v->similarity, v->media ? ", OCR'd: aligned words" : "");
 			else
 				printf("new   %6lld  %s%s\n", (long long)v->id, d.path,
 				       v->compared ? "" : "  (no text: compared by its bytes only)");

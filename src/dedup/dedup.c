@@ -13,6 +13,7 @@
  */
 #include "daftar/dedup.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@ struct item {
 	int64_t batch;
 	char norm[DFT_SHA256_HEX];
 	int has;
-	dft_minhash mh;
+	int ocr;
+	dft_minhash mh, cmh;
 };
 
 struct items {
@@ -47,7 +49,9 @@ static int items_add(struct items *it, const dft_dedup_sig *g)
 	x->batch = g->batch;
 	memcpy(x->norm, g->norm_sha, sizeof(x->norm));
 	x->has = g->has_minhash;
+	x->ocr = g->ocr;
 	x->mh = g->minhash;
+	x->cmh = g->cminhash;
 	return 0;
 }
 
@@ -56,25 +60,29 @@ static int on_stored(void *ctx, const dft_dedup_sig *g)
 	return items_add(ctx, g);
 }
 
-/* Signature of one text (shingles also returned when out_sh is given). */
-static int sign_text(dft_analyzer *an, const char *text, size_t len, dft_dedup_sig *g, dft_shingles *sh)
+/* Signatures of one text: word shingles and character grams (sh, ch:
+ * the caller's buffers). */
+static int sign_text(dft_analyzer *an, const char *text, size_t len, dft_dedup_sig *g, dft_shingles *sh,
+		     dft_shingles *ch)
 {
 	int rc;
-	if ((rc = dft_shingles_of_text(sh, an, text, len)) < 0)
+	if ((rc = dft_shingles_of_text2(sh, ch, an, text, len)) < 0)
 		return rc;
 	g->tokens = (int64_t)sh->tokens;
 	g->shingles = (int64_t)sh->n;
 	memcpy(g->norm_sha, sh->norm_sha, sizeof(g->norm_sha));
 	g->has_minhash = sh->tokens >= DFT_DEDUP_MIN_TOKENS;
-	if (g->has_minhash)
+	if (g->has_minhash) {
 		dft_minhash_sign(&g->minhash, sh);
+		dft_minhash_sign(&g->cminhash, ch);
+	}
 	return 0;
 }
 
 int dft_dedup_sign(dft_store *st, dft_analyzer *an, int64_t doc_id, const char *text, size_t len)
 {
 	dft_analyzer *own = NULL;
-	dft_shingles sh;
+	dft_shingles sh, ch;
 	dft_dedup_sig g;
 	int rc;
 	if (!an && (rc = dft_analyzer_new(&own, NULL, 0)) < 0)
@@ -82,9 +90,11 @@ int dft_dedup_sign(dft_store *st, dft_analyzer *an, int64_t doc_id, const char *
 	memset(&g, 0, sizeof(g));
 	g.doc_id = doc_id;
 	dft_shingles_init(&sh);
-	if ((rc = sign_text(an ? an : own, text, len, &g, &sh)) == 0)
+	dft_shingles_init(&ch);
+	if ((rc = sign_text(an ? an : own, text, len, &g, &sh, &ch)) == 0)
 		rc = dft_store_dedup_put(st, &g);
 	dft_shingles_dispose(&sh);
+	dft_shingles_dispose(&ch);
 	dft_analyzer_free(own);
 	return rc;
 }
@@ -95,7 +105,7 @@ struct signer {
 	const dft_dedup_opts *o;
 	struct items *fresh; /* not saved: kept here */
 	dft_buf text;
-	dft_shingles sh;
+	dft_shingles sh, ch;
 	int64_t done;
 	double t0, last;
 };
@@ -110,7 +120,7 @@ static int sign_one(void *ctx, int64_t id)
 	dft_buf_reset(&s->text);
 	if ((rc = dft_store_doc_text(s->st, id, &s->text, &has)) < 0 || !has)
 		return rc;
-	if ((rc = sign_text(s->an, dft_buf_cstr(&s->text), s->text.len, &g, &s->sh)) < 0)
+	if ((rc = sign_text(s->an, dft_buf_cstr(&s->text), s->text.len, &g, &s->sh, &s->ch)) < 0)
 		return dft_error_prefix("signing document %lld", (long long)id);
 	if (s->o->save) {
 		if ((rc = dft_store_dedup_put(s->st, &g)) < 0)
@@ -123,6 +133,9 @@ static int sign_one(void *ctx, int64_t id)
 			return rc;
 		g.batch = d.batch;
 		dft_doc_dispose(&d);
+		if ((rc = dft_store_dedup_is_ocr(s->st, id)) < 0)
+			return rc;
+		g.ocr = rc;
 		s->done++;
 		if ((rc = items_add(s->fresh, &g)) < 0)
 			return rc;
@@ -152,6 +165,7 @@ static int load_items(dft_store *st, const dft_dedup_opts *o, struct items *it, 
 	s.last = s.t0 = dft_now();
 	dft_buf_init(&s.text, (size_t)1 << 31);
 	dft_shingles_init(&s.sh);
+	dft_shingles_init(&s.ch);
 	if ((rc = dft_analyzer_new(&s.an, NULL, 0)) < 0)
 		goto done;
 	if (o->save && (rc = dft_store_begin(st)) < 0)
@@ -177,6 +191,7 @@ static int load_items(dft_store *st, const dft_dedup_opts *o, struct items *it, 
 done:
 	dft_analyzer_free(s.an);
 	dft_shingles_dispose(&s.sh);
+	dft_shingles_dispose(&s.ch);
 	dft_buf_dispose(&s.text);
 	return rc;
 }
@@ -261,6 +276,15 @@ struct near_ctx {
 	double *best_sim;
 	dft_buf text;
 	const dft_forms *forms; /* form families: compared on their filled-in parts only */
+	/* copies across media */
+	const unsigned char *ocr; /* per LSH index: a text of the group came from OCR */
+	unsigned char *media;     /* dups: per root, a link was aligned; new: per new index, its best was */
+	int in_media;             /* the pair being reported was aligned */
+	double threshold;
+	dft_align_words **aw;     /* aligned words of LSH index i, loaded when needed */
+	size_t naw;
+	size_t aw_words;          /* words held in aw (bounded: AW_MAX_WORDS) */
+	uint64_t aligned;
 };
 
 static void near_ctx_init(struct near_ctx *nc)
@@ -269,8 +293,27 @@ static void near_ctx_init(struct near_ctx *nc)
 	dft_buf_init(&nc->text, (size_t)1 << 31);
 }
 
+static void aw_clear(struct near_ctx *nc, size_t n, size_t keep)
+{
+	size_t i;
+	nc->aw_words = 0;
+	for (i = 0; i < n; i++) {
+		if (i == keep)
+			nc->aw_words += dft_align_words_count(nc->aw[i]);
+		else if (nc->aw[i]) {
+			dft_align_words_free(nc->aw[i]);
+			nc->aw[i] = NULL;
+		}
+	}
+}
+
 static void near_ctx_dispose(struct near_ctx *nc)
 {
+	if (nc->aw) {
+		aw_clear(nc, nc->naw, SIZE_MAX);
+		free(nc->aw);
+	}
+	free(nc->media);
 	dft_analyzer_free(nc->an);
 	dft_buf_dispose(&nc->text);
 	free(nc->parent);
@@ -324,6 +367,8 @@ static int on_pair_join(void *ctx, size_t a, size_t b, double sim, int exact)
 		c->parent[rb] = ra, c->weakest[ra] = w;
 	else
 		c->parent[ra] = rb, c->weakest[rb] = w;
+	if (c->media)
+		c->media[ra < rb ? ra : rb] |= c->media[ra] | c->media[rb] | (unsigned char)c->in_media;
 	return 0;
 }
 
@@ -427,7 +472,7 @@ static int emit_template(const dft_form_family *F, const struct groups *g, const
 	}
 	{
 		dft_dedup_cluster c = {"template", F->template_share, docs[0], docs, n, 0, fields, F->nfields,
-				       F->template_words};
+				       F->template_words, 0};
 		rc = fn(ctx, &c);
 	}
 done:
@@ -448,6 +493,94 @@ static int load_shingles(void *ctx, size_t i, dft_shingles *out)
 	return dft_shingles_of_text(out, c->an, dft_buf_cstr(&c->text), c->text.len);
 }
 
+/* ---- copies across media ---------------------------------------------------- */
+
+/* A scan or photo and its typed text, or two scans of one letter: OCR
+ * errors break the word shingles, so a second LSH over the character-gram
+ * signatures finds the candidates (estimated Jaccard >= DFT_MEDIA_CANDIDATE,
+ * for pairs where at least one text came from OCR), and the aligned
+ * similarity of their words (align.c) decides against the threshold. Pairs
+ * of typed texts never take this path: for them the threshold keeps its
+ * word-shingle meaning. */
+
+#define AW_MAX_WORDS ((size_t)8 << 20) /* aligned words kept between pairs */
+
+static int aligned_words(struct near_ctx *c, size_t i, size_t keep, dft_align_words **out)
+{
+	int has = 0, rc;
+	if (!c->aw[i]) {
+		if (c->aw_words > AW_MAX_WORDS)
+			aw_clear(c, c->naw, keep);
+		dft_buf_reset(&c->text);
+		if ((rc = dft_store_doc_text(c->st, c->it->v[c->rep[i]].id, &c->text, &has)) < 0 ||
+		    (rc = dft_align_words_new(&c->aw[i], c->an, dft_buf_cstr(&c->text), c->text.len)) < 0)
+			return rc;
+		c->aw_words += dft_align_words_count(c->aw[i]);
+	}
+	*out = c->aw[i];
+	return 0;
+}
+
+static int media_similarity(struct near_ctx *c, size_t a, size_t b, double *sim)
+{
+	dft_align_words *wa, *wb;
+	int rc;
+	if ((rc = aligned_words(c, b, SIZE_MAX, &wb)) < 0 || (rc = aligned_words(c, a, b, &wa)) < 0)
+		return rc;
+	c->aligned++;
+	return dft_align_similarity(wa, wb, sim);
+}
+
+static int want_media(void *ctx, size_t a, size_t b)
+{
+	struct near_ctx *c = ctx;
+	return (c->ocr[a] || c->ocr[b]) && want_unjoined(ctx, a, b);
+}
+
+static int on_media_join(void *ctx, size_t a, size_t b, double est, int exact)
+{
+	struct near_ctx *c = ctx;
+	double sim;
+	int rc;
+	(void)est, (void)exact;
+	if ((rc = media_similarity(c, a, b, &sim)) < 0 || sim < c->threshold)
+		return rc;
+	c->in_media = 1;
+	rc = on_pair_join(ctx, a, b, sim, 1);
+	c->in_media = 0;
+	return rc;
+}
+
+/* The character-gram LSH over n entries (nothing when no text was OCR'd). */
+static int media_pass(struct near_ctx *nc, const dft_minhash *csigs, size_t n, const unsigned char *side,
+		      int (*want)(void *ctx, size_t a, size_t b),
+		      int (*pair)(void *ctx, size_t a, size_t b, double sim, int exact), dft_dedup_summary *sum)
+{
+	dft_near_opts no;
+	size_t i;
+	double t0 = dft_now();
+	int rc, any = 0;
+	for (i = 0; i < n && !any; i++)
+		any = nc->ocr[i];
+	if (!any)
+		return 0;
+	if (!(nc->aw = dft_calloc(n + 1, sizeof(*nc->aw))))
+		return DFT_ENOMEM;
+	nc->naw = n;
+	memset(&no, 0, sizeof(no));
+	no.threshold = DFT_MEDIA_CANDIDATE;
+	no.side = side;
+	no.want = want;
+	no.pair = pair;
+	no.ctx = nc;
+	rc = dft_near_pairs(csigs, n, &no, &sum->media_near);
+	sum->media_aligned = nc->aligned;
+	sum->media_seconds = dft_now() - t0;
+	dft_log("dedup: copies across media: %llu candidates, %llu aligned, %.2f s",
+		(unsigned long long)sum->media_near.candidates, (unsigned long long)nc->aligned, sum->media_seconds);
+	return rc;
+}
+
 /* ---- clusters -------------------------------------------------------------- */
 
 struct exact_ctx {
@@ -458,7 +591,7 @@ struct exact_ctx {
 static int on_multi(void *ctx, int64_t id, int64_t places)
 {
 	struct exact_ctx *e = ctx;
-	dft_dedup_cluster c = {"exact", 1.0, id, &id, 1, 0, NULL, 0, 0};
+	dft_dedup_cluster c = {"exact", 1.0, id, &id, 1, 0, NULL, 0, 0, 0};
 	(void)places;
 	return e->fn(e->ctx, &c);
 }
@@ -477,7 +610,8 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 	struct groups g;
 	struct near_ctx nc;
 	struct exact_ctx ec = {fn, ctx};
-	dft_minhash *sigs = NULL;
+	dft_minhash *sigs = NULL, *csigs = NULL;
+	unsigned char *ocr = NULL;
 	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i, j, k;
 	int64_t *docs = NULL, *fam_rep = NULL;
 	dft_near_opts no;
@@ -497,7 +631,8 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 	if ((rc = groups_make(&g, &it, 0)) < 0)
 		goto done;
 	if (!(docs = dft_malloc((it.n + 1) * sizeof(*docs))) || !(rep = dft_malloc((g.n + 1) * sizeof(*rep))) ||
-	    !(lsh_of = dft_malloc((g.n + 1) * sizeof(*lsh_of))) || !(sigs = dft_malloc((g.n + 1) * sizeof(*sigs)))) {
+	    !(lsh_of = dft_malloc((g.n + 1) * sizeof(*lsh_of))) || !(sigs = dft_malloc((g.n + 1) * sizeof(*sigs))) ||
+	    !(csigs = dft_malloc((g.n + 1) * sizeof(*csigs))) || !(ocr = dft_calloc(g.n + 1, 1))) {
 		rc = DFT_ENOMEM;
 		goto done;
 	}
@@ -516,10 +651,13 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 		if (first->has) {
 			/* nsig <= k: rep[nsig] is free again */
 			rep[nsig] = g.order[g.start[gi]];
+			csigs[nsig] = first->cmh;
+			for (j = 0; j < n; j++)
+				ocr[nsig] |= (unsigned char)it.v[g.order[g.start[gi] + j]].ocr;
 			sigs[nsig++] = first->mh;
 		}
 		if (n > 1) {
-			dft_dedup_cluster c = {"text", 1.0, first->id, docs, n, 0, NULL, 0, 0};
+			dft_dedup_cluster c = {"text", 1.0, first->id, docs, n, 0, NULL, 0, 0, 0};
 			for (j = 0; j < n; j++)
 				docs[j] = it.v[g.order[g.start[gi] + j]].id;
 			if ((rc = fn(ctx, &c)) != 0)
@@ -528,7 +666,7 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 	}
 	/* near: components of verified pairs of groups */
 	if (!(nc.parent = dft_malloc((nsig + 1) * sizeof(size_t))) ||
-	    !(nc.weakest = dft_malloc((nsig + 1) * sizeof(double)))) {
+	    !(nc.weakest = dft_malloc((nsig + 1) * sizeof(double))) || !(nc.media = dft_calloc(nsig + 1, 1))) {
 		rc = DFT_ENOMEM;
 		goto done;
 	}
@@ -563,6 +701,10 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 		goto done;
 	sum->bands = sum->near.bands;
 	sum->rows = sum->near.rows;
+	nc.ocr = ocr;
+	nc.threshold = no.threshold;
+	if ((rc = media_pass(&nc, csigs, nsig, NULL, want_media, on_media_join, sum)) != 0)
+		goto done;
 	/* members of each component, by counting sort on the root */
 	if (!(nc.best = dft_calloc(nsig + 2, sizeof(size_t))) || !(nc.best_sim = dft_malloc((nsig + 1) * sizeof(double)))) {
 		rc = DFT_ENOMEM;
@@ -589,7 +731,8 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 			dft_sort(docs, n, sizeof(*docs), cmp_i64);
 			{
 				dft_dedup_cluster c = {"near", nc.weakest[k], docs[0], docs, n,
-						       is_form(&nc, k) ? fam_rep[fm.family_of[k]] : 0, NULL, 0, 0};
+						       is_form(&nc, k) ? fam_rep[fm.family_of[k]] : 0, NULL, 0, 0,
+						       nc.media && nc.media[k]};
 				rc = fn(ctx, &c);
 			}
 		}
@@ -600,6 +743,8 @@ done:
 	dft_forms_dispose(&fm);
 	free(fam_rep);
 	free(sigs);
+	free(csigs);
+	free(ocr);
 	free(rep);
 	free(lsh_of);
 	free(docs);
@@ -655,8 +800,32 @@ static int on_pair_best(void *ctx, size_t a, size_t b, double sim, int exact)
 	if (c->best[nw] == SIZE_MAX || sim > c->best_sim[nw]) {
 		c->best[nw] = old;
 		c->best_sim[nw] = sim;
+		if (c->media)
+			c->media[nw] = (unsigned char)c->in_media;
 	}
 	return 0;
+}
+
+/* new: a new text whose copy the word shingles found is not aligned again */
+static int want_media_new(void *ctx, size_t a, size_t b)
+{
+	struct near_ctx *c = ctx;
+	size_t nw = c->parent[a] ? a : b;
+	return (c->ocr[a] || c->ocr[b]) && want_not_form(ctx, a, b) && (c->best[nw] == SIZE_MAX || c->media[nw]);
+}
+
+static int on_media_best(void *ctx, size_t a, size_t b, double est, int exact)
+{
+	struct near_ctx *c = ctx;
+	double sim;
+	int rc;
+	(void)est, (void)exact;
+	if ((rc = media_similarity(c, a, b, &sim)) < 0 || sim < c->threshold)
+		return rc;
+	c->in_media = 1;
+	rc = on_pair_best(ctx, a, b, sim, 1);
+	c->in_media = 0;
+	return rc;
 }
 
 /* The earliest document of group gi first seen before `batch` (0: none). */
@@ -694,8 +863,8 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	struct groups g;
 	struct near_ctx nc;
 	struct batch_docs bd = {0};
-	dft_minhash *sigs = NULL;
-	unsigned char *side = NULL;
+	dft_minhash *sigs = NULL, *csigs = NULL;
+	unsigned char *side = NULL, *ocr = NULL;
 	size_t *rep = NULL, *lsh_of = NULL, nsig = 0, i;
 	int64_t *fam_rep = NULL;
 	dft_near_opts no;
@@ -718,7 +887,8 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	if (!(rep = dft_malloc((g.n + 1) * sizeof(*rep))) || !(lsh_of = dft_malloc((g.n + 1) * sizeof(*lsh_of))) ||
 	    !(sigs = dft_malloc((g.n + 1) * sizeof(*sigs))) || !(side = dft_malloc(g.n + 1)) ||
 	    !(nc.parent = dft_malloc((g.n + 1) * sizeof(size_t))) || !(nc.best = dft_malloc((g.n + 1) * sizeof(size_t))) ||
-	    !(nc.best_sim = dft_malloc((g.n + 1) * sizeof(double)))) {
+	    !(nc.best_sim = dft_malloc((g.n + 1) * sizeof(double))) || !(csigs = dft_malloc((g.n + 1) * sizeof(*csigs))) ||
+	    !(ocr = dft_calloc(g.n + 1, 1)) || !(nc.media = dft_calloc(g.n + 1, 1))) {
 		rc = DFT_ENOMEM;
 		goto done;
 	}
@@ -735,6 +905,12 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 		nc.parent[nsig] = side[nsig];
 		nc.best[nsig] = SIZE_MAX;
 		nc.best_sim[nsig] = 0;
+		csigs[nsig] = first->cmh;
+		{
+			size_t j;
+			for (j = g.start[i]; j < g.start[i + 1]; j++)
+				ocr[nsig] |= (unsigned char)it.v[g.order[j]].ocr;
+		}
 		sigs[nsig++] = first->mh;
 	}
 	if ((rc = dft_analyzer_new(&nc.an, NULL, 0)) < 0)
@@ -760,8 +936,12 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	dft_log("dedup: LSH done at %.2f s", dft_now() - t0);
 	sum->bands = sum->near.bands;
 	sum->rows = sum->near.rows;
+	nc.ocr = ocr;
+	nc.threshold = no.threshold;
+	if ((rc = media_pass(&nc, csigs, nsig, side, want_media_new, on_media_best, sum)) != 0)
+		goto done;
 	for (i = 0; i < bd.n && rc == 0; i++) {
-		dft_dedup_verdict v = {bd.id[i], "new", 0, 0, 0, 0};
+		dft_dedup_verdict v = {bd.id[i], "new", 0, 0, 0, 0, 0};
 		const struct item *x;
 		size_t xi, gi;
 		if (bd.first[i] < batch) {
@@ -783,6 +963,7 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 				v.kind = "near";
 				v.of = earliest_before(&g, &it, g.group_of[rep[old]], batch);
 				v.similarity = nc.best_sim[lsh_of[gi]];
+				v.media = nc.media[lsh_of[gi]];
 			}
 		}
 		rc = fn(ctx, &v);
@@ -793,6 +974,8 @@ done:
 	dft_forms_dispose(&fm);
 	free(fam_rep);
 	free(side);
+	free(ocr);
+	free(csigs);
 	free(sigs);
 	free(rep);
 	free(lsh_of);
@@ -816,4 +999,161 @@ int dft_dedup_verdicts_add(void *verdicts, const dft_dedup_verdict *v)
 	}
 	c->v[c->n++] = *v; /* kind points at a string constant */
 	return 0;
+}
+
+/* ---- one document's copies (the document view) ------------------------------ */
+
+struct copies_run {
+	dft_store *st;
+	dft_analyzer *an;
+	dft_buf text;
+	dft_dedup_copy *v;
+	size_t n, cap;
+};
+
+static int copies_add(struct copies_run *r, int64_t id, const char *kind, double sim, int media)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		dft_dedup_copy *p = dft_realloc(r->v, cap * sizeof(*p));
+		if (!p)
+			return DFT_ENOMEM;
+		r->v = p;
+		r->cap = cap;
+	}
+	r->v[r->n].id = id;
+	r->v[r->n].kind = kind;
+	r->v[r->n].similarity = sim;
+	r->v[r->n++].media = media;
+	return 0;
+}
+
+static int cmp_copy(const void *a, const void *b)
+{
+	const dft_dedup_copy *x = a, *y = b;
+	if (x->similarity != y->similarity)
+		return x->similarity > y->similarity ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int doc_shingles(struct copies_run *r, int64_t id, dft_shingles *out)
+{
+	int has = 0, rc;
+	dft_buf_reset(&r->text);
+	if ((rc = dft_store_doc_text(r->st, id, &r->text, &has)) < 0)
+		return rc;
+	return dft_shingles_of_text(out, r->an, dft_buf_cstr(&r->text), r->text.len);
+}
+
+static int doc_words(struct copies_run *r, int64_t id, dft_align_words **out)
+{
+	int has = 0, rc;
+	dft_buf_reset(&r->text);
+	if ((rc = dft_store_doc_text(r->st, id, &r->text, &has)) < 0)
+		return rc;
+	return dft_align_words_new(out, r->an, dft_buf_cstr(&r->text), r->text.len);
+}
+
+int dft_dedup_copies(dft_store *st, int64_t doc, double threshold, int (*fn)(void *ctx, const dft_dedup_copy *c),
+		     void *ctx)
+{
+	struct items it = {0};
+	struct copies_run r;
+	dft_shingles mine, other;
+	dft_align_words *wmine = NULL, *wother = NULL;
+	struct item me;
+	size_t i, xi;
+	const struct item *x;
+	double t = threshold > 0 ? threshold : 0.8, margin;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.st = st;
+	dft_buf_init(&r.text, (size_t)1 << 31);
+	dft_shingles_init(&mine);
+	dft_shingles_init(&other);
+	margin = 4.0 * sqrt(t * (1.0 - t) / DFT_MINHASH_PERM);
+	if (margin < 0.02)
+		margin = 0.02;
+	if ((rc = dft_analyzer_new(&r.an, NULL, 0)) < 0 || (rc = dft_store_dedup_each(st, on_stored, &it)) < 0)
+		goto done;
+	if ((x = find_item(&it, doc, &xi))) {
+		me = *x;
+	} else { /* not signed yet (an old case opened read-only): sign it now */
+		dft_dedup_sig g;
+		dft_shingles ch;
+		int has = 0;
+		memset(&g, 0, sizeof(g));
+		dft_buf_reset(&r.text);
+		if ((rc = dft_store_doc_text(st, doc, &r.text, &has)) < 0 || !has)
+			goto done;
+		dft_shingles_init(&ch);
+		rc = sign_text(r.an, dft_buf_cstr(&r.text), r.text.len, &g, &mine, &ch);
+		dft_shingles_dispose(&ch);
+		if (rc < 0 || (rc = dft_store_dedup_is_ocr(st, doc)) < 0)
+			goto done;
+		memset(&me, 0, sizeof(me));
+		me.id = doc;
+		memcpy(me.norm, g.norm_sha, sizeof(me.norm));
+		me.has = g.has_minhash;
+		me.ocr = rc;
+		me.mh = g.minhash;
+		me.cmh = g.cminhash;
+		rc = 0;
+	}
+	if (!me.norm[0])
+		goto done;
+	for (i = 0; i < it.n; i++) {
+		const struct item *o = &it.v[i];
+		double est, sim;
+		if (o->id == doc || !o->norm[0])
+			continue;
+		if (!strcmp(o->norm, me.norm)) {
+			if ((rc = copies_add(&r, o->id, "text", 1.0, 0)) < 0)
+				goto done;
+			continue;
+		}
+		if (!me.has || !o->has)
+			continue;
+		est = dft_minhash_similarity(&me.mh, &o->mh);
+		if (est >= t - margin) {
+			sim = est;
+			if (est < t + margin) { /* near the threshold: the exact Jaccard */
+				if (!mine.n && (rc = doc_shingles(&r, doc, &mine)) < 0)
+					goto done;
+				if ((rc = doc_shingles(&r, o->id, &other)) < 0)
+					goto done;
+				sim = dft_shingles_jaccard(&mine, &other);
+			}
+			if (sim >= t) {
+				if ((rc = copies_add(&r, o->id, "near", sim, 0)) < 0)
+					goto done;
+				continue;
+			}
+		}
+		if ((me.ocr || o->ocr) && dft_minhash_similarity(&me.cmh, &o->cmh) >= DFT_MEDIA_CANDIDATE) {
+			if (!wmine && (rc = doc_words(&r, doc, &wmine)) < 0)
+				goto done;
+			if ((rc = doc_words(&r, o->id, &wother)) < 0 || (rc = dft_align_similarity(wmine, wother, &sim)) < 0)
+				goto done;
+			dft_align_words_free(wother);
+			wother = NULL;
+			if (sim >= t && (rc = copies_add(&r, o->id, "near", sim, 1)) < 0)
+				goto done;
+		}
+	}
+	if (r.n > 1)
+		dft_sort(r.v, r.n, sizeof(*r.v), cmp_copy);
+	for (i = 0; i < r.n && rc == 0; i++)
+		rc = fn(ctx, &r.v[i]);
+done:
+	dft_align_words_free(wmine);
+	dft_align_words_free(wother);
+	dft_shingles_dispose(&mine);
+	dft_shingles_dispose(&other);
+	dft_analyzer_free(r.an);
+	dft_buf_dispose(&r.text);
+	free(r.v);
+	free(it.v);
+	return rc;
 }

@@ -72,6 +72,11 @@ struct shingler {
 	uint64_t win[DFT_SHINGLE_WORDS];
 	dft_sha256 sha;
 	int err;
+	/* character grams (NULL: not wanted): the last DFT_CHAR_GRAM code
+	 * points of the words run together, and how many were seen */
+	dft_shingles *chars;
+	uint32_t cwin[DFT_CHAR_GRAM];
+	size_t cps;
 };
 
 static int push(dft_shingles *s, uint64_t h)
@@ -97,6 +102,32 @@ static uint64_t shingle_hash(const uint64_t *w, size_t k)
 	return h;
 }
 
+static uint64_t gram_hash(const uint32_t *cp, size_t k)
+{
+	uint64_t h = 0x4368617273ULL; /* "Chars" */
+	size_t i;
+	for (i = 0; i < k; i++)
+		h = splitmix64(h ^ cp[i]);
+	return h;
+}
+
+/* The word's code points into the character window: one gram a code point
+ * once the window is full. Words are run together without a separator, so
+ * a word that OCR split in two or joined to the next gives the same grams. */
+static int push_chars(struct shingler *sh, const dft_token *t)
+{
+	size_t i = 0;
+	int rc;
+	while (i < t->len) {
+		uint32_t c = dft_utf8_next(t->text, t->len, &i);
+		memmove(sh->cwin, sh->cwin + 1, (DFT_CHAR_GRAM - 1) * sizeof(uint32_t));
+		sh->cwin[DFT_CHAR_GRAM - 1] = c;
+		if (++sh->cps >= DFT_CHAR_GRAM && (rc = push(sh->chars, gram_hash(sh->cwin, DFT_CHAR_GRAM))) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int on_token(void *ctx, const dft_token *t)
 {
 	struct shingler *sh = ctx;
@@ -104,6 +135,8 @@ static int on_token(void *ctx, const dft_token *t)
 	int rc;
 	if (t->kind != DFT_TOK_SURFACE || t->colocated)
 		return 0;
+	if (sh->chars && (rc = push_chars(sh, t)) < 0)
+		return rc;
 	if (s->tokens && (rc = dft_sha256_update(&sh->sha, " ", 1)) < 0)
 		return rc;
 	if ((rc = dft_sha256_update(&sh->sha, t->text, t->len)) < 0)
@@ -122,22 +155,49 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void sort_unique(dft_shingles *s)
+{
+	size_t i, j;
+	if (s->n > 1) {
+		dft_sort(s->h, s->n, sizeof(uint64_t), cmp_u64);
+		for (i = 1, j = 1; i < s->n; i++)
+			if (s->h[i] != s->h[j - 1])
+				s->h[j++] = s->h[i];
+		s->n = j;
+	}
+}
+
 int dft_shingles_of_text(dft_shingles *out, dft_analyzer *a, const char *text, size_t len)
 {
+	return dft_shingles_of_text2(out, NULL, a, text, len);
+}
+
+int dft_shingles_of_text2(dft_shingles *out, dft_shingles *chars, dft_analyzer *a, const char *text, size_t len)
+{
 	struct shingler sh;
-	size_t i, j;
 	int rc;
 	out->n = 0;
 	out->tokens = 0;
 	out->norm_sha[0] = '\0';
 	memset(&sh, 0, sizeof(sh));
 	sh.out = out;
+	if (chars) {
+		chars->n = 0;
+		chars->tokens = 0;
+		chars->norm_sha[0] = '\0';
+		sh.chars = chars;
+	}
 	if ((rc = dft_sha256_init(&sh.sha)) < 0)
 		return rc;
 	rc = dft_analyze(a, text, len, on_token, &sh);
 	if (rc == 0 && out->tokens > 0 && out->tokens < DFT_SHINGLE_WORDS) {
 		/* a text shorter than a shingle: one shingle of all its words */
 		rc = push(out, shingle_hash(sh.win + DFT_SHINGLE_WORDS - out->tokens, out->tokens));
+	}
+	if (rc == 0 && chars) {
+		chars->tokens = sh.cps;
+		if (sh.cps > 0 && sh.cps < DFT_CHAR_GRAM)
+			rc = push(chars, gram_hash(sh.cwin + DFT_CHAR_GRAM - sh.cps, sh.cps));
 	}
 	if (rc < 0) {
 		dft_sha256_dispose(&sh.sha);
@@ -149,13 +209,9 @@ int dft_shingles_of_text(dft_shingles *out, dft_analyzer *a, const char *text, s
 		dft_sha256_dispose(&sh.sha);
 	if (rc < 0)
 		return rc;
-	if (out->n > 1) {
-		dft_sort(out->h, out->n, sizeof(uint64_t), cmp_u64);
-		for (i = 1, j = 1; i < out->n; i++)
-			if (out->h[i] != out->h[j - 1])
-				out->h[j++] = out->h[i];
-		out->n = j;
-	}
+	sort_unique(out);
+	if (chars)
+		sort_unique(chars);
 	return 0;
 }
 

@@ -3,6 +3,12 @@
  * table dedup_sigs (schema migration 3) of MinHash signatures and
  * normalised-text hashes, kept so that a later batch is compared with the
  * earlier ones without re-reading their texts.
+ *
+ * The minhash column holds, since DFT_DEDUP_VERSION 2, the word signature
+ * and then the character-gram one (2 x 128 x uint32 LE, 1024 bytes): one
+ * value a document, so neither store's schema changed for it. Whether a
+ * text came from OCR is not stored here: it is the document's meta "ocr",
+ * read with the signatures.
  */
 #include "store_internal.h"
 #include "daftar/dedup.h"
@@ -41,7 +47,7 @@ int dft_store_dedup_unsigned(dft_store *st, int (*fn)(void *ctx, int64_t id), vo
 int dft_store_dedup_put(dft_store *st, const dft_dedup_sig *g)
 {
 	dft_stmt *s;
-	unsigned char blob[DFT_MINHASH_PERM * 4];
+	unsigned char blob[2 * DFT_MINHASH_PERM * 4];
 	int rc;
 	if ((rc = dft_sql_prepare(st, &s,
 				    "INSERT INTO dedup_sigs(doc_id, version, text_sha, norm_sha, tokens, shingles, minhash)"
@@ -58,6 +64,7 @@ int dft_store_dedup_put(dft_store *st, const dft_dedup_sig *g)
 	dft_sql_bind_int64(s, 5, g->shingles);
 	if (g->has_minhash) {
 		dft_minhash_pack(&g->minhash, blob);
+		dft_minhash_pack(&g->cminhash, blob + DFT_MINHASH_PERM * 4);
 		dft_sql_bind_blob(s, 6, blob, (int)sizeof(blob));
 	}
 	if (dft_sql_step(s) != DFT_DONE)
@@ -74,7 +81,9 @@ int dft_store_dedup_each(dft_store *st, int (*fn)(void *ctx, const dft_dedup_sig
 	if (!dft_store_dedup_ready(st))
 		return 0;
 	if ((rc = dft_sql_prepare(st, &s,
-				    "SELECT g.doc_id, d.batch_id, g.tokens, g.shingles, g.norm_sha, g.minhash"
+				    "SELECT g.doc_id, d.batch_id, g.tokens, g.shingles, g.norm_sha, g.minhash,"
+				    " CASE WHEN EXISTS(SELECT 1 FROM meta m WHERE m.doc_id = g.doc_id AND m.key = 'ocr')"
+				    " THEN 1 ELSE 0 END"
 				    " FROM dedup_sigs g JOIN documents d ON d.id = g.doc_id JOIN texts t ON t.doc_id = g.doc_id"
 				    " WHERE g.version = ? AND g.text_sha = t.sha256 ORDER BY g.doc_id")) < 0)
 		return rc;
@@ -88,8 +97,15 @@ int dft_store_dedup_each(dft_store *st, int (*fn)(void *ctx, const dft_dedup_sig
 		g.shingles = dft_sql_col_int64(s, 3);
 		if (ns)
 			snprintf(g.norm_sha, sizeof(g.norm_sha), "%s", (const char *)ns);
+		g.ocr = dft_sql_col_int64(s, 6) != 0;
 		if (!dft_sql_col_null(s, 5)) {
-			rc = dft_minhash_unpack(&g.minhash, dft_sql_col_blob(s, 5), (size_t)dft_sql_col_bytes(s, 5));
+			const unsigned char *b = dft_sql_col_blob(s, 5);
+			size_t n = (size_t)dft_sql_col_bytes(s, 5), half = DFT_MINHASH_PERM * 4;
+			rc = n == 2 * half ? dft_minhash_unpack(&g.minhash, b, half) : DFT_ECORRUPT;
+			if (rc == 0)
+				rc = dft_minhash_unpack(&g.cminhash, b + half, half);
+			else
+				dft_error_set(rc, "stored signatures have %zu bytes, not %zu", n, 2 * half);
 			if (rc < 0) {
 				dft_error_prefix("document %lld", (long long)g.doc_id);
 				break;
@@ -133,6 +149,19 @@ int dft_store_dedup_batch_docs(dft_store *st, int64_t batch,
 		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_int64(s, 1));
 	if (rc == 0 && r != DFT_DONE)
 		rc = dft_store_db_err(st, "listing a batch");
+	dft_sql_finalize(s);
+	return rc;
+}
+
+int dft_store_dedup_is_ocr(dft_store *st, int64_t id)
+{
+	dft_stmt *s;
+	int rc, r;
+	if ((rc = dft_sql_prepare(st, &s, "SELECT 1 FROM meta WHERE doc_id = ? AND key = 'ocr'")) < 0)
+		return rc;
+	dft_sql_bind_int64(s, 1, id);
+	r = dft_sql_step(s);
+	rc = r == DFT_ROW ? 1 : r == DFT_DONE ? 0 : dft_store_db_err(st, "reading a document's meta");
 	dft_sql_finalize(s);
 	return rc;
 }

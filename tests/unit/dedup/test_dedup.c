@@ -4,7 +4,9 @@
  * MinHash estimates within their standard error, the LSH bands x rows and
  * S-curve, signature packing, and the word diff: ops that rebuild both
  * texts, minimal on small cases (checked against an LCS table), and the
- * anchored fallback on 60k-word texts far apart.
+ * anchored fallback on 60k-word texts far apart; character grams and the
+ * aligned similarity of copies across media (an OCR'd letter and its typed
+ * text against two letters sharing a letterhead and closing).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -405,6 +407,111 @@ static void test_diff_large(void **state)
 	dft_buf_dispose(&b);
 }
 
+static double char_jaccard(const char *a, const char *b)
+{
+	dft_shingles wa, wb, ca, cb;
+	double j;
+	dft_shingles_init(&wa);
+	dft_shingles_init(&wb);
+	dft_shingles_init(&ca);
+	dft_shingles_init(&cb);
+	assert_int_equal(dft_shingles_of_text2(&wa, &ca, an, a, strlen(a)), 0);
+	assert_int_equal(dft_shingles_of_text2(&wb, &cb, an, b, strlen(b)), 0);
+	j = dft_shingles_jaccard(&ca, &cb);
+	dft_shingles_dispose(&wa);
+	dft_shingles_dispose(&wb);
+	dft_shingles_dispose(&ca);
+	dft_shingles_dispose(&cb);
+	return j;
+}
+
+static double aligned(const char *a, const char *b)
+{
+	dft_align_words *wa, *wb;
+	double s = -1;
+	assert_int_equal(dft_align_words_new(&wa, an, a, strlen(a)), 0);
+	assert_int_equal(dft_align_words_new(&wb, an, b, strlen(b)), 0);
+	assert_int_equal(dft_align_similarity(wa, wb, &s), 0);
+	dft_align_words_free(wa);
+	dft_align_words_free(wb);
+	return s;
+}
+
+/* Letterhead and closing shared by both letters of the office; the typed
+ * letter, its OCR (misread letters, a word split, two joined, a lost line
+ * break) and another letter of the office with other content. */
+#define HEAD "بسم الله الرحمن الرحيم ولاية الرقة ديوان الزكاة مكتب الجباية والتوزيع قسم المراسلات "
+#define CLOSE " نرجو منكم التكرم بالاطلاع والإفادة بما تم بخصوص هذا الكتاب والسلام عليكم ورحمة الله وبركاته مسؤول ديوان الزكاة"
+static const char *typed = HEAD "الرقم: 181/ز/1435 إلى الأخ مسؤول المكتب الأمني الموضوع: تزكية "
+	"نحيطكم علماً بأن الأخ أبو محمد قد عمل معنا في مكتب الجباية مدة سنتين وكان أميناً على ما استلم من أموال "
+	"ونشهد له بحسن السيرة والسلوك ونوصي بقبوله في المكتب الأمني بعد إتمام الدورة الشرعية" CLOSE;
+static const char *ocred = "بم الله الرحمن الرحيم ولاية الرقة ديوان الزكاة مكتب الجباية والتوزيع قسم المراسلاات "
+	"الرقم: 181/ظ/1435 إلى الأخ مسؤول المكتب الأمني الموضوع: تزكية "
+	"نحيطم علما بأن الأخ أبو محمد قد عمل معنا في مكتب الجباية مدة سنتين وكان أمينا علىما استلم من أموال "
+	"ونشهد له بحسن السيرة والسلوك ونوصي بقبو له في المكتب الأمني بعد إتمام الدورة الشرعيه"
+	" نرجو متك التكرم بالاطلاع والإفادة بما تم مخصوص هذا الككاب والسلام عليكم ورحمة الله وبركاته مسؤول ديوان الزكاة";
+static const char *other = HEAD "الرقم: 22/ب/1436 إلى الإخوة في ديوان الجند الموضوع: طلب صرف مستحقات "
+	"نرفق لكم كشفاً بأسماء العاملين في الجباية لشهر رجب مع المبالغ المستحقة لكل منهم "
+	"ونطلب صرفها من بيت المال في أقرب وقت لأن الإخوة لم يستلموا رواتبهم منذ شهرين" CLOSE;
+
+static void test_media_similarity(void **state)
+{
+	double copy, office;
+	(void)state;
+	/* OCR errors cost the word shingles most of their overlap... */
+	{
+		dft_shingles a, b;
+		shingle(&a, typed);
+		shingle(&b, ocred);
+		assert_true(dft_shingles_jaccard(&a, &b) < 0.6);
+		dft_shingles_dispose(&a);
+		dft_shingles_dispose(&b);
+	}
+	/* ...the character grams far less, and they still tell the other letter apart */
+	copy = char_jaccard(typed, ocred);
+	office = char_jaccard(typed, other);
+	assert_true(copy >= DFT_MEDIA_CANDIDATE);
+	assert_true(office < copy - 0.2);
+	/* the aligned similarity: the copy above 0.8, the letter of the same
+	 * office far below (its share is the letterhead and closing) */
+	copy = aligned(typed, ocred);
+	office = aligned(typed, other);
+	assert_true(copy >= 0.85);
+	assert_true(office <= 0.6);
+	assert_true(fabs(aligned(typed, typed) - 1.0) < 1e-9);
+	assert_true(fabs(aligned(ocred, typed) - copy) < 1e-9); /* symmetric */
+	assert_true(aligned("", "") == 1.0);
+	assert_true(aligned(typed, "") == 0.0);
+}
+
+/* A long text (past the full table) is aligned in a band: a copy with a
+ * few changes still scores near 1, unrelated text near 0. */
+static void test_media_similarity_long(void **state)
+{
+	dft_buf a, b, c;
+	unsigned r = 7;
+	int i;
+	(void)state;
+	dft_buf_init(&a, 0);
+	dft_buf_init(&b, 0);
+	dft_buf_init(&c, 0);
+	for (i = 0; i < 6000; i++) {
+		char w[16];
+		r = r * 1103515245u + 12345u;
+		snprintf(w, sizeof(w), "w%u ", (r >> 8) % 5000);
+		dft_buf_adds(&a, w);
+		dft_buf_adds(&b, i % 50 == 0 ? "xx " : w);
+		r = r * 1103515245u + 12345u;
+		snprintf(w, sizeof(w), "v%u ", (r >> 8) % 5000);
+		dft_buf_adds(&c, w);
+	}
+	assert_true(aligned(dft_buf_cstr(&a), dft_buf_cstr(&b)) > 0.97);
+	assert_true(aligned(dft_buf_cstr(&a), dft_buf_cstr(&c)) < 0.1);
+	dft_buf_dispose(&a);
+	dft_buf_dispose(&b);
+	dft_buf_dispose(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +524,8 @@ int main(void)
 		cmocka_unit_test(test_diff_small),
 		cmocka_unit_test(test_diff_random),
 		cmocka_unit_test(test_diff_large),
+		cmocka_unit_test(test_media_similarity),
+		cmocka_unit_test(test_media_similarity_long),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

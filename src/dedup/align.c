@@ -1,0 +1,200 @@
+/*
+ * align.c - the aligned similarity of two texts: how much of them is the
+ * same words in the same order when some words are misread. It judges the
+ * candidate copies across media (a scan or photo and its typed text, two
+ * scans of one letter) that the character-gram MinHash of dedup.c finds,
+ * where the word shingles of minhash.c fail: one misread letter in a word
+ * breaks three word shingles, and an OCR'd Arabic page misreads a word in
+ * six or seven.
+ *
+ * Similarity 2 L / (n_a + n_b) (Dice), L the longest common subsequence of
+ * the two word sequences under a tolerant match: equal words, or words of
+ * 3+ code points within Levenshtein distance 1 (2 from 6 code points). The
+ * order constraint keeps chance matches low: letters of one office share
+ * their letterhead and closing and score what those are of the letter
+ * (0.3-0.5 on the bench, bench/dups-media), while an OCR'd copy scores 0.9+.
+ *
+ * Cost: O(n_a n_b) cells, each an integer compare and, when the lengths
+ * allow, a bounded edit distance on short words; when n_a n_b passes
+ * ALIGN_FULL_CELLS, only a band around the diagonal is computed (copies
+ * align near it), so a pair costs at most ~ALIGN_FULL_CELLS cells.
+ */
+#include "daftar/dedup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#define WORD_MAX_CP 24 /* longer words match only when equal */
+#define ALIGN_FULL_CELLS ((size_t)4 << 20)
+
+struct aword {
+	uint64_t h;
+	uint32_t off; /* into cp[] */
+	uint16_t n;   /* code points (capped at WORD_MAX_CP + 1) */
+};
+
+struct dft_align_words {
+	struct aword *w;
+	size_t n, cap;
+	uint32_t *cp;
+	size_t ncp, cpcap;
+	int err;
+};
+
+static int on_word(void *ctx, const dft_token *t)
+{
+	dft_align_words *a = ctx;
+	struct aword *x;
+	size_t i = 0, k = 0;
+	if (t->kind != DFT_TOK_SURFACE || t->colocated)
+		return 0;
+	if (a->n >= DFT_ALIGN_MAX_WORDS)
+		return 1; /* enough: stop the walk */
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 256;
+		struct aword *p = dft_realloc(a->w, cap * sizeof(*p));
+		if (!p)
+			return DFT_ENOMEM;
+		a->w = p;
+		a->cap = cap;
+	}
+	if (a->ncp + WORD_MAX_CP + 1 > a->cpcap) {
+		size_t cap = a->cpcap ? a->cpcap * 2 : 2048;
+		uint32_t *p = dft_realloc(a->cp, cap * sizeof(*p));
+		if (!p)
+			return DFT_ENOMEM;
+		a->cp = p;
+		a->cpcap = cap;
+	}
+	x = &a->w[a->n++];
+	x->h = XXH3_64bits(t->text, t->len);
+	x->off = (uint32_t)a->ncp;
+	while (i < t->len && k <= WORD_MAX_CP)
+		a->cp[a->ncp + k++] = dft_utf8_next(t->text, t->len, &i);
+	x->n = (uint16_t)k;
+	a->ncp += k;
+	return 0;
+}
+
+int dft_align_words_new(dft_align_words **out, dft_analyzer *an, const char *text, size_t len)
+{
+	dft_align_words *a = dft_calloc(1, sizeof(*a));
+	int rc;
+	*out = NULL;
+	if (!a)
+		return DFT_ENOMEM;
+	rc = dft_analyze(an, text, len, on_word, a);
+	if (rc < 0) {
+		dft_align_words_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+void dft_align_words_free(dft_align_words *a)
+{
+	if (!a)
+		return;
+	free(a->w);
+	free(a->cp);
+	free(a);
+}
+
+size_t dft_align_words_count(const dft_align_words *a)
+{
+	return a ? a->n : 0;
+}
+
+/* Levenshtein distance of x and y if <= k, else k + 1 (short words). */
+static int within(const uint32_t *x, int nx, const uint32_t *y, int ny, int k)
+{
+	int prev[WORD_MAX_CP + 2], cur[WORD_MAX_CP + 2], i, j;
+	for (j = 0; j <= ny; j++)
+		prev[j] = j;
+	for (i = 1; i <= nx; i++) {
+		int best = cur[0] = i;
+		for (j = 1; j <= ny; j++) {
+			int v = prev[j - 1] + (x[i - 1] != y[j - 1]);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			cur[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > k)
+			return k + 1;
+		memcpy(prev, cur, (size_t)(ny + 1) * sizeof(int));
+	}
+	return prev[ny];
+}
+
+static int match(const dft_align_words *A, const struct aword *a, const dft_align_words *B, const struct aword *b)
+{
+	int m = a->n > b->n ? a->n : b->n, k, d;
+	if (a->h == b->h)
+		return 1;
+	if (m < 3 || a->n > WORD_MAX_CP || b->n > WORD_MAX_CP)
+		return 0;
+	k = m < 6 ? 1 : 2;
+	d = a->n > b->n ? a->n - b->n : b->n - a->n;
+	if (d > k)
+		return 0;
+	return within(A->cp + a->off, a->n, B->cp + b->off, b->n, k) <= k;
+}
+
+int dft_align_similarity(const dft_align_words *A, const dft_align_words *B, double *out)
+{
+	size_t n = A->n, m = B->n, i, j, band;
+	uint32_t *prev, *cur;
+	*out = 0;
+	if (n == 0 && m == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (n == 0 || m == 0)
+		return 0;
+	/* past ALIGN_FULL_CELLS, a band of half-width `band` around the
+	 * diagonal j = i m / n (the length difference always fits in it) */
+	band = m;
+	if (n * m > ALIGN_FULL_CELLS) {
+		band = ALIGN_FULL_CELLS / (2 * (n > m ? n : m));
+		if (band < (n > m ? n - m : m - n) + 64)
+			band = (n > m ? n - m : m - n) + 64;
+	}
+	if (!(prev = dft_calloc(m + 1, sizeof(*prev))) || !(cur = dft_calloc(m + 1, sizeof(*cur)))) {
+		free(prev);
+		return DFT_ENOMEM;
+	}
+	for (i = 1; i <= n; i++) {
+		size_t mid = i * m / n, lo = mid > band ? mid - band : 1, hi = mid + band < m ? mid + band : m;
+		uint32_t *t;
+		if (lo < 1)
+			lo = 1;
+		/* cells outside the band keep the row's best so far from the left */
+		for (j = 1; j < lo; j++)
+			cur[j] = prev[j] > cur[j - 1] ? prev[j] : cur[j - 1];
+		for (j = lo; j <= hi; j++) {
+			uint32_t v;
+			if (match(A, &A->w[i - 1], B, &B->w[j - 1]))
+				v = prev[j - 1] + 1;
+			else
+				v = prev[j] > cur[j - 1] ? prev[j] : cur[j - 1];
+			cur[j] = v;
+		}
+		for (j = hi + 1; j <= m; j++)
+			cur[j] = prev[j] > cur[j - 1] ? prev[j] : cur[j - 1];
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+	*out = 2.0 * prev[m] / (double)(n + m);
+	free(prev);
+	free(cur);
+	return 0;
+}
