@@ -479,6 +479,19 @@ static int same_script_agree(const name_word *x, const name_word *y)
 		int a[16], b[16], na, nb;
 		na = vowel_groups(x->norm, a, 16);
 		nb = vowel_groups(y->norm, b, 16);
+		if (!strncmp(x->norm, "abd", 3) && !strncmp(y->norm, "abd", 3)) {
+			/* ʿAbd compounds: the name's vowels from the end, where
+			 * they stand whatever the linker (Abdelkrim = Abdulkarim,
+			 * Abd al-Hakim ≠ Abd al-Hakam), a final vowel left out
+			 * (Abderrahmane, Abdallahi) */
+			size_t lx = strlen(x->norm), ly = strlen(y->norm);
+			na -= na > 1 && vowel_class(x->norm[lx - 1]);
+			nb -= nb > 1 && vowel_class(y->norm[ly - 1]);
+			for (int g = 1; g <= na && g <= nb; g++)
+				if (!(a[na - g] & b[nb - g]))
+					return 0;
+			return 1;
+		}
 		if (nisba_shaped(x->norm) && nisba_shaped(y->norm)) {
 			/* aligned from the end, the first group of each left out */
 			for (int g = 1; g <= na - 1 && g <= nb - 1; g++)

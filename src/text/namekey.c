@@ -574,8 +574,14 @@ static size_t abd_key(const uint32_t *c, size_t n, char *out, size_t cap,
 		      int fine)
 {
 	size_t r = abd_rest(c, n), kl;
+	char k[64];
 	if (!r || cap < 8)
 		return 0;
+	/* Abdullahi, Abdallahi (West Africa, Somalia): Allah with a case
+	 * vowel, keyed as Abdullah */
+	if (n - r >= 4 && (c[n - 1] == 'i' || c[n - 1] == 'e') && c[n - 2] == 'h' &&
+	    rest_key(c + r, n - r, k, sizeof k, 0) == 2 && !strcmp(k, "lh"))
+		n--;
 	memcpy(out, "abd", 3);
 	kl = rest_key(c + r, n - r, out + 3, cap - 3, fine);
 	if (!kl) {
