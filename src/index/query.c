@@ -10,7 +10,8 @@
  *   and     := unary (["AND"] unary)*
  *   unary   := ("NOT" | "-") unary | primary
  *   primary := "(" or ")" | '"' words '"' | "NEAR(" words ["," N] ")"
- *            | field ":" value | "~" word | word "*" | word "~" N | word
+ *            | field ":" value | "~" word | "~" '"' words '"' | word "*"
+ *            | word "~" N | word
  */
 #include "daftar/index.h"
 #include "daftar/text.h"
@@ -270,6 +271,112 @@ static int compile_key(struct parser *p, const char *word, size_t n, struct node
 	return rc;
 }
 
+/* ~"Abd al-Karim al-Jubouri": a name of several words in any script, as
+ * the phrase of its words' keys ("k:abdkrm" + "k:jbr"), an ʿAbd compound
+ * written in two words read as the one word the index also keys it as
+ * (analyzer.c: the compound's key sits at its second word), and the phrase
+ * of the fine keys beside it so that the closer spellings rank first. */
+#define NAME_WORDS 32
+struct name_words {
+	size_t start[NAME_WORDS], end[NAME_WORDS];
+	int n;
+};
+
+static int collect_span(void *ctx, const dft_token *t)
+{
+	struct name_words *w = ctx;
+	if (t->kind != DFT_TOK_SURFACE || t->colocated || t->len == 0)
+		return 0;
+	if (w->n == NAME_WORDS)
+		return DFT_ELIMIT;
+	w->start[w->n] = t->start;
+	w->end[w->n] = t->end;
+	w->n++;
+	return 0;
+}
+
+static int is_article_word(const char *w, size_t n)
+{
+	return (n == 2 && ((w[0] | 0x20) == 'a' || (w[0] | 0x20) == 'e') && (w[1] | 0x20) == 'l') ||
+	       (n == 6 && (!memcmp(w, "аль", 6) || !memcmp(w, "Аль", 6)));
+}
+
+static int compile_name_phrase(struct parser *p, const char *text, size_t n, struct node *out)
+{
+	struct name_words w;
+	dft_buf coarse, fine, k, f;
+	int rc, units = 0, keyed = 1;
+	if (++p->terms > DFT_QUERY_MAX_TERMS)
+		return perr(p, "too many words (the limit is 1024)");
+	memset(&w, 0, sizeof w);
+	rc = dft_analyze(p->an, text, n, collect_span, &w);
+	if (rc == DFT_ELIMIT)
+		return perr(p, "a name in ~\"...\" has at most 32 words");
+	if (rc < 0)
+		return rc;
+	if (w.n == 0) {
+		out->empty = 1;
+		return 0;
+	}
+	dft_buf_init(&coarse, 1 << 14);
+	dft_buf_init(&fine, 1 << 14);
+	dft_buf_init(&k, 1 << 12);
+	dft_buf_init(&f, 1 << 12);
+	for (int i = 0; i < w.n && rc == 0; i++) {
+		const char *wi = text + w.start[i];
+		size_t li = w.end[i] - w.start[i];
+		dft_buf_reset(&k);
+		dft_buf_reset(&f);
+		if (i + 1 < w.n && dft_name_is_abd(wi, li)) {
+			int j = i + 1;
+			if (j + 1 < w.n && is_article_word(text + w.start[j], w.end[j] - w.start[j]))
+				j++;
+			rc = dft_name_key_pair(wi, w.start[j] - w.start[i], text + w.start[j], w.end[j] - w.start[j], &k,
+					       &f);
+			if (rc == 0 && k.len)
+				i = j;
+		}
+		if (rc == 0 && !k.len && (rc = dft_name_key(wi, li, &k)) == 0)
+			rc = dft_name_key_fine(wi, li, &f);
+		if (rc < 0)
+			break;
+		if (units && ((rc = dft_buf_adds(&coarse, " + ")) < 0 || (rc = dft_buf_adds(&fine, " + ")) < 0))
+			break;
+		if (k.len) {
+			dft_buf_reset(&p->tmp);
+			if ((rc = dft_buf_addf(&p->tmp, "k:%s", dft_buf_cstr(&k))) == 0)
+				rc = add_quoted(&coarse, p->tmp.ptr, p->tmp.len);
+			dft_buf_reset(&p->tmp);
+			if (rc == 0 && (rc = dft_buf_addf(&p->tmp, "k:=%s", f.len ? dft_buf_cstr(&f) : dft_buf_cstr(&k))) == 0)
+				rc = add_quoted(&fine, p->tmp.ptr, p->tmp.len);
+		} else { /* no key (a number, one letter): the word itself */
+			dft_buf_reset(&p->tmp);
+			if ((rc = dft_normalize_word(wi, li, &p->tmp)) == 0 &&
+			    (rc = add_quoted(&coarse, p->tmp.ptr, p->tmp.len)) == 0)
+				rc = add_quoted(&fine, p->tmp.ptr, p->tmp.len);
+			keyed = 0;
+		}
+		units++;
+	}
+	if (rc == 0) {
+		struct word_tokens wt;
+		word_tokens_init(&wt);
+		rc = dft_analyze(p->an, text, n, collect_token, &wt);
+		if (rc == 0)
+			rc = remember_words(p, &wt);
+		word_tokens_dispose(&wt);
+	}
+	if (rc == 0 && keyed)
+		rc = dft_buf_addf(&out->text, "((%s) OR (%s))", dft_buf_cstr(&fine), dft_buf_cstr(&coarse));
+	else if (rc == 0)
+		rc = dft_buf_addf(&out->text, "(%s)", dft_buf_cstr(&coarse));
+	dft_buf_dispose(&coarse);
+	dft_buf_dispose(&fine);
+	dft_buf_dispose(&k);
+	dft_buf_dispose(&f);
+	return rc;
+}
+
 /* "exact phrase": surface forms in a row */
 static int compile_phrase(struct parser *p, const char *text, size_t n, struct node *out)
 {
@@ -427,6 +534,12 @@ static int parse_primary(struct parser *p, struct node *out, int negated)
 	}
 	if (p->len - p->pos >= 5 && memcmp(p->s + p->pos, "NEAR(", 5) == 0)
 		return parse_near(p, out);
+	if (p->s[p->pos] == '~' && p->pos + 1 < p->len && p->s[p->pos + 1] == '"') {
+		p->pos++;
+		if ((rc = read_quoted(p, &start, &n)) < 0)
+			return rc;
+		return compile_name_phrase(p, p->s + start, n, out);
+	}
 	if (p->s[p->pos] == '~') {
 		p->pos++;
 		start = p->pos;

@@ -279,12 +279,12 @@ static int detached_article(const char *w, size_t n)
 }
 
 /* ʿAbd compounds in two words: "Abdul Kareem", "عبد الكريم", "Abd al-Karim"
- * also get the key of "Abdulkarim" (k:abdkrm), colocated with the second
- * word, so that ~Abdulkarim finds them; the word after an ʿAbd head (with
- * a detached article between: "Abd al Karim") and only spaces or hyphens
- * between. */
+ * get the key of "Abdulkarim" (k:abdkrm), colocated with the second word
+ * (which then has no key of its own, *done = 1), so that ~Abdulkarim finds
+ * them and ~Karim does not; the word after an ʿAbd head (with a detached
+ * article between: "Abd al Karim") and only spaces or hyphens between. */
 static int compound_key(dft_analyzer *a, const struct word *wd,
-			int (*fn)(void *, const dft_token *), void *ctx)
+			int (*fn)(void *, const dft_token *), void *ctx, int *done)
 {
 	const char *base = wd->w;
 	size_t n = wd->len, kl;
@@ -299,6 +299,7 @@ static int compound_key(dft_analyzer *a, const struct word *wd,
 		kl = dft_text_name_key_pair(a->head, a->head_len, base, n, a->tok + 2,
 					    sizeof a->tok - 2, 0);
 		if (kl) {
+			*done = 1;
 			if ((rc = emit(fn, ctx, wd, a->tok, 2 + kl, DFT_TOK_KEY, 1)))
 				return rc;
 			a->tok[2] = '=';
@@ -328,7 +329,7 @@ static int flush(dft_analyzer *a, struct word *wd,
 {
 	const char *base = wd->w, *stripped = NULL;
 	size_t n = wd->len, slen = 0;
-	int rc;
+	int rc, compound = 0;
 
 	wd->active = 0;
 	if (n == 0)
@@ -379,9 +380,11 @@ static int flush(dft_analyzer *a, struct word *wd,
 				return rc;
 		}
 	}
-	if ((a->flags & DFT_AN_KEY) && (rc = compound_key(a, wd, fn, ctx)) != 0)
+	if ((a->flags & DFT_AN_KEY) && (rc = compound_key(a, wd, fn, ctx, &compound)) != 0)
 		return rc;
-	if ((a->flags & DFT_AN_KEY) && wd->has_letter && !wd->has_digit) {
+	/* the second word of a compound has the compound's key only: Abd
+	 * al-Karim is not Karim */
+	if ((a->flags & DFT_AN_KEY) && !compound && wd->has_letter && !wd->has_digit) {
 		size_t kl;
 		a->tok[0] = 'k';
 		a->tok[1] = ':';
