@@ -56,6 +56,7 @@
 #define MERGE_DICE 0.7      /* two templates this alike are one */
 #define CONT_MAX 8          /* continuation lines of one value */
 #define SAMPLE_MAX 4000     /* members whose readings are counted */
+#define MISREAD_RATIO 3     /* a label this many times commoner absorbs a near spelling */
 
 /* ---- folding ----------------------------------------------------------------- */
 
@@ -575,6 +576,7 @@ struct vocab_entry {
 	uint32_t *cps;      /* its code points, for the edit distance */
 	size_t ncp;
 	uint32_t canon;     /* the label it is read as */
+	uint32_t own;       /* a frequent entry's own label number */
 };
 
 struct keyref {
@@ -590,6 +592,15 @@ static int cmp_keyref(const void *a, const void *b)
 	if (x->doc != y->doc)
 		return x->doc < y->doc ? -1 : 1;
 	return x->seg < y->seg ? -1 : x->seg > y->seg;
+}
+
+static int cmp_df_desc(const void *a, const void *b, void *ctx)
+{
+	const struct vocab_entry *v = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	if (v[x].df != v[y].df)
+		return v[x].df > v[y].df ? -1 : 1;
+	return x < y ? -1 : x > y;
 }
 
 static uint32_t *to_cps(const char *s, size_t *n)
@@ -675,7 +686,7 @@ static int labels_make(struct builder *b, size_t min_members, size_t *nlabels_ou
 		v[k].folded = b->docs[refs[s].doc].segs[refs[s].seg].folded;
 		v[k].canon = UINT32_MAX;
 		if (df >= min_members) {
-			v[k].canon = (uint32_t)nfreq;
+			v[k].canon = v[k].own = (uint32_t)nfreq;
 			freq[nfreq++] = k;
 		}
 	}
@@ -691,10 +702,41 @@ static int labels_make(struct builder *b, size_t min_members, size_t *nlabels_ou
 			rc = DFT_ENOMEM;
 			goto done;
 		}
+	/* a misreading repeated on a few forms is frequent too: it is read as a
+	 * label within reach that is in MISREAD_RATIO times as many texts */
+	if (nfreq > 1) {
+		size_t *byd = dft_malloc(nfreq * sizeof(size_t));
+		if (!byd) {
+			rc = DFT_ENOMEM;
+			goto done;
+		}
+		for (i = 0; i < nfreq; i++)
+			byd[i] = freq[i];
+		dft_sort_r(byd, nfreq, sizeof(size_t), cmp_df_desc, v);
+		for (i = 1; i < nfreq; i++) {
+			struct vocab_entry *x = &v[byd[i]];
+			size_t max = x->ncp / 6 ? x->ncp / 6 : 1, best = SIZE_MAX, bestd = SIZE_MAX;
+			if (x->ncp < 4)
+				continue;
+			for (k = 0; k < i && v[byd[k]].df >= MISREAD_RATIO * x->df; k++) {
+				const struct vocab_entry *y = &v[byd[k]];
+				size_t dd;
+				if (y->ncp < 4 || y->canon != y->own)
+					continue;
+				dd = edit_distance(x->cps, x->ncp, y->cps, y->ncp, max);
+				if (dd <= max && dd < bestd)
+					bestd = dd, best = byd[k];
+			}
+			if (best != SIZE_MAX)
+				x->canon = v[best].canon;
+		}
+		free(byd);
+	}
 	/* rare labels: the commonest frequent label within reach */
 	for (k = 0; k < nv; k++) {
 		uint32_t *cps;
 		size_t ncp, max, best = SIZE_MAX, bestd = SIZE_MAX;
+		int tie = 0;
 		if (v[k].canon != UINT32_MAX)
 			continue;
 		if (!(cps = to_cps(v[k].folded, &ncp))) {
@@ -709,14 +751,19 @@ static int labels_make(struct builder *b, size_t min_members, size_t *nlabels_ou
 				if (f->ncp < 4)
 					continue;
 				dd = edit_distance(cps, ncp, f->cps, f->ncp, max);
-				if (dd <= max && (dd < bestd || (dd == bestd && f->df > v[freq[best]].df))) {
+				if (dd > max)
+					continue;
+				if (dd < bestd) {
 					bestd = dd;
 					best = i;
+					tie = 0;
+				} else if (dd == bestd && f->canon != v[freq[best]].canon) {
+					tie = 1; /* as near to two labels: which one is not known */
 				}
 			}
 		free(cps);
-		if (best != SIZE_MAX)
-			v[k].canon = (uint32_t)best;
+		if (best != SIZE_MAX && !tie)
+			v[k].canon = v[freq[best]].canon;
 	}
 	/* back to the segments */
 	for (s = 0, k = 0; s < nrefs; s = t, k++)
