@@ -918,9 +918,13 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	nc.st = st;
 	nc.it = &it;
 	nc.rep = rep;
-	/* a filled form is new unless its filled-in part copies an earlier form's */
+	/* a filled form is new unless its filled-in part copies an earlier form's,
+	 * as similar as the near-duplicate threshold says: letters of one office
+	 * (one header, one closing) made a "template" whose filled-in parts,
+	 * different letters, agreed 0.5-0.65 (issue #18) */
 	if ((rc = find_forms(&nc, sigs, nsig, &fm, sum)) < 0 || (rc = family_reps(&fm, &g, &it, rep, &fam_rep)) < 0 ||
-	    (rc = dft_forms_pairs(&fm, 0, side, want_any, on_pair_best, &nc, &sum->forms_near)) != 0)
+	    (rc = dft_forms_pairs(&fm, o->threshold > 0 ? o->threshold : 0.8, side, want_any, on_pair_best, &nc,
+				  &sum->forms_near)) != 0)
 		goto done;
 	sum->form_seconds = dft_now() - t0; /* includes loading the signatures */
 	memset(&no, 0, sizeof(no));
