@@ -275,7 +275,9 @@ static int compile_key(struct parser *p, const char *word, size_t n, struct node
  * the phrase of its words' keys ("k:abdkrm" + "k:jbr"), an ʿAbd compound
  * written in two words read as the one word the index also keys it as
  * (analyzer.c: the compound's key sits at its second word), and the phrase
- * of the fine keys beside it so that the closer spellings rank first. */
+ * of the fine keys beside it so that the closer spellings rank first. The
+ * phrase may step over the words the index marks "k:_": the head of an
+ * ʿAbd name written in two words, a detached article ("Al Juburi"). */
 #define NAME_WORDS 32
 struct name_words {
 	size_t start[NAME_WORDS], end[NAME_WORDS];
@@ -301,11 +303,36 @@ static int is_article_word(const char *w, size_t n)
 	       (n == 6 && (!memcmp(w, "аль", 6) || !memcmp(w, "Аль", 6)));
 }
 
+/* Append alternative number `alt` of the key phrase: unit i preceded by
+ * 0..gap[i] "k:_" tokens (an ʿAbd head, a detached article: analyzer.c)
+ * as the mixed-radix digits of alt say. */
+static int add_gapped(dft_buf *out, const dft_buf *units, const int *gap, int n, long alt)
+{
+	const char *u = units->ptr;
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		int g = (int)(alt % (gap[i] + 1));
+		size_t l = strlen(u);
+		alt /= gap[i] + 1;
+		if (i && (rc = dft_buf_adds(out, " + ")) < 0)
+			break;
+		while (g-- > 0 && rc == 0)
+			rc = dft_buf_adds(out, "\"k:_\" + ");
+		if (rc == 0)
+			rc = dft_buf_add(out, u, l);
+		u += l + 1;
+	}
+	return rc;
+}
+
+#define NAME_ALTERNATIVES 64
+
 static int compile_name_phrase(struct parser *p, const char *text, size_t n, struct node *out)
 {
 	struct name_words w;
 	dft_buf coarse, fine, k, f;
-	int rc, units = 0, keyed = 1;
+	int rc, units = 0, gap[NAME_WORDS];
+	long alts = 1;
 	if (++p->terms > DFT_QUERY_MAX_TERMS)
 		return perr(p, "too many words (the limit is 1024)");
 	memset(&w, 0, sizeof w);
@@ -318,6 +345,7 @@ static int compile_name_phrase(struct parser *p, const char *text, size_t n, str
 		out->empty = 1;
 		return 0;
 	}
+	/* coarse and fine: the units' quoted tokens, NUL-separated */
 	dft_buf_init(&coarse, 1 << 14);
 	dft_buf_init(&fine, 1 << 14);
 	dft_buf_init(&k, 1 << 12);
@@ -325,6 +353,7 @@ static int compile_name_phrase(struct parser *p, const char *text, size_t n, str
 	for (int i = 0; i < w.n && rc == 0; i++) {
 		const char *wi = text + w.start[i];
 		size_t li = w.end[i] - w.start[i];
+		int compound = 0;
 		dft_buf_reset(&k);
 		dft_buf_reset(&f);
 		if (i + 1 < w.n && dft_name_is_abd(wi, li)) {
@@ -334,28 +363,34 @@ static int compile_name_phrase(struct parser *p, const char *text, size_t n, str
 			rc = dft_name_key_pair(wi, w.start[j] - w.start[i], text + w.start[j], w.end[j] - w.start[j], &k,
 					       &f);
 			if (rc == 0 && k.len)
-				i = j;
+				i = j, compound = 1;
 		}
 		if (rc == 0 && !k.len && (rc = dft_name_key(wi, li, &k)) == 0)
 			rc = dft_name_key_fine(wi, li, &f);
 		if (rc < 0)
 			break;
-		if (units && ((rc = dft_buf_adds(&coarse, " + ")) < 0 || (rc = dft_buf_adds(&fine, " + ")) < 0))
-			break;
+		/* Abdulkarim may be written Abdul Kareem: an ʿAbd name may
+		 * follow its head (and an article), any name an article */
+		compound |= k.len > 3 && !memcmp(k.ptr, "abd", 3);
+		gap[units] = units == 0 ? 0 : compound ? 2 : 1;
+		dft_buf_reset(&p->tmp);
 		if (k.len) {
-			dft_buf_reset(&p->tmp);
-			if ((rc = dft_buf_addf(&p->tmp, "k:%s", dft_buf_cstr(&k))) == 0)
-				rc = add_quoted(&coarse, p->tmp.ptr, p->tmp.len);
-			dft_buf_reset(&p->tmp);
-			if (rc == 0 && (rc = dft_buf_addf(&p->tmp, "k:=%s", f.len ? dft_buf_cstr(&f) : dft_buf_cstr(&k))) == 0)
-				rc = add_quoted(&fine, p->tmp.ptr, p->tmp.len);
-		} else { /* no key (a number, one letter): the word itself */
-			dft_buf_reset(&p->tmp);
-			if ((rc = dft_normalize_word(wi, li, &p->tmp)) == 0 &&
+			if ((rc = dft_buf_addf(&p->tmp, "k:%s", dft_buf_cstr(&k))) == 0 &&
 			    (rc = add_quoted(&coarse, p->tmp.ptr, p->tmp.len)) == 0)
-				rc = add_quoted(&fine, p->tmp.ptr, p->tmp.len);
-			keyed = 0;
+				rc = dft_buf_addc(&coarse, 0);
+			dft_buf_reset(&p->tmp);
+			if (rc == 0 &&
+			    (rc = dft_buf_addf(&p->tmp, "k:=%s", f.len ? dft_buf_cstr(&f) : dft_buf_cstr(&k))) == 0 &&
+			    (rc = add_quoted(&fine, p->tmp.ptr, p->tmp.len)) == 0)
+				rc = dft_buf_addc(&fine, 0);
+		} else { /* no key (a number, one letter): the word itself */
+			if ((rc = dft_normalize_word(wi, li, &p->tmp)) == 0 &&
+			    (rc = add_quoted(&coarse, p->tmp.ptr, p->tmp.len)) == 0 &&
+			    (rc = dft_buf_addc(&coarse, 0)) == 0 &&
+			    (rc = add_quoted(&fine, p->tmp.ptr, p->tmp.len)) == 0)
+				rc = dft_buf_addc(&fine, 0);
 		}
+		alts *= gap[units] + 1;
 		units++;
 	}
 	if (rc == 0) {
@@ -366,10 +401,20 @@ static int compile_name_phrase(struct parser *p, const char *text, size_t n, str
 			rc = remember_words(p, &wt);
 		word_tokens_dispose(&wt);
 	}
-	if (rc == 0 && keyed)
-		rc = dft_buf_addf(&out->text, "((%s) OR (%s))", dft_buf_cstr(&fine), dft_buf_cstr(&coarse));
-	else if (rc == 0)
-		rc = dft_buf_addf(&out->text, "(%s)", dft_buf_cstr(&coarse));
+	if (alts > NAME_ALTERNATIVES) { /* a long name: the words in a row only */
+		for (int i = 0; i < units; i++)
+			gap[i] = 0;
+		alts = 1;
+	}
+	/* the fine keys in a row rank first; then every spelling */
+	if (rc == 0 && (rc = dft_buf_adds(&out->text, "((")) == 0 && (rc = add_gapped(&out->text, &fine, gap, units, 0)) == 0)
+		rc = dft_buf_addc(&out->text, ')');
+	for (long a = 0; a < alts && rc == 0; a++) {
+		if ((rc = dft_buf_adds(&out->text, " OR (")) == 0 && (rc = add_gapped(&out->text, &coarse, gap, units, a)) == 0)
+			rc = dft_buf_addc(&out->text, ')');
+	}
+	if (rc == 0)
+		rc = dft_buf_addc(&out->text, ')');
 	dft_buf_dispose(&coarse);
 	dft_buf_dispose(&fine);
 	dft_buf_dispose(&k);

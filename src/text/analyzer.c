@@ -290,6 +290,7 @@ static int compound_key(dft_analyzer *a, const struct word *wd,
 	size_t n = wd->len, kl;
 	int name = wd->has_letter && !wd->has_digit && !wd->full &&
 		   wd->script != DFT_SCRIPT_NONE && wd->script != DFT_SCRIPT_OTHER;
+	int skip = 0;
 	int joined = name && a->head_len && wd->script == a->head_script && a->text &&
 		     name_gap(a->text, a->head_end, wd->start);
 	int rc;
@@ -314,14 +315,20 @@ static int compound_key(dft_analyzer *a, const struct word *wd,
 		a->head_len = n;
 		a->head_end = wd->end;
 		a->head_script = wd->script;
+		skip = 1;
 	} else if (joined && detached_article(base, n) && a->head_len + n < sizeof a->head) {
 		memcpy(a->head + a->head_len, base, n); /* "Abd al Karim" */
 		a->head_len += n;
 		a->head_end = wd->end;
+		skip = 1;
 	} else {
 		a->head_len = 0;
+		skip = name && (detached_article(base, n) || (n == 4 && !memcmp(base, AR_ALEF AR_LAM, 4)));
 	}
-	return 0;
+	/* "k:_": a word a name's key phrase may step over (query.c: an ʿAbd
+	 * head before its compound, a detached article: "Abdelkarim Al
+	 * Juburi") */
+	return skip ? emit(fn, ctx, wd, "k:_", 3, DFT_TOK_KEY, 1) : 0;
 }
 
 static int flush(dft_analyzer *a, struct word *wd,

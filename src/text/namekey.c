@@ -604,6 +604,14 @@ static size_t name_key(const char *s, size_t n, char *out, size_t cap, int fine)
 		return 0;
 	if ((kl = abd_key(cps, ncp, out, cap, fine)) > 0)
 		return kl;
+	/* ibn, ebn, ابن, ибн: the nasab marker, keyed as bin, بن, бин */
+	if (ncp == 3 && cap >= 3 &&
+	    (((cps[0] == 'i' || cps[0] == 'e') && cps[1] == 'b' && cps[2] == 'n') ||
+	     (cps[0] == 0x0627 && cps[1] == 0x0628 && cps[2] == 0x0646) ||
+	     (cps[0] == 0x0438 && cps[1] == 0x0431 && cps[2] == 0x043D))) {
+		memcpy(out, "bn", 3);
+		return 2;
+	}
 	return key_of_cps(cps, ncp, out, cap, fine, 2);
 }
 
