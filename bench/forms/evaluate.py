@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """evaluate.py - daftar's templates and records against make_forms.py's truth.
 
-Usage: evaluate.py DAFTAR CASE GENDIR [--json OUT] [--min-template-p P] [--min-template-r R]
+Usage: evaluate.py DAFTAR CASE GENDIR [--json OUT] [--quiet] [--min-template-p P] [--min-template-r R]
                    [--min-field A] [--max-letters N]
 
 Template precision: daftar templates whose members are >= 90% of one true
@@ -36,6 +36,7 @@ def main():
     ap.add_argument("case")
     ap.add_argument("gen")
     ap.add_argument("--json")
+    ap.add_argument("--quiet", action="store_true", help="print nothing but failures")
     ap.add_argument("--min-template-p", type=float, default=0)
     ap.add_argument("--min-template-r", type=float, default=0)
     ap.add_argument("--min-field", type=float, default=0)
@@ -117,7 +118,8 @@ def main():
         "fields": {k: v[1] for k, v in sorted(acc.items())},
         "normalized_accuracy": {k: round(v[0] / v[1], 4) if v[1] else None for k, v in sorted(nacc.items())},
     }
-    print(json.dumps(res, ensure_ascii=False, indent=1))
+    if not a.quiet:
+        print(json.dumps(res, ensure_ascii=False, indent=1))
     if a.json:
         json.dump(res, open(a.json, "w"), ensure_ascii=False, indent=1)
     bad = []

@@ -266,8 +266,10 @@ static size_t ascii_digits(const char *s, char *out, size_t cap)
 			out[o++] = (char)c;
 		else if (c == 0x647 || c == 0x640) /* ه ـ: the Hijri marker هـ */
 			out[o++] = 'H';
-		else
+		else if (c == 0xA0 || c == 0x202F || (c >= 0x2000 && c <= 0x200F))
 			out[o++] = ' ';
+		else
+			out[o++] = 'x'; /* a letter: not a number */
 		(void)at;
 	}
 	out[o] = '\0';

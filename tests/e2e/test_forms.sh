@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# test_forms.sh - forms and records (issue #18): templates found from short
+# labels (OCR-like misreadings in 10% of the labels), no letters or reports
+# taken for forms, field accuracy against the generator's truth on a seed
+# nobody tuned on, --count-by against the truth, --where, CSV with a BOM,
+# same-person links, bad input (no labels, 10,000 fields, a label 500 times,
+# 1 MB values, five scripts) bounded in time and memory, and `new` on letters
+# of one office (shared header and closing): new letters are new.
+source "$(dirname "$0")/lib.sh"
+SRC="${DAFTAR_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+# ---- the generated set: seed 18 (the tune part is seed 1), noisy labels
+G="$T/gen"
+"$PY" "$SRC/bench/forms/make_forms.py" "$G" --seed 18 --noise 0.1 2>/dev/null
+C="$T/case"
+d init "$C" >/dev/null
+d ingest "$C" "$G/files" --batch forms >/dev/null 2>&1
+check "evaluate: every template found once, none of letters or reports, >= 99% of fields read right" \
+  "$PY" "$SRC/bench/forms/evaluate.py" "$DAFTAR" "$C" "$G" --json "$T/eval.json" --quiet \
+  --min-template-p 1 --min-template-r 1 --min-field 0.99 --max-letters 0
+for k in date country phone number name; do
+  a=$(jq -r ".field_accuracy.$k" "$T/eval.json")
+  check "field accuracy of kind $k >= 0.98 (got $a)" awk -v a="$a" 'BEGIN { exit !(a >= 0.98) }'
+  n=$(jq -r ".normalized_accuracy.$k // 1" "$T/eval.json")
+  check "normalised accuracy of kind $k >= 0.98 (got $n)" awk -v a="$n" 'BEGIN { exit !(a >= 0.98) }'
+done
+forms=$(d forms "$C" --json)
+eq "forms: seven templates" "$(jqv "$forms" '.templates|length')" 7
+eq "forms: a bilingual template" "$(jqv "$forms" '[.templates[]|select(.language=="ar+en")]|length')" 1
+check "forms: the Arabic registration form's labels in form order" \
+  jq -e '.templates[]|select(.labels|index("الجنسية") != null and index("الاسم الكامل") != null)|.labels|index("الاسم الكامل") < index("الجنسية")' <<<"$forms" >/dev/null
+check "forms: the English form's dates are month-first" \
+  jq -e '[.templates[]|select(.labels|index("Recommended by") != null)|.date_order]==["month-first"]' <<<"$forms" >/dev/null
+contains "forms in words" "$(d forms "$C")" "7 templates"
+
+# ---- --count-by against the truth: nationality of the Arabic registration form
+tid=$(jqv "$forms" '.templates[]|select(.labels|index("الاسم الكامل") != null)|.id')
+want=$("$PY" - "$G/truth.json" <<'EOF'
+import collections, json, sys
+t = json.load(open(sys.argv[1], encoding="utf-8"))
+c = collections.Counter(f["fields"].get("الجنسية", {}).get("normalized") for f in t["files"].values() if f["template"] == "ar_reg")
+print(" ".join("%s=%d" % (k, v) for k, v in sorted(c.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))))
+EOF
+)
+got=$(d records "$C" --template "$tid" --count-by الجنسية --json |
+  jq -r '[.counts[]|"\(.value // "None")=\(.count)"]|sort_by(if startswith("None") then "~" else . end)|join(" ")')
+eq "count-by nationality = the generator's truth" "$got" "$want"
+want_month=$("$PY" - "$G/truth.json" <<'EOF'
+import collections, json, sys
+t = json.load(open(sys.argv[1], encoding="utf-8"))
+c = collections.Counter((f["fields"].get("Date of entry", {}).get("normalized") or "")[:7] for f in t["files"].values() if f["template"] == "en_personnel")
+print(c.most_common(1)[0][1] if c else 0, sum(c.values()))
+EOF
+)
+tid_en=$(jqv "$forms" '.templates[]|select(.labels|index("Recommended by") != null)|.id')
+by_month=$(d records "$C" --template "$tid_en" --count-by "Date of entry:month" --json)
+eq "count-by a date's month: total and the largest month as the truth" \
+  "$(jqv "$by_month" '"\(.counts[0].count) \(.records)"')" "$want_month"
+
+# ---- --where: Tunisians, written تونسي or تونسية or Tunisian, asked as TN or تونسية
+tn_truth=$("$PY" - "$G/truth.json" <<'EOF'
+import json, sys
+t = json.load(open(sys.argv[1], encoding="utf-8"))
+print(sum(1 for f in t["files"].values() if f["template"] == "ar_reg" and f["fields"].get("الجنسية", {}).get("normalized") == "TN"))
+EOF
+)
+eq "--where الجنسية=تونسية finds every Tunisian" \
+  "$(d records "$C" --template "$tid" --where الجنسية=تونسية --json | jq '.records|length')" "$tn_truth"
+eq "--where Nationality=TN on the bilingual label too" \
+  "$(d records "$C" --where Nationality=TN --json | jq '[.templates[].records[]]|length')" \
+  "$(d records "$C" --count-by Nationality --json | jq '[.counts[]|select(.value=="TN")|.count]|add')"
+
+# ---- CSV for spreadsheets, JSON lines
+d records "$C" --template "$tid" --format csv -o "$T/r.csv"
+eq "csv: starts with a UTF-8 BOM" "$(head -c 3 "$T/r.csv" | od -An -tx1 | tr -d ' ')" "efbbbf"
+eq "csv: one row a member plus the header" "$("$PY" -c "import csv,sys; print(len(list(csv.reader(open(sys.argv[1], encoding='utf-8-sig')))))" "$T/r.csv")" \
+  "$(( $(jqv "$forms" ".templates[]|select(.id==$tid)|.documents") + 1 ))"
+contains "csv: the header names the labels" "$(head -1 "$T/r.csv")" "الجنسية,الجنسية (country)"
+eq "jsonl: one line a record" "$(d records "$C" --format jsonl | wc -l)" "$(jqv "$forms" '[.templates[].documents]|add')"
+status_is "csv with several templates needs --template" 2 d records "$C" --format csv
+status_is "an unknown format is a usage error" 2 d records "$C" --format xml
+status_is "--where without = is a usage error" 2 d records "$C" --where Nationality
+status_is "an unknown template fails" 1 d records "$C" --template 99
+status_is "an unknown label fails" 1 d records "$C" --count-by "no such label"
+
+# ---- places of values: page and characters of the page's text
+rec=$(d records "$C" --template "$tid" --json | jq -c '.records[0]')
+doc=$(jqv "$rec" .document)
+text=$(d show "$C" "$doc" --text --json | jq -r .text)
+f=$(jqv "$rec" '.fields["الجنسية"]')
+if [ "$(jqv "$f" .value)" != "null" ]; then
+  eq "a value's start-end are its characters in the page" \
+    "$("$PY" -c 'import sys; t=sys.argv[1]; print(t[int(sys.argv[2]):int(sys.argv[3])])' "$text" "$(jqv "$f" .start)" "$(jqv "$f" .end)")" \
+    "$(jqv "$f" .value)"
+fi
+
+# ---- same person on several forms: linked with a reason, never two people
+links=$(d records "$C" --json | jq -c '[.templates[].records[]|{document, same: [.same_person[]?.document]}|select(.same|length>0)]')
+check "same person: some forms are linked" test "$(jqv "$links" 'length')" -gt 0
+bad=$(CASE="$C" "$PY" - "$G/truth.json" "$links" <<'EOF'
+import json, sys, subprocess, os
+t = json.load(open(sys.argv[1], encoding="utf-8"))
+links = json.loads(sys.argv[2])
+docs = json.loads(subprocess.run([os.environ["DAFTAR"], "docs", os.environ["CASE"], "--json"], capture_output=True).stdout)["documents"]
+path = {d["id"]: d["path"] for d in docs}
+bad = 0
+for l in links:
+    for o in l["same"]:
+        if t["files"][path[l["document"]]]["person"] != t["files"][path[o]]["person"]:
+            bad += 1
+print(bad)
+EOF
+)
+eq "same person: no link between two people" "$bad" 0
+check "same person: the reason says why" jq -e '[.templates[].records[].same_person[]?.reason]|all(startswith("same name"))' \
+  <<<"$(d records "$C" --json)" >/dev/null
+
+# ---- bad input: a clear outcome, bounded time and memory
+B="$T/bad"
+mkdir -p "$B"
+"$PY" - "$B" <<'EOF'
+import sys
+o = sys.argv[1]
+for i in range(5):
+    open("%s/nolabel-%d.txt" % (o, i), "w").write("just prose without labels, number %d\nand a second line\n" % i)
+for c in range(4):
+    open("%s/wide-%d.txt" % (o, c), "w").write("".join("Field number %d: value %d-%d\n" % (i, i, c) for i in range(10000)))
+    open("%s/repeat-%d.txt" % (o, c), "w").write("".join("Name: person %d-%d\n" % (i, c) for i in range(500)) + "Age: %d\n" % c)
+    open("%s/huge-%d.txt" % (o, c), "w").write("Name: " + ("x%d " % c) * 350000 + "\nAge: 3%d\nCity: Tunis%d\n" % (c, c))
+    open("%s/scripts-%d.txt" % (o, c), "w").write("Имя: Иван %d\nالاسم: علي %d\nName: John %d\n名前: 太郎 %d\nΌνομα: Νίκος %d\n" % ((c,) * 5))
+EOF
+BC="$T/badcase"
+d init "$BC" >/dev/null
+d ingest "$BC" "$B" --batch bad >/dev/null 2>&1
+status_is "bad input: forms succeeds under a 1 GB address-space limit" 0 bash -c "ulimit -v 1048576; timeout 60 \"$DAFTAR\" forms \"$BC\" --json"
+status_is "bad input: records succeeds under a 1 GB address-space limit" 0 bash -c "ulimit -v 1048576; timeout 60 \"$DAFTAR\" records \"$BC\" --json"
+bj=$(d records "$BC" --json)
+check "bad input: a 1 MB value is cut and says so" jq -e '[.templates[].records[].fields[]|select(.truncated)]|length > 0' <<<"$bj" >/dev/null
+check "bad input: no value longer than 16 KiB" jq -e '[.templates[].records[].fields[].value // ""|utf8bytelength]|max <= 16384' <<<"$bj" >/dev/null
+check "bad input: prose is no form" jq -e '[.templates[].records[].document]|length <= 16' <<<"$bj" >/dev/null
+
+# ---- new: letters of one office are new, not near copies of each other
+L="$T/letters"
+mkdir -p "$L/old" "$L/new"
+"$PY" - "$L" <<'EOF'
+import random, sys
+o = sys.argv[1]
+rng = random.Random(7)
+words = ("الكتاب المرسل منكم بخصوص الآليات المطلوبة الاجتماع الدوري المقر الولاية المسؤولين الرواتب العاملين القطاع "
+         "المستودع المواد الكشف المرفق التقرير الحوادث المنطقة الشهود الوقود المولدات المبلغ الصرف التعميم التصوير "
+         "المقرات المعلومات المكاتب النقل الكتيبة الديوان التوجيهات الدراسة التكاليف الصيانة الأسبوع الشهر القادم "
+         "الماضي الحضور التسليم الاستلام الموافقة الرفض الطلب الإرسال الإعلام الخطي الفوري").split()
+def letter(i):
+    body = " ".join(rng.choice(words) for _ in range(60))
+    return "\n".join(["بسم الله الرحمن الرحيم", "ولاية الرقة", "المكتب الإداري", "الرقم: %d/1437" % rng.randrange(1, 900),
+                      "التاريخ: %02d/%02d/2016" % (rng.randrange(1, 29), rng.randrange(1, 13)), "الموضوع: " + " ".join(rng.sample(words, 2)),
+                      "", "إلى الأخ مسؤول " + rng.choice(["المستودع", "الديوان", "الكتيبة"]) + " حفظه الله",
+                      "السلام عليكم ورحمة الله وبركاته", "", body, "", "وجزاكم الله خيرا", "والسلام عليكم ورحمة الله", "",
+                      "المرسل: " + rng.choice(["أبو محمد", "أبو علي", "أبو بكر", "أبو عمر"]) + " " + rng.choice(["الشامي", "التونسي", "الليبي"]),
+                      "ختم المكتب الإداري"]) + "\n"
+for i in range(20):
+    open("%s/old/l%02d.txt" % (o, i), "w").write(letter(i))
+for i in range(15):
+    open("%s/new/n%02d.txt" % (o, i), "w").write(letter(100 + i))
+# a real near copy: an old letter with two words changed
+t = open("%s/old/l03.txt" % o).read().split(" ")
+t[20] = "الجديد"
+t[40] = "المعدل"
+open("%s/new/copy-of-l03.txt" % o, "w").write(" ".join(t))
+EOF
+LC="$T/lcase"
+d init "$LC" >/dev/null
+d ingest "$LC" "$L/old" --batch old >/dev/null 2>&1
+d ingest "$LC" "$L/new" --batch new >/dev/null 2>&1
+nj=$(d new "$LC" --batch new --json)
+eq "new: the 15 new letters of the office are new" "$(jqv "$nj" '.new|length')" 15
+eq "new: the one edited copy is the only near copy" "$(jqv "$nj" '.near_copies|length')" 1
+finish
