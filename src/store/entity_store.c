@@ -252,19 +252,20 @@ int dft_store_entity_at(dft_store *st, int64_t doc, size_t start, size_t end, in
 	dft_stmt *s;
 	int rc;
 	*id = 0;
-	if ((rc = dft_sql_prepare(st, &s,
-				    "SELECT v.entity_id FROM mentions m JOIN entity_variants v"
-				    " ON v.type = m.type AND v.value = m.value"
-				    " WHERE m.doc_id = ?1 AND m.start < ?3 AND m.\"end\" > ?2"
-				    "   AND m.type IN ('person', 'organization', 'place', 'misc')"
-				    " ORDER BY m.\"end\" - m.start DESC LIMIT 1")) < 0)
+	/* cached: `records` asks this of every name field of every form */
+	if ((rc = dft_sql_cached(st, &s,
+				   "SELECT v.entity_id FROM mentions m JOIN entity_variants v"
+				   " ON v.type = m.type AND v.value = m.value"
+				   " WHERE m.doc_id = ?1 AND m.start < ?3 AND m.\"end\" > ?2"
+				   "   AND m.type IN ('person', 'organization', 'place', 'misc')"
+				   " ORDER BY m.\"end\" - m.start DESC LIMIT 1")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc);
 	dft_sql_bind_int64(s, 2, (int64_t)start);
 	dft_sql_bind_int64(s, 3, (int64_t)end);
 	if (dft_sql_step(s) == DFT_ROW)
 		*id = dft_sql_col_int64(s, 0);
-	dft_sql_finalize(s);
+	dft_sql_release(st, s);
 	return 0;
 }
 
