@@ -218,7 +218,7 @@ int cmd_records(struct args *a)
 	if (a->json || a->count_by) {
 		dft_buf b;
 		dft_json j;
-		dft_buf_init(&b, 0);
+		dft_buf_init(&b, (size_t)4 << 30); /* 22,000 forms of 25 fields: ~150 MB of JSON */
 		dft_json_init(&j, &b);
 		if ((rc = dft_api_records(&rs, &p, &j)) < 0 || dft_json_finish(&j) < 0) {
 			rc = fail(rc < 0 ? rc : DFT_ERROR);
