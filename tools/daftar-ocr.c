@@ -6,7 +6,7 @@
  *
  *   daftar-ocr [--no-osd] [--no-deskew] [--no-surround] [--denoise 0|1|2] [--noise-max N]
  *              [--skew-conf C] [--no-bgnorm] [--no-rescale]
- *              [--target PX] [--no-single-line] [--no-prose-block] [--psm N] [--engine ar|en]
+ *              [--target PX] [--no-single-line] [--no-block] [--psm N] [--engine ar|en]
  *              [--no-fallback] [--fallback-conf C] [--fallback-margin M]
  *              [--fallback-accept A] [--arabic-model ara|Arabic]
  *              --out DIR IMAGE...
@@ -65,8 +65,8 @@ int main(int argc, char **argv)
 			o.rescale = 0;
 		else if (!strcmp(a, "--no-single-line"))
 			o.single_line = 0;
-		else if (!strcmp(a, "--no-prose-block"))
-			o.prose_block = 0;
+		else if (!strcmp(a, "--no-block"))
+			o.block = 0;
 		else if (!strcmp(a, "--no-fallback"))
 			o.fallback = 0;
 		else if (v && !strcmp(a, "--target"))

@@ -179,6 +179,9 @@ void dft_sandbox_describe(int status, char *why, size_t whylen);
 
 /* Fork a worker. */
 int dft_worker_start(dft_worker **out, const dft_limits *limits);
+/* Parent: the CPUs of idle workers that the busy ones may borrow now, for
+ * pages of their document read on helper threads (0: none; the default). */
+void dft_worker_lend(int cpus);
 /* Give it a document (fd is sent, then closed here; name for messages). */
 int dft_worker_send(dft_worker *w, int fd, const char *name);
 int dft_worker_socket(const dft_worker *w);

@@ -264,6 +264,7 @@ typedef struct img_state {
 	uint64_t emitted;
 	int truncated;
 	dft_ocr_words words;
+	dft_ocr_order order; /* pages in order (OCR on helper threads) */
 } img_state;
 
 static int img_emit(img_state *st, const char *p, size_t n, size_t *kept)
@@ -292,37 +293,25 @@ static int img_emit(img_state *st, const char *p, size_t n, size_t *kept)
 	return 0;
 }
 
+/* img_emit for dft_ocr_order. */
+static int img_emit_ordered(void *ctx, const char *p, size_t n, size_t *kept) { return img_emit(ctx, p, n, kept); }
+
 /* OCR one page (pix is the caller's). */
 static int img_ocr(img_state *st, PIX *pix, int page)
 {
-	dft_ocr_page op;
-	PIX *small = NULL, *use = pix;
+	PIX *use;
 	double scale = 1.0, px = (double)pixGetWidth(pix) * (double)pixGetHeight(pix);
-	uint64_t base;
-	size_t kept = 0;
-	int rc;
 
 	if (px > IMG_OCR_MAX_PIXELS) {
 		float f = (float)sqrt(IMG_OCR_MAX_PIXELS / px);
-		small = pixScale(pix, f, f);
-		if (!small)
-			return dft_error_set(DFT_ENOMEM, "out of memory (scaling an image down for OCR)");
-		use = small;
+		use = pixScale(pix, f, f);
 		scale = 1.0 / f;
+	} else {
+		use = pixCopy(NULL, pix); /* the reader, maybe another thread, owns its copy */
 	}
-	dft_ocr_page_init(&op, (size_t)64 << 20);
-	rc = dft_ocr_recognise(&op, use, 0);
-	if (small)
-		pixDestroy(&small);
-	if (rc < 0)
-		goto done;
-	base = st->emitted;
-	if ((rc = img_emit(st, op.text.ptr ? op.text.ptr : "", op.text.len, &kept)) < 0)
-		goto done;
-	rc = dft_ocr_words_add(&st->words, page, base, kept, &op, scale);
-done:
-	dft_ocr_page_dispose(&op);
-	return rc;
+	if (!use)
+		return dft_error_set(DFT_ENOMEM, "out of memory (an image for OCR)");
+	return dft_ocr_order_page(&st->order, use, 0, page, scale);
 }
 
 /* An image as EXIF orientation says to show it: 3 is upside down, 6 and
@@ -465,7 +454,10 @@ static int img_heif(img_state *st, const dft_input *in)
 	dft_ocr_words_init(&st->words);
 	rc = img_ocr(st, pix, 1);
 	if (rc == 0)
+		rc = dft_ocr_order_flush(&st->order, 1);
+	if (rc == 0)
 		rc = dft_ocr_words_finish(&st->words, st->sink);
+	dft_ocr_order_dispose(&st->order);
 	dft_ocr_words_dispose(&st->words);
 done:
 	pixDestroy(&pix);
@@ -494,6 +486,7 @@ int dft_extract_image(dft_sink *sink, const dft_input *in)
 		dft_limits_default(&defaults);
 		st.lim = &defaults;
 	}
+	dft_ocr_order_init(&st.order, img_emit_ordered, &st, &st.emitted, &st.words, (size_t)64 << 20);
 	if (!in->data)
 		return dft_error_set(DFT_ELIMIT, "image too large to read (%llu bytes)", (unsigned long long)in->size);
 	if (is_heif(in->data, (size_t)in->size))
@@ -535,7 +528,6 @@ int dft_extract_image(dft_sink *sink, const dft_input *in)
 	for (page = 0; page < pages && rc == 0; page++) {
 		PIX *pix;
 		if (page > 0) {
-			size_t kept;
 			if (page >= IMG_MAX_OCR_PAGES ||
 			    (st.lim->timeout_s > 0 && dft_now() - t0 > IMG_OCR_TIME_SHARE * st.lim->timeout_s)) {
 				snprintf(buf, sizeof(buf), "only the first %d of %d pages were OCR'd (page or time limit)",
@@ -543,7 +535,7 @@ int dft_extract_image(dft_sink *sink, const dft_input *in)
 				rc = sink->note(sink, buf);
 				break;
 			}
-			if ((rc = img_emit(&st, "\f", 1, &kept)) < 0)
+			if ((rc = dft_ocr_order_text(&st.order, "\f", 1)) < 0)
 				break;
 		}
 		if (tiff) {
@@ -580,9 +572,18 @@ int dft_extract_image(dft_sink *sink, const dft_input *in)
 		}
 		rc = img_ocr(&st, pix, page + 1);
 		pixDestroy(&pix);
+		if (rc == 0)
+			rc = dft_ocr_order_flush(&st.order, 0);
+	}
+	if (rc == 0)
+		rc = dft_ocr_order_flush(&st.order, 1);
+	if (rc == 0 && st.order.parallel) {
+		snprintf(buf, sizeof(buf), "%d", st.order.parallel);
+		rc = sink->meta(sink, "ocr_parallel_pages", buf);
 	}
 	if (rc == 0)
 		rc = dft_ocr_words_finish(&st.words, sink);
+	dft_ocr_order_dispose(&st.order);
 	dft_ocr_words_dispose(&st.words);
 	return rc;
 }

@@ -55,7 +55,7 @@ typedef struct dft_ocr_options {
 	int rescale;         /* scale the page so text is target_height high */
 	int target_height;   /* median component height, pixels */
 	int single_line;     /* an image of one text line is read as a line */
-	int prose_block;     /* one column of prose is read as one block (psm 6) */
+	int block;           /* a page not in columns is read as one block (psm 6) */
 	int psm;             /* > 0: this page segmentation mode always */
 	int force_engine;    /* -1 by the script; 0 Arabic, 1 eng */
 	const char *arabic_model; /* "ara" or "Arabic" (Tesseract's script model) */
@@ -79,6 +79,12 @@ void dft_ocr_page_dispose(dft_ocr_page *p);
  * 300) into p. */
 int dft_ocr_recognise(dft_ocr_page *p, struct Pix *pix, int ppi);
 
+/* Pages on helper threads. The extraction worker installs a CPU lender
+ * (worker.c: the ingest lends the CPUs of idle workers); while it lends
+ * one, a document's pages are read on helper threads, each with engines of
+ * its own, and the document's text still comes out in page order. */
+void dft_ocr_set_cpu_lender(int (*borrow)(void), void (*give_back)(void));
+
 /* The words of a document. */
 typedef struct dft_ocr_words {
 	dft_buf json;
@@ -97,5 +103,41 @@ int dft_ocr_words_add(dft_ocr_words *w, int page, uint64_t base, size_t kept,
 		      const dft_ocr_page *p, double scale);
 /* Report "ocr", "ocr_words" (when any) and a note when words were dropped. */
 int dft_ocr_words_finish(dft_ocr_words *w, dft_sink *sink);
+
+/* A document's output in page order: text emitted through `emit` (the
+ * extractor's own, which counts *emitted and cuts at max_text), OCR'd pages
+ * as they are read, in order, their words into `words`. Output that comes
+ * after a page still being read is held (at most DFT_OCR_AHEAD items). */
+#define DFT_OCR_AHEAD 8
+typedef struct dft_ocr_async dft_ocr_async;
+typedef struct dft_ocr_held {
+	int page;             /* 1-based; 0: held text */
+	double scale;         /* of its boxes (dft_ocr_words_add) */
+	dft_ocr_async *async; /* still being read on a helper thread */
+	dft_ocr_page ocr;     /* read (when async is NULL) */
+	dft_buf text;         /* held text (page 0) */
+} dft_ocr_held;
+typedef struct dft_ocr_order {
+	int (*emit)(void *ctx, const char *p, size_t n, size_t *kept);
+	void *ctx;
+	const uint64_t *emitted; /* bytes emitted so far: the base of a page's words */
+	dft_ocr_words *words;
+	size_t max_text;         /* of one page */
+	dft_ocr_held held[DFT_OCR_AHEAD];
+	int nheld;
+	int parallel;            /* pages read on helper threads */
+} dft_ocr_order;
+
+void dft_ocr_order_init(dft_ocr_order *o, int (*emit)(void *ctx, const char *p, size_t n, size_t *kept),
+			void *ctx, const uint64_t *emitted, dft_ocr_words *words, size_t max_text);
+/* Text, in order. */
+int dft_ocr_order_text(dft_ocr_order *o, const char *p, size_t n);
+/* Recognise pix (taken: destroyed here) as page `page` (1-based) at ppi
+ * (0: its own), on a helper thread when a CPU is lent, else here. */
+int dft_ocr_order_page(dft_ocr_order *o, struct Pix *pix, int ppi, int page, double scale);
+/* Emit what is ready; with wait, everything (call it at the end). */
+int dft_ocr_order_flush(dft_ocr_order *o, int wait);
+/* Wait for and drop what is left (after an error). */
+void dft_ocr_order_dispose(dft_ocr_order *o);
 
 #endif

@@ -162,6 +162,7 @@ typedef struct pdfx_state {
 	double image_area, page_area;
 	dft_ocr_words words;
 	int ocr_pages, ocr_skipped, ocr_unavailable;
+	dft_ocr_order order;      /* the pages' text in order (OCR on helper threads) */
 	int *seen;                /* object numbers of the embedded files reported */
 	size_t nseen, capseen;
 	int nchildren;
@@ -198,6 +199,9 @@ static int pdfx_emit(pdfx_state *st, const char *p, size_t n, size_t *kept)
 		*kept = n;
 	return 0;
 }
+
+/* pdfx_emit for dft_ocr_order. */
+static int pdfx_emit_ordered(void *ctx, const char *p, size_t n, size_t *kept) { return pdfx_emit(ctx, p, n, kept); }
 
 /* ---- text of a line -------------------------------------------------------- */
 
@@ -704,12 +708,9 @@ static int pdfx_ocr_page(pdfx_state *st, fz_page *page, int pno)
 	fz_context *ctx = st->ctx;
 	fz_pixmap *volatile pm = NULL;
 	PIX *pix = NULL;
-	dft_ocr_page op;
 	volatile double ppi = PDF_OCR_DPI;
 	double w, h;
-	int rc = 0, x, y;
-	size_t kept = 0;
-	uint64_t base;
+	int x, y;
 	char err[300] = "";
 
 	fz_try(ctx)
@@ -744,19 +745,8 @@ static int pdfx_ocr_page(pdfx_state *st, fz_page *page, int pno)
 	pixSetResolution(pix, (int)ppi, (int)ppi);
 	fz_drop_pixmap(ctx, pm);
 
-	dft_ocr_page_init(&op, PDF_PAGE_TEXT_MAX);
-	rc = dft_ocr_recognise(&op, pix, (int)ppi);
-	pixDestroy(&pix);
-	if (rc < 0)
-		goto done;
-	base = st->emitted;
-	if ((rc = pdfx_emit(st, op.text.ptr ? op.text.ptr : "", op.text.len, &kept)) < 0)
-		goto done;
-	rc = dft_ocr_words_add(&st->words, pno + 1, base, kept, &op, 72.0 / ppi);
 	st->ocr_pages++;
-done:
-	dft_ocr_page_dispose(&op);
-	return rc;
+	return dft_ocr_order_page(&st->order, pix, (int)ppi, pno + 1, 72.0 / ppi);
 }
 
 /* ---- a page ------------------------------------------------------------------ */
@@ -802,7 +792,7 @@ static int pdfx_page(pdfx_state *st, int pno)
 	if (rc < 0)
 		goto done;
 
-	if (pno > 0 && (rc = pdfx_emit(st, "\f", 1, NULL)) < 0)
+	if (pno > 0 && (rc = dft_ocr_order_text(&st->order, "\f", 1)) < 0)
 		goto done;
 	scan = st->chars < PDF_SCAN_MAX_CHARS && st->page_area > 0 &&
 	       st->image_area >= PDF_SCAN_MIN_COVER * st->page_area;
@@ -817,7 +807,9 @@ static int pdfx_page(pdfx_state *st, int pno)
 	if (scan)
 		rc = pdfx_ocr_page(st, page, pno);
 	else
-		rc = pdfx_emit(st, st->page.ptr ? st->page.ptr : "", st->page.len, NULL);
+		rc = dft_ocr_order_text(&st->order, st->page.ptr ? st->page.ptr : "", st->page.len);
+	if (rc == 0)
+		rc = dft_ocr_order_flush(&st->order, 0);
 	if (rc == 0)
 		rc = pdfx_page_attachments(st, page, pno);
 done:
@@ -883,6 +875,7 @@ int dft_extract_pdf(dft_sink *sink, const dft_input *in)
 	st.t0 = dft_now();
 	dft_buf_init(&st.page, PDF_PAGE_TEXT_MAX);
 	dft_ocr_words_init(&st.words);
+	dft_ocr_order_init(&st.order, pdfx_emit_ordered, &st, &st.emitted, &st.words, PDF_PAGE_TEXT_MAX);
 	if (!(st.ctx = pdfx_context()))
 		return dft_error_set(DFT_ENOMEM, "cannot start MuPDF");
 
@@ -922,6 +915,12 @@ int dft_extract_pdf(dft_sink *sink, const dft_input *in)
 		last = i + 1;
 	}
 	(void)last;
+	if (rc == 0)
+		rc = dft_ocr_order_flush(&st.order, 1);
+	if (rc == 0 && st.order.parallel) {
+		snprintf(buf, sizeof(buf), "%d", st.order.parallel);
+		rc = sink->meta(sink, "ocr_parallel_pages", buf);
+	}
 	if (rc == 0 && st.ocr_unavailable) {
 		snprintf(buf, sizeof(buf), "%d scanned pages not OCR'd: OCR is not available", st.ocr_unavailable);
 		rc = sink->note(sink, buf);
@@ -934,6 +933,7 @@ int dft_extract_pdf(dft_sink *sink, const dft_input *in)
 	if (rc == 0)
 		rc = dft_ocr_words_finish(&st.words, sink);
 done:
+	dft_ocr_order_dispose(&st.order); /* after an error: pages in hand waited for and dropped */
 	if (st.doc)
 		fz_drop_document(st.ctx, st.doc);
 	if (fp)

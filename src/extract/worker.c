@@ -8,6 +8,7 @@
  * like. From then on the only way out is the socket to the parent.
  */
 #include "daftar/extract.h"
+#include "ocr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +47,87 @@
 struct dft_worker {
 	pid_t pid;
 	int sock;
+	int cell; /* its cell of the CPU loan, -1 for none */
 	dft_buf in; /* bytes received, not yet a complete frame */
 };
+
+/* ---- CPUs lent to the pages of a document ----------------------------------
+ *
+ * When workers sit idle (the last documents of a trove), the parent lends
+ * their CPUs (dft_worker_lend), and a worker reading a long scanned
+ * document borrows them for helper threads (ocr.c), a page each. The loan
+ * lives in one shared page mapped before the first worker is forked:
+ * `lent` is written by the parent, `borrowed` counts what the workers hold,
+ * and each worker's own count is in its cell, so that a worker that is
+ * killed holding CPUs gives them back (dft_worker_stop). */
+#define LOAN_CELLS 256
+static struct cpu_loan {
+	atomic_int lent, borrowed;
+	atomic_int cell[LOAN_CELLS];
+	atomic_char cell_used[LOAN_CELLS];
+} *loan;
+static int loan_cell = -1; /* in a worker: its cell */
+
+static int loan_map(void)
+{
+	void *p;
+	if (loan)
+		return 0;
+	p = mmap(NULL, sizeof(*loan), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	loan = p; /* zero-filled: nothing lent */
+	return 0;
+}
+
+void dft_worker_lend(int cpus)
+{
+	if (loan)
+		atomic_store(&loan->lent, cpus > 0 ? cpus : 0);
+}
+
+static int loan_borrow(void)
+{
+	int b;
+	if (!loan || loan_cell < 0)
+		return 0;
+	b = atomic_load(&loan->borrowed);
+	while (b < atomic_load(&loan->lent))
+		if (atomic_compare_exchange_weak(&loan->borrowed, &b, b + 1)) {
+			atomic_fetch_add(&loan->cell[loan_cell], 1);
+			return 1;
+		}
+	return 0;
+}
+
+static void loan_give_back(void)
+{
+	if (!loan || loan_cell < 0)
+		return;
+	atomic_fetch_sub(&loan->cell[loan_cell], 1);
+	atomic_fetch_sub(&loan->borrowed, 1);
+}
+
+/* Parent: a cell for a new worker, and the cell of one that ended. */
+static int loan_cell_take(void)
+{
+	if (loan_map() < 0)
+		return -1;
+	for (int i = 0; i < LOAN_CELLS; i++) {
+		char z = 0;
+		if (atomic_compare_exchange_strong(&loan->cell_used[i], &z, 1))
+			return i;
+	}
+	return -1;
+}
+
+static void loan_cell_free(int cell)
+{
+	if (!loan || cell < 0)
+		return;
+	atomic_fetch_sub(&loan->borrowed, atomic_exchange(&loan->cell[cell], 0));
+	atomic_store(&loan->cell_used[cell], 0);
+}
 
 /* ---- worker side ------------------------------------------------------- */
 
@@ -754,6 +835,7 @@ static void worker_main(int sock, const dft_limits *l)
 	xmlInitParser();
 	dft_buf_init(&page_langs, PAGE_LANGS_MAX * 4);
 	dft_extract_worker_init();
+	dft_ocr_set_cpu_lender(loan_borrow, loan_give_back);
 	fault_setup();
 	/* the time zone is read from /etc/localtime on first use (GLib's
 	 * dates in OLE documents): read it now, before the filter forbids open */
@@ -781,18 +863,23 @@ int dft_worker_start(dft_worker **out, const dft_limits *limits)
 	dft_worker *w;
 	pid_t pid;
 
+	int cell;
+
 	*out = NULL;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return dft_error_set(DFT_EIO, "cannot make a worker socket: %s", strerror(errno));
+	cell = loan_cell_take(); /* -1: this worker borrows nothing */
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		close(sv[0]);
 		close(sv[1]);
+		loan_cell_free(cell);
 		return dft_error_set(DFT_EIO, "cannot start a worker: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		close(sv[0]);
+		loan_cell = cell;
 		worker_main(sv[1], limits);
 		_exit(0);
 	}
@@ -801,8 +888,10 @@ int dft_worker_start(dft_worker **out, const dft_limits *limits)
 		close(sv[0]);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		loan_cell_free(cell);
 		return DFT_ENOMEM;
 	}
+	w->cell = cell;
 	w->pid = pid;
 	w->sock = sv[0];
 	fcntl(w->sock, F_SETFL, fcntl(w->sock, F_GETFL) | O_NONBLOCK);
@@ -954,6 +1043,7 @@ void dft_worker_stop(dft_worker *w, int force, char *why, size_t whylen)
 		;
 	if (why && whylen)
 		describe_exit(status, force, why, whylen);
+	loan_cell_free(w->cell); /* what it still held, were it killed */
 	dft_buf_dispose(&w->in);
 	free(w);
 }

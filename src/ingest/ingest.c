@@ -716,6 +716,14 @@ done:
 
 /* Read from workers (waiting up to timeout_ms), finish what is done, kill
  * what is late, and hand out queued documents to idle workers. */
+static int busy_count(struct ingest *g)
+{
+	int i, n = 0;
+	for (i = 0; i < g->nslots; i++)
+		n += g->slots[i].busy;
+	return n;
+}
+
 static int service(struct ingest *g, int timeout_ms)
 {
 	struct pollfd pfd[64] = {{0}};
@@ -772,16 +780,12 @@ static int service(struct ingest *g, int timeout_ms)
 		if ((rc = start_job(g, &g->slots[i], id)) < 0)
 			return rc;
 	}
+	/* nothing waiting: the idle workers' CPUs go to the pages of the
+	 * documents in hand (a long scanned PDF at the end of a trove) */
+	if (!g->work)
+		dft_worker_lend(g->qlen ? 0 : g->nslots - busy_count(g));
 	draw_progress(g, 0);
 	return 0;
-}
-
-static int busy_count(struct ingest *g)
-{
-	int i, n = 0;
-	for (i = 0; i < g->nslots; i++)
-		n += g->slots[i].busy;
-	return n;
 }
 
 /* ---- walking ------------------------------------------------------------ */
@@ -1244,6 +1248,8 @@ static int work_loop(struct ingest *g)
 		if (rc < 0)
 			break;
 		rc = 0;
+		/* nothing to claim: the idle CPUs go to the documents in hand */
+		dft_worker_lend(claimed ? 0 : g->nslots - busy_count(g));
 		if (!claimed && !busy_count(g)) {
 			/* nothing to take: done when the case has nothing pending at
 			 * all (another worker's archive may still add children, and

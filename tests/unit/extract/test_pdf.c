@@ -15,6 +15,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <poll.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,7 @@
 #include <mupdf/ucdn.h>
 
 #include "mupdf_fixtures.h"
+#include "../../../src/extract/ocr.h"
 #include "../helpers.h"
 
 /* Two leaks LeakSanitizer is told about, neither in daftar's code:
@@ -308,6 +314,165 @@ static void test_scanned_page_ocr(void **state)
 	fz_drop_buffer(fx_ctx(), text_pdf);
 }
 
+/* A CPU lender for the test: up to `lendable` helper threads at a time. */
+static int lendable, borrowed_now, borrowed_max;
+static int test_borrow(void)
+{
+	if (borrowed_now >= lendable) /* only the test's own thread asks */
+		return 0;
+	borrowed_now++;
+	borrowed_max = borrowed_now > borrowed_max ? borrowed_now : borrowed_max;
+	return 1;
+}
+static void test_give_back(void) { borrowed_now--; }
+
+/* What a worker sent for one document. */
+struct worker_out {
+	dft_buf text, meta; /* meta as key=value lines */
+	int done;           /* 'Z' or 'F' once it ended */
+};
+
+static int worker_frame(void *ctx, int kind, const char *p, size_t n)
+{
+	struct worker_out *o = ctx;
+	if (kind == DFT_FRAME_TEXT)
+		return dft_buf_add(&o->text, p, n);
+	if (kind == DFT_FRAME_META) {
+		size_t k = strnlen(p, n);
+		int rc = dft_buf_add(&o->meta, p, k);
+		if (rc == 0)
+			rc = dft_buf_adds(&o->meta, "=");
+		if (rc == 0 && k < n) /* key NUL value NUL */
+			rc = dft_buf_add(&o->meta, p + k + 1, strnlen(p + k + 1, n - k - 1));
+		return rc == 0 ? dft_buf_adds(&o->meta, "\n") : rc;
+	}
+	if (kind == DFT_FRAME_DONE || kind == DFT_FRAME_FAILED)
+		o->done = kind;
+	return 0;
+}
+
+/* Three scanned pages (each a different sentence) around a typed one. */
+static fz_buffer *four_page_scan(void)
+{
+	static const char *const pages[] = {
+		"The committee met on the first of March to review the accounts of the northern office.",
+		"Fuel deliveries to the western depot fell by half during the winter months of that year.",
+		"Every checkpoint kept a register of vehicles, drivers and the goods that they carried.",
+	};
+	fz_context *ctx = fx_ctx();
+	fz_archive *arch = fz_new_tree_archive(ctx, NULL);
+	fz_buffer *pdf;
+	char html[1024];
+	for (int i = 0; i < 3; i++) {
+		char css[64], name[16];
+		fz_buffer *text_pdf, *png;
+		snprintf(css, sizeof(css), "p{font-size:%dpt}", 13 + i);
+		snprintf(html, sizeof(html), "<p>%s</p>", pages[i]);
+		text_pdf = fx_story_pdf(html, css, NULL);
+		png = fx_render_png(text_pdf, 0, 200);
+		snprintf(name, sizeof(name), "p%d.png", i);
+		fz_tree_archive_add_buffer(ctx, arch, name, png);
+		fz_drop_buffer(ctx, png);
+		fz_drop_buffer(ctx, text_pdf);
+	}
+	/* each image fills a page; a page of real text between the first two */
+	pdf = fx_story_pdf("<body style='margin:0'><img src='p0.png' style='width:495pt;height:735pt'>"
+			   "<p>A typed page between the scans, with its own text layer.</p>"
+			   "<img src='p1.png' style='width:495pt;height:735pt'>"
+			   "<img src='p2.png' style='width:495pt;height:735pt'></body>",
+			   NULL, arch);
+	fz_drop_archive(ctx, arch);
+	return pdf;
+}
+
+/* Scanned pages read on helper threads (the CPUs of idle workers) give the
+ * same text, in the same order, with the same word boxes, as one thread. */
+static void test_scanned_pages_in_parallel(void **state)
+{
+	fz_buffer *pdf;
+	dft_sink_mem one, many;
+	dft_buf t1, t2, w1, w2;
+	const char *par;
+	(void)state;
+	if (dft_ocr_init() < 0)
+		skip();
+	pdf = four_page_scan();
+	dft_ocr_set_cpu_lender(NULL, NULL);
+	assert_int_equal(fx_run(dft_extract_pdf, pdf->data, pdf->len, "application/pdf", &one), 0);
+	lendable = 2;
+	borrowed_now = borrowed_max = 0;
+	dft_ocr_set_cpu_lender(test_borrow, test_give_back);
+	assert_int_equal(fx_run(dft_extract_pdf, pdf->data, pdf->len, "application/pdf", &many), 0);
+	dft_ocr_set_cpu_lender(NULL, NULL);
+	assert_int_equal(borrowed_now, 0); /* every CPU given back */
+	assert_true(borrowed_max >= 1);
+
+	dft_buf_init(&t1, 0);
+	dft_buf_init(&t2, 0);
+	dft_buf_init(&w1, 0);
+	dft_buf_init(&w2, 0);
+	assert_null(dft_sink_mem_meta(&one, "ocr_parallel_pages", &t1));
+	par = dft_sink_mem_meta(&many, "ocr_parallel_pages", &t2);
+	assert_non_null(par);
+	assert_true(atoi(par) >= 1);
+	assert_string_equal(dft_sink_mem_meta(&one, "pages", &t1), "4");
+	/* the pages in order: the scans' sentences around the typed page */
+	{
+		const char *text = dft_buf_cstr(&one.text), *a = strstr(text, "committee"),
+			   *b = strstr(text, "typed page"), *c = strstr(text, "western depot"),
+			   *d = strstr(text, "checkpoint");
+		assert_true(a && b && c && d && a < b && b < c && c < d);
+	}
+	assert_string_equal(dft_buf_cstr(&one.text), dft_buf_cstr(&many.text));
+	assert_string_equal(dft_sink_mem_meta(&one, "ocr_words", &w1), dft_sink_mem_meta(&many, "ocr_words", &w2));
+	/* the same through a real worker, in its sandbox, with a CPU lent by
+	 * the parent: the helper thread loads its engines there */
+	{
+		char dir[512], path[600];
+		struct worker_out wo;
+		dft_worker *w = NULL;
+		dft_limits lim;
+		FILE *f;
+		int fd, rc = 0;
+		double t0 = dft_now();
+		assert_int_equal(test_dir(dir, sizeof(dir), "pdfpar"), 0);
+		assert_int_equal(mkdir(dir, 0755), 0);
+		snprintf(path, sizeof(path), "%s/scan.pdf", dir);
+		assert_non_null(f = fopen(path, "wb"));
+		assert_int_equal(fwrite(pdf->data, 1, pdf->len, f), pdf->len);
+		fclose(f);
+		dft_limits_default(&lim);
+		memset(&wo, 0, sizeof(wo));
+		dft_buf_init(&wo.text, 0);
+		dft_buf_init(&wo.meta, 0);
+		assert_int_equal(dft_worker_start(&w, &lim), 0);
+		dft_worker_lend(1);
+		assert_true((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0);
+		assert_int_equal(dft_worker_send(w, fd, "scan.pdf"), 0);
+		while (!wo.done && rc == 0 && dft_now() - t0 < 120) {
+			struct pollfd pfd = {dft_worker_socket(w), POLLIN, 0};
+			if (poll(&pfd, 1, 200) > 0)
+				rc = dft_worker_read(w, worker_frame, &wo);
+		}
+		dft_worker_lend(0);
+		dft_worker_stop(w, 1, NULL, 0);
+		assert_int_equal(rc, 0);
+		assert_int_equal(wo.done, 'Z');
+		assert_string_equal(dft_buf_cstr(&wo.text), dft_buf_cstr(&one.text));
+		assert_non_null(strstr(dft_buf_cstr(&wo.meta), "ocr_parallel_pages="));
+		dft_buf_dispose(&wo.text);
+		dft_buf_dispose(&wo.meta);
+		test_rmrf(dir);
+	}
+	dft_buf_dispose(&t1);
+	dft_buf_dispose(&t2);
+	dft_buf_dispose(&w1);
+	dft_buf_dispose(&w2);
+	dft_sink_mem_dispose(&one);
+	dft_sink_mem_dispose(&many);
+	fz_drop_buffer(fx_ctx(), pdf);
+}
+
 /* A PDF whose embedded file is a flate stream of 1.6 GiB of zeros (about
  * 1.6 MB compressed): the memory budget stops it, the document is read. */
 static void test_decompression_bomb(void **state)
@@ -478,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_metadata_and_attachments),
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_scanned_page_ocr),
+		cmocka_unit_test(test_scanned_pages_in_parallel),
 		cmocka_unit_test(test_decompression_bomb),
 		cmocka_unit_test(test_garbage_and_truncated),
 		cmocka_unit_test(test_text_limit),
