@@ -93,9 +93,14 @@ def main():
             for lab, tf in truth["files"][rel]["fields"].items():
                 got = r["fields"].get(labels.get(fold_label(lab), "\0"))
                 kind = tf["kind"]
+                cond = truth["files"][rel].get("condition")
+                right = got is not None and norm(got.get("value")) == norm(tf["value"])
                 acc[kind][1] += 1
                 acc["all"][1] += 1
-                if got is not None and norm(got.get("value")) == norm(tf["value"]):
+                if cond:
+                    acc["%s/%s" % (cond, truth["templates"][name]["language"])][1] += 1
+                    acc["%s/%s" % (cond, truth["templates"][name]["language"])][0] += right
+                if right:
                     acc[kind][0] += 1
                     acc["all"][0] += 1
                 if tf["normalized"] is not None:
@@ -108,6 +113,8 @@ def main():
             for lab, tf in f["fields"].items():
                 acc[tf["kind"]][1] += 1
                 acc["all"][1] += 1
+                if f.get("condition"):
+                    acc["%s/%s" % (f["condition"], truth["templates"][f["template"]]["language"])][1] += 1
                 if tf["normalized"] is not None:
                     nacc[tf["kind"]][1] += 1
     res = {
