@@ -131,6 +131,25 @@ static void keep_word(name_word *w, const char *norm, const char *raw, size_t le
 	snprintf(w->norm, sizeof w->norm, "%s", norm + skip);
 }
 
+/* An article that joins its name with a hyphen, any case. */
+static int hyphen_article(const char *w, size_t n)
+{
+	static const char *const arts[] = {"al", "el", "ul", "ad", "adh", "an", "ar", "as", "ash", "at", "ath",
+					   "az", "ed", "en", "er", "es", "esh", "et", "ez", "ur", "us", "ush",
+					   "ut", "uth", "ud", "udh", "un", "uz", "аль", "ал", "эль",
+					   "ад", "аш", "ар", "ас", "ат", "ан", "аз", "Аль", "Ал", "Эль"};
+	char lc[8];
+	if (n >= sizeof lc)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		lc[i] = (char)((unsigned char)w[i] < 0x80 ? w[i] | 0x20 : w[i]);
+	lc[n] = 0;
+	for (size_t i = 0; i < COUNT(arts); i++)
+		if (!strcmp(lc, arts[i]))
+			return 1;
+	return 0;
+}
+
 /* Split at spaces and at punctuation other than the hyphen and apostrophe
  * inside a word ("al-Adnani", "Sa'id" stay one word). */
 static size_t next_word(const char *s, size_t len, size_t *pos, size_t *wlen)
@@ -138,13 +157,19 @@ static size_t next_word(const char *s, size_t len, size_t *pos, size_t *wlen)
 	size_t i = *pos, st;
 	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',' ||
 			   s[i] == '.' || s[i] == '(' || s[i] == ')' || s[i] == '"' || s[i] == ';' ||
-			   s[i] == '/' || s[i] == ':'))
+			   s[i] == '/' || s[i] == ':' || s[i] == '-'))
 		i++;
 	st = i;
 	while (i < len && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ',' ||
 			    s[i] == '(' || s[i] == ')' || s[i] == '"' || s[i] == ';' || s[i] == '/' ||
-			    s[i] == ':'))
+			    s[i] == ':')) {
+		/* a hyphen joins an article to its name (al-Adnani, ash-Shami,
+		 * аль-Аднани) and parts a name otherwise (Abu-Bakr, Abdul-Karim,
+		 * Abd-al-Karim), as the analyzer reads them */
+		if (s[i] == '-' && i > st && !hyphen_article(s + st, i - st))
+			break;
 		i++;
+	}
 	/* a trailing full stop is punctuation unless the word is one letter */
 	if (i > st + 2 && s[i - 1] == '.')
 		i--;

@@ -60,6 +60,9 @@ static const struct {
 	{"ar", "r"},  {"as", "s"},   {"ash", "sh"}, {"at", "t"}, {"ath", "th"},
 	{"an", "n"},  {"az", "z"},   {"ed", "d"},  {"er", "r"},  {"es", "s"},
 	{"esh", "sh"}, {"et", "t"},  {"en", "n"},  {"ez", "z"},
+	/* ul assimilated, after ʿAbd: Abd-ur-Rahman, Abd-us-Salam */
+	{"ur", "r"},  {"us", "s"},   {"ush", "sh"}, {"ut", "t"}, {"uth", "th"},
+	{"ud", "d"},  {"udh", "dh"}, {"un", "n"},  {"uz", "z"},
 	{"\xd0\xb0\xd0\xbb\xd1\x8c", ""},          /* аль */
 	{"\xd0\xb0\xd0\xbb", ""},                  /* ал */
 	{"\xd1\x8d\xd0\xbb\xd1\x8c", ""},          /* эль */
@@ -440,9 +443,13 @@ static size_t sun_at(const uint32_t *c, size_t n, size_t i)
 	}
 }
 
-/* ʿAbd at the start: abd, عبد, абд (ʿ and ' fold away or are skipped). */
+/* ʿAbd at the start: abd, عبد (after و or ف "and": وعبد), абд (ʿ and '
+ * fold away or are skipped); returns where the linker starts. */
 static size_t abd_prefix(const uint32_t *c, size_t n)
 {
+	if (n >= 4 && (c[0] == 0x0648 || c[0] == 0x0641) && c[1] == 0x0639 && c[2] == 0x0628 &&
+	    c[3] == 0x062F)
+		return 4;
 	if (n >= 3 && ((c[0] == 'a' && c[1] == 'b' && c[2] == 'd') ||
 		       (c[0] == 0x0639 && c[1] == 0x0628 && c[2] == 0x062F) ||
 		       (c[0] == 0x0430 && c[1] == 0x0431 && c[2] == 0x0434)))

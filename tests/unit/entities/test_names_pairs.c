@@ -18,6 +18,7 @@
  * DAFTAR_NAMES_DUMP=1 prints every wrong answer.
  */
 #include "daftar/entities.h"
+#include "daftar/text.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -124,8 +125,50 @@ static void test_pairs(void **state)
 	}
 }
 
+/* The index and the query key a compound alike: the analyzer's k: tokens
+ * of a text naming it (what documents are indexed with) hold the key the
+ * query computes for ~Abdulkarim, in every spelling. */
+static int collect_keys(void *ctx, const dft_token *t)
+{
+	dft_buf *b = ctx;
+	if (t->kind == DFT_TOK_KEY && t->len > 2 && t->text[2] != '=' && t->text[2] != '_') {
+		dft_buf_add(b, t->text + 2, t->len - 2);
+		dft_buf_addc(b, ' ');
+	}
+	return 0;
+}
+
+static void test_index_query_keys(void **state)
+{
+	static const char *const spellings[] = {
+		"Abd al-Karim", "Abdul Kareem", "Abdulkarim", "Abdel-Karim", "Abd-ul-Karim", "Abd al Karim",
+		"عبد الكريم", "عبدالكريم", "وعبدالكريم", "وعبد الكريم", "Абдулкарим", "Абд аль-Карим", "Абдул Карим",
+	};
+	dft_analyzer *an;
+	dft_buf toks, q;
+	(void)state;
+	assert_int_equal(dft_analyzer_new(&an, NULL, DFT_AN_INDEX), 0);
+	dft_buf_init(&toks, 1 << 16);
+	dft_buf_init(&q, 256);
+	assert_int_equal(dft_name_key("Abdulkarim", 10, &q), 0);
+	assert_string_equal(dft_buf_cstr(&q), "abdkrm");
+	for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+		char text[256];
+		snprintf(text, sizeof text, "The letter from %s arrived.", spellings[i]);
+		dft_buf_reset(&toks);
+		assert_int_equal(dft_analyze(an, text, strlen(text), collect_keys, &toks), 0);
+		printf("index keys of \"%s\": %s\n", spellings[i], dft_buf_cstr(&toks));
+		assert_non_null(strstr(dft_buf_cstr(&toks), " abdkrm "));
+		/* Abd al-Karim is not Karim: no krm of its own */
+		assert_null(strstr(dft_buf_cstr(&toks), " krm "));
+	}
+	dft_buf_dispose(&toks);
+	dft_buf_dispose(&q);
+	dft_analyzer_free(an);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_pairs)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_pairs), cmocka_unit_test(test_index_query_keys)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
