@@ -408,7 +408,10 @@ static const char *const abd_names[] = {
 	"rashid", "sabur", "munim", "muttalib", "nabi", "husayn", "zahra",
 	"amir", "masih", "rasul", "rida", "manaf", "nasir", "jawad", "mahdi",
 	"mannan", "wasi", "jalal", "muin", "rabbuh", "salih", "muhyi",
-	"mutaal", "mughni", "qawiy", "ghafar", "razaq",
+	"mutaal", "mughni", "qawiy", "ghafar", "razaq", "sahib", "kadhim",
+	"kazim", "hasan", "husain", "hussein", "zahra", "aimma", "sayyid",
+	"mutalib", "kebir", "jabar", "wahab", "rahmane", "kader", "hadi",
+	"raouf", "mounim", "moneim", "ghaffour", "jelil", "krim", "ali", "lahi",
 };
 
 #define ABD_NAMES (sizeof abd_names / sizeof abd_names[0])
@@ -490,8 +493,10 @@ static int is_abd_name(const char *key)
 }
 
 /* Where the name starts in an ʿAbd compound c[0..n) (ʿAbd at 0..3):
- * returns its index, or 0 when c is no compound. */
-static size_t abd_rest(const uint32_t *c, size_t n)
+ * returns its index, or 0 when c is no compound. known: only a name of
+ * abd_names makes a compound (one word: Abdyldaev, a Kyrgyz name, is
+ * none); else one after the article is enough (Abdul + Sahib). */
+static size_t abd_rest(const uint32_t *c, size_t n, int known)
 {
 	size_t p = abd_prefix(c, n), v, cand[4], nc = 0, i, sl;
 	char k[64];
@@ -520,7 +525,7 @@ static size_t abd_rest(const uint32_t *c, size_t n)
 			return cand[i];
 	/* no known name: the article reading, else the assimilated one,
 	 * else the name right after the vowels */
-	for (i = 0; i < nc; i++)
+	for (i = 0; i < nc && !known; i++)
 		if (cand[i] != p &&
 		    rest_key(c + cand[i], n - cand[i], k, sizeof k, 0))
 			return cand[i];
@@ -578,9 +583,9 @@ static size_t decode_word(const char *s, size_t n, uint32_t *cps, size_t cap,
 
 /* The key of an ʿAbd compound: "abd" + the name's key; 0 when c is none. */
 static size_t abd_key(const uint32_t *c, size_t n, char *out, size_t cap,
-		      int fine)
+		      int fine, int known)
 {
-	size_t r = abd_rest(c, n), kl;
+	size_t r = abd_rest(c, n, known), kl;
 	char k[64];
 	if (!r || cap < 8)
 		return 0;
@@ -609,7 +614,7 @@ static size_t name_key(const char *s, size_t n, char *out, size_t cap, int fine)
 	ncp = decode_word(s, n, cps, NK_MAXCP, 1);
 	if (ncp == (size_t)-1 || ncp < 2)
 		return 0;
-	if ((kl = abd_key(cps, ncp, out, cap, fine)) > 0)
+	if ((kl = abd_key(cps, ncp, out, cap, fine, 1)) > 0)
 		return kl;
 	/* ibn, ebn, ابن, ибн: the nasab marker, keyed as bin, بن, бин */
 	if (ncp == 3 && cap >= 3 &&
@@ -643,7 +648,7 @@ size_t dft_text_name_key_pair(const char *w1, size_t n1, const char *w2,
 	b = decode_word(w2, n2, cps + a, NK_MAXCP - a, 0);
 	if (b == (size_t)-1 || b < 2)
 		return 0;
-	return abd_key(cps, a + b, out, cap, fine);
+	return abd_key(cps, a + b, out, cap, fine, 0);
 }
 
 size_t dft_text_name_key(const char *s, size_t n, char *out, size_t cap)
