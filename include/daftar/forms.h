@@ -157,6 +157,17 @@ int dft_records_count(const dft_record_set *rs, int64_t tmpl, const dft_record_w
 		      const char *label, dft_record_count **out, size_t *nout, size_t *total);
 void dft_record_counts_free(dft_record_count *c, size_t n);
 
+/* ---- ftm.c: records as FollowTheMoney Person entities ------------------------ */
+
+/* Is p a property of an FtM Person? */
+int dft_ftm_prop_known(const char *p);
+/* The default mapping of T's labels to Person properties (props[l]: a
+ * static string, or NULL for a label left out). */
+void dft_ftm_mapping_default(const dft_record_template *T, const char **props);
+/* A mapping file ("LABEL = property" lines, "#" comments, "-": left out):
+ * labels it does not name are left out. DFT_EINVAL with the line at fault. */
+int dft_ftm_mapping_read(const dft_record_template *T, const char *text, size_t len, const char **props);
+
 /* ---- kinds.c ------------------------------------------------------------------ */
 
 /* The kind a label names (from its words), or DFT_FIELD_TEXT. */

@@ -27,7 +27,7 @@ enum opt_id {
 	/* the commands of the case (family F_MAIN) */
 	O_BATCH, O_JOBS, O_TIMEOUT, O_NO_COPY, O_NO_ENTITIES, O_QUEUE_ONLY, O_FAILED, O_TYPE, O_TEXT, O_META,
 	O_FACETS, O_DIFF, O_THRESHOLD, O_DOC, O_MIN_SCORE, O_ROLE, O_LISTEN, O_BLOBS, O_LEASE, O_EXIT_WHEN_IDLE,
-	O_NAME, O_SORT, O_LIMIT, O_OFFSET, O_TEMPLATE, O_WHERE, O_COUNT_BY,
+	O_NAME, O_SORT, O_LIMIT, O_OFFSET, O_TEMPLATE, O_WHERE, O_COUNT_BY, O_MAPPING,
 	/* the findings (F_FINDINGS) */
 	O_CLAIMS, O_CITE, O_SOURCE, O_STATUS, O_OUTPUT, O_FORMAT, O_TABLE, O_REDACT, O_CONTEXT
 };
@@ -78,6 +78,7 @@ static const struct cli_option options[] = {
 	{O_TEMPLATE, "--template", NULL, "T", F_MAIN, "--template needs a template id (daftar forms lists them)"},
 	{O_WHERE, "--where", NULL, "LABEL=VALUE", F_MAIN, "--where needs LABEL=VALUE"},
 	{O_COUNT_BY, "--count-by", NULL, "LABEL", F_MAIN, "--count-by needs a label"},
+	{O_MAPPING, "--mapping", NULL, "FILE", F_MAIN, "--mapping needs a file (records --format ftm-mapping writes one)"},
 	{O_CLAIMS, "--claims", NULL, NULL, F_FINDINGS, NULL},
 	{O_CITE, "--cite", NULL, "DOC:PAGE:START-END", F_FINDINGS, "--cite needs DOC:PAGE:START-END"},
 	{O_SOURCE, "--source", NULL, "S", F_FINDINGS, NULL},
@@ -221,7 +222,7 @@ static const struct cli_command commands[] = {
 	 "copies (docs/FORMS.md).",
 	 OPTS({O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}), NULL, 0, cmd_forms},
 	{"records", "records CASE [--template T] [--where LABEL=VALUE]... [--count-by LABEL[:month|:year]]\n"
-		    "        [--format csv|jsonl] [-o FILE]",
+		    "        [--format csv|jsonl|ftm|ftm-mapping] [--mapping FILE] [-o FILE]",
 	 "The records filled into the forms: one row a filled form, each field's value as written and\n"
 	 "normalised (dates ISO, nationalities ISO 3166, phones E.164, numbers), with its page and\n"
 	 "characters, its OCR box and confidence; records probably of one person are linked.",
@@ -229,8 +230,10 @@ static const struct cli_command commands[] = {
 	      {O_WHERE, "only records whose field LABEL holds VALUE (as written or normalised: TN or\n"
 			"تونسية); repeat for several"},
 	      {O_COUNT_BY, "count the records by this field's normalised value (:month or :year for dates)"},
-	      {O_FORMAT, "csv (UTF-8 with a BOM, for spreadsheets; needs --template when there are several)\n"
-			 "or jsonl (one record a line)"},
+	      {O_FORMAT, "csv (UTF-8 with a BOM, for spreadsheets; needs --template when there are several),\n"
+			 "jsonl (one record a line), ftm (FollowTheMoney Person entities, one a line, for Aleph)\n"
+			 "or ftm-mapping (the labels' default FtM properties, a file to edit for --mapping)"},
+	      {O_MAPPING, "with --format ftm: labels to Person properties (\"LABEL = property\" lines; needs --template)"},
 	      {O_OUTPUT, "write to FILE (default stdout)"},
 	      {O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}),
 	 NULL, 0, cmd_records},
@@ -458,6 +461,7 @@ static int parse_option(struct args *a, const struct cli_option *o, const char *
 		a->where[a->nwhere++] = next;
 		break;
 	case O_COUNT_BY: a->count_by = next; break;
+	case O_MAPPING: a->mapping = next; break;
 	case O_OFFSET: return parse_int(s, next, 0, &a->offset);
 	case O_CLAIMS: a->claims = 1; break;
 	case O_CITE:

@@ -52,6 +52,7 @@ struct args {
 	const char *where[CLI_MAX_WHERE];   /* --where LABEL=VALUE */
 	int nwhere;
 	const char *count_by;               /* --count-by LABEL[:month|:year] */
+	const char *mapping;                /* --mapping FILE (records --format ftm) */
 };
 
 /* One command of the CLI: its name, its help and the function that runs it

@@ -174,6 +174,111 @@ static int jsonl_template(FILE *f, const dft_record_set *rs, const dft_record_te
 	return 0;
 }
 
+/* ---- FollowTheMoney ------------------------------------------------------------ */
+
+static void ftm_mapping_print(FILE *f, const dft_record_template *T)
+{
+	const char **props = dft_calloc(T->nlabels + 1, sizeof(char *));
+	size_t l;
+	if (!props)
+		return;
+	dft_ftm_mapping_default(T, props);
+	fprintf(f, "# template %lld (%s, %zu documents): label = FollowTheMoney Person property, '-' to leave out\n",
+		(long long)T->id, T->language, T->nrecords);
+	for (l = 0; l < T->nlabels; l++)
+		fprintf(f, "%s = %s\n", T->labels[l], props[l] ? props[l] : "-");
+	free(props);
+}
+
+static int read_file(const char *path, dft_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[4096];
+	size_t n;
+	if (!f)
+		return dft_error_set(DFT_EIO, "cannot read %s", path);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (dft_buf_add(out, chunk, n) < 0) {
+			fclose(f);
+			return dft_error_set(DFT_ELIMIT, "%s: a mapping of more than 1 MB", path);
+		}
+	fclose(f);
+	return 0;
+}
+
+static int ftm_template(FILE *f, const dft_record_set *rs, const dft_record_template *T, const char **props,
+			const dft_record_where *w, size_t nw)
+{
+	size_t r, l, k;
+	dft_buf b;
+	dft_buf_init(&b, 0);
+	for (r = 0; r < T->nrecords; r++) {
+		const dft_record *R = &rs->rec[T->records[r]];
+		dft_json j;
+		char id[64];
+		if (!dft_record_keep(T, R, w, nw))
+			continue;
+		dft_buf_reset(&b);
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		snprintf(id, sizeof(id), "daftar-record-%lld", (long long)R->doc);
+		dft_json_key(&j, "id");
+		dft_json_str(&j, id);
+		dft_json_key(&j, "schema");
+		dft_json_str(&j, "Person");
+		dft_json_key(&j, "properties");
+		dft_json_obj_open(&j);
+		/* each property once, with the values of every label mapped to it */
+		for (l = 0; l < T->nlabels; l++) {
+			int first = 1;
+			if (!props[l])
+				continue;
+			for (k = 0; k < l; k++)
+				if (props[k] && !strcmp(props[k], props[l]))
+					break;
+			if (k < l)
+				continue;
+			for (k = l; k < T->nlabels; k++) {
+				const dft_record_field *x = &R->fields[k];
+				const char *v;
+				char cc[8];
+				if (!props[k] || strcmp(props[k], props[l]) || !x->value || !*x->value)
+					continue;
+				v = x->value;
+				if (x->normalized && (T->kinds[k] == DFT_FIELD_DATE || T->kinds[k] == DFT_FIELD_PHONE))
+					v = x->normalized;
+				if (x->normalized && T->kinds[k] == DFT_FIELD_COUNTRY) {
+					snprintf(cc, sizeof(cc), "%c%c", x->normalized[0] | 0x20, x->normalized[1] | 0x20);
+					v = cc;
+				}
+				if (first) {
+					dft_json_key(&j, props[l]);
+					dft_json_arr_open(&j);
+					first = 0;
+				}
+				dft_json_str(&j, v);
+			}
+			if (!first)
+				dft_json_arr_close(&j);
+		}
+		snprintf(id, sizeof(id), "daftar-doc-%lld", (long long)R->doc);
+		dft_json_key(&j, "proof");
+		dft_json_arr_open(&j);
+		dft_json_str(&j, id);
+		dft_json_arr_close(&j);
+		dft_json_obj_close(&j);
+		dft_json_obj_close(&j);
+		if (dft_json_finish(&j) < 0) {
+			dft_buf_dispose(&b);
+			return DFT_ERROR;
+		}
+		fwrite(b.ptr, 1, b.len, f);
+		fputc('\n', f);
+	}
+	dft_buf_dispose(&b);
+	return 0;
+}
+
 int cmd_records(struct args *a)
 {
 	dft_store *st = NULL;
@@ -187,8 +292,13 @@ int cmd_records(struct args *a)
 
 	if (a->npos != 1)
 		return cli_usage("records");
-	if (a->format && strcmp(a->format, "csv") && strcmp(a->format, "jsonl"))
-		return usage_error("--format takes csv or jsonl");
+	if (a->format && strcmp(a->format, "csv") && strcmp(a->format, "jsonl") && strcmp(a->format, "ftm") &&
+	    strcmp(a->format, "ftm-mapping"))
+		return usage_error("--format takes csv, jsonl, ftm or ftm-mapping");
+	if (a->mapping && (!a->format || strcmp(a->format, "ftm")))
+		return usage_error("--mapping goes with --format ftm");
+	if (a->mapping && !a->tmpl)
+		return usage_error("--mapping is the mapping of one template: give --template");
 	if (a->format && a->count_by)
 		return usage_error("--count-by prints counts: leave out --format");
 	if (a->format && a->json)
@@ -258,6 +368,40 @@ int cmd_records(struct args *a)
 			if (!a->tmpl || rs.tmpl[i].id == a->tmpl)
 				csv_template(out, &rs, &rs.tmpl[i], a, w, (size_t)nw);
 		rc = 0;
+		goto done;
+	}
+	if (a->format && !strncmp(a->format, "ftm", 3)) {
+		dft_buf mtext;
+		dft_buf_init(&mtext, (size_t)1 << 20);
+		for (i = 0; i < rs.ntmpl && rc == 0; i++) {
+			const dft_record_template *T = &rs.tmpl[i];
+			const char **props;
+			if (a->tmpl && T->id != a->tmpl)
+				continue;
+			if (!strcmp(a->format, "ftm-mapping")) {
+				ftm_mapping_print(out, T);
+				continue;
+			}
+			if (!(props = dft_calloc(T->nlabels + 1, sizeof(char *)))) {
+				rc = fail(DFT_ENOMEM);
+				break;
+			}
+			if (a->mapping) {
+				int r2 = read_file(a->mapping, &mtext);
+				if (r2 == 0)
+					r2 = dft_ftm_mapping_read(T, mtext.ptr ? mtext.ptr : "", mtext.len, props);
+				if (r2 < 0) {
+					dft_error_prefix("%s", a->mapping);
+					rc = fail(r2);
+				}
+			} else {
+				dft_ftm_mapping_default(T, props);
+			}
+			if (rc == 0 && ftm_template(out, &rs, T, props, w, (size_t)nw) < 0)
+				rc = fail(DFT_ERROR);
+			free(props);
+		}
+		dft_buf_dispose(&mtext);
 		goto done;
 	}
 	for (i = 0; i < rs.ntmpl; i++) {

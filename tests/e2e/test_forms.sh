@@ -85,6 +85,21 @@ status_is "--where without = is a usage error" 2 d records "$C" --where National
 status_is "an unknown template fails" 1 d records "$C" --template 99
 status_is "an unknown label fails" 1 d records "$C" --count-by "no such label"
 
+# ---- FollowTheMoney Person entities, with a mapping the user edits
+d records "$C" --template "$tid_en" --format ftm -o "$T/persons.ftm.json"
+ftm=$(head -1 "$T/persons.ftm.json")
+eq "ftm: a Person" "$(jqv "$ftm" .schema)" Person
+check "ftm: nationality as a lower-case ISO code, birth date ISO, the document as proof" \
+  jq -e '(.properties.nationality // ["xx"])[0]|test("^[a-z][a-z]$")' <<<"$ftm" >/dev/null
+d records "$C" --template "$tid_en" --format ftm-mapping | sed 's/^Alias = alias/Alias = -/; s/^Remarks = -/Remarks = notes/' > "$T/map.txt"
+contains "ftm-mapping: the default maps Full name to name" "$(cat "$T/map.txt")" "Full name = name"
+ftm2=$(d records "$C" --template "$tid_en" --format ftm --mapping "$T/map.txt")
+eq "ftm --mapping: Alias left out" "$(jq -s '[.[]|select(.properties.alias)]|length' <<<"$ftm2")" 0
+check "ftm --mapping: Remarks as notes" jq -se '[.[]|select(.properties.notes)]|length > 0' <<<"$ftm2" >/dev/null
+echo "No such label = name" > "$T/bad-map.txt"
+status_is "ftm --mapping: an unknown label fails, naming the line" 1 d records "$C" --template "$tid_en" --format ftm --mapping "$T/bad-map.txt"
+contains "ftm --mapping: the error names the line" "$(cat "$T/.err")" "line 1"
+
 # ---- places of values: page and characters of the page's text
 rec=$(d records "$C" --template "$tid" --json | jq -c '.records[0]')
 doc=$(jqv "$rec" .document)
