@@ -446,12 +446,14 @@ static size_t sun_at(const uint32_t *c, size_t n, size_t i)
 	}
 }
 
-/* ʿAbd at the start: abd, عبد (after و or ف "and": وعبد), абд (ʿ and '
- * fold away or are skipped); returns where the linker starts. */
+/* ʿAbd at the start: abd, عبد (after a clitic: وعبد "and ʿAbd", لعبد "to
+ * ʿAbd", بعبد, فعبد, كعبد), абд (ʿ and ' fold away or are skipped);
+ * returns where the linker starts. */
 static size_t abd_prefix(const uint32_t *c, size_t n)
 {
-	if (n >= 4 && (c[0] == 0x0648 || c[0] == 0x0641) && c[1] == 0x0639 && c[2] == 0x0628 &&
-	    c[3] == 0x062F)
+	if (n >= 4 && (c[0] == 0x0648 || c[0] == 0x0641 || c[0] == 0x0628 || c[0] == 0x0644 ||
+		       c[0] == 0x0643) &&
+	    c[1] == 0x0639 && c[2] == 0x0628 && c[3] == 0x062F)
 		return 4;
 	if (n >= 3 && ((c[0] == 'a' && c[1] == 'b' && c[2] == 'd') ||
 		       (c[0] == 0x0639 && c[1] == 0x0628 && c[2] == 0x062F) ||
@@ -627,10 +629,36 @@ static size_t name_key(const char *s, size_t n, char *out, size_t cap, int fine)
 	return key_of_cps(cps, ncp, out, cap, fine, 2);
 }
 
+/* Can the normalised word begin with ʿAbd? A look at its bytes, before
+ * the dearer decoding (the analyzer asks of every word). */
+static int may_be_abd(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (n < 3)
+		return 0;
+	switch (p[0]) {
+	case 'a': /* abd */
+		return p[1] == 'b' && p[2] == 'd';
+	case 0xD8: /* عبد, بع */
+		return n >= 6 && ((p[1] == 0xB9 && p[2] == 0xD8 && p[3] == 0xA8) ||
+				  (p[1] == 0xA8 && p[2] == 0xD8 && p[3] == 0xB9));
+	case 0xD9: /* وع فع لع كع */
+		return n >= 8 && (p[1] == 0x88 || p[1] == 0x81 || p[1] == 0x84 || p[1] == 0x83) &&
+		       p[2] == 0xD8 && p[3] == 0xB9;
+	case 0xD0: /* абд */
+		return n >= 6 && p[1] == 0xB0 && p[2] == 0xD0 && p[3] == 0xB1;
+	default:
+		return 0;
+	}
+}
+
 int dft_text_abd_head(const char *s, size_t n)
 {
 	uint32_t cps[NK_MAXCP];
-	size_t ncp = decode_word(s, n, cps, NK_MAXCP, 0);
+	size_t ncp;
+	if (!may_be_abd(s, n))
+		return 0;
+	ncp = decode_word(s, n, cps, NK_MAXCP, 0);
 	return ncp != (size_t)-1 && abd_head(cps, ncp);
 }
 
@@ -642,6 +670,8 @@ size_t dft_text_name_key_pair(const char *w1, size_t n1, const char *w2,
 	if (cap < 2)
 		return 0;
 	out[0] = '\0';
+	if (!may_be_abd(w1, n1))
+		return 0;
 	a = decode_word(w1, n1, cps, NK_MAXCP, 0);
 	if (a == (size_t)-1 || !abd_head(cps, a))
 		return 0;
