@@ -85,6 +85,16 @@ def main():
     for t in recs:
         name = matched.get(t["template"])
         labels = {fold_label(l): l for l in t["labels"]}
+        # a true label daftar read differently (OCR'd half of a bilingual label): the label
+        # sharing most of its words
+        for tl in truth["templates"].get(name, {}).get("labels", []):
+            ft = fold_label(tl)
+            if ft in labels:
+                continue
+            words = set(ft.replace("/", " ").split())
+            best = max(t["labels"], key=lambda l: len(words & set(fold_label(l).replace("/", " ").split())), default=None)
+            if best and words & set(fold_label(best).replace("/", " ").split()):
+                labels[ft] = best
         for r in t["records"]:
             rel = path_of.get(r["document"])
             if not rel or truth["files"][rel]["template"] != name:

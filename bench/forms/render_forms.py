@@ -44,10 +44,12 @@ def main():
         lang = truth["templates"][t]["language"]
         for rel in rels[:a.per_template]:
             text = open(os.path.join(a.gen, "files", rel), encoding="utf-8").read()
-            blocks = [(line, "form", 1.0, False) for line in text.rstrip("\n").split("\n")]
+            lines = text.rstrip("\n").split("\n")
+            blocks = [(line, "form", 1.0, False) for line in lines]
+            pt = 12 if len(lines) <= 28 else 9  # a long form on one page, smaller
             for cond in conds:
                 face = rng.choice(AR_FACES if lang != "en" else EN_FACES)
-                gray, _ = md.render(blocks, face[1], face[2], 12, 300, "ar" if lang != "en" else "en", 60, rng)
+                gray, gt = md.render(blocks, face[1], face[2], pt, 300, "ar" if lang != "en" else "en", 80, rng)
                 seed = int(hashlib.sha256((rel + cond).encode()).hexdigest()[:8], 16)
                 img, ext, kw, _ = md.degrade(gray, cond, 300, rng, np.random.default_rng(seed))
                 kw = dict(kw)
@@ -55,7 +57,11 @@ def main():
                 name = "%s/%s.%s" % (cond, rel[:-4], ext)
                 os.makedirs(os.path.dirname(os.path.join(a.out, "files", name)), exist_ok=True)
                 img.save(os.path.join(a.out, "files", name), **kw)
-                out["files"][name] = dict(truth["files"][rel], condition=cond, face=face[0])
+                f = dict(truth["files"][rel], condition=cond, face=face[0])
+                # only the fields whose line is on the page (a page that overflowed loses its end)
+                shown = "\n".join(gt)
+                f["fields"] = {k: v for k, v in f["fields"].items() if (k + ":") in shown or ("| " + k) in shown or k in shown}
+                out["files"][name] = f
                 n += 1
     with open(os.path.join(a.out, "truth.json"), "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=0)

@@ -400,9 +400,24 @@ static size_t count_cp(const char *s, size_t n)
 	return c;
 }
 
+/* Direction and format marks (LRM, RLM, embeddings, isolates, ALM) that
+ * OCR and extraction leave around Arabic: invisible, and they break
+ * comparisons (ARABIC.md). */
+static size_t bidi_mark(const unsigned char *p, size_t n)
+{
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
+		return 3;
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+		return 3;
+	if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
+		return 2;
+	return 0;
+}
+
 static char *dup_value(const char *s, size_t n, int *truncated)
 {
 	char *o;
+	size_t i, k = 0;
 	*truncated = 0;
 	if (n > DFT_RECORDS_VALUE_MAX) {
 		n = DFT_RECORDS_VALUE_MAX;
@@ -412,8 +427,23 @@ static char *dup_value(const char *s, size_t n, int *truncated)
 	}
 	if (!(o = dft_malloc(n + 1)))
 		return NULL;
-	memcpy(o, s, n);
-	o[n] = '\0';
+	for (i = 0; i < n;) {
+		size_t m = bidi_mark((const unsigned char *)s + i, n - i);
+		if (m) {
+			i += m;
+			continue;
+		}
+		o[k++] = s[i++];
+	}
+	/* marks cut, the blanks beside them too */
+	while (k && (o[k - 1] == ' ' || o[k - 1] == '\t'))
+		k--;
+	o[k] = '\0';
+	i = 0;
+	while (o[i] == ' ' || o[i] == '\t')
+		i++;
+	if (i)
+		memmove(o, o + i, k - i + 1);
 	return o;
 }
 
@@ -425,6 +455,9 @@ struct builder {
 	dft_buf fold;
 	size_t texts;
 	uint64_t *canon_key; /* each label's own key (its clean spelling folds to it) */
+	uint64_t *lkey;      /* every key read as a label, sorted, and its label */
+	uint32_t *lcanon;
+	size_t nlkey;
 };
 
 /* Segments of one text; keeps it as a candidate when it looks like a form. */
@@ -769,6 +802,16 @@ static int labels_make(struct builder *b, size_t min_members, size_t *nlabels_ou
 	for (s = 0, k = 0; s < nrefs; s = t, k++)
 		for (t = s; t < nrefs && refs[t].key == refs[s].key; t++)
 			b->docs[refs[t].doc].segs[refs[t].seg].canon = v[k].canon;
+	/* every key that is read as a label, sorted (v is in key order), for split_columns */
+	if (!(b->lkey = dft_malloc((nv + 1) * sizeof(uint64_t))) || !(b->lcanon = dft_malloc((nv + 1) * sizeof(uint32_t)))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	for (k = 0; k < nv; k++)
+		if (v[k].canon != UINT32_MAX) {
+			b->lkey[b->nlkey] = v[k].key;
+			b->lcanon[b->nlkey++] = v[k].canon;
+		}
 	*nlabels_out = nfreq;
 done:
 	for (k = 0; v && k < nv; k++)
@@ -777,6 +820,103 @@ done:
 	free(freq);
 	free(refs);
 	return rc;
+}
+
+/* ---- 2b. columns OCR joined ---------------------------------------------------- */
+
+static uint32_t label_of_key(const struct builder *b, uint64_t key)
+{
+	size_t lo = 0, hi = b->nlkey;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->lkey[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->nlkey && b->lkey[lo] == key ? b->lcanon[lo] : UINT32_MAX;
+}
+
+/* OCR reads two columns "Surname: Haddad     Given names: Omar" with one
+ * blank between them, so the first value runs on into the second label.
+ * Once the labels are known, a value holding "WORDS:" where WORDS (the 1
+ * to 4 words before the colon) is a label is cut there into two segments.
+ * Only values read exactly as they stand in the text (no marks removed,
+ * one line) are cut, so the places stay exact. */
+static int split_columns(struct builder *b, struct cdoc *d)
+{
+	size_t i;
+	for (i = 0; i < d->nseg; i++) {
+		struct seg *g = &d->segs[i];
+		size_t vl = strlen(g->value), c;
+		if (!vl || vl != g->bend - g->bstart || strchr(g->value, '\n') || d->nseg >= DFT_RECORDS_MAX_SEGMENTS)
+			continue;
+		for (c = 1; c < vl; c++) {
+			size_t starts[5], ns = 0, p = c, k;
+			if (g->value[c] != ':')
+				continue;
+			/* word starts before the colon, nearest first */
+			while (ns < 5 && p > 0) {
+				while (p > 0 && g->value[p - 1] == ' ')
+					p--;
+				while (p > 0 && g->value[p - 1] != ' ')
+					p--;
+				if (p == 0)
+					break; /* the whole value would be the label: no first value left */
+				starts[ns++] = p;
+			}
+			for (k = ns > 4 ? 4 : ns; k-- > 0;) {
+				size_t ls = starts[k];
+				uint32_t canon;
+				int rc;
+				dft_buf_reset(&b->fold);
+				if ((rc = dft_records_fold(g->value + ls, c - ls, &b->fold)) < 0)
+					return rc;
+				if (!b->fold.len || (canon = label_of_key(b, XXH3_64bits(b->fold.ptr, b->fold.len))) == UINT32_MAX)
+					continue;
+				{
+					/* cut: value [0, ls) stays, label [ls, c), value (c, vl) is new */
+					struct seg n, *q;
+					size_t vs = c + 1, ve = vl, keep = ls;
+					int trunc;
+					memset(&n, 0, sizeof(n));
+					while (vs < ve && g->value[vs] == ' ')
+						vs++;
+					while (keep && g->value[keep - 1] == ' ')
+						keep--;
+					n.key = XXH3_64bits(b->fold.ptr, b->fold.len);
+					n.canon = canon;
+					n.page = g->page;
+					n.bstart = g->bstart + vs;
+					n.bend = g->bstart + ve;
+					n.start = g->start + (int64_t)count_cp(g->value, vs);
+					n.end = g->start + (int64_t)count_cp(g->value, ve);
+					if (!(n.raw = dup_value(g->value + ls, c - ls, &trunc)) ||
+					    !(n.folded = dft_strdup(dft_buf_cstr(&b->fold))) ||
+					    !(n.value = dup_value(g->value + vs, ve - vs, &trunc))) {
+						seg_dispose(&n);
+						return DFT_ENOMEM;
+					}
+					if (!(q = dft_realloc(d->segs, (d->nseg + 1) * sizeof(*q)))) {
+						seg_dispose(&n);
+						return DFT_ENOMEM;
+					}
+					d->segs = q;
+					g = &d->segs[i];
+					memmove(&d->segs[i + 2], &d->segs[i + 1], (d->nseg - i - 1) * sizeof(*q));
+					d->segs[i + 1] = n;
+					d->nseg++;
+					g->value[keep] = '\0';
+					g->bend = g->bstart + keep;
+					g->end = g->start + (int64_t)count_cp(g->value, keep);
+				}
+				break;
+			}
+			if (k != (size_t)-1)
+				break; /* cut: the new segment is looked at next */
+		}
+	}
+	return 0;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -1720,7 +1860,7 @@ int dft_records_build(dft_record_set *rs, dft_store *st, const dft_records_opts 
 	if ((rc = labels_make(&b, min, &nlabels)) < 0)
 		goto done;
 	for (i = 0; i < b.ndocs; i++)
-		if ((rc = doc_labels(&b.docs[i])) < 0)
+		if ((rc = split_columns(&b, &b.docs[i])) < 0 || (rc = doc_labels(&b.docs[i])) < 0)
 			goto done;
 	if ((rc = seed_templates(&b, nlabels, &ts, &nt)) < 0)
 		goto done;
@@ -1787,6 +1927,8 @@ done:
 		cdoc_dispose(&b.docs[i]);
 	free(b.docs);
 	free(b.canon_key);
+	free(b.lkey);
+	free(b.lcanon);
 	if (ts)
 		tsets_free(ts, nt);
 	dft_buf_dispose(&b.fold);
