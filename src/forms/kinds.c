@@ -202,50 +202,60 @@ static int countries_ready(void)
 	return 0;
 }
 
+/* The country of one folded name or adjective (article cut already), with
+ * the feminine ـية (folded يه) and plural ـيون/ـيين read as the adjective. */
+static const char *country_of_folded(const char *w, int whole)
+{
+	char t[256];
+	size_t n = strlen(w), i;
+	int k, pass;
+	if (n == 0 || n >= sizeof(t))
+		return NULL;
+	memcpy(t, w, n + 1);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < NCOUNTRY; i++)
+			for (k = 0; k < 5; k++)
+				if (folded[i][k] && (whole || !strchr(folded[i][k], ' ')) && !strcmp(folded[i][k], t))
+					return countries[i].code;
+		if (n > 4 && !memcmp(t + n - 4, "\xd9\x8a\xd9\x87", 4)) /* يه */
+			t[n - 2] = '\0';
+		else if (n > 6 && (!memcmp(t + n - 6, "\xd9\x8a\xd9\x88\xd9\x86", 6) || /* يون */
+				   !memcmp(t + n - 6, "\xd9\x8a\xd9\x8a\xd9\x86", 6)))  /* يين */
+			t[n - 4] = '\0';
+		else
+			break;
+	}
+	return NULL;
+}
+
 const char *dft_country_code(const char *value)
 {
-	dft_buf b;
-	size_t i, n;
+	dft_buf b, w;
 	const char *hit = NULL;
 	if (!value || !*value || countries_ready() < 0)
 		return NULL;
 	dft_buf_init(&b, 4096);
+	dft_buf_init(&w, 4096);
 	if (fold_into(value, &b, 1) < 0 || b.len == 0 || b.len > 200)
 		goto done;
-	n = b.len;
-	/* feminine ـية (folded يه) and plural ـيون/ـيين → the adjective ـي */
-	if (n > 4 && !memcmp(b.ptr + n - 4, "\xd9\x8a\xd9\x87", 4)) /* يه */
-		b.len = n - 2;
-	else if (n > 6 && (!memcmp(b.ptr + n - 6, "\xd9\x8a\xd9\x88\xd9\x86", 6) || /* يون */
-			   !memcmp(b.ptr + n - 6, "\xd9\x8a\xd9\x8a\xd9\x86", 6)))  /* يين */
-		b.len = n - 4;
-	b.ptr[b.len] = '\0';
-	for (i = 0; i < NCOUNTRY && !hit; i++) {
-		int k;
-		for (k = 0; k < 5 && !hit; k++)
-			if (folded[i][k] && !strcmp(folded[i][k], b.ptr))
-				hit = countries[i].code;
-	}
+	hit = country_of_folded(b.ptr, 1);
 	/* "المملكة العربية السعودية", "Republic of Tunisia", "Tunisian citizen": one word names it */
 	if (!hit && memchr(b.ptr, ' ', b.len)) {
-		char *save = dft_strdup(b.ptr), *w, *next;
-		for (w = save; w && *w && !hit; w = next) {
-			char *sp = strchr(w, ' ');
-			next = sp ? sp + 1 : NULL;
-			if (sp)
-				*sp = '\0';
-			for (i = 0; i < NCOUNTRY && !hit; i++) {
-				int k;
-				for (k = 0; k < 5 && !hit; k++)
-					if (folded[i][k] && !strchr(folded[i][k], ' ') && strlen(w) >= 4 &&
-					    !strcmp(folded[i][k], w))
-						hit = countries[i].code;
+		const char *p = b.ptr;
+		while (*p && !hit) {
+			const char *sp = strchr(p, ' ');
+			size_t n = sp ? (size_t)(sp - p) : strlen(p);
+			dft_buf_reset(&w);
+			if (n >= 4 && dft_buf_add(&w, p, n) == 0) {
+				strip_article(&w);
+				hit = country_of_folded(dft_buf_cstr(&w), 0);
 			}
+			p += n + (sp ? 1 : 0);
 		}
-		free(save);
 	}
 done:
 	dft_buf_dispose(&b);
+	dft_buf_dispose(&w);
 	return hit;
 }
 
