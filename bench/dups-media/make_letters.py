@@ -83,7 +83,24 @@ EN_SUBJECTS = ["Request for funds", "Transfer of staff", "Handover of equipment"
                "Fuel allocation", "Minutes of meeting", "Leave request", "Circular"]
 
 
-def letter_ar(rng, P, off):
+def body_start(pool, split, lang, i):
+    """Letter i's first paragraph: 4 paragraphs apart, so no two letters share one."""
+    base = int(hashlib.sha256(("%s-%s" % (split, lang)).encode()).hexdigest()[:8], 16)
+    return (base + 4 * i) % len(pool)
+
+
+def unique_paras(pool):
+    """The pool without repeated paragraphs (news corpora carry one story several times)."""
+    seen, out = set(), []
+    for p in pool:
+        k = " ".join(p.split()[:12])
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return out
+
+
+def letter_ar(rng, P, off, split, i):
     ad = rng.random() < 0.5
     ref = mk.digits("%d/%s/%d" % (rng.randint(1, 400), rng.choice("أبجدهوزحطيكلمنسعفصقرشت"),
                                   rng.randint(1434, 1438)), ad)
@@ -100,7 +117,7 @@ def letter_ar(rng, P, off):
         (off["opening"], "right", 1.0, False),
     ]
     src = P["saudi"] if rng.random() < 0.6 else P["aner"]
-    start = rng.randrange(len(src))
+    start = body_start(src, split, "ar", i)
     for k in range(rng.randint(2, 3)):
         para = src[(start + k) % len(src)]
         if len(para) > 330:
@@ -116,7 +133,7 @@ def letter_ar(rng, P, off):
     return blocks
 
 
-def letter_en(rng, P, off):
+def letter_en(rng, P, off, split, i):
     blocks = [
         (off["office"], "center", 1.15, True),
         (off["address"], "center", 0.9, False),
@@ -129,7 +146,7 @@ def letter_en(rng, P, off):
         (off["opening"], "left", 1.0, False),
     ]
     pool = P[rng.choice(["cran", "cisi"])]
-    start = rng.randrange(len(pool))
+    start = body_start(pool, split, "en", i)
     for k in range(2):
         para = pool[(start + k) % len(pool)]
         if len(para) > 520:
@@ -166,7 +183,7 @@ def plan(split, n_ar, n_en, small):
             if small:  # the e2e test: 6 images
                 media = {("ar", 0): media[:2] + [("scan", fonts[2])], ("ar", 1): media[:1],
                          ("ar", 2): [], ("en", 0): media[:2]}[(lang, i)]
-            out.append(("%s-%s%02d" % (split, lang, i), split, lang, off, media, rng))
+            out.append(("%s-%s%02d" % (split, lang, i), split, lang, off, media, rng, i))
     return out
 
 
@@ -174,9 +191,9 @@ _P = _OUT = None
 
 
 def build(item):
-    lid, split, lang, off, media, rng = item
+    lid, split, lang, off, media, rng, i = item
     P = _P[split]
-    blocks = letter_ar(rng, P, off) if lang == "ar" else letter_en(rng, P, off)
+    blocks = letter_ar(rng, P, off, split, i) if lang == "ar" else letter_en(rng, P, off, split, i)
     rows = []
     typed = os.path.join("typed", lid + ".txt")
     with open(os.path.join(_OUT, typed), "w", encoding="utf-8") as f:
@@ -212,6 +229,9 @@ def main():
         sys.exit("make_letters: %s not present" % a.corpora)
     global _P, _OUT
     _P, _OUT = mk.load_pools(os.path.normpath(a.corpora)), a.out
+    for sp in _P:
+        for k in ("saudi", "aner", "cran", "cisi"):
+            _P[sp][k] = unique_paras(_P[sp][k])
     os.makedirs(os.path.join(a.out, "typed"), exist_ok=True)
     os.makedirs(os.path.join(a.out, "img"), exist_ok=True)
     splits = ["tune", "test"] if a.split == "both" else [a.split]

@@ -91,6 +91,13 @@ int dft_minhash_unpack(dft_minhash *out, const void *bytes, size_t len);
 #define DFT_ALIGN_MAX_WORDS 20000
 typedef struct dft_align_words dft_align_words;
 int dft_align_words_new(dft_align_words **out, dft_analyzer *a, const char *text, size_t len);
+/* The same for an OCR'd text: ocr_words is its meta "ocr_words"
+ * ([[page,x0,y0,x1,y1,start,end,conf],...], start/end bytes of the text)
+ * and the words read with confidence under DFT_ALIGN_MIN_CONF are left out;
+ * NULL: none. */
+#define DFT_ALIGN_MIN_CONF 30
+int dft_align_words_new_ocr(dft_align_words **out, dft_analyzer *a, const char *text, size_t len,
+			    const char *ocr_words);
 void dft_align_words_free(dft_align_words *w);
 size_t dft_align_words_count(const dft_align_words *w);
 /* *out: the similarity; DFT_ENOMEM only. */

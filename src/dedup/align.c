@@ -14,6 +14,11 @@
  * their letterhead and closing and score what those are of the letter
  * (0.3-0.5 on the bench, bench/dups-media), while an OCR'd copy scores 0.9+.
  *
+ * An OCR'd text's words that the OCR engine read with a confidence under
+ * DFT_ALIGN_MIN_CONF (meta ocr_words) are left out: on a phone photo they
+ * are mostly marks of the table, the paper's edge or the shadow read as
+ * letters, which would count as words the typed text lacks.
+ *
  * Cost: O(n_a n_b) cells, each an integer compare and, when the lengths
  * allow, a bounded edit distance on short words; when n_a n_b passes
  * ALIGN_FULL_CELLS, only a band around the diagonal is computed (copies
@@ -36,12 +41,19 @@ struct aword {
 	uint16_t n;   /* code points (capped at WORD_MAX_CP + 1) */
 };
 
+struct range {
+	uint64_t start, end;
+};
+
 struct dft_align_words {
 	struct aword *w;
 	size_t n, cap;
 	uint32_t *cp;
 	size_t ncp, cpcap;
-	int err;
+	/* words to leave out (low OCR confidence), by their bytes in the text */
+	struct range *skip;
+	size_t nskip, iskip, cskip;
+	size_t skipped;
 };
 
 static int on_word(void *ctx, const dft_token *t)
@@ -51,6 +63,12 @@ static int on_word(void *ctx, const dft_token *t)
 	size_t i = 0, k = 0;
 	if (t->kind != DFT_TOK_SURFACE || t->colocated)
 		return 0;
+	while (a->iskip < a->nskip && a->skip[a->iskip].end <= t->start)
+		a->iskip++;
+	if (a->iskip < a->nskip && a->skip[a->iskip].start <= t->start) {
+		a->skipped++;
+		return 0;
+	}
 	if (a->n >= DFT_ALIGN_MAX_WORDS)
 		return 1; /* enough: stop the walk */
 	if (a->n == a->cap) {
@@ -79,13 +97,76 @@ static int on_word(void *ctx, const dft_token *t)
 	return 0;
 }
 
+static int cmp_range(const void *x, const void *y)
+{
+	const struct range *a = x, *b = y;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* The byte ranges of the words read with confidence < min_conf, from meta
+ * ocr_words: [[page,x0,y0,x1,y1,start,end,conf],...]. Anything else in the
+ * value is skipped over: a malformed list leaves nothing out. */
+static int low_confidence(dft_align_words *a, const char *json, int min_conf)
+{
+	const char *p = json;
+	double v[8];
+	int depth = 0, k = 0;
+	while (*p) {
+		if (*p == '[') {
+			if (++depth == 2)
+				k = 0;
+			p++;
+		} else if (*p == ']') {
+			if (depth-- == 2 && k == 8 && v[7] < min_conf && v[5] >= 0 && v[6] > v[5]) {
+				if (a->nskip == a->cskip) {
+					size_t cap = a->cskip ? a->cskip * 2 : 64;
+					struct range *r = dft_realloc(a->skip, cap * sizeof(*r));
+					if (!r)
+						return DFT_ENOMEM;
+					a->skip = r;
+					a->cskip = cap;
+				}
+				a->skip[a->nskip].start = (uint64_t)v[5];
+				a->skip[a->nskip++].end = (uint64_t)v[6];
+			}
+			p++;
+		} else if (depth == 2 && (*p == '-' || (*p >= '0' && *p <= '9'))) {
+			char *e;
+			double x = strtod(p, &e);
+			if (e == p)
+				p++;
+			else {
+				if (k < 8)
+					v[k] = x;
+				k++;
+				p = e;
+			}
+		} else {
+			p++;
+		}
+	}
+	if (a->nskip > 1)
+		dft_sort(a->skip, a->nskip, sizeof(*a->skip), cmp_range);
+	return 0;
+}
+
 int dft_align_words_new(dft_align_words **out, dft_analyzer *an, const char *text, size_t len)
+{
+	return dft_align_words_new_ocr(out, an, text, len, NULL);
+}
+
+int dft_align_words_new_ocr(dft_align_words **out, dft_analyzer *an, const char *text, size_t len,
+			    const char *ocr_words)
 {
 	dft_align_words *a = dft_calloc(1, sizeof(*a));
 	int rc;
 	*out = NULL;
 	if (!a)
 		return DFT_ENOMEM;
+	if (ocr_words && (rc = low_confidence(a, ocr_words, DFT_ALIGN_MIN_CONF)) < 0) {
+		dft_align_words_free(a);
+		return rc;
+	}
 	rc = dft_analyze(an, text, len, on_word, a);
 	if (rc < 0) {
 		dft_align_words_free(a);
@@ -101,6 +182,7 @@ void dft_align_words_free(dft_align_words *a)
 		return;
 	free(a->w);
 	free(a->cp);
+	free(a->skip);
 	free(a);
 }
 

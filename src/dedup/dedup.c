@@ -274,7 +274,7 @@ struct near_ctx {
 	/* for new: best old match of each new-side index */
 	size_t *best;
 	double *best_sim;
-	dft_buf text;
+	dft_buf text, meta;
 	const dft_forms *forms; /* form families: compared on their filled-in parts only */
 	/* copies across media */
 	const unsigned char *ocr; /* per LSH index: a text of the group came from OCR */
@@ -291,6 +291,7 @@ static void near_ctx_init(struct near_ctx *nc)
 {
 	memset(nc, 0, sizeof(*nc));
 	dft_buf_init(&nc->text, (size_t)1 << 31);
+	dft_buf_init(&nc->meta, (size_t)1 << 31);
 }
 
 static void aw_clear(struct near_ctx *nc, size_t n, size_t keep)
@@ -316,6 +317,7 @@ static void near_ctx_dispose(struct near_ctx *nc)
 	free(nc->media);
 	dft_analyzer_free(nc->an);
 	dft_buf_dispose(&nc->text);
+	dft_buf_dispose(&nc->meta);
 	free(nc->parent);
 	free(nc->weakest);
 	free(nc->best);
@@ -505,15 +507,42 @@ static int load_shingles(void *ctx, size_t i, dft_shingles *out)
 
 #define AW_MAX_WORDS ((size_t)8 << 20) /* aligned words kept between pairs */
 
+struct ocr_meta {
+	dft_buf *out;
+	int found;
+};
+
+static int on_meta_ocr_words(void *ctx, const char *k, const char *v)
+{
+	struct ocr_meta *m = ctx;
+	if (strcmp(k, "ocr_words") || !v || m->found)
+		return 0;
+	m->found = 1;
+	return dft_buf_adds(m->out, v);
+}
+
+/* A document's aligned words; an OCR'd one's without its low-confidence words. */
+static int load_aligned(dft_store *st, dft_analyzer *an, int64_t id, int ocr, dft_buf *text, dft_buf *meta,
+			dft_align_words **out)
+{
+	struct ocr_meta m = {meta, 0};
+	int has = 0, rc;
+	dft_buf_reset(text);
+	dft_buf_reset(meta);
+	if ((rc = dft_store_doc_text(st, id, text, &has)) < 0 ||
+	    (ocr && (rc = dft_store_doc_meta(st, id, on_meta_ocr_words, &m)) < 0))
+		return rc;
+	return dft_align_words_new_ocr(out, an, dft_buf_cstr(text), text->len, m.found ? dft_buf_cstr(meta) : NULL);
+}
+
 static int aligned_words(struct near_ctx *c, size_t i, size_t keep, dft_align_words **out)
 {
-	int has = 0, rc;
+	int rc;
 	if (!c->aw[i]) {
+		const struct item *x = &c->it->v[c->rep[i]];
 		if (c->aw_words > AW_MAX_WORDS)
 			aw_clear(c, c->naw, keep);
-		dft_buf_reset(&c->text);
-		if ((rc = dft_store_doc_text(c->st, c->it->v[c->rep[i]].id, &c->text, &has)) < 0 ||
-		    (rc = dft_align_words_new(&c->aw[i], c->an, dft_buf_cstr(&c->text), c->text.len)) < 0)
+		if ((rc = load_aligned(c->st, c->an, x->id, x->ocr, &c->text, &c->meta, &c->aw[i])) < 0)
 			return rc;
 		c->aw_words += dft_align_words_count(c->aw[i]);
 	}
@@ -531,10 +560,25 @@ static int media_similarity(struct near_ctx *c, size_t a, size_t b, double *sim)
 	return dft_align_similarity(wa, wb, sim);
 }
 
+/* Two filled copies of one printed form share its printed words, so their
+ * aligned similarity overstates how alike their filled-in parts are: with
+ * s the family's share of template words, (sim - s) / (1 - s) estimates
+ * the aligned share of the rest, which must pass DFT_FORM_FILLED_THRESHOLD
+ * as forms.c's filled-in parts must (different people's OCR'd forms of a
+ * form that is mostly print do not become copies). */
+static int media_form_ok(const struct near_ctx *c, size_t a, size_t b, double sim)
+{
+	double s;
+	if (!is_form(c, a) || !is_form(c, b) || c->forms->family_of[a] != c->forms->family_of[b])
+		return 1;
+	s = c->forms->fam[c->forms->family_of[a]].template_share;
+	return s >= 1 || (sim - s) / (1 - s) >= DFT_FORM_FILLED_THRESHOLD;
+}
+
 static int want_media(void *ctx, size_t a, size_t b)
 {
 	struct near_ctx *c = ctx;
-	return (c->ocr[a] || c->ocr[b]) && want_unjoined(ctx, a, b);
+	return (c->ocr[a] || c->ocr[b]) && uf_find(c->parent, a) != uf_find(c->parent, b);
 }
 
 static int on_media_join(void *ctx, size_t a, size_t b, double est, int exact)
@@ -543,7 +587,7 @@ static int on_media_join(void *ctx, size_t a, size_t b, double est, int exact)
 	double sim;
 	int rc;
 	(void)est, (void)exact;
-	if ((rc = media_similarity(c, a, b, &sim)) < 0 || sim < c->threshold)
+	if ((rc = media_similarity(c, a, b, &sim)) < 0 || sim < c->threshold || !media_form_ok(c, a, b, sim))
 		return rc;
 	c->in_media = 1;
 	rc = on_pair_join(ctx, a, b, sim, 1);
@@ -811,7 +855,7 @@ static int want_media_new(void *ctx, size_t a, size_t b)
 {
 	struct near_ctx *c = ctx;
 	size_t nw = c->parent[a] ? a : b;
-	return (c->ocr[a] || c->ocr[b]) && want_not_form(ctx, a, b) && (c->best[nw] == SIZE_MAX || c->media[nw]);
+	return (c->ocr[a] || c->ocr[b]) && (c->best[nw] == SIZE_MAX || c->media[nw]);
 }
 
 static int on_media_best(void *ctx, size_t a, size_t b, double est, int exact)
@@ -820,7 +864,7 @@ static int on_media_best(void *ctx, size_t a, size_t b, double est, int exact)
 	double sim;
 	int rc;
 	(void)est, (void)exact;
-	if ((rc = media_similarity(c, a, b, &sim)) < 0 || sim < c->threshold)
+	if ((rc = media_similarity(c, a, b, &sim)) < 0 || sim < c->threshold || !media_form_ok(c, a, b, sim))
 		return rc;
 	c->in_media = 1;
 	rc = on_pair_best(ctx, a, b, sim, 1);
@@ -1010,7 +1054,7 @@ int dft_dedup_verdicts_add(void *verdicts, const dft_dedup_verdict *v)
 struct copies_run {
 	dft_store *st;
 	dft_analyzer *an;
-	dft_buf text;
+	dft_buf text, meta;
 	dft_dedup_copy *v;
 	size_t n, cap;
 };
@@ -1049,13 +1093,9 @@ static int doc_shingles(struct copies_run *r, int64_t id, dft_shingles *out)
 	return dft_shingles_of_text(out, r->an, dft_buf_cstr(&r->text), r->text.len);
 }
 
-static int doc_words(struct copies_run *r, int64_t id, dft_align_words **out)
+static int doc_words(struct copies_run *r, int64_t id, int ocr, dft_align_words **out)
 {
-	int has = 0, rc;
-	dft_buf_reset(&r->text);
-	if ((rc = dft_store_doc_text(r->st, id, &r->text, &has)) < 0)
-		return rc;
-	return dft_align_words_new(out, r->an, dft_buf_cstr(&r->text), r->text.len);
+	return load_aligned(r->st, r->an, id, ocr, &r->text, &r->meta, out);
 }
 
 int dft_dedup_copies(dft_store *st, int64_t doc, double threshold, int (*fn)(void *ctx, const dft_dedup_copy *c),
@@ -1074,6 +1114,7 @@ int dft_dedup_copies(dft_store *st, int64_t doc, double threshold, int (*fn)(voi
 	memset(&r, 0, sizeof(r));
 	r.st = st;
 	dft_buf_init(&r.text, (size_t)1 << 31);
+	dft_buf_init(&r.meta, (size_t)1 << 31);
 	dft_shingles_init(&mine);
 	dft_shingles_init(&other);
 	margin = 4.0 * sqrt(t * (1.0 - t) / DFT_MINHASH_PERM);
@@ -1136,9 +1177,10 @@ int dft_dedup_copies(dft_store *st, int64_t doc, double threshold, int (*fn)(voi
 			}
 		}
 		if ((me.ocr || o->ocr) && dft_minhash_similarity(&me.cmh, &o->cmh) >= DFT_MEDIA_CANDIDATE) {
-			if (!wmine && (rc = doc_words(&r, doc, &wmine)) < 0)
+			if (!wmine && (rc = doc_words(&r, doc, me.ocr, &wmine)) < 0)
 				goto done;
-			if ((rc = doc_words(&r, o->id, &wother)) < 0 || (rc = dft_align_similarity(wmine, wother, &sim)) < 0)
+			if ((rc = doc_words(&r, o->id, o->ocr, &wother)) < 0 ||
+			    (rc = dft_align_similarity(wmine, wother, &sim)) < 0)
 				goto done;
 			dft_align_words_free(wother);
 			wother = NULL;
@@ -1157,6 +1199,7 @@ done:
 	dft_shingles_dispose(&other);
 	dft_analyzer_free(r.an);
 	dft_buf_dispose(&r.text);
+	dft_buf_dispose(&r.meta);
 	free(r.v);
 	free(it.v);
 	return rc;

@@ -482,6 +482,37 @@ static void test_media_similarity(void **state)
 	assert_true(fabs(aligned(ocred, typed) - copy) < 1e-9); /* symmetric */
 	assert_true(aligned("", "") == 1.0);
 	assert_true(aligned(typed, "") == 0.0);
+	/* words OCR read with low confidence (the table's edge read as
+	 * letters) are left out, when meta ocr_words says so */
+	{
+		dft_buf t;
+		dft_align_words *wa, *wb;
+		double with, without;
+		size_t skip_end;
+		char json[256];
+		dft_buf_init(&t, 0);
+		dft_buf_adds(&t, "qzx vvk jjw ");
+		skip_end = t.len;
+		dft_buf_adds(&t, typed);
+		snprintf(json, sizeof(json), "[[1,0,0,9,9,0,3,12],[1,9,0,19,9,4,7,0],[1,20,0,29,9,8,%zu,29],[1,30,0,40,9,%zu,%zu,96]]",
+			 skip_end - 1, skip_end, skip_end + 6);
+		assert_int_equal(dft_align_words_new(&wa, an, typed, strlen(typed)), 0);
+		assert_int_equal(dft_align_words_new_ocr(&wb, an, dft_buf_cstr(&t), t.len, NULL), 0);
+		assert_int_equal(dft_align_similarity(wa, wb, &without), 0);
+		dft_align_words_free(wb);
+		assert_int_equal(dft_align_words_new_ocr(&wb, an, dft_buf_cstr(&t), t.len, json), 0);
+		assert_int_equal(dft_align_similarity(wa, wb, &with), 0);
+		assert_true(without < 0.99);
+		assert_true(fabs(with - 1.0) < 1e-9);
+		dft_align_words_free(wb);
+		/* a malformed list leaves nothing out */
+		assert_int_equal(dft_align_words_new_ocr(&wb, an, dft_buf_cstr(&t), t.len, "[[1,2,[x]]],]"), 0);
+		assert_int_equal(dft_align_similarity(wa, wb, &with), 0);
+		assert_true(fabs(with - without) < 1e-9);
+		dft_align_words_free(wb);
+		dft_align_words_free(wa);
+		dft_buf_dispose(&t);
+	}
 }
 
 /* A long text (past the full table) is aligned in a band: a copy with a
