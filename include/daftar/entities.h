@@ -157,6 +157,10 @@ int dft_name_parse(int type, const char *s, size_t len, dft_name *out);
  * scanner reads running text with it, so text and names key alike. */
 int dft_name_word_key(int type, const char *w, size_t len, int more, dft_buf *norm, dft_buf *key,
 		      dft_buf *fine);
+/* A kunya written as one word (Abubakr, Aboubakr, Abulhasan, ابوبكر,
+ * Абубакр): the bytes of its marker (Abu, Abul, ابو ...), to be read as two
+ * words; 0 when w is none. */
+size_t dft_name_kunya_split(const char *w, size_t len);
 /* The resolution key: the words' keys joined by one space ("" when none). */
 int dft_name_key_string(const dft_name *n, dft_buf *out);
 /* How likely two names of one type name the same entity, 0..1, and why

@@ -40,7 +40,9 @@ static const char *const titles[] = {
 	"العميد", "النقيب", "الرائد", "المقدم", "الرئيس", "الوزير", "الملك", "الامام", "القاضي",
 	"шейх", "доктор", "господин"};
 
-static const char *const kunya_markers[] = {"abu", "abou", "abo", "ابو", "абу", "umm", "um", "om", "ام", "умм"};
+static const char *const kunya_markers[] = {"abu", "abou", "abo", "ابو", "абу", "umm", "um", "om", "ام", "умм",
+					     /* Abu al- (Abul Hasan), the genitive Abi (ibn Abi Talib) */
+					     "abul", "aboul", "abil", "abi", "ابي", "абуль", "аби"};
 static const char *const nasab_markers[] = {"bin", "ben", "ibn", "ebn", "bint", "بن", "ابن", "بنت", "бен", "ибн"};
 
 /* Given names so common that alone they name no one (keys computed once). */
@@ -216,6 +218,38 @@ int dft_name_word_key(int type, const char *w, size_t wl, int more, dft_buf *nor
 	return key->len ? DFT_NAME_ISM : DFT_NAME_SKIP;
 }
 
+size_t dft_name_kunya_split(const char *w, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)w;
+	size_t k = 0, i, letters = 0;
+	int latin = 0;
+	if (len >= 3 && (p[0] | 0x20) == 'a' && (p[1] | 0x20) == 'b' && (p[2] | 0x20) == 'u')
+		k = 3, latin = 1;
+	else if (len >= 4 && (p[0] | 0x20) == 'a' && (p[1] | 0x20) == 'b' && (p[2] | 0x20) == 'o' &&
+		 (p[3] | 0x20) == 'u')
+		k = 4, latin = 1;
+	else if (len >= 6 && p[0] == 0xD8 && (p[1] == 0xA7 || p[1] == 0xA3 || p[1] == 0xA5 || p[1] == 0xA2) &&
+		 p[2] == 0xD8 && p[3] == 0xA8 && p[4] == 0xD9 && p[5] == 0x88)
+		k = 6; /* ابو أبو */
+	else if (len >= 6 && p[0] == 0xD0 && (p[1] == 0xB0 || p[1] == 0x90) && p[2] == 0xD0 && p[3] == 0xB1 &&
+		 p[4] == 0xD1 && p[5] == 0x83)
+		k = 6; /* абу Абу */
+	if (!k)
+		return 0;
+	/* Abul-, Aboul-: Abu al- (Abulhasan) */
+	if (latin && k < len && (p[k] | 0x20) == 'l')
+		k++;
+	if (k < len && (p[k] == '-' || p[k] == '\''))
+		k++;
+	for (i = k; i < len; i++)
+		letters += (p[i] & 0xC0) != 0x80;
+	/* three letters at least, a Latin one beginning with a consonant
+	 * (Abuse, Abouamer stay words) */
+	if (letters < 3 || (latin && strchr("aeiouAEIOU-'", (char)p[k])))
+		return 0;
+	return k;
+}
+
 /* The two words of an ʿAbd compound ("Abdul Kareem", "عبد الكريم", "Abd
  * al Karim" with a detached article between) as one word of the name:
  * its key from dft_name_key_pair, its normalised form both words' glued
@@ -255,10 +289,20 @@ static int parse_words(int type, const char *s, size_t len, dft_name *out, name_
 	dft_buf_init(&norm, 512);
 	dft_buf_init(&key, 512);
 	dft_buf_init(&fine, 512);
-	while (pos < len && nspans < DFT_NAME_MAX_WORDS + 8) {
+	while (pos < len && nspans < DFT_NAME_MAX_WORDS + 7) {
+		size_t k;
 		st = next_word(s, len, &pos, &wl);
 		if (!wl)
 			break;
+		/* a kunya written as one word: Abubakr, Abulhasan, ابوبكر */
+		k = type == DFT_ENT_PERSON ? dft_name_kunya_split(s + st, wl) : 0;
+		if (k) {
+			spans[2 * nspans] = st;
+			spans[2 * nspans + 1] = k;
+			nspans++;
+			st += k;
+			wl -= k;
+		}
 		spans[2 * nspans] = st;
 		spans[2 * nspans + 1] = wl;
 		nspans++;

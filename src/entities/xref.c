@@ -535,6 +535,8 @@ static int in_name_span(const xref_ctx *c, size_t start, size_t end)
 	return lo > 0 && c->spans[lo - 1].end >= end;
 }
 
+static int add_word(xref_ctx *c, const dft_token *tk, int role);
+
 /* Only spaces and hyphens between two words of one name? */
 static int name_gap(const char *t, size_t from, size_t to)
 {
@@ -601,6 +603,36 @@ static int on_token(void *ctx, const dft_token *tk)
 	}
 	if (role == DFT_NAME_SKIP)
 		return 0;
+	if (role == DFT_NAME_ISM) {
+		/* a kunya in one word (Abubakr, ابوبكر): the marker and the
+		 * name, as names.c reads it */
+		size_t k = dft_name_kunya_split(c->text + tk->start, tk->end - tk->start);
+		if (k) {
+			dft_token t = *tk;
+			t.end = tk->start + k;
+			dft_buf_reset(&c->key);
+			dft_buf_reset(&c->norm);
+			if ((rc = dft_buf_adds(&c->key, "ab")) < 0 ||
+			    (rc = dft_normalize_word(c->text + t.start, t.end - t.start, &c->norm)) < 0 ||
+			    (rc = add_word(c, &t, DFT_NAME_KUNYA_MARKER)) < 0)
+				return rc;
+			t.start = t.end;
+			t.end = tk->end;
+			role = dft_name_word_key(DFT_ENT_PERSON, c->text + t.start, t.end - t.start, 1, &c->norm, &c->key,
+						 NULL);
+			if (role < 0)
+				return role;
+			return role == DFT_NAME_SKIP ? 0 : add_word(c, &t, role);
+		}
+	}
+	return add_word(c, tk, role);
+}
+
+/* One word of the text with its key (c->key, c->norm as on_token made
+ * them). */
+static int add_word(xref_ctx *c, const dft_token *tk, int role)
+{
+	int rc;
 	if (c->nwords == c->capwords) {
 		size_t cap = c->capwords ? c->capwords * 2 : 4096;
 		text_word *p = dft_realloc(c->words, cap * sizeof(*p));

@@ -52,7 +52,7 @@ person p4 "Abdulaziz al-Takriti" "Abdel Aziz Tikriti" "عبد العزيز ال�
 person p5 "Abdullatif ibn Abdulkadir al-Ubaidi" "Abdellatif ben Abdelkader Obaidi" "عبد اللطيف بن عبد القادر العبيدي" \
   "عبداللطيف بن عبدالقادر العبيدي" "Абдуллатиф ибн Абдулкадир аль-Обейди" "Abdul Latif bin Abdul Qadir al-Obaidi"
 person p6 "Abu Abdulrahman al-Janabi" "Abou Abderrahmane al-Jenabi" "أبو عبد الرحمن الجنابي" "ابو عبدالرحمن الجنابي" \
-  "Абу Абдуррахман аль-Джанаби" "Abu Abdur Rahman Janaby"
+  "Абу Абдуррахман аль-Джанаби" "Abu Abdur Rahman Janaby" "Abou-Abderrahmane Jenabi"
 # decoys: other people who share parts of the listed names
 person decoy "Abd al-Rahim al-Jubouri" "عبد الرحيم الجبوري" "Karim al-Jubouri" "كريم الجبوري" \
   "Brigadier al-Jubouri" "the al-Jubouri tribe" "Abd al-Karim al-Dulaimi" "عبد الكريم الدليمي" \
