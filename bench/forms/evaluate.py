@@ -127,7 +127,25 @@ def main():
                     acc["%s/%s" % (f["condition"], truth["templates"][f["template"]]["language"])][1] += 1
                 if tf["normalized"] is not None:
                     nacc[tf["kind"]][1] += 1
+    # same-person links against the generator's people
+    doc_person = {}
+    for t in recs:
+        for r in t["records"]:
+            rel = path_of.get(r["document"])
+            if rel and truth["files"][rel].get("template"):
+                doc_person[r["document"]] = truth["files"][rel].get("person")
+    got_links = set()
+    for t in recs:
+        for r in t["records"]:
+            for s in r.get("same_person", []):
+                got_links.add(tuple(sorted((r["document"], s["document"]))))
+    right_links = sum(1 for a, b in got_links if doc_person.get(a) is not None and doc_person.get(a) == doc_person.get(b))
+    by_person = collections.defaultdict(list)
+    for doc, p in doc_person.items():
+        by_person[p].append(doc)
+    true_links = sum(len(v) * (len(v) - 1) // 2 for v in by_person.values())
     res = {
+        "same_person": {"links": len(got_links), "right": right_links, "true_pairs": true_links},
         "template_precision": round(precision, 4), "template_recall": round(recall, 4),
         "daftar_templates": len(recs), "true_templates": len(true_templates), "letters_in_templates": letters_in,
         "per_template": per_template,

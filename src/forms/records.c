@@ -29,8 +29,9 @@
  *    ocr_words), its kind and normalised value (kinds.c); names are linked
  *    to the entity of the mention there.
  * 5. Same person: records whose full names have the same cross-script key
- *    and whose birth date, father's or mother's name agree are linked, with
- *    the reason.
+ *    and whose birth dates agree (or, without one, both parents' names),
+ *    and whose birth date and parents' names do not differ, are linked,
+ *    with the reason.
  *
  * Memory: the segments of candidate texts only (a few hundred bytes a
  * form), at most DFT_RECORDS_MAX_SEGMENTS a text, values cut at
@@ -1377,8 +1378,11 @@ static int contains_any(const char *folded, const char *const *words)
 
 static const char *const w_father[] = {"father", "الاب", "والد ", "ابو", NULL};
 static const char *const w_mother[] = {"mother", "الام", "والده", NULL};
+static const char *const w_given[] = {"given", "first", "forename", "الاول", NULL};
+static const char *const w_surname[] = {"surname", "family", "last", "العائله", "الاخير", NULL};
 static const char *const w_birth[] = {"birth", "born", "dob", "ميلاد", "مواليد", "ولاده", NULL};
 static const char *const w_notself[] = {"father", "mother", "guarantor", "recommend", "alias", "kunya", "spouse",
+				       "host", "cashier", "sponsor", "received", "officer", "witness", "الشاهد", "المسؤول",
 				       "wife", "husband", "الاب", "الام", "والد", "المزكي", "الكفيل", "كفيل",
 				       "الكنيه", "كنيه", "اللقب", "لقب", "الزوج", "مزكي", "الشهره", NULL};
 
@@ -1671,6 +1675,25 @@ static int cmp_pkey(const void *a, const void *b)
 	return c ? c : (x->rec < y->rec ? -1 : x->rec > y->rec);
 }
 
+/* Days between two ISO dates (a Hijri date converted may be a day or two
+ * off the Gregorian one the same office wrote: calendars differ). */
+static long days_apart(const char *a, const char *b)
+{
+	int y1, m1, d1, y2, m2, d2;
+	long x, y;
+	if (strlen(a) != 10 || strlen(b) != 10)
+		return strcmp(a, b) ? 1000 : 0;
+	y1 = atoi(a), m1 = atoi(a + 5), d1 = atoi(a + 8);
+	y2 = atoi(b), m2 = atoi(b + 5), d2 = atoi(b + 8);
+	/* days from civil (Howard Hinnant's algorithm) */
+#define DAYS(y, m, d) ((long)(365L * ((y) - ((m) <= 2)) + ((y) - ((m) <= 2)) / 4 - ((y) - ((m) <= 2)) / 100 + \
+			      ((y) - ((m) <= 2)) / 400 + (153 * ((m) + ((m) > 2 ? -3 : 9)) + 2) / 5 + (d)-1))
+	x = DAYS(y1, m1, d1);
+	y = DAYS(y2, m2, d2);
+#undef DAYS
+	return x > y ? x - y : y - x;
+}
+
 static int add_link(dft_record_set *rs, size_t a, size_t b, const char *reason)
 {
 	if (rs->nlinks % 256 == 0) {
@@ -1698,7 +1721,7 @@ static int same_person(dft_record_set *rs, dft_buf *tmp)
 		return DFT_ENOMEM;
 	for (i = 0; i < rs->ntmpl; i++) {
 		dft_record_template *T = &rs->tmpl[i];
-		size_t l, r, nl = SIZE_MAX, bl = SIZE_MAX, fl = SIZE_MAX, ml = SIZE_MAX;
+		size_t l, r, nl = SIZE_MAX, bl = SIZE_MAX, fl = SIZE_MAX, ml = SIZE_MAX, gl = SIZE_MAX, sl = SIZE_MAX;
 		for (l = 0; l < T->nlabels; l++) {
 			const char *lab;
 			dft_buf_reset(tmp);
@@ -1710,20 +1733,38 @@ static int same_person(dft_record_set *rs, dft_buf *tmp)
 					fl = l;
 				else if (ml == SIZE_MAX && contains_any(lab, w_mother))
 					ml = l;
+				else if (gl == SIZE_MAX && contains_any(lab, w_given))
+					gl = l;
+				else if (sl == SIZE_MAX && contains_any(lab, w_surname))
+					sl = l;
 				else if (nl == SIZE_MAX && !contains_any(lab, w_notself))
 					nl = l;
 			} else if (T->kinds[l] == DFT_FIELD_DATE && bl == SIZE_MAX && contains_any(lab, w_birth)) {
 				bl = l;
 			}
 		}
+		if (nl == SIZE_MAX && gl != SIZE_MAX && sl != SIZE_MAX)
+			nl = SIZE_MAX - 1; /* the full name is the given names and the surname */
+		else if (nl == SIZE_MAX)
+			nl = gl != SIZE_MAX ? gl : sl;
 		if (nl == SIZE_MAX || (bl == SIZE_MAX && fl == SIZE_MAX && ml == SIZE_MAX))
 			continue;
 		for (r = 0; r < T->nrecords; r++) {
 			const dft_record *R = &rs->rec[T->records[r]];
 			struct pkey *p = &pk[n];
-			if (!R->fields[nl].value || !*R->fields[nl].value)
+			const char *full;
+			dft_buf_reset(&reason);
+			if (nl == SIZE_MAX - 1) {
+				if (!R->fields[gl].value || !R->fields[sl].value ||
+				    dft_buf_addf(&reason, "%s %s", R->fields[gl].value, R->fields[sl].value) < 0)
+					continue;
+				full = dft_buf_cstr(&reason);
+			} else {
+				full = R->fields[nl].value;
+			}
+			if (!full || !*full)
 				continue;
-			if ((rc = name_key(R->fields[nl].value, tmp)) < 0)
+			if ((rc = name_key(full, tmp)) < 0)
 				goto done;
 			if (!strchr(dft_buf_cstr(tmp), '-'))
 				continue; /* one word is not enough to say who */
@@ -1757,14 +1798,19 @@ static int same_person(dft_record_set *rs, dft_buf *tmp)
 		for (i = s; i < t; i++)
 			for (j = i + 1; j < t; j++) {
 				const struct pkey *a = &pk[i], *b = &pk[j];
-				int birth = a->birth && b->birth && !strcmp(a->birth, b->birth);
+				int birth = a->birth && b->birth && days_apart(a->birth, b->birth) <= 2;
 				int father = a->father && b->father && !strcmp(a->father, b->father);
 				int mother = a->mother && b->mother && !strcmp(a->mother, b->mother);
-				if ((a->birth && b->birth && !birth) || !(birth || father || mother))
+				/* a parent's name that differs, or a birth date, says two people;
+				 * the name and the birth date, or two of birth date, father's and
+				 * mother's name agreeing, say one (a father's name alone repeats
+				 * the family name the full name already has) */
+				if ((a->birth && b->birth && !birth) || (a->father && b->father && !father) ||
+				    (a->mother && b->mother && !mother) || !(birth || father + mother >= 2))
 					continue;
 				dft_buf_reset(&reason);
 				if ((rc = dft_buf_addf(&reason, "same name (key %s)", a->name)) < 0 ||
-				    (birth && (rc = dft_buf_addf(&reason, ", born %s", a->birth)) < 0) ||
+				    (birth && (rc = dft_buf_addf(&reason, strcmp(a->birth, b->birth) ? ", born %s or %s (a Hijri date converted)" : ", born %s", a->birth, b->birth)) < 0) ||
 				    (father && (rc = dft_buf_adds(&reason, ", same father's name")) < 0) ||
 				    (mother && (rc = dft_buf_adds(&reason, ", same mother's name")) < 0) ||
 				    (rc = add_link(rs, a->rec, b->rec, dft_buf_cstr(&reason))) < 0)
