@@ -1675,6 +1675,14 @@ static int cmp_pkey(const void *a, const void *b)
 	return c ? c : (x->rec < y->rec ? -1 : x->rec > y->rec);
 }
 
+static int digits_at(const char *s, int n)
+{
+	int v = 0, i;
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 /* Days between two ISO dates (a Hijri date converted may be a day or two
  * off the Gregorian one the same office wrote: calendars differ). */
 static long days_apart(const char *a, const char *b)
@@ -1683,8 +1691,8 @@ static long days_apart(const char *a, const char *b)
 	long x, y;
 	if (strlen(a) != 10 || strlen(b) != 10)
 		return strcmp(a, b) ? 1000 : 0;
-	y1 = atoi(a), m1 = atoi(a + 5), d1 = atoi(a + 8);
-	y2 = atoi(b), m2 = atoi(b + 5), d2 = atoi(b + 8);
+	y1 = digits_at(a, 4), m1 = digits_at(a + 5, 2), d1 = digits_at(a + 8, 2);
+	y2 = digits_at(b, 4), m2 = digits_at(b + 5, 2), d2 = digits_at(b + 8, 2);
 	/* days from civil (Howard Hinnant's algorithm) */
 #define DAYS(y, m, d) ((long)(365L * ((y) - ((m) <= 2)) + ((y) - ((m) <= 2)) / 4 - ((y) - ((m) <= 2)) / 100 + \
 			      ((y) - ((m) <= 2)) / 400 + (153 * ((m) + ((m) > 2 ? -3 : 9)) + 2) / 5 + (d)-1))
