@@ -327,6 +327,20 @@ static int add_gapped(dft_buf *out, const dft_buf *units, const int *gap, int n,
 
 #define NAME_ALTERNATIVES 64
 
+/* Abu, Umm (ابو, ام, абу, умм): the index keys the two words of a kunya
+ * as one beside their own keys (analyzer.c). */
+static int is_kunya_word(struct parser *p, const char *w, size_t n)
+{
+	static const char *const heads[] = {"abu", "abou", "umm", "ابو", "ام", "абу", "умм"};
+	dft_buf_reset(&p->tmp);
+	if (dft_normalize_word(w, n, &p->tmp) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+		if (!strcmp(dft_buf_cstr(&p->tmp), heads[i]))
+			return 1;
+	return 0;
+}
+
 static int compile_name_phrase(struct parser *p, const char *text, size_t n, struct node *out)
 {
 	struct name_words w;
@@ -364,6 +378,15 @@ static int compile_name_phrase(struct parser *p, const char *text, size_t n, str
 					       &f);
 			if (rc == 0 && k.len)
 				i = j, compound = 1;
+		}
+		if (rc == 0 && !k.len && i + 1 < w.n && is_kunya_word(p, wi, li) &&
+		    !dft_name_is_abd(text + w.start[i + 1], w.end[i + 1] - w.start[i + 1])) {
+			/* Abu Bakr as the index also keys it, Abubakr (k:abkr) */
+			size_t l2 = w.end[i + 1] - w.start[i];
+			if ((rc = dft_name_key(wi, l2, &k)) == 0 && (rc = dft_name_key_fine(wi, l2, &f)) == 0 && k.len)
+				i++, compound = 1;
+			else
+				dft_buf_reset(&k), dft_buf_reset(&f);
 		}
 		if (rc == 0 && !k.len && (rc = dft_name_key(wi, li, &k)) == 0)
 			rc = dft_name_key_fine(wi, li, &f);

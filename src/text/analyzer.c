@@ -43,6 +43,7 @@ struct dft_analyzer {
 	char head[64];
 	size_t head_len, head_end;
 	int head_script;
+	int head_kunya; /* the head is Abu/Umm, not ʿAbd */
 };
 
 /* Snowball costs ~0.4 µs a word, more than everything else together, and
@@ -283,6 +284,17 @@ static int detached_article(const char *w, size_t n)
  * (which then has no key of its own, *done = 1), so that ~Abdulkarim finds
  * them and ~Karim does not; the word after an ʿAbd head (with a detached
  * article between: "Abd al Karim") and only spaces or hyphens between. */
+static int kunya_head(const char *w, size_t n)
+{
+	static const char *const heads[] = {
+		"abu", "abou", "umm", AR_ALEF AR_BA AR_WAW, AR_ALEF "\xd9\x85", /* ابو ام */
+		"\xd0\xb0\xd0\xb1\xd1\x83", "\xd1\x83\xd0\xbc\xd0\xbc"}; /* абу умм */
+	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+		if (strlen(heads[i]) == n && !memcmp(w, heads[i], n))
+			return 1;
+	return 0;
+}
+
 static int compound_key(dft_analyzer *a, const struct word *wd,
 			int (*fn)(void *, const dft_token *), void *ctx, int *done)
 {
@@ -294,7 +306,22 @@ static int compound_key(dft_analyzer *a, const struct word *wd,
 	int joined = name && a->head_len && wd->script == a->head_script && a->text &&
 		     name_gap(a->text, a->head_end, wd->start);
 	int rc;
-	if (joined) {
+	if (joined && a->head_kunya) {
+		/* Abu Bakr also gets the key of Abubakr, ابوبكر (k:abkr), its
+		 * own key kept: a kunya names by the son's name */
+		char cat[sizeof a->head + DFT_TEXT_WORD_MAX + DFT_TEXT_FOLD_MAX];
+		memcpy(cat, a->head, a->head_len);
+		memcpy(cat + a->head_len, base, n);
+		a->tok[0] = 'k';
+		a->tok[1] = ':';
+		kl = dft_text_name_key(cat, a->head_len + n, a->tok + 2, sizeof a->tok - 2);
+		if (kl && (rc = emit(fn, ctx, wd, a->tok, 2 + kl, DFT_TOK_KEY, 1)))
+			return rc;
+		a->tok[2] = '=';
+		kl = kl ? dft_text_name_key_fine(cat, a->head_len + n, a->tok + 3, sizeof a->tok - 3) : 0;
+		if (kl && (rc = emit(fn, ctx, wd, a->tok, 3 + kl, DFT_TOK_KEY, 1)))
+			return rc;
+	} else if (joined) {
 		a->tok[0] = 'k';
 		a->tok[1] = ':';
 		kl = dft_text_name_key_pair(a->head, a->head_len, base, n, a->tok + 2,
@@ -310,13 +337,15 @@ static int compound_key(dft_analyzer *a, const struct word *wd,
 				return rc;
 		}
 	}
-	if (name && n < sizeof a->head && dft_text_abd_head(base, n)) {
+	if (name && n < sizeof a->head && (dft_text_abd_head(base, n) || kunya_head(base, n))) {
 		memcpy(a->head, base, n);
 		a->head_len = n;
 		a->head_end = wd->end;
 		a->head_script = wd->script;
+		a->head_kunya = !dft_text_abd_head(base, n);
 		skip = 1;
-	} else if (joined && detached_article(base, n) && a->head_len + n < sizeof a->head) {
+	} else if (joined && !a->head_kunya && detached_article(base, n) &&
+		   a->head_len + n < sizeof a->head) {
 		memcpy(a->head + a->head_len, base, n); /* "Abd al Karim" */
 		a->head_len += n;
 		a->head_end = wd->end;
@@ -326,8 +355,8 @@ static int compound_key(dft_analyzer *a, const struct word *wd,
 		skip = name && (detached_article(base, n) || (n == 4 && !memcmp(base, AR_ALEF AR_LAM, 4)));
 	}
 	/* "k:_": a word a name's key phrase may step over (query.c: an ʿAbd
-	 * head before its compound, a detached article: "Abdelkarim Al
-	 * Juburi") */
+	 * or kunya head before its compound, a detached article: "Abdelkarim
+	 * Al Juburi") */
 	return skip ? emit(fn, ctx, wd, "k:_", 3, DFT_TOK_KEY, 1) : 0;
 }
 

@@ -133,4 +133,21 @@ done
 eq "entities: no decoy merged with a listed person" "$mixed" 0
 one=$(jq -r '[.entities[] | select(.variants | (index("Abdul Kareem al-Jabouri") or index("عبد الكريم الجبوري") or index("Абдулкарим аль-Джубури")))] | length' <<< "$ents")
 echo "entities: Abd al-Karim al-Jubouri's Latin, Arabic and Cyrillic spellings are in $one entit(ies)"
+# a kunya in one word: Abubakr = Abu Bakr = ابوبكر = أبو بكر = Абу Бакр
+mkdir -p "$T/kunya"
+k=0
+for s in "Abu Bakr al-Baghdadi" "Abubakr al-Baghdadi" "ابوبكر البغدادي" "أبو بكر البغدادي" "Абу Бакр аль-Багдади" \
+  "Abu Omar al-Baghdadi" "Bakr al-Baghdadi"; do
+  k=$((k + 1))
+  "$(script_of "$s")" "k$k" "$s" > "$T/kunya/k$k.txt"
+done
+d ingest "$C" "$T/kunya" >/dev/null 2>&1
+docs=$(d docs "$C" --json)
+printf 'name\nAbu Bakr al-Baghdadi\n' > "$T/kunya.csv"
+eq "xref: Abu Bakr al-Baghdadi in one word or two, three scripts (not Abu Omar, not Bakr)" \
+  "$(names_of "$(d xref "$C" "$T/kunya.csv" --json | jq -c '[.matches[].documents[]]')")" "k1 k2 k3 k4 k5"
+eq "~Abubakr finds Abu Bakr however written" \
+  "$(names_of "$(d search "$C" '~Abubakr' --json | jq -c '[.hits[].id]')")" "k1 k2 k3 k4 k5"
+eq "~\"Abu Bakr al-Baghdadi\" too" \
+  "$(names_of "$(d search "$C" '~"Abu Bakr al-Baghdadi"' --json | jq -c '[.hits[].id]')")" "k1 k2 k3 k4 k5"
 finish
