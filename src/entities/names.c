@@ -22,6 +22,13 @@
  *     (a typo): حسن ≠ حسين.
  * Across scripts the key alone decides; that is where transliteration
  * leaves no other evidence.
+ *
+ * Some names are written as one word or two: an ʿAbd compound ("Abdul
+ * Kareem" = "Abdulkarim" = "عبد الكريم") is one word of the name, its
+ * key from dft_name_key_pair; a kunya in one word ("Abubakr", "ابوبكر")
+ * is two (dft_name_kunya_split). A family name in -i compares its vowels
+ * from the end without the first (Jubouri = Jabouri = Jbouri), an ʿAbd
+ * compound its name's from the end (Abdelkrim = Abdulkarim).
  */
 #include "daftar/entities.h"
 #include "daftar/text.h"

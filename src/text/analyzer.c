@@ -17,6 +17,12 @@
  * a word and is skipped. Word text is cut at 128 bytes; the token still
  * spans the whole word.
  *
+ * Two-word names get one more key at their second word: an ʿAbd compound
+ * (Abdul Kareem: k:abdkrm, as Abdulkarim; the second word's own key is
+ * left out) and a kunya (Abu Bakr: k:abkr, as Abubakr); their first words
+ * and a detached article get "k:_", which a ~"..." name phrase may step
+ * over (query.c).
+ *
  * Arabic clitics: [و|ف]? then [ب|ك]? ال, or لل, or one of ب ك ل, or و/ف
  * alone; the longest prefix that leaves at least three letters is stripped.
  * Nothing here allocates per token: the word, the stem and the key are built

@@ -25,6 +25,10 @@
  * glued al/el before a consonant (Alkurdi, Elmasry) - which is also how
  * Arabic spells foreign names beginning with "Al" (البرت, Albert).
  *
+ * A name built on ʿAbd is one key whatever its spelling (Abd al-Karim,
+ * Abdulkarim, عبدالكريم, Абдулкарим → abdkrm; see "ʿAbd compounds" below),
+ * and ibn, ebn, ابن, ибн key as bin (bn).
+ *
  * Keys collide (Shami = Hami, Jamal = Yamal): the index ranks key matches
  * below exact and normalised ones.
  *
