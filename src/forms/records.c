@@ -58,6 +58,7 @@
 #define CONT_MAX 8          /* continuation lines of one value */
 #define SAMPLE_MAX 4000     /* members whose readings are counted */
 #define MISREAD_RATIO 3     /* a label this many times commoner absorbs a near spelling */
+#define MISREAD_TOGETHER 20 /* or one commoner that stands beside it in under 1 in 20 of its texts */
 
 /* ---- folding ----------------------------------------------------------------- */
 
@@ -603,6 +604,11 @@ static int on_text(void *ctx, int64_t id, const char *text, size_t len)
 
 /* ---- 2. the labels ------------------------------------------------------------ */
 
+struct keyref {
+	uint64_t key;
+	size_t doc, seg;
+};
+
 struct vocab_entry {
 	uint64_t key;
 	size_t df;
@@ -611,12 +617,29 @@ struct vocab_entry {
 	size_t ncp;
 	uint32_t canon;     /* the label it is read as */
 	uint32_t own;       /* a frequent entry's own label number */
+	size_t rs, rt;      /* its references (sorted by document) */
 };
 
-struct keyref {
-	uint64_t key;
-	size_t doc, seg;
-};
+/* In how many texts x and y both stand (their references are sorted by document). */
+static size_t together(const struct keyref *refs, const struct vocab_entry *x, const struct vocab_entry *y)
+{
+	size_t i = x->rs, j = y->rs, n = 0;
+	while (i < x->rt && j < y->rt) {
+		if (refs[i].doc == refs[j].doc) {
+			size_t d = refs[i].doc;
+			n++;
+			while (i < x->rt && refs[i].doc == d)
+				i++;
+			while (j < y->rt && refs[j].doc == d)
+				j++;
+		} else if (refs[i].doc < refs[j].doc) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return n;
+}
 
 static int cmp_keyref(const void *a, const void *b)
 {
@@ -723,6 +746,8 @@ static int labels_make(struct builder *b, size_t min_members, size_t *nlabels_ou
 			v[k].canon = v[k].own = (uint32_t)nfreq;
 			freq[nfreq++] = k;
 		}
+		v[k].rs = s;
+		v[k].rt = t;
 	}
 	if (!(b->canon_key = dft_malloc((nfreq + 1) * sizeof(uint64_t)))) {
 		rc = DFT_ENOMEM;
@@ -737,7 +762,10 @@ static int labels_make(struct builder *b, size_t min_members, size_t *nlabels_ou
 			goto done;
 		}
 	/* a misreading repeated on a few forms is frequent too: it is read as a
-	 * label within reach that is in MISREAD_RATIO times as many texts */
+	 * label within reach that is in as many texts or more and that it (almost)
+	 * never stands beside in one text: two labels of one form that differ by
+	 * a letter (اسم الأب, اسم الأم) stand in the same texts, a label and its
+	 * misreading do not */
 	if (nfreq > 1) {
 		size_t *byd = dft_malloc(nfreq * sizeof(size_t));
 		if (!byd) {
@@ -752,14 +780,18 @@ static int labels_make(struct builder *b, size_t min_members, size_t *nlabels_ou
 			size_t max = x->ncp / 6 ? x->ncp / 6 : 1, best = SIZE_MAX, bestd = SIZE_MAX;
 			if (x->ncp < 4)
 				continue;
-			for (k = 0; k < i && v[byd[k]].df >= MISREAD_RATIO * x->df; k++) {
+			for (k = 0; k < i; k++) {
 				const struct vocab_entry *y = &v[byd[k]];
 				size_t dd;
 				if (y->ncp < 4 || y->canon != y->own)
 					continue;
 				dd = edit_distance(x->cps, x->ncp, y->cps, y->ncp, max);
-				if (dd <= max && dd < bestd)
-					bestd = dd, best = byd[k];
+				if (dd > max || dd >= bestd)
+					continue;
+				if (y->df < MISREAD_RATIO * x->df &&
+				    MISREAD_TOGETHER * (double)together(refs, x, y) > (double)x->df)
+					continue; /* side by side in the same forms: two labels */
+				bestd = dd, best = byd[k];
 			}
 			if (best != SIZE_MAX)
 				x->canon = v[best].canon;
