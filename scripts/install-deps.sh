@@ -16,6 +16,8 @@ packages=(
   libmicrohttpd-dev libjson-c-dev curl libsodium-dev python3  # python3: raw sockets in the serve tests
   libpq-dev postgresql-15  # server mode (#11): libpq, and the server the tests start on loopback
   chromium $(command -v npm >/dev/null || echo nodejs npm)  # node from elsewhere (nodesource) already brings npm
+  python3-gi gir1.2-pango-1.0 python3-cairo python3-gi-cairo python3-pil python3-numpy  # tests/e2e/test_dups_media.sh renders letters
+  fonts-hosny-amiri fonts-noto-core fonts-dejavu-core fonts-liberation2                 # with Pango in these faces (bench/dups-media)
 )
 [ "${DAFTAR_FUZZ:-0}" = 1 ] && packages+=(clang)  # make fuzz: libFuzzer
 [ "${DAFTAR_BENCH:-0}" = 1 ] && packages+=(recoll hyperfine mupdf-tools poppler-utils tesseract-ocr libxapian-dev liblucene8-java openjdk-17-jdk-headless g++ libfuzzy-dev libtlsh-dev wrk

@@ -223,6 +223,7 @@ async function fillDups(card, d) {
       }
       const others = c.documents.filter((x) => x !== d.id);
       const label = c.kind === 'text' ? 'Same text, different bytes' : c.kind === 'template' ? 'Same form, filled in differently'
+        : c.ocr_aligned ? `Copies across media: scans, photos, typed (similarity ≥ ${Number(c.similarity).toFixed(2)}, aligned words of the OCR'd text)`
         : `Near-duplicates (similarity ≥ ${Number(c.similarity).toFixed(2)})`;
       body.appendChild(h('h3', null, label));
       body.appendChild(h('ul', { class: 'plain' }, others.map((o) => h('li', { dir: 'auto' },

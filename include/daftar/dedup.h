@@ -37,10 +37,11 @@
 
 #define DFT_MINHASH_PERM 128   /* permutations (values) in a signature */
 #define DFT_SHINGLE_WORDS 3    /* words in a shingle; see minhash.c */
-#define DFT_DEDUP_VERSION 2    /* of shingling + hashing: stored signatures of another version are redone
-				  (2: a second signature over character grams) */
+#define DFT_DEDUP_VERSION 3    /* of shingling + hashing: stored signatures of another version are redone
+				  (2: a second signature over character grams; 3: a sample of them) */
 #define DFT_DEDUP_MIN_TOKENS 8 /* fewer words: no near-duplicate signature (exact and text still apply) */
 #define DFT_CHAR_GRAM 5        /* code points in a character gram (copies across media, below) */
+#define DFT_CHAR_SAMPLE 4      /* one gram in DFT_CHAR_SAMPLE, by hash, is signed (minhash.c) */
 /* Copies across media: a pair where at least one text was OCR'd is a
  * candidate when the character-gram signatures estimate a Jaccard of at
  * least this, and is then judged by its aligned similarity (align.c). */
