@@ -6,7 +6,7 @@
  *
  *   daftar-ocr [--no-osd] [--no-deskew] [--no-surround] [--denoise 0|1|2] [--noise-max N]
  *              [--skew-conf C] [--no-bgnorm] [--no-rescale]
- *              [--target PX] [--no-single-line] [--no-block] [--psm N] [--engine ar|en]
+ *              [--target PX] [--no-single-line] [--no-block] [--no-local-deskew] [--psm N] [--engine ar|en]
  *              [--no-fallback] [--fallback-conf C] [--fallback-margin M]
  *              [--fallback-accept A] [--arabic-model ara|Arabic]
  *              --out DIR IMAGE...
@@ -49,6 +49,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--no-osd"))
 			o.osd = 0;
+		else if (!strcmp(a, "--no-local-deskew"))
+			o.local_deskew = 0;
 		else if (!strcmp(a, "--no-deskew"))
 			o.deskew = 0;
 		else if (!strcmp(a, "--no-surround"))

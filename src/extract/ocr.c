@@ -58,6 +58,7 @@ void dft_ocr_options_default(dft_ocr_options *o)
 	memset(o, 0, sizeof(*o));
 	o->osd = 1;
 	o->deskew = 1;
+	o->local_deskew = 1;
 	o->surround = 1;
 	o->denoise = 1;
 	o->skew_conf = 1.0;
@@ -648,6 +649,8 @@ typedef struct page_geom {
 	int binary; /* black and white only (a fax, a binarised scan) */
 	int th;     /* text height in the prepared image, 0 when not known */
 	int photo;  /* a photographed page (a surround was found) */
+	int local;  /* then a projective correction of the local skew: */
+	double vc[8]; /* its coefficients, from the corrected image to the deskewed one */
 } page_geom;
 
 /* A binarised copy for measuring (not for recognition): Sauvola's local
@@ -727,33 +730,45 @@ static int text_lines(PIX *bin, int th)
 }
 
 /* Columns: a page set in two or more columns of text (a newspaper, a
- * bulletin) has a gutter, a vertical band with no ink over most of the
- * text's height, with a wide column on each side. Tesseract's layout
+ * bulletin) has a gutter, a vertical band with no ink over the text's
+ * height, with a column of several lines on each side. Tesseract's layout
  * analysis (psm 3) finds the columns; read as one block (psm 6) their
- * lines would be joined across the gutter. Labels and their values (a
- * form) are not columns: the label side is narrow. */
+ * lines would be joined across the gutter. A form's labels and values
+ * leave such a band too (a right-aligned Arabic form, a form number and a
+ * signature on the left), but one side holds only a few lines. */
 static int text_columns(PIX *bin, int th)
 {
 	BOX *ink = NULL;
 	PIX *crop = NULL;
 	NUMA *cols = NULL;
 	l_int32 bx, by, bw, bh;
-	int found = 0, run = 0, n;
+	int found = 0, run = 0, n, x;
 	if (th <= 0 || pixClipToForeground(bin, NULL, &ink) != 0 || !ink)
 		return 0;
 	boxGetGeometry(ink, &bx, &by, &bw, &bh);
-	/* a column is at least 30% of the text's width, and the text is
-	 * several lines high */
 	if (bh < 6 * th || bw < 20 * th || !(crop = pixClipRectangle(bin, ink, NULL)) ||
 	    !(cols = pixCountPixelsByColumn(crop)))
 		goto done;
 	n = numaGetCount(cols);
-	for (int x = (int)(0.3 * n); x < (int)(0.7 * n) && !found; x++) {
+	/* a band 1.5 text heights wide, a speck or two across it, with at
+	 * least 30% of the text's width on each side */
+	for (x = (int)(0.3 * n); x < (int)(0.7 * n) && run < th * 3 / 2; x++) {
 		l_float32 v = 0;
 		numaGetFValue(cols, x, &v);
-		/* a speck or two may cross it */
 		run = v <= th / 4 ? run + 1 : 0;
-		found = run >= th * 3 / 2;
+	}
+	if (run >= th * 3 / 2) {
+		int cut = x - run / 2, left, right;
+		BOX *lb = boxCreate(0, 0, cut, bh), *rb = boxCreate(cut, 0, n - cut, bh);
+		PIX *lp = lb ? pixClipRectangle(crop, lb, NULL) : NULL, *rp = rb ? pixClipRectangle(crop, rb, NULL) : NULL;
+		left = lp ? text_lines(lp, th) : 0;
+		right = rp ? text_lines(rp, th) : 0;
+		/* lines on both sides, about as many */
+		found = left >= 5 && right >= 5 && left * 2 >= right && right * 2 >= left;
+		pixDestroy(&lp);
+		pixDestroy(&rp);
+		boxDestroy(&lb);
+		boxDestroy(&rb);
 	}
 done:
 	numaDestroy(&cols);
@@ -976,6 +991,27 @@ static PIX *page_prepare(PIX *pix, page_geom *g, int *ppi)
 		}
 		pixDestroy(&bin);
 	}
+	/* a photographed page is seldom flat and square to the camera: its
+	 * lines slope more at one end than at the other (keystone). Leptonica
+	 * measures the skew in horizontal slices and finds the projective
+	 * transform that levels them all */
+	if (o->local_deskew && photo && (bin = binary_of(gray)) != NULL) {
+		PTA *ptas = NULL, *ptad = NULL;
+		l_float32 *vc = NULL;
+		if (pixGetLocalSkewTransform(bin, 0, 0, 0, 0.0f, 0.0f, 0.0f, &ptas, &ptad) == 0 &&
+		    getProjectiveXformCoeffs(ptad, ptas, &vc) == 0 &&
+		    (t = pixProjectivePtaGray(gray, ptad, ptas, 255)) != NULL) {
+			pixDestroy(&gray);
+			gray = t;
+			g->local = 1;
+			for (int i = 0; i < 8; i++)
+				g->vc[i] = vc[i];
+		}
+		free(vc);
+		ptaDestroy(&ptas);
+		ptaDestroy(&ptad);
+		pixDestroy(&bin);
+	}
 	if (o->bgnorm && background_uneven(gray) &&
 	    (t = pixBackgroundNormSimple(gray, NULL, NULL)) != NULL) {
 		pixDestroy(&gray);
@@ -1016,6 +1052,12 @@ static void geom_unmap(const page_geom *g, double x, double y, double *ox, doubl
 	for (int k = g->quads; k > 0; k--) {
 		int wk = k % 2 ? g->hs : g->ws;
 		double nx = y, ny = wk - 1 - x;
+		x = nx;
+		y = ny;
+	}
+	if (g->local) {
+		const double *v = g->vc, d = v[6] * x + v[7] * y + 1.0;
+		double nx = (v[0] * x + v[1] * y + v[2]) / d, ny = (v[3] * x + v[4] * y + v[5]) / d;
 		x = nx;
 		y = ny;
 	}
@@ -1092,6 +1134,32 @@ static int pass_fallback(pass *ps, PIX *gray, int primary, int ppi)
 	if (set)
 		TessBaseAPIClear(t);
 	return rc;
+}
+
+/* Latin words inside an Arabic line: the Arabic model gives a run of two
+ * or more of them right to left ("Cruiser Land" for "Land Cruiser", every
+ * such run of the dev set's tune part); the run is put back in reading
+ * order. Numbers alone are not touched: the model keeps "+216 996 486"
+ * in order. */
+static void latin_runs_reorder(pass *ps)
+{
+	size_t i = 0, j, a, l;
+	while (i < ps->n) {
+		for (j = i; j < ps->n && (j == i || ps->w[j].brk == 1); j++) {
+			script_count(ps->w[j].text, &a, &l);
+			if (!l || a)
+				break;
+		}
+		for (size_t x = i, y = j; j - i >= 2 && x + 1 < y; x++, y--) {
+			pass_word t = ps->w[x];
+			unsigned char bx = ps->w[x].brk, by = ps->w[y - 1].brk;
+			ps->w[x] = ps->w[y - 1];
+			ps->w[y - 1] = t;
+			ps->w[x].brk = bx; /* the breaks stay where they were */
+			ps->w[y - 1].brk = by;
+		}
+		i = j > i ? j : i + 1;
+	}
 }
 
 /* The engine a page's script asks for (Arabic when it is not known). */
@@ -1176,6 +1244,8 @@ int dft_ocr_recognise(dft_ocr_page *p, struct Pix *pix, int ppi)
 	}
 	if (o->fallback && (rc = pass_fallback(&best, gray, primary, ppi)) < 0)
 		goto done;
+	if (primary == ENG_ARABIC)
+		latin_runs_reorder(&best);
 	p->model = engine_lang[primary];
 	for (size_t i = 0; i < best.n; i++) {
 		static const char *const sep[] = {"", " ", "\n", "\n\n"};

@@ -47,6 +47,7 @@ typedef struct dft_ocr_page {
 typedef struct dft_ocr_options {
 	int osd;             /* orientation and script detection */
 	int deskew;
+	int local_deskew;    /* a photo's keystone levelled (projective transform) */
 	double skew_conf;    /* Leptonica's confidence a skew must have */
 	int surround;        /* paint white what lies around a photographed page */
 	int denoise;         /* 3x3 median: 0 never, 1 on noisy pages, 2 always */

@@ -119,6 +119,88 @@ static void test_arabic_page(void **state)
 
 static PIX *png_pix(fz_buffer *png) { return pixReadMem(png->data, png->len); }
 
+/* A page in two columns is read column by column, not line by line
+ * across the gutter; a single column of the same text is read as one
+ * block. The columns are two renders of narrow text put side by side. */
+static void test_two_columns(void **state)
+{
+	static const char left[] =
+		"The northern office kept the accounts of every depot in the province and sent them each month to "
+		"the treasury with a letter signed by its director. Fuel, flour and cement were counted in the "
+		"spring and again in the autumn, and the two counts rarely agreed. A clerk who found a difference "
+		"wrote it in the margin of the ledger and the director initialled it.";
+	static const char right[] =
+		"Travellers who crossed the river were asked for their papers at three checkpoints and their names "
+		"were written in a register kept at the bridge. Drivers of lorries paid a fee for each crossing and "
+		"were given a receipt with a number. The receipts were collected every week and carried to the "
+		"office in a sealed bag by a guard.";
+	char html[1024];
+	fz_buffer *a, *b;
+	PIX *pa, *pb, *page, *ca, *cb;
+	BOX *col = boxCreate(150, 150, 1100, 1500);
+	dft_sink_mem m;
+	l_uint8 *data = NULL;
+	size_t n = 0;
+	const char *text, *l_first, *l_last, *r_first;
+	(void)state;
+	snprintf(html, sizeof(html), "<p>%s</p>", left);
+	a = page_png(html, "p{font-size:12pt;margin-right:250pt}");
+	snprintf(html, sizeof(html), "<p>%s</p>", right);
+	b = page_png(html, "p{font-size:12pt;margin-right:250pt}");
+	pa = png_pix(a);
+	pb = png_pix(b);
+	assert_non_null(pa);
+	assert_non_null(pb);
+	/* the text of each: 50 pt margin (208 px at 300 dpi), 245 pt wide */
+	ca = pixClipRectangle(pa, col, NULL);
+	cb = pixClipRectangle(pb, col, NULL);
+	page = pixCreate(2480, 1800, 8);
+	pixSetAll(page);
+	pixRasterop(page, 100, 150, 1100, 1500, PIX_SRC, ca, 0, 0);
+	pixRasterop(page, 1300, 150, 1100, 1500, PIX_SRC, cb, 0, 0);
+	pixSetResolution(page, 300, 300);
+	assert_int_equal(pixWriteMem(&data, &n, page, IFF_PNG), 0);
+	assert_int_equal(fx_run(dft_extract_image, data, n, "image/png", &m), 0);
+	text = dft_buf_cstr(&m.text);
+	l_first = strstr(text, "northern");
+	l_last = strstr(text, "director");
+	r_first = strstr(text, "Travellers");
+	assert_true(l_first && l_last && r_first);
+	/* the left column whole, then the right one */
+	assert_true(l_first < l_last && l_last < r_first);
+	{
+		char both[sizeof(left) + sizeof(right)];
+		snprintf(both, sizeof(both), "%s %s", left, right);
+		assert_true(fx_char_accuracy(both, text) > 0.95);
+	}
+	free(data);
+	boxDestroy(&col);
+	pixDestroy(&pa);
+	pixDestroy(&pb);
+	pixDestroy(&ca);
+	pixDestroy(&cb);
+	pixDestroy(&page);
+	dft_sink_mem_dispose(&m);
+	fz_drop_buffer(fx_ctx(), a);
+	fz_drop_buffer(fx_ctx(), b);
+}
+
+/* Latin words inside an Arabic line keep their reading order (the Arabic
+ * model gives a run of them right to left). */
+static void test_latin_in_arabic(void **state)
+{
+	dft_sink_mem m;
+	fz_buffer *png = page_png("<p dir='rtl' lang='ar'>السلاح المستلم: سيارة Toyota Hilux بيضاء</p>"
+				  "<p dir='rtl' lang='ar'>ملاحظات: استلم سيارة Land Cruiser قديمة</p>",
+				  "p{font-size:16pt}");
+	(void)state;
+	assert_int_equal(fx_run(dft_extract_image, png->data, png->len, "image/png", &m), 0);
+	assert_non_null(strstr(dft_buf_cstr(&m.text), "Toyota Hilux"));
+	assert_non_null(strstr(dft_buf_cstr(&m.text), "Land Cruiser"));
+	dft_sink_mem_dispose(&m);
+	fz_drop_buffer(fx_ctx(), png);
+}
+
 static void test_multipage_tiff(void **state)
 {
 	fz_buffer *a = page_png("<p>First page says hello from the ministry.</p>", "p{font-size:20pt}");
@@ -447,6 +529,8 @@ int main(void)
 		cmocka_unit_test(test_english_page),
 		cmocka_unit_test(test_arabic_page),
 		cmocka_unit_test(test_multipage_tiff),
+		cmocka_unit_test(test_two_columns),
+		cmocka_unit_test(test_latin_in_arabic),
 		cmocka_unit_test(test_exif),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_real_images),
