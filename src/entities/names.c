@@ -398,7 +398,11 @@ static int subsequence(const dft_name *part, const dft_name *whole, int *distinc
 	int j = 0;
 	*distinct = 0;
 	for (int i = 0; i < part->n; i++) {
-		while (j < whole->n && !words_agree(part, i, whole, j))
+		/* the kunya's name is the son's: Abd al-Rahman al-Janabi is not
+		 * part of Abu Abd al-Rahman al-Janabi, nor Bakr al-Baghdadi of
+		 * Abu Bakr al-Baghdadi */
+		while (j < whole->n && (!words_agree(part, i, whole, j) ||
+					((whole->w[j].role == DFT_NAME_KUNYA) != (part->w[i].role == DFT_NAME_KUNYA))))
 			j++;
 		if (j == whole->n)
 			return 0;

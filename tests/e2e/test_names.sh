@@ -123,10 +123,12 @@ eq "~Karim does not find Abd al-Karim" \
 ents=$(d entities "$C" --type person --json)
 mixed=0
 for v in "Abd al-Rahim al-Jubouri" "Karim al-Jubouri" "Abd al-Karim al-Dulaimi" "Abd al-Rahman al-Shammari" \
-  "Abd al-Qadir bin Abd al-Latif al-Obeidi" "Abd al-Rahman al-Janabi" "عبد الرحيم الجبوري"; do
+  "Abd al-Qadir bin Abd al-Latif al-Obeidi" "Abd al-Rahman al-Janabi" "عبد الرحيم الجبوري" \
+  "عبد الرحمن الجنابي" "كريم الجبوري" "عبد القادر بن عبد اللطيف العبيدي"; do
   vs=$(jq -r --arg v "$v" '[.entities[] | select(.variants | index($v)) | .variants[]] | join("|")' <<< "$ents")
   for s in "Abdul Kareem al-Jabouri" "عبد الكريم الجبوري" "Abdur Rahman al-Dulaymi" "Abdallah ash-Shammari" \
-    "Abdullatif ibn Abdulkadir al-Ubaidi" "Abu Abdulrahman al-Janabi"; do
+    "Abdullatif ibn Abdulkadir al-Ubaidi" "Abu Abdulrahman al-Janabi" "أبو عبد الرحمن الجنابي" \
+    "عبد اللطيف بن عبد القادر العبيدي" "عبد الله الشمري"; do
     case "|$vs|" in *"|$s|"*) mixed=$((mixed + 1)); echo "merged: $v with $s" ;; esac
   done
 done
@@ -148,6 +150,9 @@ eq "xref: Abu Bakr al-Baghdadi in one word or two, three scripts (not Abu Omar, 
   "$(names_of "$(d xref "$C" "$T/kunya.csv" --json | jq -c '[.matches[].documents[]]')")" "k1 k2 k3 k4 k5"
 eq "~Abubakr finds Abu Bakr however written" \
   "$(names_of "$(d search "$C" '~Abubakr' --json | jq -c '[.hits[].id]')")" "k1 k2 k3 k4 k5"
+eq "entities: Bakr al-Baghdadi is not Abu Bakr al-Baghdadi" \
+  "$(d entities "$C" --type person --json | jq '[.entities[] | select(.variants | (index("Bakr al-Baghdadi") and index("Abu Bakr al-Baghdadi")))] | length')" 0
 eq "~\"Abu Bakr al-Baghdadi\" too" \
   "$(names_of "$(d search "$C" '~"Abu Bakr al-Baghdadi"' --json | jq -c '[.hits[].id]')")" "k1 k2 k3 k4 k5"
+[ -n "${KEEP_CASE:-}" ] && cp -r "$C" "$KEEP_CASE"
 finish

@@ -83,6 +83,10 @@ static const pair pairs[] = {
 	 * identical name (xref never reports a lone given name) */
 	{P, "Sheikh Ahmed", "Ahmed", 1},
 	{P, "Khalid al-Masri", "Khalid al-Iraqi", 0},
+	/* the kunya's name is the son's: not a part of the father's name */
+	{P, "Abu Bakr al-Baghdadi", "Bakr al-Baghdadi", 0},
+	{P, "Abu Abd al-Rahman al-Janabi", "عبد الرحمن الجنابي", 0},
+	{P, "Abu Abd al-Rahman al-Janabi", "al-Janabi", 1},
 	/* places and organisations */
 	{L, "Raqqa", "الرقة", 1},
 	{L, "Raqqa", "ar-Raqqah", 1},
