@@ -731,7 +731,10 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 			goto done;
 	{
 		double tp = dft_now();
-		if ((rc = dft_forms_pairs(&fm, 0, NULL, want_unjoined_form, on_pair_join, &nc, &sum->forms_near)) != 0)
+		/* forms are near copies on what was filled in, at the near-duplicate
+		 * threshold as every other document (issue #18; as `new` does) */
+		if ((rc = dft_forms_pairs(&fm, o->threshold > 0 ? o->threshold : 0.8, NULL, want_unjoined_form, on_pair_join,
+					  &nc, &sum->forms_near)) != 0)
 			goto done;
 		sum->form_seconds = fm.seconds + (dft_now() - tp);
 	}
