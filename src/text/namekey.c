@@ -423,6 +423,7 @@ static const char *const abd_names[] = {
 static int is_linker_vowel(uint32_t c)
 {
 	return is_latin_vowel(c) || c == 0x0627 || /* ا */
+	       c == 0x0648 || c == 0x064A || /* و ي: عبدول, عبدولاي = Abdul, Abdoulaye */
 	       c == 0x0430 || c == 0x0435 || c == 0x0451 || c == 0x0438 ||
 	       c == 0x043E || c == 0x0443 || c == 0x044B || c == 0x044D ||
 	       c == 0x044C || c == 0x044A; /* а е ё и о у ы э ь ъ */
