@@ -12,6 +12,7 @@ Writes OUTDIR/files/<cond>/<template>/<name>.png|jpg and OUTDIR/truth.json
 import argparse, hashlib, json, os, random, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, "..", "ocr"))
 import make_devset as md  # noqa: E402
 import numpy as np  # noqa: E402

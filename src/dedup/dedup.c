@@ -281,6 +281,7 @@ struct near_ctx {
 	unsigned char *media;     /* dups: per root, a link was aligned; new: per new index, its best was */
 	int in_media;             /* the pair being reported was aligned */
 	double threshold;
+	const dft_minhash *sigs;  /* the LSH entries' whole-text signatures (forms' second look) */
 	dft_align_words **aw;     /* aligned words of LSH index i, loaded when needed */
 	size_t naw;
 	size_t aw_words;          /* words held in aw (bounded: AW_MAX_WORDS) */
@@ -373,6 +374,31 @@ static int on_pair_join(void *ctx, size_t a, size_t b, double sim, int exact)
 		c->media[ra < rb ? ra : rb] |= c->media[ra] | c->media[rb] | (unsigned char)c->in_media;
 	return 0;
 }
+
+/* Members of a form family (filled forms, or letters whose office's header
+ * and closing made one) are compared on their filled-in parts. A pair is a
+ * near copy when that part is as similar as the near-duplicate threshold
+ * says, or, when it is at least DFT_FORM_FILLED_THRESHOLD, when the whole
+ * texts are (a copy with a few words edited: its small filled-in part
+ * loses more than the whole). Different letters of one office, whose
+ * "filled-in parts" agree 0.5-0.7, are neither (issue #18). */
+static int form_near(const struct near_ctx *c, size_t a, size_t b, double *sim)
+{
+	double whole;
+	if (*sim >= c->threshold)
+		return 1;
+	whole = dft_minhash_similarity(&c->sigs[a], &c->sigs[b]);
+	if (whole < c->threshold)
+		return 0;
+	*sim = whole;
+	return 1;
+}
+
+static int on_form_pair_join(void *ctx, size_t a, size_t b, double sim, int exact)
+{
+	return form_near(ctx, a, b, &sim) ? on_pair_join(ctx, a, b, sim, exact) : 0;
+}
+
 
 static int load_text(void *ctx, size_t i, dft_buf *out)
 {
@@ -613,6 +639,7 @@ static int media_pass(struct near_ctx *nc, const dft_minhash *csigs, size_t n, c
 	nc->naw = n;
 	memset(&no, 0, sizeof(no));
 	no.threshold = DFT_MEDIA_CANDIDATE;
+	no.rows = DFT_MEDIA_ROWS;
 	no.side = side;
 	no.want = want;
 	no.pair = pair;
@@ -731,10 +758,10 @@ int dft_dedup_clusters(dft_store *st, const dft_dedup_opts *o,
 			goto done;
 	{
 		double tp = dft_now();
-		/* forms are near copies on what was filled in, at the near-duplicate
-		 * threshold as every other document (issue #18; as `new` does) */
-		if ((rc = dft_forms_pairs(&fm, o->threshold > 0 ? o->threshold : 0.8, NULL, want_unjoined_form, on_pair_join,
-					  &nc, &sum->forms_near)) != 0)
+		/* forms are near copies on what was filled in (form_near) */
+		nc.threshold = o->threshold > 0 ? o->threshold : 0.8;
+		nc.sigs = sigs;
+		if ((rc = dft_forms_pairs(&fm, 0, NULL, want_unjoined_form, on_form_pair_join, &nc, &sum->forms_near)) != 0)
 			goto done;
 		sum->form_seconds = fm.seconds + (dft_now() - tp);
 	}
@@ -853,6 +880,11 @@ static int on_pair_best(void *ctx, size_t a, size_t b, double sim, int exact)
 	return 0;
 }
 
+static int on_form_pair_best(void *ctx, size_t a, size_t b, double sim, int exact)
+{
+	return form_near(ctx, a, b, &sim) ? on_pair_best(ctx, a, b, sim, exact) : 0;
+}
+
 /* new: a new text whose copy the word shingles found is not aligned again */
 static int want_media_new(void *ctx, size_t a, size_t b)
 {
@@ -965,13 +997,11 @@ int dft_dedup_new(dft_store *st, int64_t batch, const dft_dedup_opts *o,
 	nc.st = st;
 	nc.it = &it;
 	nc.rep = rep;
-	/* a filled form is new unless its filled-in part copies an earlier form's,
-	 * as similar as the near-duplicate threshold says: letters of one office
-	 * (one header, one closing) made a "template" whose filled-in parts,
-	 * different letters, agreed 0.5-0.65 (issue #18) */
+	/* a filled form is new unless it copies an earlier form (form_near) */
+	nc.threshold = o->threshold > 0 ? o->threshold : 0.8;
+	nc.sigs = sigs;
 	if ((rc = find_forms(&nc, sigs, nsig, &fm, sum)) < 0 || (rc = family_reps(&fm, &g, &it, rep, &fam_rep)) < 0 ||
-	    (rc = dft_forms_pairs(&fm, o->threshold > 0 ? o->threshold : 0.8, side, want_any, on_pair_best, &nc,
-				  &sum->forms_near)) != 0)
+	    (rc = dft_forms_pairs(&fm, 0, side, want_any, on_form_pair_best, &nc, &sum->forms_near)) != 0)
 		goto done;
 	sum->form_seconds = dft_now() - t0; /* includes loading the signatures */
 	memset(&no, 0, sizeof(no));
