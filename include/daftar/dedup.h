@@ -44,8 +44,13 @@
 #define DFT_CHAR_SAMPLE 4      /* one gram in DFT_CHAR_SAMPLE, by hash, is signed (minhash.c) */
 /* Copies across media: a pair where at least one text was OCR'd is a
  * candidate when the character-gram signatures estimate a Jaccard of at
- * least this, and is then judged by its aligned similarity (align.c). */
-#define DFT_MEDIA_CANDIDATE 0.45
+ * least this, and is then judged by its aligned similarity (align.c). The
+ * LSH has DFT_MEDIA_ROWS rows a band (32 x 4: P(candidate) 0.91 at J 0.5,
+ * 0.99 at 0.6; copies that align at 0.8 have J >= 0.46 on the bench, most
+ * above 0.6), not the 42 x 3 that J = 0.4 alone would ask: on texts of a
+ * small vocabulary that made 3.5M candidates of 7,334 texts. */
+#define DFT_MEDIA_CANDIDATE 0.40
+#define DFT_MEDIA_ROWS 4
 
 /* A text's shingles as a sorted set of 64-bit hashes, its word count and the
  * SHA-256 of its normalised word stream ("" when it has no words). */
@@ -131,6 +136,7 @@ typedef struct dft_near_opts {
 	int (*pair)(void *ctx, size_t a, size_t b, double similarity, int exact);
 	void *ctx;
 	size_t cache_max; /* bytes of shingle sets kept between checks; 0: 256 MB */
+	int rows;         /* rows a band; 0: dft_lsh_params(threshold) */
 } dft_near_opts;
 
 typedef struct dft_near_stats {

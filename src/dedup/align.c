@@ -37,8 +37,9 @@
 
 struct aword {
 	uint64_t h;
-	uint32_t off; /* into cp[] */
-	uint16_t n;   /* code points (capped at WORD_MAX_CP + 1) */
+	uint64_t mask; /* bit cp % 64 of each code point: a cheap test before the edit distance */
+	uint32_t off;  /* into cp[] */
+	uint16_t n;    /* code points (capped at WORD_MAX_CP + 1) */
 };
 
 struct range {
@@ -90,8 +91,12 @@ static int on_word(void *ctx, const dft_token *t)
 	x = &a->w[a->n++];
 	x->h = XXH3_64bits(t->text, t->len);
 	x->off = (uint32_t)a->ncp;
-	while (i < t->len && k <= WORD_MAX_CP)
-		a->cp[a->ncp + k++] = dft_utf8_next(t->text, t->len, &i);
+	x->mask = 0;
+	while (i < t->len && k <= WORD_MAX_CP) {
+		uint32_t c = dft_utf8_next(t->text, t->len, &i);
+		a->cp[a->ncp + k++] = c;
+		x->mask |= (uint64_t)1 << (c % 64);
+	}
 	x->n = (uint16_t)k;
 	a->ncp += k;
 	return 0;
@@ -216,6 +221,14 @@ static int within(const uint32_t *x, int nx, const uint32_t *y, int ny, int k)
 	return prev[ny];
 }
 
+static int popcount64(uint64_t x)
+{
+	int n = 0;
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
 static int match(const dft_align_words *A, const struct aword *a, const dft_align_words *B, const struct aword *b)
 {
 	int m = a->n > b->n ? a->n : b->n, k, d;
@@ -225,7 +238,9 @@ static int match(const dft_align_words *A, const struct aword *a, const dft_alig
 		return 0;
 	k = m < 6 ? 1 : 2;
 	d = a->n > b->n ? a->n - b->n : b->n - a->n;
-	if (d > k)
+	/* an edit changes the set of letters by at most two: words whose
+	 * letter sets differ by more than 2k are further apart than k */
+	if (d > k || popcount64(a->mask ^ b->mask) > 2 * k)
 		return 0;
 	return within(A->cp + a->off, a->n, B->cp + b->off, b->n, k) <= k;
 }

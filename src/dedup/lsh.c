@@ -287,6 +287,10 @@ int dft_near_pairs(const dft_minhash *sigs, size_t n, const dft_near_opts *o, df
 	if (n > UINT32_MAX)
 		return dft_error_set(DFT_ELIMIT, "near-duplicates: more than 2^32 documents");
 	dft_lsh_params(o->threshold, &stats->bands, &stats->rows);
+	if (o->rows > 0 && o->rows <= DFT_MINHASH_PERM) {
+		stats->rows = o->rows;
+		stats->bands = DFT_MINHASH_PERM / o->rows;
+	}
 	memset(&r, 0, sizeof(r));
 	r.sigs = sigs;
 	r.n = n;
