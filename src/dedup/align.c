@@ -122,7 +122,7 @@ static int low_confidence(dft_align_words *a, const char *json, int min_conf)
 				k = 0;
 			p++;
 		} else if (*p == ']') {
-			if (depth-- == 2 && k == 8 && v[7] < min_conf && v[5] >= 0 && v[6] > v[5]) {
+			if (depth-- == 2 && k == 8 && v[7] < min_conf && v[5] >= 0 && v[6] > v[5] && v[6] < 9e18) {
 				if (a->nskip == a->cskip) {
 					size_t cap = a->cskip ? a->cskip * 2 : 64;
 					struct range *r = dft_realloc(a->skip, cap * sizeof(*r));

@@ -510,6 +510,13 @@ static void test_media_similarity(void **state)
 		assert_int_equal(dft_align_similarity(wa, wb, &with), 0);
 		assert_true(fabs(with - without) < 1e-9);
 		dft_align_words_free(wb);
+		/* nor do offsets out of any range (no overflow on the cast) */
+		assert_int_equal(dft_align_words_new_ocr(&wb, an, dft_buf_cstr(&t), t.len,
+							 "[[1,0,0,1,1,0,1e300,0],[1,0,0,1,1,-5,3,0],[1,0,0,1,1,-inf,inf,0]]"),
+				 0);
+		assert_int_equal(dft_align_similarity(wa, wb, &with), 0);
+		assert_true(fabs(with - without) < 1e-9);
+		dft_align_words_free(wb);
 		dft_align_words_free(wa);
 		dft_buf_dispose(&t);
 	}
