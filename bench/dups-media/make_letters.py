@@ -15,7 +15,8 @@ letter a second scan in another font.
 Split: tune and test letters come from different text pools and different
 offices; test letters are also rendered in faces the tune part never uses.
 
-Usage: make_letters.py OUT [--split tune|test|both] [--ar N] [--en N] [--small] [-j N]
+Usage: make_letters.py OUT [--split tune|test|both] [--ar N] [--en N] [--from K] [--small] [-j N]
+  --from K: letters K .. K+N-1 of each language (a fresh sample: other texts, faces cycled on)
   --small: 3 Arabic letters of one office and 1 English letter, 6 images (the e2e test)
 Writes OUT/manifest.tsv: file, letter, split, lang, office, medium, font.
 """
@@ -167,14 +168,14 @@ def fonts_for(lang, split):
     return [f for f in fonts if split == "test" or not f[3]]
 
 
-def plan(split, n_ar, n_en, small):
+def plan(split, n_ar, n_en, small, first=0):
     """(letter id, split, lang, office, [(medium, font)]) for each letter."""
     out = []
     for lang, n, offices in (("ar", n_ar, AR_OFFICES[split]), ("en", n_en, EN_OFFICES[split])):
         fonts = fonts_for(lang, split)
         if split == "test":  # test-only faces first, so they are surely used
             fonts = [f for f in fonts if f[3]] + [f for f in fonts if not f[3]]
-        for i in range(n):
+        for i in range(first, first + n):
             rng = random.Random("%d-%s-%s-%d" % (SEED, split, lang, i))
             off = offices[0] if small else offices[i % len(offices)]
             media = [("scan", fonts[(3 * i) % len(fonts)]), ("photo", fonts[(3 * i + 1) % len(fonts)])]
@@ -222,6 +223,7 @@ def main():
     ap.add_argument("--ar", type=int, default=16)
     ap.add_argument("--en", type=int, default=8)
     ap.add_argument("--small", action="store_true")
+    ap.add_argument("--from", dest="first", type=int, default=0)
     ap.add_argument("-j", "--jobs", type=int, default=1)
     ap.add_argument("--corpora", default=os.path.join(HERE, "..", "..", "..", "shared", "corpora"))
     a = ap.parse_args()
@@ -237,7 +239,7 @@ def main():
     splits = ["tune", "test"] if a.split == "both" else [a.split]
     items = []
     for s in splits:
-        items += plan(s, 3 if a.small else a.ar, 1 if a.small else a.en, a.small)
+        items += plan(s, 3 if a.small else a.ar, 1 if a.small else a.en, a.small, 0 if a.small else a.first)
     rows = []
     if a.jobs > 1:
         import multiprocessing
