@@ -222,7 +222,7 @@ static const struct cli_command commands[] = {
 	 "copies (docs/FORMS.md).",
 	 OPTS({O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}), NULL, 0, cmd_forms},
 	{"records", "records CASE [--template T] [--where LABEL=VALUE]... [--count-by LABEL[:month|:year]]\n"
-		    "        [--format csv|jsonl|ftm|ftm-mapping] [--mapping FILE] [-o FILE]",
+		    "records CASE --format csv|jsonl|ftm|ftm-mapping [--template T] [--where ...] [--mapping FILE] [-o FILE]",
 	 "The records filled into the forms: one row a filled form, each field's value as written and\n"
 	 "normalised (dates ISO, nationalities ISO 3166, phones E.164, numbers), with its page and\n"
 	 "characters, its OCR box and confidence; records probably of one person are linked.",
@@ -618,8 +618,8 @@ static const char overview[] =
 	"  new CASE --batch B [--threshold J] what batch B adds that no earlier batch had\n"
 	"  show CASE A --diff B               word-level differences between two documents\n"
 	"  forms CASE                         form templates: filled copies of one form, their labels\n"
-	"  records CASE [--template T] [--where LABEL=VALUE] [--count-by LABEL] [--format csv|jsonl]\n"
-	"                                     the records filled into the forms, counted or as a table\n"
+	"  records CASE [--template T] [--where LABEL=VALUE] [--count-by LABEL] [--format csv|jsonl|ftm]\n"
+	"                                     the records filled into the forms: a table, counts, FtM Persons\n"
 	"  entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]\n"
 	"                                     people, places, organisations, phones, dates ... named\n"
 	"  xref CASE LIST.csv [--min-score S] a watchlist (name, aliases, type, birth, country) in the case\n"
