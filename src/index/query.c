@@ -624,6 +624,35 @@ static int parse_primary(struct parser *p, struct node *out, int negated)
 	/* field:value */
 	{
 		const char *colon = memchr(p->s + start, ':', n);
+		if (colon && colon > p->s + start + 5 && memcmp(p->s + start, "form.", 5) == 0) {
+			/* form.LABEL:VALUE - a field of a filled form (docs/FORMS.md); '_' in
+			 * LABEL stands for a blank. The value "LABEL\x1fVALUE" is resolved
+			 * into documents before the store runs the query (api.c). */
+			const char *v = colon + 1;
+			size_t vn = (size_t)(p->s + p->pos - v), i, ln = (size_t)(colon - (p->s + start + 5));
+			dft_buf fv;
+			rc = 0;
+			if (vn == 0 && p->pos < p->len && p->s[p->pos] == '"') {
+				size_t qs, qn;
+				if ((rc = read_quoted(p, &qs, &qn)) < 0)
+					return rc;
+				v = p->s + qs;
+				vn = qn;
+			}
+			if (vn == 0)
+				return perr(p, "form.LABEL: needs a value after the colon");
+			dft_buf_init(&fv, DFT_QUERY_MAX_BYTES);
+			for (i = 0; i < ln && rc == 0; i++)
+				rc = dft_buf_addc(&fv, p->s[start + 5 + i] == '_' ? ' ' : p->s[start + 5 + i]);
+			if (rc == 0 && (rc = dft_buf_addc(&fv, '\x1f')) == 0)
+				rc = dft_buf_add(&fv, v, vn);
+			if (rc == 0) {
+				out->empty = 1;
+				rc = add_filter(p, "form", fv.ptr, fv.len, negated);
+			}
+			dft_buf_dispose(&fv);
+			return rc;
+		}
 		if (colon && colon > p->s + start) {
 			size_t flen = (size_t)(colon - (p->s + start)), i;
 			for (i = 0; known_fields[i]; i++) {

@@ -76,6 +76,9 @@ static int add_filters(dft_buf *sql, const dft_query *q, int first_param)
 						  n, n, n, n, n, n, n, n, n, n);
 			else
 				rc = dft_buf_addf(sql, "substr(" DOC_DATE ", 1, length(?%d)) = ?%d", n, n);
+		} else if (!strcmp(f->field, "docs")) {
+			/* form.LABEL:VALUE, resolved by the api into "17,19,44" */
+			rc = dft_buf_addf(sql, "instr(',' || ?%d || ',', ',' || CAST(d.id AS TEXT) || ',') > 0", n);
 		} else if (!strcmp(f->field, "tag")) {
 			/* tags on documents (auth.h); the value is bound as its key */
 			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM doc_tags t WHERE t.doc_id = d.id AND t.key = ?%d)", n);

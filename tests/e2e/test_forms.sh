@@ -72,6 +72,17 @@ eq "--where Nationality=TN on the bilingual label too" \
   "$(d records "$C" --where Nationality=TN --json | jq '[.templates[].records[]]|length')" \
   "$(d records "$C" --count-by Nationality --json | jq '[.counts[]|select(.value=="TN")|.count]|add')"
 
+# ---- the query language: form.LABEL:VALUE ('_' for a blank in LABEL)
+tn_all=$(d records "$C" --count-by الجنسية --json | jq '[.counts[]|select(.value=="TN")|.count]|add')
+eq "search form.الجنسية:تونسية finds the Tunisians' forms (every template with that label)" \
+  "$(d search "$C" 'form.الجنسية:تونسية' --limit 0 --json | jq .total)" "$tn_all"
+eq "search form.Date_of_entry: a label with blanks" \
+  "$(d search "$C" "form.Date_of_entry:$(d records "$C" --template "$tid_en" --json | jq -r '[.records[].fields["Date of entry"].value|select(. != null and . != "")][0]')" --limit 0 --json | jq '.total >= 1')" true
+eq "search -form.الجنسية:تونسية leaves them out" \
+  "$(d search "$C" 'type:text -form.الجنسية:تونسية' --limit 0 --json | jq .total)" \
+  "$(( $(d search "$C" 'type:text' --limit 0 --json | jq .total) - tn_all ))"
+status_is "search form.LABEL: without a value is a query error" 1 d search "$C" 'form.الجنسية:'
+
 # ---- CSV for spreadsheets, JSON lines
 d records "$C" --template "$tid" --format csv -o "$T/r.csv"
 eq "csv: starts with a UTF-8 BOM" "$(head -c 3 "$T/r.csv" | od -An -tx1 | tr -d ' ')" "efbbbf"
