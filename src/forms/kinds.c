@@ -11,6 +11,7 @@
 #include "daftar/entities.h"
 #include "daftar/text.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,12 +178,12 @@ static int fold_into(const char *s, dft_buf *b, int arabic)
 	return 0;
 }
 
-static int countries_ready(void)
+static pthread_once_t countries_once = PTHREAD_ONCE_INIT;
+
+static void countries_fold(void)
 {
 	size_t i;
 	dft_buf b;
-	if (folded_ready)
-		return 0;
 	dft_buf_init(&b, 4096);
 	for (i = 0; i < NCOUNTRY; i++) {
 		const struct country *c = &countries[i];
@@ -193,13 +194,19 @@ static int countries_ready(void)
 				continue;
 			if (fold_into(src[k], &b, k < 2) < 0 || !(folded[i][k] = dft_strdup(dft_buf_cstr(&b)))) {
 				dft_buf_dispose(&b);
-				return DFT_ENOMEM;
+				return;
 			}
 		}
 	}
 	dft_buf_dispose(&b);
 	folded_ready = 1;
-	return 0;
+}
+
+/* The folded table, made once (the workbench's threads share it). */
+static int countries_ready(void)
+{
+	pthread_once(&countries_once, countries_fold);
+	return folded_ready ? 0 : DFT_ENOMEM;
 }
 
 /* The country of one folded name or adjective (article cut already), with
@@ -377,13 +384,15 @@ int dft_field_date(const char *value, int order, char out[16])
 		snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
 		return 0;
 	}
-	/* month names: the entity stage's date scanner */
+	/* month names: the entity stage's date scanner (one a thread: its match data is its own) */
 	{
-		static dft_dates *dates;
+		static _Thread_local dft_dates *dates;
 		struct first_date f;
 		memset(&f, 0, sizeof(f));
-		if (!dates && dft_dates_new(&dates) < 0)
+		if (!dates && dft_dates_new(&dates) < 0) {
+			dft_error_clear();
 			return DFT_ENOTFOUND;
+		}
 		if (dft_dates_scan(dates, value, strlen(value), on_date, &f) < 0 || !f.found)
 			return DFT_ENOTFOUND;
 		memcpy(out, f.iso, 11);

@@ -7,6 +7,7 @@
 #include "server_internal.h"
 #include "daftar/api.h"
 #include "daftar/entities.h"
+#include "daftar/forms.h"
 
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -720,7 +721,7 @@ enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *metho
 		return route_entities(q, path[8] ? path + 9 : "", method);
 	if (!strcmp(path, "me") || !strcmp(path, "status") || !strcmp(path, "search") || !strcmp(path, "docs") ||
 	    !strcmp(path, "dups") || !strcmp(path, "new") || !strcmp(path, "graph") || !strcmp(path, "timeline") ||
-	    !strcmp(path, "audit") || !strcmp(path, "users")) {
+	    !strcmp(path, "forms") || !strcmp(path, "records") || !strcmp(path, "audit") || !strcmp(path, "users")) {
 		if (!is_get)
 			return srv_error(q, 405, "method not allowed");
 	} else {
@@ -815,6 +816,34 @@ enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *metho
 			return srv_error(q, 400, "type: entity types; min_weight, limit: numbers");
 		}
 		return reply(q, dft_api_graph(q->st, &p, &j), &j, &b);
+	}
+	if (!strcmp(path, "forms") || !strcmp(path, "records")) {
+		/* the templates, or one template's records (docs/FORMS.md); computed from the texts */
+		dft_record_set rs;
+		dft_api_records_params rp;
+		int rc2;
+		memset(&rp, 0, sizeof(rp));
+		rp.tmpl = arg_int(q, "template", 0, INT64_MAX / 2);
+		if (rp.tmpl < 0) {
+			dft_buf_dispose(&b);
+			return srv_error(q, 400, "template: a template id");
+		}
+		if ((rc2 = dft_records_build(&rs, q->st, NULL)) < 0) {
+			dft_buf_dispose(&b);
+			return srv_fail(q, rc2);
+		}
+		if (!strcmp(path, "forms"))
+			rc2 = dft_api_forms(&rs, &j);
+		else if (!rp.tmpl)
+			rc2 = dft_error_set(DFT_EINVAL, "records: give ?template=ID (GET /api/forms lists them)");
+		else
+			rc2 = dft_api_records(&rs, &rp, &j);
+		dft_record_set_dispose(&rs);
+		if (rc2 == DFT_EINVAL) {
+			dft_buf_dispose(&b);
+			return srv_error(q, 400, dft_error_msg());
+		}
+		return reply(q, rc2, &j, &b);
 	}
 	if (!strcmp(path, "timeline")) {
 		const char *from = arg(q, "from"), *to = arg(q, "to");

@@ -111,6 +111,32 @@ echo "No such label = name" > "$T/bad-map.txt"
 status_is "ftm --mapping: an unknown label fails, naming the line" 1 d records "$C" --template "$tid_en" --format ftm --mapping "$T/bad-map.txt"
 contains "ftm --mapping: the error names the line" "$(cat "$T/.err")" "line 1"
 
+# ---- the workbench's Records page, in chromium (as test_workbench.sh: skipped without node and playwright-core)
+if command -v node >/dev/null && [ -d "$SRC/tests/browser/node_modules/playwright-core" ] && [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  PORT=$(( 20000 + RANDOM % 30000 ))
+  DAFTAR_WEB="$SRC/web" "$DAFTAR" serve "$C" --listen "127.0.0.1:$PORT" >"$T/serve.out" 2>"$T/serve.err" &
+  SPID=$!
+  for _ in $(seq 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/me" || true)" = 200 ] && break
+    sleep 0.1
+  done
+  eq "GET /api/forms: the templates" "$(curl -s "http://127.0.0.1:$PORT/api/forms" | jq '.templates|length')" 7
+  eq "GET /api/records?template=T: its records" "$(curl -s "http://127.0.0.1:$PORT/api/records?template=$tid" | jq '.records|length')" \
+    "$(jqv "$forms" ".templates[]|select(.id==$tid)|.documents")"
+  eq "GET /api/records without a template is a 400" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/records")" 400
+  val=$(d records "$C" --template "$tid" --json | jq -r '[.records[].fields["الجنسية"].value|select(. != null and . != "")][0]')
+  if (cd "$SRC/tests/browser" && BASE_URL="http://127.0.0.1:$PORT" SHOTS="$T/shots" TEMPLATE="$tid" VALUE="$val" \
+      DOCS="$(jqv "$forms" ".templates[]|select(.id==$tid)|.documents")" timeout 150 node records.test.mjs >"$T/browser.out" 2>&1); then
+    ok "the Records page in chromium"
+  else
+    not_ok "the Records page in chromium: $(grep -v '^ok' "$T/browser.out" | head -c 800)"
+  fi
+  kill "$SPID" 2>/dev/null || true
+  wait "$SPID" 2>/dev/null || true
+else
+  echo "skip - the Records page in chromium (no node, playwright-core or chromium)"
+fi
+
 # ---- places of values: page and characters of the page's text
 rec=$(d records "$C" --template "$tid" --json | jq -c '.records[0]')
 doc=$(jqv "$rec" .document)
