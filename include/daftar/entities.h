@@ -218,9 +218,10 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 
 #include "daftar/store.h"
 
-#define DFT_ENTITIES_VERSION 3 /* of extraction: texts scanned by another are redone
+#define DFT_ENTITIES_VERSION 4 /* of extraction: texts scanned by another are redone
 				* (3: ʿAbd compounds are one name, names.c: a rescan
-				* resolves older cases with the new keys) */
+				* resolves older cases with the new keys; 4: document
+				* numbers whole, places of Syria and Iraq, offices) */
 
 /* Documents with a text not yet scanned by this version (or re-extracted). */
 int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx);

@@ -124,8 +124,12 @@ static const struct {
 		      "No\\.|Nr\\.|N°|№|(?:File|Doc(?:ument)?)" SP "?[Nn]o\\.?|"
 		      "رقم\\s+(?:الكتاب|القرار|المرجع|الوثيقة|المعاملة|الملف|ال[إا]حالة|البرقية|ال[أا]مر)|"
 		      "الرقم\\s+ال[إا]شاري|(الرقم|رقم|العدد|المرجع)))" SP "?([:：#])?" SP "?"
+		      /* the reference: letters and digits parted by / - . ; a part
+		       * between two separators may be Arabic letters (17/ز/1437,
+		       * 77/ب م/1437: the office's code) */
 		      "([A-Z0-9\\x{0660}-\\x{0669}\\x{06F0}-\\x{06F9}](?:[A-Za-z0-9\\x{0660}-\\x{0669}"
-		      "\\x{06F0}-\\x{06F9}]|[/\\-.](?=[A-Za-z0-9\\x{0660}-\\x{0669}\\x{06F0}-\\x{06F9}]))"
+		      "\\x{06F0}-\\x{06F9}]|[/\\-.](?=[A-Za-z0-9\\x{0660}-\\x{0669}\\x{06F0}-\\x{06F9}])|"
+		      SP "?[/\\-]" SP "?\\p{Arabic}{1,4}(?:" SP "\\p{Arabic}{1,3}){0,2}" SP "?[/\\-]" SP "?(?=" D "))"
 		      "{1,24})" NB,
 		      0},
 };
@@ -1247,21 +1251,36 @@ static int check_money(dft_patterns *p, const char *t, size_t len, const PCRE2_S
 
 static int check_docnum(dft_patterns *p, const char *t, size_t len, const PCRE2_SIZE *ov)
 {
-	char val[64];
+	char val[128];
 	size_t n = 0, nd = 0;
-	/* the bare words رقم / الرقم / العدد / المرجع only with a colon after */
-	if (ov_len(ov, 2) && !ov_len(ov, 3))
-		return 0;
-	for (size_t i = ov[8]; i < ov[9] && n + 1 < sizeof val;) {
+	int slash = 0;
+	/* the value: digits in ASCII, letters (an office's code: ز, ب م) and
+	 * separators as written, one space where the code had any */
+	for (size_t i = ov[8]; i < ov[9] && n + 5 < sizeof val;) {
+		size_t at = i;
 		uint32_t c = dft_utf8_next(t, len, &i);
 		int d = cp_digit(c);
 		if (d >= 0) {
 			val[n++] = (char)('0' + d);
 			nd++;
+		} else if (c == ' ' || c == '\t' || c == 0xA0 || c == 0x202F) {
+			if (n && val[n - 1] != ' ' && val[n - 1] != '/' && val[n - 1] != '-')
+				val[n++] = ' ';
 		} else if (c < 0x80) {
+			if (c == '/')
+				slash = 1;
+			if (n && val[n - 1] == ' ' && (c == '/' || c == '-'))
+				n--; /* "104 / ص / 2016" is 104/ص/2016 */
 			val[n++] = (char)c;
+		} else {
+			memcpy(val + n, t + at, i - at);
+			n += i - at;
 		}
 	}
+	/* the bare words رقم / الرقم / العدد / المرجع: with a colon after, or
+	 * before a reference in parts (رقم 45/3), not before a lone number */
+	if (ov_len(ov, 2) && !ov_len(ov, 3) && !slash)
+		return 0;
 	if (nd < 2)
 		return 0;
 	return add_cand(p, DFT_ENT_DOCNUM, ov[8], ov[9], val, n, 0.6);

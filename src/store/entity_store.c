@@ -418,9 +418,12 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 			   int (*node)(void *ctx, const dft_entity_row *r),
 			   int (*edge)(void *ctx, int64_t a, int64_t b, int64_t documents), void *ctx)
 {
+	/* a document number is no node unless asked for by type: it names
+	 * a letter, not someone who appears with someone */
 	static const char nodes_sql[] =
 		"SELECT id, type, name, mentions, documents FROM entities"
-		" WHERE (CAST(?1 AS TEXT) IS NULL OR instr(?1, ',' || type || ',') > 0)"
+		" WHERE (CAST(?1 AS TEXT) IS NULL AND type <> 'document_number'"
+		"  OR instr(?1, ',' || type || ',') > 0)"
 		" ORDER BY documents DESC, mentions DESC, id LIMIT ?2";
 	dft_stmt *s;
 	int rc, r = DFT_DONE;
@@ -442,7 +445,8 @@ int dft_store_entity_graph(dft_store *st, const char *types, int64_t min_weight,
 	r = DFT_DONE;
 	if ((rc = dft_sql_prepare(st, &s,
 				    "WITH n AS (SELECT id FROM entities"
-				    " WHERE (CAST(?1 AS TEXT) IS NULL OR instr(?1, ',' || type || ',') > 0)"
+				    " WHERE (CAST(?1 AS TEXT) IS NULL AND type <> 'document_number'"
+				    "  OR instr(?1, ',' || type || ',') > 0)"
 				    " ORDER BY documents DESC, mentions DESC, id LIMIT ?2)"
 				    " SELECT a, b, documents FROM entity_edges"
 				    " WHERE documents >= ?3 AND a IN (SELECT id FROM n) AND b IN (SELECT id FROM n) ORDER BY documents DESC, a, b")) < 0)
