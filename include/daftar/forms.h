@@ -157,6 +157,13 @@ int dft_records_count(const dft_record_set *rs, int64_t tmpl, const dft_record_w
 		      const char *label, dft_record_count **out, size_t *nout, size_t *total);
 void dft_record_counts_free(dft_record_count *c, size_t n);
 
+/* The query language's form.LABEL:VALUE filters of a compiled query
+ * (index.h) turned into filters of the documents whose filled form has
+ * that field holding that value: search (CLI, workbench) calls this after
+ * dft_query_compile. A query without them is left as it is. */
+struct dft_query;
+int dft_records_resolve_query(dft_store *st, struct dft_query *q);
+
 /* ---- ftm.c: records as FollowTheMoney Person entities ------------------------ */
 
 /* Is p a property of an FtM Person? */

@@ -366,51 +366,6 @@ static int on_facet(void *ctx, const char *facet, const char *value, int64_t n)
 	return 0;
 }
 
-/* form.LABEL:VALUE filters: the documents whose filled form has that field
- * holding that value (forms.h), as a "docs" filter of their ids ("0": none). */
-static int form_filters(dft_store *st, dft_query *q)
-{
-	dft_record_set rs;
-	size_t i, t, r;
-	int rc = 0, built = 0;
-	for (i = 0; i < q->nfilters && rc == 0; i++) {
-		dft_query_filter *f = &q->filters[i];
-		char *sep;
-		dft_buf ids;
-		dft_record_where w;
-		if (strcmp(f->field, "form") || !(sep = strchr(f->value, '\x1f')))
-			continue;
-		if (!built) {
-			if ((rc = dft_records_build(&rs, st, NULL)) < 0)
-				return rc;
-			built = 1;
-		}
-		*sep = '\0';
-		w.label = f->value;
-		w.value = sep + 1;
-		dft_buf_init(&ids, (size_t)1 << 30);
-		for (t = 0; t < rs.ntmpl && rc == 0; t++)
-			for (r = 0; r < rs.tmpl[t].nrecords && rc == 0; r++) {
-				const dft_record *R = &rs.rec[rs.tmpl[t].records[r]];
-				if (dft_record_keep(&rs.tmpl[t], R, &w, 1))
-					rc = dft_buf_addf(&ids, "%s%lld", ids.len ? "," : "", (long long)R->doc);
-			}
-		if (rc == 0 && !ids.len)
-			rc = dft_buf_addc(&ids, '0');
-		if (rc == 0) {
-			free(f->value);
-			f->value = dft_buf_detach(&ids);
-			snprintf(f->field, sizeof(f->field), "docs");
-			if (!f->value)
-				rc = DFT_ENOMEM;
-		}
-		dft_buf_dispose(&ids);
-	}
-	if (built)
-		dft_record_set_dispose(&rs);
-	return rc;
-}
-
 int dft_api_search(dft_store *st, const dft_api_search_params *p, dft_json *j)
 {
 	dft_query q;
@@ -419,7 +374,7 @@ int dft_api_search(dft_store *st, const dft_api_search_params *p, dft_json *j)
 	struct search_ctx c;
 	int rc;
 	if ((rc = dft_query_compile(&q, p->q ? p->q : "", dft_store_fuzzy, st)) < 0 ||
-	    (rc = form_filters(st, &q)) < 0) {
+	    (rc = dft_records_resolve_query(st, &q)) < 0) {
 		dft_query_dispose(&q);
 		return rc;
 	}

@@ -12,6 +12,7 @@
 #include "daftar/dedup.h"
 #include "daftar/custody.h"
 #include "daftar/entities.h"
+#include "daftar/forms.h"
 #include "daftar/index.h"
 #include "daftar/ingest.h"
 #include "daftar/store.h"
@@ -710,7 +711,8 @@ int cmd_search(struct args *a)
 		dft_store_free(st);
 		return rc;
 	}
-	if ((rc = dft_query_compile(&q, a->pos[1], dft_store_fuzzy, st)) < 0) {
+	if ((rc = dft_query_compile(&q, a->pos[1], dft_store_fuzzy, st)) < 0 ||
+	    (rc = dft_records_resolve_query(st, &q)) < 0) { /* form.LABEL:VALUE */
 		dft_query_dispose(&q);
 		dft_store_free(st);
 		return fail(rc);

@@ -5,6 +5,9 @@
  * (as written or normalised), and the key a field is counted by.
  */
 #include "daftar/forms.h"
+#include "daftar/index.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -247,5 +250,50 @@ done:
 	dft_record_counts_free(c, nc);
 	free(label);
 	dft_buf_dispose(&b);
+	return rc;
+}
+
+/* form.LABEL:VALUE filters: the documents whose filled form has that field
+ * holding that value (forms.h), as a "docs" filter of their ids ("0": none). */
+int dft_records_resolve_query(dft_store *st, dft_query *q)
+{
+	dft_record_set rs;
+	size_t i, t, r;
+	int rc = 0, built = 0;
+	for (i = 0; i < q->nfilters && rc == 0; i++) {
+		dft_query_filter *f = &q->filters[i];
+		char *sep;
+		dft_buf ids;
+		dft_record_where w;
+		if (strcmp(f->field, "form") || !(sep = strchr(f->value, '\x1f')))
+			continue;
+		if (!built) {
+			if ((rc = dft_records_build(&rs, st, NULL)) < 0)
+				return rc;
+			built = 1;
+		}
+		*sep = '\0';
+		w.label = f->value;
+		w.value = sep + 1;
+		dft_buf_init(&ids, (size_t)1 << 30);
+		for (t = 0; t < rs.ntmpl && rc == 0; t++)
+			for (r = 0; r < rs.tmpl[t].nrecords && rc == 0; r++) {
+				const dft_record *R = &rs.rec[rs.tmpl[t].records[r]];
+				if (dft_record_keep(&rs.tmpl[t], R, &w, 1))
+					rc = dft_buf_addf(&ids, "%s%lld", ids.len ? "," : "", (long long)R->doc);
+			}
+		if (rc == 0 && !ids.len)
+			rc = dft_buf_addc(&ids, '0');
+		if (rc == 0) {
+			free(f->value);
+			f->value = dft_buf_detach(&ids);
+			snprintf(f->field, sizeof(f->field), "docs");
+			if (!f->value)
+				rc = DFT_ENOMEM;
+		}
+		dft_buf_dispose(&ids);
+	}
+	if (built)
+		dft_record_set_dispose(&rs);
 	return rc;
 }

@@ -81,6 +81,7 @@ eq "search form.Date_of_entry: a label with blanks" \
 eq "search -form.الجنسية:تونسية leaves them out" \
   "$(d search "$C" 'type:text -form.الجنسية:تونسية' --limit 0 --json | jq .total)" \
   "$(( $(d search "$C" 'type:text' --limit 0 --json | jq .total) - tn_all ))"
+contains "search form.الجنسية:تونسية in words too" "$(d search "$C" 'form.الجنسية:تونسية' --limit 1)" "$tn_all documents match"
 status_is "search form.LABEL: without a value is a query error" 1 d search "$C" 'form.الجنسية:'
 
 # ---- CSV for spreadsheets, JSON lines
