@@ -69,7 +69,9 @@ typedef struct dft_mention {
 	 *   person, organization, place, misc: the text as written, spaces
 	 *          collapsed */
 	const char *value;
-	/* Dates written in the Hijri calendar: "hijri:1437-06-06"; NULL else. */
+	/* Dates written in the Hijri calendar: "hijri:1437-06-06"; places
+	 * found in the gazetteer (places.c): "place:Raqqa;geo:35.9528,39.0079;SY"
+	 * (its name, latitude, longitude, country); NULL else. */
 	const char *extra;
 	double score; /* 0..1, how sure the scanner is */
 } dft_mention;
@@ -127,6 +129,32 @@ int dft_ner_scan(dft_ner *n, const char *text, size_t len, dft_mention_fn fn, vo
  * words are tagged in pieces. */
 int dft_ner_tag_words(dft_ner *n, const char *const *words, const size_t *lens, size_t count,
 		      int *tags);
+
+/* ---- places of Syria and Iraq (places.c) ------------------------------------ */
+
+/* One place of the gazetteer compiled into daftar. */
+typedef struct dft_place {
+	const char *country;   /* ISO 3166-1 alpha-2: "SY", "IQ" */
+	const char *kind;      /* "country", "governorate", "city" */
+	double lat, lon;       /* decimal degrees, WGS84 */
+	const char *name;      /* the display name ("Deir ez-Zor") */
+	const char *spellings; /* Arabic, Latin, Cyrillic, '|' between; '?': not scanned for */
+} dft_place;
+
+typedef struct dft_places dft_places;
+
+/* The gazetteer's lookup table (built from the compiled list). One a thread. */
+int dft_places_new(dft_places **out);
+void dft_places_free(dft_places *p);
+/* The place a name written in any script, with or without article or
+ * clitic-free, names ("Ar-Raqqah", "Rakka", "الرقة" → Raqqa); NULL when
+ * none. The pointer is to static data. */
+const dft_place *dft_places_lookup(dft_places *p, const char *name, size_t len);
+/* The i-th place of the list and how many there are (count may be NULL). */
+const dft_place *dft_places_get(size_t i, size_t *count);
+/* Places named in a text: place mentions, value as written (a clitic cut
+ * off: بالرقة → الرقة), extra "place:NAME;geo:LAT,LON;CC". */
+int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn fn, void *ctx);
 
 /* ---- names: structure, keys, comparison (names.c) ------------------------- */
 

@@ -9,6 +9,16 @@
  * tagged MISC by the model is a date). Between two pattern mentions the
  * scanners already chose; between two NER mentions (two models on mixed
  * text) the longer wins.
+ *
+ * Two scanners of the trove's own register come after NER and overrule
+ * it: the gazetteer of Syria and Iraq (places.c: "Raqqa" the model took
+ * for a person, "Deir" cut from Deir ez-Zor) and offices (ديوان بيت المال,
+ * مكتب العلاقات العامة, Office of ..., cut by the model after their first
+ * words). Their span replaces every NER span it overlaps, except a longer
+ * organisation or place around it ("ولاية الرقة", "Raqqa Media Office").
+ * Last, a one-word nisba the model did not take for a person ("al-Adnani",
+ * MISC or place) is a person when it is the distinctive part of a person
+ * named in the same text ("Abu Muhammad al-Adnani").
  */
 #include "daftar/entities.h"
 #include "daftar/text.h"
@@ -17,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void dft_mention_set_init(dft_mention_set *s)
 {
@@ -74,8 +85,10 @@ struct dft_entity_extractor {
 	dft_patterns *patterns;
 	dft_dates *dates;
 	dft_ner *ner_en, *ner_ar;
+	dft_places *places;
 	char models[16];
-	dft_mention_set found; /* everything, before overlaps are resolved */
+	dft_mention_set found;	 /* everything, before overlaps are resolved */
+	dft_mention_set special; /* gazetteer places and offices */
 };
 
 int dft_entity_extractor_new(dft_entity_extractor **out)
@@ -86,7 +99,9 @@ int dft_entity_extractor_new(dft_entity_extractor **out)
 	if (!x)
 		return dft_error_set(DFT_ENOMEM, "out of memory");
 	dft_mention_set_init(&x->found);
-	if ((rc = dft_patterns_new(&x->patterns)) < 0 || (rc = dft_dates_new(&x->dates)) < 0) {
+	dft_mention_set_init(&x->special);
+	if ((rc = dft_patterns_new(&x->patterns)) < 0 || (rc = dft_dates_new(&x->dates)) < 0 ||
+	    (rc = dft_places_new(&x->places)) < 0) {
 		dft_entity_extractor_free(x);
 		return rc;
 	}
@@ -110,7 +125,9 @@ void dft_entity_extractor_free(dft_entity_extractor *x)
 	dft_dates_free(x->dates);
 	dft_ner_free(x->ner_en);
 	dft_ner_free(x->ner_ar);
+	dft_places_free(x->places);
 	dft_mention_set_dispose(&x->found);
+	dft_mention_set_dispose(&x->special);
 	free(x);
 }
 
@@ -335,6 +352,285 @@ static int head_noun_type(const char *value)
 	return type;
 }
 
+/* ---- offices ------------------------------------------------------------- */
+
+/* Arabic head nouns of an office, normalised, without article. */
+static const char *const office_heads_ar[] = {"ديوان", "مكتب", "هيئه", "دائره", "وزاره", "مديريه", "قسم"};
+/* Words that end an office's name: prepositions, kunya and title words, the
+ * honorifics and the headings of a letter. Normalised. */
+static const char *const office_stops_ar[] = {
+	"في",	  "الي",     "من",	  "علي",	"عن",	   "ابو",     "ابي",	  "ام",	   "بن",
+	"الموقر", "المحترم", "المحترمين", "الكرام",	"الموضوع", "التاريخ", "الرقم",	  "العدد", "المذكور",
+	"المذكوره", "المرفق", "امير",	  "مسؤول",	"الاخ",	   "الشيخ",   "الله",	  "السلام"};
+static const char *const office_heads_en[] = {"Office", "Department", "Ministry", "Directorate", "Bureau",
+					      "Diwan",	"Committee",  "Council",  "Dept."};
+
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(w, list[i]))
+			return 1;
+	return 0;
+}
+
+/* The next word from *i on one line: [start, end) of a run of letters
+ * (any script, with tashkeel and tatweel), after at most one space; 0 at
+ * punctuation, a line's end or a second space. */
+static int next_word(const char *t, size_t len, size_t *i, size_t *ws, size_t *we, int first)
+{
+	size_t j = *i;
+	if (!first) {
+		if (j >= len || t[j] != ' ')
+			return 0;
+		j++;
+	}
+	*ws = j;
+	while (j < len) {
+		size_t at = j;
+		uint32_t c = dft_utf8_next(t, len, &j);
+		int letter = (c < 0x80 && (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '.' || c == '\'')) ||
+			     (c >= 0xC0 && c < 0x250) || (c >= 0x0400 && c < 0x0500) ||
+			     (c >= 0x0621 && c <= 0x065F) || (c >= 0x066E && c <= 0x06D3) || c == 0x0670;
+		if (!letter) {
+			j = at;
+			break;
+		}
+	}
+	/* a full stop ends the word, not the name */
+	while (j > *ws && t[j - 1] == '.')
+		j--;
+	*we = j;
+	*i = j;
+	return j > *ws;
+}
+
+static int arabic_at(const char *t, size_t i)
+{
+	return (unsigned char)t[i] >= 0xD8 && (unsigned char)t[i] <= 0xDB;
+}
+
+static int add_office(dft_mention_set *set, const char *t, size_t s, size_t e)
+{
+	dft_mention m;
+	dft_buf v;
+	int rc;
+	dft_buf_init(&v, 4096);
+	rc = dft_buf_add(&v, t + s, e - s);
+	if (rc == 0) {
+		m.type = DFT_ENT_ORG;
+		m.start = s;
+		m.end = e;
+		m.value = dft_buf_cstr(&v);
+		m.extra = NULL;
+		m.score = 0.9;
+		rc = dft_mention_set_add(set, &m);
+	}
+	dft_buf_dispose(&v);
+	return rc;
+}
+
+/* Offices and departments whole: an Arabic head noun (ديوان, مكتب ...)
+ * and the construct chain after it up to its first definite word and the
+ * definite adjectives that follow (ديوان بيت المال, ديوان الزكاة, مكتب
+ * العلاقات العامة); "Office of / Department of" and capitalised words,
+ * "Diwan al-Zakat". */
+static int find_offices(const char *t, size_t len, dft_mention_set *set)
+{
+	dft_buf norm;
+	size_t i = 0;
+	int rc = 0;
+	dft_buf_init(&norm, 1024);
+	while (i < len && rc == 0) {
+		size_t ws, we, j = i, end = 0, start;
+		int words = 0, definite = 0, indefinite = 0;
+		if (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80) {
+			i++;
+			continue;
+		}
+		/* a word starts here: not inside one */
+		if (i > 0 && t[i - 1] != ' ' && t[i - 1] != '\n' && t[i - 1] != '\t' && t[i - 1] != '"' &&
+		    t[i - 1] != '(' && (unsigned char)t[i - 1] < 0x80) {
+			i++;
+			continue;
+		}
+		if (!next_word(t, len, &j, &ws, &we, 1)) {
+			i++;
+			continue;
+		}
+		start = ws;
+		if (arabic_at(t, ws)) {
+			const char *w;
+			dft_buf_reset(&norm);
+			if ((rc = dft_normalize_word(t + ws, we - ws, &norm)) < 0)
+				break;
+			w = dft_buf_cstr(&norm);
+			if (!in_list(w, office_heads_ar, sizeof(office_heads_ar) / sizeof(office_heads_ar[0]))) {
+				/* و ل ب ف + head */
+				if (norm.len > 2 && (!strncmp(w, "و", 2) || !strncmp(w, "ل", 2) || !strncmp(w, "ب", 2) ||
+						     !strncmp(w, "ف", 2)) &&
+				    in_list(w + 2, office_heads_ar, sizeof(office_heads_ar) / sizeof(office_heads_ar[0])))
+					start = ws + 2;
+				else {
+					i = we > i ? we : i + 1;
+					continue;
+				}
+			}
+			while (words < 5 && next_word(t, len, &j, &ws, &we, 0) && arabic_at(t, ws)) {
+				const char *x;
+				dft_buf_reset(&norm);
+				if ((rc = dft_normalize_word(t + ws, we - ws, &norm)) < 0)
+					break;
+				x = dft_buf_cstr(&norm);
+				if (in_list(x, office_stops_ar, sizeof(office_stops_ar) / sizeof(office_stops_ar[0])))
+					break;
+				if (norm.len > 4 && !strncmp(x, "ال", 4)) {
+					definite = 1;
+					end = we;
+				} else if (!definite && indefinite < 2) {
+					indefinite++;
+				} else {
+					break;
+				}
+				words++;
+			}
+			if (rc == 0 && definite && (rc = add_office(set, t, start, end)) < 0)
+				break;
+			i = end ? end : (we > i ? we : i + 1);
+			if (!end)
+				i = j > i ? j : i + 1;
+			continue;
+		}
+		/* English: Office of ..., Diwan al-... */
+		{
+			size_t hl = we - ws;
+			int head = 0, of = 0;
+			for (size_t k = 0; k < sizeof(office_heads_en) / sizeof(office_heads_en[0]); k++)
+				if (strlen(office_heads_en[k]) == hl && !memcmp(t + ws, office_heads_en[k], hl))
+					head = 1;
+			if (!head) {
+				i = we > i ? we : i + 1;
+				continue;
+			}
+			if (hl == 5 && !memcmp(t + ws, "Diwan", 5) && j + 4 < len && t[j] == ' ' &&
+			    (!memcmp(t + j + 1, "al-", 3) || !memcmp(t + j + 1, "el-", 3))) {
+				size_t k = j + 4;
+				while (k < len && (((t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z') || t[k] == '-' || t[k] == '\''))
+					k++;
+				if (k > j + 5 && (rc = add_office(set, t, start, k)) < 0)
+					break;
+				i = k;
+				continue;
+			}
+			if (j + 4 < len && !memcmp(t + j, " of ", 4)) {
+				size_t k = j + 3;
+				if (k + 5 < len && !memcmp(t + k, " the ", 5))
+					k += 4;
+				while (words < 6 && next_word(t, len, &k, &ws, &we, 0)) {
+					if (t[ws] >= 'A' && t[ws] <= 'Z') {
+						end = we;
+						of = 1;
+					} else if (!(we - ws == 3 && !memcmp(t + ws, "and", 3)) &&
+						   !(we - ws == 3 && !memcmp(t + ws, "for", 3))) {
+						break;
+					}
+					words++;
+				}
+			}
+			if (of && (rc = add_office(set, t, start, end)) < 0)
+				break;
+			i = of ? end : (we > i ? we : i + 1);
+		}
+	}
+	dft_buf_dispose(&norm);
+	return rc;
+}
+
+/* The special spans (places, offices) against NER: a special span drops
+ * the NER names it overlaps, unless one of them is an organisation or a
+ * place that holds it and is longer. Dropped records get type -1. */
+static void overrule_ner(dft_mention_set *found, dft_mention_set *special)
+{
+	for (size_t s = 0; s < special->n; s++) {
+		dft_mention_rec *sp = &special->v[s];
+		if (sp->type < 0)
+			continue;
+		/* specials among themselves: an office holds a place (مكتب الرقة) */
+		for (size_t o = 0; o < special->n; o++) {
+			dft_mention_rec *q = &special->v[o];
+			if (o != s && q->type >= 0 && q->start < sp->end && sp->start < q->end &&
+			    (q->end - q->start > sp->end - sp->start ||
+			     (q->end - q->start == sp->end - sp->start && o < s))) {
+				sp->type = -1;
+				break;
+			}
+		}
+		if (sp->type < 0)
+			continue;
+		for (size_t i = 0; i < found->n; i++) {
+			dft_mention_rec *n = &found->v[i];
+			if (n->type < 0 || !is_name_type(n->type) || n->start >= sp->end || sp->start >= n->end)
+				continue;
+			if ((n->type == DFT_ENT_ORG || n->type == DFT_ENT_PLACE) && n->start <= sp->start &&
+			    n->end >= sp->end && n->end - n->start > sp->end - sp->start) {
+				sp->type = -1;
+				break;
+			}
+		}
+		if (sp->type < 0)
+			continue;
+		for (size_t i = 0; i < found->n; i++) {
+			dft_mention_rec *n = &found->v[i];
+			if (n->type >= 0 && is_name_type(n->type) && n->start < sp->end && sp->start < n->end)
+				n->type = -1;
+		}
+	}
+}
+
+/* A one-word name the model typed misc or place ("al-Adnani") that is the
+ * distinctive part of a person named in the same text is that person. */
+static int nisba_to_person(dft_mention_set *out)
+{
+	dft_name *people = NULL, part;
+	size_t np = 0, cap = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		const dft_mention_rec *r = &out->v[i];
+		const char *v = out->strings.ptr + r->value;
+		if (r->type != DFT_ENT_PERSON || !strchr(v, ' ') || np >= 256)
+			continue;
+		if (np == cap) {
+			size_t c = cap ? cap * 2 : 8;
+			dft_name *p = dft_realloc(people, c * sizeof(*p));
+			if (!p) {
+				free(people);
+				return dft_error_set(DFT_ENOMEM, "out of memory");
+			}
+			people = p;
+			cap = c;
+		}
+		if (dft_name_parse(DFT_ENT_PERSON, v, strlen(v), &people[np]) == 0 && people[np].n >= 2)
+			np++;
+	}
+	for (size_t i = 0; i < out->n && np; i++) {
+		dft_mention_rec *r = &out->v[i];
+		const char *v = out->strings.ptr + r->value;
+		if ((r->type != DFT_ENT_MISC && r->type != DFT_ENT_PLACE) || r->extra != SIZE_MAX || strchr(v, ' '))
+			continue;
+		/* a nisba: with its article (al-Adnani, العدناني) */
+		if (strncasecmp(v, "al-", 3) && strncasecmp(v, "el-", 3) && strncmp(v, "ال", 4))
+			continue;
+		if (dft_name_parse(DFT_ENT_PERSON, v, strlen(v), &part) < 0 || part.n != 1)
+			continue;
+		for (size_t k = 0; k < np; k++)
+			if (dft_name_is_part(&part, &people[k])) {
+				r->type = DFT_ENT_PERSON;
+				break;
+			}
+	}
+	dft_error_clear();
+	free(people);
+	return 0;
+}
+
 int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, const char *country,
 		       dft_mention_set *out)
 {
@@ -342,16 +638,24 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 	size_t i, kept_end = 0;
 	int kept_any = 0;
 	dft_mention_set_reset(&x->found);
+	dft_mention_set_reset(&x->special);
 	if ((rc = dft_patterns_scan(x->patterns, text, len, country, dft_mention_set_add, &x->found)) < 0 ||
 	    (rc = dft_dates_scan(x->dates, text, len, dft_mention_set_add, &x->found)) < 0 ||
-	    (rc = run_ner(x, text, len)) < 0)
+	    (rc = run_ner(x, text, len)) < 0 || (rc = find_offices(text, len, &x->special)) < 0 ||
+	    (rc = dft_places_scan(x->places, text, len, dft_mention_set_add, &x->special)) < 0)
 		return rc;
+	overrule_ner(&x->found, &x->special);
+	for (i = 0; i < x->special.n; i++)
+		if (x->special.v[i].type >= 0 && (rc = copy_rec(&x->found, &x->special, &x->special.v[i])) < 0)
+			return rc;
 	if (x->found.n > 1)
 		dft_sort(x->found.v, x->found.n, sizeof(x->found.v[0]), by_start);
 	/* pattern spans first claim their bytes; then names not touching them */
 	for (i = 0; i < x->found.n; i++) {
 		const dft_mention_rec *r = &x->found.v[i];
 		int overlaps_pattern = 0;
+		if (r->type < 0)
+			continue;
 		if (kept_any && r->start < kept_end) {
 			/* overlaps the last kept mention: keep it only if it is a
 			 * pattern and the kept one was a name (patterns win) */
@@ -362,19 +666,34 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 		}
 		if (is_name_type(r->type))
 			for (size_t j = i + 1; j < x->found.n && x->found.v[j].start < r->end; j++)
-				if (!is_name_type(x->found.v[j].type))
+				if (x->found.v[j].type >= 0 && !is_name_type(x->found.v[j].type))
 					overlaps_pattern = 1;
 		if (overlaps_pattern || !worth_keeping(r->type, x->found.strings.ptr + r->value))
 			continue;
 		if ((rc = copy_rec(out, &x->found, r)) < 0)
 			return rc;
-		if (is_name_type(r->type)) {
-			int t = head_noun_type(x->found.strings.ptr + r->value);
+		if (is_name_type(r->type) && r->extra == SIZE_MAX) {
+			const char *v = x->found.strings.ptr + r->value;
+			int t = head_noun_type(v);
+			const dft_place *pl;
 			if (t >= 0)
 				out->v[out->n - 1].type = t;
+			/* a name the gazetteer knows (one marked '?' too: القائم as
+			 * a name is the town), unless the model read a person */
+			else if (r->type != DFT_ENT_PERSON && (pl = dft_places_lookup(x->places, v, strlen(v)))) {
+				char extra[96];
+				dft_mention_rec *o = &out->v[out->n - 1];
+				snprintf(extra, sizeof extra, "place:%s;geo:%.4f,%.4f;%s", pl->name, pl->lat, pl->lon,
+					 pl->country);
+				o->type = DFT_ENT_PLACE;
+				if ((rc = add_string(&out->strings, extra, &o->extra)) < 0)
+					return rc;
+			}
 		}
 		kept_end = r->end;
 		kept_any = 1;
 	}
-	return join_split_names(out, text);
+	if ((rc = join_split_names(out, text)) < 0)
+		return rc;
+	return nisba_to_person(out);
 }

@@ -18,6 +18,8 @@
  *     Muhammad al-Adnani"; never a lone given name or kunya) AND exactly
  *     one longer entity has it. Two candidates: ambiguous, kept apart.
  *     Candidates come from an index of word keys, never all pairs.
+ *     Places the gazetteer knows (places.c) have its name for key: Raqqa,
+ *     Rakka, Ar-Raqqah and الرقة are one place whatever their name keys.
  *  4. Merges and splits by hand (entity_overrides) are applied last.
  * Every variant keeps the reason it belongs to its entity.
  */
@@ -54,6 +56,7 @@ typedef struct resolver {
 	group_rec *g;
 	size_t ng, capg;
 	dft_buf scratch;
+	dft_places *places;
 } resolver;
 
 static char *dupstr(const char *s)
@@ -89,7 +92,12 @@ static int collect_value(void *ctx, const dft_entity_value *ev)
 	v->mentions = ev->mentions;
 	v->value = dupstr(ev->value);
 	dft_buf_reset(&r->scratch);
-	if (is_name(ev->type)) {
+	if (ev->type == DFT_ENT_PLACE && r->places) {
+		const dft_place *pl = dft_places_lookup(r->places, ev->value, strlen(ev->value));
+		if (pl && (rc = dft_buf_addf(&r->scratch, "@%s %s", pl->country, pl->name)) < 0)
+			return rc;
+	}
+	if (!r->scratch.len && is_name(ev->type)) {
 		dft_name n;
 		if ((rc = dft_name_parse(ev->type, ev->value, strlen(ev->value), &n)) < 0)
 			return rc;
@@ -166,10 +174,12 @@ static int make_groups(resolver *r)
 			for (k = first; k < r->ng && tried < 8; k++, tried++) {
 				const char *why = "same value";
 				const value_rec *rep = &r->v[r->g[k].rep];
-				double s = is_name(v->type)
-					? dft_name_compare_text(v->type, rep->value, strlen(rep->value), v->value,
-								strlen(v->value), &why)
-					: 1.0;
+				double s = 1.0;
+				if (v->key[0] == '@') /* the gazetteer's place: any spelling */
+					why = "same place (gazetteer)";
+				else if (is_name(v->type))
+					s = dft_name_compare_text(v->type, rep->value, strlen(rep->value), v->value,
+								  strlen(v->value), &why);
 				if (s > 0) {
 					v->group = k;
 					v->why = why;
@@ -379,6 +389,7 @@ static void resolver_dispose(resolver *r)
 	free(r->v);
 	free(r->g);
 	dft_buf_dispose(&r->scratch);
+	dft_places_free(r->places);
 }
 
 static int resolve_all(dft_store *st, dft_entities_stats *stats)
@@ -389,18 +400,22 @@ static int resolve_all(dft_store *st, dft_entities_stats *stats)
 	int rc;
 	memset(&r, 0, sizeof r);
 	dft_buf_init(&r.scratch, 1 << 20);
-	if ((rc = dft_store_entity_values(st, collect_value, &r)) < 0)
+	if ((rc = dft_places_new(&r.places)) < 0 || (rc = dft_store_entity_values(st, collect_value, &r)) < 0)
 		goto done;
 	if (r.nv > 1)
 		dft_sort(r.v, r.nv, sizeof(*r.v), by_type_key);
 	if ((rc = make_groups(&r)) < 0 || (rc = merge_people(&r, &stats->merged)) < 0 ||
 	    (rc = dft_store_entity_overrides(st, apply_override, &r)) < 0)
 		goto done;
-	/* the display name of each entity: its most mentioned spelling */
+	/* the display name of each entity: the most mentioned spelling of
+	 * its root group (a short name merged into a longer one never names
+	 * the entity: "Abu Muhammad al-Adnani", not "al-Adnani") */
 	for (size_t i = 0; i < r.ng; i++)
 		r.g[i].best = -1;
 	for (size_t i = 0; i < r.nv; i++) {
 		size_t root = find_root(&r, r.v[i].group);
+		if (r.v[i].group != root)
+			continue;
 		/* ties: the shorter spelling (no tashkeel, no title) */
 		if (r.v[i].mentions > r.g[root].best ||
 		    (r.v[i].mentions == r.g[root].best && strlen(r.v[i].value) < strlen(r.v[r.g[root].display].value))) {
