@@ -297,7 +297,7 @@ static int img_emit(img_state *st, const char *p, size_t n, size_t *kept)
 static int img_emit_ordered(void *ctx, const char *p, size_t n, size_t *kept) { return img_emit(ctx, p, n, kept); }
 
 /* OCR one page (pix is the caller's). */
-static int img_ocr(img_state *st, PIX *pix, int page)
+static int img_ocr(img_state *st, PIX *pix, int page, int more)
 {
 	PIX *use;
 	double scale = 1.0, px = (double)pixGetWidth(pix) * (double)pixGetHeight(pix);
@@ -311,7 +311,7 @@ static int img_ocr(img_state *st, PIX *pix, int page)
 	}
 	if (!use)
 		return dft_error_set(DFT_ENOMEM, "out of memory (an image for OCR)");
-	return dft_ocr_order_page(&st->order, use, 0, page, scale);
+	return dft_ocr_order_page(&st->order, use, 0, page, scale, more);
 }
 
 /* An image as EXIF orientation says to show it: 3 is upside down, 6 and
@@ -452,7 +452,7 @@ static int img_heif(img_state *st, const dft_input *in)
 		goto done;
 	}
 	dft_ocr_words_init(&st->words);
-	rc = img_ocr(st, pix, 1);
+	rc = img_ocr(st, pix, 1, 0);
 	if (rc == 0)
 		rc = dft_ocr_order_flush(&st->order, 1);
 	if (rc == 0)
@@ -570,7 +570,7 @@ int dft_extract_image(dft_sink *sink, const dft_input *in)
 			rc = sink->note(sink, buf);
 			continue;
 		}
-		rc = img_ocr(&st, pix, page + 1);
+		rc = img_ocr(&st, pix, page + 1, page + 1 < pages);
 		pixDestroy(&pix);
 		if (rc == 0)
 			rc = dft_ocr_order_flush(&st.order, 0);

@@ -112,17 +112,20 @@ static void ocr_end(void)
 	engines_free(engine_main);
 }
 
-/* Tesseract parallelises with OpenMP, whose threads the sandbox cannot
- * create (no clone): libgomp would exit the worker. With no active
- * parallel levels every region runs on the calling thread alone. Debian's
- * libtesseract links libgomp, so the symbol is there without linking it
- * ourselves; found at run time, it costs nothing when it is not. One
- * thread an OCR is also what a pool of workers wants. */
+/* Tesseract parallelises with OpenMP; a pool of workers wants one thread
+ * an OCR (and helper threads, below, one a borrowed CPU). With no active
+ * parallel levels every region runs on the calling thread alone; the
+ * setting is per thread, so each helper makes it too. Debian's
+ * libtesseract links libgomp, so the symbols are there without linking it
+ * ourselves; found at run time, they cost nothing when they are not. */
 static void ocr_single_thread(void)
 {
 	void (*set_levels)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
+	void (*set_threads)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
 	if (set_levels)
 		set_levels(0);
+	if (set_threads)
+		set_threads(1);
 }
 
 static TessBaseAPI *engine_load(const char *lang)
@@ -275,6 +278,10 @@ static void *helper_main(void *arg)
 {
 	dft_ocr_async *a = arg;
 	int loaded;
+	/* libgomp keeps these per thread: a helper that did not say so would
+	 * start a team of spinning OpenMP threads for every page (a third of
+	 * the CPU went to them) */
+	ocr_single_thread();
 	pthread_mutex_lock(&helpers_lock);
 	loaded = helper_set[a->set].loaded;
 	pthread_mutex_unlock(&helpers_lock);
@@ -460,7 +467,7 @@ int dft_ocr_order_text(dft_ocr_order *o, const char *p, size_t n)
 	return dft_buf_add(&h->text, p, n);
 }
 
-int dft_ocr_order_page(dft_ocr_order *o, struct Pix *pix, int ppi, int page, double scale)
+int dft_ocr_order_page(dft_ocr_order *o, struct Pix *pix, int ppi, int page, double scale, int more)
 {
 	dft_ocr_async *a;
 	dft_ocr_page p;
@@ -471,7 +478,7 @@ int dft_ocr_order_page(dft_ocr_order *o, struct Pix *pix, int ppi, int page, dou
 		return rc;
 	}
 	/* a CPU lent: read on a helper thread while the caller goes on */
-	if ((a = ocr_start(pix, ppi, o->max_text)) != NULL) {
+	if (more && (a = ocr_start(pix, ppi, o->max_text)) != NULL) {
 		h = order_push(o); /* there is room (above) */
 		h->page = page;
 		h->scale = scale;

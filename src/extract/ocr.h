@@ -134,8 +134,9 @@ void dft_ocr_order_init(dft_ocr_order *o, int (*emit)(void *ctx, const char *p, 
 /* Text, in order. */
 int dft_ocr_order_text(dft_ocr_order *o, const char *p, size_t n);
 /* Recognise pix (taken: destroyed here) as page `page` (1-based) at ppi
- * (0: its own), on a helper thread when a CPU is lent, else here. */
-int dft_ocr_order_page(dft_ocr_order *o, struct Pix *pix, int ppi, int page, double scale);
+ * (0: its own): on a helper thread when a CPU is lent and `more` pages
+ * follow (the caller goes on with them meanwhile), else here. */
+int dft_ocr_order_page(dft_ocr_order *o, struct Pix *pix, int ppi, int page, double scale, int more);
 /* Emit what is ready; with wait, everything (call it at the end). */
 int dft_ocr_order_flush(dft_ocr_order *o, int wait);
 /* Wait for and drop what is left (after an error). */

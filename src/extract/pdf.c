@@ -162,6 +162,7 @@ typedef struct pdfx_state {
 	double image_area, page_area;
 	dft_ocr_words words;
 	int ocr_pages, ocr_skipped, ocr_unavailable;
+	int npages;
 	dft_ocr_order order;      /* the pages' text in order (OCR on helper threads) */
 	int *seen;                /* object numbers of the embedded files reported */
 	size_t nseen, capseen;
@@ -746,7 +747,7 @@ static int pdfx_ocr_page(pdfx_state *st, fz_page *page, int pno)
 	fz_drop_pixmap(ctx, pm);
 
 	st->ocr_pages++;
-	return dft_ocr_order_page(&st->order, pix, (int)ppi, pno + 1, 72.0 / ppi);
+	return dft_ocr_order_page(&st->order, pix, (int)ppi, pno + 1, 72.0 / ppi, pno + 1 < st->npages);
 }
 
 /* ---- a page ------------------------------------------------------------------ */
@@ -882,7 +883,7 @@ int dft_extract_pdf(dft_sink *sink, const dft_input *in)
 	if ((rc = pdfx_open(&st, &fp)) < 0)
 		goto done;
 	fz_try(st.ctx)
-		npages = fz_count_pages(st.ctx, st.doc);
+		npages = st.npages = fz_count_pages(st.ctx, st.doc);
 	fz_catch(st.ctx)
 	{
 		rc = pdfx_error(st.ctx, "cannot count the pages");
