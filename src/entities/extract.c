@@ -545,19 +545,41 @@ static int find_offices(const char *t, size_t len, dft_mention_set *set)
 	return rc;
 }
 
+/* The first record of a set sorted by start that starts at or after pos. */
+static size_t first_from(const dft_mention_set *set, size_t pos)
+{
+	size_t lo = 0, hi = set->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (set->v[mid].start < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The longest span a record may have for the overlap search: a name
+ * longer than this is left to the main loop's rule. */
+#define SPAN_REACH 1024
+
 /* The special spans (places, offices) against NER: a special span drops
  * the NER names it overlaps, unless one of them is an organisation or a
- * place that holds it and is longer. Dropped records get type -1. */
+ * place that holds it and is longer. Dropped records get type -1. Both
+ * sets sorted by start; each span looks only at the records that start
+ * within SPAN_REACH before it, so the cost is linear in the mentions. */
 static void overrule_ner(dft_mention_set *found, dft_mention_set *special)
 {
 	for (size_t s = 0; s < special->n; s++) {
 		dft_mention_rec *sp = &special->v[s];
+		size_t from = sp->start > SPAN_REACH ? sp->start - SPAN_REACH : 0, i;
 		if (sp->type < 0)
 			continue;
-		/* specials among themselves: an office holds a place (مكتب الرقة) */
-		for (size_t o = 0; o < special->n; o++) {
+		/* specials among themselves: an office holds a place (مكتب
+		 * الرقة); of two alike, the longer, then the first */
+		for (size_t o = first_from(special, from); o < special->n && special->v[o].start < sp->end; o++) {
 			dft_mention_rec *q = &special->v[o];
-			if (o != s && q->type >= 0 && q->start < sp->end && sp->start < q->end &&
+			if (o != s && q->type >= 0 && sp->start < q->end &&
 			    (q->end - q->start > sp->end - sp->start ||
 			     (q->end - q->start == sp->end - sp->start && o < s))) {
 				sp->type = -1;
@@ -566,9 +588,10 @@ static void overrule_ner(dft_mention_set *found, dft_mention_set *special)
 		}
 		if (sp->type < 0)
 			continue;
-		for (size_t i = 0; i < found->n; i++) {
+		from = first_from(found, from);
+		for (i = from; i < found->n && found->v[i].start < sp->end; i++) {
 			dft_mention_rec *n = &found->v[i];
-			if (n->type < 0 || !is_name_type(n->type) || n->start >= sp->end || sp->start >= n->end)
+			if (n->type < 0 || !is_name_type(n->type) || sp->start >= n->end)
 				continue;
 			if ((n->type == DFT_ENT_ORG || n->type == DFT_ENT_PLACE) && n->start <= sp->start &&
 			    n->end >= sp->end && n->end - n->start > sp->end - sp->start) {
@@ -578,9 +601,9 @@ static void overrule_ner(dft_mention_set *found, dft_mention_set *special)
 		}
 		if (sp->type < 0)
 			continue;
-		for (size_t i = 0; i < found->n; i++) {
+		for (i = from; i < found->n && found->v[i].start < sp->end; i++) {
 			dft_mention_rec *n = &found->v[i];
-			if (n->type >= 0 && is_name_type(n->type) && n->start < sp->end && sp->start < n->end)
+			if (n->type >= 0 && is_name_type(n->type) && sp->start < n->end)
 				n->type = -1;
 		}
 	}
@@ -644,6 +667,10 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 	    (rc = run_ner(x, text, len)) < 0 || (rc = find_offices(text, len, &x->special)) < 0 ||
 	    (rc = dft_places_scan(x->places, text, len, dft_mention_set_add, &x->special)) < 0)
 		return rc;
+	if (x->found.n > 1)
+		dft_sort(x->found.v, x->found.n, sizeof(x->found.v[0]), by_start);
+	if (x->special.n > 1)
+		dft_sort(x->special.v, x->special.n, sizeof(x->special.v[0]), by_start);
 	overrule_ner(&x->found, &x->special);
 	for (i = 0; i < x->special.n; i++)
 		if (x->special.v[i].type >= 0 && (rc = copy_rec(&x->found, &x->special, &x->special.v[i])) < 0)
