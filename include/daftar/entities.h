@@ -146,10 +146,11 @@ typedef struct dft_places dft_places;
 /* The gazetteer's lookup table (built from the compiled list). One a thread. */
 int dft_places_new(dft_places **out);
 void dft_places_free(dft_places *p);
-/* The place a name written in any script, with or without article or
- * clitic-free, names ("Ar-Raqqah", "Rakka", "الرقة" → Raqqa); NULL when
- * none. The pointer is to static data. */
-const dft_place *dft_places_lookup(dft_places *p, const char *name, size_t len);
+/* The place a name written in any script names ("Ar-Raqqah", "Rakka",
+ * "الرقة" → Raqqa); NULL when none. The pointer is to static data.
+ * *common (may be NULL) is 1 when that spelling is also a common word or
+ * name (الباب, Duma): trust it only where a place is expected. */
+const dft_place *dft_places_lookup(dft_places *p, const char *name, size_t len, int *common);
 /* The i-th place of the list and how many there are (count may be NULL). */
 const dft_place *dft_places_get(size_t i, size_t *count);
 /* Places named in a text: place mentions, value as written (a clitic cut

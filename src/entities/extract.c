@@ -358,7 +358,7 @@ static int head_noun_type(const char *value)
 static const char *const office_heads_ar[] = {"ديوان", "مكتب", "هيئه", "دائره", "وزاره", "مديريه", "قسم"};
 /* Words that end an office's name: prepositions, kunya and title words, the
  * honorifics and the headings of a letter. Normalised. */
-static const char *const office_stops_ar[] = {
+static const char *const office_stops_ar[] = {"التابع", "التابعه", "التابعين",
 	"في",	  "الي",     "من",	  "علي",	"عن",	   "ابو",     "ابي",	  "ام",	   "بن",
 	"الموقر", "المحترم", "المحترمين", "الكرام",	"الموضوع", "التاريخ", "الرقم",	  "العدد", "المذكور",
 	"المذكوره", "المرفق", "امير",	  "مسؤول",	"الاخ",	   "الشيخ",   "الله",	  "السلام"};
@@ -545,6 +545,19 @@ static int find_offices(const char *t, size_t len, dft_mention_set *set)
 	return rc;
 }
 
+/* Does text[a, b) hold a word of a name: an Arabic letter or a Latin
+ * capital? A person "محمد الشدادي" keeps its family name, "de Raqqa" is
+ * Raqqa. */
+static int name_outside(const char *text, size_t a, size_t b)
+{
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 0xD8 && c <= 0xDB))
+			return 1;
+	}
+	return 0;
+}
+
 /* The first record of a set sorted by start that starts at or after pos. */
 static size_t first_from(const dft_mention_set *set, size_t pos)
 {
@@ -568,7 +581,7 @@ static size_t first_from(const dft_mention_set *set, size_t pos)
  * place that holds it and is longer. Dropped records get type -1. Both
  * sets sorted by start; each span looks only at the records that start
  * within SPAN_REACH before it, so the cost is linear in the mentions. */
-static void overrule_ner(dft_mention_set *found, dft_mention_set *special)
+static void overrule_ner(const char *text, dft_mention_set *found, dft_mention_set *special)
 {
 	for (size_t s = 0; s < special->n; s++) {
 		dft_mention_rec *sp = &special->v[s];
@@ -593,8 +606,9 @@ static void overrule_ner(dft_mention_set *found, dft_mention_set *special)
 			dft_mention_rec *n = &found->v[i];
 			if (n->type < 0 || !is_name_type(n->type) || sp->start >= n->end)
 				continue;
-			if ((n->type == DFT_ENT_ORG || n->type == DFT_ENT_PLACE) && n->start <= sp->start &&
-			    n->end >= sp->end && n->end - n->start > sp->end - sp->start) {
+			if (n->start <= sp->start && n->end >= sp->end && n->end - n->start > sp->end - sp->start &&
+			    (n->type == DFT_ENT_ORG || n->type == DFT_ENT_PLACE ||
+			     name_outside(text, n->start, sp->start) || name_outside(text, sp->end, n->end))) {
 				sp->type = -1;
 				break;
 			}
@@ -671,7 +685,7 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 		dft_sort(x->found.v, x->found.n, sizeof(x->found.v[0]), by_start);
 	if (x->special.n > 1)
 		dft_sort(x->special.v, x->special.n, sizeof(x->special.v[0]), by_start);
-	overrule_ner(&x->found, &x->special);
+	overrule_ner(text, &x->found, &x->special);
 	for (i = 0; i < x->special.n; i++)
 		if (x->special.v[i].type >= 0 && (rc = copy_rec(&x->found, &x->special, &x->special.v[i])) < 0)
 			return rc;
@@ -701,13 +715,15 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 			return rc;
 		if (is_name_type(r->type) && r->extra == SIZE_MAX) {
 			const char *v = x->found.strings.ptr + r->value;
-			int t = head_noun_type(v);
+			int t = head_noun_type(v), common;
 			const dft_place *pl;
 			if (t >= 0)
 				out->v[out->n - 1].type = t;
-			/* a name the gazetteer knows (one marked '?' too: القائم as
-			 * a name is the town), unless the model read a person */
-			else if (r->type != DFT_ENT_PERSON && (pl = dft_places_lookup(x->places, v, strlen(v)))) {
+			/* a name the gazetteer knows, unless the model read a
+			 * person; a spelling that is also a common word (الباب,
+			 * Duma) only where the model read a place */
+			else if (r->type != DFT_ENT_PERSON && (pl = dft_places_lookup(x->places, v, strlen(v), &common)) &&
+				 (!common || r->type == DFT_ENT_PLACE)) {
 				char extra[96];
 				dft_mention_rec *o = &out->v[out->n - 1];
 				snprintf(extra, sizeof extra, "place:%s;geo:%.4f,%.4f;%s", pl->name, pl->lat, pl->lon,

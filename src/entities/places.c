@@ -16,14 +16,17 @@
  *
  * The scanner (dft_places_scan) walks the words of a text and tries the
  * longest phrase of up to four words at each word, an Arabic word also
- * without a clitic (بالرقة, والرقة, للرقة, بدير الزور). A Latin phrase
- * must have a capital. Spellings that are also common words (الباب "the
- * door", القائم, حديثة, Hit) are marked '?': a NER name spelled so is
- * typed as the place, running text is not searched for them.
+ * without a clitic (بالرقة, والرقة, للرقة, بدير الزور), and an Arabic
+ * spelling with the article only with it (رقة is "tenderness"). A Latin
+ * phrase must have a capital. Spellings that are also common words
+ * (الباب "the door", القائم, حديثة, Hit, Duma) are marked '?': a name the
+ * model tagged as a place spelled so is the town, running text is not
+ * searched for them.
  *
- * Coordinates are the town centres to about a kilometre (city entries
- * stand for their governorate of the same name too); they are for the
- * map, not for navigation.
+ * Coordinates are the town centres (a governorate's: about its middle;
+ * a city stands for its governorate of the same name too), written down
+ * to within a few kilometres, not yet checked one by one against
+ * GeoNames: for the map, not for navigation.
  */
 #include "daftar/entities.h"
 #include "daftar/text.h"
@@ -71,7 +74,7 @@ static const dft_place places[] = {
 	{"SY", "city", 36.8500, 40.0700, "Ras al-Ayn", "رأس العين|راس العين|Ras al-Ayn|Ras al-Ain|Serêkaniyê|Рас-эль-Айн"},
 	{"SY", "city", 35.0113, 37.0532, "Salamiyah", "?السلمية|Salamiyah|Salamiyeh|Salamieh|Саламия"},
 	{"SY", "city", 34.5090, 36.5800, "al-Qusayr", "?القصير|al-Qusayr|Qusayr|Qusair|Эль-Кусейр"},
-	{"SY", "city", 33.5711, 36.4028, "Douma", "دوما|Douma|?Duma"},
+	{"SY", "city", 33.5711, 36.4028, "Douma", "?دوما|Douma|?Duma"},
 	{"SY", "city", 35.6486, 36.6717, "Maarat al-Numan",
 	 "معرة النعمان|Maarat al-Numan|Ma'arrat al-Nu'man|Maarat al-Nouman|Мааррат-эн-Нууман"},
 	{"SY", "city", 35.8123, 36.3181, "Jisr al-Shughur", "جسر الشغور|Jisr al-Shughur|Jisr ash-Shughur|Джиср-эш-Шугур"},
@@ -140,7 +143,8 @@ static const dft_place places[] = {
 typedef struct place_key_rec {
 	char *key;
 	unsigned place;
-	int scan; /* searched for in running text */
+	int scan;    /* searched for in running text ('?': not) */
+	int article; /* the spelling has the Arabic article: الكوت, not كوت (Côte) */
 } place_key_rec;
 
 struct dft_places {
@@ -299,6 +303,7 @@ int dft_places_new(dft_places **out)
 				memcpy(p->k[p->n].key, p->key.ptr, p->key.len + 1);
 				p->k[p->n].place = i;
 				p->k[p->n].scan = scan;
+				p->k[p->n].article = !strncmp(w, "\xd8\xa7\xd9\x84", 4);
 				p->n++;
 			}
 			s += l;
@@ -344,13 +349,22 @@ static const place_key_rec *find_key(const dft_places *p, const char *key)
 	return NULL;
 }
 
-const dft_place *dft_places_lookup(dft_places *p, const char *name, size_t len)
+const dft_place *dft_places_lookup(dft_places *p, const char *name, size_t len, int *common)
 {
 	const place_key_rec *k;
+	if (common)
+		*common = 0;
 	dft_buf_reset(&p->key);
 	if (place_key(&p->norm, name, len, &p->key) < 0 || !p->key.len)
 		return NULL;
 	k = find_key(p, dft_buf_cstr(&p->key));
+	/* كوت is not الكوت: an Arabic spelling with its article */
+	if (k && k->article && (unsigned char)name[0] >= 0xD8 && (unsigned char)name[0] <= 0xDB &&
+	    (len < 4 || memcmp(name, "\xd8\xa7\xd9\x84", 4)) &&
+	    (len < 4 || memcmp(name, "\xd8\xa3\xd9\x84", 4)) && (len < 4 || memcmp(name, "\xd9\xb1\xd9\x84", 4)))
+		k = NULL;
+	if (k && common)
+		*common = !k->scan;
 	return k ? &places[k->place] : NULL;
 }
 
@@ -392,6 +406,7 @@ int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn 
 	int rc;
 	while (i < len) {
 		size_t nw = 0, j = i, best_end = 0, best_start = 0;
+		int lil = 0;
 		const place_key_rec *best = NULL;
 		/* the words from here: up to MAX_PHRASE, joined by one space or hyphen */
 		while (nw < MAX_PHRASE && j < len) {
@@ -446,23 +461,30 @@ int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn 
 				if (!p->key.len)
 					continue;
 				r = find_key(p, dft_buf_cstr(&p->key));
-				/* with a clitic, the rest must be read as a definite
-				 * name or a known one: بدمشق, بالرقة */
+				/* الرقة needs its article (رقة is "tenderness", كوت
+				 * of Côte d'Ivoire is not الكوت); للرقة has it */
+				if (r && arabic && r->article && strncmp(s + cl, "\xd8\xa7\xd9\x84", 4) &&
+				    !(cl == 4 && !memcmp(clitics[c - 1], "\xd9\x84\xd9\x84", 4)))
+					r = NULL;
 				if (r && r->scan) {
 					best = r;
 					best_start = ws[0] + cl;
 					best_end = we[k - 1];
+					/* للرقة: the value gets the article back (الرقة) */
+					lil = cl == 4 && !memcmp(clitics[c - 1], "\xd9\x84\xd9\x84", 4);
 				}
 			}
 		}
 		if (best) {
 			const dft_place *pl = &places[best->place];
 			dft_mention m;
-			char *value = malloc(best_end - best_start + 1);
+			size_t vl = best_end - best_start, art = lil ? 4 : 0;
+			char *value = malloc(art + vl + 1);
 			if (!value)
 				return dft_error_set(DFT_ENOMEM, "out of memory scanning places");
-			memcpy(value, text + best_start, best_end - best_start);
-			value[best_end - best_start] = 0;
+			memcpy(value, "\xd8\xa7\xd9\x84", art);
+			memcpy(value + art, text + best_start, vl);
+			value[art + vl] = 0;
 			for (char *q = value; *q; q++)
 				if (*q == '\n' || *q == '\t')
 					*q = ' ';

@@ -93,7 +93,7 @@ static int collect_value(void *ctx, const dft_entity_value *ev)
 	v->value = dupstr(ev->value);
 	dft_buf_reset(&r->scratch);
 	if (ev->type == DFT_ENT_PLACE && r->places) {
-		const dft_place *pl = dft_places_lookup(r->places, ev->value, strlen(ev->value));
+		const dft_place *pl = dft_places_lookup(r->places, ev->value, strlen(ev->value), NULL);
 		if (pl && (rc = dft_buf_addf(&r->scratch, "@%s %s", pl->country, pl->name)) < 0)
 			return rc;
 	}
