@@ -150,6 +150,8 @@ typedef struct place_key_rec {
 struct dft_places {
 	place_key_rec *k;
 	size_t n;
+	char **first; /* the first words of the keys, sorted, once each */
+	size_t nfirst;
 	dft_buf norm, key;
 };
 
@@ -256,6 +258,11 @@ static int place_key(dft_buf *norm, const char *s, size_t len, dft_buf *out)
 	return 0;
 }
 
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int by_key(const void *a, const void *b)
 {
 	return strcmp(((const place_key_rec *)a)->key, ((const place_key_rec *)b)->key);
@@ -317,6 +324,34 @@ int dft_places_new(dft_places **out)
 	}
 	if (p->n > 1)
 		dft_sort(p->k, p->n, sizeof(p->k[0]), by_key);
+	p->first = calloc(p->n ? p->n : 1, sizeof(*p->first));
+	if (!p->first) {
+		dft_places_free(p);
+		return dft_error_set(DFT_ENOMEM, "out of memory for the gazetteer");
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		size_t l = strcspn(p->k[i].key, " ");
+		char *w = malloc(l + 1);
+		if (!w) {
+			dft_places_free(p);
+			return dft_error_set(DFT_ENOMEM, "out of memory for the gazetteer");
+		}
+		memcpy(w, p->k[i].key, l);
+		w[l] = 0;
+		p->first[p->nfirst++] = w;
+	}
+	if (p->nfirst > 1)
+		dft_sort(p->first, p->nfirst, sizeof(*p->first), by_str);
+	{ /* once each */
+		size_t w = 0;
+		for (size_t i = 0; i < p->nfirst; i++) {
+			if (w && !strcmp(p->first[w - 1], p->first[i]))
+				free(p->first[i]);
+			else
+				p->first[w++] = p->first[i];
+		}
+		p->nfirst = w;
+	}
 	*out = p;
 	return 0;
 }
@@ -328,6 +363,9 @@ void dft_places_free(dft_places *p)
 	for (size_t i = 0; i < p->n; i++)
 		free(p->k[i].key);
 	free(p->k);
+	for (size_t i = 0; i < p->nfirst; i++)
+		free(p->first[i]);
+	free(p->first);
 	dft_buf_dispose(&p->norm);
 	dft_buf_dispose(&p->key);
 	free(p);
@@ -377,6 +415,131 @@ const dft_place *dft_places_get(size_t i, size_t *count)
 
 /* ---- the scanner ------------------------------------------------------------ */
 
+/* Arabic clitics a place name may carry, longest first (UTF-8). لل is ل +
+ * the article without its alif (للرقة). */
+static const char *const clitics[] = {"\xd9\x88\xd8\xa8", "\xd9\x88\xd9\x84", "\xd9\x81\xd8\xa8",
+				      "\xd9\x84\xd9\x84", "\xd9\x88",	      "\xd9\x81",
+				      "\xd8\xa8",	  "\xd9\x84",	      "\xd9\x83"};
+
+
+static int is_first(const dft_places *p, const char *w, size_t n)
+{
+	size_t lo = 0, hi = p->nfirst;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(p->first[mid], w, n);
+		if (c == 0 && p->first[mid][n] != 0)
+			c = 1;
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* dft_normalize_word without ICU for the common words: ASCII letters
+ * lower-cased; Arabic letters with the analyzer's letter folding (أ إ آ ٱ
+ * → ا, ى ی ئ → ي, ة → ه, ؤ → و, ک → ك) and tashkeel and tatweel dropped.
+ * 0 when the word has anything else (then ICU decides). */
+static int fast_norm(const char *w, size_t n, dft_buf *out)
+{
+	char tmp[256];
+	size_t o = 0;
+	if (n >= sizeof tmp)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)w[i];
+		if (c < 0x80) {
+			if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+				return 0;
+			tmp[o++] = (char)(c | 0x20);
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || (c != 0xD8 && c != 0xD9 && c != 0xDA && c != 0xDB))
+			return 0;
+		{
+			unsigned cp = ((c & 0x1Fu) << 6) | ((unsigned char)w[i + 1] & 0x3Fu);
+			i += 2;
+			if ((cp >= 0x064B && cp <= 0x0652) || cp == 0x0640 || cp == 0x0670)
+				continue;
+			if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622 || cp == 0x0671)
+				cp = 0x0627;
+			else if (cp == 0x0649 || cp == 0x06CC || cp == 0x0626)
+				cp = 0x064A;
+			else if (cp == 0x0629)
+				cp = 0x0647;
+			else if (cp == 0x0624)
+				cp = 0x0648;
+			else if (cp == 0x06A9)
+				cp = 0x0643;
+			else if (cp < 0x0627 || cp > 0x064A)
+				return 0;
+			tmp[o++] = (char)(0xC0 | (cp >> 6));
+			tmp[o++] = (char)(0x80 | (cp & 0x3F));
+		}
+	}
+	return dft_buf_add(out, tmp, o) == 0 && o > 0;
+}
+
+static int norm_word(const char *w, size_t n, dft_buf *out)
+{
+	dft_buf_reset(out);
+	if (fast_norm(w, n, out))
+		return 0;
+	dft_buf_reset(out);
+	return dft_normalize_word(w, n, out);
+}
+
+/* Can a key start with this word (a word of text[ws, we); nx: the next
+ * word's start, 0 when none)? One normalisation a word, so the full
+ * phrase keys are made only for the few words that can: the cost of the
+ * scan is that of reading the words. */
+static int may_start(dft_places *p, const char *t, size_t ws, size_t we, size_t nws, size_t nwe)
+{
+	unsigned char c0 = (unsigned char)t[ws];
+	const char *w;
+	size_t n;
+	/* a Latin word in lower case starts nothing but an article (al-) */
+	if (c0 >= 'a' && c0 <= 'z' && !is_article_ci(t + ws, we - ws))
+		return 0;
+	if (norm_word(t + ws, we - ws, &p->norm) < 0)
+		return 1;
+	/* an article (al-, Ar-, эль-): the name is the next word */
+	if (is_article(p->norm.ptr, p->norm.len)) {
+		if (!nwe)
+			return 0;
+		if (norm_word(t + nws, nwe - nws, &p->norm) < 0)
+			return 1;
+	}
+	w = p->norm.ptr;
+	n = p->norm.len;
+	if (n > 3 && w[n - 1] == 'h' && (w[n - 2] == 'a' || w[n - 2] == 'e'))
+		n--;
+	if (is_first(p, w, n))
+		return 1;
+	if (c0 < 0xD8 || c0 > 0xDB)
+		return 0;
+	/* Arabic: the article, a clitic and the article */
+	for (size_t c = 0; c <= sizeof(clitics) / sizeof(clitics[0]); c++) {
+		size_t cl = c ? strlen(clitics[c - 1]) : 0;
+		const char *r = w + cl;
+		size_t rl = n - cl;
+		if (cl && (n < cl + 6 || memcmp(w, clitics[c - 1], cl)))
+			continue;
+		if (rl > 6 && !memcmp(r, "\xd8\xa7\xd9\x84", 4)) {
+			r += 4;
+			rl -= 4;
+		}
+		if (is_first(p, r, rl))
+			return 1;
+	}
+	return 0;
+}
+
 static int word_char(uint32_t c)
 {
 	if (c < 0x80)
@@ -392,12 +555,6 @@ static int word_char(uint32_t c)
 	return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC);
 }
 
-/* Arabic clitics a place name may carry, longest first (UTF-8). لل is ل +
- * the article without its alif (للرقة). */
-static const char *const clitics[] = {"\xd9\x88\xd8\xa8", "\xd9\x88\xd9\x84", "\xd9\x81\xd8\xa8",
-				      "\xd9\x84\xd9\x84", "\xd9\x88",	      "\xd9\x81",
-				      "\xd8\xa8",	  "\xd9\x84",	      "\xd9\x83"};
-
 int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn fn, void *ctx)
 {
 	size_t ws[MAX_PHRASE], we[MAX_PHRASE];
@@ -408,7 +565,9 @@ int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn 
 		size_t nw = 0, j = i, best_end = 0, best_start = 0;
 		int lil = 0;
 		const place_key_rec *best = NULL;
-		/* the words from here: up to MAX_PHRASE, joined by one space or hyphen */
+		int can = -1; /* can a name start here: -1 not asked yet */
+		/* the words from here: up to MAX_PHRASE, joined by one space or
+		 * hyphen; two first, the rest only if a name can start here */
 		while (nw < MAX_PHRASE && j < len) {
 			size_t at = j, st;
 			uint32_t c = dft_utf8_next(text, len, &j);
@@ -425,13 +584,22 @@ int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn 
 			}
 			ws[nw] = st;
 			we[nw++] = j;
-			if (j < len && (text[j] == ' ' || text[j] == '-') && j + 1 < len && text[j + 1] != ' ')
+			if (j < len && (text[j] == ' ' || text[j] == '-') && j + 1 < len && text[j + 1] != ' ') {
 				j++;
-			else
+			} else {
+				break;
+			}
+			if (nw == 2 && !(can = may_start(p, text, ws[0], we[0], ws[1], we[1])))
 				break;
 		}
 		if (nw == 0) {
 			dft_utf8_next(text, len, &i);
+			continue;
+		}
+		if (can < 0)
+			can = may_start(p, text, ws[0], we[0], nw > 1 ? ws[1] : 0, nw > 1 ? we[1] : 0);
+		if (!can) {
+			i = we[0];
 			continue;
 		}
 		for (size_t k = nw; k > 0 && !best; k--) {
