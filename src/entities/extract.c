@@ -409,6 +409,23 @@ static int arabic_at(const char *t, size_t i)
 	return (unsigned char)t[i] >= 0xD8 && (unsigned char)t[i] <= 0xDB;
 }
 
+/* Cheap test before the normalisation: does the word begin, maybe after
+ * one clitic (و ل ب ف), with the first letter of a head noun (د م ه و ق)? */
+static int office_initial(const char *w, size_t n)
+{
+	static const char first[][3] = {"د", "م", "ه", "و", "ق"};
+	static const char clitic[][3] = {"و", "ل", "ب", "ف"};
+	for (int c = -1; c < 4; c++) {
+		size_t at = c < 0 ? 0 : 2;
+		if (c >= 0 && (n < 4 || memcmp(w, clitic[c], 2)))
+			continue;
+		for (int f = 0; f < 5; f++)
+			if (n >= at + 2 && !memcmp(w + at, first[f], 2))
+				return 1;
+	}
+	return 0;
+}
+
 static int add_office(dft_mention_set *set, const char *t, size_t s, size_t e)
 {
 	dft_mention m;
@@ -460,6 +477,10 @@ static int find_offices(const char *t, size_t len, dft_mention_set *set)
 		start = ws;
 		if (arabic_at(t, ws)) {
 			const char *w;
+			if (!office_initial(t + ws, we - ws)) {
+				i = we > i ? we : i + 1;
+				continue;
+			}
 			dft_buf_reset(&norm);
 			if ((rc = dft_normalize_word(t + ws, we - ws, &norm)) < 0)
 				break;
