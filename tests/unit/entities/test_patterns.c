@@ -161,6 +161,12 @@ static const struct yes {
 	{"Ref: 2016/45-A", NULL, DFT_ENT_DOCNUM, "2016/45-A", "2016/45-A"},
 	{"رقم: ١٢٣/ص", NULL, DFT_ENT_DOCNUM, "١٢٣", "123"},
 	{"رقم الكتاب ٤٥٦٧", NULL, DFT_ENT_DOCNUM, "٤٥٦٧", "4567"},
+	/* the whole reference, an office's letters and all (issue #19) */
+	{"الرقم: 17/ز/1437 التاريخ", NULL, DFT_ENT_DOCNUM, "17/ز/1437", "17/ز/1437"},
+	{"العدد: ١٠٤/ج/١٤٣٧", NULL, DFT_ENT_DOCNUM, "١٠٤/ج/١٤٣٧", "104/ج/1437"},
+	{"الرقم: 77/ب م/1437", NULL, DFT_ENT_DOCNUM, "77/ب م/1437", "77/ب م/1437"},
+	{"رقم 104 / ص / 2016", NULL, DFT_ENT_DOCNUM, "104 / ص / 2016", "104/ص/2016"},
+	{"كتابكم رقم 45/3 وصل", NULL, DFT_ENT_DOCNUM, "45/3", "45/3"},
 };
 
 static void finds_each_kind_with_offsets(void **state)
@@ -257,6 +263,7 @@ static const struct no {
 	{"No. 5", NULL, DFT_ENT_DOCNUM},
 	{"no. 15 people", NULL, DFT_ENT_DOCNUM},
 	{"رقم الهاتف 15", NULL, DFT_ENT_DOCNUM},
+	{"صاحب الاستمارة رقم 0412", NULL, DFT_ENT_DOCNUM},
 	/* nothing at all */
 	{"", NULL, -1},
 	{"plain words only, نص عربي فقط.", "SY", -1},
