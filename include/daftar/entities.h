@@ -214,9 +214,12 @@ typedef struct dft_mention_rec {
 	double score;
 } dft_mention_rec;
 
+/* At most DFT_MENTIONS_MAX mentions a set: past it they are counted in
+ * `dropped`, not kept (a text that names one place a million times). */
+#define DFT_MENTIONS_MAX 200000
 typedef struct dft_mention_set {
 	dft_mention_rec *v;
-	size_t n, cap;
+	size_t n, cap, dropped;
 	dft_buf strings;
 } dft_mention_set;
 

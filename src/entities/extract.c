@@ -45,6 +45,7 @@ void dft_mention_set_dispose(dft_mention_set *s)
 void dft_mention_set_reset(dft_mention_set *s)
 {
 	s->n = 0;
+	s->dropped = 0;
 	dft_buf_reset(&s->strings);
 }
 
@@ -59,6 +60,10 @@ int dft_mention_set_add(void *set, const dft_mention *m)
 	dft_mention_set *s = set;
 	dft_mention_rec *r;
 	int rc;
+	if (s->n >= DFT_MENTIONS_MAX) {
+		s->dropped++;
+		return 0;
+	}
 	if (s->n == s->cap) {
 		size_t c = s->cap ? s->cap * 2 : 64;
 		dft_mention_rec *p = dft_realloc(s->v, c * sizeof(*p));

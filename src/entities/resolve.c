@@ -471,6 +471,8 @@ int dft_entities_resolve(dft_store *st, dft_entities_stats *stats)
 
 /* ---- the pass ------------------------------------------------------------------ */
 
+#define ENTITY_MENTIONS_MAX 100000 /* stored a document at most */
+
 typedef struct scan_ctx {
 	dft_store *st;
 	dft_entity_extractor *x;
@@ -500,6 +502,17 @@ static int scan_one(void *ctx, int64_t id)
 	dft_mention_set_reset(&c->ms);
 	if (has && (rc = dft_entity_extract(c->x, c->text.ptr ? c->text.ptr : "", c->text.len, NULL, &c->ms)) < 0)
 		return dft_error_prefix("document %lld", (long long)id);
+	if (c->ms.n > ENTITY_MENTIONS_MAX || c->ms.dropped) {
+		/* a text that names one place a million times (the hostile
+		 * 100 MB line) keeps the first ones, in text order: keeping them
+		 * all took over 1 GiB, storing them minutes on PostgreSQL, and
+		 * says nothing more (the extractor's sets stop at
+		 * DFT_MENTIONS_MAX too) */
+		dft_warn("document %lld: more than %d entity mentions, the first ones kept", (long long)id,
+			 ENTITY_MENTIONS_MAX);
+		if (c->ms.n > ENTITY_MENTIONS_MAX)
+			c->ms.n = ENTITY_MENTIONS_MAX;
+	}
 	if ((rc = dft_store_begin(c->st)) < 0 ||
 	    (rc = dft_store_mentions_put(c->st, id, c->text.ptr ? c->text.ptr : "", c->text.len, &c->ms)) < 0)
 		return rc;
