@@ -187,8 +187,13 @@ EOF
 BC="$T/badcase"
 d init "$BC" >/dev/null
 d ingest "$BC" "$B" --batch bad >/dev/null 2>&1
-status_is "bad input: forms succeeds under a 1 GB address-space limit" 0 bash -c "ulimit -v 1048576; timeout 60 \"$DAFTAR\" forms \"$BC\" --json"
-status_is "bad input: records succeeds under a 1 GB address-space limit" 0 bash -c "ulimit -v 1048576; timeout 60 \"$DAFTAR\" records \"$BC\" --json"
+# AddressSanitizer reserves terabytes of address space for its shadow
+# memory: under `make asan` (ASAN_OPTIONS set) the commands run without the
+# limit (no crash is still checked; the bound is the normal build's)
+if [ -n "${ASAN_OPTIONS:-}" ]; then lim="1 GB address-space limit (not under ASan)"; ulim=""
+else lim="1 GB address-space limit"; ulim="ulimit -v 1048576;"; fi
+status_is "bad input: forms succeeds under a $lim" 0 bash -c "$ulim timeout 60 \"$DAFTAR\" forms \"$BC\" --json"
+status_is "bad input: records succeeds under a $lim" 0 bash -c "$ulim timeout 60 \"$DAFTAR\" records \"$BC\" --json"
 bj=$(d records "$BC" --json)
 check "bad input: a 1 MB value is cut and says so" jq -e '[.templates[].records[].fields[]|select(.truncated)]|length > 0' <<<"$bj" >/dev/null
 check "bad input: no value longer than 16 KiB" jq -e '[.templates[].records[].fields[].value // ""|utf8bytelength]|max <= 16384' <<<"$bj" >/dev/null
