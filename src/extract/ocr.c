@@ -438,13 +438,16 @@ void dft_ocr_order_dispose(dft_ocr_order *o)
 		held_dispose(&o->held[--o->nheld]);
 }
 
-/* A free place at the end of the queue (waiting for its head if full). */
+/* Room at the end of the queue: when it is full, wait for all of it. */
+static int order_room(dft_ocr_order *o)
+{
+	return o->nheld < DFT_OCR_AHEAD ? 0 : dft_ocr_order_flush(o, 1);
+}
+
+/* A new item at the end of the queue (order_room made room). */
 static dft_ocr_held *order_push(dft_ocr_order *o)
 {
-	dft_ocr_held *h;
-	if (o->nheld == DFT_OCR_AHEAD && dft_ocr_order_flush(o, 1) < 0)
-		return NULL;
-	h = &o->held[o->nheld++];
+	dft_ocr_held *h = &o->held[o->nheld++];
 	memset(h, 0, sizeof(*h));
 	return h;
 }
@@ -453,16 +456,14 @@ int dft_ocr_order_text(dft_ocr_order *o, const char *p, size_t n)
 {
 	dft_ocr_held *h;
 	size_t kept;
+	int rc;
+	if (o->nheld && !o->held[o->nheld - 1].page)
+		return dft_buf_add(&o->held[o->nheld - 1].text, p, n);
+	if ((rc = order_room(o)) < 0)
+		return rc;
 	if (!o->nheld)
 		return o->emit(o->ctx, p, n, &kept);
-	if (!o->held[o->nheld - 1].page)
-		return dft_buf_add(&o->held[o->nheld - 1].text, p, n);
-	if (!(h = order_push(o)))
-		return dft_error_code();
-	if (o->nheld == 1) { /* the wait emptied the queue */
-		o->nheld = 0;
-		return o->emit(o->ctx, p, n, &kept);
-	}
+	h = order_push(o);
 	dft_buf_init(&h->text, o->max_text + 16);
 	return dft_buf_add(&h->text, p, n);
 }
@@ -473,13 +474,13 @@ int dft_ocr_order_page(dft_ocr_order *o, struct Pix *pix, int ppi, int page, dou
 	dft_ocr_page p;
 	dft_ocr_held *h;
 	int rc;
-	if (o->nheld == DFT_OCR_AHEAD && (rc = dft_ocr_order_flush(o, 1)) < 0) {
+	if ((rc = order_room(o)) < 0) {
 		pixDestroy(&pix);
 		return rc;
 	}
 	/* a CPU lent: read on a helper thread while the caller goes on */
 	if (more && (a = ocr_start(pix, ppi, o->max_text)) != NULL) {
-		h = order_push(o); /* there is room (above) */
+		h = order_push(o);
 		h->page = page;
 		h->scale = scale;
 		h->async = a;
