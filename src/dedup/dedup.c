@@ -607,18 +607,24 @@ static int want_media(void *ctx, size_t a, size_t b)
 	return (c->ocr[a] || c->ocr[b]) && uf_find(c->parent, a) != uf_find(c->parent, b);
 }
 
-static int on_media_join(void *ctx, size_t a, size_t b, double est, int exact)
+/* A pair of the character-gram LSH: aligned, and when it is a copy, handed
+ * to `on` (on_pair_join for dups, on_pair_best for new) as a media pair. */
+static int media_pair(struct near_ctx *c, size_t a, size_t b, int (*on)(void *, size_t, size_t, double, int))
 {
-	struct near_ctx *c = ctx;
 	double sim;
 	int rc;
-	(void)est, (void)exact;
 	if ((rc = media_similarity(c, a, b, &sim)) < 0 || sim < c->threshold || !media_form_ok(c, a, b, sim))
 		return rc;
 	c->in_media = 1;
-	rc = on_pair_join(ctx, a, b, sim, 1);
+	rc = on(c, a, b, sim, 1);
 	c->in_media = 0;
 	return rc;
+}
+
+static int on_media_join(void *ctx, size_t a, size_t b, double est, int exact)
+{
+	(void)est, (void)exact;
+	return media_pair(ctx, a, b, on_pair_join);
 }
 
 /* The character-gram LSH over n entries (nothing when no text was OCR'd). */
@@ -895,16 +901,8 @@ static int want_media_new(void *ctx, size_t a, size_t b)
 
 static int on_media_best(void *ctx, size_t a, size_t b, double est, int exact)
 {
-	struct near_ctx *c = ctx;
-	double sim;
-	int rc;
 	(void)est, (void)exact;
-	if ((rc = media_similarity(c, a, b, &sim)) < 0 || sim < c->threshold || !media_form_ok(c, a, b, sim))
-		return rc;
-	c->in_media = 1;
-	rc = on_pair_best(ctx, a, b, sim, 1);
-	c->in_media = 0;
-	return rc;
+	return media_pair(ctx, a, b, on_pair_best);
 }
 
 /* The earliest document of group gi first seen before `batch` (0: none). */
