@@ -21,18 +21,25 @@
 #include "daftar/core.h"
 
 typedef struct dft_custody dft_custody;
+struct dft_crypt;
+
+/* In an encrypted case (key not NULL: crypt.h) each line of custody.log is
+ * sealed on its own (one line of base64); the chain, the entry numbers
+ * and the head are those of the plain lines, so everything below works
+ * on plain lines and only the file holds sealed ones. `offset` is then a
+ * size of the sealed file. */
 
 /* Open for appending: `entries`, `head` and `offset` are what the database
  * recorded. A longer log (a crash between log write and database commit) is
  * accepted and marked with a "recovered" entry; a shorter or different one
  * is refused (DFT_ECORRUPT: run verify). */
 int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
-		     const char *head, int64_t offset);
+		     const char *head, int64_t offset, const struct dft_crypt *key);
 void dft_custody_free(dft_custody *c);
 /* Open for appending without reading the log yet: the chain's end is
  * taken at the first dft_custody_sync, under the database's write lock
  * (the workbench's writer, which must not wait for an ingest to open). */
-int dft_custody_open_deferred(dft_custody **out, const char *path);
+int dft_custody_open_deferred(dft_custody **out, const char *path, const struct dft_crypt *key);
 
 /* Build one entry: begin returns a JSON writer with the object opened and
  * n/at/prev/event written; add fields, then end. */
@@ -64,7 +71,7 @@ typedef struct dft_custody_check {
 	int (*problem)(void *ctx, const char *kind, const char *sha256, const char *detail);
 } dft_custody_check;
 int dft_custody_verify(const char *path, int64_t entries, const char *head,
-		       const dft_custody_check *chk, int64_t *checked);
+		       const dft_custody_check *chk, int64_t *checked, const struct dft_crypt *key);
 
 /* The same check over lines from any source: next() gives one line
  * (without its newline) and returns 1, or 0 at the end, or < 0. */

@@ -30,6 +30,6 @@ void dft_server_stop(dft_server *s);
 
 /* Render page `page` (1-based) of a PDF or an image's bytes as PNG
  * (render.c). DFT_ENOTFOUND past the last page. */
-int dft_render_page_png(const char *path, const char *mime, int page, double scale, dft_buf *png);
+int dft_render_page_png(int fd, const char *mime, int page, double scale, dft_buf *png);
 
 #endif

@@ -24,6 +24,11 @@ typedef struct dft_store dft_store;
 
 /* Make a new case folder. Refuses a folder that holds other things. */
 int dft_store_init(const char *case_dir);
+/* The same, encrypted at rest (crypt.h, docs/SECURITY.md): asks a new
+ * passphrase, writes CASE/keys, and everything after is ciphertext. */
+int dft_store_init_encrypted(const char *case_dir);
+/* The case is encrypted at rest (its key is unlocked in this process). */
+int dft_store_encrypted(const dft_store *st);
 /* How dft_store_open opens a case (its `writable` argument):
  *  - DFT_STORE_READ: reads only; runs beside any writer (SQLite WAL).
  *  - DFT_STORE_INGEST: the ingest's writer: takes CASE/lock (one at a
@@ -118,6 +123,8 @@ typedef struct dft_blob_writer {
 	dft_sha256 sha;
 	uint64_t size;
 	int copy; /* 0: only hash (--no-copy originals) */
+	struct dft_crypt_stream *enc; /* an encrypted case: the bytes go through it */
+	const struct dft_crypt *key;
 } dft_blob_writer;
 
 int dft_blob_writer_open(dft_store *st, dft_blob_writer *w, int copy);
@@ -126,8 +133,26 @@ int dft_blob_writer_write(dft_blob_writer *w, const void *data, size_t len);
  * dropped when the same blob is already there). */
 int dft_blob_writer_commit(dft_store *st, dft_blob_writer *w, char sha_out[DFT_SHA256_HEX]);
 void dft_blob_writer_abort(dft_blob_writer *w);
-/* Path of a blob in this case (whether or not it exists). */
+/* Path of a blob in this case (whether or not it exists). In an encrypted
+ * case its name is a keyed hash of the SHA-256, not the SHA-256. */
 int dft_store_blob_path(const dft_store *st, const char *sha256, dft_buf *out);
+
+/* Reading a document's bytes: its blob (sha256; decrypted as it streams
+ * in an encrypted case) or, with `source` set, a --no-copy original's own
+ * file. Every reader of blob files goes through here. A blob that fails
+ * authentication is DFT_ECORRUPT naming the file, before any wrong byte
+ * is returned; a missing file is DFT_ENOTFOUND. */
+typedef struct dft_blob_reader dft_blob_reader;
+int dft_blob_reader_open(dft_store *st, const char *sha256, const char *source, dft_blob_reader **out);
+/* Up to cap bytes into buf; *got 0 at the end. */
+int dft_blob_reader_read(dft_blob_reader *r, void *buf, size_t cap, size_t *got);
+const char *dft_blob_reader_path(const dft_blob_reader *r);
+void dft_blob_reader_free(dft_blob_reader *r);
+/* A file descriptor of the document's bytes, at offset 0, for a worker to
+ * map or the server to send: the file itself in a clear case; in an
+ * encrypted one a sealed memfd (memory, never disk) of the decrypted and
+ * authenticated bytes. The caller closes it. */
+int dft_blob_open_fd(dft_store *st, const char *sha256, const char *source, int *fd);
 
 /* ---- documents ---------------------------------------------------------- */
 typedef struct dft_doc {

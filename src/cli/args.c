@@ -14,6 +14,7 @@
  * parsers of their own. Exit status 2 on every usage error.
  */
 #include "cli.h"
+#include "daftar/crypt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 /* ---- the options -------------------------------------------------------- */
 
 enum opt_id {
-	O_JSON, O_VERBOSE, O_HELP, O_STORE,
+	O_JSON, O_VERBOSE, O_HELP, O_STORE, O_KEY_FILE, O_ENCRYPT, O_NEW_KEY_FILE,
 	/* the commands of the case (family F_MAIN) */
 	O_BATCH, O_JOBS, O_TIMEOUT, O_NO_COPY, O_NO_ENTITIES, O_QUEUE_ONLY, O_FAILED, O_TYPE, O_TEXT, O_META,
 	O_FACETS, O_DIFF, O_THRESHOLD, O_DOC, O_MIN_SCORE, O_ROLE, O_LISTEN, O_BLOBS, O_LEASE, O_EXIT_WHEN_IDLE,
@@ -50,6 +51,9 @@ static const struct cli_option options[] = {
 	{O_VERBOSE, "--verbose", "-v", NULL, F_ALL, NULL},
 	{O_HELP, "--help", "-h", NULL, F_ALL, NULL},
 	{O_STORE, "--store", NULL, "URL", F_ALL, "--store needs a postgresql:// URL"},
+	{O_KEY_FILE, "--key-file", NULL, "FILE", F_ALL, "--key-file needs a file holding the passphrase"},
+	{O_ENCRYPT, "--encrypt", NULL, NULL, F_MAIN, NULL},
+	{O_NEW_KEY_FILE, "--new-key-file", NULL, "FILE", F_MAIN, "--new-key-file needs a file holding the new passphrase"},
 	{O_BATCH, "--batch", NULL, "LABEL", F_MAIN, "--batch needs a label"},
 	{O_JOBS, "--jobs", "-j", "N", F_MAIN, NULL},
 	{O_TIMEOUT, "--timeout", NULL, "S", F_MAIN, NULL},
@@ -136,11 +140,26 @@ struct cli_command {
 static const char exits_default[] = "0 success\n1 failure\n2 usage error";
 
 static const struct cli_command commands[] = {
-	{"init", "init CASE\ninit --store postgresql://HOST/DB CASE",
+	{"init", "init CASE [--encrypt [--key-file FILE]]\ninit --store postgresql://HOST/DB CASE",
 	 "Make a new, empty case folder; refuses a folder that holds other things.\n"
+	 "With --encrypt everything daftar writes in it is ciphertext (docs/SECURITY.md): the passphrase\n"
+	 "is asked twice on the terminal, or read as one line on stdin when stdin is not a terminal, or\n"
+	 "from the key file; every command on the case then reads it the same way.\n"
 	 "With --store the case is kept in PostgreSQL (server mode, docs/SCALING.md):\n"
 	 "CASE then holds server.conf and blobs/ only.",
-	 OPTS({O_STORE, "the server-mode case's database"}), NULL, 0, cmd_init},
+	 OPTS({O_ENCRYPT, "encrypt the case at rest (a passphrase unlocks it)"},
+	      {O_KEY_FILE, "--encrypt: the passphrase is this file's first line"},
+	      {O_STORE, "the server-mode case's database"}), NULL, 0, cmd_init},
+	{"key", "key add CASE [--key-file FILE] [--new-key-file FILE]\nkey remove CASE SLOT [--key-file FILE]\n"
+		"key list CASE [--key-file FILE]",
+	 "The passphrases (key slots) of an encrypted case. Each command first unlocks the case with a\n"
+	 "passphrase it knows (terminal, one line on stdin, or --key-file). add then reads the new\n"
+	 "passphrase (asked twice on the terminal, the next line of stdin, or --new-key-file) into a new\n"
+	 "slot; remove drops a slot (never the last one); list shows them. The case itself is never\n"
+	 "re-encrypted: only CASE/keys changes.",
+	 OPTS({O_KEY_FILE, "the passphrase that unlocks is this file's first line"},
+	      {O_NEW_KEY_FILE, "key add: the new passphrase is this file's first line"}),
+	 NULL, CMD_SUB, cmd_key},
 	{"ingest", "ingest CASE PATH... [--batch LABEL] [-j N] [--timeout S] [--no-copy] [--no-entities] [--queue-only]",
 	 "Add files, folders and archives to the case: one run is one batch. Incremental (a file seen\n"
 	 "before with the same size and mtime is skipped) and resumable (after a kill, the same command\n"
@@ -399,6 +418,9 @@ static int parse_option(struct args *a, const struct cli_option *o, const char *
 	case O_JSON: a->json = 1; break;
 	case O_VERBOSE: dft_log_verbose = 1; break;
 	case O_HELP: a->help = 1; break;
+	case O_KEY_FILE: dft_crypt_use_key_file(next); break;
+	case O_NEW_KEY_FILE: dft_crypt_use_new_key_file(next); break;
+	case O_ENCRYPT: a->encrypt = 1; break;
 	case O_STORE:
 		if (!dft_store_is_url(next))
 			return usage_error("%s", o->missing);
@@ -598,8 +620,10 @@ out:
 static const char overview[] =
 	"usage: daftar COMMAND CASE [ARGS] [--json]\n"
 	"\n"
-	"  init CASE [--store postgresql://...]\n"
-	"                                     make a new, empty case folder (--store: server mode, docs/SCALING.md)\n"
+	"  init CASE [--encrypt] [--store postgresql://...]\n"
+	"                                     make a new, empty case folder (--encrypt: ciphertext at rest,\n"
+	"                                     docs/SECURITY.md; --store: server mode, docs/SCALING.md)\n"
+	"  key add|remove|list CASE [SLOT]    the passphrases (key slots) of an encrypted case\n"
 	"  ingest CASE PATH... [--batch LABEL] [-j N] [--no-copy] [--no-entities] [--queue-only]\n"
 	"                                     add files, folders, archives (incremental, resumable);\n"
 	"                                     server mode: --queue-only leaves the extraction to workers\n"
@@ -644,6 +668,7 @@ static const char overview[] =
 	"  verify-pack PACK.zip               check an evidence pack without the case\n"
 	"\n"
 	"  --store URL  in place of CASE: a server-mode case by its PostgreSQL URL\n"
+	"  --key-file F an encrypted case's passphrase is F's first line (else the terminal, or a line of stdin)\n"
 	"  --json       print exactly one JSON document on stdout\n"
 	"  -v           say more on stderr\n"
 	"\n"

@@ -37,6 +37,7 @@ struct args {
 	const char *listen; /* serve --listen ADDR:PORT */
 	const char *role;   /* user add --role */
 	const char *store;  /* --store postgresql://... (server mode) */
+	int encrypt;        /* init --encrypt */
 	int lease;          /* worker --lease SECONDS */
 	int exit_when_idle; /* worker --exit-when-idle */
 	int queue_only;     /* ingest --queue-only (server mode) */
@@ -96,6 +97,8 @@ int cmd_xref(struct args *a);
 int cmd_serve(struct args *a);
 /* user_cmd.c */
 int cmd_user(struct args *a);
+/* key_cmd.c */
+int cmd_key(struct args *a);
 /* findings_cmd.c: tag, untag, tags, note, notes, claim, export,
  * verify-pack (a->cmd says which) */
 int cmd_findings(struct args *a);

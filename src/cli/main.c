@@ -67,7 +67,11 @@ int cmd_init(struct args *a)
 	int rc;
 	if (a->npos != 1)
 		return cli_usage("init");
-	if ((rc = a->store ? dft_store_init_server(a->pos[0], a->store) : dft_store_init(a->pos[0])) < 0)
+	if (a->store && a->encrypt)
+		return usage_error("--encrypt is for a case on this machine: in server mode the database is PostgreSQL's "
+				   "to encrypt (docs/SCALING.md)");
+	if ((rc = a->store ? dft_store_init_server(a->pos[0], a->store)
+			   : a->encrypt ? dft_store_init_encrypted(a->pos[0]) : dft_store_init(a->pos[0])) < 0)
 		return fail(rc);
 	if (a->json) {
 		dft_buf b;
@@ -79,6 +83,8 @@ int cmd_init(struct args *a)
 		dft_json_str(&j, a->pos[0]);
 		dft_json_key(&j, "store");
 		dft_json_str(&j, a->store ? "postgresql" : "sqlite");
+		dft_json_key(&j, "encrypted");
+		dft_json_bool(&j, a->encrypt);
 		dft_json_key(&j, "ok");
 		dft_json_bool(&j, 1);
 		dft_json_obj_close(&j);
@@ -89,7 +95,7 @@ int cmd_init(struct args *a)
 	if (a->store)
 		printf("made server-mode case %s (store: PostgreSQL; blobs in %s/blobs)\n", a->pos[0], a->pos[0]);
 	else
-		printf("made case %s\n", a->pos[0]);
+		printf("made %scase %s\n", a->encrypt ? "encrypted " : "", a->pos[0]);
 	return 0;
 }
 

@@ -114,29 +114,26 @@ int dft_claims_each(dft_store *st, int64_t id,
 }
 
 /* SHA-256 of a file; DFT_ENOTFOUND when it cannot be opened. */
-static int hash_file(const char *path, char out[DFT_SHA256_HEX])
+/* Re-hash a document's bytes (its blob, or source with --no-copy):
+ * DFT_ENOTFOUND when they cannot be read, DFT_ECORRUPT when an encrypted
+ * blob fails authentication. */
+static int hash_original(dft_store *st, const char *sha, const char *source, char out[DFT_SHA256_HEX])
 {
+	dft_blob_reader *r;
 	dft_sha256 h;
 	char buf[1 << 16];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
-	if (fd < 0)
-		return dft_error_set(DFT_ENOTFOUND, "%s: %s", path, strerror(errno));
+	size_t n;
+	int rc;
+	if ((rc = dft_blob_reader_open(st, sha, source, &r)) < 0)
+		return rc == DFT_EIO ? DFT_ENOTFOUND : rc;
 	if ((rc = dft_sha256_init(&h)) < 0) {
-		close(fd);
+		dft_blob_reader_free(r);
 		return rc;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = dft_error_set(DFT_EIO, "%s: %s", path, strerror(errno));
+	while ((rc = dft_blob_reader_read(r, buf, sizeof(buf), &n)) == 0 && n > 0)
+		if ((rc = dft_sha256_update(&h, buf, n)) < 0)
 			break;
-		}
-		if ((rc = dft_sha256_update(&h, buf, (size_t)n)) < 0)
-			break;
-	}
-	close(fd);
+	dft_blob_reader_free(r);
 	if (rc < 0) {
 		dft_sha256_dispose(&h);
 		return rc;
@@ -167,11 +164,10 @@ static int report(struct verify_ctx *v, const dft_citation *c, const char *kind,
 static int verify_one(struct verify_ctx *v, const dft_citation *c)
 {
 	dft_doc d;
-	dft_buf path, text;
+	dft_buf text;
 	char h[DFT_SHA256_HEX];
 	int rc = 0, has = 0, bad = 0, r;
 	memset(&d, 0, sizeof(d));
-	dft_buf_init(&path, 8192);
 	dft_buf_init(&text, (size_t)1 << 31);
 	v->checked++;
 	/* the original: re-hashed from its blob (or its source with --no-copy) */
@@ -184,14 +180,11 @@ static int verify_one(struct verify_ctx *v, const dft_citation *c)
 			 "document %lld is recorded as %.16s… in the store, the citation as %.16s…", (long long)c->doc,
 			 d.sha256[0] ? d.sha256 : "(none)", c->doc_sha256)) < 0)
 		goto done;
-	if (d.stored)
-		rc = dft_store_blob_path(v->st, c->doc_sha256, &path);
-	else
-		rc = dft_buf_adds(&path, d.source ? d.source : "");
-	if (rc < 0)
-		goto done;
-	r = hash_file(dft_buf_cstr(&path), h);
-	if (r == DFT_ENOTFOUND)
+	r = hash_original(v->st, c->doc_sha256, d.stored ? NULL : d.source ? d.source : "", h);
+	if (r == DFT_ECORRUPT)
+		rc = report(v, c, "original_modified", &bad, "the original of document %lld (%s): %s",
+			    (long long)c->doc, d.path ? d.path : "?", dft_error_msg());
+	else if (r == DFT_ENOTFOUND)
 		rc = report(v, c, "original_missing", &bad, "the original of document %lld (%s) cannot be read: %s",
 			    (long long)c->doc, d.path ? d.path : "?", dft_error_msg());
 	else if (r < 0)
@@ -231,7 +224,6 @@ done:
 	if (bad)
 		v->failed++;
 	dft_doc_dispose(&d);
-	dft_buf_dispose(&path);
 	dft_buf_dispose(&text);
 	return rc;
 }

@@ -125,26 +125,23 @@ static int add_file(struct pack *p, const char *name, const void *data, size_t l
 static int add_original(struct pack *p, const struct pdoc *d)
 {
 	dft_doc doc;
-	dft_buf path, name;
+	dft_buf name;
 	struct archive_entry *e = NULL;
 	struct stat sb;
 	dft_sha256 h;
 	char got[DFT_SHA256_HEX], buf[1 << 16];
 	int fd = -1, rc = 0, hashing = 0;
 	memset(&doc, 0, sizeof(doc));
-	dft_buf_init(&path, 8192);
 	dft_buf_init(&name, 256);
 	if ((rc = dft_store_doc_get(p->st, d->doc, &doc)) < 0)
 		goto done;
-	if (doc.stored)
-		rc = dft_store_blob_path(p->st, d->sha, &path);
-	else
-		rc = dft_buf_adds(&path, doc.source ? doc.source : "");
-	if (rc < 0 || (rc = dft_buf_addf(&name, "originals/%s", d->sha)) < 0)
+	if ((rc = dft_buf_addf(&name, "originals/%s", d->sha)) < 0)
 		goto done;
-	if ((fd = open(dft_buf_cstr(&path), O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) < 0) {
+	/* decrypted in memory in an encrypted case: packs are in the clear */
+	if ((rc = dft_blob_open_fd(p->st, d->sha, doc.stored ? NULL : doc.source ? doc.source : "", &fd)) < 0 ||
+	    fstat(fd, &sb) < 0) {
 		rc = dft_error_set(DFT_EIO, "the original of document %lld cannot be read: %s", (long long)d->doc,
-				   strerror(errno));
+				   rc < 0 ? dft_error_msg() : strerror(errno));
 		goto done;
 	}
 	if (!(e = archive_entry_new())) {
@@ -207,7 +204,6 @@ done:
 	if (fd >= 0)
 		close(fd);
 	dft_doc_dispose(&doc);
-	dft_buf_dispose(&path);
 	dft_buf_dispose(&name);
 	return rc;
 }

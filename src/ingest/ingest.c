@@ -661,7 +661,6 @@ static int fail_document(struct ingest *g, int64_t id, const char *error)
 static int start_job(struct ingest *g, struct slot *s, int64_t id)
 {
 	dft_doc d;
-	dft_buf p;
 	int fd, rc, tries;
 
 	if ((rc = dft_store_doc_get(g->st, id, &d)) < 0)
@@ -670,15 +669,12 @@ static int start_job(struct ingest *g, struct slot *s, int64_t id)
 		dft_doc_dispose(&d);
 		return 0;
 	}
-	dft_buf_init(&p, 1 << 16);
-	if (d.stored)
-		dft_store_blob_path(g->st, d.sha256, &p);
-	else
-		dft_buf_adds(&p, d.source ? d.source : "");
-	fd = open(dft_buf_cstr(&p), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
+	/* the file, or (an encrypted case) its bytes decrypted into memory */
+	if ((rc = dft_blob_open_fd(g->st, d.sha256, d.stored ? NULL : d.source ? d.source : "", &fd)) < 0) {
 		char err[512];
-		snprintf(err, sizeof(err), "the original cannot be read from %s: %s", dft_buf_cstr(&p), strerror(errno));
+		if (rc == DFT_ENOMEM)
+			goto done;
+		snprintf(err, sizeof(err), "the original cannot be read: %s", dft_error_msg());
 		rc = fail_document(g, id, err);
 		goto done;
 	}
@@ -709,7 +705,6 @@ static int start_job(struct ingest *g, struct slot *s, int64_t id)
 	}
 	s->busy = 1;
 done:
-	dft_buf_dispose(&p);
 	dft_doc_dispose(&d);
 	return rc;
 }

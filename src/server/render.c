@@ -102,25 +102,20 @@ static int render_png(const unsigned char *data, size_t len, const char *mime_in
 }
 
 /* Read a whole file (before the sandbox forbids opening it). */
-static int read_all(const char *path, unsigned char **out, size_t *len)
+static int read_all(int fd, unsigned char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	unsigned char *p;
 	size_t got = 0;
-	if (fd < 0 || fstat(fd, &sb) < 0 || sb.st_size < 0 || (size_t)sb.st_size > RENDER_MAX_INPUT) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0 || fstat(fd, &sb) < 0 || sb.st_size < 0 || (size_t)sb.st_size > RENDER_MAX_INPUT)
 		return -1;
-	}
 	p = malloc((size_t)sb.st_size + 1);
 	while (p && got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, p + got, (size_t)sb.st_size - got);
+		ssize_t n = pread(fd, p + got, (size_t)sb.st_size - got, (off_t)got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(fd);
 	if (!p || got != (size_t)sb.st_size) {
 		free(p);
 		return -1;
@@ -147,7 +142,7 @@ static int write_all(int fd, const void *p, size_t n)
 
 /* The child: status byte (0 PNG, 1 not found, 2 error), then the PNG or
  * the message. Never returns. */
-static void render_child(int out, const char *path, const char *mime, int page, double scale)
+static void render_child(int out, int in, const char *mime, int page, double scale)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -155,7 +150,7 @@ static void render_child(int out, const char *path, const char *mime, int page, 
 	dft_buf png;
 	int rc;
 	char st;
-	if (read_all(path, &data, &len) < 0) {
+	if (read_all(in, &data, &len) < 0) {
 		st = 2;
 		(void)write_all(out, &st, 1);
 		(void)write_all(out, "cannot read the original", 24);
@@ -177,7 +172,7 @@ static void render_child(int out, const char *path, const char *mime, int page, 
 	_exit(0);
 }
 
-int dft_render_page_png(const char *path, const char *mime, int page, double scale, dft_buf *png)
+int dft_render_page_png(int fd, const char *mime, int page, double scale, dft_buf *png)
 {
 	int fds[2], status = 0, rc = 0;
 	pid_t pid;
@@ -194,7 +189,7 @@ int dft_render_page_png(const char *path, const char *mime, int page, double sca
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		render_child(fds[1], path, mime, page, scale);
+		render_child(fds[1], fd, mime, page, scale);
 	}
 	close(fds[1]);
 	dft_buf_init(&got, RENDER_MAX_PNG + 4096);

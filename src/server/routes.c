@@ -334,23 +334,23 @@ static const char *inline_type(const char *mime)
 	return NULL;
 }
 
-/* The file holding a document's bytes (blob, or the source with --no-copy). */
-static int doc_file(struct srv_req *q, const dft_doc *d, dft_buf *path)
+/* A document's bytes (its blob, decrypted in memory in an encrypted
+ * case, or the source with --no-copy), as an fd at offset 0. */
+static int doc_file(struct srv_req *q, const dft_doc *d, int *fd)
 {
-	int rc;
+	*fd = -1;
 	if (!d->sha256[0])
 		return dft_error_set(DFT_ENOTFOUND, "document %lld has no bytes (it could not be read)", (long long)d->id);
-	if (d->stored)
-		return dft_store_blob_path(q->st, d->sha256, path);
-	if (d->source && (rc = dft_buf_adds(path, d->source)) == 0)
-		return 0;
-	return dft_error_set(DFT_ENOTFOUND, "the bytes of document %lld are not kept in the case", (long long)d->id);
+	if (!d->stored && !d->source)
+		return dft_error_set(DFT_ENOTFOUND, "the bytes of document %lld are not kept in the case",
+				     (long long)d->id);
+	return dft_blob_open_fd(q->st, d->sha256, d->stored ? NULL : d->source, fd);
 }
 
 static enum MHD_Result route_original(struct srv_req *q, int64_t id)
 {
 	dft_doc d;
-	dft_buf path, disp;
+	dft_buf disp;
 	struct stat sb;
 	struct MHD_Response *r;
 	const char *type;
@@ -358,19 +358,15 @@ static enum MHD_Result route_original(struct srv_req *q, int64_t id)
 	int rc, fd;
 	if ((rc = dft_store_doc_get(q->st, id, &d)) < 0)
 		return srv_fail(q, rc);
-	dft_buf_init(&path, 8192);
 	dft_buf_init(&disp, 8192);
-	if ((rc = doc_file(q, &d, &path)) < 0) {
-		dft_buf_dispose(&path);
+	if ((rc = doc_file(q, &d, &fd)) < 0 && rc != DFT_ENOTFOUND && rc != DFT_EIO) {
 		dft_buf_dispose(&disp);
 		dft_doc_dispose(&d);
 		return srv_fail(q, rc);
 	}
-	fd = open(dft_buf_cstr(&path), O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		if (fd >= 0)
 			close(fd);
-		dft_buf_dispose(&path);
 		dft_buf_dispose(&disp);
 		dft_doc_dispose(&d);
 		return srv_error(q, 404, "the original is missing from the case (run daftar verify)");
@@ -381,7 +377,6 @@ static enum MHD_Result route_original(struct srv_req *q, int64_t id)
 	snprintf(target, sizeof(target), "%lld", (long long)id);
 	audit(q, "download", target, d.path);
 	dft_doc_dispose(&d);
-	dft_buf_dispose(&path);
 	if (!(r = MHD_create_response_from_fd((uint64_t)sb.st_size, fd))) {
 		close(fd);
 		dft_buf_dispose(&disp);
@@ -399,7 +394,8 @@ static enum MHD_Result route_original(struct srv_req *q, int64_t id)
 static enum MHD_Result route_page(struct srv_req *q, int64_t id, const char *rest)
 {
 	dft_doc d;
-	dft_buf path, png;
+	dft_buf png;
+	int fd = -1;
 	const char *dot = strchr(rest, '.');
 	int64_t page = dot && !strcmp(dot, ".png") ? srv_parse_id(rest, (size_t)(dot - rest)) : 0;
 	const char *sv = arg(q, "scale");
@@ -421,15 +417,15 @@ static enum MHD_Result route_page(struct srv_req *q, int64_t id, const char *res
 		dft_doc_dispose(&d);
 		return srv_error(q, 404, "only PDFs and images have pages to show");
 	}
-	dft_buf_init(&path, 8192);
 	dft_buf_init(&png, (size_t)256 << 20);
-	if ((rc = doc_file(q, &d, &path)) == 0 &&
-	    (rc = dft_render_page_png(dft_buf_cstr(&path), d.mime, (int)(page > 100000 ? 100000 : page), scale, &png)) == 0) {
+	if ((rc = doc_file(q, &d, &fd)) == 0 &&
+	    (rc = dft_render_page_png(fd, d.mime, (int)(page > 100000 ? 100000 : page), scale, &png)) == 0) {
 		snprintf(target, sizeof(target), "%lld/%lld", (long long)id, (long long)page);
 		audit(q, "page", target, NULL);
 	}
 	dft_doc_dispose(&d);
-	dft_buf_dispose(&path);
+	if (fd >= 0)
+		close(fd);
 	if (rc < 0) {
 		dft_buf_dispose(&png);
 		return srv_fail(q, rc);

@@ -5,8 +5,12 @@
  * the store calls right before each database commit: log first, then the
  * database, so a crash can leave log entries the database does not know
  * (recovered on the next open), never database rows without their entry.
+ *
+ * In an encrypted case the lines are sealed only where they meet the file:
+ * when written (flush), and opened when read back (adopt, verify).
  */
 #include "daftar/custody.h"
+#include "daftar/crypt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +39,47 @@ struct dft_custody {
 	 * it (adopt) or last wrote (flush): what dft_custody_sync compares */
 	int64_t base_entries, base_offset;
 	char base_head[DFT_SHA256_HEX];
+	const struct dft_crypt *key; /* an encrypted case: lines sealed in the file */
 };
+
+/* Bytes a plain line of len bytes takes in the file (without newline). */
+static int64_t stored_len(const dft_custody *c, size_t len)
+{
+	return (int64_t)(c->key ? dft_crypt_sealed_len(len) : len);
+}
+
+/* Bytes the pending lines will take in the file. */
+static int64_t pending_stored_len(const dft_custody *c)
+{
+	const char *p = c->pending.ptr, *end = p + c->pending.len, *nl;
+	int64_t n = 0;
+	if (!c->key)
+		return (int64_t)c->pending.len;
+	while (p && p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+		n += stored_len(c, (size_t)(nl - p)) + 1;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* A line as read from the file, opened when it is sealed: *plain and
+ * *plen point at the plain line (in `scratch`, or the line itself). */
+static int line_plain(const dft_custody *c, const char *line, size_t len, dft_buf *scratch, const char **plain,
+		      size_t *plen)
+{
+	int rc;
+	if (!c->key) {
+		*plain = line;
+		*plen = len;
+		return 0;
+	}
+	dft_buf_reset(scratch);
+	if ((rc = dft_crypt_open_line(c->key, line, len, scratch)) < 0)
+		return rc;
+	*plain = dft_buf_cstr(scratch);
+	*plen = scratch->len;
+	return 0;
+}
 
 /* Hash of one line (without its newline). */
 static int line_hash(const char *line, size_t len, char out[DFT_SHA256_HEX])
@@ -109,12 +153,13 @@ static int read_all(int fd, dft_buf *out, int64_t from)
 static int adopt(dft_custody *c, int64_t entries, const char *head, int64_t offset)
 {
 	struct stat stbuf;
-	dft_buf tail;
+	dft_buf tail, scratch;
 	int rc = 0;
 	int64_t tail_entries = 0;
 	const char *path = c->path;
 
 	dft_buf_init(&tail, (size_t)1 << 30);
+	dft_buf_init(&scratch, (size_t)1 << 30);
 	if (fstat(c->fd, &stbuf) < 0)
 		return dft_error_set(DFT_EIO, "cannot stat %s: %s", path, strerror(errno));
 	c->entries = entries;
@@ -149,7 +194,16 @@ static int adopt(dft_custody *c, int64_t entries, const char *head, int64_t offs
 			rc = dft_error_set(DFT_ECORRUPT, "%s: the last committed entry is damaged; run 'daftar verify'", path);
 			goto done;
 		}
-		line_hash(start, (size_t)(end - start), h);
+		{
+			const char *pl;
+			size_t plen;
+			if ((rc = line_plain(c, start, (size_t)(end - start), &scratch, &pl, &plen)) < 0) {
+				rc = dft_error_set(DFT_ECORRUPT, "%s: the last committed entry (%lld): %s; run 'daftar verify'",
+						   path, (long long)entries, dft_error_msg());
+				goto done;
+			}
+			line_hash(pl, plen, h);
+		}
 		if (strcmp(h, c->head) != 0) {
 			rc = dft_error_set(DFT_ECORRUPT,
 					   "%s: entry %lld does not match the store's record; "
@@ -172,13 +226,16 @@ static int adopt(dft_custody *c, int64_t entries, const char *head, int64_t offs
 		p = tail.ptr;
 		while (p && (nl = memchr(p, '\n', (size_t)(tail.ptr + tail.len - p)))) {
 			char prev[DFT_SHA256_HEX];
-			if (field_hex(p, (size_t)(nl - p), "prev", prev) < 0 || strcmp(prev, c->head) != 0) {
+			const char *pl;
+			size_t plen;
+			if (line_plain(c, p, (size_t)(nl - p), &scratch, &pl, &plen) < 0 ||
+			    field_hex(pl, plen, "prev", prev) < 0 || strcmp(prev, c->head) != 0) {
 				rc = dft_error_set(DFT_ECORRUPT,
 						   "%s: entry after %lld does not chain on; run 'daftar verify'",
 						   path, (long long)c->entries);
 				goto done;
 			}
-			line_hash(p, (size_t)(nl - p), c->head);
+			line_hash(pl, plen, c->head);
 			c->entries++;
 			tail_entries++;
 			p = nl + 1;
@@ -205,11 +262,12 @@ static int adopt(dft_custody *c, int64_t entries, const char *head, int64_t offs
 	}
 done:
 	dft_buf_dispose(&tail);
+	dft_buf_dispose(&scratch);
 	return rc;
 }
 
 int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
-		     const char *head, int64_t offset)
+		     const char *head, int64_t offset, const struct dft_crypt *key)
 {
 	dft_custody *c = NULL;
 	int rc = 0;
@@ -219,6 +277,7 @@ int dft_custody_open(dft_custody **out, const char *path, int64_t entries,
 		return DFT_ENOMEM;
 	dft_buf_init(&c->pending, 0);
 	dft_buf_init(&c->line, 0);
+	c->key = key;
 	if (!(c->path = dft_strdup(path))) {
 		free(c);
 		return DFT_ENOMEM;
@@ -237,7 +296,7 @@ done:
 	return rc;
 }
 
-int dft_custody_open_deferred(dft_custody **out, const char *path)
+int dft_custody_open_deferred(dft_custody **out, const char *path, const struct dft_crypt *key)
 {
 	dft_custody *c;
 	int rc;
@@ -249,6 +308,7 @@ int dft_custody_open_deferred(dft_custody **out, const char *path)
 	memcpy(c->head, ZERO_HASH, 65);
 	memcpy(c->flushed_head, ZERO_HASH, 65);
 	c->base_entries = -1; /* unknown: the first sync adopts the chain's end */
+	c->key = key;
 	if (!(c->path = dft_strdup(path))) {
 		free(c);
 		return DFT_ENOMEM;
@@ -288,7 +348,7 @@ int dft_custody_sync(dft_custody *c, int64_t entries, const char *head, int64_t 
 	if ((rc = dft_buf_add(&c->pending, mine.ptr ? mine.ptr : "", mine.len)) < 0 ||
 	    (rc = dft_custody_rechain(c, c->flushed_entries, c->flushed_head)) < 0)
 		goto done;
-	c->offset = c->flushed_offset + (int64_t)c->pending.len;
+	c->offset = c->flushed_offset + pending_stored_len(c);
 done:
 	if (rc < 0)
 		dft_custody_discard(c);
@@ -342,25 +402,46 @@ int dft_custody_end(dft_custody *c)
 	    (rc = dft_buf_addc(&c->pending, '\n')) < 0)
 		return rc;
 	c->entries++;
-	c->offset += (int64_t)c->line.len + 1;
+	c->offset += stored_len(c, c->line.len) + 1;
 	return 0;
 }
 
 int dft_custody_flush(dft_custody *c)
 {
 	size_t done = 0;
+	dft_buf sealed;
+	const char *out = c->pending.ptr;
+	size_t len = c->pending.len;
+	int rc = 0;
 	if (c->fd < 0)
 		return dft_error_set(DFT_EINVAL, "this custody log is kept by the database");
-	while (done < c->pending.len) {
-		ssize_t n = write(c->fd, c->pending.ptr + done, c->pending.len - done);
+	dft_buf_init(&sealed, (size_t)1 << 31);
+	if (c->key && len) {
+		/* one sealed line a plain one */
+		const char *p = c->pending.ptr, *end = p + len, *nl;
+		while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+			if ((rc = dft_crypt_seal_line(c->key, p, (size_t)(nl - p), &sealed)) < 0 ||
+			    (rc = dft_buf_addc(&sealed, '\n')) < 0) {
+				dft_buf_dispose(&sealed);
+				return rc;
+			}
+			p = nl + 1;
+		}
+		out = sealed.ptr;
+		len = sealed.len;
+	}
+	while (done < len) {
+		ssize_t n = write(c->fd, out + done, len - done);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			dft_buf_dispose(&sealed);
 			return dft_error_set(DFT_EIO, "cannot write custody.log: %s", strerror(errno));
 		}
 		done += (size_t)n;
 	}
-	if (c->pending.len && fdatasync(c->fd) < 0)
+	dft_buf_dispose(&sealed);
+	if (len && fdatasync(c->fd) < 0)
 		return dft_error_set(DFT_EIO, "cannot sync custody.log: %s", strerror(errno));
 	dft_custody_written(c);
 	/* what the store now records as the head */
@@ -434,25 +515,48 @@ struct file_lines {
 	FILE *f;
 	char *line;
 	size_t cap;
+	int64_t n;
+	const struct dft_crypt *key;
+	dft_buf plain;
+	const dft_custody_check *chk;
 };
 
 static int next_file_line(void *src, const char **line, size_t *len)
 {
 	struct file_lines *fl = src;
 	ssize_t n = getline(&fl->line, &fl->cap, fl->f);
+	int rc;
 	if (n <= 0)
 		return 0;
+	fl->n++;
 	if (fl->line[n - 1] == '\n')
 		fl->line[--n] = '\0';
 	*line = fl->line;
 	*len = (size_t)n;
+	if (fl->key) {
+		dft_buf_reset(&fl->plain);
+		if ((rc = dft_crypt_open_line(fl->key, fl->line, (size_t)n, &fl->plain)) == DFT_ECORRUPT) {
+			/* name the line; the chain check then reports it malformed */
+			char detail[256];
+			snprintf(detail, sizeof(detail), "custody.log line %lld: %s", (long long)fl->n, dft_error_msg());
+			if ((rc = fl->chk->problem(fl->chk->ctx, "chain", NULL, detail)) < 0)
+				return rc;
+			*line = "";
+			*len = 0;
+			return 1;
+		}
+		if (rc < 0)
+			return rc;
+		*line = dft_buf_cstr(&fl->plain);
+		*len = fl->plain.len;
+	}
 	return 1;
 }
 
 int dft_custody_verify(const char *path, int64_t entries, const char *head,
-		       const dft_custody_check *chk, int64_t *checked)
+		       const dft_custody_check *chk, int64_t *checked, const struct dft_crypt *key)
 {
-	struct file_lines fl = {NULL, NULL, 0};
+	struct file_lines fl = {NULL, NULL, 0, 0, key, {0}, chk};
 	char detail[256];
 	int rc;
 
@@ -461,7 +565,9 @@ int dft_custody_verify(const char *path, int64_t entries, const char *head,
 		snprintf(detail, sizeof(detail), "custody.log cannot be opened: %s", strerror(errno));
 		return chk->problem(chk->ctx, "chain", NULL, detail);
 	}
+	dft_buf_init(&fl.plain, (size_t)1 << 30);
 	rc = dft_custody_verify_lines(next_file_line, &fl, entries, head, chk, checked);
+	dft_buf_dispose(&fl.plain);
 	free(fl.line);
 	fclose(fl.f);
 	return rc;

@@ -10,6 +10,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sodium.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,12 +42,13 @@ static int path_join(dft_buf *b, const char *dir, const char *name)
 
 /* ---- init / open -------------------------------------------------------- */
 
-int dft_store_init(const char *dir)
+static int store_init(const char *dir, int encrypt)
 {
 	struct stat sb;
 	dft_buf p;
 	sqlite3 *db = NULL;
-	int rc = 0, fd;
+	dft_crypt *key = NULL;
+	int rc = 0, fd, made = 0;
 
 	dft_buf_init(&p, 8192);
 	if (stat(dir, &sb) == 0) {
@@ -71,8 +75,25 @@ int dft_store_init(const char *dir)
 			return dft_error_set(DFT_EEXISTS,
 					     "%s is not empty: a case needs a folder of its own", dir);
 		}
-	} else if (mkdir(dir, 0755) < 0) {
-		return dft_error_set(DFT_EIO, "cannot make %s: %s", dir, strerror(errno));
+	}
+	/* the passphrase before anything is made: a wrong second entry
+	 * leaves no half-made case */
+	if (encrypt && (rc = dft_crypt_new(&key)) < 0) {
+		dft_buf_dispose(&p);
+		return rc;
+	}
+	if (stat(dir, &sb) != 0) {
+		if (mkdir(dir, encrypt ? 0700 : 0755) < 0) {
+			dft_crypt_free(key);
+			dft_buf_dispose(&p);
+			return dft_error_set(DFT_EIO, "cannot make %s: %s", dir, strerror(errno));
+		}
+		made = 1;
+	}
+	if (key && (rc = dft_crypt_save(key, dir)) < 0) {
+		if (made)
+			rmdir(dir);
+		goto done;
 	}
 	if ((rc = path_join(&p, dir, "blobs")) < 0)
 		goto done;
@@ -104,9 +125,14 @@ int dft_store_init(const char *dir)
 		rc = dft_store_migrate(db);
 done:
 	sqlite3_close(db);
+	dft_crypt_free(key);
 	dft_buf_dispose(&p);
 	return rc;
 }
+
+int dft_store_init(const char *dir) { return store_init(dir, 0); }
+int dft_store_init_encrypted(const char *dir) { return store_init(dir, 1); }
+int dft_store_encrypted(const dft_store *st) { return st->crypt != NULL; }
 
 /* Remove temporary blob files an interrupted run left behind. */
 static void clean_tmp(dft_store *st)
@@ -168,6 +194,9 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 				   dir, dir);
 		goto done;
 	}
+	/* an encrypted case: its key, unlocked once a process (crypt.h) */
+	if ((rc = dft_crypt_for_case(dir, &st->crypt)) < 0)
+		goto done;
 	if (sqlite3_open_v2(p.ptr, &st->db,
 			    writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		rc = dft_error_set(DFT_EIO, "cannot open %s: %s", p.ptr,
@@ -216,7 +245,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		if (writable == DFT_STORE_SHARED) {
 			/* no wait at open: the chain's end is taken at the first
 			 * commit that appends (dft_store_commit) */
-			if ((rc = dft_custody_open_deferred(&st->custody, p.ptr)) < 0)
+			if ((rc = dft_custody_open_deferred(&st->custody, p.ptr, st->crypt)) < 0)
 				goto done;
 			goto opened;
 		}
@@ -229,7 +258,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		if ((rc = dft_store_begin(st)) < 0 ||
 		    (rc = dft_store_custody_head(st, &entries, head, &offset)) < 0)
 			goto done;
-		if ((rc = dft_custody_open(&st->custody, p.ptr, entries, head, offset)) < 0 ||
+		if ((rc = dft_custody_open(&st->custody, p.ptr, entries, head, offset, st->crypt)) < 0 ||
 		    (rc = dft_store_commit(st)) < 0)
 			goto done;
 		/* blobs an interrupted ingest was writing (never by the shared
@@ -600,7 +629,13 @@ int dft_store_batch_find(dft_store *st, const char *spec, int64_t *id)
 
 int dft_store_blob_path(const dft_store *st, const char *sha, dft_buf *out)
 {
+	char name[DFT_SHA256_HEX];
 	dft_buf_reset(out);
+	if (st->crypt) {
+		/* a keyed hash: the name does not confirm a known document */
+		dft_crypt_blob_name(st->crypt, sha, name);
+		sha = name;
+	}
 	return dft_buf_addf(out, "%s/blobs/%.2s/%.2s/%s", st->dir, sha, sha + 2, sha);
 }
 
@@ -628,6 +663,11 @@ int dft_blob_writer_open(dft_store *st, dft_blob_writer *w, int copy)
 		dft_sha256_dispose(&w->sha);
 		return dft_error_set(DFT_EIO, "cannot write %s: %s", w->tmp_path, strerror(errno));
 	}
+	if (st->crypt && (rc = dft_crypt_push_open(&w->enc, st->crypt, w->fd, w->tmp_path)) < 0) {
+		dft_blob_writer_abort(w);
+		return rc;
+	}
+	w->key = st->crypt;
 	return 0;
 }
 
@@ -638,6 +678,8 @@ int dft_blob_writer_write(dft_blob_writer *w, const void *data, size_t len)
 	if ((rc = dft_sha256_update(&w->sha, data, len)) < 0)
 		return rc;
 	w->size += len;
+	if (w->copy && w->enc)
+		return dft_crypt_push(w->enc, data, len);
 	while (w->copy && len) {
 		ssize_t n = write(w->fd, p, len);
 		if (n < 0) {
@@ -654,6 +696,8 @@ int dft_blob_writer_write(dft_blob_writer *w, const void *data, size_t len)
 void dft_blob_writer_abort(dft_blob_writer *w)
 {
 	dft_sha256_dispose(&w->sha);
+	dft_crypt_stream_free(w->enc);
+	w->enc = NULL;
 	if (w->fd >= 0) {
 		close(w->fd);
 		unlink(w->tmp_path);
@@ -665,6 +709,7 @@ int dft_blob_writer_commit(dft_store *st, dft_blob_writer *w, char sha_out[DFT_S
 {
 	dft_buf p;
 	struct stat sb;
+	uint64_t stored;
 	int rc;
 	if ((rc = dft_sha256_final(&w->sha, sha_out)) < 0) {
 		dft_blob_writer_abort(w);
@@ -672,11 +717,22 @@ int dft_blob_writer_commit(dft_store *st, dft_blob_writer *w, char sha_out[DFT_S
 	}
 	if (!w->copy)
 		return 0;
+	if (w->enc) {
+		/* the last chunk is bound to the SHA-256 it is stored under */
+		rc = dft_crypt_push_final(w->enc, sha_out);
+		dft_crypt_stream_free(w->enc);
+		w->enc = NULL;
+		if (rc < 0) {
+			dft_blob_writer_abort(w);
+			return rc;
+		}
+	}
+	stored = w->key ? dft_crypt_stored_size(w->size) : w->size;
 	close(w->fd);
 	w->fd = -1;
 	dft_buf_init(&p, 8192);
 	dft_store_blob_path(st, sha_out, &p);
-	if (stat(p.ptr, &sb) == 0 && (uint64_t)sb.st_size == w->size) {
+	if (stat(p.ptr, &sb) == 0 && (uint64_t)sb.st_size == stored) {
 		unlink(w->tmp_path); /* already there: same bytes */
 		dft_buf_dispose(&p);
 		return 0;
@@ -699,6 +755,138 @@ int dft_blob_writer_commit(dft_store *st, dft_blob_writer *w, char sha_out[DFT_S
 		unlink(w->tmp_path);
 	}
 	dft_buf_dispose(&p);
+	return rc;
+}
+
+struct dft_blob_reader {
+	int fd;
+	char *path;
+	dft_crypt_stream *dec; /* an encrypted blob */
+};
+
+int dft_blob_reader_open(dft_store *st, const char *sha, const char *source, dft_blob_reader **out)
+{
+	dft_blob_reader *r;
+	dft_buf p;
+	int rc = 0;
+	*out = NULL;
+	if (!(r = dft_calloc(1, sizeof(*r))))
+		return DFT_ENOMEM;
+	r->fd = -1;
+	dft_buf_init(&p, 1 << 16);
+	if ((rc = source ? dft_buf_adds(&p, source) : dft_store_blob_path(st, sha, &p)) < 0 ||
+	    !(r->path = dft_buf_detach(&p))) {
+		rc = rc < 0 ? rc : DFT_ENOMEM;
+		goto fail;
+	}
+	if ((r->fd = open(r->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+		rc = dft_error_set(errno == ENOENT ? DFT_ENOTFOUND : DFT_EIO, "%s: %s", r->path, strerror(errno));
+		goto fail;
+	}
+	if (!source && st->crypt && (rc = dft_crypt_pull_open(&r->dec, st->crypt, r->fd, r->path, sha)) < 0)
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	dft_buf_dispose(&p);
+	dft_blob_reader_free(r);
+	return rc;
+}
+
+int dft_blob_reader_read(dft_blob_reader *r, void *buf, size_t cap, size_t *got)
+{
+	ssize_t n;
+	if (r->dec)
+		return dft_crypt_pull(r->dec, buf, cap, got);
+	*got = 0;
+	while ((n = read(r->fd, buf, cap)) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			/* a FIFO given as a --no-copy source; it blocks here */
+			struct pollfd pf = {r->fd, POLLIN, 0};
+			poll(&pf, 1, -1);
+			continue;
+		}
+		return dft_error_set(DFT_EIO, "read error on %s: %s", r->path, strerror(errno));
+	}
+	*got = (size_t)n;
+	return 0;
+}
+
+const char *dft_blob_reader_path(const dft_blob_reader *r) { return r->path; }
+
+void dft_blob_reader_free(dft_blob_reader *r)
+{
+	if (!r)
+		return;
+	dft_crypt_stream_free(r->dec);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->path);
+	free(r);
+}
+
+int dft_blob_open_fd(dft_store *st, const char *sha, const char *source, int *fd)
+{
+	dft_blob_reader *r = NULL;
+	char *chunk = NULL;
+	size_t n;
+	int rc, mfd = -1;
+	*fd = -1;
+	if (source || !st->crypt) {
+		dft_buf p;
+		dft_buf_init(&p, 1 << 16);
+		if ((rc = source ? dft_buf_adds(&p, source) : dft_store_blob_path(st, sha, &p)) == 0 &&
+		    (*fd = open(dft_buf_cstr(&p), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+			rc = dft_error_set(errno == ENOENT ? DFT_ENOTFOUND : DFT_EIO, "%s: %s", dft_buf_cstr(&p),
+					   strerror(errno));
+		dft_buf_dispose(&p);
+		return rc;
+	}
+	/* decrypted into memory: never a plain copy on disk */
+	if ((rc = dft_blob_reader_open(st, sha, NULL, &r)) < 0)
+		return rc;
+	if ((mfd = memfd_create("daftar-blob", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0) {
+		rc = dft_error_set(DFT_EIO, "memfd_create: %s", strerror(errno));
+		goto done;
+	}
+	if (!(chunk = dft_malloc(DFT_CRYPT_CHUNK))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	while ((rc = dft_blob_reader_read(r, chunk, DFT_CRYPT_CHUNK, &n)) == 0 && n > 0) {
+		size_t done = 0;
+		while (done < n) {
+			ssize_t w = write(mfd, chunk + done, n - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = dft_error_set(DFT_EIO, "cannot hold %s in memory: %s", dft_blob_reader_path(r),
+						   strerror(errno));
+				goto done;
+			}
+			done += (size_t)w;
+		}
+	}
+	if (rc < 0)
+		goto done;
+	/* read-only from here on, for whoever maps it */
+	fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
+	if (lseek(mfd, 0, SEEK_SET) < 0) {
+		rc = dft_error_set(DFT_EIO, "lseek: %s", strerror(errno));
+		goto done;
+	}
+	*fd = mfd;
+	mfd = -1;
+done:
+	if (chunk) {
+		sodium_memzero(chunk, DFT_CRYPT_CHUNK);
+		free(chunk);
+	}
+	if (mfd >= 0)
+		close(mfd);
+	dft_blob_reader_free(r);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 #ifndef DAFTAR_STORE_INTERNAL_H
 #define DAFTAR_STORE_INTERNAL_H
 
+#include "daftar/crypt.h"
 #include "daftar/custody.h"
 #include "daftar/index.h"
 #include "daftar/store.h"
@@ -40,6 +41,7 @@ struct dft_store {
 	int turn;           /* a shared writer holds the turnstile (store.c) */
 	int busy;           /* a statement met SQLITE_BUSY: another writer held the case past the timeout */
 	struct dft_custody *custody;
+	const struct dft_crypt *crypt; /* an encrypted case: its key (crypt.h), NULL in the clear */
 };
 
 /* ---- one statement interface over SQLite and PostgreSQL (sql.c) ----

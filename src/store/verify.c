@@ -107,46 +107,49 @@ static int in_tail(struct vctx *v, int64_t n)
 	return 0;
 }
 
-/* Re-hash one document's bytes. */
+/* Re-hash one document's bytes (decrypted and authenticated on the way
+ * in an encrypted case: a blob that fails is reported as modified, naming
+ * its file). */
 static int check_blob(void *ctx, int64_t id, const char *sha, int stored, const char *source, int64_t size)
 {
 	struct vctx *v = ctx;
-	dft_buf p;
+	dft_blob_reader *r = NULL;
 	dft_sha256 h;
 	char got[DFT_SHA256_HEX];
-	int fd, rc = 0;
-	ssize_t n;
+	int rc = 0, hashing = 0;
+	size_t n;
 
-	dft_buf_init(&p, 1 << 16);
-	if (stored)
-		dft_store_blob_path(v->st, sha, &p);
-	else
-		dft_buf_adds(&p, source ? source : "");
 	v->out->originals_checked++;
-	if ((fd = open(dft_buf_cstr(&p), O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = report(v, "missing", sha, "document %lld: %s: %s", (long long)id, dft_buf_cstr(&p), strerror(errno));
+	if ((rc = dft_blob_reader_open(v->st, sha, stored ? NULL : source ? source : "", &r)) < 0) {
+		if (rc == DFT_ENOMEM)
+			goto done;
+		rc = report(v, rc == DFT_ECORRUPT ? "modified" : "missing", sha, "document %lld: %s", (long long)id,
+			    dft_error_msg());
 		goto done;
 	}
 	if ((rc = dft_sha256_init(&h)) < 0)
 		goto done;
-	while ((n = read(fd, v->chunk, 1 << 20)) > 0)
-		dft_sha256_update(&h, v->chunk, (size_t)n);
-	if (n < 0) {
-		dft_sha256_dispose(&h);
-		rc = report(v, "missing", sha, "document %lld: read error on %s: %s", (long long)id,
-			    dft_buf_cstr(&p), strerror(errno));
+	hashing = 1;
+	while ((rc = dft_blob_reader_read(r, v->chunk, 1 << 20, &n)) == 0 && n > 0)
+		dft_sha256_update(&h, v->chunk, n);
+	if (rc < 0) {
+		if (rc == DFT_ENOMEM)
+			goto done;
+		rc = report(v, rc == DFT_ECORRUPT ? "modified" : "missing", sha, "document %lld: %s", (long long)id,
+			    dft_error_msg());
 		goto done;
 	}
+	hashing = 0;
 	if ((rc = dft_sha256_final(&h, got)) < 0)
 		goto done;
 	if (strcmp(got, sha) != 0)
 		rc = report(v, "modified", sha, "document %lld: %s now has SHA-256 %s", (long long)id,
-			    dft_buf_cstr(&p), got);
+			    dft_blob_reader_path(r), got);
 	(void)size;
 done:
-	if (fd >= 0)
-		close(fd);
-	dft_buf_dispose(&p);
+	if (hashing)
+		dft_sha256_dispose(&h);
+	dft_blob_reader_free(r);
 	return rc;
 }
 
@@ -285,7 +288,7 @@ int dft_store_custody_check(dft_store *st, const dft_custody_check *chk, int64_t
 		return dft_pg_custody_verify(st, entries, head, chk, checked);
 	dft_buf_init(&p, 8192);
 	if ((rc = dft_buf_addf(&p, "%s/custody.log", st->dir)) == 0)
-		rc = dft_custody_verify(dft_buf_cstr(&p), entries, head, chk, checked);
+		rc = dft_custody_verify(dft_buf_cstr(&p), entries, head, chk, checked, st->crypt);
 	dft_buf_dispose(&p);
 	return rc;
 }
