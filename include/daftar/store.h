@@ -29,6 +29,9 @@ int dft_store_init(const char *case_dir);
 int dft_store_init_encrypted(const char *case_dir);
 /* The case is encrypted at rest (its key is unlocked in this process). */
 int dft_store_encrypted(const dft_store *st);
+/* Its database (store.db, WAL, journal) is ciphertext too (the encrypting
+ * SQLite VFS); 0 in a clear case. */
+int dft_store_db_encrypted(const dft_store *st);
 /* How dft_store_open opens a case (its `writable` argument):
  *  - DFT_STORE_READ: reads only; runs beside any writer (SQLite WAL).
  *  - DFT_STORE_INGEST: the ingest's writer: takes CASE/lock (one at a

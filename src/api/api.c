@@ -66,6 +66,20 @@ int dft_api_status(dft_store *st, dft_json *j)
 	dft_json_arr_close(j);
 	json_counts(j, "by_type", s.by_type, s.ntypes);
 	json_counts(j, "by_language", s.by_language, s.nlanguages);
+	/* what is ciphertext on disk (null: a case in the clear) */
+	dft_json_key(j, "encrypted");
+	if (dft_store_encrypted(st)) {
+		dft_json_obj_open(j);
+		dft_json_key(j, "blobs");
+		dft_json_bool(j, 1);
+		dft_json_key(j, "custody_log");
+		dft_json_bool(j, 1);
+		dft_json_key(j, "database");
+		dft_json_bool(j, dft_store_db_encrypted(st));
+		dft_json_obj_close(j);
+	} else {
+		dft_json_null(j);
+	}
 	dft_json_obj_close(j);
 	dft_status_dispose(&s);
 	return 0;
@@ -108,6 +122,17 @@ int dft_api_doc_fields(dft_json *j, dft_store *st, const dft_doc *d)
 	dft_json_int(j, d->batch);
 	dft_json_key(j, "size");
 	dft_json_int(j, d->size);
+	if (d->stored && d->sha256[0]) {
+		/* the file in the case that holds its bytes (in an encrypted
+		 * case named by a keyed hash, not the SHA-256) */
+		dft_buf blob;
+		dft_buf_init(&blob, 1 << 16);
+		if (dft_store_blob_path(st, d->sha256, &blob) == 0) {
+			dft_json_key(j, "blob");
+			dft_json_str(j, dft_buf_cstr(&blob));
+		}
+		dft_buf_dispose(&blob);
+	}
 	dft_json_key(j, "status");
 	dft_json_str(j, d->status);
 	dft_json_key(j, "error");

@@ -358,6 +358,9 @@ int cmd_status(struct args *a)
 		for (i = 0; i < s.ntypes; i++)
 			printf(" %s %lld%s", s.by_type[i].key, (long long)s.by_type[i].n, i + 1 < s.ntypes ? "," : "");
 		printf("\n");
+		if (dft_store_encrypted(st))
+			printf("encrypted at rest: blobs, custody log%s\n",
+			       dft_store_db_encrypted(st) ? ", database" : " (not the database: docs/SECURITY.md)");
 		if (s.nlanguages) {
 			printf("by language:");
 			for (i = 0; i < s.nlanguages; i++)

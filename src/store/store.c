@@ -133,6 +133,7 @@ done:
 int dft_store_init(const char *dir) { return store_init(dir, 0); }
 int dft_store_init_encrypted(const char *dir) { return store_init(dir, 1); }
 int dft_store_encrypted(const dft_store *st) { return st->crypt != NULL; }
+int dft_store_db_encrypted(const dft_store *st) { return st->db_encrypted; }
 
 /* Remove temporary blob files an interrupted run left behind. */
 static void clean_tmp(dft_store *st)

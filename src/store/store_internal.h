@@ -42,6 +42,7 @@ struct dft_store {
 	int busy;           /* a statement met SQLITE_BUSY: another writer held the case past the timeout */
 	struct dft_custody *custody;
 	const struct dft_crypt *crypt; /* an encrypted case: its key (crypt.h), NULL in the clear */
+	int db_encrypted;              /* store.db is opened through the encrypting VFS */
 };
 
 /* ---- one statement interface over SQLite and PostgreSQL (sql.c) ----

@@ -137,7 +137,9 @@ else
 fi
 
 # ---- a modified blob, a changed text: claim verify names the claim and citation
-blob=$(find "$C/blobs" -type f -name "$(d show "$C" "$A" --json | jq -r .sha256)")
+# the file show names (an encrypted case names blobs by a keyed hash)
+blob=$(d show "$C" "$A" --json | jq -r '.blob // empty')
+[ -n "$blob" ] || blob=$(find "$C/blobs" -type f -name "$(d show "$C" "$A" --json | jq -r .sha256)")
 chmod u+w "$blob"
 printf 'X' >>"$blob"
 status_is "modified blob: claim verify exits 1" 1 d claim verify "$C"

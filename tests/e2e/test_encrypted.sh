@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# An encrypted case (init --encrypt, docs/SECURITY.md): after ingesting,
+# searching, tagging, noting, serving and exporting a trove with a unique
+# marker in a text, a file name and an archive member, no byte sequence of
+# the marker (UTF-8, UTF-16LE/BE) is in any file under the case or under
+# TMPDIR; a wrong passphrase changes nothing; a flipped bit in a blob or a
+# custody line is an error naming the file or line; kill -9 during an
+# encrypted ingest, then resume, ends as an uninterrupted run; key slots.
+source "$(dirname "$0")/lib.sh"
+SRC="${DAFTAR_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
+# for the tests only: Argon2id at its cheapest (docs/SECURITY.md)
+export DAFTAR_TEST_PWHASH_LIMITS=1:8192
+export TMPDIR="$T/tmpdir"
+mkdir -p "$TMPDIR"
+
+M=QZXVMARK7731
+MA=قرطاسزمردي
+tr="$T/trove"
+mkdir -p "$tr/sub" "$T/zsrc"
+printf 'A letter about the %s shipment.\nرسالة عن %s في الرقة\n' "$M" "$MA" > "$tr/letter.txt"
+printf 'nothing to see\n' > "$tr/sub/report-$M.txt"
+printf 'member text %s\n' "$M" > "$T/zsrc/inner-$M.txt"
+printf 'another member %s\n' "$MA" > "$T/zsrc/other.txt"
+(cd "$T/zsrc" && zip -qX "$tr/bundle.zip" ./*.txt)
+
+# marker_files DIR...: the files under DIR holding a marker in any form
+marker_files() {
+  python3 - "$M" "$MA" "$@" <<'EOF'
+import os, sys
+marks = []
+for m in sys.argv[1:3]:
+    for enc in ("utf-8", "utf-16-le", "utf-16-be"):
+        marks.append(m.encode(enc))
+def scan(p):
+    try:
+        data = open(p, "rb").read()
+    except OSError:
+        return
+    if any(k in data for k in marks):
+        print(p)
+for top in sys.argv[3:]:
+    if os.path.isfile(top):
+        scan(top)
+    for root, dirs, files in os.walk(top):
+        for f in files:
+            scan(os.path.join(root, f))
+EOF
+}
+
+C="$T/case"
+P="first passphrase $$"
+status_is "init --encrypt with the passphrase on stdin" 0 sh -c "printf '%s\n' '$P' | '$DAFTAR' init --encrypt '$C'"
+contains "init says encrypted" "$(cat "$T/.out")" "encrypted"
+check "the case has its keys file" [ -f "$C/keys" ]
+e() { printf '%s\n' "$P" | "$DAFTAR" "$@"; }
+
+status_is "ingest (passphrase on stdin)" 0 e ingest "$C" "$tr" --batch one
+eq "status: documents" "$(e status "$C" --json | jq .documents)" 5
+eq "status: encrypted blobs and custody log" "$(e status "$C" --json | jq -c '[.encrypted.blobs, .encrypted.custody_log]')" "[true,true]"
+# the text, the file name, the member (name and text) and the zip (its listing)
+eq "search finds the marker in 4 documents" "$(e search "$C" "$M" --json | jq .total)" 4
+eq "search finds the Arabic marker" "$(e search "$C" "$MA" --json | jq .total)" 2
+doc=$(e search "$C" "$M" --json | jq -r '.hits[0].id')
+status_is "tag" 0 e tag "$C" "$doc" "tag-$M"
+status_is "note" 0 e note "$C" "$doc" "a note naming $M and $MA"
+eq "search by the tag" "$(e search "$C" "tag:tag-$M" --json | jq .total)" 1
+status_is "export a CSV outside the case" 0 e export "$C" --format csv -o "$T/export.csv"
+check "the export holds the marker (the scan finds what is there)" [ -n "$(marker_files "$T/export.csv")" ]
+status_is "verify ok" 0 e verify "$C"
+
+# the workbench: a page of text, an original, through the server
+printf '%s\n' "$P" > "$T/key"
+export DAFTAR_REAL="$DAFTAR" DAFTAR_KEY_FILE="$T/key"
+REAL=$DAFTAR
+DAFTAR="$SRC/tests/crypt/daftar-enc"
+trap 'serve_stop; cleanup' EXIT
+if serve_start "$C"; then
+  ok "serve starts on the encrypted case"
+  txt=$(e search "$C" "$M" --json | jq -r '[.hits[]|select(.path=="letter.txt")][0].id')
+  curl -s -o "$T/orig" "$B/api/docs/$txt/original"
+  eq "serve: the original, decrypted" "$(sha256sum < "$T/orig" | cut -c1-64)" "$(sha256sum < "$tr/letter.txt" | cut -c1-64)"
+  contains "serve: search" "$(curl -s "$B/api/search?q=$M")" "\"total\":4"
+  serve_stop
+else
+  not_ok "serve starts on the encrypted case: $(cat "$T/serve.err")"
+fi
+DAFTAR=$REAL
+rm -f "$T/orig"
+
+# no trace of the markers anywhere in the case or in TMPDIR
+files=$(marker_files "$C" "$TMPDIR")
+if [ "$(e status "$C" --json | jq .encrypted.database)" = true ]; then
+  eq "no marker in any file of the case or TMPDIR" "$files" ""
+else
+  # until the database is encrypted (the SQLite VFS), only store.db may hold it
+  eq "no marker in any file of the case but store.db, nor in TMPDIR" \
+    "$(printf '%s\n' "$files" | grep -v "^$C/store.db" || true)" ""
+fi
+# and in a case in the clear, the same scan finds them (the check can fail)
+d init "$T/clear" >/dev/null
+d ingest "$T/clear" "$tr" >/dev/null 2>&1
+contains "a clear case: the scan finds the marker in custody.log" "$(marker_files "$T/clear")" "$T/clear/custody.log"
+contains "a clear case: ... and in a blob" "$(marker_files "$T/clear")" "$T/clear/blobs/"
+
+# ---- a wrong passphrase: exit 1, a clear error, nothing changed
+folder_hash() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
+before=$(folder_hash "$C")
+for cmd in "status $C" "ingest $C $tr" "tag $C $doc x" "verify $C" "key list $C" "key add $C"; do
+  # shellcheck disable=SC2086
+  status_is "wrong passphrase: $cmd exits 1" 1 sh -c "printf 'wrong\nnew one\n' | '$DAFTAR' $cmd"
+  contains "wrong passphrase: $cmd says so" "$(cat "$T/.err")" "wrong passphrase"
+done
+eq "wrong passphrase: the case is unchanged" "$(folder_hash "$C")" "$before"
+status_is "no passphrase at all (empty stdin): exit 1" 1 sh -c "'$DAFTAR' status '$C' < /dev/null"
+
+# ---- a flipped bit in a blob: an error naming the file; verify reports it
+blob=$(e show "$C" "$txt" --json | jq -r .blob)
+case "$blob" in
+  "$C"/blobs/*) ok "show names the blob" ;;
+  *) not_ok "show names the blob: '$blob'" ;;
+esac
+sha=$(e show "$C" "$txt" --json | jq -r .sha256)
+check "the blob's name is not the SHA-256" [ "$(basename "$blob")" != "$sha" ]
+check "no file of the case is named by the SHA-256" [ -z "$(find "$C" -name "*$sha*")" ]
+status_is "a claim citing it" 0 e claim add "$C" "the letter" --cite "$txt:1:0-8"
+cp "$blob" "$T/blob.bak"
+chmod u+w "$blob"
+python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[60]^=4; open(p,'wb').write(b)" "$blob"
+status_is "flipped bit in a blob: verify exits 1" 1 e verify "$C"
+contains "verify names the blob" "$(cat "$T/.out")" "$blob"
+contains "verify says authentication failed" "$(cat "$T/.out")" "authentication failed"
+eq "verify --json: a modified problem" "$(e verify "$C" --json | jq -r '[.problems[].kind]|unique|join(",")')" "modified"
+status_is "flipped bit: claim verify exits 1" 1 e claim verify "$C"
+contains "claim verify names the blob" "$(e claim verify "$C" --json | jq -r '.problems[].detail')" "$blob"
+cp "$T/blob.bak" "$blob"
+status_is "the blob restored: verify ok" 0 e verify "$C"
+
+# ---- a flipped character in a custody line: verify names the line
+cp "$C/custody.log" "$T/custody.bak"
+python3 - "$C/custody.log" <<'EOF'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+s = lines[2]
+lines[2] = s[:20] + ("A" if s[20] != "A" else "B") + s[21:]
+open(p, "w").write("\n".join(lines))
+EOF
+status_is "flipped bit in custody.log: verify exits 1" 1 e verify "$C"
+contains "verify names the line" "$(cat "$T/.out")" "custody.log line 3: authentication failed"
+cp "$T/custody.bak" "$C/custody.log"
+status_is "the log restored: verify ok" 0 e verify "$C"
+
+# ---- key slots: a second passphrase, the first removed
+P2="second passphrase $$"
+status_is "key add" 0 sh -c "printf '%s\n%s\n' '$P' '$P2' | '$DAFTAR' key add '$C'"
+eq "key list: two slots" "$(printf '%s\n' "$P2" | "$DAFTAR" key list "$C" --json | jq '.slots|length')" 2
+eq "the second passphrase unlocks" "$(printf '%s\n' "$P2" | "$DAFTAR" status "$C" --json | jq .documents)" 5
+eq "key list: slot 2 unlocked" "$(printf '%s\n' "$P2" | "$DAFTAR" key list "$C" --json | jq -c '[.slots[]|select(.unlocked_with)|.slot]')" "[2]"
+status_is "the last slot is never removed (slot 1 of 2 goes)" 0 sh -c "printf '%s\n' '$P2' | '$DAFTAR' key remove '$C' 1"
+status_is "the first passphrase no longer works" 1 e status "$C"
+status_is "the last slot stays" 1 sh -c "printf '%s\n' '$P2' | '$DAFTAR' key remove '$C' 2"
+contains "... and says why" "$(cat "$T/.err")" "last key slot"
+printf '%s\n' "$P2" > "$T/key2"
+eq "--key-file unlocks" "$(d status "$C" --key-file "$T/key2" --json | jq .documents)" 5
+status_is "the case is whole after the key changes" 0 d verify "$C" --key-file "$T/key2"
+check "a clear case has no key slots" sh -c "! '$DAFTAR' key list '$T/clear' 2>/dev/null"
+
+# ---- kill -9 during an encrypted ingest, then resume
+bulk="$T/bulk"
+make_bulk_trove "$bulk" 600
+K="$T/key2"
+canon() {
+  d docs "$1" --key-file "$K" --json --limit 100000 |
+    jq -r '.documents[]|[.sha256 // .path, .status, (.type // ""), (.paths|sort|join(";"))]|@tsv' | sort
+}
+REF="$T/ref"
+d init "$REF" --encrypt --key-file "$K" >/dev/null
+t0=$(date +%s%N)
+d ingest "$REF" "$bulk" --batch b -j 2 --key-file "$K" >/dev/null 2>&1
+ref_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+canon "$REF" > "$T/ref.canon"
+check "the reference run has the bulk" [ "$(wc -l < "$T/ref.canon")" -gt 1000 ]
+K9="$T/k9"
+d init "$K9" --encrypt --key-file "$K" >/dev/null
+"$DAFTAR" ingest "$K9" "$bulk" --batch b -j 2 --key-file "$K" >/dev/null 2>&1 &
+pid=$!
+sleep "$(awk -v ms="$ref_ms" 'BEGIN { printf "%.3f", ms * 0.4 / 1000 }')"
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+status_is "resume after kill -9" 0 d ingest "$K9" "$bulk" --batch b -j 2 --key-file "$K"
+canon "$K9" > "$T/k9.canon"
+eq "the resumed case equals the uninterrupted one" "$(diff "$T/ref.canon" "$T/k9.canon" | head -5)" ""
+status_is "resumed: verify ok" 0 d verify "$K9" --key-file "$K"
+eq "resumed: nothing pending" "$(d status "$K9" --key-file "$K" --json | jq .pending)" 0
+eq "resumed: no temporary blobs left" "$(find "$K9/blobs/tmp" -type f | wc -l)" 0
+eq "resumed: as many blob files as the reference" "$(find "$K9/blobs" -type f | wc -l)" "$(find "$REF/blobs" -type f | wc -l)"
+
+finish
