@@ -436,7 +436,9 @@ static enum MHD_Result route_page(struct srv_req *q, int64_t id, const char *res
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", "image/png");
 	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
-	MHD_add_response_header(r, "Cache-Control", "private, max-age=3600");
+	/* an encrypted case's pages stay out of the browser's disk cache */
+	MHD_add_response_header(r, "Cache-Control",
+				dft_store_encrypted(q->st) ? "private, no-store" : "private, max-age=3600");
 	return srv_queue(q, 200, r, 0);
 }
 

@@ -117,7 +117,8 @@ static int store_init(const char *dir, int encrypt)
 		rc = dft_error_set(DFT_EIO, "cannot make %s: %s", p.ptr, db ? sqlite3_errmsg(db) : "out of memory");
 		goto done;
 	}
-	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(db, key ? "PRAGMA temp_store=MEMORY; PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=WAL", NULL,
+			 NULL, NULL) != SQLITE_OK) {
 		rc = dft_error_set(DFT_EIO, "%s: %s", p.ptr, sqlite3_errmsg(db));
 		goto done;
 	}
@@ -208,6 +209,10 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 	if ((rc = dft_index_register(st->db)) < 0)
 		goto done;
 	if ((rc = dft_sql_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;")) < 0)
+		goto done;
+	/* an encrypted case: SQLite's temporary tables, sort indices and
+	 * statement journals stay in memory, never plain files in TMPDIR */
+	if (st->crypt && (rc = dft_sql_exec(st, "PRAGMA temp_store=MEMORY")) < 0)
 		goto done;
 	if (writable) {
 		int64_t entries, offset;
