@@ -122,17 +122,6 @@ int dft_api_doc_fields(dft_json *j, dft_store *st, const dft_doc *d)
 	dft_json_int(j, d->batch);
 	dft_json_key(j, "size");
 	dft_json_int(j, d->size);
-	if (d->stored && d->sha256[0]) {
-		/* the file in the case that holds its bytes (in an encrypted
-		 * case named by a keyed hash, not the SHA-256) */
-		dft_buf blob;
-		dft_buf_init(&blob, 1 << 16);
-		if (dft_store_blob_path(st, d->sha256, &blob) == 0) {
-			dft_json_key(j, "blob");
-			dft_json_str(j, dft_buf_cstr(&blob));
-		}
-		dft_buf_dispose(&blob);
-	}
 	dft_json_key(j, "status");
 	dft_json_str(j, d->status);
 	dft_json_key(j, "error");
@@ -283,6 +272,18 @@ int dft_api_show(dft_store *st, int64_t id, unsigned flags,
 		goto done;
 	dft_json_obj_open(j);
 	(void)dft_api_doc_fields(j, st, &d);
+	if (d.stored && d.sha256[0] && !(flags & DFT_API_SHOW_ANNOTATE)) {
+		/* the file in the case that holds its bytes (in an encrypted
+		 * case named by a keyed hash, not the SHA-256); the command
+		 * line only: the workbench does not tell its file system */
+		dft_buf blob;
+		dft_buf_init(&blob, 1 << 16);
+		if (dft_store_blob_path(st, d.sha256, &blob) == 0) {
+			dft_json_key(j, "blob");
+			dft_json_str(j, dft_buf_cstr(&blob));
+		}
+		dft_buf_dispose(&blob);
+	}
 	dft_json_key(j, "children");
 	dft_json_arr_open(j);
 	dft_store_doc_children(st, id, add_child_id, j);
