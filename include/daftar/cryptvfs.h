@@ -40,6 +40,15 @@ void dft_cryptvfs_unregister(const char *name);
  * dft_error_set's message. */
 int dft_cryptvfs_prepare(sqlite3 *db);
 
+/* What the store calls: open the database at `path` (flags as for
+ * sqlite3_open_v2) through the encrypting VFS of `key` - registered at the
+ * first call for that key under a name derived from it, and kept for the
+ * process - with extended result codes on (SQLITE_IOERR_DATA), then
+ * dft_cryptvfs_prepare. A database that page 1 shows is not this key's:
+ * DFT_EENCRYPTED, "PATH: wrong passphrase or not a daftar case ...".
+ * 0 and *out open, or a negative dft code and *out NULL. */
+int dft_cryptvfs_open(sqlite3 **out, const char *path, int flags, const unsigned char key[DFT_CRYPTVFS_KEYBYTES]);
+
 /* The last page or frame that failed authentication (or another refusal
  * of the VFS) on this thread: "store.db page 17: authentication failed",
  * "store.db-wal frame 3 (page 2): authentication failed", ... "" when

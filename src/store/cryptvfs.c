@@ -887,3 +887,48 @@ int dft_cryptvfs_prepare(sqlite3 *db)
 	}
 	return 0;
 }
+
+int dft_cryptvfs_open(sqlite3 **out, const char *path, int flags, const unsigned char key[DFT_CRYPTVFS_KEYBYTES])
+{
+	static const unsigned char label[] = "daftar cryptvfs name";
+	unsigned char id[8];
+	char name[40], hex[2 * sizeof(id) + 1];
+	sqlite3 *db = NULL;
+	int rc, known;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return dft_error_set(DFT_ERROR, "cryptvfs: libsodium could not be initialised");
+	/* a name that tells one key's VFS from another's, and nothing of the key */
+	crypto_generichash(id, sizeof(id), label, sizeof(label) - 1, key, DFT_CRYPTVFS_KEYBYTES);
+	sodium_bin2hex(hex, sizeof(hex), id, sizeof(id));
+	snprintf(name, sizeof(name), "daftar-crypt-%s", hex);
+	pthread_mutex_lock(&registry_lock);
+	known = find_locked(name) != NULL;
+	pthread_mutex_unlock(&registry_lock);
+	if (!known && (rc = dft_cryptvfs_register(name, key)) < 0 && rc != DFT_EEXISTS)
+		return rc;
+	dft_cryptvfs_clear_error();
+	if (sqlite3_open_v2(path, &db, flags, name) != SQLITE_OK) {
+		if (last_error_page1)
+			rc = dft_error_set(DFT_EENCRYPTED, "%s: wrong passphrase or not a daftar case (%s)", path,
+					   last_error);
+		else
+			rc = dft_error_set(DFT_EIO, "cannot open %s: %s%s%s", path,
+					   db ? sqlite3_errmsg(db) : "out of memory", *last_error ? ": " : "", last_error);
+		sqlite3_close(db);
+		return rc;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	if ((rc = dft_cryptvfs_prepare(db)) < 0) {
+		if (last_error_page1)
+			rc = dft_error_set(DFT_EENCRYPTED, "%s: wrong passphrase or not a daftar case (%s)", path,
+					   last_error);
+		else
+			dft_error_prefix("%s", path);
+		sqlite3_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}

@@ -536,6 +536,36 @@ static void kill_mid_transaction_journal(void **state)
 	killed_writer("DELETE", 6, "-journal");
 }
 
+/* the store's way in: one VFS a key, found again by the key */
+static void open_by_key(void **state)
+{
+	sqlite3 *db, *db2;
+	int rc;
+	(void)state;
+	assert_int_equal(dft_cryptvfs_open(&db, db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, key_a), 0);
+	assert_int_equal(dft_index_register(db), 0);
+	exec(db, "PRAGMA journal_mode=WAL");
+	create_tables(db);
+	insert_rows(db, 1, 50);
+	/* a second connection with the same key shares its VFS and sees the rows */
+	assert_int_equal(dft_cryptvfs_open(&db2, db_path, SQLITE_OPEN_READONLY, key_a), 0);
+	assert_string_equal(sqlite3_db_filename(db2, "main"), sqlite3_db_filename(db, "main"));
+	assert_int_equal(check_rows(db2, &rc), 50);
+	assert_int_equal(rc, SQLITE_DONE);
+	sqlite3_close(db2);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	/* the VFS registered by the first call is the one of VFS_A's key: the
+	 * database it wrote opens through VFS_A */
+	db = open_crypt(VFS_A);
+	assert_int_equal(check_rows(db, &rc), 50);
+	sqlite3_close(db);
+	/* another key: the error the store shows */
+	assert_int_equal(dft_cryptvfs_open(&db, db_path, SQLITE_OPEN_READWRITE, key_b), DFT_EENCRYPTED);
+	assert_null(db);
+	assert_non_null(strstr(dft_error_msg(), "store.db: wrong passphrase or not a daftar case"));
+	assert_non_null(strstr(dft_error_msg(), "page 1"));
+}
+
 static void refuses_unprepared_database(void **state)
 {
 	sqlite3 *db = NULL;
@@ -566,6 +596,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kill_mid_transaction_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_anywhere_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_mid_transaction_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_by_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_unprepared_database, setup, teardown),
 	};
 	if (sodium_init() < 0)
