@@ -7,16 +7,16 @@
  *   bench_crypt DIR [DOCS] [RUNS]
  *
  * Workload, as the store does it (WAL, synchronous=NORMAL, a 64 MiB page
- * cache, daftar's FTS5 tokenizer): insert DOCS documents of about 2 KB of
- * Arabic and Latin words (table + FTS5 index, 500 a transaction; DOCS default 10,000), then, on
- * a fresh connection as every daftar command opens one, 200 full-text
- * queries, 20,000 look-ups by id and one scan of every text; and apart,
- * the worst case, a fresh connection that only reads every page. Times are
- * the median of RUNS runs of each (default 5), the two
- * kinds taking turns so that the machine's load falls on both alike.
- * Times are CPU seconds of the process (user + system): on a shared
- * machine wall-clock time measures the neighbours. The disk is not in
- * them (WAL, synchronous=NORMAL: a sync at each checkpoint only).
+ * cache, daftar's FTS5 tokenizer): insert DOCS documents (default 10,000)
+ * of about 2 KB of Arabic and Latin words (table + FTS5 index, 500 a
+ * transaction), then, on a fresh connection as every daftar command opens
+ * one, 200 full-text queries, 20,000 look-ups by id and one scan of every
+ * text; and apart, the worst case, a fresh connection that only reads
+ * every page. Each figure is the median of RUNS runs (default 5), the two
+ * kinds taking turns so that the machine's load falls on both alike, in
+ * CPU seconds of the process (user + system): on a shared machine
+ * wall-clock time measures the neighbours. The disk is not in them (WAL,
+ * synchronous=NORMAL: a sync at each checkpoint only).
  */
 #include "daftar/core.h"
 #include "daftar/cryptvfs.h"
