@@ -80,6 +80,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define PAGE DFT_CRYPTVFS_PAGE_SIZE
 #define RESERVE DFT_CRYPTVFS_RESERVE
@@ -164,6 +166,18 @@ static void put32(unsigned char *p, uint32_t v)
 static uint32_t get32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Is the key there? A forked child sees zeros in its page (MADV_WIPEONFORK,
+ * dft_cryptvfs_register): it must register a VFS of its own, and never
+ * seals a page with a key of zeros. */
+static int key_wiped(crypt_file *f)
+{
+	if (!sodium_is_zero(f->vfs->key, DFT_CRYPTVFS_KEYBYTES))
+		return 0;
+	note(0, "%s: the key of VFS %s was wiped in this forked process; register one here", f->label,
+	     f->vfs->name);
+	return 1;
 }
 
 /* out (PAGE bytes) = in sealed under ad: a fresh nonce each time. */
@@ -514,6 +528,8 @@ static int crypt_close(sqlite3_file *file)
 static int crypt_read(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off)
 {
 	crypt_file *f = (crypt_file *)file;
+	if (key_wiped(f))
+		return SQLITE_IOERR_READ;
 	switch (f->kind) {
 	case KIND_DB:
 		return db_read(f, buf, amt, off);
@@ -527,6 +543,8 @@ static int crypt_read(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off)
 static int crypt_write(sqlite3_file *file, const void *buf, int amt, sqlite3_int64 off)
 {
 	crypt_file *f = (crypt_file *)file;
+	if (key_wiped(f))
+		return SQLITE_IOERR_WRITE;
 	switch (f->kind) {
 	case KIND_DB:
 		return db_write(f, buf, amt, off);
@@ -795,6 +813,15 @@ int dft_cryptvfs_register(const char *name, const unsigned char key[DFT_CRYPTVFS
 	}
 	memcpy(v->key, key, DFT_CRYPTVFS_KEYBYTES);
 	sodium_mprotect_readonly(v->key);
+#ifdef MADV_WIPEONFORK
+	{
+		/* forked extraction workers (untrusted parsers) see zeros
+		 * there: the page belongs to sodium_malloc's own mapping */
+		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)v->key & ~(pg - 1);
+		uintptr_t e = ((uintptr_t)v->key + DFT_CRYPTVFS_KEYBYTES + pg - 1) & ~(pg - 1);
+		(void)madvise((void *)a, e - a, MADV_WIPEONFORK);
+	}
+#endif
 	v->real = real;
 	v->base.iVersion = real->iVersion < 2 ? real->iVersion : 2;
 	v->base.szOsFile = (int)sizeof(crypt_file) + real->szOsFile;

@@ -7,7 +7,8 @@
  * and a database opened without the VFS fail cleanly; a flipped bit in a
  * page of the database or of a WAL frame is an error naming the file, never
  * altered data; a writer killed with SIGKILL in the middle of a transaction
- * (WAL and rollback journal) leaves the last committed data.
+ * (WAL and rollback journal) leaves the last committed data; a forked
+ * child, whose copy of the key is wiped, neither reads nor writes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -434,7 +435,11 @@ static void writer_child(int fd, const char *journal_mode, int commits)
 	sqlite3 *db = NULL;
 	char sql[128];
 	int64_t k;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, VFS_A) != SQLITE_OK ||
+	/* the parent's VFS has its key wiped in this child (MADV_WIPEONFORK):
+	 * one of its own, with the same key */
+	if (dft_cryptvfs_register("test-crypt-child", key_a) < 0)
+		_exit(2);
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "test-crypt-child") != SQLITE_OK ||
 	    dft_cryptvfs_prepare(db) < 0 || dft_index_register(db) < 0)
 		_exit(3);
 	snprintf(sql, sizeof(sql), "PRAGMA journal_mode=%s; PRAGMA cache_size=10; PRAGMA wal_autocheckpoint=50",
@@ -566,6 +571,33 @@ static void open_by_key(void **state)
 	assert_non_null(strstr(dft_error_msg(), "page 1"));
 }
 
+/* a forked child sees the parent's key wiped: its connection through the
+ * parent's VFS refuses to read or write rather than use a key of zeros */
+static void forked_child_has_no_key(void **state)
+{
+	sqlite3 *db;
+	pid_t pid;
+	int status;
+	(void)state;
+	db = open_crypt(VFS_A);
+	exec(db, "PRAGMA journal_mode=WAL");
+	create_tables(db);
+	insert_rows(db, 1, 10);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		sqlite3 *c = NULL;
+		int rc = sqlite3_open_v2(db_path, &c, SQLITE_OPEN_READWRITE, VFS_A);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(c, "SELECT count(*) FROM t", NULL, NULL, NULL);
+		_exit(rc != SQLITE_OK && strstr(dft_cryptvfs_last_error(), "was wiped in this forked process") ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void refuses_unprepared_database(void **state)
 {
 	sqlite3 *db = NULL;
@@ -597,6 +629,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kill_anywhere_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_mid_transaction_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_by_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(forked_child_has_no_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_unprepared_database, setup, teardown),
 	};
 	if (sodium_init() < 0)
