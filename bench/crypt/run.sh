@@ -6,8 +6,9 @@
 #
 #   bash bench/crypt/run.sh [DOCS] [RUNS]      (defaults 10000 and 5)
 #
-# Environment: BUILD (the build folder, default build). Its files live in a
-# temporary folder under TMPDIR, removed at exit.
+# Environment: BUILD (the build folder, default build), BENCH_CACHE_KIB
+# (the page cache of each connection, default 65536 as the store). Its
+# files live in a temporary folder under TMPDIR, removed at exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
