@@ -23,14 +23,13 @@
  *   WAL (store.db-wal)  the 32-byte header and each frame's 24-byte header
  *       stay as SQLite wrote them: page numbers, salts, and checksums that
  *       SQLite computes over the plaintext it holds and checks over what
- *       the VFS gives back. Each frame's page is sealed as a database page,
- *       the associated data 'W' + the frame header's page number and
- *       commit size + the frame's offset, so a page can be neither given
- *       another page number nor moved to another frame. (Not the salts:
- *       SQLite writes them as zeros into a frame it rewrites within a
- *       transaction and fills them in at the commit. A frame of an older
- *       generation of the log fails SQLite's salt and checksum chain.)
- *       Reads of a
+ *       the VFS gives back. Each frame's page is sealed as the database
+ *       page it is, the associated data 'D' + the page number in the frame
+ *       header, so the checkpoint copies it to the database sealed as it
+ *       is rather than sealing it again (the thread's last frame read is
+ *       kept for that). A frame moved or carried over from an older
+ *       generation of the log breaks SQLite's salt and checksum chain,
+ *       which recovery checks. Reads of a
  *       whole frame (recovery) and of the page inside one (readers, the
  *       checkpoint) both decrypt the whole frame.
  *   rollback journal (store.db-journal: while a database is made, and
@@ -228,6 +227,34 @@ static int page1_fits(crypt_file *f, const unsigned char *page)
 	return 0;
 }
 
+/* The page of a frame this thread read last, sealed and open: a checkpoint
+ * writes it to the database next, and that write reuses the sealed bytes
+ * (a third of the cost of a checkpointed page). */
+static _Thread_local struct {
+	const crypt_vfs *vfs;
+	uint32_t pgno; /* 0: none */
+	unsigned char sealed[PAGE], open[PAGE];
+} last_frame;
+
+/* Is this database write the page the checkpoint just read from the WAL?
+ * Then its sealed bytes are a sealing of it, under this key and page
+ * number: 1 and out set. */
+static int checkpoint_copy(const crypt_vfs *v, uint32_t pgno, const unsigned char *page, const unsigned char **out)
+{
+	if (last_frame.pgno != pgno || last_frame.vfs != v || memcmp(last_frame.open, page, PAGE) != 0)
+		return 0;
+	*out = last_frame.sealed;
+	return 1;
+}
+
+static void forget_frame(void)
+{
+	if (last_frame.pgno) {
+		sodium_memzero(last_frame.open, PAGE);
+		last_frame.pgno = 0;
+	}
+}
+
 /* ---- the main database ---------------------------------------------------- */
 
 /* Read page pgno whole into buf and open it. */
@@ -293,29 +320,34 @@ static int db_write(crypt_file *f, const unsigned char *buf, int amt, sqlite3_in
 	for (i = 0; i < amt / PAGE && rc == SQLITE_OK; i++) {
 		const unsigned char *page = buf + (size_t)i * PAGE;
 		uint32_t pgno = (uint32_t)(off / PAGE) + 1 + (uint32_t)i;
+		const unsigned char *sealed = f->frame;
 		if (pgno == 1 && !page1_fits(f, page))
 			return SQLITE_IOERR_WRITE;
-		ad[0] = 'D';
-		put32(ad + 1, pgno);
-		seal_page(f->vfs, f->frame, page, ad, sizeof(ad));
-		rc = f->real->pMethods->xWrite(f->real, f->frame, PAGE, off + (sqlite3_int64)i * PAGE);
+		if (!checkpoint_copy(f->vfs, pgno, page, &sealed)) {
+			ad[0] = 'D';
+			put32(ad + 1, pgno);
+			seal_page(f->vfs, f->frame, page, ad, sizeof(ad));
+		}
+		rc = f->real->pMethods->xWrite(f->real, sealed, PAGE, off + (sqlite3_int64)i * PAGE);
+		forget_frame();
 	}
 	return rc;
 }
 
 /* ---- the WAL ------------------------------------------------------------- */
 
-/* The associated data of a frame's page: the frame's place in the log and
- * its header's page number and commit size. Not the salts: a frame written
- * again in the same transaction gets zero salts and checksums at first,
- * and SQLite fills them in at the commit (walRewriteChecksums). */
-#define FRAME_AD 17
-static void frame_ad(unsigned char ad[FRAME_AD], const unsigned char *hdr, sqlite3_int64 start)
+/* The associated data of a frame's page is that of the database page it
+ * holds, 'D' + its page number: so the checkpoint, which reads a frame and
+ * writes the same bytes to the database, copies the sealed page as it is
+ * (checkpoint_copy) instead of sealing it again. Not the frame's salts: a
+ * frame written again in the same transaction gets zero salts and
+ * checksums at first, which SQLite fills in at the commit
+ * (walRewriteChecksums). A sealed page moved to another frame of the same
+ * page breaks SQLite's checksum chain, checked at recovery. */
+static void frame_ad(unsigned char ad[5], const unsigned char *hdr)
 {
-	ad[0] = 'W';
-	memcpy(ad + 1, hdr, 8);
-	put32(ad + 9, (uint32_t)((uint64_t)start >> 32));
-	put32(ad + 13, (uint32_t)start);
+	ad[0] = 'D';
+	memcpy(ad + 1, hdr, 4);
 }
 
 static int wal_read(crypt_file *f, unsigned char *buf, int amt, sqlite3_int64 off)
@@ -324,7 +356,7 @@ static int wal_read(crypt_file *f, unsigned char *buf, int amt, sqlite3_int64 of
 	int rc;
 	while (off < end) {
 		sqlite3_int64 frame, start, within, n, size = 0;
-		unsigned char ad[FRAME_AD];
+		unsigned char ad[5];
 		if (off < WAL_HDR) { /* the log's header, as SQLite wrote it */
 			n = (end < WAL_HDR ? end : WAL_HDR) - off;
 			if ((rc = f->real->pMethods->xRead(f->real, buf, (int)n, off)) != SQLITE_OK)
@@ -352,9 +384,18 @@ static int wal_read(crypt_file *f, unsigned char *buf, int amt, sqlite3_int64 of
 		}
 		if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
 			return rc;
-		frame_ad(ad, f->frame, start);
-			if (rc == SQLITE_OK && open_page(f->vfs, f->frame + FRAME_HDR, ad, sizeof(ad)) == 0) {
+		frame_ad(ad, f->frame);
+		if (within == FRAME_HDR && n == PAGE && rc == SQLITE_OK) {
+			last_frame.pgno = 0;
+			memcpy(last_frame.sealed, f->frame + FRAME_HDR, PAGE);
+		}
+		if (rc == SQLITE_OK && open_page(f->vfs, f->frame + FRAME_HDR, ad, sizeof(ad)) == 0) {
 			memcpy(buf, f->frame + within, (size_t)n);
+			if (within == FRAME_HDR && n == PAGE) { /* a page, as the checkpoint reads it */
+				last_frame.vfs = f->vfs;
+				last_frame.pgno = get32(f->frame);
+				memcpy(last_frame.open, buf, PAGE);
+			}
 		} else if (within == 0 && n == FRAME && rc == SQLITE_OK) {
 			/* recovery: show SQLite an invalid frame, as after a
 			 * torn write; it takes the log up to the one before */
@@ -380,7 +421,7 @@ static int wal_read(crypt_file *f, unsigned char *buf, int amt, sqlite3_int64 of
 
 static int wal_write_page(crypt_file *f, const unsigned char *hdr, const unsigned char *page, sqlite3_int64 off)
 {
-	unsigned char ad[FRAME_AD];
+	unsigned char ad[5];
 	if (!reserve_is_zero(page)) {
 		/* SQLite's checksum covers these bytes and the VFS cannot keep
 		 * them: refuse rather than write a frame recovery would drop */
@@ -389,7 +430,7 @@ static int wal_write_page(crypt_file *f, const unsigned char *hdr, const unsigne
 	}
 	if (get32(hdr) == 1 && !page1_fits(f, page))
 		return SQLITE_IOERR_WRITE;
-	frame_ad(ad, hdr, off - FRAME_HDR);
+	frame_ad(ad, hdr);
 	seal_page(f->vfs, f->frame + FRAME_HDR, page, ad, sizeof(ad));
 	return f->real->pMethods->xWrite(f->real, f->frame + FRAME_HDR, PAGE, off);
 }
