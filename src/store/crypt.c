@@ -194,14 +194,16 @@ static int read_from_terminal(const char *prompt, struct pass *s)
 {
 	struct termios old, quiet;
 	int rc, restore = 0;
-	if (write(STDERR_FILENO, prompt, strlen(prompt)) < 0) {
-		/* no stderr: ask anyway */
-	}
+	/* echo off first, then the prompt: what is typed after it is never
+	 * shown (and what was typed before it is dropped, as getpass does) */
 	if (tcgetattr(STDIN_FILENO, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		quiet.c_lflag |= ECHONL;
 		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+	}
+	if (write(STDERR_FILENO, prompt, strlen(prompt)) < 0) {
+		/* no stderr: ask anyway */
 	}
 	rc = read_line(STDIN_FILENO, s, "the terminal");
 	if (restore)

@@ -102,6 +102,51 @@ d ingest "$T/clear" "$tr" >/dev/null 2>&1
 contains "a clear case: the scan finds the marker in custody.log" "$(marker_files "$T/clear")" "$T/clear/custody.log"
 contains "a clear case: ... and in a blob" "$(marker_files "$T/clear")" "$T/clear/blobs/"
 
+# ---- the passphrase on a terminal: asked twice at init, never echoed
+# on_tty PROMPT ANSWER ... -- COMMAND...: run COMMAND on a new pseudo-
+# terminal, answer each PROMPT (once it has appeared) with its ANSWER;
+# prints what the terminal showed, exits with the command's status
+on_tty() {
+  python3 - "$@" <<'EOF'
+import os, pty, sys
+args = sys.argv[1:]
+cut = args.index("--")
+pairs, cmd = args[:cut], args[cut + 1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+out = b""
+def more():
+    global out
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        data = b""
+    out += data
+    return data
+seen = 0
+for i in range(0, len(pairs), 2):
+    prompt = pairs[i].encode()
+    while out.find(prompt, seen) < 0:
+        if not more():
+            break
+    seen = out.find(prompt, seen) + len(prompt)
+    os.write(fd, pairs[i + 1].encode() + b"\n")
+while more():
+    pass
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+EOF
+}
+TP="typed on a terminal $$"
+status_is "a terminal: init asks twice" 0 on_tty "new passphrase: " "$TP" "the same again: " "$TP" -- "$DAFTAR" init --encrypt "$T/tty"
+case "$(cat "$T/.out")" in *"$TP"*) not_ok "a terminal: the passphrase was echoed" ;; *) ok "a terminal: no echo" ;; esac
+status_is "a terminal: the passphrase unlocks" 0 on_tty "passphrase of $T/tty: " "$TP" -- "$DAFTAR" status "$T/tty"
+status_is "a terminal: two entries that differ" 1 on_tty "new passphrase: " "$TP" "the same again: " "x$TP" -- "$DAFTAR" init --encrypt "$T/tty2"
+contains "... say so" "$(cat "$T/.out")" "differ"
+check "... and leave no folder" [ ! -e "$T/tty2" ]
+
 # ---- a wrong passphrase: exit 1, a clear error, nothing changed
 folder_hash() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
 before=$(folder_hash "$C")
