@@ -4,6 +4,7 @@
  * here, in the same commit, so no stage can forget one.
  */
 #include "store_internal.h"
+#include "daftar/cryptvfs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+_Static_assert(DFT_CRYPT_KEYBYTES == DFT_CRYPTVFS_KEYBYTES, "the database key is what the VFS takes");
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -113,7 +116,12 @@ static int store_init(const char *dir, int encrypt)
 	}
 	close(fd);
 	path_join(&p, dir, "store.db");
-	if (sqlite3_open_v2(p.ptr, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (key) {
+		/* every page sealed from the first one (cryptvfs.h) */
+		if ((rc = dft_cryptvfs_open(&db, p.ptr, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+					    dft_crypt_db_key(key))) < 0)
+			goto done;
+	} else if (sqlite3_open_v2(p.ptr, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		rc = dft_error_set(DFT_EIO, "cannot make %s: %s", p.ptr, db ? sqlite3_errmsg(db) : "out of memory");
 		goto done;
 	}
@@ -199,8 +207,14 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 	/* an encrypted case: its key, unlocked once a process (crypt.h) */
 	if ((rc = dft_crypt_for_case(dir, &st->crypt)) < 0)
 		goto done;
-	if (sqlite3_open_v2(p.ptr, &st->db,
-			    writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if (st->crypt) {
+		/* through the encrypting VFS: every page authenticated */
+		if ((rc = dft_cryptvfs_open(&st->db, p.ptr, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+					    dft_crypt_db_key(st->crypt))) < 0)
+			goto done;
+		st->db_encrypted = 1;
+	} else if (sqlite3_open_v2(p.ptr, &st->db,
+				   writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		rc = dft_error_set(DFT_EIO, "cannot open %s: %s", p.ptr,
 				   st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto done;

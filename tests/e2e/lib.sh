@@ -122,12 +122,16 @@ make_bulk_trove() {
   done
 }
 
-# case_sql CASE SQL: run SQL in the case's database: store.db, or the
+# case_sql CASE SQL: run SQL in the case's database: store.db (through the
+# encrypting VFS in an encrypted case, tests/crypt/case-sql.c), or the
 # PostgreSQL database of a server-mode case (server.conf); one row a line,
 # columns joined by |, as both command-line clients print them
 case_sql() {
   if [ -f "$1/server.conf" ]; then
     printf '%s\n' "$2" | psql -X -q -At -v ON_ERROR_STOP=1 "$(grep -m1 '^postgres' "$1/server.conf")" -f -
+  elif [ -f "$1/keys" ]; then
+    # an encrypted case (tests/crypt/run-e2e.sh): through the encrypting VFS
+    "${DAFTAR_CASE_SQL:?DAFTAR_CASE_SQL must point at tests/crypt/case-sql}" "$1" "$2"
   else
     sqlite3 "$1/store.db" "$2"
   fi
