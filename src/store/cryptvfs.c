@@ -21,17 +21,19 @@
  *       SQLite with its reserved bytes zero, so that SQLite's own WAL
  *       checksums, computed over what it holds, read back the same.
  *   WAL (store.db-wal)  the 32-byte header and each frame's 24-byte header
- *       stay as SQLite wrote them: page numbers, salts, and checksums that
- *       SQLite computes over the plaintext it holds and checks over what
- *       the VFS gives back. Each frame's page is sealed as the database
- *       page it is, the associated data 'D' + the page number in the frame
- *       header, so the checkpoint copies it to the database sealed as it
- *       is rather than sealing it again (the thread's last frame read is
- *       kept for that). A frame moved or carried over from an older
- *       generation of the log breaks SQLite's salt and checksum chain,
- *       which recovery checks. Reads of a
- *       whole frame (recovery) and of the page inside one (readers, the
- *       checkpoint) both decrypt the whole frame.
+ *       stay as SQLite wrote them (page numbers, commit sizes, salts), but
+ *       for the frame's checksum: SQLite computes it over the plaintext it
+ *       holds and checks it over what the VFS gives back, a running sum
+ *       that would confirm a guess of a page's exact bytes, so it is
+ *       masked on disk (wal_mask). Each frame's page is sealed as the
+ *       database page it is, the associated data 'D' + the page number in
+ *       the frame header, so the checkpoint copies it to the database
+ *       sealed as it is rather than sealing it again (the thread's last
+ *       frame read is kept for that). A frame moved or carried over from
+ *       an older generation of the log breaks SQLite's salt and checksum
+ *       chain, which recovery checks. Reads of a whole frame (recovery)
+ *       and of the page inside one (readers, the checkpoint) both decrypt
+ *       the whole frame.
  *   rollback journal (store.db-journal: while a database is made, and
  *       where WAL cannot be used)  header in the clear (sizes, a random
  *       checksum seed, no content); each saved page sealed, associated
@@ -62,12 +64,10 @@
  * frames wholly in the file.
  *
  * What it does not hide (docs/SECURITY.md): file sizes and page counts,
- * which pages change when (WAL frame headers, the -shm index), and the
- * WAL's checksums over plaintext (SQLite's, in frame headers and -shm: a
- * guess of a whole page's exact bytes can be confirmed against them
- * while a WAL is on disk; a clean close checkpoints and deletes it). An
- * old copy of a page put back in place of the new one authenticates
- * (no rollback protection), as with SQLCipher and SEE.
+ * and which pages change when (WAL frame headers, the -shm index, which
+ * also holds the last frame's running checksum). An old copy of a page put
+ * back in place of the new one authenticates (no rollback protection), as
+ * with SQLCipher and SEE.
  */
 #include "daftar/cryptvfs.h"
 #include "daftar/core.h"
@@ -101,7 +101,8 @@ enum file_kind { KIND_DB, KIND_WAL, KIND_JOURNAL, KIND_MEMORY };
 typedef struct crypt_vfs {
 	sqlite3_vfs base;
 	sqlite3_vfs *real;   /* the default VFS it wraps */
-	unsigned char *key;  /* sodium_malloc'd: locked, read-only */
+	unsigned char *key;  /* sodium_malloc'd: locked, read-only; the data key, */
+	unsigned char *mask; /* then the key that masks WAL checksums (wal_mask) */
 	char *name;
 	struct crypt_vfs *next;
 } crypt_vfs;
@@ -350,6 +351,25 @@ static void frame_ad(unsigned char ad[5], const unsigned char *hdr)
 	memcpy(ad + 1, hdr, 4);
 }
 
+/* SQLite's checksum in a frame header (bytes 16-23) runs over the plaintext
+ * of every frame so far: against a guess of a page's exact bytes (an
+ * overflow page of a known document's text) it would confirm the guess.
+ * So it is masked on disk, XORed with a keyed hash of the frame's place and
+ * of the rest of its header as written (page number, commit size, salts:
+ * SQLite writes a header again, with new salts and checksum, only when it
+ * fills in a frame it rewrote in the same transaction). */
+static void wal_mask(const crypt_vfs *v, unsigned char *hdr, sqlite3_int64 start)
+{
+	unsigned char in[24], mask[crypto_generichash_BYTES_MIN];
+	int i;
+	put32(in, (uint32_t)((uint64_t)start >> 32));
+	put32(in + 4, (uint32_t)start);
+	memcpy(in + 8, hdr, 16);
+	crypto_generichash(mask, sizeof(mask), in, sizeof(in), v->mask, DFT_CRYPTVFS_KEYBYTES);
+	for (i = 0; i < 8; i++)
+		hdr[16 + i] ^= mask[i];
+}
+
 static int wal_read(crypt_file *f, unsigned char *buf, int amt, sqlite3_int64 off)
 {
 	sqlite3_int64 end = off + amt;
@@ -370,8 +390,18 @@ static int wal_read(crypt_file *f, unsigned char *buf, int amt, sqlite3_int64 of
 		within = off - start;
 		n = end - off < FRAME - within ? end - off : FRAME - within;
 		if (within + n <= FRAME_HDR) { /* only the frame's header */
-			if ((rc = f->real->pMethods->xRead(f->real, buf, (int)n, off)) != SQLITE_OK)
-				return rc;
+			unsigned char hdr[FRAME_HDR];
+			if (within + n <= 16) { /* not its checksum */
+				if ((rc = f->real->pMethods->xRead(f->real, buf, (int)n, off)) != SQLITE_OK)
+					return rc;
+			} else {
+				if ((rc = f->real->pMethods->xRead(f->real, hdr, FRAME_HDR, start)) != SQLITE_OK) {
+					memset(buf, 0, (size_t)(end - off));
+					return rc;
+				}
+				wal_mask(f->vfs, hdr, start);
+				memcpy(buf, hdr + within, (size_t)n);
+			}
 			off += n;
 			buf += n;
 			continue;
@@ -384,6 +414,7 @@ static int wal_read(crypt_file *f, unsigned char *buf, int amt, sqlite3_int64 of
 		}
 		if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
 			return rc;
+		wal_mask(f->vfs, f->frame, start);
 		frame_ad(ad, f->frame);
 		if (within == FRAME_HDR && n == PAGE && rc == SQLITE_OK) {
 			last_frame.pgno = 0;
@@ -450,14 +481,17 @@ static int wal_write(crypt_file *f, const unsigned char *buf, int amt, sqlite3_i
 		goto odd;
 	start = WAL_HDR + (off - WAL_HDR) / FRAME * FRAME;
 	within = off - start;
-	if (within + amt <= FRAME_HDR) {
-		rc = f->real->pMethods->xWrite(f->real, buf, amt, off);
-		if (within == 0 && amt == FRAME_HDR) {
-			memcpy(f->hdr, buf, FRAME_HDR);
-			f->hdr_off = rc == SQLITE_OK ? start : -1;
-		}
+	if (within == 0 && amt == FRAME_HDR) {
+		unsigned char hdr[FRAME_HDR];
+		memcpy(hdr, buf, FRAME_HDR);
+		wal_mask(f->vfs, hdr, start);
+		rc = f->real->pMethods->xWrite(f->real, hdr, FRAME_HDR, off);
+		memcpy(f->hdr, buf, FRAME_HDR);
+		f->hdr_off = rc == SQLITE_OK ? start : -1;
 		return rc;
 	}
+	if (within + amt <= 16) /* a header's first bytes: never its checksum */
+		return f->real->pMethods->xWrite(f->real, buf, amt, off);
 	if (within == FRAME_HDR && amt == PAGE) {
 		/* the page after its header; or a page SQLite writes again
 		 * into a frame of the same transaction: read that header */
@@ -467,14 +501,18 @@ static int wal_write(crypt_file *f, const unsigned char *buf, int amt, sqlite3_i
 				f->hdr_off = -1;
 				return rc == SQLITE_IOERR_SHORT_READ ? SQLITE_IOERR_WRITE : rc;
 			}
+			wal_mask(f->vfs, f->hdr, start);
 			f->hdr_off = start;
 		}
 		return wal_write_page(f, f->hdr, buf, off);
 	}
 	if (within == 0 && amt == FRAME) {
+		unsigned char hdr[FRAME_HDR];
 		memcpy(f->hdr, buf, FRAME_HDR);
 		f->hdr_off = start;
-		if ((rc = f->real->pMethods->xWrite(f->real, buf, FRAME_HDR, off)) != SQLITE_OK)
+		memcpy(hdr, buf, FRAME_HDR);
+		wal_mask(f->vfs, hdr, start);
+		if ((rc = f->real->pMethods->xWrite(f->real, hdr, FRAME_HDR, off)) != SQLITE_OK)
 			return rc;
 		return wal_write_page(f, buf, buf + FRAME_HDR, off + FRAME_HDR);
 	}
@@ -848,18 +886,21 @@ int dft_cryptvfs_register(const char *name, const unsigned char key[DFT_CRYPTVFS
 		goto done;
 	}
 	if (!(v = dft_calloc(1, sizeof(*v))) || !(v->name = dft_strdup(name)) ||
-	    !(v->key = sodium_malloc(DFT_CRYPTVFS_KEYBYTES))) {
+	    !(v->key = sodium_malloc(2 * DFT_CRYPTVFS_KEYBYTES))) {
 		rc = dft_error_set(DFT_ENOMEM, "cryptvfs: out of memory (or locked memory) for the key");
 		goto done;
 	}
 	memcpy(v->key, key, DFT_CRYPTVFS_KEYBYTES);
+	v->mask = v->key + DFT_CRYPTVFS_KEYBYTES;
+	crypto_generichash(v->mask, DFT_CRYPTVFS_KEYBYTES, (const unsigned char *)"daftar cryptvfs: WAL checksums", 30,
+			   key, DFT_CRYPTVFS_KEYBYTES);
 	sodium_mprotect_readonly(v->key);
 #ifdef MADV_WIPEONFORK
 	{
 		/* forked extraction workers (untrusted parsers) see zeros
 		 * there: the page belongs to sodium_malloc's own mapping */
 		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)v->key & ~(pg - 1);
-		uintptr_t e = ((uintptr_t)v->key + DFT_CRYPTVFS_KEYBYTES + pg - 1) & ~(pg - 1);
+		uintptr_t e = ((uintptr_t)v->key + 2 * DFT_CRYPTVFS_KEYBYTES + pg - 1) & ~(pg - 1);
 		(void)madvise((void *)a, e - a, MADV_WIPEONFORK);
 	}
 #endif

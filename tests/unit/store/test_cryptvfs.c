@@ -4,7 +4,8 @@
  * checkpoints, daftar's FTS5 tokenizer, incremental vacuum) reads back the
  * same after reopening; a marker written into its rows is in no byte of
  * the database, the WAL, the -shm or a hot rollback journal; a wrong key
- * and a database opened without the VFS fail cleanly; a flipped bit in a
+ * and a database opened without the VFS fail cleanly; the WAL's frames
+ * open with the key alone and their checksums are masked; a flipped bit in a
  * page of the database or of a WAL frame is an error naming the file, never
  * altered data; a writer killed with SIGKILL in the middle of a transaction
  * (WAL and rollback journal) leaves the last committed data; a forked
@@ -424,6 +425,82 @@ static void flipped_bit_in_wal(void **state)
 	sqlite3_close(reader);
 }
 
+/* SQLite's running checksum of a WAL frame, over its header's first 8
+ * bytes and its page, from the checksum before it (wal.c's
+ * walChecksumBytes; the magic's low bit says the words' byte order) */
+static void wal_checksum(int big_endian, const unsigned char *p, size_t n, uint32_t s[2])
+{
+	for (size_t i = 0; i < n; i += 8) {
+		uint32_t a, b;
+		if (big_endian) {
+			a = (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 | p[i + 3];
+			b = (uint32_t)p[i + 4] << 24 | (uint32_t)p[i + 5] << 16 | (uint32_t)p[i + 6] << 8 | p[i + 7];
+		} else {
+			a = (uint32_t)p[i + 3] << 24 | (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 1] << 8 | p[i];
+			b = (uint32_t)p[i + 7] << 24 | (uint32_t)p[i + 6] << 16 | (uint32_t)p[i + 5] << 8 | p[i + 4];
+		}
+		s[0] += a + s[1];
+		s[1] += b + s[0];
+	}
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The WAL's format, read with the key alone: the first frame's page opens
+ * with 'D' + the page number in its header, nonce and tag in its last 40
+ * bytes; and the checksum in its header is not SQLite's over the plaintext
+ * (which would confirm a guess of the page), yet SQLite recovers the log. */
+static void wal_format_and_masked_checksum(void **state)
+{
+	sqlite3 *db;
+	char wal[4300];
+	unsigned char head[32], frame[24 + DFT_CRYPTVFS_PAGE_SIZE], ad[5], plain[DFT_CRYPTVFS_PAGE_SIZE];
+	const unsigned char *page = frame + 24;
+	uint32_t sum[2];
+	FILE *f;
+	int rc;
+	(void)state;
+	snprintf(wal, sizeof(wal), "%s-wal", db_path);
+	db = open_crypt(VFS_A);
+	exec(db, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0");
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	create_tables(db);
+	insert_rows(db, 1, 100);
+	exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	insert_rows(db, 101, 110);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_non_null(f = fopen(wal, "rb"));
+	assert_int_equal(fread(head, 1, sizeof(head), f), sizeof(head));
+	assert_int_equal(fread(frame, 1, sizeof(frame), f), sizeof(frame));
+	fclose(f);
+	assert_int_equal(be32(head) & ~1u, 0x377f0682u);
+	assert_int_equal(be32(head + 8), DFT_CRYPTVFS_PAGE_SIZE);
+	ad[0] = 'D';
+	memcpy(ad + 1, frame, 4);
+	assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+				 plain, NULL, page, DFT_CRYPTVFS_PAGE_SIZE - DFT_CRYPTVFS_RESERVE,
+				 page + DFT_CRYPTVFS_PAGE_SIZE - 16, ad, sizeof(ad),
+				 page + DFT_CRYPTVFS_PAGE_SIZE - DFT_CRYPTVFS_RESERVE, key_a),
+			 0);
+	memset(plain + DFT_CRYPTVFS_PAGE_SIZE - DFT_CRYPTVFS_RESERVE, 0, DFT_CRYPTVFS_RESERVE);
+	sum[0] = be32(head + 24);
+	sum[1] = be32(head + 28);
+	wal_checksum(be32(head) & 1, frame, 8, sum);
+	wal_checksum(be32(head) & 1, plain, sizeof(plain), sum);
+	assert_false(sum[0] == be32(frame + 16) && sum[1] == be32(frame + 20));
+
+	/* and SQLite, through the VFS, finds the checksums right: the
+	 * recovered log has the second transaction */
+	db = open_crypt(VFS_A);
+	assert_int_equal(check_rows(db, &rc), 110);
+	assert_int_equal(rc, SQLITE_DONE);
+	sqlite3_close(db);
+}
+
 /* ---- kill -9 --------------------------------------------------------------- */
 
 /* The child: commits of ROWS_PER_COMMIT rows, each reported on the pipe as
@@ -625,6 +702,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wrong_key_and_no_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(flipped_bit_in_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(flipped_bit_in_wal, setup, teardown),
+		cmocka_unit_test_setup_teardown(wal_format_and_masked_checksum, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_mid_transaction_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_anywhere_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_mid_transaction_journal, setup, teardown),
