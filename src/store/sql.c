@@ -15,6 +15,7 @@
  * which are paged or bounded; a 10-million-row scan would want a cursor.
  */
 #include "store_internal.h"
+#include "daftar/cryptvfs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +104,16 @@ static int pg_err(dft_store *st, const char *what, const char *msg)
 
 const char *dft_sql_errmsg(dft_store *st)
 {
+	static _Thread_local char msg[768];
 	if (st->pg)
 		return st->pg_error ? st->pg_error : "";
+	/* an encrypted database: which page did not authenticate
+	 * ("disk I/O error: store.db page 17: authentication failed") */
+	if (st->db_encrypted && sqlite3_extended_errcode(st->db) == SQLITE_IOERR_DATA &&
+	    *dft_cryptvfs_last_error()) {
+		snprintf(msg, sizeof(msg), "%s: %s", sqlite3_errmsg(st->db), dft_cryptvfs_last_error());
+		return msg;
+	}
 	return sqlite3_errmsg(st->db);
 }
 
@@ -118,7 +127,7 @@ static int stmt_new(dft_store *st, dft_stmt **out, const char *sql, int cached)
 	s->st = st;
 	if (!st->pg) {
 		if (sqlite3_prepare_v2(st->db, sql, -1, &s->lite, NULL) != SQLITE_OK) {
-			rc = dft_error_set(DFT_EIO, "%s/store.db: prepare: %s", st->dir, sqlite3_errmsg(st->db));
+			rc = dft_error_set(DFT_EIO, "%s/store.db: prepare: %s", st->dir, dft_sql_errmsg(st));
 			free(s);
 			return rc;
 		}
@@ -398,6 +407,16 @@ int dft_sql_step(dft_stmt *s)
 	return DFT_DONE;
 }
 
+int dft_sql_next(dft_stmt *s, int *rc)
+{
+	int r = dft_sql_step(s);
+	if (r == DFT_ROW)
+		return 1;
+	if (r != DFT_DONE && *rc == 0)
+		*rc = dft_store_db_err(s->st, "read");
+	return 0;
+}
+
 int dft_sql_exec(dft_store *st, const char *sql)
 {
 	if (!st->pg) {
@@ -407,7 +426,8 @@ int dft_sql_exec(dft_store *st, const char *sql)
 			int rc;
 			if ((r & 0xff) == SQLITE_BUSY)
 				st->busy = 1;
-			rc = dft_error_set(DFT_EIO, "%s/store.db: %s", st->dir, err ? err : sqlite3_errmsg(st->db));
+			rc = dft_error_set(DFT_EIO, "%s/store.db: %s", st->dir,
+					   err && r != SQLITE_IOERR_DATA ? err : dft_sql_errmsg(st));
 			sqlite3_free(err);
 			return rc;
 		}

@@ -1192,7 +1192,7 @@ int dft_store_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx
 	int rc;
 	if ((rc = dft_sql_cached(st, &s, "SELECT id FROM documents WHERE status='pending' ORDER BY id")) < 0)
 		return rc;
-	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+	while (rc == 0 && dft_sql_next(s, &rc))
 		rc = fn(ctx, dft_sql_col_int64(s, 0));
 	dft_sql_release(st, s);
 	return rc;
@@ -1286,11 +1286,13 @@ int dft_store_doc_resolve(dft_store *st, const char *spec, int64_t *id)
 		if ((rc = dft_sql_cached(st, &s, "SELECT id FROM documents WHERE sha256 >= ?1 AND sha256 < ?1 || 'g' LIMIT 2")) < 0)
 			return rc;
 		dft_sql_bind_text(s, 1, lo, -1);
-		while (dft_sql_step(s) == DFT_ROW) {
+		while (rc == 0 && dft_sql_next(s, &rc)) {
 			*id = dft_sql_col_int64(s, 0);
 			found++;
 		}
 		dft_sql_release(st, s);
+		if (rc < 0)
+			return rc;
 		if (found > 1)
 			return dft_error_set(DFT_EINVAL, "SHA-256 prefix '%s' matches several documents: give more digits", spec);
 		if (found == 1)
@@ -1319,7 +1321,7 @@ int dft_store_doc_locations(dft_store *st, int64_t id,
 	if ((rc = dft_sql_cached(st, &s, "SELECT path, batch_id FROM locations WHERE doc_id=? ORDER BY id")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, id);
-	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+	while (rc == 0 && dft_sql_next(s, &rc))
 		rc = fn(ctx, dft_sql_col_text(s, 0), dft_sql_col_int64(s, 1));
 	dft_sql_release(st, s);
 	return rc;
@@ -1333,7 +1335,7 @@ int dft_store_doc_children(dft_store *st, int64_t id,
 	if ((rc = dft_sql_cached(st, &s, "SELECT doc_id, min(path) FROM locations WHERE parent_id=? GROUP BY doc_id ORDER BY doc_id")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, id);
-	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+	while (rc == 0 && dft_sql_next(s, &rc))
 		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1));
 	dft_sql_release(st, s);
 	return rc;
@@ -1375,7 +1377,7 @@ int dft_store_doc_meta(dft_store *st, int64_t id,
 	if ((rc = dft_sql_cached(st, &s, "SELECT key, value FROM meta WHERE doc_id=? ORDER BY key")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, id);
-	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+	while (rc == 0 && dft_sql_next(s, &rc))
 		rc = fn(ctx, dft_sql_col_text(s, 0), dft_sql_col_text(s, 1));
 	dft_sql_release(st, s);
 	return rc;
@@ -1411,7 +1413,7 @@ int dft_store_docs(dft_store *st, const dft_doc_filter *f,
 		dft_sql_bind_text(s, 2, f->type, -1);
 	dft_sql_bind_int64(s, 3, f->limit > 0 ? f->limit : INT64_MAX);
 	dft_sql_bind_int64(s, 4, f->offset);
-	while (rc == 0 && dft_sql_step(s) == DFT_ROW) {
+	while (rc == 0 && dft_sql_next(s, &rc)) {
 		dft_doc d;
 		if ((rc = doc_from_row(s, &d)) == 0)
 			rc = fn(ctx, &d);
@@ -1443,7 +1445,7 @@ static int counts(dft_store *st, const char *sql, dft_count **out, size_t *n)
 	*n = 0;
 	if ((rc = dft_sql_cached(st, &s, sql)) < 0)
 		return rc;
-	while (dft_sql_step(s) == DFT_ROW) {
+	while (rc == 0 && dft_sql_next(s, &rc)) {
 		dft_count *c = dft_realloc(*out, (*n + 1) * sizeof(**out));
 		if (!c) {
 			rc = DFT_ENOMEM;
@@ -1481,7 +1483,7 @@ int dft_store_status(dft_store *st, dft_status *out)
 				  "(SELECT count(DISTINCT doc_id) FROM locations l WHERE l.batch_id=b.id) "
 				  "FROM batches b ORDER BY b.id")) < 0)
 		return rc;
-	while (dft_sql_step(s) == DFT_ROW) {
+	while (rc == 0 && dft_sql_next(s, &rc)) {
 		dft_batch *b = dft_realloc(out->batches, (out->nbatches + 1) * sizeof(*b));
 		if (!b) {
 			rc = DFT_ENOMEM;
@@ -1516,7 +1518,7 @@ int dft_store_each_blob(dft_store *st,
 	if ((rc = dft_sql_cached(st, &s, "SELECT id, sha256, stored, source, size FROM documents "
 				  "WHERE sha256 IS NOT NULL ORDER BY id")) < 0)
 		return rc;
-	while (rc == 0 && dft_sql_step(s) == DFT_ROW) {
+	while (rc == 0 && dft_sql_next(s, &rc)) {
 		char *source = dft_sql_col_bytes_strdup(s, 3);
 		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1),
 			dft_sql_col_int64(s, 2), source, dft_sql_col_int64(s, 4));
@@ -1560,7 +1562,7 @@ int dft_store_notes(dft_store *st, int64_t batch,
 	if ((rc = dft_sql_cached(st, &s, "SELECT batch_id, path, note FROM notes WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, batch);
-	while (rc == 0 && dft_sql_step(s) == DFT_ROW)
+	while (rc == 0 && dft_sql_next(s, &rc))
 		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1),
 			dft_sql_col_text(s, 2));
 	dft_sql_release(st, s);

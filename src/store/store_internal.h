@@ -57,6 +57,11 @@ void dft_sql_cache_free(dft_store *st);
 void dft_sql_finalize(dft_stmt *s);
 void dft_sql_reset(dft_stmt *s);
 int dft_sql_step(dft_stmt *s);
+/* Step a loop over rows: 1 on a row; 0 at the end, or on an error, which
+ * goes to *rc (when it is 0) with its message: a page that cannot be read
+ * (an encrypted database's failed page, cryptvfs.h) is no end of the table.
+ *   while (rc == 0 && dft_sql_next(s, &rc)) ... */
+int dft_sql_next(dft_stmt *s, int *rc);
 int dft_sql_bind_int64(dft_stmt *s, int i, int64_t v);
 int dft_sql_bind_double(dft_stmt *s, int i, double v);
 int dft_sql_bind_null(dft_stmt *s, int i);
