@@ -115,6 +115,22 @@ void dft_crypt_stream_free(dft_crypt_stream *s);
 /* The size on disk of a blob of `plain` bytes. */
 uint64_t dft_crypt_stored_size(uint64_t plain);
 
+/* ---- files sealed to a recipient (evidence packs, export --to) ----------
+ * A key pair (crypto_box, X25519): the secret in FILE (0600), the public
+ * key in FILE.pub, each a line of hex after a header line. A sealed file
+ * is a magic, a random stream key sealed to the public key
+ * (crypto_box_seal), then chunks as a blob's, the last one bound to
+ * "daftar sealed file": only the secret key opens it, and a flipped bit,
+ * a cut or an added chunk fails authentication. */
+int dft_crypt_keypair_write(const char *path);
+/* Encrypt into fd for the holder of the public key in pub_path. */
+int dft_crypt_push_open_to(dft_crypt_stream **out, const char *pub_path, int fd, const char *path);
+int dft_crypt_push_end(dft_crypt_stream *s); /* the final chunk of a sealed file */
+/* 1: fd (at offset 0) starts as a sealed file does; 0: it does not. */
+int dft_crypt_is_sealed(int fd);
+/* Decrypt a sealed file with the secret key in secret_path. */
+int dft_crypt_pull_open_sealed(dft_crypt_stream **out, const char *secret_path, int fd, const char *path);
+
 /* A custody line, sealed (AEAD with its own subkey and a random nonce) as
  * one line of base64 without a newline, appended to out; and opened. The
  * sealed length depends on the plain length alone. */

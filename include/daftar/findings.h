@@ -147,6 +147,7 @@ enum { DFT_REDACT_PERSON = 1, DFT_REDACT_ORG = 2, DFT_REDACT_PLACE = 4 };
 typedef struct dft_pack_opts {
 	unsigned redact; /* DFT_REDACT_* */
 	int64_t context; /* characters of context either side of a passage (default 300) */
+	const char *to;  /* a public key file (crypt.h): the pack is sealed to its holder; NULL: in the clear */
 } dft_pack_opts;
 
 typedef struct dft_pack_result {
@@ -159,9 +160,10 @@ typedef struct dft_pack_check {
 	int64_t files, citations, custody_entries, problems;
 	int redacted;
 } dft_pack_check;
-/* Check a pack with nothing but the pack. kinds: "pack", "file",
- * "quote", "custody", "claim". */
-int dft_pack_verify(const char *path,
+/* Check a pack with nothing but the pack (and, for a pack sealed to a
+ * recipient, the secret key file: NULL for a pack in the clear). kinds:
+ * "pack", "file", "quote", "custody", "claim". */
+int dft_pack_verify(const char *path, const char *secret_key,
 		    int (*problem)(void *ctx, const char *kind, const char *where, const char *detail), void *ctx,
 		    dft_pack_check *out);
 

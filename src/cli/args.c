@@ -30,7 +30,7 @@ enum opt_id {
 	O_FACETS, O_DIFF, O_THRESHOLD, O_DOC, O_MIN_SCORE, O_ROLE, O_LISTEN, O_BLOBS, O_LEASE, O_EXIT_WHEN_IDLE,
 	O_NAME, O_SORT, O_LIMIT, O_OFFSET, O_TEMPLATE, O_WHERE, O_COUNT_BY, O_MAPPING,
 	/* the findings (F_FINDINGS) */
-	O_CLAIMS, O_CITE, O_SOURCE, O_STATUS, O_OUTPUT, O_FORMAT, O_TABLE, O_REDACT, O_CONTEXT
+	O_CLAIMS, O_CITE, O_SOURCE, O_STATUS, O_OUTPUT, O_FORMAT, O_TABLE, O_REDACT, O_CONTEXT, O_TO, O_SECRET_KEY
 };
 
 #define F_MAIN 1u
@@ -92,6 +92,8 @@ static const struct cli_option options[] = {
 	{O_TABLE, "--table", NULL, "TABLE", F_FINDINGS, NULL},
 	{O_REDACT, "--redact", NULL, "KINDS", F_FINDINGS, NULL},
 	{O_CONTEXT, "--context", NULL, "N", F_FINDINGS, NULL},
+	{O_TO, "--to", NULL, "KEY.pub", F_FINDINGS, "--to needs a public key file (daftar keygen makes one)"},
+	{O_SECRET_KEY, "--secret-key", NULL, "KEY", F_FINDINGS, "--secret-key needs the secret key file"},
 };
 
 static const struct cli_option *option_find(const char *s)
@@ -313,7 +315,7 @@ static const struct cli_command commands[] = {
 	 CMD_FINDINGS | CMD_SUB, cmd_findings},
 	{"export",
 	 "export CASE --format jsonl|csv|ftm|gexf [--table documents|entities|mentions] [-o FILE]\n"
-	 "export CASE --claims -o PACK.zip [--redact person,organization,place] [--context N]",
+	 "export CASE --claims -o PACK.zip [--redact person,organization,place] [--context N] [--to KEY.pub]",
 	 "Documents, entities and the graph for other tools: JSON lines, CSV, FollowTheMoney (Aleph),\n"
 	 "GEXF (Gephi); or the evidence pack of the claims, which verify-pack checks without the case.",
 	 OPTS({O_FORMAT, "jsonl, csv, ftm or gexf"},
@@ -322,14 +324,21 @@ static const struct cli_command commands[] = {
 	      {O_CLAIMS, "the evidence pack: claims, cited originals, texts, custody entries"},
 	      {O_REDACT, "with --claims: black out names of these kinds (person, organization, place)"},
 	      {O_CONTEXT, "with --claims: characters of text kept around each quotation (0 to 100000)"},
+	      {O_TO, "with --claims: seal the pack to the holder of this public key (daftar keygen)"},
 	      {O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}),
 	 NULL, CMD_FINDINGS, cmd_findings},
-	{"verify-pack", "verify-pack PACK.zip",
+	{"verify-pack", "verify-pack PACK.zip [--secret-key KEY]",
 	 "Check an evidence pack without the case: every file's hash, every quotation in its text,\n"
-	 "the custody entries' chain.",
-	 {{O_JSON, NULL}}, 0, "0 the pack is intact\n1 a problem found (or the pack could not be read)\n"
-				"2 usage error",
+	 "the custody entries' chain. A pack sealed to a recipient (export --to) is opened with the\n"
+	 "recipient's secret key.",
+	 OPTS({O_SECRET_KEY, "the secret key of a pack sealed to you (daftar keygen made it)"}),
+	 "0 the pack is intact\n1 a problem found (or the pack could not be read)\n2 usage error",
 	 CMD_FINDINGS | CMD_NOCASE, cmd_findings},
+	{"keygen", "keygen KEY",
+	 "Make a key pair for receiving evidence packs: the secret key in KEY (mode 0600: keep it, it\n"
+	 "alone opens what is sealed to you), the public key in KEY.pub (give it to whoever sends you a\n"
+	 "pack: daftar export CASE --claims -o PACK --to KEY.pub). Never overwrites a key.",
+	 {{O_JSON, NULL}}, 0, NULL, CMD_FINDINGS | CMD_NOCASE, cmd_findings},
 };
 
 const struct cli_command *cli_command_find(const char *name)
@@ -491,6 +500,8 @@ static int parse_option(struct args *a, const struct cli_option *o, const char *
 			return usage_error("at most %d citations a claim", CLI_MAX_CITES);
 		a->cites[a->ncites++] = next;
 		break;
+	case O_TO: a->to = next; break;
+	case O_SECRET_KEY: a->secret_key = next; break;
 	case O_SOURCE:
 	case O_STATUS:
 	case O_OUTPUT:
@@ -665,7 +676,9 @@ static const char overview[] =
 	"                                     documents, entities, graph for other tools (docs/FINDINGS.md)\n"
 	"  export CASE --claims -o PACK.zip [--redact person,organization,place]\n"
 	"                                     the evidence pack of the claims\n"
-	"  verify-pack PACK.zip               check an evidence pack without the case\n"
+	"  verify-pack PACK.zip [--secret-key KEY]\n"
+	"                                     check an evidence pack without the case\n"
+	"  keygen KEY                         a key pair for receiving sealed packs (export --claims --to KEY.pub)\n"
 	"\n"
 	"  --store URL  in place of CASE: a server-mode case by its PostgreSQL URL\n"
 	"  --key-file F an encrypted case's passphrase is F's first line (else the terminal, or a line of stdin)\n"

@@ -47,6 +47,8 @@ struct args {
 	int ncites;
 	const char *source, *status, *output, *format, *table, *redact;
 	int claims;      /* export --claims */
+	const char *to;         /* export --claims --to KEY.pub */
+	const char *secret_key; /* verify-pack --secret-key KEY */
 	int64_t context; /* export --claims --context; -1: the default */
 	/* records (forms_cmd.c) */
 	int64_t tmpl;                       /* --template T; 0: every template */

@@ -7,6 +7,7 @@
  * options are unknown to them). The user is $USER, as for `daftar user`.
  */
 #include "cli.h"
+#include "daftar/crypt.h"
 #include "daftar/auth.h"
 #include "daftar/findings.h"
 
@@ -494,6 +495,7 @@ static int export_claims(struct args *a)
 	int rc;
 	memset(&o, 0, sizeof(o));
 	o.context = a->context;
+	o.to = a->to;
 	if (!a->output)
 		return usage_error("usage: daftar export CASE --claims -o PACK.zip [--redact person,organization]");
 	if (a->redact && (rc = parse_redact(a->redact, &o.redact)))
@@ -511,6 +513,8 @@ static int export_claims(struct args *a)
 		dft_json_obj_open(&j);
 		dft_json_key(&j, "pack");
 		dft_json_str(&j, a->output);
+		dft_json_key(&j, "sealed_to");
+		dft_json_str(&j, a->to);
 		dft_json_key(&j, "claims");
 		dft_json_int(&j, r.claims);
 		dft_json_key(&j, "citations");
@@ -619,6 +623,36 @@ static int on_pack_problem(void *ctx, const char *kind, const char *where, const
 	return 0;
 }
 
+static int cmd_keygen(struct args *a)
+{
+	int rc;
+	if (a->npos != 1)
+		return usage_error("usage: daftar keygen KEY");
+	if ((rc = dft_crypt_keypair_write(a->pos[0])) < 0)
+		return fail(rc);
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		json_begin(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "secret_key");
+		dft_json_str(&j, a->pos[0]);
+		dft_json_key(&j, "public_key");
+		{
+			char pub[4200];
+			snprintf(pub, sizeof(pub), "%s.pub", a->pos[0]);
+			dft_json_str(&j, pub);
+		}
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		dft_buf_dispose(&b);
+		return rc;
+	}
+	printf("secret key: %s (keep it: it alone opens what is sealed to you)\npublic key: %s.pub (give it to "
+	       "whoever sends you a pack)\n", a->pos[0], a->pos[0]);
+	return 0;
+}
+
 static int cmd_verify_pack(struct args *a)
 {
 	dft_pack_check c;
@@ -633,7 +667,7 @@ static int cmd_verify_pack(struct args *a)
 		dft_json_key(&j, "problems");
 		dft_json_arr_open(&j);
 	}
-	rc = dft_pack_verify(a->pos[0], on_pack_problem, a->json ? &j : NULL, &c);
+	rc = dft_pack_verify(a->pos[0], a->secret_key, on_pack_problem, a->json ? &j : NULL, &c);
 	if (rc < 0) {
 		rc = fail(rc);
 	} else if (a->json) {
@@ -674,5 +708,7 @@ int cmd_findings(struct args *a)
 		return cmd_export(a);
 	if (!strcmp(a->cmd, "verify-pack"))
 		return cmd_verify_pack(a);
+	if (!strcmp(a->cmd, "keygen"))
+		return cmd_keygen(a);
 	return cmd_tags_notes(a);
 }

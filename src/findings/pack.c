@@ -21,6 +21,7 @@
  * at their (mapped) place in the redacted text, and their unredacted
  * SHA-256 against the chained custody entry of the claim.
  */
+#include "daftar/crypt.h"
 #include "daftar/custody.h"
 #include "daftar/entities.h"
 #include "daftar/findings.h"
@@ -32,6 +33,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -586,8 +588,20 @@ static int is_claim_event(const char *line, size_t len)
 	return field_is(line, len, "event", "claim") || field_is(line, len, "event", "claim_status");
 }
 
+/* libarchive's writer into a stream sealed to a recipient (--to) */
+static la_ssize_t sealed_write(struct archive *a, void *ctx, const void *buf, size_t n)
+{
+	if (dft_crypt_push(ctx, buf, n) < 0) {
+		archive_set_error(a, EIO, "%s", dft_error_msg());
+		return -1;
+	}
+	return (la_ssize_t)n;
+}
+
 int dft_pack_write(dft_store *st, const char *path, const dft_pack_opts *o, dft_pack_result *r)
 {
+	dft_crypt_stream *sealed = NULL;
+	int sealed_fd = -1;
 	struct pack p;
 	struct log_lines log;
 	dft_buf logpath, tmp, man, seg;
@@ -636,8 +650,22 @@ int dft_pack_write(dft_store *st, const char *path, const dft_pack_opts *o, dft_
 		rc = DFT_ENOMEM;
 		goto done;
 	}
-	if (archive_write_set_format_zip(p.a) != ARCHIVE_OK ||
-	    archive_write_open_filename(p.a, dft_buf_cstr(&tmp)) != ARCHIVE_OK) {
+	if (o->to) {
+		/* sealed to a recipient as it is written: no plain copy on disk */
+		if ((sealed_fd = open(dft_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+			rc = dft_error_set(DFT_EIO, "cannot write %s: %s", dft_buf_cstr(&tmp), strerror(errno));
+			goto done;
+		}
+		if ((rc = dft_crypt_push_open_to(&sealed, o->to, sealed_fd, path)) < 0)
+			goto done;
+		archive_write_set_bytes_in_last_block(p.a, 1);
+		if (archive_write_set_format_zip(p.a) != ARCHIVE_OK ||
+		    archive_write_open(p.a, sealed, NULL, sealed_write, NULL) != ARCHIVE_OK) {
+			rc = dft_error_set(DFT_EIO, "cannot write %s: %s", path, archive_error_string(p.a));
+			goto done;
+		}
+	} else if (archive_write_set_format_zip(p.a) != ARCHIVE_OK ||
+		   archive_write_open_filename(p.a, dft_buf_cstr(&tmp)) != ARCHIVE_OK) {
 		rc = dft_error_set(DFT_EIO, "cannot write %s: %s", path, archive_error_string(p.a));
 		goto done;
 	}
@@ -837,6 +865,16 @@ int dft_pack_write(dft_store *st, const char *path, const dft_pack_opts *o, dft_
 		rc = dft_error_set(DFT_EIO, "cannot write %s: %s", path, archive_error_string(p.a));
 		goto done;
 	}
+	if (sealed) {
+		if ((rc = dft_crypt_push_end(sealed)) < 0)
+			goto done;
+		if (fsync(sealed_fd) < 0 || close(sealed_fd) < 0) {
+			sealed_fd = -1;
+			rc = dft_error_set(DFT_EIO, "cannot write %s: %s", path, strerror(errno));
+			goto done;
+		}
+		sealed_fd = -1;
+	}
 	if (rename(dft_buf_cstr(&tmp), path) < 0)
 		rc = dft_error_set(DFT_EIO, "cannot write %s: %s", path, strerror(errno));
 done:
@@ -845,6 +883,9 @@ done:
 			archive_write_close(p.a);
 		archive_write_free(p.a);
 	}
+	dft_crypt_stream_free(sealed);
+	if (sealed_fd >= 0)
+		close(sealed_fd);
 	if (rc < 0 && tmp.len)
 		unlink(dft_buf_cstr(&tmp));
 	for (k = 0; k < p.ndocs; k++) {
@@ -909,15 +950,67 @@ static struct vfile *vfind(struct vpack *v, const char *name)
 	return NULL;
 }
 
-static int read_pack(struct vpack *v, const char *path)
+/* A pack sealed to a recipient, opened with its secret key into memory
+ * (a memfd: never a plain copy on disk); its fd at offset 0. */
+static int open_sealed(const char *path, const char *secret_key, int fd, int *out)
+{
+	dft_crypt_stream *s = NULL;
+	char *buf = NULL;
+	size_t n;
+	int rc, mfd = -1;
+	*out = -1;
+	if (!secret_key)
+		return dft_error_set(DFT_EINVAL, "%s is sealed to a recipient: its secret key opens it (--secret-key FILE)",
+				     path);
+	if ((rc = dft_crypt_pull_open_sealed(&s, secret_key, fd, path)) < 0)
+		return rc;
+	if (!(buf = dft_malloc(DFT_CRYPT_CHUNK))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	if ((mfd = memfd_create("daftar-pack", MFD_CLOEXEC)) < 0) {
+		rc = dft_error_set(DFT_EIO, "memfd_create: %s", strerror(errno));
+		goto done;
+	}
+	while ((rc = dft_crypt_pull(s, buf, DFT_CRYPT_CHUNK, &n)) == 0 && n > 0)
+		if (write(mfd, buf, n) != (ssize_t)n) {
+			rc = dft_error_set(DFT_EIO, "cannot hold %s in memory: %s", path, strerror(errno));
+			break;
+		}
+	if (rc == 0 && lseek(mfd, 0, SEEK_SET) == 0) {
+		*out = mfd;
+		mfd = -1;
+	} else if (rc == 0) {
+		rc = dft_error_set(DFT_EIO, "lseek: %s", strerror(errno));
+	}
+done:
+	if (mfd >= 0)
+		close(mfd);
+	free(buf);
+	dft_crypt_stream_free(s);
+	return rc;
+}
+
+static int read_pack(struct vpack *v, const char *path, const char *secret_key)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
-	int rc = 0, r;
+	int rc = 0, r, fd = -1, plain = -1;
 	if (!a)
 		return DFT_ENOMEM;
 	archive_read_support_format_zip(a);
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = dft_error_set(DFT_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (dft_crypt_is_sealed(fd)) {
+		if ((rc = open_sealed(path, secret_key, fd, &plain)) < 0)
+			goto done;
+		if (archive_read_open_fd(a, plain, 1 << 16) != ARCHIVE_OK) {
+			rc = dft_error_set(DFT_EIO, "%s: %s", path, archive_error_string(a));
+			goto done;
+		}
+	} else if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
 		rc = dft_error_set(DFT_EIO, "%s: %s", path, archive_error_string(a));
 		goto done;
 	}
@@ -959,6 +1052,10 @@ static int read_pack(struct vpack *v, const char *path)
 		rc = dft_error_set(DFT_ECORRUPT, "%s: not a readable zip: %s", path, archive_error_string(a));
 done:
 	archive_read_free(a);
+	if (plain >= 0)
+		close(plain);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -1205,7 +1302,7 @@ static int check_quotes(struct vpack *v, json_object *man, json_object *claims, 
 	return 0;
 }
 
-int dft_pack_verify(const char *path,
+int dft_pack_verify(const char *path, const char *secret_key,
 		    int (*problem)(void *ctx, const char *kind, const char *where, const char *detail), void *ctx,
 		    dft_pack_check *out)
 {
@@ -1218,7 +1315,7 @@ int dft_pack_verify(const char *path,
 	v.problem = problem;
 	v.ctx = ctx;
 	v.out = out;
-	if ((rc = read_pack(&v, path)) < 0)
+	if ((rc = read_pack(&v, path, secret_key)) < 0)
 		goto done;
 	if (!(man = parse_json(&v, "manifest.json")) || !jstr(man, "format") || strcmp(jstr(man, "format"), PACK_FORMAT)) {
 		rc = vproblem(&v, "pack", "manifest.json", "no readable manifest: not an evidence pack, or it was altered");

@@ -911,7 +911,7 @@ static int pull_chunk(dft_crypt_stream *s)
 						       last ? strlen(s->sha) : 0) != 0)
 		return dft_error_set(DFT_ECORRUPT,
 				     "%s: authentication failed in chunk %llu (bytes %llu-%llu): the file was altered, "
-				     "cut, or is not this document's",
+				     "cut, or put in another's place",
 				     s->path, (unsigned long long)s->chunk + 1, (unsigned long long)s->off,
 				     (unsigned long long)(s->off + clen - 1));
 	if (last != (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL))
@@ -939,6 +939,182 @@ int dft_crypt_pull(dft_crypt_stream *s, void *buf, size_t cap, size_t *got)
 	memcpy(buf, s->plain + s->ppos, *got);
 	s->ppos += *got;
 	return 0;
+}
+
+/* ---- files sealed to a recipient ------------------------------------------- */
+
+static const char SEALED_MAGIC[8] = {'D', 'F', 'T', 'S', 'E', 'A', 'L', '1'};
+#define SEALED_AD "daftar sealed file"
+#define SEALED_KEY (crypto_box_SEALBYTES + crypto_secretstream_xchacha20poly1305_KEYBYTES)
+#define SEALED_PREFIX (sizeof(SEALED_MAGIC) + SEALED_KEY + SS_HEADER)
+
+static int write_key_file(const char *path, const char *header, const unsigned char *key, size_t n, mode_t mode)
+{
+	char hex[2 * 64 + 1];
+	int fd, rc = 0;
+	dft_buf b;
+	sodium_bin2hex(hex, sizeof(hex), key, n);
+	dft_buf_init(&b, 1024);
+	if ((rc = dft_buf_addf(&b, "%s\n%s\n", header, hex)) < 0)
+		goto done;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) < 0) {
+		rc = dft_error_set(errno == EEXIST ? DFT_EEXISTS : DFT_EIO, "cannot write %s: %s", path, strerror(errno));
+		goto done;
+	}
+	rc = write_all(fd, b.ptr, b.len, path);
+	if (rc == 0 && fsync(fd) < 0)
+		rc = dft_error_set(DFT_EIO, "cannot sync %s: %s", path, strerror(errno));
+	close(fd);
+	if (rc < 0)
+		unlink(path);
+done:
+	sodium_memzero(hex, sizeof(hex));
+	if (b.ptr)
+		sodium_memzero(b.ptr, b.len);
+	dft_buf_dispose(&b);
+	return rc;
+}
+
+/* The key of a key file: its first line must be `header`, its second n
+ * bytes in hex. */
+static int read_key_file(const char *path, const char *header, unsigned char *key, size_t n)
+{
+	char text[512], *nl;
+	ssize_t got;
+	size_t hl = strlen(header), bin = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return dft_error_set(DFT_EIO, "cannot read the key %s: %s", path, strerror(errno));
+	got = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (got < 0)
+		return dft_error_set(DFT_EIO, "cannot read the key %s: %s", path, strerror(errno));
+	text[got] = '\0';
+	nl = strchr(text + (got > (ssize_t)hl ? hl + 1 : 0), '\n');
+	if (got < (ssize_t)(hl + 1 + 2 * n) || memcmp(text, header, hl) != 0 || text[hl] != '\n' ||
+	    sodium_hex2bin(key, n, text + hl + 1, nl ? (size_t)(nl - (text + hl + 1)) : strlen(text + hl + 1), NULL,
+			   &bin, NULL) != 0 ||
+	    bin != n) {
+		sodium_memzero(text, sizeof(text));
+		return dft_error_set(DFT_EINVAL, "%s is not a %s file of daftar (daftar keygen makes them)", path, header);
+	}
+	sodium_memzero(text, sizeof(text));
+	return 0;
+}
+
+int dft_crypt_keypair_write(const char *path)
+{
+	unsigned char pk[crypto_box_PUBLICKEYBYTES], *sk;
+	char pub[PATH_MAX];
+	int rc;
+	if ((rc = sodium_ready()) < 0)
+		return rc;
+	if ((size_t)snprintf(pub, sizeof(pub), "%s.pub", path) >= sizeof(pub))
+		return dft_error_set(DFT_EINVAL, "path too long: %s", path);
+	if (access(path, F_OK) == 0 || access(pub, F_OK) == 0)
+		return dft_error_set(DFT_EEXISTS, "%s or %s exists already: a key is never overwritten", path, pub);
+	if (!(sk = sodium_malloc(crypto_box_SECRETKEYBYTES)))
+		return dft_error_set(DFT_ENOMEM, "cannot allocate locked memory for a key");
+	no_core_dumps();
+	crypto_box_keypair(pk, sk);
+	if ((rc = write_key_file(path, "daftar-secret-key 1", sk, crypto_box_SECRETKEYBYTES, 0600)) == 0 &&
+	    (rc = write_key_file(pub, "daftar-public-key 1", pk, sizeof(pk), 0644)) < 0)
+		unlink(path);
+	sodium_free(sk);
+	return rc;
+}
+
+int dft_crypt_push_open_to(dft_crypt_stream **out, const char *pub_path, int fd, const char *path)
+{
+	unsigned char pk[crypto_box_PUBLICKEYBYTES], head[SEALED_PREFIX], *key;
+	dft_crypt_stream *s;
+	int rc;
+	*out = NULL;
+	if ((rc = sodium_ready()) < 0 || (rc = read_key_file(pub_path, "daftar-public-key 1", pk, sizeof(pk))) < 0)
+		return rc;
+	if (!(key = sodium_malloc(crypto_secretstream_xchacha20poly1305_KEYBYTES)))
+		return dft_error_set(DFT_ENOMEM, "cannot allocate locked memory for a key");
+	if (!(s = stream_new(fd, path))) {
+		sodium_free(key);
+		return DFT_ENOMEM;
+	}
+	crypto_secretstream_xchacha20poly1305_keygen(key);
+	memcpy(head, SEALED_MAGIC, sizeof(SEALED_MAGIC));
+	crypto_box_seal(head + sizeof(SEALED_MAGIC), key, crypto_secretstream_xchacha20poly1305_KEYBYTES, pk);
+	crypto_secretstream_xchacha20poly1305_init_push(&s->state, head + sizeof(SEALED_MAGIC) + SEALED_KEY, key);
+	sodium_free(key);
+	if ((rc = write_all(fd, head, sizeof(head), path)) < 0) {
+		dft_crypt_stream_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int dft_crypt_push_end(dft_crypt_stream *s)
+{
+	return push_chunk(s, crypto_secretstream_xchacha20poly1305_TAG_FINAL, SEALED_AD);
+}
+
+int dft_crypt_is_sealed(int fd)
+{
+	char m[sizeof(SEALED_MAGIC)];
+	return pread(fd, m, sizeof(m), 0) == (ssize_t)sizeof(m) && memcmp(m, SEALED_MAGIC, sizeof(m)) == 0;
+}
+
+int dft_crypt_pull_open_sealed(dft_crypt_stream **out, const char *secret_path, int fd, const char *path)
+{
+	unsigned char head[SEALED_PREFIX], pk[crypto_box_PUBLICKEYBYTES], *sk = NULL, *key = NULL;
+	dft_crypt_stream *s = NULL;
+	struct stat sb;
+	int rc;
+	*out = NULL;
+	if ((rc = sodium_ready()) < 0)
+		return rc;
+	if (fstat(fd, &sb) < 0)
+		return dft_error_set(DFT_EIO, "cannot stat %s: %s", path, strerror(errno));
+	if ((uint64_t)sb.st_size < SEALED_PREFIX + SS_ABYTES)
+		return dft_error_set(DFT_ECORRUPT, "%s: too short to be a sealed file", path);
+	if (!(sk = sodium_malloc(crypto_box_SECRETKEYBYTES)) ||
+	    !(key = sodium_malloc(crypto_secretstream_xchacha20poly1305_KEYBYTES))) {
+		rc = dft_error_set(DFT_ENOMEM, "cannot allocate locked memory for a key");
+		goto done;
+	}
+	no_core_dumps();
+	if ((rc = read_key_file(secret_path, "daftar-secret-key 1", sk, crypto_box_SECRETKEYBYTES)) < 0 ||
+	    (rc = pread_all(fd, head, sizeof(head), 0, path)) < 0)
+		goto done;
+	crypto_scalarmult_base(pk, sk);
+	if (memcmp(head, SEALED_MAGIC, sizeof(SEALED_MAGIC)) != 0) {
+		rc = dft_error_set(DFT_ECORRUPT, "%s: not a sealed file of daftar", path);
+		goto done;
+	}
+	if (crypto_box_seal_open(key, head + sizeof(SEALED_MAGIC), SEALED_KEY, pk, sk) != 0) {
+		rc = dft_error_set(DFT_EINVAL, "%s: not sealed to the key %s (or its key was altered)", path, secret_path);
+		goto done;
+	}
+	if (!(s = stream_new(fd, path))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	if (crypto_secretstream_xchacha20poly1305_init_pull(&s->state, head + sizeof(SEALED_MAGIC) + SEALED_KEY, key) !=
+	    0) {
+		rc = dft_error_set(DFT_ECORRUPT, "%s: its stream header is invalid", path);
+		goto done;
+	}
+	s->pull = 1;
+	s->size = (uint64_t)sb.st_size;
+	s->off = SEALED_PREFIX;
+	snprintf(s->sha, sizeof(s->sha), "%s", SEALED_AD);
+	*out = s;
+	s = NULL;
+done:
+	dft_crypt_stream_free(s);
+	if (sk)
+		sodium_free(sk);
+	if (key)
+		sodium_free(key);
+	return rc;
 }
 
 /* ---- custody lines -------------------------------------------------------- */

@@ -4,8 +4,9 @@
 # marker in a text, a file name and an archive member, no byte sequence of
 # the marker (UTF-8, UTF-16LE/BE) is in any file under the case or under
 # TMPDIR; a wrong passphrase changes nothing; a flipped bit in a blob or a
-# custody line is an error naming the file or line; kill -9 during an
-# encrypted ingest, then resume, ends as an uninterrupted run; key slots.
+# custody line is an error naming the file or line; key slots; evidence
+# packs sealed to a recipient; kill -9 during an encrypted ingest, then
+# resume, ends as an uninterrupted run.
 source "$(dirname "$0")/lib.sh"
 SRC="${DAFTAR_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
 # for the tests only: Argon2id at its cheapest (docs/SECURITY.md)
@@ -209,6 +210,24 @@ printf '%s\n' "$P2" > "$T/key2"
 eq "--key-file unlocks" "$(d status "$C" --key-file "$T/key2" --json | jq .documents)" 5
 status_is "the case is whole after the key changes" 0 d verify "$C" --key-file "$T/key2"
 check "a clear case has no key slots" sh -c "! '$DAFTAR' key list '$T/clear' 2>/dev/null"
+
+# ---- evidence packs sealed to a recipient (export --claims --to)
+status_is "keygen" 0 d keygen "$T/rk"
+eq "keygen: the secret key is its owner's alone" "$(stat -c %a "$T/rk")" 600
+status_is "keygen never overwrites a key" 1 d keygen "$T/rk"
+status_is "a pack sealed to the recipient" 0 d export "$C" --claims -o "$T/sealed.zip" --to "$T/rk.pub" --key-file "$T/key2"
+eq "no marker in the sealed pack" "$(marker_files "$T/sealed.zip")" ""
+status_is "verify-pack without the secret key: exit 1" 1 d verify-pack "$T/sealed.zip"
+contains "... and says which key it needs" "$(cat "$T/.err")" "--secret-key"
+status_is "verify-pack with the secret key" 0 d verify-pack "$T/sealed.zip" --secret-key "$T/rk"
+d keygen "$T/other" >/dev/null
+status_is "another secret key does not open it" 1 d verify-pack "$T/sealed.zip" --secret-key "$T/other"
+python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=1; open(p,'wb').write(b)" "$T/sealed.zip"
+status_is "a flipped bit in the sealed pack: exit 1" 1 d verify-pack "$T/sealed.zip" --secret-key "$T/rk"
+contains "... authentication failed" "$(cat "$T/.err")" "authentication failed"
+status_is "the pack in the clear (the default)" 0 d export "$C" --claims -o "$T/clear.zip" --key-file "$T/key2"
+check "the clear pack holds the marker (its original, deflated)" [ "$(unzip -p "$T/clear.zip" | grep -ac "$M")" -gt 0 ]
+status_is "verify-pack of the clear pack" 0 d verify-pack "$T/clear.zip"
 
 # ---- kill -9 during an encrypted ingest, then resume
 bulk="$T/bulk"
