@@ -126,9 +126,12 @@ int dft_store_claim_status(dft_store *st, int64_t id, const char *status, const 
 	if ((rc = dft_sql_prepare(st, &s, "SELECT status FROM claims WHERE id = ?")) < 0)
 		goto done;
 	dft_sql_bind_int64(s, 1, id);
-	if (dft_sql_step(s) == DFT_ROW)
+	if ((rc = dft_sql_step(s)) == DFT_ROW)
 		snprintf(prev, sizeof(prev), "%s", dft_sql_col_text(s, 0));
+	rc = rc == DFT_ROW || rc == DFT_DONE ? 0 : dft_store_db_err(st, "reading a claim");
 	dft_sql_finalize(s);
+	if (rc < 0)
+		goto done;
 	if (!prev[0]) {
 		rc = dft_error_set(DFT_ENOTFOUND, "there is no claim %lld", (long long)id);
 		goto done;

@@ -206,13 +206,14 @@ static int check_doc(void *ctx, int64_t id, const char *sha, int stored, const c
 static int doc_exists(dft_store *st, int64_t id)
 {
 	dft_stmt *s;
-	int found = 0;
+	int r;
 	if (dft_sql_prepare(st, &s, "SELECT 1 FROM documents WHERE id=?") < 0)
 		return -1;
 	dft_sql_bind_int64(s, 1, id);
-	found = dft_sql_step(s) == DFT_ROW;
+	r = dft_sql_step(s);
 	dft_sql_finalize(s);
-	return found;
+	/* a page that cannot be read is an error, not a missing document */
+	return r == DFT_ROW ? 1 : r == DFT_DONE ? 0 : -1;
 }
 
 int dft_verify(dft_store *st,
