@@ -351,6 +351,11 @@ typedef struct dft_dedup_sig {
 	int ocr;              /* read: the text came from OCR (meta "ocr") */
 } dft_dedup_sig;
 
+/* The signature of a text, without the store: what dft_dedup_sign stores
+ * (out->doc_id and out->batch are left as they were). The extraction
+ * workers sign each text this way and send the result to the parent. */
+int dft_dedup_sig_of_text(dft_analyzer *an, const char *text, size_t len, dft_dedup_sig *out);
+
 /* Documents with a text and no current signature (none, another
  * DFT_DEDUP_VERSION, or a text that changed), in id order. */
 int dft_store_dedup_unsigned(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx);

@@ -217,6 +217,7 @@ typedef struct dft_mention_rec {
 /* At most DFT_MENTIONS_MAX mentions a set: past it they are counted in
  * `dropped`, not kept (a text that names one place a million times). */
 #define DFT_MENTIONS_MAX 200000
+#define DFT_MENTIONS_STORED 100000 /* stored a document at most (dft_entities_store) */
 typedef struct dft_mention_set {
 	dft_mention_rec *v;
 	size_t n, cap, dropped;
@@ -257,6 +258,10 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 
 /* Documents with a text not yet scanned by this version (or re-extracted). */
 int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx);
+/* *any = 1 when some document's mentions were stored since the last
+ * resolution (entity_state.version is the negated version until
+ * dft_store_entities_replace marks them resolved). */
+int dft_store_entity_unresolved(dft_store *st, int *any);
 /* Replace a document's mentions; text is what they point into (for the
  * page number and the surface form). */
 int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size_t len,
@@ -327,11 +332,17 @@ typedef struct dft_entities_stats {
 	char models[16];
 } dft_entities_stats;
 
-/* Scan the texts not scanned yet, then (when there were any) resolve
- * every mention into entities. progress (may be NULL) is called after
+/* Scan the texts not scanned yet (the ingest's workers scan most of them
+ * as they extract), then (when any mentions were stored since the last
+ * resolution) resolve every mention into entities. progress (may be NULL) is called after
  * each document. */
 int dft_entities_update(dft_store *st, dft_entities_stats *stats,
 			void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx);
+/* Store one document's mentions (in the caller's transaction) as the
+ * pass does: at most 100,000 a document, the first in text order, with a
+ * warning past that. The ingest calls it with the mentions its extraction
+ * workers found. */
+int dft_entities_store(dft_store *st, int64_t doc_id, const char *text, size_t len, dft_mention_set *ms);
 /* Resolve again without scanning (after a merge or split by hand). */
 int dft_entities_resolve(dft_store *st, dft_entities_stats *stats);
 

@@ -162,7 +162,11 @@ enum dft_frame_kind {
 	DFT_FRAME_CHILD_END = 'E',
 	DFT_FRAME_CHILD_FAILED = 'X', /* int64 size, name NUL reason */
 	DFT_FRAME_FAILED = 'F',      /* the document failed: reason */
-	DFT_FRAME_DONE = 'Z'         /* the document is done: its type */
+	DFT_FRAME_DONE = 'Z',        /* the document is done: its type */
+	/* what the worker's text hook found in the whole text, after the
+	 * extractor succeeded and before 'Z' (the ingest's analysis.c) */
+	DFT_FRAME_SIG = 'S',         /* the near-duplicate signature */
+	DFT_FRAME_MENTIONS = 'P'     /* entity mentions, whole records, several frames */
 };
 
 #define DFT_FRAME_MAX ((size_t)1 << 20)
@@ -177,8 +181,24 @@ int dft_sandbox_enter(const dft_limits *l);
 /* Why such a child ended, from its waitpid() status ("" when it exited 0). */
 void dft_sandbox_describe(int status, char *why, size_t whylen);
 
-/* Fork a worker. */
-int dft_worker_start(dft_worker **out, const dft_limits *limits);
+/* What a worker does with a document's whole text besides sending it:
+ * the ingest's analysis (signatures, entities; src/ingest/analysis.c).
+ * `setup` runs once in each worker before its sandbox (models are read
+ * there; nonzero ends the worker). `run` gets the text as the parent
+ * keeps it (the same max_text cut) when the extractor succeeded and the
+ * text is at most `max_text` bytes; it answers with frames through
+ * `send`, before the document's 'Z'. */
+typedef int (*dft_frame_send_fn)(void *sctx, int kind, const void *p, size_t n);
+typedef struct dft_text_hook {
+	int (*setup)(void *ctx);
+	int (*run)(void *ctx, const char *text, size_t len, dft_frame_send_fn send, void *sctx);
+	void *ctx;
+	size_t max_text;
+} dft_text_hook;
+
+/* Fork a worker; hook (may be NULL) is used in the worker, copied there
+ * by the fork. */
+int dft_worker_start(dft_worker **out, const dft_limits *limits, const dft_text_hook *hook);
 /* Parent: the CPUs of idle workers that the busy ones may borrow now, for
  * pages of their document read on helper threads (0: none; the default). */
 void dft_worker_lend(int cpus);

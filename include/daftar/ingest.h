@@ -17,6 +17,7 @@ typedef struct dft_ingest_opts {
 	int no_copy;       /* record path + hash only, keep no copy */
 	int progress;      /* draw a progress bar on stderr */
 	int queue_only;    /* server mode: only queue the documents (workers extract) */
+	int no_entities;   /* the workers do not scan texts for entities */
 	dft_limits limits;
 } dft_ingest_opts;
 
@@ -38,6 +39,8 @@ typedef struct dft_ingest_result {
 	int64_t failed;        /* documents that failed in this run */
 	int64_t extracted;     /* documents extracted in this run */
 	int64_t lost;          /* worker: results dropped, the lease having passed to another */
+	int64_t entity_docs;   /* texts whose entity mentions the workers found and this run stored */
+	int64_t mentions;      /* those mentions */
 	uint64_t bytes;        /* bytes read from the input */
 	double seconds;
 	double longest_txn_s; /* the longest write transaction (what a workbench write may wait) */

@@ -34,7 +34,7 @@ int entities_update(dft_store *st, dft_entities_stats *stats)
 		fprintf(stderr, "daftar: no NER model found (models/ner-en.model, ner-ar.model beside the "
 				"daftar binary, or $DAFTAR_MODELS): people, places and organisations are not "
 				"extracted; patterns and dates are\n");
-	if (stats->scanned)
+	if (stats->scanned || stats->resolve_seconds > 0)
 		dft_log("entities: %lld texts (%.1f MB) scanned in %.2f s, %lld mentions; %lld entities "
 			"resolved in %.2f s",
 			(long long)stats->scanned, (double)stats->text_bytes / 1e6, stats->extract_seconds,

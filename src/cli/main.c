@@ -128,6 +128,7 @@ int cmd_ingest(struct args *a)
 	o.label = a->batch;
 	o.jobs = a->jobs;
 	o.no_copy = a->no_copy;
+	o.no_entities = a->no_entities;
 	o.queue_only = a->queue_only;
 	o.progress = isatty(2) && !dft_log_verbose;
 	if (a->timeout)
@@ -139,6 +140,9 @@ int cmd_ingest(struct args *a)
 	memset(&es, 0, sizeof(es));
 	if (rc >= 0 && !a->no_entities && !a->queue_only && (rc = entities_update(st, &es)) < 0)
 		dft_error_prefix("documents ingested, but scanning them for entities failed");
+	/* most texts were scanned by the extraction workers during the ingest */
+	es.scanned += r.entity_docs;
+	es.mentions += r.mentions;
 	if (rc < 0) {
 		rc = fail(rc);
 		dft_ingest_result_dispose(&r);

@@ -79,22 +79,29 @@ static int sign_text(dft_analyzer *an, const char *text, size_t len, dft_dedup_s
 	return 0;
 }
 
+int dft_dedup_sig_of_text(dft_analyzer *an, const char *text, size_t len, dft_dedup_sig *out)
+{
+	dft_shingles sh, ch;
+	int rc;
+	dft_shingles_init(&sh);
+	dft_shingles_init(&ch);
+	rc = sign_text(an, text, len, out, &sh, &ch);
+	dft_shingles_dispose(&sh);
+	dft_shingles_dispose(&ch);
+	return rc;
+}
+
 int dft_dedup_sign(dft_store *st, dft_analyzer *an, int64_t doc_id, const char *text, size_t len)
 {
 	dft_analyzer *own = NULL;
-	dft_shingles sh, ch;
 	dft_dedup_sig g;
 	int rc;
 	if (!an && (rc = dft_analyzer_new(&own, NULL, 0)) < 0)
 		return rc;
 	memset(&g, 0, sizeof(g));
 	g.doc_id = doc_id;
-	dft_shingles_init(&sh);
-	dft_shingles_init(&ch);
-	if ((rc = sign_text(an ? an : own, text, len, &g, &sh, &ch)) == 0)
+	if ((rc = dft_dedup_sig_of_text(an ? an : own, text, len, &g)) == 0)
 		rc = dft_store_dedup_put(st, &g);
-	dft_shingles_dispose(&sh);
-	dft_shingles_dispose(&ch);
 	dft_analyzer_free(own);
 	return rc;
 }

@@ -471,7 +471,6 @@ int dft_entities_resolve(dft_store *st, dft_entities_stats *stats)
 
 /* ---- the pass ------------------------------------------------------------------ */
 
-#define ENTITY_MENTIONS_MAX 100000 /* stored a document at most */
 
 typedef struct scan_ctx {
 	dft_store *st;
@@ -492,6 +491,22 @@ static int count_one(void *ctx, int64_t id)
 	return 0;
 }
 
+int dft_entities_store(dft_store *st, int64_t doc_id, const char *text, size_t len, dft_mention_set *ms)
+{
+	if (ms->n > DFT_MENTIONS_STORED || ms->dropped) {
+		/* a text that names one place a million times (the hostile
+		 * 100 MB line) keeps the first ones, in text order: keeping them
+		 * all took over 1 GiB, storing them minutes on PostgreSQL, and
+		 * says nothing more (the extractor's sets stop at
+		 * DFT_MENTIONS_MAX too) */
+		dft_warn("document %lld: more than %d entity mentions, the first ones kept", (long long)doc_id,
+			 DFT_MENTIONS_STORED);
+		if (ms->n > DFT_MENTIONS_STORED)
+			ms->n = DFT_MENTIONS_STORED;
+	}
+	return dft_store_mentions_put(st, doc_id, text, len, ms);
+}
+
 static int scan_one(void *ctx, int64_t id)
 {
 	scan_ctx *c = ctx;
@@ -502,19 +517,8 @@ static int scan_one(void *ctx, int64_t id)
 	dft_mention_set_reset(&c->ms);
 	if (has && (rc = dft_entity_extract(c->x, c->text.ptr ? c->text.ptr : "", c->text.len, NULL, &c->ms)) < 0)
 		return dft_error_prefix("document %lld", (long long)id);
-	if (c->ms.n > ENTITY_MENTIONS_MAX || c->ms.dropped) {
-		/* a text that names one place a million times (the hostile
-		 * 100 MB line) keeps the first ones, in text order: keeping them
-		 * all took over 1 GiB, storing them minutes on PostgreSQL, and
-		 * says nothing more (the extractor's sets stop at
-		 * DFT_MENTIONS_MAX too) */
-		dft_warn("document %lld: more than %d entity mentions, the first ones kept", (long long)id,
-			 ENTITY_MENTIONS_MAX);
-		if (c->ms.n > ENTITY_MENTIONS_MAX)
-			c->ms.n = ENTITY_MENTIONS_MAX;
-	}
 	if ((rc = dft_store_begin(c->st)) < 0 ||
-	    (rc = dft_store_mentions_put(c->st, id, c->text.ptr ? c->text.ptr : "", c->text.len, &c->ms)) < 0)
+	    (rc = dft_entities_store(c->st, id, c->text.ptr ? c->text.ptr : "", c->text.len, &c->ms)) < 0)
 		return rc;
 	c->stats->scanned++;
 	c->stats->mentions += (int64_t)c->ms.n;
@@ -534,7 +538,7 @@ int dft_entities_update(dft_store *st, dft_entities_stats *stats,
 			void (*progress)(void *ctx, int64_t done, int64_t total), void *pctx)
 {
 	scan_ctx c;
-	int rc;
+	int rc, unresolved = 0;
 	double t0 = dft_now(), t1;
 	memset(stats, 0, sizeof *stats);
 	memset(&c, 0, sizeof c);
@@ -556,7 +560,10 @@ int dft_entities_update(dft_store *st, dft_entities_stats *stats,
 	}
 	t1 = dft_now();
 	stats->extract_seconds = t1 - t0;
-	if (c.total > 0) { /* nothing new: the entities stand */
+	/* nothing stored since the last resolution: the entities stand */
+	if ((rc = dft_store_entity_unresolved(st, &unresolved)) < 0)
+		goto done;
+	if (c.total > 0 || unresolved) {
 		rc = resolve_all(st, stats);
 		stats->resolve_seconds = dft_now() - t1;
 	}

@@ -187,6 +187,38 @@ static int send_chunks(int sock, int kind, const char *p, size_t n)
 
 static int sock_of(dft_sink *s) { return (int)(intptr_t)s->ctx; }
 
+/* The text hook (extract.h) and the copy of the text it reads: the text
+ * the parent keeps, frame by frame by the parent's own rule (a frame that
+ * would pass max_text ends the text), while it is at most the hook's
+ * max_text; a longer one is not analysed here (the parent does it). */
+static const dft_text_hook *text_hook;
+static const dft_limits *job_limits;
+static dft_buf hook_text;
+static int hook_text_cut, hook_text_too_long;
+
+static void hook_keep(const char *p, size_t n)
+{
+	while (text_hook && n) {
+		size_t k = n > DFT_FRAME_MAX ? DFT_FRAME_MAX : n;
+		if (!hook_text_cut) {
+			if (hook_text.len + k > job_limits->max_text)
+				hook_text_cut = 1;
+			else if (!hook_text_too_long &&
+				 (hook_text.len + k > text_hook->max_text || dft_buf_add(&hook_text, p, k) < 0))
+				hook_text_too_long = 1;
+		}
+		p += k;
+		n -= k;
+	}
+}
+
+static int hook_send(void *sctx, int kind, const void *p, size_t n)
+{
+	if (n > DFT_FRAME_MAX)
+		return dft_error_set(DFT_EINVAL, "text hook: a frame of %zu bytes", n);
+	return send_frame(*(int *)sctx, kind, p, n);
+}
+
 /* The first bytes of a document's text, kept for language detection. */
 #define LANG_SAMPLE 65536
 static char lang_sample[LANG_SAMPLE];
@@ -250,6 +282,7 @@ static int ws_text(dft_sink *s, const char *p, size_t n)
 		page_end();
 		q = ff + 1;
 	}
+	hook_keep(p, n);
 	return send_chunks(sock_of(s), DFT_FRAME_TEXT, p, n);
 }
 
@@ -756,6 +789,8 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 	page_sample_len = 0;
 	page_count = 0;
 	dft_buf_reset(&page_langs);
+	dft_buf_reset(&hook_text);
+	hook_text_cut = hook_text_too_long = 0;
 	if (rc == 0)
 		rc = dft_extract_run(&sink, &in, &type);
 	if (rc == 0 && lang_sample_len) {
@@ -769,6 +804,9 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 			rc = ws_meta(&sink, "page_languages", dft_buf_cstr(&page_langs));
 		}
 	}
+	/* the text's signature and entities, here rather than in the parent */
+	if (rc == 0 && text_hook && hook_text.len && !hook_text_too_long)
+		rc = text_hook->run(text_hook->ctx, hook_text.ptr, hook_text.len, hook_send, &sock);
 	/* leave well before the CPU backstop (the parent starts a fresh worker
 	 * when this one ends between documents). Decided before the last
 	 * frame, and said by closing our reading side first: the parent, which
@@ -794,10 +832,12 @@ static int run_job(int sock, magic_t magic, int fd, const char *name, const dft_
 done:
 	if (map)
 		munmap(map, in.size);
+	if (hook_text.cap > ((size_t)16 << 20))
+		dft_buf_dispose(&hook_text); /* a long text's copy is not kept for the next */
 	return rc;
 }
 
-static void worker_main(int sock, const dft_limits *l)
+static void worker_main(int sock, const dft_limits *l, const dft_text_hook *hook)
 {
 	magic_t magic;
 	char name[65536];
@@ -834,6 +874,14 @@ static void worker_main(int sock, const dft_limits *l)
 		_exit(3);
 	xmlInitParser();
 	dft_buf_init(&page_langs, PAGE_LANGS_MAX * 4);
+	job_limits = l;
+	if (hook) {
+		/* models and tables are read now: the sandbox refuses it later */
+		if (hook->setup && hook->setup(hook->ctx) != 0)
+			_exit(6);
+		text_hook = hook;
+		dft_buf_init(&hook_text, hook->max_text < l->max_text ? hook->max_text + 1 : l->max_text + 1);
+	}
 	dft_extract_worker_init();
 	dft_ocr_set_cpu_lender(loan_borrow, loan_give_back);
 	fault_setup();
@@ -857,7 +905,7 @@ static void worker_main(int sock, const dft_limits *l)
 
 /* ---- parent side ------------------------------------------------------- */
 
-int dft_worker_start(dft_worker **out, const dft_limits *limits)
+int dft_worker_start(dft_worker **out, const dft_limits *limits, const dft_text_hook *hook)
 {
 	int sv[2];
 	dft_worker *w;
@@ -880,7 +928,7 @@ int dft_worker_start(dft_worker **out, const dft_limits *limits)
 	if (pid == 0) {
 		close(sv[0]);
 		loan_cell = cell;
-		worker_main(sv[1], limits);
+		worker_main(sv[1], limits, hook);
 		_exit(0);
 	}
 	close(sv[1]);
@@ -1010,7 +1058,8 @@ static void describe_exit(int status, int force, char *why, size_t whylen)
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 		int code = WEXITSTATUS(status);
 		snprintf(why, whylen, "extractor exited with status %d%s", code,
-			 code == 3 ? " (libmagic database missing)" : code == 4 ? " (sandbox setup failed)" : "");
+			 code == 3 ? " (libmagic database missing)" : code == 4 ? " (sandbox setup failed)"
+			 : code == 6 ? " (the text analysis could not load its models)" : "");
 	}
 }
 

@@ -12,8 +12,10 @@
  * and open batches that the next run picks up.
  */
 #include "daftar/ingest.h"
+#include "analysis.h"
 #include "daftar/custody.h"
 #include "daftar/dedup.h"
+#include "daftar/entities.h"
 #include "daftar/text.h"
 
 #include <dirent.h>
@@ -74,6 +76,7 @@ struct job {
 	int done;          /* 'Z' or 'F' received */
 	int failed;
 	char *error;
+	dft_analysis_result an; /* the text's signature and mentions, from the worker */
 };
 
 struct slot {
@@ -108,6 +111,7 @@ struct ingest {
 	double t0, last_draw;
 	int64_t queued_total;
 	dft_analyzer *dedup_an; /* surface tokens for the duplicate signatures */
+	dft_analysis *analysis; /* what the workers read in each text (analysis.c) */
 	/* server mode: ingest only enqueues; workers claim with leases */
 	int server;
 	const dft_work_opts *work; /* set in a worker (dft_ingest_work) */
@@ -297,6 +301,7 @@ static void job_dispose(struct job *j)
 	dft_buf_dispose(&j->text);
 	dft_buf_dispose(&j->meta);
 	dft_buf_dispose(&j->notes);
+	dft_analysis_result_dispose(&j->an);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -437,6 +442,9 @@ static int on_frame(void *ctx, int kind, const char *p, size_t n)
 		j->done = 1;
 		snprintf(j->type, sizeof(j->type), "%.*s", (int)n, p);
 		break;
+	case DFT_FRAME_SIG:
+	case DFT_FRAME_MENTIONS:
+		return dft_analysis_take(&j->an, kind, p, n, j->text.len, j->text.ptr);
 	default:
 		return dft_error_set(DFT_EINVAL, "a worker sent an unknown frame '%c'", kind);
 	}
@@ -536,10 +544,24 @@ static int store_job(struct ingest *g, struct job *j)
 		ex.language = meta_value(&j->meta, "language");
 		ex.pages = meta_int(&j->meta, "pages");
 		rc = dft_store_set_extraction(g->st, j->doc_id, &ex);
-		/* the near-duplicate signature, in the same transaction, so that
-		 * `dups` and `new` find nothing left to do */
-		if (rc == 0 && ex.text_len && !j->failed)
-			rc = dft_dedup_sign(g->st, g->dedup_an, j->doc_id, ex.text, ex.text_len);
+		/* the near-duplicate signature and the entity mentions, in the
+		 * same transaction, so that `dups`, `new` and the entity pass
+		 * find nothing left to do. The worker read them (analysis.c);
+		 * a text it did not sign (too long for it) is signed here, and
+		 * one it did not scan is left to the entity pass. */
+		if (rc == 0 && ex.text_len && !j->failed) {
+			if (j->an.has_sig) {
+				j->an.sig.doc_id = j->doc_id;
+				rc = dft_store_dedup_put(g->st, &j->an.sig);
+			} else {
+				rc = dft_dedup_sign(g->st, g->dedup_an, j->doc_id, ex.text, ex.text_len);
+			}
+		}
+		if (rc == 0 && ex.text_len && !j->failed && j->an.mentions_done) {
+			rc = dft_entities_store(g->st, j->doc_id, ex.text, ex.text_len, &j->an.ms);
+			r->entity_docs++;
+			r->mentions += (int64_t)j->an.ms.n;
+		}
 	}
 	if (j->failed)
 		r->failed++;
@@ -688,9 +710,10 @@ static int start_job(struct ingest *g, struct slot *s, int64_t id)
 	dft_buf_init(&s->job.text, g->o->limits.max_text + 16);
 	dft_buf_init(&s->job.meta, (size_t)16 << 20);
 	dft_buf_init(&s->job.notes, (size_t)1 << 20);
+	dft_analysis_result_init(&s->job.an);
 	s->job.started = dft_now();
 	for (tries = 0; tries < 2; tries++) {
-		if (!s->w && (rc = dft_worker_start(&s->w, &g->o->limits)) < 0)
+		if (!s->w && (rc = dft_worker_start(&s->w, &g->o->limits, dft_analysis_hook(g->analysis))) < 0)
 			break;
 		if ((rc = dft_worker_send(s->w, dup(fd), s->job.path)) == 0)
 			break;
@@ -1058,7 +1081,7 @@ static int work_loop(struct ingest *g);
  * analyzer for duplicate signatures; slots_free ends the workers. */
 static int slots_init(struct ingest *g)
 {
-	int jobs = g->o->jobs > 0 ? g->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = g->o->jobs > 0 ? g->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN), rc;
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > 64)
@@ -1066,6 +1089,8 @@ static int slots_init(struct ingest *g)
 	if (!(g->slots = dft_calloc((size_t)jobs, sizeof(*g->slots))))
 		return DFT_ENOMEM;
 	g->nslots = jobs;
+	if ((rc = dft_analysis_new(&g->analysis, !g->o->no_entities)) < 0)
+		return rc;
 	return dft_analyzer_new(&g->dedup_an, NULL, 0);
 }
 
@@ -1080,6 +1105,8 @@ static void slots_free(struct ingest *g)
 	free(g->slots);
 	g->slots = NULL;
 	g->nslots = 0;
+	dft_analysis_free(g->analysis);
+	g->analysis = NULL;
 }
 
 static int load_pending(void *ctx, int64_t id)
@@ -1172,7 +1199,8 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	else
 		dft_store_commit(st); /* keep what was finished; the rest resumes */
 	draw_progress(&g, 1);
-	dft_log("ingest: longest write transaction %.3f s", r->longest_txn_s);
+	dft_log("ingest: longest write transaction %.3f s; the workers scanned %lld texts for entities "
+		"(%lld mentions)", r->longest_txn_s, (long long)r->entity_docs, (long long)r->mentions);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 done:

@@ -20,6 +20,14 @@ static int exec_sql(dft_store *st, const char *sql, const char *what)
 	return rc;
 }
 
+/* Step a statement of the cache (dft_sql_cached) to its end and give it back. */
+static int cached_step_done(dft_store *st, dft_stmt *s, const char *what)
+{
+	int rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, what);
+	dft_sql_release(st, s);
+	return rc;
+}
+
 int dft_store_each_id(dft_store *st, dft_stmt *s, const char *what, int (*fn)(void *ctx, int64_t id),
 		      void *ctx)
 {
@@ -59,7 +67,7 @@ int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), vo
 	int rc;
 	if ((rc = dft_sql_prepare(st, &s,
 				    "SELECT t.doc_id FROM texts t LEFT JOIN entity_state e ON e.doc_id = t.doc_id"
-				    " WHERE e.doc_id IS NULL OR e.version != ?1 OR e.text_sha != t.sha256"
+				    " WHERE e.doc_id IS NULL OR abs(e.version) != ?1 OR e.text_sha != t.sha256"
 				    " ORDER BY t.doc_id")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, DFT_ENTITIES_VERSION);
@@ -73,10 +81,10 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 	int rc;
 	size_t at = 0;
 	int64_t page = 1;
-	if ((rc = dft_sql_prepare(st, &s, "DELETE FROM mentions WHERE doc_id = ?")) < 0)
+	if ((rc = dft_sql_cached(st, &s, "DELETE FROM mentions WHERE doc_id = ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc_id);
-	if ((rc = dft_store_step_done(st, s, "removing old mentions")) < 0)
+	if ((rc = cached_step_done(st, s, "removing old mentions")) < 0)
 		return rc;
 	for (size_t i = 0; i < ms->n; i++) {
 		const dft_mention_rec *m = &ms->v[i];
@@ -91,7 +99,7 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 			for (at = 0; at < m->start; at++)
 				page += text[at] == '\f';
 		}
-		if ((rc = dft_sql_prepare(st, &s,
+		if ((rc = dft_sql_cached(st, &s,
 					    "INSERT INTO mentions(doc_id, type, value, start, \"end\", page, surface, extra, score)"
 					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 			return rc;
@@ -105,17 +113,36 @@ int dft_store_mentions_put(dft_store *st, int64_t doc_id, const char *text, size
 		if (m->extra != SIZE_MAX)
 			dft_sql_bind_text(s, 8, ms->strings.ptr + m->extra, -1);
 		dft_sql_bind_double(s, 9, m->score);
-		if ((rc = dft_store_step_done(st, s, "storing a mention")) < 0)
+		if ((rc = cached_step_done(st, s, "storing a mention")) < 0)
 			return rc;
 	}
-	if ((rc = dft_sql_prepare(st, &s,
-				    "INSERT INTO entity_state(doc_id, version, text_sha)"
-				    " SELECT doc_id, ?2, sha256 FROM texts WHERE doc_id = ?1"
-				    " ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version, text_sha = excluded.text_sha")) < 0)
+	/* scanned, not yet resolved (the version negated): resolution, which
+	 * may run in another process after a kill, finds it so */
+	if ((rc = dft_sql_cached(st, &s,
+				 "INSERT INTO entity_state(doc_id, version, text_sha)"
+				 " SELECT doc_id, ?2, sha256 FROM texts WHERE doc_id = ?1"
+				 " ON CONFLICT(doc_id) DO UPDATE SET version = excluded.version, text_sha = excluded.text_sha")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc_id);
-	dft_sql_bind_int64(s, 2, DFT_ENTITIES_VERSION);
-	return dft_store_step_done(st, s, "marking a text scanned");
+	dft_sql_bind_int64(s, 2, -(int64_t)DFT_ENTITIES_VERSION);
+	return cached_step_done(st, s, "marking a text scanned");
+}
+
+int dft_store_entity_unresolved(dft_store *st, int *any)
+{
+	dft_stmt *s;
+	int rc, r;
+	*any = 0;
+	if ((rc = dft_sql_prepare(st, &s, "SELECT 1 FROM entity_state WHERE version = ?1 LIMIT 1")) < 0)
+		return rc;
+	dft_sql_bind_int64(s, 1, -(int64_t)DFT_ENTITIES_VERSION);
+	r = dft_sql_step(s);
+	if (r == DFT_ROW)
+		*any = 1;
+	else if (r != DFT_DONE)
+		rc = dft_store_db_err(st, "looking for mentions not yet resolved");
+	dft_sql_finalize(s);
+	return rc;
 }
 
 int dft_store_entity_values(dft_store *st, int (*fn)(void *ctx, const dft_entity_value *v), void *ctx)
@@ -151,16 +178,16 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		const char *type = dft_entity_type_name(a[i].type);
-		if ((rc = dft_sql_prepare(st, &s,
+		if ((rc = dft_sql_cached(st, &s,
 					    "INSERT INTO entities(type, key, name) VALUES(?1, ?2, ?3)"
 					    " ON CONFLICT(type, key) DO UPDATE SET name = excluded.name")) < 0)
 			return rc;
 		dft_sql_bind_text(s, 1, type, -1);
 		dft_sql_bind_text(s, 2, a[i].key, -1);
 		dft_sql_bind_text(s, 3, a[i].name, -1);
-		if ((rc = dft_store_step_done(st, s, "storing an entity")) < 0)
+		if ((rc = cached_step_done(st, s, "storing an entity")) < 0)
 			return rc;
-		if ((rc = dft_sql_prepare(st, &s,
+		if ((rc = dft_sql_cached(st, &s,
 					    "INSERT INTO entity_variants(type, value, entity_id, mentions, reason)"
 					    " SELECT ?1, ?2, id, ?4, ?5 FROM entities WHERE type = ?1 AND key = ?3"
 					    " ON CONFLICT(type, value) DO UPDATE SET entity_id = excluded.entity_id,"
@@ -171,9 +198,15 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		dft_sql_bind_text(s, 3, a[i].key, -1);
 		dft_sql_bind_int64(s, 4, a[i].mentions);
 		dft_sql_bind_text(s, 5, a[i].reason ? a[i].reason : "", -1);
-		if ((rc = dft_store_step_done(st, s, "storing a variant")) < 0)
+		if ((rc = cached_step_done(st, s, "storing a variant")) < 0)
 			return rc;
 	}
+	if ((rc = dft_sql_prepare(st, &s, "UPDATE entity_state SET version = ?1 WHERE version = ?2")) < 0)
+		return rc;
+	dft_sql_bind_int64(s, 1, DFT_ENTITIES_VERSION);
+	dft_sql_bind_int64(s, 2, -(int64_t)DFT_ENTITIES_VERSION);
+	if ((rc = dft_store_step_done(st, s, "marking mentions resolved")) < 0)
+		return rc;
 	rc = exec_sql(st,
 		      "DELETE FROM entities WHERE id NOT IN (SELECT entity_id FROM entity_variants);"
 		      "UPDATE entities SET"

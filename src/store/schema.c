@@ -94,7 +94,7 @@ static const char *const migrations[] = {
 	 * table, never the mentions. Entity ids stay with their key. */
 	"CREATE TABLE entity_state("
 	"  doc_id INTEGER PRIMARY KEY REFERENCES documents(id),"
-	"  version INTEGER NOT NULL,"      /* DFT_ENTITIES_VERSION */
+	"  version INTEGER NOT NULL,"      /* DFT_ENTITIES_VERSION; negated until resolved */
 	"  text_sha TEXT NOT NULL);"       /* texts.sha256 of the text scanned */
 	"CREATE TABLE mentions("
 	"  id INTEGER PRIMARY KEY,"

@@ -445,7 +445,7 @@ static void test_scanned_pages_in_parallel(void **state)
 		memset(&wo, 0, sizeof(wo));
 		dft_buf_init(&wo.text, 0);
 		dft_buf_init(&wo.meta, 0);
-		assert_int_equal(dft_worker_start(&w, &lim), 0);
+		assert_int_equal(dft_worker_start(&w, &lim, NULL), 0);
 		dft_worker_lend(1);
 		assert_true((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0);
 		assert_int_equal(dft_worker_send(w, fd, "scan.pdf"), 0);
