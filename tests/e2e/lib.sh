@@ -137,14 +137,23 @@ case_sql() {
   fi
 }
 
-# case_dump CASE: a canonical dump of a case, independent of document ids
-# (documents, locations, text hashes, doubled documents)
+# case_dump CASE [no-entities]: a canonical dump of a case, independent of
+# document ids (documents, locations, text hashes, doubled documents,
+# signatures, entity mentions, mentions not yet resolved) and, unless
+# no-entities (a case where entities were merged by hand), the entities
 case_dump() {
   case_sql "$1" "
     SELECT 'doc', coalesce(sha256, path), status, coalesce(type,''), coalesce(error,''), size, depth FROM documents ORDER BY 2;
     SELECT 'loc', coalesce(d.sha256,''), l.path, l.batch_id FROM locations l JOIN documents d ON d.id=l.doc_id ORDER BY 2, 3;
     SELECT 'text', d.sha256, t.sha256 FROM texts t JOIN documents d ON d.id=t.doc_id ORDER BY 2;
-    SELECT 'dups', count(*) - count(DISTINCT sha256) FROM documents;"
+    SELECT 'dups', count(*) - count(DISTINCT sha256) FROM documents;
+    SELECT 'sig', d.sha256, coalesce(g.norm_sha,''), g.tokens, g.shingles, length(g.minhash) FROM dedup_sigs g
+      JOIN documents d ON d.id=g.doc_id ORDER BY 2;
+    SELECT 'mention', d.sha256, m.type, m.value, m.start, m.\"end\", m.page FROM mentions m
+      JOIN documents d ON d.id=m.doc_id ORDER BY 2, 5, 6, 3, 4;
+    SELECT 'unresolved', count(*) FROM entity_state WHERE version < 0;"
+  [ "${2:-}" = no-entities ] ||
+    case_sql "$1" "SELECT 'entity', type, key, name, mentions, documents FROM entities ORDER BY 2, 3;"
 }
 
 # case_consistent WHAT CASE: verify ok, nothing pending, no temporary blobs

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kill -9 at several moments of an ingest, then the same command again: the
-# case must end as an uninterrupted run leaves it (same documents, texts and
-# locations, nothing doubled) and verify must pass.
+# case must end as an uninterrupted run leaves it (same documents, texts,
+# locations, signatures, entity mentions and entities, nothing doubled;
+# lib.sh's case_dump) and verify must pass.
 source "$(dirname "$0")/lib.sh"
 tr="$T/trove"
 bash "$(dirname "$0")/make-small-trove.sh" "$tr"
@@ -60,7 +61,7 @@ for frac in 3 15 35 60 85 97; do
   fi
   case_dump "$C" > "$T/case.dump"
   if cmp -s "$T/ref.dump" "$T/case.dump"; then
-    ok "kill at ${frac}%: same documents, locations and texts as an uninterrupted run"
+    ok "kill at ${frac}%: same documents, locations, texts and entities as an uninterrupted run"
   else
     not_ok "kill at ${frac}%: case differs from the uninterrupted run: $(diff "$T/ref.dump" "$T/case.dump" | head -5 | tr '\n' ' ')"
   fi

@@ -148,6 +148,7 @@ d ingest "$K" "$tr" -j 1 --no-entities >/dev/null
 secs=$(( $(date +%s) - t0 ))
 check "the second run did not wait out the dead run's leases (${secs} s)" test "$secs" -lt 60
 case_consistent "after a killed server-mode ingest" "$K"
+d entities "$K" --json >/dev/null
 case_dump "$K" >"$T/killed.dump"
 if cmp -s "$T/ref.dump" "$T/killed.dump"; then ok "killed and resumed: equal to the single-machine run"
 else not_ok "killed and resumed: differs: $(diff "$T/ref.dump" "$T/killed.dump" | head -6)"; fi
