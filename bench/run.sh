@@ -3,6 +3,7 @@
 #
 #   bash bench/run.sh [--runs N] [--corpus DIR] [--work DIR] [--results FILE]
 #                     [--small-files N] [--large-mb N] [--jobs N] [--keep]
+#                     [--sets "small large"] [--more]
 #
 # Generates the corpus (bench/make-corpus.sh) unless --corpus names one made
 # before, then for each of its two folders (small/, large/) times, wall clock,
@@ -12,6 +13,11 @@
 #   daftar           daftar ingest CASE DIR -j J          into a fresh case (copies into blobs/)
 #   daftar no-copy   daftar ingest CASE DIR -j J --no-copy
 #   daftar again     the same ingest re-run on the unchanged folder (incremental)
+#   (--more) daftar -j 1, and daftar --no-entities: what a second core and
+#                    the entities cost
+#   Every copy-mode daftar row notes the peak RSS (/usr/bin/time) and the CPU
+#   time of the parent and of the workers (`daftar -v` logs them): the parent
+#   is one process, so no number of cores makes the ingest faster than its CPU.
 #   recollindex      recollindex -z with a throwaway RECOLL_CONFDIR (topdirs = DIR only)
 #   recoll again     recollindex re-run on the unchanged folder (incremental)
 # and prints a Markdown table (also written to --results, default
@@ -32,6 +38,8 @@ small_files=20000
 large_mb=1024
 jobs=2
 keep=0
+sets="small large"
+more=0
 timeout_s=${BENCH_TIMEOUT:-1800}
 
 while [ $# -gt 0 ]; do
@@ -44,7 +52,9 @@ while [ $# -gt 0 ]; do
     --large-mb) large_mb=$2; shift 2 ;;
     --jobs|-j) jobs=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --sets) sets=$2; shift 2 ;;
+    --more) more=1; shift ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -92,7 +102,7 @@ if [ -z "$corpus" ]; then
   say "generating the corpus in $corpus"
   bash "$here/make-corpus.sh" "$corpus" --small-files "$small_files" --large-mb "$large_mb"
 fi
-for s in small large; do [ -d "$corpus/$s" ] || die "$corpus/$s is missing"; done
+for s in $sets; do [ -d "$corpus/$s" ] || die "$corpus/$s is missing"; done
 
 # ---- page cache -----------------------------------------------------------------
 drop_caches_ok=0
@@ -168,8 +178,26 @@ recoll_env() { # CONFDIR
   echo "env HOME=$1/home XDG_CONFIG_HOME=$1/home/.config XDG_CACHE_HOME=$1/home/.cache XDG_DATA_HOME=$1/home/.local/share RECOLL_CONFDIR=$1 $net recollindex"
 }
 
+# daftar_copy NAME CASE_PREFIX DIR OPTIONS...: time a copy-mode ingest into a
+# fresh case each run (see below), under /usr/bin/time and -v; sets extra
+# to its counts, case size, peak RSS and the parent's and workers' CPU
+daftar_copy() {
+  local name=$1 prefix=$2 dir=$3 opts=$4 tv="" cpu rss
+  [ -x /usr/bin/time ] && tv="/usr/bin/time -f %M -o '$work/out/$name.rss'"
+  if [ "$nfiles" -ge 1000 ]; then
+    time_best "$name" "'$daftar' init '$prefix'\$run_i" "$tv '$daftar' -v ingest '$prefix'\$run_i '$dir' $opts --json"
+  else
+    time_best "$name" "rm -rf '$prefix'* && '$daftar' init '$prefix'\$run_i" \
+      "$tv '$daftar' -v ingest '$prefix'\$run_i '$dir' $opts --json"
+  fi
+  cpu=$(grep -o 'CPU of the parent [0-9.]* s, of the workers [0-9.]* s' "$work/out/$name.err" | tail -1 |
+        sed 's/CPU of the parent \([0-9.]*\) s, of the workers \([0-9.]*\) s/parent CPU \1 s, workers CPU \2 s/')
+  rss=$( [ -s "$work/out/$name.rss" ] && awk '{printf "peak RSS %.0f MB", $1 / 1024}' "$work/out/$name.rss")
+  extra="added $(json_field "$work/out/$name" documents_added), dups $(json_field "$work/out/$name" duplicates), failed $(json_field "$work/out/$name" failed); case $(du -sh "$prefix$runs" | cut -f1); $rss; $cpu (last run)"
+}
+
 # ---- the runs ----------------------------------------------------------------------
-for set in small large; do
+for set in $sets; do
   dir=$corpus/$set
   nfiles=$(find "$dir" -type f | wc -l)
   nbytes=$(find "$dir" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
@@ -192,17 +220,18 @@ for set in small large; do
   row "$set" "daftar ingest -j $jobs --no-copy" "$best_s" "$median_s" "$all_s" "$nfiles" "$nbytes" "$extra"
   rm -rf "$case_dir"
 
-  if [ "$nfiles" -ge 1000 ]; then
-    time_best "$set-daftar" "'$daftar' init '$work/cases/$set-copy-'\$run_i" \
-      "'$daftar' ingest '$work/cases/$set-copy-'\$run_i '$dir' -j $jobs --json"
-  else
-    time_best "$set-daftar" "rm -rf '$work/cases/$set-copy-'* && '$daftar' init '$work/cases/$set-copy-'\$run_i" \
-      "'$daftar' ingest '$work/cases/$set-copy-'\$run_i '$dir' -j $jobs --json"
+  if [ "$more" = 1 ]; then
+    daftar_copy "$set-daftar-j1" "$work/cases/$set-j1-" "$dir" "-j 1"
+    row "$set" "daftar ingest -j 1" "$best_s" "$median_s" "$all_s" "$nfiles" "$nbytes" "$extra"
+    rm -rf "$work/cases/$set-j1-"*
+    daftar_copy "$set-daftar-noent" "$work/cases/$set-noent-" "$dir" "-j $jobs --no-entities"
+    row "$set" "daftar ingest -j $jobs --no-entities" "$best_s" "$median_s" "$all_s" "$nfiles" "$nbytes" "$extra"
+    rm -rf "$work/cases/$set-noent-"*
   fi
+  daftar_copy "$set-daftar" "$work/cases/$set-copy-" "$dir" "-j $jobs"
   case_dir=$work/cases/$set-copy-$runs
   seen=$(json_field "$work/out/$set-daftar" files_seen)
   [ "$seen" = "$nfiles" ] || say "warning: daftar saw $seen files of $nfiles"
-  extra="added $(json_field "$work/out/$set-daftar" documents_added), dups $(json_field "$work/out/$set-daftar" duplicates), failed $(json_field "$work/out/$set-daftar" failed); case $(du -sh "$case_dir" | cut -f1)"
   row "$set" "daftar ingest -j $jobs" "$best_s" "$median_s" "$all_s" "$nfiles" "$nbytes" "$extra"
   "$daftar" status "$case_dir" --json >"$work/out/$set-status.json"
 
