@@ -13,6 +13,8 @@ mkdir -p "$tmp"
 DAFTAR_KEY_FILE=$(mktemp "$tmp/enc-key.XXXXXX")
 trap 'rm -f "$DAFTAR_KEY_FILE"' EXIT
 printf 'the passphrase of e2e-enc %s\n' "$$" > "$DAFTAR_KEY_FILE"
+# readable by all: a test runs daftar as another user too (test_badinput)
+chmod 644 "$DAFTAR_KEY_FILE"
 export DAFTAR_KEY_FILE
 export DAFTAR_REAL="$DAFTAR"
 export DAFTAR="$here/daftar-enc"
