@@ -1,0 +1,873 @@
+/*
+ * ix.c - writing daftar's own index (ix.h): documents analysed into an
+ * in-memory segment, written as one row a term into ix_terms in the
+ * caller's transaction, and the newest segments merged as they pile up
+ * (each merge takes a run of consecutive segments, so segments keep
+ * covering disjoint, rising ranges of document ids and a term's postings
+ * are read by concatenation).
+ *
+ * Why our own: FTS5 cannot stop early (its rank scores every match), keeps
+ * a position for every token including stems and name keys, and has no
+ * per-block score bounds; see docs/ARCHITECTURE.md ("search core").
+ */
+#include "ix_internal.h"
+#include "daftar/text.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MERGE_FANIN 8 /* merge when this many newest segments are within 4x */
+
+/* ---- growable arrays ---------------------------------------------------- */
+
+typedef struct u32vec {
+	uint32_t *v;
+	size_t n, cap;
+} u32vec;
+
+static int u32_push(u32vec *a, uint32_t x)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 4;
+		uint32_t *v = realloc(a->v, cap * sizeof *v);
+		if (!v)
+			return DFT_ENOMEM;
+		a->v = v;
+		a->cap = cap;
+	}
+	a->v[a->n++] = x;
+	return 0;
+}
+
+typedef struct bytevec {
+	uint8_t *p;
+	size_t n, cap;
+} bytevec;
+
+static int bytes_reserve(bytevec *b, size_t more)
+{
+	if (b->n + more > b->cap) {
+		size_t cap = b->cap ? b->cap : 16;
+		uint8_t *p;
+		while (cap < b->n + more)
+			cap *= 2;
+		if (!(p = realloc(b->p, cap)))
+			return DFT_ENOMEM;
+		b->p = p;
+		b->cap = cap;
+	}
+	return 0;
+}
+
+static int bytes_varint(bytevec *b, uint64_t v)
+{
+	if (bytes_reserve(b, 10) < 0)
+		return DFT_ENOMEM;
+	b->n += ix_put_varint(b->p + b->n, v);
+	return 0;
+}
+
+static int bytes_add(bytevec *b, const void *p, size_t n)
+{
+	if (bytes_reserve(b, n) < 0)
+		return DFT_ENOMEM;
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	return 0;
+}
+
+/* ---- the pending segment ------------------------------------------------ */
+
+typedef struct term_entry {
+	char *text;
+	uint32_t len;
+	uint32_t hash;
+	int has_pos;
+	u32vec docs, tfs, npos; /* one a posting */
+	u32vec posoff;          /* where a posting's positions start in pos */
+	bytevec pos;            /* position deltas, npos[i] of them a posting */
+	uint32_t last_code;     /* last position code of the current doc */
+} term_entry;
+
+struct dft_ix_writer {
+	term_entry **slots; /* open addressing */
+	size_t nslots, nterms;
+	uint32_t doc;       /* the document being added */
+	int have_doc;
+	uint32_t doc_len;   /* positions of the current document */
+	uint32_t pos;       /* its next position in the current field */
+	int field;
+	u32vec docs, lens;  /* documents of the segment and their lengths */
+	size_t bytes;
+};
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+int dft_ix_writer_new(dft_ix_writer **out)
+{
+	dft_ix_writer *w = calloc(1, sizeof *w);
+	if (!w)
+		return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+	w->nslots = 4096;
+	w->slots = calloc(w->nslots, sizeof *w->slots);
+	if (!w->slots) {
+		free(w);
+		return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+	}
+	*out = w;
+	return 0;
+}
+
+static void entry_free(term_entry *e)
+{
+	free(e->text);
+	free(e->docs.v);
+	free(e->tfs.v);
+	free(e->npos.v);
+	free(e->posoff.v);
+	free(e->pos.p);
+	free(e);
+}
+
+static void writer_clear(dft_ix_writer *w)
+{
+	for (size_t i = 0; i < w->nslots; i++)
+		if (w->slots[i]) {
+			entry_free(w->slots[i]);
+			w->slots[i] = NULL;
+		}
+	w->nterms = 0;
+	w->docs.n = w->lens.n = 0;
+	w->have_doc = 0;
+	w->bytes = 0;
+}
+
+void dft_ix_writer_free(dft_ix_writer *w)
+{
+	if (!w)
+		return;
+	writer_clear(w);
+	free(w->slots);
+	free(w->docs.v);
+	free(w->lens.v);
+	free(w);
+}
+
+size_t dft_ix_pending_bytes(const dft_ix_writer *w)
+{
+	return w->bytes;
+}
+
+static int grow_slots(dft_ix_writer *w)
+{
+	size_t n = w->nslots * 2;
+	term_entry **s = calloc(n, sizeof *s);
+	if (!s)
+		return DFT_ENOMEM;
+	for (size_t i = 0; i < w->nslots; i++) {
+		term_entry *e = w->slots[i];
+		size_t j;
+		if (!e)
+			continue;
+		for (j = e->hash & (n - 1); s[j]; j = (j + 1) & (n - 1))
+			;
+		s[j] = e;
+	}
+	free(w->slots);
+	w->slots = s;
+	w->nslots = n;
+	return 0;
+}
+
+static term_entry *lookup(dft_ix_writer *w, const char *t, size_t n, int create)
+{
+	uint32_t h = hash_bytes(t, n);
+	size_t j;
+	term_entry *e;
+	if (create && (w->nterms + 1) * 2 > w->nslots && grow_slots(w) < 0)
+		return NULL;
+	for (j = h & (w->nslots - 1); (e = w->slots[j]); j = (j + 1) & (w->nslots - 1))
+		if (e->hash == h && e->len == n && !memcmp(e->text, t, n))
+			return e;
+	if (!create || !(e = calloc(1, sizeof *e)))
+		return NULL;
+	if (!(e->text = malloc(n + 1))) {
+		free(e);
+		return NULL;
+	}
+	memcpy(e->text, t, n);
+	e->text[n] = 0;
+	e->len = (uint32_t)n;
+	e->hash = h;
+	w->slots[j] = e;
+	w->nterms++;
+	w->bytes += sizeof *e + n + 32;
+	return e;
+}
+
+/* Which forms keep positions: those a phrase or a name phrase can ask for
+ * (a phrase's word matches a word with clitics through its stripped form,
+ * as in FTS5); stems never appear in phrases. */
+static int kind_has_pos(int kind)
+{
+	return kind != DFT_TOK_STEM;
+}
+
+static int add_occurrence(dft_ix_writer *w, const char *t, size_t n, int kind, uint32_t pos)
+{
+	term_entry *e = lookup(w, t, n, 1);
+	size_t last;
+	if (!e)
+		return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+	if (!e->docs.n || e->docs.v[e->docs.n - 1] != w->doc) {
+		if (u32_push(&e->docs, w->doc) < 0 || u32_push(&e->tfs, 0) < 0 || u32_push(&e->npos, 0) < 0 ||
+		    u32_push(&e->posoff, (uint32_t)e->pos.n) < 0)
+			return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+		e->last_code = 0;
+		w->bytes += 12;
+	}
+	last = e->docs.n - 1;
+	if (w->field == DFT_IX_BODY)
+		e->tfs.v[last] += 4;
+	else
+		e->tfs.v[last] |= w->field == DFT_IX_TITLE ? 2 : 1;
+	if (kind_has_pos(kind)) {
+		uint32_t code = (uint32_t)w->field << IX_POS_BITS | (pos > IX_POS_MAX ? IX_POS_MAX : pos);
+		e->has_pos = 1;
+		if (e->npos.v[last] && code <= e->last_code)
+			return 0; /* the same form twice at one position */
+		if (bytes_varint(&e->pos, e->npos.v[last] ? code - e->last_code : code) < 0)
+			return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+		e->npos.v[last]++;
+		e->last_code = code;
+		w->bytes += 2;
+	}
+	return 0;
+}
+
+struct add_ctx {
+	dft_ix_writer *w;
+	int first;
+};
+
+static int on_token(void *ctx, const dft_token *t)
+{
+	struct add_ctx *a = ctx;
+	dft_ix_writer *w = a->w;
+	if (!t->colocated) {
+		if (!a->first)
+			w->pos++;
+		a->first = 0;
+		w->doc_len++;
+	}
+	return add_occurrence(w, t->text, t->len, t->kind, w->pos);
+}
+
+int dft_ix_add(dft_ix_writer *w, uint32_t doc, int field, struct dft_analyzer *an, const char *text,
+	       size_t len)
+{
+	struct add_ctx a = {w, 1};
+	int rc;
+	if (field < DFT_IX_TITLE || field > DFT_IX_BODY)
+		return dft_error_set(DFT_EINVAL, "ix: no field %d", field);
+	if (!w->have_doc || doc != w->doc) {
+		if (u32_push(&w->docs, doc) < 0 || u32_push(&w->lens, 0) < 0)
+			return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+		w->doc = doc;
+		w->have_doc = 1;
+		w->field = -1;
+		w->doc_len = 0;
+	} else if (field <= w->field) {
+		return dft_error_set(DFT_EINVAL, "ix: document %u: fields out of order", doc);
+	}
+	w->field = field;
+	w->pos = 0;
+	rc = dft_analyze(an, text, len, on_token, &a);
+	w->lens.v[w->lens.n - 1] = w->doc_len;
+	return rc;
+}
+
+/* ---- sorting a term's postings by document ---------------------------------- */
+
+typedef struct sort_item {
+	uint32_t doc, i;
+} sort_item;
+
+static int cmp_item(const void *a, const void *b)
+{
+	const sort_item *x = a, *y = b;
+	if (x->doc != y->doc)
+		return x->doc < y->doc ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Put the postings in document order (they arrive in the order documents
+ * were extracted, and a merge joins segments whose ranges may overlap); a
+ * document met twice keeps its first posting. */
+static int sort_postings(u32vec *docs, u32vec *tfs, u32vec *npos, u32vec *posoff, bytevec *pos)
+{
+	size_t n = docs->n, m = 0;
+	sort_item *it;
+	uint32_t *d2, *t2, *n2, *o2;
+	bytevec p2 = {0};
+	int sorted = 1;
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = docs->v[i - 1] < docs->v[i];
+	if (sorted)
+		return 0;
+	it = malloc(n * sizeof *it);
+	d2 = malloc(n * sizeof *d2);
+	t2 = malloc(n * sizeof *t2);
+	n2 = malloc(n * sizeof *n2);
+	o2 = malloc(n * sizeof *o2);
+	if (!it || !d2 || !t2 || !n2 || !o2 || bytes_reserve(&p2, pos->n + 1) < 0) {
+		free(it), free(d2), free(t2), free(n2), free(o2), free(p2.p);
+		return DFT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		it[i].doc = docs->v[i];
+		it[i].i = (uint32_t)i;
+	}
+	dft_sort(it, n, sizeof *it, cmp_item);
+	for (size_t k = 0; k < n; k++) {
+		uint32_t i = it[k].i;
+		size_t end = i + 1 < n ? posoff->v[i + 1] : pos->n;
+		if (m && d2[m - 1] == it[k].doc)
+			continue;
+		d2[m] = docs->v[i];
+		t2[m] = tfs->v[i];
+		n2[m] = npos->v[i];
+		o2[m] = (uint32_t)p2.n;
+		memcpy(p2.p + p2.n, pos->p + posoff->v[i], end - posoff->v[i]);
+		p2.n += end - posoff->v[i];
+		m++;
+	}
+	free(it);
+	free(docs->v), free(tfs->v), free(npos->v), free(posoff->v), free(pos->p);
+	docs->v = d2, tfs->v = t2, npos->v = n2, posoff->v = o2;
+	docs->n = tfs->n = npos->n = posoff->n = m;
+	docs->cap = tfs->cap = npos->cap = posoff->cap = n;
+	*pos = p2;
+	return 0;
+}
+
+/* ---- encoding a term's postings ------------------------------------------- */
+
+/* One term's postings, decoded: what the writer and a merge both encode. */
+typedef struct postings {
+	const uint32_t *docs, *tfs, *npos;
+	size_t n;
+	const uint8_t *pos; /* npos[i] varints a posting */
+	size_t pos_len;
+	int has_pos;
+} postings;
+
+static int encode_postings(const postings *p, const uint8_t *norms, uint32_t norms_cap, bytevec *post,
+			   bytevec *pos)
+{
+	bytevec data = {0}, headers = {0};
+	const uint8_t *pp = p->pos, *pend = p->pos + p->pos_len;
+	size_t i = 0, nblocks = (p->n + IX_BLOCK - 1) / IX_BLOCK;
+	uint32_t prev = 0;
+	int rc = 0;
+	post->n = pos->n = 0;
+	for (size_t b = 0; b < nblocks && rc == 0; b++) {
+		size_t end = i + IX_BLOCK < p->n ? i + IX_BLOCK : p->n, start_bytes = data.n;
+		uint32_t max_tf = 0, pos_offset = (uint32_t)pos->n;
+		uint8_t flags = 0, min_norm = 255;
+		for (; i < end && rc == 0; i++) {
+			uint32_t d = p->docs[i], tf = p->tfs[i];
+			uint8_t nm = d < norms_cap ? norms[d] : 0;
+			rc = bytes_varint(&data, d - prev);
+			if (rc == 0)
+				rc = bytes_varint(&data, tf);
+			prev = d;
+			if (tf >> 2 > max_tf)
+				max_tf = tf >> 2;
+			flags |= (uint8_t)(tf & 3);
+			if (nm < min_norm)
+				min_norm = nm;
+			if (p->has_pos && rc == 0) {
+				const uint8_t *s = pp;
+				for (uint32_t k = 0; k < p->npos[i]; k++)
+					(void)ix_get_varint(&pp, pend);
+				rc = bytes_varint(pos, p->npos[i]);
+				if (rc == 0)
+					rc = bytes_add(pos, s, (size_t)(pp - s));
+			}
+		}
+		if (rc == 0)
+			rc = bytes_varint(&headers, prev);
+		if (rc == 0)
+			rc = bytes_varint(&headers, data.n - start_bytes);
+		if (rc == 0)
+			rc = bytes_varint(&headers, max_tf);
+		if (rc == 0) {
+			uint8_t two[2] = {flags, min_norm};
+			rc = bytes_add(&headers, two, 2);
+		}
+		if (rc == 0)
+			rc = bytes_varint(&headers, pos_offset);
+	}
+	if (rc == 0)
+		rc = bytes_varint(post, p->n);
+	if (rc == 0)
+		rc = bytes_varint(post, nblocks);
+	if (rc == 0)
+		rc = bytes_add(post, headers.p, headers.n);
+	if (rc == 0)
+		rc = bytes_add(post, data.p, data.n);
+	free(data.p);
+	free(headers.p);
+	return rc < 0 ? dft_error_set(DFT_ENOMEM, "ix: out of memory") : 0;
+}
+
+/* ---- tables ---------------------------------------------------------------- */
+
+int dft_ix_schema(sqlite3 *db)
+{
+	const char *sql =
+		"CREATE TABLE IF NOT EXISTS ix_terms(term TEXT NOT NULL, seg INTEGER NOT NULL, df INTEGER NOT NULL,"
+		"  post BLOB NOT NULL, pos BLOB, PRIMARY KEY(term, seg)) WITHOUT ROWID;"
+		"CREATE TABLE IF NOT EXISTS ix_segs(seg INTEGER PRIMARY KEY, mindoc INTEGER NOT NULL,"
+		"  maxdoc INTEGER NOT NULL, ndocs INTEGER NOT NULL, bytes INTEGER NOT NULL);"
+		"CREATE TABLE IF NOT EXISTS ix_norms(chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+		"CREATE TABLE IF NOT EXISTS ix_stats(key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return dft_error_set(DFT_EIO, "ix: schema: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
+static int sql_fail(sqlite3 *db, const char *what)
+{
+	return dft_error_set(DFT_EIO, "ix: %s: %s", what, sqlite3_errmsg(db));
+}
+
+int ix_load_norms(sqlite3 *db, uint8_t **norms, uint32_t *cap)
+{
+	sqlite3_stmt *s = NULL;
+	uint8_t *n = NULL;
+	uint32_t c = 0;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db, "SELECT chunk, data FROM ix_norms ORDER BY chunk", -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(db, "norms");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t chunk = sqlite3_column_int64(s, 0);
+		int len = sqlite3_column_bytes(s, 1);
+		const void *data = sqlite3_column_blob(s, 1);
+		uint32_t need;
+		if (chunk < 0 || chunk > 65535 || len != IX_NORM_CHUNK) {
+			rc = dft_error_set(DFT_ECORRUPT, "ix: norms chunk %lld is malformed", (long long)chunk);
+			goto out;
+		}
+		need = (uint32_t)(chunk + 1) * IX_NORM_CHUNK;
+		if (need > c) {
+			uint8_t *m = realloc(n, need);
+			if (!m) {
+				rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+				goto out;
+			}
+			memset(m + c, 0, need - c);
+			n = m;
+			c = need;
+		}
+		memcpy(n + (uint32_t)chunk * IX_NORM_CHUNK, data, IX_NORM_CHUNK);
+	}
+	rc = rc == SQLITE_DONE ? 0 : sql_fail(db, "norms");
+out:
+	sqlite3_finalize(s);
+	if (rc < 0) {
+		free(n);
+		return rc;
+	}
+	*norms = n;
+	*cap = c;
+	return 0;
+}
+
+/* Write the norms of the pending documents (read-modify-write of chunks). */
+static int store_norms(sqlite3 *db, const dft_ix_writer *w, uint8_t **norms, uint32_t *cap)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+	int64_t last_chunk = -1;
+	if (w->docs.n == 0)
+		return 0;
+	{
+		uint32_t need = (w->docs.v[w->docs.n - 1] / IX_NORM_CHUNK + 1) * IX_NORM_CHUNK;
+		if (need > *cap) {
+			uint8_t *m = realloc(*norms, need);
+			if (!m)
+				return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			memset(m + *cap, 0, need - *cap);
+			*norms = m;
+			*cap = need;
+		}
+	}
+	for (size_t i = 0; i < w->docs.n; i++)
+		(*norms)[w->docs.v[i]] = ix_norm_encode(w->lens.v[i]);
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO ix_norms(chunk, data) VALUES(?1, ?2)", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return sql_fail(db, "norms");
+	rc = 0;
+	for (size_t i = 0; i < w->docs.n && rc == 0; i++) {
+		int64_t chunk = w->docs.v[i] / IX_NORM_CHUNK;
+		if (chunk == last_chunk)
+			continue;
+		last_chunk = chunk;
+		sqlite3_bind_int64(s, 1, chunk);
+		sqlite3_bind_blob(s, 2, *norms + chunk * IX_NORM_CHUNK, IX_NORM_CHUNK, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = sql_fail(db, "norms");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int add_stat(sqlite3 *db, const char *key, int64_t delta)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO ix_stats(key, value) VALUES(?1, ?2) "
+			       "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(db, "stats");
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, delta);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = sql_fail(db, "stats");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const term_entry *x = *(term_entry *const *)a, *y = *(term_entry *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->text, y->text, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int next_seg(sqlite3 *db, int64_t *seg)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seg), 0) + 1 FROM ix_segs", -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(db, "segments");
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return sql_fail(db, "segments");
+	}
+	*seg = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int insert_term(sqlite3_stmt *ins, const char *term, size_t len, int64_t seg, size_t df,
+		       const bytevec *post, const bytevec *pos, int has_pos, int64_t *bytes)
+{
+	sqlite3_bind_text(ins, 1, term, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 2, seg);
+	sqlite3_bind_int64(ins, 3, (int64_t)df);
+	sqlite3_bind_blob(ins, 4, post->p, (int)post->n, SQLITE_STATIC);
+	if (has_pos)
+		sqlite3_bind_blob(ins, 5, pos->p ? (const void *)pos->p : "", (int)pos->n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(ins, 5);
+	*bytes += (int64_t)(post->n + pos->n + len);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return DFT_EIO;
+	sqlite3_reset(ins);
+	return 0;
+}
+
+static int insert_seg(sqlite3 *db, int64_t seg, uint32_t mindoc, uint32_t maxdoc, int64_t ndocs,
+		      int64_t bytes)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db, "INSERT INTO ix_segs(seg, mindoc, maxdoc, ndocs, bytes) VALUES(?1,?2,?3,?4,?5)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(db, "segments");
+	sqlite3_bind_int64(s, 1, seg);
+	sqlite3_bind_int64(s, 2, mindoc);
+	sqlite3_bind_int64(s, 3, maxdoc);
+	sqlite3_bind_int64(s, 4, ndocs);
+	sqlite3_bind_int64(s, 5, bytes);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = sql_fail(db, "segments");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int merge_newest(sqlite3 *db, int all);
+
+int dft_ix_flush(dft_ix_writer *w, sqlite3 *db)
+{
+	term_entry **sorted = NULL;
+	sqlite3_stmt *ins = NULL;
+	uint8_t *norms = NULL;
+	uint32_t cap = 0;
+	bytevec post = {0}, pos = {0};
+	int64_t seg, bytes = 0, total_len = 0;
+	size_t n = 0;
+	int rc;
+	if (w->docs.n == 0)
+		return 0;
+	if ((rc = dft_ix_schema(db)) < 0 || (rc = ix_load_norms(db, &norms, &cap)) < 0)
+		return rc;
+	if ((rc = store_norms(db, w, &norms, &cap)) < 0 || (rc = next_seg(db, &seg)) < 0)
+		goto out;
+	if (!(sorted = malloc((w->nterms + 1) * sizeof *sorted))) {
+		rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < w->nslots; i++)
+		if (w->slots[i])
+			sorted[n++] = w->slots[i];
+	dft_sort(sorted, n, sizeof *sorted, cmp_entry);
+	if (sqlite3_prepare_v2(db, "INSERT INTO ix_terms(term, seg, df, post, pos) VALUES(?1,?2,?3,?4,?5)", -1, &ins,
+			       NULL) != SQLITE_OK) {
+		rc = sql_fail(db, "terms");
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		term_entry *e = sorted[i];
+		postings p;
+		if (sort_postings(&e->docs, &e->tfs, &e->npos, &e->posoff, &e->pos) < 0) {
+			rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			break;
+		}
+		p = (postings) {e->docs.v, e->tfs.v, e->npos.v, e->docs.n, e->pos.p, e->pos.n, e->has_pos};
+		if ((rc = encode_postings(&p, norms, cap, &post, &pos)) == 0 &&
+		    insert_term(ins, e->text, e->len, seg, e->docs.n, &post, &pos, e->has_pos, &bytes) < 0)
+			rc = sql_fail(db, "terms");
+	}
+	for (size_t i = 0; i < w->lens.n; i++)
+		total_len += w->lens.v[i];
+	if (rc == 0) {
+		uint32_t lo = UINT32_MAX, hi = 0;
+		for (size_t i = 0; i < w->docs.n; i++) {
+			lo = w->docs.v[i] < lo ? w->docs.v[i] : lo;
+			hi = w->docs.v[i] > hi ? w->docs.v[i] : hi;
+		}
+		rc = insert_seg(db, seg, lo, hi, (int64_t)w->docs.n, bytes);
+	}
+	if (rc == 0)
+		rc = add_stat(db, "docs", (int64_t)w->docs.n);
+	if (rc == 0)
+		rc = add_stat(db, "length", total_len);
+	if (rc == 0)
+		rc = merge_newest(db, 0);
+	if (rc == 0)
+		writer_clear(w);
+out:
+	sqlite3_finalize(ins);
+	free(sorted);
+	free(norms);
+	free(post.p);
+	free(pos.p);
+	return rc;
+}
+
+/* ---- merging ---------------------------------------------------------------- */
+
+/* Append one stored row's postings (of a later segment) to a decoded list. */
+static int append_row(const uint8_t *blob, size_t len, const uint8_t *posblob, size_t poslen, u32vec *docs,
+		      u32vec *tfs, u32vec *npos, u32vec *posoff, bytevec *pos)
+{
+	const uint8_t *p, *end = blob + len, *pp = posblob, *pend = posblob ? posblob + poslen : NULL;
+	uint32_t df, nb, prev = 0;
+	p = ix_parse_headers(blob, end, &df, &nb, NULL, UINT32_MAX);
+	if (!p)
+		return DFT_ECORRUPT;
+	for (uint32_t i = 0; i < df; i++) {
+		uint32_t d = prev + (uint32_t)ix_get_varint(&p, end);
+		uint32_t tf = (uint32_t)ix_get_varint(&p, end);
+		prev = d;
+		if (u32_push(docs, d) < 0 || u32_push(tfs, tf) < 0 || u32_push(posoff, (uint32_t)pos->n) < 0)
+			return DFT_ENOMEM;
+		if (posblob) {
+			uint32_t k = (uint32_t)ix_get_varint(&pp, pend);
+			const uint8_t *s = pp;
+			for (uint32_t j = 0; j < k; j++)
+				(void)ix_get_varint(&pp, pend);
+			if (u32_push(npos, k) < 0 || bytes_add(pos, s, (size_t)(pp - s)) < 0)
+				return DFT_ENOMEM;
+		} else if (u32_push(npos, 0) < 0) {
+			return DFT_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Merge the segments from..to (consecutive) into one new segment. */
+static int merge_range(sqlite3 *db, int64_t from, int64_t to)
+{
+	sqlite3_stmt *rd = NULL, *ins = NULL, *st = NULL;
+	u32vec docs = {0}, tfs = {0}, npos = {0}, posoff = {0};
+	bytevec pos = {0}, post = {0}, opos = {0};
+	uint8_t *norms = NULL;
+	uint32_t cap = 0;
+	char *term = NULL;
+	int has_pos = 0, rc, step;
+	int64_t seg, bytes = 0, mindoc = 0, maxdoc = 0, ndocs = 0;
+	if ((rc = ix_load_norms(db, &norms, &cap)) < 0 || (rc = next_seg(db, &seg)) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT min(mindoc), max(maxdoc), sum(ndocs) FROM ix_segs WHERE seg BETWEEN ?1 AND ?2",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "SELECT term, post, pos FROM ix_terms WHERE seg BETWEEN ?1 AND ?2 ORDER BY term, seg",
+			       -1, &rd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO ix_terms(term, seg, df, post, pos) VALUES(?1,?2,?3,?4,?5)", -1, &ins,
+			       NULL) != SQLITE_OK) {
+		rc = sql_fail(db, "merge");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		mindoc = sqlite3_column_int64(st, 0);
+		maxdoc = sqlite3_column_int64(st, 1);
+		ndocs = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_bind_int64(rd, 1, from);
+	sqlite3_bind_int64(rd, 2, to);
+	for (;;) {
+		const char *t = NULL;
+		step = sqlite3_step(rd);
+		if (step == SQLITE_ROW)
+			t = (const char *)sqlite3_column_text(rd, 0);
+		if (term && (!t || strcmp(t, term))) {
+			postings p;
+			if (sort_postings(&docs, &tfs, &npos, &posoff, &pos) < 0) {
+				rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+				goto out;
+			}
+			p = (postings){docs.v, tfs.v, npos.v, docs.n, pos.p, pos.n, has_pos};
+			if ((rc = encode_postings(&p, norms, cap, &post, &opos)) < 0)
+				goto out;
+			if (insert_term(ins, term, strlen(term), seg, docs.n, &post, &opos, has_pos, &bytes) < 0) {
+				rc = sql_fail(db, "merge");
+				goto out;
+			}
+			free(term);
+			term = NULL;
+			docs.n = tfs.n = npos.n = posoff.n = 0;
+			pos.n = 0;
+			has_pos = 0;
+		}
+		if (step != SQLITE_ROW)
+			break;
+		if (!term && !(term = strdup(t))) {
+			rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			goto out;
+		}
+		has_pos |= sqlite3_column_type(rd, 2) != SQLITE_NULL;
+		rc = append_row(sqlite3_column_blob(rd, 1), (size_t)sqlite3_column_bytes(rd, 1),
+				sqlite3_column_type(rd, 2) != SQLITE_NULL ? sqlite3_column_blob(rd, 2) : NULL,
+				(size_t)sqlite3_column_bytes(rd, 2), &docs, &tfs, &npos, &posoff, &pos);
+		if (rc == DFT_ECORRUPT) {
+			rc = dft_error_set(DFT_ECORRUPT, "ix: term %s: malformed postings", t);
+			goto out;
+		} else if (rc < 0) {
+			rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = sql_fail(db, "merge");
+		goto out;
+	}
+	sqlite3_finalize(rd);
+	rd = NULL;
+	{
+		char sql[160];
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM ix_terms WHERE seg BETWEEN %lld AND %lld; DELETE FROM ix_segs WHERE seg BETWEEN %lld AND %lld",
+			 (long long)from, (long long)to, (long long)from, (long long)to);
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			rc = sql_fail(db, "merge");
+			goto out;
+		}
+	}
+	rc = insert_seg(db, seg, (uint32_t)mindoc, (uint32_t)maxdoc, ndocs, bytes);
+out:
+	sqlite3_finalize(rd);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(st);
+	free(term);
+	free(docs.v);
+	free(tfs.v);
+	free(npos.v);
+	free(posoff.v);
+	free(pos.p);
+	free(post.p);
+	free(opos.p);
+	free(norms);
+	return rc;
+}
+
+/* Tiered merging: take the newest segments while each older one is no
+ * more than 4 times the sum taken so far; merge them when there are
+ * MERGE_FANIN of them (all of them when `all`). */
+static int merge_newest(sqlite3 *db, int all)
+{
+	for (;;) {
+		sqlite3_stmt *s = NULL;
+		int64_t first = 0, last = 0, sum = 0, count = 0;
+		int rc;
+		if (sqlite3_prepare_v2(db, "SELECT seg, bytes FROM ix_segs ORDER BY seg DESC", -1, &s, NULL) != SQLITE_OK)
+			return sql_fail(db, "segments");
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			int64_t seg = sqlite3_column_int64(s, 0), b = sqlite3_column_int64(s, 1);
+			if (count && !all && b > 4 * sum)
+				break;
+			if (!count)
+				last = seg;
+			first = seg;
+			sum += b;
+			count++;
+		}
+		sqlite3_finalize(s);
+		if (count < 2 || (!all && count < MERGE_FANIN))
+			return 0;
+		if ((rc = merge_range(db, first, last)) < 0)
+			return rc;
+		if (all)
+			return 0;
+	}
+}
+
+int dft_ix_optimize(sqlite3 *db)
+{
+	int rc = dft_ix_schema(db);
+	return rc < 0 ? rc : merge_newest(db, 1);
+}
+
+int dft_ix_size(sqlite3 *db, int64_t *post, int64_t *pos, int64_t *terms)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db, "SELECT sum(length(post)), sum(coalesce(length(pos), 0)), sum(length(term)) FROM ix_terms",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(db, "size");
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*post = sqlite3_column_int64(s, 0);
+		*pos = sqlite3_column_int64(s, 1);
+		*terms = sqlite3_column_int64(s, 2);
+	} else {
+		rc = sql_fail(db, "size");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}

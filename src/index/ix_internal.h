@@ -1,0 +1,118 @@
+/*
+ * ix_internal.h - what ix.c (writing, merging) and ix_search.c (reading)
+ * share: varints, the one-byte length norm, the postings blob format.
+ *
+ * post blob:  varint df, varint nblocks, then a header a block:
+ *               varint last_doc, varint data_bytes, varint max_tf_body,
+ *               byte field_flags (1 title, 2 path: some doc of the block
+ *               has the term there), byte min_norm, varint pos_offset
+ *             then each block's data: varint doc delta (from the previous
+ *             block's last doc; the first from 0), varint tf code.
+ * tf code:    tf_body << 2 | in_title << 1 | in_path
+ * pos blob:   a doc after another in postings order: varint count, then
+ *             the codes (field << 22 | position) as rising deltas.
+ */
+#ifndef DAFTAR_IX_INTERNAL_H
+#define DAFTAR_IX_INTERNAL_H
+
+#include "daftar/ix.h"
+#include <stdint.h>
+#include <string.h>
+
+#define IX_BLOCK 128
+#define IX_POS_BITS 22
+#define IX_POS_MAX ((1u << IX_POS_BITS) - 1)
+#define IX_NORM_CHUNK 65536 /* documents a row of ix_norms */
+#define IX_DOC_END UINT32_MAX
+
+static inline size_t ix_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Read a varint at *p (not past end); 0 and *p = end on a bad one. */
+static inline uint64_t ix_get_varint(const uint8_t **p, const uint8_t *end)
+{
+	uint64_t v = 0;
+	int shift = 0;
+	while (*p < end && shift < 64) {
+		uint8_t b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+		shift += 7;
+	}
+	*p = end;
+	return 0;
+}
+
+/* Document lengths in one byte: exact below 32, then 8 steps a doubling
+ * (Lucene's norms are as coarse; BM25 does not need more). */
+static inline uint8_t ix_norm_encode(uint32_t len)
+{
+	int e, m, v;
+	if (len < 32)
+		return (uint8_t)len;
+	e = 31 - __builtin_clz(len);
+	m = (int)((len >> (e - 3)) & 7);
+	v = 32 + (e - 5) * 8 + m;
+	return (uint8_t)(v > 255 ? 255 : v);
+}
+
+static inline uint32_t ix_norm_decode(uint8_t v)
+{
+	int e, m;
+	if (v < 32)
+		return v;
+	e = (v - 32) / 8 + 5;
+	m = (v - 32) % 8;
+	return (uint32_t)((uint64_t)(8 + m) << (e - 3));
+}
+
+typedef struct ix_block_header {
+	uint32_t last_doc;
+	uint32_t data_bytes;
+	uint32_t max_tf;
+	uint8_t flags;
+	uint8_t min_norm;
+	uint32_t pos_offset;
+} ix_block_header;
+
+/* Parse the headers of a post blob: returns a pointer to the first
+ * block's data, NULL when the blob is malformed. */
+static inline const uint8_t *ix_parse_headers(const uint8_t *p, const uint8_t *end, uint32_t *df,
+					      uint32_t *nblocks, ix_block_header *h, uint32_t hmax)
+/* h may be NULL: the headers are then only skipped */
+{
+	uint32_t i;
+	*df = (uint32_t)ix_get_varint(&p, end);
+	*nblocks = (uint32_t)ix_get_varint(&p, end);
+	if (*nblocks > hmax || p >= end)
+		return NULL;
+	for (i = 0; i < *nblocks; i++) {
+		ix_block_header x;
+		x.last_doc = (uint32_t)ix_get_varint(&p, end);
+		x.data_bytes = (uint32_t)ix_get_varint(&p, end);
+		x.max_tf = (uint32_t)ix_get_varint(&p, end);
+		if (end - p < 2)
+			return NULL;
+		x.flags = p[0];
+		x.min_norm = p[1];
+		p += 2;
+		x.pos_offset = (uint32_t)ix_get_varint(&p, end);
+		if (h)
+			h[i] = x;
+	}
+	return p;
+}
+
+/* Norms of every document, loaded from ix_norms. */
+int ix_load_norms(struct sqlite3 *db, uint8_t **norms, uint32_t *ndocs_cap);
+
+#endif

@@ -1,0 +1,460 @@
+/*
+ * test_ix.c - daftar's own index (ix.h) against two references:
+ *
+ *  - FTS5 with daftar's tokenizer, over the same documents, for what
+ *    matches: for generated expressions (forms of a word, AND, OR, NOT,
+ *    phrases, prefixes, NEAR) the set of documents ix finds must be the
+ *    set FTS5 finds;
+ *  - ix itself without pruning, for what ranks: the top 10 with MaxScore
+ *    and skipped blocks must be the first 10 of every match scored.
+ *
+ * Documents are added out of id order, in many small segments that the
+ * writer merges, and the answers must not change when everything is
+ * merged into one segment. A damaged postings blob gives an error, not a
+ * crash or wrong hits.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daftar/core.h"
+#include "daftar/index.h"
+#include "daftar/ix.h"
+#include "daftar/text.h"
+
+#define NDOCS 900
+#define NEXPR 400
+
+static const char *const words[] = {
+	"boundary", "layers", "layer", "flow", "flows", "wing", "wings", "pressure", "heat", "transfer",
+	"supersonic", "shock", "wave", "waves", "plate", "plates", "model", "theory", "Adnani", "Raqqa",
+	"مدرسة", "المدرسة", "والمدرسة", "كتاب", "الكتاب", "بالكتاب", "الرقة", "العدناني", "دولة", "الدولة",
+	"ولاية", "رسالة", "الرسالة", "عبد", "الكريم", "جندي", "الجنود", "مكتب", "المكتب", "ديوان",
+};
+#define NWORDS (sizeof words / sizeof words[0])
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* a word drawn with a skew, so some are common and some rare */
+static const char *draw(void)
+{
+	uint32_t a = rnd(NWORDS), b = rnd(NWORDS);
+	return words[a < b ? a : b];
+}
+
+static char *make_text(int nwords)
+{
+	dft_buf b;
+	dft_buf_init(&b, 1 << 20);
+	for (int i = 0; i < nwords; i++) {
+		if (i)
+			dft_buf_addc(&b, rnd(12) ? ' ' : '\n');
+		dft_buf_adds(&b, draw());
+	}
+	return strdup(dft_buf_cstr(&b));
+}
+
+struct corpus {
+	char *title[NDOCS + 1], *path[NDOCS + 1], *body[NDOCS + 1];
+};
+
+static struct corpus C;
+
+static void make_corpus(void)
+{
+	for (int d = 1; d <= NDOCS; d++) {
+		char p[64];
+		C.title[d] = rnd(4) ? strdup("") : make_text(1 + (int)rnd(3));
+		snprintf(p, sizeof p, "folder%u/%s-%d.txt", rnd(3), draw(), d);
+		C.path[d] = strdup(p);
+		/* lengths from 1 to ~400 words, a few long ones */
+		C.body[d] = make_text(rnd(10) ? 1 + (int)rnd(60) : 100 + (int)rnd(300));
+	}
+}
+
+static sqlite3 *open_db(void)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(dft_index_register(db), 0);
+	assert_int_equal(dft_ix_schema(db), 0);
+	return db;
+}
+
+/* index the corpus into ix (segments of `seg_docs` documents, ids in a
+ * shuffled order) and into FTS5 */
+static void build(sqlite3 *db, int seg_docs, int with_fts)
+{
+	dft_ix_writer *w;
+	dft_analyzer *an;
+	int order[NDOCS];
+	assert_int_equal(dft_ix_writer_new(&w), 0);
+	assert_int_equal(dft_analyzer_new(&an, NULL, DFT_AN_INDEX), 0);
+	for (int i = 0; i < NDOCS; i++)
+		order[i] = i + 1;
+	for (int i = NDOCS - 1; i > 0; i--) {
+		int j = (int)rnd((uint32_t)i + 1), t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	if (with_fts)
+		assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE fts USING fts5(title, path, body, tokenize='daftar')",
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	for (int i = 0; i < NDOCS; i++) {
+		int d = order[i];
+		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_TITLE, an, C.title[d], strlen(C.title[d])), 0);
+		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_PATH, an, C.path[d], strlen(C.path[d])), 0);
+		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_BODY, an, C.body[d], strlen(C.body[d])), 0);
+		if (with_fts) {
+			sqlite3_stmt *s;
+			assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, title, path, body) VALUES(?,?,?,?)", -1,
+							    &s, NULL),
+					 SQLITE_OK);
+			sqlite3_bind_int(s, 1, d);
+			sqlite3_bind_text(s, 2, C.title[d], -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 3, C.path[d], -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 4, C.body[d], -1, SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+			sqlite3_finalize(s);
+		}
+		if ((i + 1) % seg_docs == 0 || i + 1 == NDOCS) {
+			if (dft_ix_flush(w, db) < 0)
+				fail_msg("flush: %s", dft_error_msg());
+		}
+	}
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	dft_ix_writer_free(w);
+	dft_analyzer_free(an);
+}
+
+/* one word of the vocabulary as dft_query_compile writes it */
+static void compiled_word(dft_buf *out, const char *w, int prefix)
+{
+	dft_query q;
+	char text[256];
+	if (prefix) {
+		/* the first 3 letters (bytes of whole characters) of the word, then * */
+		size_t n = 0, chars = 0;
+		while (w[n] && chars < 3) {
+			n++;
+			while (((unsigned char)w[n] & 0xC0) == 0x80)
+				n++;
+			chars++;
+		}
+		snprintf(text, sizeof text, "%.*s*", (int)n, w);
+	} else {
+		snprintf(text, sizeof text, "%s", w);
+	}
+	assert_int_equal(dft_query_compile(&q, text, NULL, NULL), 0);
+	dft_buf_add(out, q.match.ptr, q.match.len);
+	dft_query_dispose(&q);
+}
+
+/* a random expression of the kinds query.c writes */
+static void make_expr(dft_buf *out)
+{
+	dft_buf tmp;
+	uint32_t kind = rnd(9);
+	dft_buf_init(&tmp, 1 << 16);
+	switch (kind) {
+	case 0: /* one word, all its forms */
+	case 1:
+		compiled_word(out, draw(), 0);
+		break;
+	case 2: /* a AND b */
+		compiled_word(out, draw(), 0);
+		dft_buf_adds(out, " AND ");
+		compiled_word(out, draw(), 0);
+		break;
+	case 3: /* a OR b OR c, as the user's OR */
+		dft_buf_adds(out, "(");
+		compiled_word(out, draw(), 0);
+		dft_buf_adds(out, ") OR (");
+		compiled_word(out, draw(), 0);
+		dft_buf_adds(out, ") OR (");
+		compiled_word(out, draw(), 0);
+		dft_buf_adds(out, ")");
+		break;
+	case 4: /* a NOT b */
+		compiled_word(out, draw(), 0);
+		dft_buf_adds(out, " NOT ");
+		compiled_word(out, draw(), 0);
+		break;
+	case 5: { /* a phrase of two or three consecutive words of a document */
+		dft_query q;
+		const char *b = C.body[1 + rnd(NDOCS)], *p = b;
+		int skip = (int)rnd(5), take = 2 + (int)rnd(2);
+		dft_buf_adds(&tmp, "\"");
+		for (int w = 0; *p && w < skip + take; w++) {
+			const char *st = p;
+			while (*p && *p != ' ' && *p != '\n')
+				p++;
+			if (w >= skip) {
+				if (w > skip)
+					dft_buf_addc(&tmp, ' ');
+				dft_buf_add(&tmp, st, (size_t)(p - st));
+			}
+			while (*p == ' ' || *p == '\n')
+				p++;
+		}
+		dft_buf_adds(&tmp, "\"");
+		if (dft_query_compile(&q, dft_buf_cstr(&tmp), NULL, NULL) < 0)
+			fail_msg("%s: %s", dft_buf_cstr(&tmp), dft_error_msg());
+		dft_buf_add(out, q.match.ptr, q.match.len);
+		dft_query_dispose(&q);
+		break;
+	}
+	case 6: /* a prefix */
+		compiled_word(out, draw(), 1);
+		break;
+	case 7: /* a prefix AND a word */
+		compiled_word(out, draw(), 1);
+		dft_buf_adds(out, " AND ");
+		compiled_word(out, draw(), 0);
+		break;
+	default: { /* NEAR of two words */
+		dft_query q;
+		char text[256];
+		snprintf(text, sizeof text, "NEAR(%s %s, %u)", draw(), draw(), rnd(6));
+		assert_int_equal(dft_query_compile(&q, text, NULL, NULL), 0);
+		dft_buf_add(out, q.match.ptr, q.match.len);
+		dft_query_dispose(&q);
+		break;
+	}
+	}
+	dft_buf_dispose(&tmp);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* the documents FTS5 matches, sorted */
+static size_t fts_matches(sqlite3 *db, const char *expr, uint32_t *out)
+{
+	sqlite3_stmt *s;
+	size_t n = 0;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid", -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(s, 1, expr, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		out[n++] = (uint32_t)sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static size_t ix_matches(dft_ix *ix, const char *expr, uint32_t *out, dft_ix_result *all)
+{
+	if (dft_ix_search(ix, expr, NDOCS + 10, NULL, 0, 1, all) < 0)
+		fail_msg("ix: %s: %s", expr, dft_error_msg());
+	for (size_t i = 0; i < all->nhits; i++)
+		out[i] = all->hits[i].doc;
+	qsort(out, all->nhits, sizeof *out, cmp_u32);
+	return all->nhits;
+}
+
+static void check_expressions(sqlite3 *db, sqlite3 *other, int *kinds_seen)
+{
+	dft_ix *ix, *ix2 = NULL;
+	static uint32_t a[NDOCS + 10], b[NDOCS + 10];
+	int nonempty = 0;
+	assert_int_equal(dft_ix_open(&ix, db), 0);
+	if (other)
+		assert_int_equal(dft_ix_open(&ix2, other), 0);
+	for (int q = 0; q < NEXPR; q++) {
+		dft_buf e;
+		dft_ix_result all, top, top2, cnt;
+		size_t na, nb;
+		dft_buf_init(&e, 1 << 20);
+		make_expr(&e);
+		na = fts_matches(db, dft_buf_cstr(&e), a);
+		nb = ix_matches(ix, dft_buf_cstr(&e), b, &all);
+		if (na != nb || memcmp(a, b, na * sizeof *a))
+			fail_msg("%s: FTS5 matches %zu documents, ix %zu", dft_buf_cstr(&e), na, nb);
+		assert_int_equal(all.total, (int64_t)na);
+		nonempty += na > 0;
+		/* pruned top 10 = the first 10 of all scored */
+		assert_int_equal(dft_ix_search(ix, dft_buf_cstr(&e), 10, NULL, 0, 0, &top), 0);
+		assert_int_equal(top.nhits, na < 10 ? na : 10);
+		for (size_t i = 0; i < top.nhits; i++) {
+			if (top.hits[i].doc != all.hits[i].doc)
+				fail_msg("%s: hit %zu is %u (%.6f), scored in full %u (%.6f)", dft_buf_cstr(&e), i,
+					 top.hits[i].doc, top.hits[i].score, all.hits[i].doc, all.hits[i].score);
+			assert_true(top.hits[i].score > 0);
+		}
+		/* the count alone, exact when asked */
+		assert_int_equal(dft_ix_search(ix, dft_buf_cstr(&e), 10, NULL, 0, 1, &cnt), 0);
+		assert_int_equal(cnt.total, (int64_t)na);
+		assert_true(cnt.total_exact);
+		if (!top.total_exact)
+			assert_true(top.total <= (int64_t)na);
+		/* the same index in other segments gives the same answer */
+		if (ix2) {
+			assert_int_equal(dft_ix_search(ix2, dft_buf_cstr(&e), 10, NULL, 0, 1, &top2), 0);
+			assert_int_equal(top2.nhits, top.nhits);
+			assert_int_equal(top2.total, cnt.total);
+			for (size_t i = 0; i < top.nhits; i++) {
+				assert_int_equal(top2.hits[i].doc, top.hits[i].doc);
+				assert_float_equal(top2.hits[i].score, top.hits[i].score, 1e-4);
+			}
+			dft_ix_result_dispose(&top2);
+		}
+		if (strstr(dft_buf_cstr(&e), " + "))
+			kinds_seen[0]++;
+		if (strstr(dft_buf_cstr(&e), "*"))
+			kinds_seen[1]++;
+		if (strstr(dft_buf_cstr(&e), "NEAR("))
+			kinds_seen[2]++;
+		if (strstr(dft_buf_cstr(&e), " NOT "))
+			kinds_seen[3]++;
+		dft_ix_result_dispose(&all);
+		dft_ix_result_dispose(&top);
+		dft_ix_result_dispose(&cnt);
+		dft_buf_dispose(&e);
+	}
+	assert_true(nonempty > NEXPR / 2);
+	dft_ix_close(ix);
+	dft_ix_close(ix2);
+}
+
+static int count_segments(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int n;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM ix_segs", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void test_matches_and_ranking(void **state)
+{
+	sqlite3 *many, *one;
+	int kinds[4] = {0};
+	(void)state;
+	make_corpus();
+	rng = 12345;
+	many = open_db();
+	build(many, 7, 1); /* 129 flushes of 7: merged as they pile up */
+	one = open_db();
+	build(one, NDOCS, 0);
+	assert_true(count_segments(many) > 1);
+	assert_int_equal(count_segments(one), 1);
+	check_expressions(many, one, kinds);
+	/* every kind of expression was tried */
+	assert_true(kinds[0] > 10 && kinds[1] > 10 && kinds[2] > 10 && kinds[3] > 10);
+	/* merged into one segment: the same answers */
+	assert_int_equal(sqlite3_exec(many, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(dft_ix_optimize(many), 0);
+	assert_int_equal(sqlite3_exec(many, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(count_segments(many), 1);
+	check_expressions(many, one, kinds);
+	sqlite3_close(many);
+	sqlite3_close(one);
+}
+
+/* A rare word ranks a document where it occurs often and the document is
+ * short above one where it occurs once in a long text; the title counts. */
+static void test_bm25_order(void **state)
+{
+	sqlite3 *db = open_db();
+	dft_ix_writer *w;
+	dft_analyzer *an;
+	dft_ix *ix;
+	dft_ix_result r;
+	const char *bodies[] = {
+		"zeppelin airship hangar", /* 1: short, once */
+		"zeppelin zeppelin zeppelin airship", /* 2: short, three times */
+		"airship hangar mooring mast crew ballast gas cell envelope frame girder zeppelin engine gondola", /* 3: long, once */
+		"nothing here at all", /* 4 */
+	};
+	(void)state;
+	assert_int_equal(dft_ix_writer_new(&w), 0);
+	assert_int_equal(dft_analyzer_new(&an, NULL, DFT_AN_INDEX), 0);
+	for (int d = 1; d <= 4; d++)
+		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_BODY, an, bodies[d - 1], strlen(bodies[d - 1])), 0);
+	assert_int_equal(dft_ix_add(w, 5, DFT_IX_TITLE, an, "Zeppelin", 8), 0);
+	assert_int_equal(dft_ix_add(w, 5, DFT_IX_BODY, an, bodies[2], strlen(bodies[2])), 0);
+	assert_int_equal(dft_ix_flush(w, db), 0);
+	assert_int_equal(dft_ix_open(&ix, db), 0);
+	assert_int_equal(dft_ix_search(ix, "(\"zeppelin\")", 10, NULL, 0, 1, &r), 0);
+	assert_int_equal(r.total, 4);
+	assert_int_equal(r.nhits, 4);
+	assert_int_equal(r.hits[0].doc, 2); /* three times in a short text */
+	assert_int_equal(r.hits[1].doc, 5); /* in its title */
+	assert_int_equal(r.hits[2].doc, 1);
+	assert_int_equal(r.hits[3].doc, 3); /* once in a long text */
+	dft_ix_result_dispose(&r);
+	/* filters: only the documents let through */
+	{
+		uint8_t allowed[1] = {1 << 3 | 1 << 1};
+		assert_int_equal(dft_ix_search(ix, "(\"zeppelin\")", 10, allowed, 8, 1, &r), 0);
+		assert_int_equal(r.total, 2);
+		assert_int_equal(r.hits[0].doc, 1);
+		assert_int_equal(r.hits[1].doc, 3);
+		dft_ix_result_dispose(&r);
+	}
+	dft_ix_close(ix);
+	dft_ix_writer_free(w);
+	dft_analyzer_free(an);
+	sqlite3_close(db);
+}
+
+/* A damaged row: an error naming the term, never a crash or a wrong hit. */
+static void test_damaged_postings(void **state)
+{
+	sqlite3 *db = open_db();
+	dft_ix_writer *w;
+	dft_analyzer *an;
+	dft_ix *ix;
+	dft_ix_result r;
+	(void)state;
+	assert_int_equal(dft_ix_writer_new(&w), 0);
+	assert_int_equal(dft_analyzer_new(&an, NULL, DFT_AN_INDEX), 0);
+	for (uint32_t d = 1; d <= 300; d++)
+		assert_int_equal(dft_ix_add(w, d, DFT_IX_BODY, an, "kestrel falcon", 14), 0);
+	assert_int_equal(dft_ix_flush(w, db), 0);
+	/* cut the postings short, then claim more blocks than there are */
+	assert_int_equal(sqlite3_exec(db, "UPDATE ix_terms SET post = substr(post, 1, 5) WHERE term = 'kestrel';"
+					  "UPDATE ix_terms SET post = x'ff01ffffffff0f' WHERE term = 'falcon'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(dft_ix_open(&ix, db), 0);
+	assert_int_equal(dft_ix_search(ix, "(\"kestrel\")", 10, NULL, 0, 1, &r), DFT_ECORRUPT);
+	assert_non_null(strstr(dft_error_msg(), "kestrel"));
+	assert_int_equal(dft_ix_search(ix, "(\"falcon\")", 10, NULL, 0, 1, &r), DFT_ECORRUPT);
+	/* and a malformed expression is refused */
+	assert_int_equal(dft_ix_search(ix, "(\"falcon\"", 10, NULL, 0, 1, &r), DFT_EINVAL);
+	dft_ix_close(ix);
+	dft_ix_writer_free(w);
+	dft_analyzer_free(an);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_matches_and_ranking),
+		cmocka_unit_test(test_bm25_order),
+		cmocka_unit_test(test_damaged_postings),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
