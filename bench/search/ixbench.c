@@ -240,7 +240,7 @@ static char **read_coll_queries(const char *path, int *nq)
 	dft_buf_init(&b, 1 << 20);
 	if (!s)
 		return NULL;
-	for (p = strtok(s, "\n"); p; p = strtok(NULL, "\n")) {
+	for (p = strtok(s, "\r\n"); p; p = strtok(NULL, "\r\n")) {
 		if (!strncmp(p, ".I", 2)) {
 			if (cur >= 0 && cur < 1024)
 				q[cur] = strdup(dft_buf_cstr(&b));
@@ -262,6 +262,52 @@ static char **read_coll_queries(const char *path, int *nq)
 	return q;
 }
 
+/* The same collection in FTS5: "porter unicode61" (the issue's baseline),
+ * or daftar's tokenizer with daftar's compiled query (today's ranking) */
+static sqlite3 *fts_collection(char **paths, size_t n, const char *corpus, const char *prefix, const char *tokenize)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char sql[256];
+	sqlite3_open(":memory:", &db);
+	dft_index_register(db);
+	snprintf(sql, sizeof sql, "CREATE VIRTUAL TABLE f USING fts5(body, tokenize='%s')", tokenize);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO f(rowid, body) VALUES(?, ?)", -1, &s, NULL);
+	for (size_t i = 0; i < n; i++) {
+		char full[8192];
+		size_t len;
+		char *text;
+		if (strncmp(paths[i], prefix, strlen(prefix)))
+			continue;
+		snprintf(full, sizeof full, "%s/%s", corpus, paths[i]);
+		if (!(text = read_file(full, &len)))
+			continue;
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)(i + 1));
+		sqlite3_bind_text(s, 2, text, (int)len, SQLITE_TRANSIENT);
+		sqlite3_step(s);
+		sqlite3_reset(s);
+		free(text);
+	}
+	sqlite3_finalize(s);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return db;
+}
+
+static size_t fts_top(sqlite3 *db, const char *match, uint32_t *out)
+{
+	sqlite3_stmt *s;
+	size_t n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT rowid FROM f WHERE f MATCH ?1 ORDER BY bm25(f) LIMIT 100", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW && n < 100)
+		out[n++] = (uint32_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
 static int do_map(const char *dbpath, const char *corpus, const char *coll, const char *shared, const char *params)
 {
 	sqlite3 *db;
@@ -273,8 +319,9 @@ static int do_map(const char *dbpath, const char *corpus, const char *coll, cons
 	char **qs;
 	static unsigned char rel[1024][2048];
 	int nrel[1024] = {0};
-	double sum = 0;
+	double sum = 0, sum_porter = 0, sum_fts = 0;
 	int counted = 0;
+	sqlite3 *porter, *today;
 	FILE *f;
 	int a, b;
 	double c, d;
@@ -298,13 +345,42 @@ static int do_map(const char *dbpath, const char *corpus, const char *coll, cons
 		}
 	}
 	fclose(f);
-	if (sqlite3_open(dbpath, &db) != SQLITE_OK || dft_ix_open(&ix, db) < 0)
+	/* like the baselines, an index of the collection alone (idf from it) */
+	(void)dbpath;
+	{
+		dft_ix_writer *w;
+		dft_analyzer *an;
+		sqlite3_open(":memory:", &db);
+		dft_ix_schema(db);
+		dft_ix_writer_new(&w);
+		dft_analyzer_new(&an, NULL, DFT_AN_INDEX);
+		for (size_t i = 0; i < n; i++) {
+			char full[8192];
+			size_t len;
+			char *text;
+			if (strncmp(paths[i], prefix, strlen(prefix)))
+				continue;
+			snprintf(full, sizeof full, "%s/%s", corpus, paths[i]);
+			if (!(text = read_file(full, &len)))
+				continue;
+			dft_ix_add(w, (uint32_t)(i + 1), DFT_IX_BODY, an, text, len);
+			free(text);
+		}
+		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+		dft_ix_flush(w, db);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		dft_ix_writer_free(w);
+		dft_analyzer_free(an);
+	}
+	if (dft_ix_open(&ix, db) < 0)
 		return 1;
 	if (params) {
 		dft_ix_params p;
 		if (sscanf(params, "%lf,%lf,%lf,%lf", &p.k1, &p.b, &p.w_title, &p.w_path) == 4)
 			dft_ix_set_params(ix, &p);
 	}
+	porter = fts_collection(paths, n, corpus, prefix, "porter unicode61");
+	today = fts_collection(paths, n, corpus, prefix, "daftar");
 	/* the collection's documents: a bitmap of the paths under coll/ */
 	uint8_t *allowed = calloc(n / 8 + 2, 1);
 	for (size_t i = 0; i < n; i++)
@@ -331,7 +407,8 @@ static int do_map(const char *dbpath, const char *corpus, const char *coll, cons
 			if (p > st) {
 				if (or.len)
 					dft_buf_adds(&or, " OR ");
-				dft_buf_add(&or, st, (size_t)(p - st));
+				for (const char *c = st; c < p; c++) /* lower case: never the operators AND OR NOT */
+					dft_buf_addc(&or, (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c));
 			}
 		}
 		(void)an;
@@ -341,22 +418,41 @@ static int do_map(const char *dbpath, const char *corpus, const char *coll, cons
 			dft_buf_dispose(&or);
 			continue;
 		}
-		for (size_t h = 0; h < r.nhits; h++) {
-			/* coll/NNNN.txt: the collection's own document number */
-			const char *pp = paths[r.hits[h].doc - 1] + strlen(prefix);
-			int docno = atoi(pp);
-			if (docno > 0 && docno < 2048 && rel[i][docno]) {
-				hits++;
-				ap += (double)hits / (double)(h + 1);
+		{
+			uint32_t ids[3][100];
+			size_t nids[3];
+			double *sums[3] = {&sum, &sum_porter, &sum_fts};
+			nids[0] = r.nhits;
+			for (size_t h = 0; h < r.nhits; h++)
+				ids[0][h] = r.hits[h].doc;
+			nids[1] = fts_top(porter, dft_buf_cstr(&or), ids[1]);
+			nids[2] = fts_top(today, dft_buf_cstr(&q.match), ids[2]);
+			for (int e = 0; e < 3; e++) {
+				ap = 0;
+				hits = 0;
+				for (size_t h = 0; h < nids[e]; h++) {
+					/* coll/NNNN.txt: the collection's own document number */
+					const char *pp = paths[ids[e][h] - 1] + strlen(prefix);
+					int docno = (int)strtol(pp, NULL, 10);
+					if (docno > 0 && docno < 2048 && rel[i][docno]) {
+						hits++;
+						ap += (double)hits / (double)(h + 1);
+					}
+				}
+				*sums[e] += ap / (nrel[i] < 100 ? nrel[i] : 100);
+				if (getenv("IXBENCH_DEBUG"))
+					fprintf(stderr, "q%d e%d ap %.3f%s", i, e, ap / (nrel[i] < 100 ? nrel[i] : 100), e == 2 ? "\n" : "  ");
 			}
 		}
-		sum += ap / (nrel[i] < 100 ? nrel[i] : 100);
 		counted++;
 		dft_ix_result_dispose(&r);
 		dft_query_dispose(&q);
 		dft_buf_dispose(&or);
 	}
-	printf("%s\tMAP@100\t%.4f\tqueries\t%d\n", coll, counted ? sum / counted : 0, counted);
+	printf("%s\tqueries %d\tMAP@100 ix %.4f\tFTS5 porter %.4f\tFTS5 daftar %.4f\n", coll, counted,
+	       counted ? sum / counted : 0, counted ? sum_porter / counted : 0, counted ? sum_fts / counted : 0);
+	sqlite3_close(porter);
+	sqlite3_close(today);
 	dft_ix_close(ix);
 	sqlite3_close(db);
 	return 0;

@@ -162,12 +162,15 @@ def main():
     for d, texts in docs.items():
         os.makedirs(os.path.join(out, d), exist_ok=True)
         k = 0
-        for t in texts:
+        for i, t in enumerate(texts):
             if t in seen:
                 continue
             seen.add(t)
             k += 1
-            with open(os.path.join(out, d, '%05d.txt' % k), 'w', encoding='utf-8') as f:
+            # Cranfield and CISI keep their own numbers (the relevance
+            # judgements use them), other folders count what was written
+            name = i + 1 if d in ('cran', 'cisi') else k
+            with open(os.path.join(out, d, '%05d.txt' % name), 'w', encoding='utf-8') as f:
                 f.write(t)
         n += k
         print('%-9s %6d documents' % (d, k), file=sys.stderr)

@@ -52,16 +52,16 @@ static inline uint64_t ix_get_varint(const uint8_t **p, const uint8_t *end)
 	return 0;
 }
 
-/* Document lengths in one byte: exact below 32, then 8 steps a doubling
- * (Lucene's norms are as coarse; BM25 does not need more). */
+/* Document lengths in one byte: exact below 32, then 16 steps a doubling
+ * (3% apart) up to 2^19 words; longer documents count as that long. */
 static inline uint8_t ix_norm_encode(uint32_t len)
 {
 	int e, m, v;
 	if (len < 32)
 		return (uint8_t)len;
 	e = 31 - __builtin_clz(len);
-	m = (int)((len >> (e - 3)) & 7);
-	v = 32 + (e - 5) * 8 + m;
+	m = (int)((len >> (e - 4)) & 15);
+	v = 32 + (e - 5) * 16 + m;
 	return (uint8_t)(v > 255 ? 255 : v);
 }
 
@@ -70,9 +70,9 @@ static inline uint32_t ix_norm_decode(uint8_t v)
 	int e, m;
 	if (v < 32)
 		return v;
-	e = (v - 32) / 8 + 5;
-	m = (v - 32) % 8;
-	return (uint32_t)((uint64_t)(8 + m) << (e - 3));
+	e = (v - 32) / 16 + 5;
+	m = (v - 32) % 16;
+	return (uint32_t)((uint64_t)(16 + m) << (e - 4));
 }
 
 typedef struct ix_block_header {

@@ -50,6 +50,7 @@ struct node {
 	char *term;     /* N_TERM as parsed (prefix: the prefix) */
 	int prefix;
 	int segs;       /* N_SYN: the segments of one term (disjoint documents) */
+	int paren;      /* came in parentheses */
 	int need_pos;
 	int started;    /* next_geq has positioned it */
 	/* cursor */
@@ -309,7 +310,7 @@ static int plain_or(const node *n)
 	if (n->type != N_OR)
 		return 0;
 	for (int i = 0; i < n->nkids; i++)
-		if (n->kids[i]->type != N_TERM || n->kids[i]->prefix)
+		if (n->kids[i]->type != N_TERM || n->kids[i]->prefix || n->kids[i]->paren)
 			return 0;
 	return 1;
 }
@@ -339,6 +340,7 @@ static node *parse_primary(struct parser *p)
 		p->pos++;
 		if (plain_or(n))
 			n->type = N_SYN;
+		n->paren = 1; /* ("a") OR ("b"): two words, not two forms of one */
 		return n;
 	}
 	if (p->pos + 5 <= p->len && !memcmp(p->s + p->pos, "NEAR(", 5)) {
@@ -483,7 +485,8 @@ static inline double bm25(const dft_ix *ix, double idf, double tfc, uint8_t norm
 
 static double idf_of(const dft_ix *ix, double df)
 {
-	return log(1 + (ix->ndocs - df + 0.5) / (df + 0.5));
+	double idf = log((ix->ndocs - df + 0.5) / (df + 0.5));
+	return idf > 1e-6 ? idf : 1e-6;
 }
 
 static inline uint8_t norm_of(const dft_ix *ix, uint32_t doc)
@@ -655,7 +658,14 @@ static uint32_t leaf_tf(const node *n)
 	for (int i = 0; i < n->nkids; i++)
 		if (n->kids[i]->doc == n->doc) {
 			uint32_t c = leaf_tf(n->kids[i]);
-			body += c >> 2;
+			/* the words of a prefix are different words: their counts add
+			 * up; the forms of one word (as written, without clitics, its
+			 * stem) sit at the same positions: the largest count is the
+			 * word's */
+			if (n->prefix)
+				body += c >> 2;
+			else if (c >> 2 > body)
+				body = c >> 2;
 			flags |= c & 3;
 		}
 	return body << 2 | flags;
@@ -752,7 +762,8 @@ static int materialize(struct eval *e, node *n)
 	for (size_t i = 0; i < m; i++) {
 		if (n->mn && n->mdocs[n->mn - 1] == pairs[2 * i]) {
 			uint32_t a = n->mtfs[n->mn - 1], b = pairs[2 * i + 1];
-			n->mtfs[n->mn - 1] = ((a >> 2) + (b >> 2)) << 2 | ((a | b) & 3);
+			uint32_t body = n->prefix ? (a >> 2) + (b >> 2) : ((a >> 2) > (b >> 2) ? a >> 2 : b >> 2);
+			n->mtfs[n->mn - 1] = body << 2 | ((a | b) & 3);
 		} else {
 			n->mdocs[n->mn] = pairs[2 * i];
 			n->mtfs[n->mn] = pairs[2 * i + 1];
@@ -861,7 +872,10 @@ static int resolve(struct eval *e, node *n)
 			node *k = n->kids[i];
 			if (k->df > maxdf)
 				maxdf = k->df;
-			tf += k->max_tfc_flags & 0x0fffffff;
+			if (n->prefix)
+				tf += k->max_tfc_flags & 0x0fffffff;
+			else if ((k->max_tfc_flags & 0x0fffffff) > tf)
+				tf = k->max_tfc_flags & 0x0fffffff;
 			flags |= (uint8_t)(k->max_tfc_flags >> 28);
 			if (k->min_norm < mn)
 				mn = k->min_norm;

@@ -102,6 +102,23 @@ struct word_tokens {
 	int nalts;
 };
 
+/* Is "t" already one of the alternatives of the current position? */
+static int alt_present(const struct word_tokens *w, const char *t, size_t n)
+{
+	const char *a = dft_buf_cstr(&w->alts);
+	while ((a = strchr(a, '"'))) {
+		const char *e = a + 1;
+		while (*e && !(*e == '"' && e[1] != '"'))
+			e += *e == '"' ? 2 : 1;
+		if ((size_t)(e - a - 1) == n && !memcmp(a + 1, t, n))
+			return 1;
+		if (!*e)
+			break;
+		a = e + 1;
+	}
+	return 0;
+}
+
 static int collect_token(void *ctx, const dft_token *t)
 {
 	struct word_tokens *w = ctx;
@@ -123,6 +140,14 @@ static int collect_token(void *ctx, const dft_token *t)
 		if (w->nalts && (rc = dft_buf_adds(&w->alts, " OR ")) < 0)
 			return rc;
 		rc = add_quoted(&w->alts, t->text, t->len);
+		w->nalts++;
+	}
+	/* a stem that is a word as written ("form" of "forms"): documents
+	 * index that word as itself, without "s:" */
+	if (rc == 0 && t->kind == DFT_TOK_STEM && t->len > 2 && w->nalts < 8 &&
+	    !alt_present(w, t->text + 2, t->len - 2)) {
+		if ((rc = dft_buf_adds(&w->alts, " OR ")) == 0)
+			rc = add_quoted(&w->alts, t->text + 2, t->len - 2);
 		w->nalts++;
 	}
 	return rc;
@@ -849,7 +874,7 @@ int dft_query_compile(dft_query *q, const char *text, dft_fuzzy_fn fuzzy, void *
 	p.fuzzy = fuzzy;
 	p.fuzzy_ctx = fuzzy_ctx;
 	dft_buf_init(&p.tmp, 1 << 16);
-	if ((rc = dft_analyzer_new(&p.an, NULL, DFT_AN_STRIP | DFT_AN_STEM)) < 0)
+	if ((rc = dft_analyzer_new(&p.an, NULL, DFT_AN_STRIP | DFT_AN_STEM | DFT_AN_QUERY_STEMS)) < 0)
 		return rc;
 	node_init(&root);
 	skip_space(&p);
