@@ -43,6 +43,8 @@ typedef struct dft_ix_writer dft_ix_writer;
 int dft_ix_schema(struct sqlite3 *db);
 int dft_ix_writer_new(dft_ix_writer **out);
 void dft_ix_writer_free(dft_ix_writer *w);
+/* Drop the pending segment (its transaction rolled back). */
+void dft_ix_writer_reset(dft_ix_writer *w);
 /* Analyse one field of document `doc` into the pending segment: its
  * fields in the order title, path, body, one call each; documents in any
  * order, each once (a document added again keeps its first postings). */

@@ -149,6 +149,11 @@ static void writer_clear(dft_ix_writer *w)
 	w->bytes = 0;
 }
 
+void dft_ix_writer_reset(dft_ix_writer *w)
+{
+	writer_clear(w);
+}
+
 void dft_ix_writer_free(dft_ix_writer *w)
 {
 	if (!w)

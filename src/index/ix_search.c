@@ -1318,6 +1318,8 @@ int dft_ix_search(dft_ix *ix, const char *expr, size_t k, const uint8_t *allowed
 {
 	struct eval e = {ix, 0};
 	topk t = {NULL, 0, k ? k : 1};
+	if (t.k > (size_t)ix->ndocs + 1) /* every document at most */
+		t.k = (size_t)ix->ndocs + 1;
 	int64_t scored = 0, seen = 0;
 	int rc;
 	node *root;

@@ -742,6 +742,14 @@ static int form_add(void *ctx, const dft_token *t)
 	if ((rc = dft_buf_add(&s->arena, t->text, t->len)) < 0)
 		return rc;
 	s->nforms++;
+	if (t->kind == DFT_TOK_STEM && t->len > 2) {
+		/* the stem as a word of its own, as query.c asks for it */
+		dft_token plain = *t;
+		plain.text += 2;
+		plain.len -= 2;
+		plain.kind = DFT_TOK_SURFACE;
+		return form_add(ctx, &plain);
+	}
 	return 0;
 }
 
@@ -883,7 +891,7 @@ int dft_pg_snippet(const char *text, size_t len, const char *lang, const char *w
 		   dft_buf *snippet, int64_t *page)
 {
 	const char *open = control_marks ? "\x02" : "\xc2\xab", *close = control_marks ? "\x03" : "\xc2\xbb";
-	dft_analyzer *an = NULL;
+	dft_analyzer *an = NULL, *qan = NULL;
 	unsigned char *seen = NULL;
 	const struct match *m;
 	struct snip s;
@@ -898,9 +906,11 @@ int dft_pg_snippet(const char *text, size_t len, const char *lang, const char *w
 		*page = 0;
 	if (!text || !len)
 		return 0;
-	if ((rc = dft_analyzer_new(&an, NULL, DFT_AN_INDEX)) < 0)
+	if ((rc = dft_analyzer_new(&an, NULL, DFT_AN_INDEX)) < 0 ||
+	    (rc = dft_analyzer_new(&qan, NULL, DFT_AN_INDEX | DFT_AN_QUERY_STEMS)) < 0)
 		goto done;
-	if ((rc = snip_build_forms(&s, an, words)) < 0)
+	/* the words' forms as query.c looks for them (the stem always) */
+	if ((rc = snip_build_forms(&s, qan, words)) < 0)
 		goto done;
 
 	s.text = text;
@@ -978,6 +988,7 @@ int dft_pg_snippet(const char *text, size_t len, const char *lang, const char *w
 		}
 	}
 done:
+	dft_analyzer_free(qan);
 	dft_analyzer_free(an);
 	dft_buf_dispose(&s.arena);
 	free(s.forms);

@@ -199,7 +199,14 @@ static const char *const migrations[] = {
 	 * second word keyed as the compound, and "k:_" on the words a name's
 	 * key phrase steps over): older cases' k: tokens would miss them */
 	"INSERT INTO search(search) VALUES('rebuild');",
+	/* 9: daftar's own index (src/index/ix.c) in place of FTS5, built from
+	 * the texts by dft_store_ix_rebuild in this migration's transaction
+	 * (MIGRATION_IX): postings with score bounds for a first page that
+	 * does not score every match, positions only where phrases read them */
+	"DROP TABLE search_vocab;"
+	"DROP TABLE search;",
 };
+#define MIGRATION_IX 9
 
 int dft_store_migrate(sqlite3 *db)
 {
@@ -235,6 +242,8 @@ int dft_store_migrate(sqlite3 *db)
 		}
 		if (err || sqlite3_get_autocommit(db) ||
 		    sqlite3_exec(db, migrations[version], NULL, NULL, &err) != SQLITE_OK ||
+		    (version + 1 == MIGRATION_IX && dft_store_ix_rebuild(db) < 0 &&
+		     (err = sqlite3_mprintf("%s", dft_error_msg()))) ||
 		    sqlite3_exec(db, pragma, NULL, NULL, &err) != SQLITE_OK ||
 		    sqlite3_exec(db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
 			int rc = dft_error_set(DFT_EIO, "schema migration %d failed: %s", version + 1,

@@ -16,6 +16,7 @@
  */
 #include "store_internal.h"
 #include "daftar/findings.h" /* dft_tag_key */
+#include "daftar/ix.h"
 #include "daftar/pgtext.h"
 
 #include <stdlib.h>
@@ -122,8 +123,8 @@ static int base_sql(dft_buf *sql, const dft_query *q, int pg)
 	int rc;
 	if (q->match.len && pg)
 		rc = dft_buf_adds(sql, " FROM search JOIN documents d ON d.id = search.id WHERE search.tsv @@ CAST(?1 AS tsquery)");
-	else if (q->match.len)
-		rc = dft_buf_adds(sql, " FROM search JOIN documents d ON d.id = search.rowid WHERE search MATCH ?1");
+	else if (q->match.len) /* the matches of daftar's index (search_ix) */
+		rc = dft_buf_adds(sql, " FROM documents d WHERE dft_hit(d.id) AND ?1 IS NOT NULL");
 	else
 		rc = dft_buf_adds(sql, " FROM documents d WHERE CAST(?1 AS TEXT) IS NULL");
 	if (rc == 0)
@@ -177,6 +178,157 @@ static int run_facet(dft_store *st, const dft_query *q, const dft_buf *match, st
 	return rc;
 }
 
+/* ---- SQLite cases: daftar's own index (ix.h) ---------------------------- */
+
+static int cmp_hit_doc(const void *a, const void *b)
+{
+	const dft_ix_hit *x = a, *y = b;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* The documents the filters let through, as a bitmap over ids. */
+static int filter_bitmap(dft_store *st, const dft_query *q, struct deadline *dl, uint8_t **out, size_t *bits)
+{
+	dft_stmt *s = NULL;
+	dft_buf sql;
+	uint8_t *b = NULL;
+	size_t cap = 0;
+	int rc, step;
+	dft_buf_init(&sql, 1 << 20);
+	rc = dft_buf_adds(&sql, "SELECT d.id FROM documents d WHERE 1");
+	if (rc == 0)
+		rc = add_filters(&sql, q, 1);
+	if (rc == 0)
+		rc = dft_sql_prepare(st, &s, sql.ptr);
+	dft_buf_dispose(&sql);
+	if (rc < 0)
+		return rc;
+	bind_filters(s, q, 1);
+	while ((step = dft_sql_step(s)) == DFT_ROW) {
+		int64_t id = dft_sql_col_int64(s, 0);
+		if (id < 0 || id > (int64_t)UINT32_MAX - 1)
+			continue;
+		if ((size_t)id / 8 >= cap) {
+			size_t ncap = ((size_t)id / 8 + 1) * 2;
+			uint8_t *nb = dft_realloc(b, ncap);
+			if (!nb) {
+				rc = DFT_ENOMEM;
+				break;
+			}
+			memset(nb + cap, 0, ncap - cap);
+			b = nb;
+			cap = ncap;
+		}
+		b[id >> 3] |= (uint8_t)(1 << (id & 7));
+	}
+	if (rc == 0 && step != DFT_DONE)
+		rc = step_error(st, dl, "search filters");
+	dft_sql_finalize(s);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	if (!b && !(b = dft_realloc(NULL, 1))) /* nothing passes */
+		return DFT_ENOMEM;
+	if (!cap)
+		b[0] = 0;
+	*out = b;
+	*bits = cap ? cap * 8 : 1;
+	return 0;
+}
+
+/* One hit of a page: path, title and the text its snippet is made from. */
+static int emit_ix_hit(dft_store *st, const dft_query *q, const dft_search_opts *o, int64_t id, double score,
+		       dft_buf *snippet, int (*hit)(void *ctx, const dft_hit *h), void *ctx)
+{
+	dft_stmt *s;
+	dft_hit h;
+	int rc;
+	if ((rc = dft_sql_cached(st, &s,
+				 "SELECT d.path, (SELECT text FROM texts t WHERE t.doc_id = d.id), "
+				 "(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject') LIMIT 1) "
+				 "FROM documents d WHERE d.id = ?")) < 0)
+		return rc;
+	dft_sql_bind_int64(s, 1, id);
+	if (dft_sql_step(s) != DFT_ROW) {
+		dft_sql_release(st, s);
+		return 0; /* indexed, then gone: not a hit */
+	}
+	{
+		const char *text = dft_sql_col_text(s, 1);
+		h.id = id;
+		h.path = dft_sql_col_text(s, 0);
+		h.title = dft_sql_col_text(s, 2);
+		h.score = score;
+		h.page = 0;
+		dft_buf_reset(snippet);
+		rc = dft_pg_snippet(text ? text : "", text ? strlen(text) : 0, NULL, dft_buf_cstr(&q->words),
+				    o->control_marks, snippet, &h.page);
+		h.snippet = dft_buf_cstr(snippet);
+		if (rc == 0)
+			rc = hit(ctx, &h);
+	}
+	dft_sql_release(st, s);
+	return rc;
+}
+
+static int search_ix(dft_store *st, const dft_query *q, const dft_search_opts *o, struct deadline *dl,
+		     int (*hit)(void *ctx, const dft_hit *h), void *ctx, dft_search_result *r, dft_buf *snippet)
+{
+	dft_ix *ix;
+	dft_ix_result res;
+	uint8_t *allowed = NULL;
+	size_t bits = 0;
+	int64_t limit = o->limit > 0 ? o->limit : 20, offset = o->offset > 0 ? o->offset : 0;
+	int by_date = o->sort && (!strcmp(o->sort, "date") || !strcmp(o->sort, "oldest"));
+	int rc;
+	memset(&res, 0, sizeof res);
+	if ((rc = dft_store_ix_reader(st, &ix)) < 0)
+		return rc;
+	if (q->nfilters && (rc = filter_bitmap(st, q, dl, &allowed, &bits)) < 0)
+		return rc;
+	/* the first page by relevance: the top offset + limit, pruned; every
+	 * match when facets or a date order need them all */
+	rc = dft_ix_search(ix, q->match.ptr, by_date || o->facets ? (size_t)UINT32_MAX / 2 : (size_t)(offset + limit),
+			   allowed, bits, 1, &res);
+	free(allowed);
+	if (rc == DFT_EINVAL)
+		return dft_error_set(DFT_EINVAL, "query: %s", dft_error_msg());
+	if (rc < 0)
+		return rc;
+	r->total = res.total;
+	if ((by_date || o->facets) && (rc = dft_store_ix_set_hits(st, &res)) < 0)
+		goto done;
+	if (!by_date) {
+		for (size_t i = (size_t)offset; i < res.nhits && i < (size_t)(offset + limit) && rc == 0; i++)
+			rc = emit_ix_hit(st, q, o, res.hits[i].doc, res.hits[i].score, snippet, hit, ctx);
+	} else {
+		/* the page in date order among the matches; scores looked up */
+		dft_stmt *s = NULL;
+		int step;
+		dft_sort(res.hits, res.nhits, sizeof *res.hits, cmp_hit_doc);
+		if ((rc = dft_sql_prepare(st, &s, !strcmp(o->sort, "date")
+							  ? "SELECT d.id FROM documents d WHERE dft_hit(d.id) "
+							    "ORDER BY coalesce(" DOC_DATE ", '') DESC, d.id DESC LIMIT ?1 OFFSET ?2"
+							  : "SELECT d.id FROM documents d WHERE dft_hit(d.id) "
+							    "ORDER BY coalesce(" DOC_DATE ", '9999') ASC, d.id ASC LIMIT ?1 OFFSET ?2")) < 0)
+			goto done;
+		dft_sql_bind_int64(s, 1, limit);
+		dft_sql_bind_int64(s, 2, offset);
+		while (rc == 0 && (step = dft_sql_step(s)) == DFT_ROW) {
+			dft_ix_hit key = {(uint32_t)dft_sql_col_int64(s, 0), 0}, *found;
+			found = bsearch(&key, res.hits, res.nhits, sizeof *res.hits, cmp_hit_doc);
+			rc = emit_ix_hit(st, q, o, key.doc, found ? found->score : 0, snippet, hit, ctx);
+		}
+		if (rc == 0 && step != DFT_DONE)
+			rc = step_error(st, dl, "search");
+		dft_sql_finalize(s);
+	}
+done:
+	dft_ix_result_dispose(&res);
+	return rc;
+}
+
 int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o,
 		     int (*hit)(void *ctx, const dft_hit *h),
 		     int (*facet)(void *ctx, const char *facet, const char *value, int64_t n),
@@ -206,6 +358,12 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 		sqlite3_progress_handler(st->db, 1000, progress, &dl);
 		if ((rc = dft_buf_add(&match, q->match.ptr ? q->match.ptr : "", q->match.len)) < 0)
 			goto done;
+	}
+
+	if (!pg && q->match.len) {
+		if ((rc = search_ix(st, q, o, &dl, hit, ctx, r, &snippet)) < 0 || !o->facets || !facet)
+			goto done;
+		goto facets;
 	}
 
 	/* the total */
@@ -310,6 +468,7 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 		goto done;
 
 	/* facets */
+facets:
 	if ((rc = run_facet(st, q, &match, &dl, "type", "d.type", facet, ctx)) < 0 ||
 	    (rc = run_facet(st, q, &match, &dl, "language", "d.language", facet, ctx)) < 0 ||
 	    (rc = run_facet(st, q, &match, &dl, "batch", "(SELECT b.label FROM batches b WHERE b.id = d.batch_id)", facet, ctx)) < 0 ||
@@ -368,8 +527,8 @@ int dft_store_fuzzy(void *ctx, const char *norm, int dist, dft_buf *out)
 	/* server mode: search_terms has the words, without document counts */
 	if ((rc = dft_sql_prepare(st, &s, st->pg ? "SELECT term, 0 FROM search_terms WHERE term >= ?1 AND term < ?2 "
 						     "AND length(term) BETWEEN ?3 AND ?4"
-						   : "SELECT term, doc FROM search_vocab WHERE term >= ?1 AND term < ?2 "
-						     "AND length(term) BETWEEN ?3 AND ?4")) < 0)
+						   : "SELECT term, sum(df) FROM ix_terms WHERE term >= ?1 AND term < ?2 "
+						     "AND length(term) BETWEEN ?3 AND ?4 GROUP BY term")) < 0)
 		return rc;
 	dft_sql_bind_text(s, 1, lo, -1);
 	dft_sql_bind_text(s, 2, hi, -1);

@@ -233,7 +233,7 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		goto done;
 	}
 	sqlite3_busy_timeout(st->db, 10000); /* readers: a checkpoint's moment */
-	if ((rc = dft_index_register(st->db)) < 0)
+	if ((rc = dft_index_register(st->db)) < 0 || (rc = dft_store_ix_register(st)) < 0)
 		goto done;
 	if ((rc = dft_sql_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;")) < 0)
 		goto done;
@@ -330,6 +330,7 @@ void dft_store_free(dft_store *st)
 	if (st->in_txn)
 		dft_sql_exec(st, "ROLLBACK");
 	dft_custody_free(st->custody);
+	dft_store_ix_free(st);
 	dft_sql_cache_free(st);
 	if (st->db)
 		sqlite3_close(st->db);
@@ -477,6 +478,9 @@ int dft_store_commit(dft_store *st)
 		return 0;
 	if (st->pg)
 		return dft_pg_commit(st);
+	/* the index's pending segment, in this transaction */
+	if ((rc = dft_store_ix_flush(st)) < 0)
+		return rc;
 	if (st->custody && dft_custody_pending(st->custody, &pending) && pending) {
 		int64_t entries, offset;
 		char head[DFT_SHA256_HEX];
@@ -542,6 +546,7 @@ int dft_store_rollback(dft_store *st)
 	st->in_txn = 0;
 	if (st->custody)
 		dft_custody_discard(st->custody);
+	dft_store_ix_discard(st);
 	rc = dft_sql_exec(st, "ROLLBACK");
 	turn_give(st);
 	return rc;
@@ -1162,12 +1167,8 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 	/* the full-text index: title, first path and text of the document */
 	if (st->pg)
 		rc = dft_pg_index(st, doc_id, ex->text, ex->text_len, ex->language);
-	else if ((rc = dft_sql_cached(st, &s, "INSERT INTO search(rowid, title, path, body) "
-				       "SELECT id, title, path, body FROM search_src WHERE id=?")) == 0) {
-		dft_sql_bind_int64(s, 1, doc_id);
-		rc = dft_sql_step(s) == DFT_DONE ? 0 : db_err(st, "index the document");
-		dft_sql_release(st, s);
-	}
+	else
+		rc = dft_store_ix_add(st, doc_id, ex->text, ex->text_len);
 	if (rc < 0)
 		return rc;
 	{

@@ -43,6 +43,14 @@ struct dft_store {
 	struct dft_custody *custody;
 	const struct dft_crypt *crypt; /* an encrypted case: its key (crypt.h), NULL in the clear */
 	int db_encrypted;              /* store.db is opened through the encrypting VFS */
+	/* the full-text index (ix_store.c) */
+	struct dft_ix_writer *ixw;   /* the pending segment */
+	struct dft_analyzer *ix_an;
+	struct dft_ix *ix;           /* the reader, as of ix_version */
+	int64_t ix_version;
+	int ix_stale;                /* this connection wrote segments since */
+	uint8_t *hits;               /* dft_hit(id): the current query's matches */
+	uint64_t hits_bits;
 };
 
 /* ---- one statement interface over SQLite and PostgreSQL (sql.c) ----
@@ -82,6 +90,18 @@ int dft_store_unique_violation(dft_store *st);
 char *dft_sql_col_bytes_strdup(dft_stmt *s, int i);
 
 int dft_store_migrate(sqlite3 *db);
+
+/* ---- the full-text index of SQLite cases (ix_store.c) ---- */
+struct dft_ix;
+struct dft_ix_result;
+int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len);
+int dft_store_ix_flush(dft_store *st);
+void dft_store_ix_discard(dft_store *st);
+void dft_store_ix_free(dft_store *st);
+int dft_store_ix_reader(dft_store *st, struct dft_ix **out);
+int dft_store_ix_register(dft_store *st);
+int dft_store_ix_set_hits(dft_store *st, const struct dft_ix_result *all);
+int dft_store_ix_rebuild(sqlite3 *db);
 
 /* ---- server mode (pg.c) ---- */
 int dft_pg_open(dft_store *st, const char *case_dir, const char *url, int writable);
