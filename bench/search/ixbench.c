@@ -119,8 +119,8 @@ static int do_index(const char *dbpath, const char *corpus)
 		snprintf(full, sizeof full, "%s/%s", corpus, paths[i]);
 		if (!(text = read_file(full, &len)))
 			continue;
-		if (dft_ix_add(w, (uint32_t)(i + 1), DFT_IX_PATH, an, paths[i], strlen(paths[i])) < 0 ||
-		    dft_ix_add(w, (uint32_t)(i + 1), DFT_IX_BODY, an, text, len) < 0) {
+		if (dft_ix_add(w, (uint32_t)(i + 1), DFT_IX_BODY, an, text, len) < 0 ||
+		    dft_ix_add(w, (uint32_t)(i + 1), DFT_IX_PATH, an, paths[i], strlen(paths[i])) < 0) {
 			fprintf(stderr, "ixbench: %s: %s\n", paths[i], dft_error_msg());
 			return 1;
 		}
@@ -376,7 +376,8 @@ static int do_map(const char *dbpath, const char *corpus, const char *coll, cons
 		return 1;
 	if (params) {
 		dft_ix_params p;
-		if (sscanf(params, "%lf,%lf,%lf,%lf", &p.k1, &p.b, &p.w_title, &p.w_path) == 4)
+		p.synonyms = 0;
+		if (sscanf(params, "%lf,%lf,%lf,%lf,%d", &p.k1, &p.b, &p.w_title, &p.w_path, &p.synonyms) >= 4)
 			dft_ix_set_params(ix, &p);
 	}
 	porter = fts_collection(paths, n, corpus, prefix, "porter unicode61");

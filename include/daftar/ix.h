@@ -46,8 +46,9 @@ void dft_ix_writer_free(dft_ix_writer *w);
 /* Drop the pending segment (its transaction rolled back). */
 void dft_ix_writer_reset(dft_ix_writer *w);
 /* Analyse one field of document `doc` into the pending segment: its
- * fields in the order title, path, body, one call each; documents in any
- * order, each once (a document added again keeps its first postings). */
+ * fields in the order body, title, path, one call each (any may be left
+ * out); documents in any order, each once (a document added again keeps
+ * its first postings). */
 int dft_ix_add(dft_ix_writer *w, uint32_t doc, int field, struct dft_analyzer *an, const char *text,
 	       size_t len);
 /* Bytes the pending segment holds in memory (flush when it grows). */
@@ -65,6 +66,7 @@ typedef struct dft_ix dft_ix;
 typedef struct dft_ix_params {
 	double k1, b;             /* BM25 */
 	double w_title, w_path;   /* a title or path occurrence counts this many body ones */
+	int synonyms;             /* score the forms of a word as one term (an experiment: bench/search) */
 } dft_ix_params;
 
 typedef struct dft_ix_hit {

@@ -244,7 +244,7 @@ static int add_occurrence(dft_ix_writer *w, const char *t, size_t n, int kind, u
 	else
 		e->tfs.v[last] |= w->field == DFT_IX_TITLE ? 2 : 1;
 	if (kind_has_pos(kind)) {
-		uint32_t code = (uint32_t)w->field << IX_POS_BITS | (pos > IX_POS_MAX ? IX_POS_MAX : pos);
+		uint32_t code = ix_pos_code(w->field, pos);
 		e->has_pos = 1;
 		if (e->npos.v[last] && code <= e->last_code)
 			return 0; /* the same form twice at one position */
@@ -275,6 +275,13 @@ static int on_token(void *ctx, const dft_token *t)
 	return add_occurrence(w, t->text, t->len, t->kind, w->pos);
 }
 
+/* the order a document's fields arrive in: body, title, path (their
+ * position codes rise in that order: ix_pos_code) */
+static int field_rank(int field)
+{
+	return field == DFT_IX_BODY ? 0 : field == DFT_IX_TITLE ? 1 : field == DFT_IX_PATH ? 2 : -1;
+}
+
 int dft_ix_add(dft_ix_writer *w, uint32_t doc, int field, struct dft_analyzer *an, const char *text,
 	       size_t len)
 {
@@ -289,7 +296,7 @@ int dft_ix_add(dft_ix_writer *w, uint32_t doc, int field, struct dft_analyzer *a
 		w->have_doc = 1;
 		w->field = -1;
 		w->doc_len = 0;
-	} else if (field <= w->field) {
+	} else if (field_rank(field) <= field_rank(w->field)) {
 		return dft_error_set(DFT_EINVAL, "ix: document %u: fields out of order", doc);
 	}
 	w->field = field;

@@ -10,7 +10,7 @@
  *             block's last doc; the first from 0), varint tf code.
  * tf code:    tf_body << 2 | in_title << 1 | in_path
  * pos blob:   a doc after another in postings order: varint count, then
- *             the codes (field << 22 | position) as rising deltas.
+ *             the codes (ix_pos_code) as rising deltas.
  */
 #ifndef DAFTAR_IX_INTERNAL_H
 #define DAFTAR_IX_INTERNAL_H
@@ -20,8 +20,20 @@
 #include <string.h>
 
 #define IX_BLOCK 128
-#define IX_POS_BITS 22
-#define IX_POS_MAX ((1u << IX_POS_BITS) - 1)
+/* A position's code: the body's positions as they are (small deltas, the
+ * first of a document in one or two bytes), the title's from 2^29, the
+ * path's from 2^29 + 2^28; a field's positions stop at 2^28 - 1. */
+#define IX_POS_MAX ((1u << 28) - 1)
+static inline uint32_t ix_pos_code(int field, uint32_t pos)
+{
+	static const uint32_t base[3] = {1u << 29, (1u << 29) | (1u << 28), 0}; /* title, path, body */
+	return base[field] | (pos > IX_POS_MAX ? IX_POS_MAX : pos);
+}
+
+static inline int ix_code_field(uint32_t code)
+{
+	return code < (1u << 29) ? DFT_IX_BODY : code < ((1u << 29) | (1u << 28)) ? DFT_IX_TITLE : DFT_IX_PATH;
+}
 #define IX_NORM_CHUNK 65536 /* documents a row of ix_norms */
 #define IX_DOC_END UINT32_MAX
 

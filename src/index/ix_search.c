@@ -103,8 +103,9 @@ int dft_ix_open(dft_ix **out, sqlite3 *db)
 	ix->db = db;
 	ix->p.k1 = 1.2;
 	ix->p.b = 0.75;
-	ix->p.w_title = 5;
-	ix->p.w_path = 1;
+	/* as FTS5's bm25(search, 10, 3, 1) weighed the columns */
+	ix->p.w_title = 10;
+	ix->p.w_path = 3;
 	if ((rc = dft_ix_schema(db)) < 0 || (rc = ix_load_norms(db, &ix->norms, &ix->norms_cap)) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(db, "SELECT key, value FROM ix_stats", -1, &s, NULL) != SQLITE_OK)
@@ -157,6 +158,7 @@ struct parser {
 	size_t pos, len;
 	int nodes, depth;
 	int err;
+	int synonyms; /* dft_ix_params.synonyms */
 };
 
 static node *new_node(struct parser *p, int type)
@@ -338,7 +340,15 @@ static node *parse_primary(struct parser *p)
 			return NULL;
 		}
 		p->pos++;
-		if (plain_or(n))
+		/* The forms of one word, ("bombs" OR "s:bomb"), score as FTS5
+		 * scores them: each with its own idf, added up, so the form as
+		 * written, and a name's fine key beside its coarse one, rank a
+		 * document first. Scored as one synonym term instead (the
+		 * largest count, the commonest form's idf) Cranfield and CISI
+		 * gained 2-9% MAP but Arabic clitic and cross-script name
+		 * queries lost up to half their MRR (docs/BENCHMARKS-SEARCH.md);
+		 * dft_ix_params.synonyms keeps that experiment. */
+		if (plain_or(n) && p->synonyms)
 			n->type = N_SYN;
 		n->paren = 1; /* ("a") OR ("b"): two words, not two forms of one */
 		return n;
@@ -1052,7 +1062,7 @@ static int near_match(struct eval *e, node *n)
 			uint32_t span = hi - lo + 1, lens = 0;
 			for (int i = 0; i < k; i++)
 				lens += (uint32_t)(n->kids[i]->type == N_PHRASE ? n->kids[i]->nkids : 1);
-			if ((hi >> IX_POS_BITS) == (lo >> IX_POS_BITS) && span <= lens + (uint32_t)n->dist) {
+			if (ix_code_field(hi) == ix_code_field(lo) && span <= lens + (uint32_t)n->dist) {
 				ok = 1;
 				break;
 			}
@@ -1298,7 +1308,7 @@ static int cmp_hit(const void *a, const void *b)
 
 static node *build(struct eval *e, const char *expr, int *rc)
 {
-	struct parser p = {expr, 0, strlen(expr), 0, 0, 0};
+	struct parser p = {expr, 0, strlen(expr), 0, 0, 0, e->ix->p.synonyms};
 	node *root = parse_or(&p);
 	skip_ws(&p);
 	if (!root || p.err || p.pos != p.len) {

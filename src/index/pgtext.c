@@ -742,14 +742,6 @@ static int form_add(void *ctx, const dft_token *t)
 	if ((rc = dft_buf_add(&s->arena, t->text, t->len)) < 0)
 		return rc;
 	s->nforms++;
-	if (t->kind == DFT_TOK_STEM && t->len > 2) {
-		/* the stem as a word of its own, as query.c asks for it */
-		dft_token plain = *t;
-		plain.text += 2;
-		plain.len -= 2;
-		plain.kind = DFT_TOK_SURFACE;
-		return form_add(ctx, &plain);
-	}
 	return 0;
 }
 

@@ -102,23 +102,6 @@ struct word_tokens {
 	int nalts;
 };
 
-/* Is "t" already one of the alternatives of the current position? */
-static int alt_present(const struct word_tokens *w, const char *t, size_t n)
-{
-	const char *a = dft_buf_cstr(&w->alts);
-	while ((a = strchr(a, '"'))) {
-		const char *e = a + 1;
-		while (*e && !(*e == '"' && e[1] != '"'))
-			e += *e == '"' ? 2 : 1;
-		if ((size_t)(e - a - 1) == n && !memcmp(a + 1, t, n))
-			return 1;
-		if (!*e)
-			break;
-		a = e + 1;
-	}
-	return 0;
-}
-
 static int collect_token(void *ctx, const dft_token *t)
 {
 	struct word_tokens *w = ctx;
@@ -140,14 +123,6 @@ static int collect_token(void *ctx, const dft_token *t)
 		if (w->nalts && (rc = dft_buf_adds(&w->alts, " OR ")) < 0)
 			return rc;
 		rc = add_quoted(&w->alts, t->text, t->len);
-		w->nalts++;
-	}
-	/* a stem that is a word as written ("form" of "forms"): documents
-	 * index that word as itself, without "s:" */
-	if (rc == 0 && t->kind == DFT_TOK_STEM && t->len > 2 && w->nalts < 8 &&
-	    !alt_present(w, t->text + 2, t->len - 2)) {
-		if ((rc = dft_buf_adds(&w->alts, " OR ")) == 0)
-			rc = add_quoted(&w->alts, t->text + 2, t->len - 2);
 		w->nalts++;
 	}
 	return rc;

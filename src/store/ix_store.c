@@ -37,7 +37,8 @@ int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len
 				 "d.path FROM documents d WHERE d.id = ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc_id);
-	if (dft_sql_step(s) == DFT_ROW) {
+	rc = dft_ix_add(st->ixw, (uint32_t)doc_id, DFT_IX_BODY, st->ix_an, text ? text : "", text ? len : 0);
+	if (rc == 0 && dft_sql_step(s) == DFT_ROW) {
 		const char *title = dft_sql_col_text(s, 0), *path = dft_sql_col_text(s, 1);
 		if (title)
 			rc = dft_ix_add(st->ixw, (uint32_t)doc_id, DFT_IX_TITLE, st->ix_an, title, strlen(title));
@@ -45,8 +46,6 @@ int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len
 			rc = dft_ix_add(st->ixw, (uint32_t)doc_id, DFT_IX_PATH, st->ix_an, path, strlen(path));
 	}
 	dft_sql_release(st, s);
-	if (rc == 0)
-		rc = dft_ix_add(st->ixw, (uint32_t)doc_id, DFT_IX_BODY, st->ix_an, text ? text : "", text ? len : 0);
 	if (rc == 0 && dft_ix_pending_bytes(st->ixw) > IX_PENDING_MAX)
 		rc = dft_store_ix_flush(st);
 	return rc;
@@ -162,12 +161,11 @@ int dft_store_ix_rebuild(sqlite3 *db)
 		uint32_t id = (uint32_t)sqlite3_column_int64(s, 0);
 		const char *title = (const char *)sqlite3_column_text(s, 1), *path = (const char *)sqlite3_column_text(s, 2);
 		const char *body = (const char *)sqlite3_column_text(s, 3);
-		if (title)
+		rc = dft_ix_add(w, id, DFT_IX_BODY, an, body ? body : "", body ? strlen(body) : 0);
+		if (rc == 0 && title)
 			rc = dft_ix_add(w, id, DFT_IX_TITLE, an, title, strlen(title));
 		if (rc == 0 && path)
 			rc = dft_ix_add(w, id, DFT_IX_PATH, an, path, strlen(path));
-		if (rc == 0)
-			rc = dft_ix_add(w, id, DFT_IX_BODY, an, body ? body : "", body ? strlen(body) : 0);
 		if (rc == 0 && (++n % 4096 == 0 || dft_ix_pending_bytes(w) > IX_PENDING_MAX))
 			rc = dft_ix_flush(w, db);
 	}

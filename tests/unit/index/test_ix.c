@@ -117,9 +117,9 @@ static void build(sqlite3 *db, int seg_docs, int with_fts)
 	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	for (int i = 0; i < NDOCS; i++) {
 		int d = order[i];
+		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_BODY, an, C.body[d], strlen(C.body[d])), 0);
 		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_TITLE, an, C.title[d], strlen(C.title[d])), 0);
 		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_PATH, an, C.path[d], strlen(C.path[d])), 0);
-		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_BODY, an, C.body[d], strlen(C.body[d])), 0);
 		if (with_fts) {
 			sqlite3_stmt *s;
 			assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, title, path, body) VALUES(?,?,?,?)", -1,
@@ -391,17 +391,19 @@ static void test_bm25_order(void **state)
 	assert_int_equal(dft_analyzer_new(&an, NULL, DFT_AN_INDEX), 0);
 	for (int d = 1; d <= 4; d++)
 		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_BODY, an, bodies[d - 1], strlen(bodies[d - 1])), 0);
-	assert_int_equal(dft_ix_add(w, 5, DFT_IX_TITLE, an, "Zeppelin", 8), 0);
 	assert_int_equal(dft_ix_add(w, 5, DFT_IX_BODY, an, bodies[2], strlen(bodies[2])), 0);
+	assert_int_equal(dft_ix_add(w, 5, DFT_IX_TITLE, an, "Zeppelin", 8), 0);
+	/* a field twice, or out of order: refused */
+	assert_int_equal(dft_ix_add(w, 5, DFT_IX_BODY, an, "x", 1), DFT_EINVAL);
 	assert_int_equal(dft_ix_flush(w, db), 0);
 	assert_int_equal(dft_ix_open(&ix, db), 0);
 	assert_int_equal(dft_ix_search(ix, "(\"zeppelin\")", 10, NULL, 0, 1, &r), 0);
 	assert_int_equal(r.total, 4);
 	assert_int_equal(r.nhits, 4);
-	assert_int_equal(r.hits[0].doc, 2); /* three times in a short text */
-	assert_int_equal(r.hits[1].doc, 5); /* in its title */
+	assert_int_equal(r.hits[0].doc, 5); /* in its title, which weighs 10 */
+	assert_int_equal(r.hits[1].doc, 2); /* three times in a short text */
 	assert_int_equal(r.hits[2].doc, 1);
-	assert_int_equal(r.hits[3].doc, 3); /* once in a long text */
+	assert_int_equal(r.hits[3].doc, 3); /* once in a long text, no title */
 	dft_ix_result_dispose(&r);
 	/* filters: only the documents let through */
 	{
