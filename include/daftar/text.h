@@ -42,9 +42,6 @@ enum {
 	DFT_AN_STRIP = 1 << 0, /* clitic-stripped forms */
 	DFT_AN_STEM = 1 << 1,  /* stems */
 	DFT_AN_KEY = 1 << 2,   /* cross-script name keys */
-	/* queries: the stem also when it is the word itself (or its stripped
-	 * form), which documents do not index: "form" must find "forms" */
-	DFT_AN_QUERY_STEMS = 1 << 3,
 	DFT_AN_INDEX = DFT_AN_STRIP | DFT_AN_STEM | DFT_AN_KEY
 };
 

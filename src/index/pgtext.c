@@ -883,7 +883,7 @@ int dft_pg_snippet(const char *text, size_t len, const char *lang, const char *w
 		   dft_buf *snippet, int64_t *page)
 {
 	const char *open = control_marks ? "\x02" : "\xc2\xab", *close = control_marks ? "\x03" : "\xc2\xbb";
-	dft_analyzer *an = NULL, *qan = NULL;
+	dft_analyzer *an = NULL;
 	unsigned char *seen = NULL;
 	const struct match *m;
 	struct snip s;
@@ -898,11 +898,9 @@ int dft_pg_snippet(const char *text, size_t len, const char *lang, const char *w
 		*page = 0;
 	if (!text || !len)
 		return 0;
-	if ((rc = dft_analyzer_new(&an, NULL, DFT_AN_INDEX)) < 0 ||
-	    (rc = dft_analyzer_new(&qan, NULL, DFT_AN_INDEX | DFT_AN_QUERY_STEMS)) < 0)
+	if ((rc = dft_analyzer_new(&an, NULL, DFT_AN_INDEX)) < 0)
 		goto done;
-	/* the words' forms as query.c looks for them (the stem always) */
-	if ((rc = snip_build_forms(&s, qan, words)) < 0)
+	if ((rc = snip_build_forms(&s, an, words)) < 0)
 		goto done;
 
 	s.text = text;
@@ -980,7 +978,6 @@ int dft_pg_snippet(const char *text, size_t len, const char *lang, const char *w
 		}
 	}
 done:
-	dft_analyzer_free(qan);
 	dft_analyzer_free(an);
 	dft_buf_dispose(&s.arena);
 	free(s.forms);

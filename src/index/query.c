@@ -849,7 +849,7 @@ int dft_query_compile(dft_query *q, const char *text, dft_fuzzy_fn fuzzy, void *
 	p.fuzzy = fuzzy;
 	p.fuzzy_ctx = fuzzy_ctx;
 	dft_buf_init(&p.tmp, 1 << 16);
-	if ((rc = dft_analyzer_new(&p.an, NULL, DFT_AN_STRIP | DFT_AN_STEM | DFT_AN_QUERY_STEMS)) < 0)
+	if ((rc = dft_analyzer_new(&p.an, NULL, DFT_AN_STRIP | DFT_AN_STEM)) < 0)
 		return rc;
 	node_init(&root);
 	skip_space(&p);

@@ -45,17 +45,6 @@ static int path_join(dft_buf *b, const char *dir, const char *name)
 
 /* ---- init / open -------------------------------------------------------- */
 
-/* An encrypted database reserves 40 bytes a page (cryptvfs.h): FTS5's
- * default leaf of 4050 bytes would spill every leaf into an overflow page
- * (queries 24% slower, docs/BENCHMARKS.md), so its leaves are 4000 bytes.
- * Kept in the index's configuration; set again after a migration. */
-static int fts_leaf_size(sqlite3 *db, const char *dir)
-{
-	if (sqlite3_exec(db, "INSERT INTO search(search, rank) VALUES('pgsz', 4000)", NULL, NULL, NULL) != SQLITE_OK)
-		return dft_error_set(DFT_EIO, "%s/store.db: the index's leaf size: %s", dir, sqlite3_errmsg(db));
-	return 0;
-}
-
 static int store_init(const char *dir, int encrypt)
 {
 	struct stat sb;
@@ -143,8 +132,6 @@ static int store_init(const char *dir, int encrypt)
 	}
 	if ((rc = dft_index_register(db)) == 0)
 		rc = dft_store_migrate(db);
-	if (rc == 0 && key)
-		rc = fts_leaf_size(db, dir);
 done:
 	sqlite3_close(db);
 	dft_crypt_free(key);
@@ -273,8 +260,6 @@ int dft_store_open(dft_store **out, const char *dir, int writable)
 		}
 		if ((rc = dft_sql_exec(st, "PRAGMA journal_mode=WAL")) < 0 ||
 		    (rc = dft_store_migrate(st->db)) < 0)
-			goto done;
-		if (st->crypt && writable == DFT_STORE_INGEST && (rc = fts_leaf_size(st->db, dir)) < 0)
 			goto done;
 		path_join(&p, dir, "custody.log");
 		if (writable == DFT_STORE_SHARED) {

@@ -411,9 +411,8 @@ static int flush(dft_analyzer *a, struct word *wd,
 		const char *in = conj ? base + 2 : base;
 		size_t inl = conj ? n - 2 : n, sl;
 		const char *stem = st ? stem_word(a, st, in, inl, &sl) : NULL;
-		if (stem && sl > 0 &&
-		    ((a->flags & DFT_AN_QUERY_STEMS) || (!(sl == n && memcmp(stem, base, n) == 0) &&
-							  !(stripped && sl == slen && memcmp(stem, stripped, slen) == 0)))) {
+		if (stem && sl > 0 && !(sl == n && memcmp(stem, base, n) == 0) &&
+		    !(stripped && sl == slen && memcmp(stem, stripped, slen) == 0)) {
 			a->tok[0] = 's';
 			a->tok[1] = ':';
 			memcpy(a->tok + 2, stem, sl);
