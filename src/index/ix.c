@@ -100,6 +100,11 @@ struct dft_ix_writer {
 	int field;
 	u32vec docs, lens;  /* documents of the segment and their lengths */
 	size_t bytes;
+	/* every document's norm, read once and kept up to date by this writer
+	 * (the one writer of a case's index: the ingest holds the case lock) */
+	uint8_t *norms;
+	uint32_t norms_cap;
+	int norms_loaded;
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -162,6 +167,7 @@ void dft_ix_writer_free(dft_ix_writer *w)
 	free(w->slots);
 	free(w->docs.v);
 	free(w->lens.v);
+	free(w->norms);
 	free(w);
 }
 
@@ -635,23 +641,26 @@ static int insert_seg(sqlite3 *db, int64_t seg, uint32_t mindoc, uint32_t maxdoc
 	return rc;
 }
 
-static int merge_newest(sqlite3 *db, int all);
+static int merge_newest(sqlite3 *db, int all, uint8_t *norms, uint32_t cap);
 
 int dft_ix_flush(dft_ix_writer *w, sqlite3 *db)
 {
 	term_entry **sorted = NULL;
 	sqlite3_stmt *ins = NULL;
-	uint8_t *norms = NULL;
-	uint32_t cap = 0;
 	bytevec post = {0}, pos = {0};
 	int64_t seg, bytes = 0, total_len = 0, rows[2] = {0, 0};
 	size_t n = 0;
 	int rc;
 	if (w->docs.n == 0)
 		return 0;
-	if ((rc = dft_ix_schema(db)) < 0 || (rc = ix_load_norms(db, &norms, &cap)) < 0)
+	if ((rc = dft_ix_schema(db)) < 0)
 		return rc;
-	if ((rc = store_norms(db, w, &norms, &cap)) < 0 || (rc = next_seg(db, &seg)) < 0)
+	if (!w->norms_loaded) {
+		if ((rc = ix_load_norms(db, &w->norms, &w->norms_cap)) < 0)
+			return rc;
+		w->norms_loaded = 1;
+	}
+	if ((rc = store_norms(db, w, &w->norms, &w->norms_cap)) < 0 || (rc = next_seg(db, &seg)) < 0)
 		goto out;
 	if (!(sorted = malloc((w->nterms + 1) * sizeof *sorted))) {
 		rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
@@ -674,7 +683,7 @@ int dft_ix_flush(dft_ix_writer *w, sqlite3 *db)
 			break;
 		}
 		p = (postings) {e->docs.v, e->tfs.v, e->npos.v, e->docs.n, e->pos.p, e->pos.n, e->has_pos};
-		if ((rc = encode_postings(&p, norms, cap, &post, &pos)) == 0 &&
+		if ((rc = encode_postings(&p, w->norms, w->norms_cap, &post, &pos)) == 0 &&
 		    insert_term(ins, e->text, e->len, seg, e->docs.n, &post, &pos, e->has_pos, &bytes, rows) < 0)
 			rc = sql_fail(db, "terms");
 	}
@@ -693,13 +702,12 @@ int dft_ix_flush(dft_ix_writer *w, sqlite3 *db)
 	if (rc == 0)
 		rc = add_stat(db, "length", total_len);
 	if (rc == 0)
-		rc = merge_newest(db, 0);
+		rc = merge_newest(db, 0, w->norms, w->norms_cap);
 	if (rc == 0)
 		writer_clear(w);
 out:
 	sqlite3_finalize(ins);
 	free(sorted);
-	free(norms);
 	free(post.p);
 	free(pos.p);
 	return rc;
@@ -737,17 +745,15 @@ static int append_row(const uint8_t *blob, size_t len, const uint8_t *posblob, s
 }
 
 /* Merge the segments from..to (consecutive) into one new segment. */
-static int merge_range(sqlite3 *db, int64_t from, int64_t to)
+static int merge_range(sqlite3 *db, int64_t from, int64_t to, const uint8_t *norms, uint32_t cap)
 {
 	sqlite3_stmt *rd = NULL, *ins = NULL, *st = NULL;
 	u32vec docs = {0}, tfs = {0}, npos = {0}, posoff = {0};
 	bytevec pos = {0}, post = {0}, opos = {0};
-	uint8_t *norms = NULL;
-	uint32_t cap = 0;
 	char *term = NULL;
 	int has_pos = 0, rc, step;
 	int64_t seg, bytes = 0, mindoc = 0, maxdoc = 0, ndocs = 0, lo_row = 0, hi_row = -1, rows[2] = {0, 0};
-	if ((rc = ix_load_norms(db, &norms, &cap)) < 0 || (rc = next_seg(db, &seg)) < 0)
+	if ((rc = next_seg(db, &seg)) < 0)
 		return rc;
 	if (sqlite3_prepare_v2(db,
 			       "SELECT min(mindoc), max(maxdoc), sum(ndocs), min(lo_row), max(hi_row) FROM ix_segs "
@@ -845,14 +851,13 @@ out:
 	free(pos.p);
 	free(post.p);
 	free(opos.p);
-	free(norms);
 	return rc;
 }
 
 /* Tiered merging: take the newest segments while each older one is no
  * more than 4 times the sum taken so far; merge them when there are
  * MERGE_FANIN of them (all of them when `all`). */
-static int merge_newest(sqlite3 *db, int all)
+static int merge_newest(sqlite3 *db, int all, uint8_t *norms, uint32_t cap)
 {
 	for (;;) {
 		sqlite3_stmt *s = NULL;
@@ -873,7 +878,7 @@ static int merge_newest(sqlite3 *db, int all)
 		sqlite3_finalize(s);
 		if (count < 2 || (!all && count < MERGE_FANIN))
 			return 0;
-		if ((rc = merge_range(db, first, last)) < 0)
+		if ((rc = merge_range(db, first, last, norms, cap)) < 0)
 			return rc;
 		if (all)
 			return 0;
@@ -882,8 +887,13 @@ static int merge_newest(sqlite3 *db, int all)
 
 int dft_ix_optimize(sqlite3 *db)
 {
+	uint8_t *norms = NULL;
+	uint32_t cap = 0;
 	int rc = dft_ix_schema(db);
-	return rc < 0 ? rc : merge_newest(db, 1);
+	if (rc == 0 && (rc = ix_load_norms(db, &norms, &cap)) == 0)
+		rc = merge_newest(db, 1, norms, cap);
+	free(norms);
+	return rc;
 }
 
 int dft_ix_size(sqlite3 *db, int64_t *post, int64_t *pos, int64_t *terms)
