@@ -5,6 +5,7 @@
  *   ixbench index DB CORPUS                 every file of CORPUS/<folder>/ as a document
  *   ixbench query DB CORPUS QUERIES OUT     the queries of make-queries.py, twice
  *   ixbench map DB CORPUS cran|cisi SHARED  MAP@100 of the collection's queries (OR of words)
+ *   ixbench gen DB CORPUS N                 N documents of the corpus's lines drawn at random
  *
  * index: documents numbered 1.. in sorted path order, the path as the path
  * field and the text as the body, analysed by daftar's analyzer (stemmer
@@ -141,6 +142,82 @@ static int do_index(const char *dbpath, const char *corpus)
 	dft_ix_size(db, &post, &pos, &terms);
 	fprintf(stderr, "ixbench: indexed %zu documents in %.1f s; postings %.1f MB, positions %.1f MB, terms %.1f MB\n", n,
 		(now_ms() - t0) / 1000, post / 1e6, pos / 1e6, terms / 1e6);
+	dft_ix_writer_free(w);
+	dft_analyzer_free(an);
+	sqlite3_close(db);
+	return 0;
+}
+
+/* N generated documents: lines of the corpus drawn at random (seeded),
+ * 1 to 40 a document, so vocabulary and frequencies are the corpus's;
+ * documents numbered 1..N, path gen/N. For how query times grow. */
+static int do_gen(const char *dbpath, const char *corpus, long ndocs)
+{
+	sqlite3 *db;
+	dft_ix_writer *w;
+	dft_analyzer *an;
+	size_t n, nlines = 0, cap = 0;
+	char **paths = list_corpus(corpus, &n), **lines = NULL;
+	uint64_t rng = 88172645463325252ull;
+	double t0 = now_ms();
+	int64_t post, pos, terms;
+	dft_buf doc;
+	if (!paths || sqlite3_open(dbpath, &db) != SQLITE_OK)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		char full[8192], *text, *p;
+		size_t len;
+		snprintf(full, sizeof full, "%s/%s", corpus, paths[i]);
+		if (!(text = read_file(full, &len)))
+			continue;
+		for (p = text; *p;) {
+			char *nl = strchr(p, '\n');
+			if (nl)
+				*nl = 0;
+			if (strlen(p) > 20) {
+				if (nlines == cap) {
+					cap = cap ? cap * 2 : 65536;
+					lines = realloc(lines, cap * sizeof *lines);
+				}
+				lines[nlines++] = p;
+			}
+			if (!nl)
+				break;
+			p = nl + 1;
+		}
+	}
+	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	if (!nlines || dft_ix_schema(db) < 0 || dft_ix_writer_new(&w) < 0 || dft_analyzer_new(&an, NULL, DFT_AN_INDEX) < 0)
+		return 1;
+	dft_buf_init(&doc, 1 << 24);
+	for (long d = 1; d <= ndocs; d++) {
+		char path[64];
+		int k;
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		k = 1 + (int)(rng % 40);
+		dft_buf_reset(&doc);
+		for (int j = 0; j < k; j++) {
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			dft_buf_adds(&doc, lines[rng % nlines]);
+			dft_buf_addc(&doc, '\n');
+		}
+		snprintf(path, sizeof path, "gen/%ld.txt", d);
+		if (dft_ix_add(w, (uint32_t)d, DFT_IX_BODY, an, doc.ptr, doc.len) < 0 ||
+		    dft_ix_add(w, (uint32_t)d, DFT_IX_PATH, an, path, strlen(path)) < 0)
+			return 1;
+		if (d % 2000 == 0 || d == ndocs) {
+			sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+			if (dft_ix_flush(w, db) < 0) {
+				fprintf(stderr, "ixbench: flush: %s\n", dft_error_msg());
+				return 1;
+			}
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		}
+	}
+	dft_ix_size(db, &post, &pos, &terms);
+	fprintf(stderr, "ixbench: generated and indexed %ld documents in %.1f s; postings %.1f MB, positions %.1f MB, terms %.1f MB\n",
+		ndocs, (now_ms() - t0) / 1000, post / 1e6, pos / 1e6, terms / 1e6);
+	dft_buf_dispose(&doc);
 	dft_ix_writer_free(w);
 	dft_analyzer_free(an);
 	sqlite3_close(db);
@@ -463,10 +540,13 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "index"))
 		return do_index(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "gen"))
+		return do_gen(argv[2], argv[3], strtol(argv[4], NULL, 10));
 	if (argc == 6 && !strcmp(argv[1], "query"))
 		return do_query(argv[2], argv[3], argv[4], argv[5]);
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "map"))
 		return do_map(argv[2], argv[3], argv[4], argv[5], argc == 7 ? argv[6] : NULL);
-	fprintf(stderr, "usage: ixbench index DB CORPUS | query DB CORPUS QUERIES OUT | map DB CORPUS cran|cisi SHARED [k1,b,wt,wp]\n");
+	fprintf(stderr, "usage: ixbench index DB CORPUS | gen DB CORPUS N | query DB CORPUS QUERIES OUT | "
+			"map DB CORPUS cran|cisi SHARED [k1,b,wt,wp[,synonyms]]\n");
 	return 2;
 }

@@ -3,7 +3,7 @@
 # Xapian 1.4 and Lucene 8 in one run, each engine in one long-lived process
 # on the same documents and the same queries (docs/BENCHMARKS-SEARCH.md):
 #
-#   bash bench/search/run-ix.sh [--work DIR] [--total N] [--keep]
+#   bash bench/search/run-ix.sh [--work DIR] [--total N] [--gen N] [--keep]
 #
 #   corpus    make-corpus.py (../shared/corpora + generated, N documents, 21,000)
 #   queries   make-queries.py (1,000: word, two, phrase, or, prefix, filter)
@@ -13,6 +13,8 @@
 #             match counted); p50 / p99 / mean a kind and overall
 #   sizes     ix: its tables in store.db pages (dbstat) and the payload;
 #             Xapian compacted; Lucene's folder
+#   growth    --gen N: ix over N documents of the corpus's lines drawn at
+#             random (ixbench gen), the same queries but path filters
 #   ranking   MAP@100 on Cranfield and CISI (ixbench map: each collection
 #             indexed alone, the OR of the query's words) against FTS5
 #             "porter unicode61" and FTS5 with daftar's tokenizer
@@ -22,11 +24,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-work="" total=21000 keep=0
+work="" total=21000 keep=0 gen=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) work=$2; shift 2 ;;
     --total) total=$2; shift 2 ;;
+    --gen) gen=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run-ix.sh: unknown argument $1" >&2; exit 2 ;;
@@ -107,6 +110,14 @@ java -Xmx1g -cp "$work/classes:$jars" LuceneBench query "$work/lucene" "$work/co
 "$work/ixbench" query "$work/ix.db" "$work/corpus" "$work/queries.tsv" "$work/q-ix.tsv"
 "$work/xapian-bench" query "$work/xapian-compact" "$work/corpus" "$work/queries.tsv" "$work/q-xapian2.tsv"
 
+if [ "$gen" -gt 0 ]; then
+  say "growth: $gen generated documents"
+  rm -f "$work/gen.db"*
+  timed ix-gen-$gen "$work/ixbench" gen "$work/gen.db" "$work/corpus" "$gen" 2> "$work/gen-index.txt"
+  "$work/ixbench" query "$work/gen.db" "$work/corpus" "$work/queries.tsv" "$work/q-gen.tsv"
+  echo "gen_pages $(sqlite3 "$work/gen.db" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'ix%'")" >> "$work/sizes.txt"
+fi
+
 say "ranking: Cranfield, CISI"
 for c in cran cisi; do "$work/ixbench" map "$work/ix.db" "$work/corpus" $c "$DAFTAR_SHARED"; done > "$work/map.txt"
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/machine.txt"
@@ -140,6 +151,16 @@ s = dict(l.split() for l in open(f'{w}/sizes.txt'))
 print(f"\nix store pages / Lucene: {int(s['ix_pages']) / int(s['lucene']):.2f}; ix payload / Lucene: {int(s['ix_payload']) / int(s['lucene']):.2f}; Xapian compact / Lucene: {int(s['xapian_compact']) / int(s['lucene']):.2f}")
 print('\n### index build (wall, user, sys s)\n')
 for l in open(f'{w}/times.txt'): print('    ' + l.rstrip())
+import os
+if os.path.exists(f'{w}/q-gen.tsv'):
+    g = [r for r in load('q-gen.tsv') if r[0] != 'filter']
+    print('\n### growth: ix on generated documents (filter queries left out)\n')
+    print('| kind | n | top 10 p50 | p99 | exact p50 | p99 | median total |')
+    print('|---|---:|---:|---:|---:|---:|---:|')
+    for k in ['all'] + sorted({r[0] for r in g}):
+        rows = [r for r in g if k == 'all' or r[0] == k]
+        t1 = [float(r[1]) for r in rows]; t2 = [float(r[2]) for r in rows]
+        print(f'| {k} | {len(rows)} | {pct(t1, 50):.3f} | {pct(t1, 99):.3f} | {pct(t2, 50):.3f} | {pct(t2, 99):.3f} | {pct([int(r[4]) for r in rows], 50)} |')
 print('\n### ranking\n')
 for l in open(f'{w}/map.txt'): print('    ' + l.rstrip())
 EOF
