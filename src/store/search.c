@@ -1,13 +1,16 @@
 /*
- * search.c - running a compiled query (index.h) against the case: FTS5
- * MATCH with BM25 (title and path weigh more than the body), filters as
- * SQL on documents/meta/locations/doc_tags, snippets in the original characters,
- * the page of the first match, facets, and a time limit per query.
+ * search.c - running a compiled query (index.h) against the case. SQLite
+ * cases: daftar's own index (ix.h, ix_store.c) finds the first page and
+ * the total, BM25 with title and path weighing more than the body; filters
+ * as SQL on documents/meta/locations/doc_tags (a bitmap the index reads);
+ * facets and date orders over dft_hit(id); snippets in the original
+ * characters and the page of the first match made in C; a time limit per
+ * query on the SQL.
  *
  * Server mode (PostgreSQL): the same query, translated to a tsquery over
  * the tsvector daftar's analyzer made (pgtext.h), ranked by ts_rank with
  * the same column weights, snippets and pages made here in C from the
- * texts of the page of hits. Where it differs from FTS5: ts_rank is not
+ * texts of the page of hits. Where it differs from SQLite cases: ts_rank is not
  * BM25 (no inverse document frequency: a rare word does not weigh more
  * than a common one), NEAR does not enforce the distance, fuzzy words~N
  * are expanded from search_terms (which has no document counts, so ties
@@ -22,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Column weights for bm25(): title, path, body. */
-#define BM25_WEIGHTS "10.0, 3.0, 1.0"
 /* The same for ts_rank, whose weights are {D, C, B, A}: body D, path B,
  * title A (pgtext.c labels them so) */
 #define TS_WEIGHTS "'{0.1, 0.0, 0.3, 1.0}'"
@@ -404,27 +405,6 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 						"FROM top JOIN documents d ON d.id = top.id ORDER BY %s",
 					  order, nf + 2, nf + 3,
 					  !strcmp(order, "rank DESC, d.id") ? "top.rank DESC, top.id" : o->sort && !strcmp(o->sort, "oldest")
-					  ? "coalesce(nullif(top.date, ''), '9999') ASC, top.id ASC" : "top.date DESC, top.id DESC");
-	} else if (q->match.len) {
-		/* Rank first, then make snippets for the page of hits only:
-		 * computed in the outer SELECT of a plain query, snippet() and
-		 * dft_page() ran for every match before LIMIT cut them. */
-		rc = dft_buf_addf(&sql, "WITH top AS (SELECT d.id AS id, bm25(search, " BM25_WEIGHTS ") AS rank, "
-					"coalesce(" DOC_DATE ", '') AS date");
-		if (rc == 0)
-			rc = base_sql(&sql, q, pg);
-		if (rc == 0)
-			rc = dft_buf_addf(&sql, " ORDER BY %s LIMIT ?%d OFFSET ?%d) "
-						"SELECT d.id, d.path, -top.rank, snippet(search, -1, %s, '…', 24), "
-						"dft_page(search), (SELECT value FROM meta m WHERE m.doc_id = d.id AND "
-						"m.key IN ('title', 'subject') LIMIT 1), top.rank "
-						"FROM top JOIN search ON search.rowid = top.id AND search MATCH ?1 "
-						"JOIN documents d ON d.id = top.id ORDER BY %s",
-					  order, nf + 2, nf + 3,
-					  /* « » in a text are its own (Arabic quotes): the
-					   * workbench asks for control characters instead */
-					  o->control_marks ? "char(2), char(3)" : "'«', '»'",
-					  !strcmp(order, "rank") ? "top.rank" : o->sort && !strcmp(o->sort, "oldest")
 					  ? "coalesce(nullif(top.date, ''), '9999') ASC, top.id ASC" : "top.date DESC, top.id DESC");
 	} else {
 		rc = dft_buf_adds(&sql, "SELECT d.id, d.path, 0.0, "
