@@ -731,58 +731,64 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* pairs (doc, tf) by doc */
-static int cmp_u32pair(const void *a, const void *b)
+
+static int resolve(struct eval *e, node *n);
+
+/* Free what a cursor read (its counts and bounds stay). */
+static void node_release(node *n)
 {
-	const uint32_t *x = a, *y = b;
-	return (x[0] > y[0]) - (x[0] < y[0]);
+	for (int i = 0; i < n->nkids; i++)
+		node_release(n->kids[i]);
+	free(n->blob);
+	free(n->posblob);
+	free(n->blocks);
+	n->blob = n->posblob = NULL;
+	n->blocks = NULL;
+	n->nblocks = 0;
 }
 
-/* A group of forms with many members (a prefix, a fuzzy word): decoded into
- * one list, frequencies added up. */
+/* A group of many words (a prefix's, a fuzzy word's): read one member at
+ * a time into one list a document, frequencies added up, each member's
+ * postings freed once read, so a prefix of thousands of words holds one
+ * counter a document (4 bytes), not every posting. */
 static int materialize(struct eval *e, node *n)
 {
-	size_t cap = 0, m = 0;
-	uint32_t *pairs = NULL;
-	for (int i = 0; i < n->nkids; i++) {
-		node *k = n->kids[i];
-		for (uint32_t d = next_geq(e, k, 0); d != IX_DOC_END; d = next_geq(e, k, d + 1)) {
-			if (m == cap) {
-				uint32_t *v;
-				cap = cap ? cap * 2 : 1024;
-				if (!(v = realloc(pairs, cap * 2 * sizeof *v))) {
-					free(pairs);
-					return e->rc = DFT_ENOMEM;
-				}
-				pairs = v;
-			}
-			pairs[2 * m] = d;
-			pairs[2 * m + 1] = leaf_tf(k);
-			m++;
-		}
-	}
-	dft_sort(pairs, m, 2 * sizeof *pairs, cmp_u32pair);
-	n->mdocs = malloc((m ? m : 1) * sizeof *n->mdocs);
-	n->mtfs = malloc((m ? m : 1) * sizeof *n->mtfs);
-	if (!n->mdocs || !n->mtfs) {
-		free(pairs);
+	dft_ix *ix = e->ix;
+	size_t cap = ix->norms_cap ? ix->norms_cap : 1, m = 0;
+	uint32_t *acc = calloc(cap, sizeof *acc);
+	int rc = 0;
+	if (!acc)
 		return e->rc = DFT_ENOMEM;
+	for (int i = 0; i < n->nkids && rc == 0; i++) {
+		node *k = n->kids[i];
+		if ((rc = resolve(e, k)) < 0)
+			break;
+		for (uint32_t d = next_geq(e, k, 0); d != IX_DOC_END && e->rc == 0; d = next_geq(e, k, d + 1)) {
+			uint32_t a = d < cap ? acc[d] : 0, c = leaf_tf(k), body;
+			if (d >= cap)
+				continue;
+			body = n->prefix ? (a >> 2) + (c >> 2) : ((a >> 2) > (c >> 2) ? a >> 2 : c >> 2);
+			acc[d] = body << 2 | ((a | c) & 3);
+			m += a == 0;
+		}
+		rc = e->rc;
+		node_release(k);
+	}
+	if (rc == 0) {
+		n->mdocs = malloc((m ? m : 1) * sizeof *n->mdocs);
+		n->mtfs = malloc((m ? m : 1) * sizeof *n->mtfs);
+		if (!n->mdocs || !n->mtfs)
+			rc = e->rc = DFT_ENOMEM;
 	}
 	n->mn = 0;
-	for (size_t i = 0; i < m; i++) {
-		if (n->mn && n->mdocs[n->mn - 1] == pairs[2 * i]) {
-			uint32_t a = n->mtfs[n->mn - 1], b = pairs[2 * i + 1];
-			uint32_t body = n->prefix ? (a >> 2) + (b >> 2) : ((a >> 2) > (b >> 2) ? a >> 2 : b >> 2);
-			n->mtfs[n->mn - 1] = body << 2 | ((a | b) & 3);
-		} else {
-			n->mdocs[n->mn] = pairs[2 * i];
-			n->mtfs[n->mn] = pairs[2 * i + 1];
-			n->mn++;
+	for (size_t d = 0; d < cap && rc == 0; d++)
+		if (acc[d]) {
+			n->mdocs[n->mn] = (uint32_t)d;
+			n->mtfs[n->mn++] = acc[d];
 		}
-	}
-	free(pairs);
+	free(acc);
 	n->mi = 0;
-	return 0;
+	return rc;
 }
 
 /* Expand a prefix into the terms that start with it. */
@@ -868,11 +874,16 @@ static int resolve(struct eval *e, node *n)
 				    n->min_norm);
 		return 0;
 	}
-	for (int i = 0; i < n->nkids; i++) {
-		if (n->type == N_SYN || n->type == N_PHRASE || n->type == N_NEAR)
-			n->kids[i]->need_pos |= n->need_pos || n->type != N_SYN;
-		if ((rc = resolve(e, n->kids[i])) < 0)
+	if (n->type == N_SYN && !n->segs && n->nkids > 8 && !n->need_pos) {
+		if ((rc = materialize(e, n)) < 0) /* resolves the kids */
 			return rc;
+	} else {
+		for (int i = 0; i < n->nkids; i++) {
+			if (n->type == N_SYN || n->type == N_PHRASE || n->type == N_NEAR)
+				n->kids[i]->need_pos |= n->need_pos || n->type != N_SYN;
+			if ((rc = resolve(e, n->kids[i])) < 0)
+				return rc;
+		}
 	}
 	switch (n->type) {
 	case N_SYN: {
@@ -893,8 +904,6 @@ static int resolve(struct eval *e, node *n)
 		n->df = maxdf;
 		n->idf = idf_of(ix, maxdf);
 		n->ub = (float)bm25(ix, n->idf, bound_of(ix, tf, flags), mn);
-		if (n->nkids > 8 && !n->need_pos && (rc = materialize(e, n)) < 0)
-			return rc;
 		break;
 	}
 	case N_PHRASE:

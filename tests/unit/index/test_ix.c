@@ -420,6 +420,57 @@ static void test_bm25_order(void **state)
 	sqlite3_close(db);
 }
 
+/* A prefix of many words (read one word at a time into one list): the
+ * documents FTS5 finds, the counts of different words added up. */
+static void test_wide_prefix(void **state)
+{
+	sqlite3 *db = open_db();
+	dft_ix_writer *w;
+	dft_analyzer *an;
+	dft_ix *ix;
+	dft_ix_result r, all;
+	static uint32_t a[400], b[400];
+	size_t na;
+	(void)state;
+	assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE fts USING fts5(title, path, body, tokenize='daftar')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(dft_ix_writer_new(&w), 0);
+	assert_int_equal(dft_analyzer_new(&an, NULL, DFT_AN_INDEX), 0);
+	for (uint32_t d = 1; d <= 300; d++) {
+		char text[256];
+		sqlite3_stmt *s;
+		/* zetaN for 40 values of N, a few a document; every 7th none */
+		snprintf(text, sizeof text, "alpha zeta%u beta zeta%u zeta%u gamma", rnd(40), rnd(40), rnd(40));
+		if (d % 7 == 0)
+			snprintf(text, sizeof text, "alpha beta gamma zet");
+		assert_int_equal(dft_ix_add(w, d, DFT_IX_BODY, an, text, strlen(text)), 0);
+		assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", -1, &s, NULL), SQLITE_OK);
+		sqlite3_bind_int(s, 1, (int)d);
+		sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		if (d % 50 == 0)
+			assert_int_equal(dft_ix_flush(w, db), 0);
+	}
+	assert_int_equal(dft_ix_open(&ix, db), 0);
+	na = fts_matches(db, "\"zeta\" *", a);
+	assert_true(na > 200 && na < 300);
+	assert_int_equal(ix_matches(ix, "\"zeta\" *", b, &all), na);
+	assert_memory_equal(a, b, na * sizeof *a);
+	/* more words of the prefix, more score */
+	assert_int_equal(dft_ix_search(ix, "\"zeta\" *", 10, NULL, 0, 1, &r), 0);
+	assert_int_equal(r.total, (int64_t)na);
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(r.hits[i].doc, all.hits[i].doc);
+	dft_ix_result_dispose(&r);
+	dft_ix_result_dispose(&all);
+	dft_ix_close(ix);
+	dft_ix_writer_free(w);
+	dft_analyzer_free(an);
+	sqlite3_close(db);
+}
+
 /* A damaged row: an error naming the term, never a crash or a wrong hit. */
 static void test_damaged_postings(void **state)
 {
@@ -456,6 +507,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matches_and_ranking),
 		cmocka_unit_test(test_bm25_order),
+		cmocka_unit_test(test_wide_prefix),
 		cmocka_unit_test(test_damaged_postings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
