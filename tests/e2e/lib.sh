@@ -140,7 +140,8 @@ case_sql() {
 # case_dump CASE [no-entities]: a canonical dump of a case, independent of
 # document ids (documents, locations, text hashes, doubled documents,
 # signatures, entity mentions, mentions not yet resolved) and, unless
-# no-entities (a case where entities were merged by hand), the entities
+# no-entities (a case where entities were merged by hand), the entities;
+# for a SQLite case the index's document count and total length
 case_dump() {
   case_sql "$1" "
     SELECT 'doc', coalesce(sha256, path), status, coalesce(type,''), coalesce(error,''), size, depth FROM documents ORDER BY 2;
@@ -154,6 +155,11 @@ case_dump() {
     SELECT 'unresolved', count(*) FROM entity_state WHERE version < 0;"
   [ "${2:-}" = no-entities ] ||
     case_sql "$1" "SELECT 'entity', type, key, name, mentions, documents FROM entities ORDER BY 2, 3;"
+  # a SQLite case's full-text index: documents indexed once each, and the
+  # words they hold (segments differ from run to run, these may not)
+  [ -f "$1/server.conf" ] ||
+    case_sql "$1" "SELECT 'index', (SELECT value FROM ix_stats WHERE key = 'docs'), (SELECT value FROM ix_stats WHERE key = 'length'),
+      (SELECT count(*) FROM documents WHERE status != 'pending');"
 }
 
 # case_consistent WHAT CASE: verify ok, nothing pending, no temporary blobs
