@@ -141,7 +141,7 @@ case_sql() {
 # document ids (documents, locations, text hashes, doubled documents,
 # signatures, entity mentions, mentions not yet resolved) and, unless
 # no-entities (a case where entities were merged by hand), the entities;
-# for a SQLite case the index's document count and total length
+# and how many documents the full-text index holds
 case_dump() {
   case_sql "$1" "
     SELECT 'doc', coalesce(sha256, path), status, coalesce(type,''), coalesce(error,''), size, depth FROM documents ORDER BY 2;
@@ -155,11 +155,14 @@ case_dump() {
     SELECT 'unresolved', count(*) FROM entity_state WHERE version < 0;"
   [ "${2:-}" = no-entities ] ||
     case_sql "$1" "SELECT 'entity', type, key, name, mentions, documents FROM entities ORDER BY 2, 3;"
-  # a SQLite case's full-text index: documents indexed once each, and the
-  # words they hold (segments differ from run to run, these may not)
-  [ -f "$1/server.conf" ] ||
-    case_sql "$1" "SELECT 'index', (SELECT value FROM ix_stats WHERE key = 'docs'), (SELECT value FROM ix_stats WHERE key = 'length'),
-      (SELECT count(*) FROM documents WHERE status != 'pending');"
+  # the full-text index: every stored document indexed once (a SQLite
+  # case's segments differ from run to run, its document count may not;
+  # server mode has a row a document)
+  if [ -f "$1/server.conf" ]; then
+    case_sql "$1" "SELECT 'index', (SELECT count(*) FROM search), (SELECT count(*) FROM documents WHERE status != 'pending');"
+  else
+    case_sql "$1" "SELECT 'index', (SELECT value FROM ix_stats WHERE key = 'docs'), (SELECT count(*) FROM documents WHERE status != 'pending');"
+  fi
 }
 
 # case_consistent WHAT CASE: verify ok, nothing pending, no temporary blobs
