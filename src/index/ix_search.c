@@ -64,6 +64,8 @@ struct node {
 	uint32_t nblocks, cur;  /* current block (nblocks: done) */
 	uint32_t bdocs[IX_BLOCK], btfs[IX_BLOCK], bn, bi;
 	int decoded;
+	const uint8_t *pos_at;  /* positions of doc pos_at_i of block pos_block */
+	uint32_t pos_at_i, pos_block;
 	uint32_t max_tfc_flags; /* max tf over the term | flags << 28 */
 	uint8_t min_norm;
 	/* materialised (a large N_SYN) */
@@ -627,6 +629,7 @@ static void decode_block(node *n)
 	n->bn = i;
 	n->bi = 0;
 	n->decoded = 1;
+	n->pos_at = NULL;
 }
 
 /* N_TERM: the first doc >= target. */
@@ -686,12 +689,23 @@ static int term_positions(node *n, uint32_t **out, size_t *nout)
 {
 	const blockref *r = &n->blocks[n->cur];
 	const uint8_t *p = r->pos, *end = r->pos_end;
-	uint32_t k = 0;
+	uint32_t k = 0, i = 0;
 	if (!p) {
 		*nout = 0;
 		return 0;
 	}
-	for (uint32_t i = 0; i <= n->bi; i++) {
+	/* documents of a block are visited in order: go on from the last one
+	 * read rather than from the block's start */
+	if (n->pos_at && n->pos_block == n->cur && n->pos_at_i <= n->bi) {
+		p = n->pos_at;
+		i = n->pos_at_i;
+	}
+	for (; i <= n->bi; i++) {
+		if (i == n->bi) {
+			n->pos_at = p;
+			n->pos_at_i = i;
+			n->pos_block = n->cur;
+		}
 		uint32_t cnt = (uint32_t)ix_get_varint(&p, end), code = 0;
 		if (i < n->bi) {
 			for (uint32_t j = 0; j < cnt; j++)
