@@ -191,8 +191,8 @@ daftar_copy() {
       "$tv '$daftar' -v ingest '$prefix'\$run_i '$dir' $opts --json"
   fi
   cpu=$(grep -o 'CPU of the parent [0-9.]* s, of the workers [0-9.]* s' "$work/out/$name.err" | tail -1 |
-        sed 's/CPU of the parent \([0-9.]*\) s, of the workers \([0-9.]*\) s/parent CPU \1 s, workers CPU \2 s/')
-  rss=$( [ -s "$work/out/$name.rss" ] && awk '{printf "peak RSS %.0f MB", $1 / 1024}' "$work/out/$name.rss")
+        sed 's/CPU of the parent \([0-9.]*\) s, of the workers \([0-9.]*\) s/parent CPU \1 s, workers CPU \2 s/' || true)
+  rss=$( [ -s "$work/out/$name.rss" ] && awk '{printf "peak RSS %.0f MB", $1 / 1024}' "$work/out/$name.rss" || true)
   extra="added $(json_field "$work/out/$name" documents_added), dups $(json_field "$work/out/$name" duplicates), failed $(json_field "$work/out/$name" failed); case $(du -sh "$prefix$runs" | cut -f1); $rss; $cpu (last run)"
 }
 
