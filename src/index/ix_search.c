@@ -420,27 +420,28 @@ static int at_primary(struct parser *p)
 				   (p->pos + 5 <= p->len && !memcmp(p->s + p->pos, "NEAR(", 5)));
 }
 
-static node *parse_and(struct parser *p)
+/* a (sep a)*: an N_AND or N_OR of the parts, or the one part alone;
+ * implicit: parts may also follow each other without sep (AND) */
+static node *parse_chain(struct parser *p, int type, node *(*part)(struct parser *), const char *sep, int implicit)
 {
-	node *a = parse_not(p), *n = NULL;
-	for (;;) {
+	node *first = part(p), *n = NULL;
+	while ((first || n) && !p->err) {
 		node *b;
-		if (!a || p->err)
+		if (at_word(p, sep))
+			p->pos += strlen(sep);
+		else if (!implicit || !at_primary(p))
 			break;
-		if (at_word(p, "AND"))
-			p->pos += 3;
-		else if (!at_primary(p))
-			break;
-		if (!(b = parse_not(p))) {
+		if (!(b = part(p))) {
 			p->err = 1;
 			break;
 		}
 		if (!n) {
-			if (!(n = new_node(p, N_AND)) || add_kid(n, a) < 0) {
+			if (!(n = new_node(p, type)) || add_kid(n, first) < 0) {
 				node_free(b);
 				p->err = 1;
 				break;
 			}
+			first = NULL; /* n has it */
 		}
 		if (add_kid(n, b) < 0) {
 			node_free(b);
@@ -449,38 +450,21 @@ static node *parse_and(struct parser *p)
 		}
 	}
 	if (p->err) {
-		node_free(n ? n : a);
+		node_free(n);
+		node_free(first);
 		return NULL;
 	}
-	return n ? n : a;
+	return n ? n : first;
+}
+
+static node *parse_and(struct parser *p)
+{
+	return parse_chain(p, N_AND, parse_not, "AND", 1);
 }
 
 static node *parse_or(struct parser *p)
 {
-	node *a = parse_and(p), *n = NULL;
-	while (a && !p->err && at_word(p, "OR")) {
-		node *b;
-		p->pos += 2;
-		if (!(b = parse_and(p))) {
-			p->err = 1;
-			break;
-		}
-		if (!n && (!(n = new_node(p, N_OR)) || add_kid(n, a) < 0)) {
-			node_free(b);
-			p->err = 1;
-			break;
-		}
-		if (add_kid(n, b) < 0) {
-			node_free(b);
-			p->err = 1;
-			break;
-		}
-	}
-	if (p->err) {
-		node_free(n ? n : a);
-		return NULL;
-	}
-	return n ? n : a;
+	return parse_chain(p, N_OR, parse_and, "OR", 0);
 }
 
 /* ---- postings cursors -------------------------------------------------------- */
