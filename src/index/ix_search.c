@@ -436,11 +436,14 @@ static node *parse_chain(struct parser *p, int type, node *(*part)(struct parser
 			break;
 		}
 		if (!n) {
-			if (!(n = new_node(p, type)) || add_kid(n, first) < 0) {
+			node *m = new_node(p, type);
+			if (!m || add_kid(m, first) < 0) {
+				node_free(m);
 				node_free(b);
 				p->err = 1;
 				break;
 			}
+			n = m;
 			first = NULL; /* n has it */
 		}
 		if (add_kid(n, b) < 0) {
