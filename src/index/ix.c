@@ -363,7 +363,8 @@ static int sort_postings(u32vec *docs, u32vec *tfs, u32vec *npos, u32vec *posoff
 		t2[m] = tfs->v[i];
 		n2[m] = npos->v[i];
 		o2[m] = (uint32_t)p2.n;
-		memcpy(p2.p + p2.n, pos->p + posoff->v[i], end - posoff->v[i]);
+		if (end > posoff->v[i])
+			memcpy(p2.p + p2.n, pos->p + posoff->v[i], end - posoff->v[i]);
 		p2.n += end - posoff->v[i];
 		m++;
 	}

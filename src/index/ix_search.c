@@ -435,17 +435,23 @@ static node *parse_chain(struct parser *p, int type, node *(*part)(struct parser
 			p->err = 1;
 			break;
 		}
-		if (!n) {
-			node *m = new_node(p, type);
-			if (!m || add_kid(m, first) < 0) {
-				node_free(m);
+		if (n) {
+			if (add_kid(n, b) < 0) {
 				node_free(b);
 				p->err = 1;
 				break;
 			}
-			n = m;
-			first = NULL; /* n has it */
+			continue;
 		}
+		n = new_node(p, type);
+		if (!n || add_kid(n, first) < 0) {
+			node_free(n);
+			n = NULL;
+			node_free(b);
+			p->err = 1;
+			break;
+		}
+		first = NULL; /* n has it */
 		if (add_kid(n, b) < 0) {
 			node_free(b);
 			p->err = 1;

@@ -58,13 +58,16 @@ static const char *draw(void)
 static char *make_text(int nwords)
 {
 	dft_buf b;
+	char *s;
 	dft_buf_init(&b, 1 << 20);
 	for (int i = 0; i < nwords; i++) {
 		if (i)
 			dft_buf_addc(&b, rnd(12) ? ' ' : '\n');
 		dft_buf_adds(&b, draw());
 	}
-	return strdup(dft_buf_cstr(&b));
+	s = strdup(dft_buf_cstr(&b));
+	dft_buf_dispose(&b);
+	return s;
 }
 
 struct corpus {
@@ -369,6 +372,11 @@ static void test_matches_and_ranking(void **state)
 	check_expressions(many, one, kinds);
 	sqlite3_close(many);
 	sqlite3_close(one);
+	for (int d = 1; d <= NDOCS; d++) {
+		free(C.title[d]);
+		free(C.path[d]);
+		free(C.body[d]);
+	}
 }
 
 /* A rare word ranks a document where it occurs often and the document is
