@@ -745,14 +745,19 @@ static int append_row(const uint8_t *blob, size_t len, const uint8_t *posblob, s
 	return 0;
 }
 
-/* Merge the segments from..to (consecutive) into one new segment. */
+/* Merge the segments from..to (consecutive) into one new segment: one
+ * cursor a segment over its rowid range (a segment's rows are in term
+ * order), the smallest term taken from them all, so nothing is sorted and
+ * one term's postings are in memory at a time (an ORDER BY over the rows
+ * sorted every blob of the segments, in memory when temp_store is). */
 static int merge_range(sqlite3 *db, int64_t from, int64_t to, const uint8_t *norms, uint32_t cap)
 {
-	sqlite3_stmt *rd = NULL, *ins = NULL, *st = NULL;
+	sqlite3_stmt *ins = NULL, *st = NULL, **cur = NULL;
+	int *live = NULL;
 	u32vec docs = {0}, tfs = {0}, npos = {0}, posoff = {0};
 	bytevec pos = {0}, post = {0}, opos = {0};
 	char *term = NULL;
-	int has_pos = 0, rc, step;
+	int has_pos = 0, rc = 0, ncur = 0;
 	int64_t seg, bytes = 0, mindoc = 0, maxdoc = 0, ndocs = 0, lo_row = 0, hi_row = -1, rows[2] = {0, 0};
 	if ((rc = next_seg(db, &seg)) < 0)
 		return rc;
@@ -760,9 +765,6 @@ static int merge_range(sqlite3 *db, int64_t from, int64_t to, const uint8_t *nor
 			       "SELECT min(mindoc), max(maxdoc), sum(ndocs), min(lo_row), max(hi_row) FROM ix_segs "
 			       "WHERE seg BETWEEN ?1 AND ?2",
 			       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-			       "SELECT term, post, pos FROM ix_terms WHERE id BETWEEN ?1 AND ?2 ORDER BY term, seg",
-			       -1, &rd, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO ix_terms(term, seg, df, post, pos) VALUES(?1,?2,?3,?4,?5)", -1, &ins,
 			       NULL) != SQLITE_OK) {
 		rc = sql_fail(db, "merge");
@@ -779,56 +781,93 @@ static int merge_range(sqlite3 *db, int64_t from, int64_t to, const uint8_t *nor
 			hi_row = sqlite3_column_int64(st, 4);
 		}
 	}
-	sqlite3_bind_int64(rd, 1, lo_row);
-	sqlite3_bind_int64(rd, 2, hi_row);
-	for (;;) {
-		const char *t = NULL;
-		step = sqlite3_step(rd);
-		if (step == SQLITE_ROW)
-			t = (const char *)sqlite3_column_text(rd, 0);
-		if (term && (!t || strcmp(t, term))) {
-			postings p;
-			if (sort_postings(&docs, &tfs, &npos, &posoff, &pos) < 0) {
-				rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
-				goto out;
-			}
-			p = (postings){docs.v, tfs.v, npos.v, docs.n, pos.p, pos.n, has_pos};
-			if ((rc = encode_postings(&p, norms, cap, &post, &opos)) < 0)
-				goto out;
-			if (insert_term(ins, term, strlen(term), seg, docs.n, &post, &opos, has_pos, &bytes, rows) < 0) {
-				rc = sql_fail(db, "merge");
-				goto out;
-			}
-			free(term);
-			term = NULL;
-			docs.n = tfs.n = npos.n = posoff.n = 0;
-			pos.n = 0;
-			has_pos = 0;
-		}
-		if (step != SQLITE_ROW)
-			break;
-		if (!term && !(term = strdup(t))) {
-			rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
-			goto out;
-		}
-		has_pos |= sqlite3_column_type(rd, 2) != SQLITE_NULL;
-		rc = append_row(sqlite3_column_blob(rd, 1), (size_t)sqlite3_column_bytes(rd, 1),
-				sqlite3_column_type(rd, 2) != SQLITE_NULL ? sqlite3_column_blob(rd, 2) : NULL,
-				(size_t)sqlite3_column_bytes(rd, 2), &docs, &tfs, &npos, &posoff, &pos);
-		if (rc == DFT_ECORRUPT) {
-			rc = dft_error_set(DFT_ECORRUPT, "ix: term %s: malformed postings", t);
-			goto out;
-		} else if (rc < 0) {
-			rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
-			goto out;
-		}
-	}
-	if (step != SQLITE_DONE) {
+	sqlite3_finalize(st);
+	st = NULL;
+	/* a cursor a segment */
+	if (sqlite3_prepare_v2(db, "SELECT lo_row, hi_row FROM ix_segs WHERE seg BETWEEN ?1 AND ?2 AND lo_row IS NOT NULL ORDER BY seg",
+			       -1, &st, NULL) != SQLITE_OK) {
 		rc = sql_fail(db, "merge");
 		goto out;
 	}
-	sqlite3_finalize(rd);
-	rd = NULL;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_stmt **c = realloc(cur, (size_t)(ncur + 1) * sizeof *c);
+		int *l = realloc(live, (size_t)(ncur + 1) * sizeof *l);
+		if (c)
+			cur = c;
+		if (l)
+			live = l;
+		if (!c || !l) {
+			rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			goto out;
+		}
+		cur[ncur] = NULL;
+		if (sqlite3_prepare_v2(db, "SELECT term, post, pos FROM ix_terms WHERE id BETWEEN ?1 AND ?2 ORDER BY id", -1,
+				       &cur[ncur], NULL) != SQLITE_OK) {
+			ncur++;
+			rc = sql_fail(db, "merge");
+			goto out;
+		}
+		sqlite3_bind_int64(cur[ncur], 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_int64(cur[ncur], 2, sqlite3_column_int64(st, 1));
+		live[ncur] = sqlite3_step(cur[ncur]) == SQLITE_ROW;
+		ncur++;
+	}
+	for (;;) {
+		const char *t = NULL;
+		postings p;
+		/* the smallest term of the cursors; earlier segments first */
+		for (int i = 0; i < ncur; i++)
+			if (live[i]) {
+				const char *x = (const char *)sqlite3_column_text(cur[i], 0);
+				if (x && (!t || strcmp(x, t) < 0))
+					t = x;
+			}
+		if (!t)
+			break;
+		if (!(term = strdup(t))) {
+			rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			goto out;
+		}
+		for (int i = 0; i < ncur; i++) {
+			const char *x;
+			if (!live[i] || !(x = (const char *)sqlite3_column_text(cur[i], 0)) || strcmp(x, term))
+				continue;
+			has_pos |= sqlite3_column_type(cur[i], 2) != SQLITE_NULL;
+			rc = append_row(sqlite3_column_blob(cur[i], 1), (size_t)sqlite3_column_bytes(cur[i], 1),
+					sqlite3_column_type(cur[i], 2) != SQLITE_NULL ? sqlite3_column_blob(cur[i], 2) : NULL,
+					(size_t)sqlite3_column_bytes(cur[i], 2), &docs, &tfs, &npos, &posoff, &pos);
+			if (rc == DFT_ECORRUPT) {
+				rc = dft_error_set(DFT_ECORRUPT, "ix: term %s: malformed postings", term);
+				goto out;
+			} else if (rc < 0) {
+				rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+				goto out;
+			}
+			live[i] = sqlite3_step(cur[i]) == SQLITE_ROW;
+		}
+		if (sort_postings(&docs, &tfs, &npos, &posoff, &pos) < 0) {
+			rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			goto out;
+		}
+		p = (postings){docs.v, tfs.v, npos.v, docs.n, pos.p, pos.n, has_pos};
+		if ((rc = encode_postings(&p, norms, cap, &post, &opos)) < 0)
+			goto out;
+		if (insert_term(ins, term, strlen(term), seg, docs.n, &post, &opos, has_pos, &bytes, rows) < 0) {
+			rc = sql_fail(db, "merge");
+			goto out;
+		}
+		free(term);
+		term = NULL;
+		docs.n = tfs.n = npos.n = posoff.n = 0;
+		pos.n = 0;
+		has_pos = 0;
+	}
+	for (int i = 0; i < ncur; i++) {
+		sqlite3_finalize(cur[i]);
+		cur[i] = NULL;
+	}
 	{
 		char sql[256];
 		snprintf(sql, sizeof sql,
@@ -841,7 +880,10 @@ static int merge_range(sqlite3 *db, int64_t from, int64_t to, const uint8_t *nor
 	}
 	rc = insert_seg(db, seg, (uint32_t)mindoc, (uint32_t)maxdoc, ndocs, bytes, rows);
 out:
-	sqlite3_finalize(rd);
+	for (int i = 0; i < ncur; i++)
+		sqlite3_finalize(cur[i]);
+	free(cur);
+	free(live);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(st);
 	free(term);
