@@ -63,6 +63,27 @@ static int print_slots(struct args *a, const char *case_dir, const char *done, i
 	return 0;
 }
 
+/* What key add or remove changed: {"added": 2} or "added slot 2 to CASE". */
+static int print_change(struct args *a, const char *key, long slot, const char *preposition)
+{
+	int rc;
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, 0);
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, key);
+		dft_json_int(&j, slot);
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		dft_buf_dispose(&b);
+		return rc;
+	}
+	printf("%s slot %ld %s %s\n", key, slot, preposition, a->pos[1]);
+	return 0;
+}
+
 int cmd_key(struct args *a)
 {
 	const char *sub = a->npos > 0 ? a->pos[0] : NULL;
@@ -84,21 +105,7 @@ int cmd_key(struct args *a)
 			return cli_usage("key");
 		if ((rc = dft_crypt_slot_add(a->pos[1], &slot)) < 0)
 			return fail(rc);
-		if (a->json) {
-			dft_buf b;
-			dft_json j;
-			dft_buf_init(&b, 0);
-			dft_json_init(&j, &b);
-			dft_json_obj_open(&j);
-			dft_json_key(&j, "added");
-			dft_json_int(&j, slot);
-			dft_json_obj_close(&j);
-			rc = emit_json(&j, &b);
-			dft_buf_dispose(&b);
-			return rc;
-		}
-		printf("added slot %d to %s\n", slot, a->pos[1]);
-		return 0;
+		return print_change(a, "added", slot, "to");
 	}
 	if (!strcmp(sub, "remove")) {
 		char *end;
@@ -111,21 +118,7 @@ int cmd_key(struct args *a)
 					   a->pos[2]);
 		if ((rc = dft_crypt_slot_remove(a->pos[1], (int)v)) < 0)
 			return fail(rc);
-		if (a->json) {
-			dft_buf b;
-			dft_json j;
-			dft_buf_init(&b, 0);
-			dft_json_init(&j, &b);
-			dft_json_obj_open(&j);
-			dft_json_key(&j, "removed");
-			dft_json_int(&j, v);
-			dft_json_obj_close(&j);
-			rc = emit_json(&j, &b);
-			dft_buf_dispose(&b);
-			return rc;
-		}
-		printf("removed slot %ld from %s\n", v, a->pos[1]);
-		return 0;
+		return print_change(a, "removed", v, "from");
 	}
 	return usage_error("key takes add, remove or list, not '%s'", sub);
 }
