@@ -4,7 +4,8 @@
  *
  *   ixbench index DB CORPUS                 every file of CORPUS/<folder>/ as a document
  *   ixbench query DB CORPUS QUERIES OUT     the queries of make-queries.py, twice
- *   ixbench map DB CORPUS cran|cisi SHARED  MAP@100 of the collection's queries (OR of words)
+ *   ixbench map CORPUS cran|cisi SHARED     MAP@100 of the collection's queries (OR of words),
+ *                                           the collection indexed alone in memory
  *   ixbench gen DB CORPUS N                 N documents of the corpus's lines drawn at random
  *
  * index: documents numbered 1.. in sorted path order, the path as the path
@@ -385,7 +386,7 @@ static size_t fts_top(sqlite3 *db, const char *match, uint32_t *out)
 	return n;
 }
 
-static int do_map(const char *dbpath, const char *corpus, const char *coll, const char *shared, const char *params)
+static int do_map(const char *corpus, const char *coll, const char *shared, const char *params)
 {
 	sqlite3 *db;
 	dft_ix *ix;
@@ -423,7 +424,6 @@ static int do_map(const char *dbpath, const char *corpus, const char *coll, cons
 	}
 	fclose(f);
 	/* like the baselines, an index of the collection alone (idf from it) */
-	(void)dbpath;
 	{
 		dft_ix_writer *w;
 		dft_analyzer *an;
@@ -466,7 +466,6 @@ static int do_map(const char *dbpath, const char *corpus, const char *coll, cons
 			allowed[(i + 1) >> 3] |= (uint8_t)(1 << ((i + 1) & 7));
 	for (int i = 1; i <= nq && i < 1024; i++) {
 		dft_buf or;
-		dft_analyzer *an = NULL;
 		const char *s = qs[i];
 		dft_query q;
 		dft_ix_result r;
@@ -489,7 +488,6 @@ static int do_map(const char *dbpath, const char *corpus, const char *coll, cons
 					dft_buf_addc(&or, (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c));
 			}
 		}
-		(void)an;
 		if (dft_query_compile(&q, dft_buf_cstr(&or), NULL, NULL) < 0 ||
 		    dft_ix_search(ix, dft_buf_cstr(&q.match), 100, allowed, n + 1, 0, &r) < 0) {
 			fprintf(stderr, "query %d: %s\n", i, dft_error_msg());
@@ -544,9 +542,9 @@ int main(int argc, char **argv)
 		return do_gen(argv[2], argv[3], strtol(argv[4], NULL, 10));
 	if (argc == 6 && !strcmp(argv[1], "query"))
 		return do_query(argv[2], argv[3], argv[4], argv[5]);
-	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "map"))
-		return do_map(argv[2], argv[3], argv[4], argv[5], argc == 7 ? argv[6] : NULL);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "map"))
+		return do_map(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	fprintf(stderr, "usage: ixbench index DB CORPUS | gen DB CORPUS N | query DB CORPUS QUERIES OUT | "
-			"map DB CORPUS cran|cisi SHARED [k1,b,wt,wp[,synonyms]]\n");
+			"map CORPUS cran|cisi SHARED [k1,b,wt,wp[,synonyms]]\n");
 	return 2;
 }

@@ -119,7 +119,7 @@ if [ "$gen" -gt 0 ]; then
 fi
 
 say "ranking: Cranfield, CISI"
-for c in cran cisi; do "$work/ixbench" map "$work/ix.db" "$work/corpus" $c "$DAFTAR_SHARED"; done > "$work/map.txt"
+for c in cran cisi; do "$work/ixbench" map "$work/corpus" $c "$DAFTAR_SHARED"; done > "$work/map.txt"
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/machine.txt"
 
 "$py" - "$work" <<'EOF' | tee "$work/results.md"

@@ -609,6 +609,13 @@ static double bound_of(const dft_ix *ix, uint32_t max_tf, uint8_t flags)
 	return max_tf + ((flags & 2) ? ix->p.w_title : 0) + ((flags & 1) ? ix->p.w_path : 0);
 }
 
+/* A term's score bound over all its documents (its idf set). */
+static float term_bound(const dft_ix *ix, const node *n)
+{
+	return (float)bm25(ix, n->idf, bound_of(ix, n->max_tfc_flags & 0x0fffffff, (uint8_t)(n->max_tfc_flags >> 28)),
+			   n->min_norm);
+}
+
 static void decode_block(node *n)
 {
 	const blockref *r = &n->blocks[n->cur];
@@ -869,16 +876,14 @@ static int resolve(struct eval *e, node *n)
 			for (int i = 0; i < n->nkids; i++) {
 				node *k = n->kids[i];
 				k->idf = n->idf;
-				k->ub = (float)bm25(ix, k->idf, bound_of(ix, k->max_tfc_flags & 0x0fffffff, (uint8_t)(k->max_tfc_flags >> 28)),
-						    k->min_norm);
+				k->ub = term_bound(ix, k);
 				if (k->ub > n->ub)
 					n->ub = k->ub;
 			}
 			return 0;
 		}
 		n->idf = idf_of(ix, n->df);
-		n->ub = (float)bm25(ix, n->idf, bound_of(ix, n->max_tfc_flags & 0x0fffffff, (uint8_t)(n->max_tfc_flags >> 28)),
-				    n->min_norm);
+		n->ub = term_bound(ix, n);
 		return 0;
 	}
 	if (n->type == N_SYN && !n->segs && n->nkids > 8 && !n->need_pos) {
@@ -1224,8 +1229,7 @@ static int allowed_doc(const uint8_t *allowed, size_t bits, uint32_t d)
 }
 
 /* One word: skip the blocks whose bound cannot enter the top k. */
-static void run_term(struct eval *e, node *n, topk *t, const uint8_t *allowed, size_t bits, int64_t *scored,
-		     int64_t *seen)
+static void run_term(struct eval *e, node *n, topk *t, const uint8_t *allowed, size_t bits, int64_t *scored)
 {
 	dft_ix *ix = e->ix;
 	while (n->cur < n->nblocks) {
@@ -1239,7 +1243,6 @@ static void run_term(struct eval *e, node *n, topk *t, const uint8_t *allowed, s
 		decode_block(n);
 		for (; n->bi < n->bn; n->bi++) {
 			uint32_t d = n->bdocs[n->bi];
-			(*seen)++;
 			if (!allowed_doc(allowed, bits, d))
 				continue;
 			n->doc = d;
@@ -1346,7 +1349,7 @@ int dft_ix_search(dft_ix *ix, const char *expr, size_t k, const uint8_t *allowed
 	topk t = {NULL, 0, k ? k : 1};
 	if (t.k > (size_t)ix->ndocs + 1) /* every document at most */
 		t.k = (size_t)ix->ndocs + 1;
-	int64_t scored = 0, seen = 0;
+	int64_t scored = 0;
 	int rc;
 	node *root;
 	memset(res, 0, sizeof *res);
@@ -1357,11 +1360,11 @@ int dft_ix_search(dft_ix *ix, const char *expr, size_t k, const uint8_t *allowed
 		return dft_error_set(DFT_ENOMEM, "ix: out of memory");
 	}
 	if (root->type == N_TERM) {
-		run_term(&e, root, &t, allowed, bits, &scored, &seen);
+		run_term(&e, root, &t, allowed, bits, &scored);
 	} else if (root->type == N_SYN && root->segs) {
 		/* one word in several segments: each on its own, documents are disjoint */
 		for (int i = 0; i < root->nkids; i++)
-			run_term(&e, root->kids[i], &t, allowed, bits, &scored, &seen);
+			run_term(&e, root->kids[i], &t, allowed, bits, &scored);
 	} else if (root->type == N_OR) {
 		run_maxscore(&e, root, &t, allowed, bits, &scored);
 	} else {

@@ -6,7 +6,9 @@
  * exactly the committed documents), dropped on ROLLBACK. Readers keep one
  * open index a connection and reload it when another connection commits
  * (PRAGMA data_version). dft_hit(id) lets SQL (facets, date order) see the
- * documents a query matched.
+ * documents a query matched. A document's fields are the view search_src
+ * (schema.c: the title and subject, the first path, the text), as they
+ * were FTS5's.
  *
  * Server mode (PostgreSQL) keeps its tsvector index (pgtext.h).
  */
@@ -33,8 +35,7 @@ int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len
 	if (doc_id <= 0 || doc_id > (int64_t)UINT32_MAX - 1)
 		return dft_error_set(DFT_ELIMIT, "document %lld: beyond the index's 4 billion documents", (long long)doc_id);
 	if ((rc = dft_sql_cached(st, &s,
-				 "SELECT (SELECT group_concat(value, ' ') FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject')), "
-				 "d.path FROM documents d WHERE d.id = ?")) < 0)
+				 "SELECT title, path FROM search_src WHERE id = ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc_id);
 	rc = dft_ix_add(st->ixw, (uint32_t)doc_id, DFT_IX_BODY, st->ix_an, text ? text : "", text ? len : 0);
@@ -150,9 +151,8 @@ int dft_store_ix_rebuild(sqlite3 *db)
 	    (rc = dft_analyzer_new(&an, NULL, DFT_AN_INDEX)) < 0)
 		goto out;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT d.id, (SELECT group_concat(value, ' ') FROM meta m WHERE m.doc_id = d.id AND m.key IN ('title', 'subject')), "
-			       "d.path, (SELECT text FROM texts t WHERE t.doc_id = d.id) FROM documents d "
-			       "WHERE d.status != 'pending' ORDER BY d.id",
+			       "SELECT id, title, path, body FROM search_src "
+			       "WHERE id IN (SELECT id FROM documents WHERE status != 'pending') ORDER BY id",
 			       -1, &s, NULL) != SQLITE_OK) {
 		rc = dft_error_set(DFT_EIO, "index: %s", sqlite3_errmsg(db));
 		goto out;
