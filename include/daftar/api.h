@@ -91,4 +91,37 @@ typedef struct dft_api_records_params {
  * DFT_ENOTFOUND for an unknown template or a label no template has. */
 int dft_api_records(const struct dft_record_set *rs, const dft_api_records_params *p, dft_json *j);
 
+/* ---- places on the map (src/api/places_api.c; entities.h) ---- */
+typedef struct dft_place_item {
+	int64_t id, documents, mentions, geonameid;
+	char *name, *country, *why, *source; /* country, why, source: NULL without coordinates */
+	int has_geo;
+	double lat, lon;
+	char **names; /* its spellings, most mentioned first (at most 64) */
+	size_t nnames;
+	char **months; /* "YYYY-MM" of its documents' first dates, with how many documents */
+	int64_t *month_docs;
+	size_t nmonths;
+} dft_place_item;
+typedef struct dft_route_item {
+	int64_t from, to; /* place ids */
+	int64_t *docs;
+	size_t ndocs;
+	char **dates; /* distinct, sorted */
+	size_t ndates;
+} dft_route_item;
+typedef struct dft_places_data {
+	dft_place_item *p; /* by documents */
+	size_t np;
+	dft_route_item *r; /* by from, to */
+	size_t nr;
+} dft_places_data;
+/* Read the case's places and routes (the store's place_geo, routes). */
+int dft_places_load(dft_store *st, dft_places_data *out);
+void dft_places_data_dispose(dft_places_data *d);
+/* {"places": [{"id", "name", "names", "lat", "lon", "country", "documents",
+ * "mentions", "why", "source", "geonameid", "months"}], "routes": [{"from",
+ * "to", "documents", "dates"}]} (../shared/INTERFACE.md "places") */
+int dft_api_places(const dft_places_data *d, dft_json *j);
+
 #endif

@@ -71,7 +71,9 @@ typedef struct dft_mention {
 	const char *value;
 	/* Dates written in the Hijri calendar: "hijri:1437-06-06"; places
 	 * found in the gazetteer (places.c): "place:Raqqa;geo:35.9528,39.0079;SY"
-	 * (its name, latitude, longitude, country); NULL else. */
+	 * (its name, latitude, longitude, country); a place with coordinates
+	 * written just after it also ";written:LAT,LON" (dft_places_mark_written,
+	 * when stored); NULL else. */
 	const char *extra;
 	double score; /* 0..1, how sure the scanner is */
 } dft_mention;
@@ -230,6 +232,45 @@ void dft_mention_set_reset(dft_mention_set *s);
 /* A dft_mention_fn: ctx is the set. */
 int dft_mention_set_add(void *set, const dft_mention *m);
 
+/* ---- GeoNames cities: coordinates for the map (gazetteer.c) ------------------ */
+
+/* One city a name may be (GeoNames, tools/gazetteer/gen-gazetteer.mjs). */
+typedef struct dft_geo_match {
+	int64_t geonameid;
+	const char *name, *country, *feature; /* static data */
+	double lat, lon;
+	int64_t population;
+	int exact; /* 1: the spelling (diacritics and articles aside); 0: the cross-script key */
+} dft_geo_match;
+
+typedef struct dft_gazetteer dft_gazetteer;
+
+/* The lookup tables of the compiled-in GeoNames cities. One a thread. */
+int dft_gazetteer_new(dft_gazetteer **out);
+void dft_gazetteer_free(dft_gazetteer *g);
+/* The cities a name written in any script may be, best first (exact
+ * spellings, then population), at most max; returns how many or < 0. */
+int dft_gazetteer_find(dft_gazetteer *g, const char *name, size_t len, dft_geo_match *out, size_t max);
+/* Great-circle distance, km. */
+double dft_geo_distance_km(double lat1, double lon1, double lat2, double lon2);
+
+/* ---- routes: movements between places a sentence states (routes.c) ------------- */
+
+#define DFT_ROUTES_MAX 1000 /* a document at most */
+typedef struct dft_route {
+	size_t from, to;   /* place mentions: indexes into the set's v */
+	size_t start, end; /* the sentence, bytes of the text */
+	size_t date;       /* a date mention (the sentence's, else the document's first), SIZE_MAX: none */
+} dft_route;
+/* The routes of a text from its mentions (dft_entity_extract's set), in
+ * text order; fn's non-zero return stops and is returned. */
+int dft_routes_find(const char *text, size_t len, const dft_mention_set *ms,
+		    int (*fn)(void *ctx, const dft_route *r), void *ctx);
+/* Coordinates written just after a place's name in its sentence: that
+ * place mention's extra gets "written:LAT,LON" (after ';' when it had
+ * one). dft_entities_store calls it before storing. */
+int dft_places_mark_written(const char *text, size_t len, dft_mention_set *ms);
+
 /* ---- all extractors on one text (extract.c) --------------------------------- */
 
 typedef struct dft_entity_extractor dft_entity_extractor;
@@ -251,10 +292,11 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 
 #include "daftar/store.h"
 
-#define DFT_ENTITIES_VERSION 4 /* of extraction: texts scanned by another are redone
+#define DFT_ENTITIES_VERSION 5 /* of extraction: texts scanned by another are redone
 				* (3: ʿAbd compounds are one name, names.c: a rescan
 				* resolves older cases with the new keys; 4: document
-				* numbers whole, places of Syria and Iraq, offices) */
+				* numbers whole, places of Syria and Iraq, offices;
+				* 5: routes between places, routes.c) */
 
 /* Documents with a text not yet scanned by this version (or re-extracted). */
 int dft_store_entity_pending(dft_store *st, int (*fn)(void *ctx, int64_t id), void *ctx);
@@ -428,6 +470,66 @@ typedef struct dft_doc_mention {
 } dft_doc_mention;
 int dft_store_doc_mentions(dft_store *st, int64_t doc, int (*fn)(void *ctx, const dft_doc_mention *m),
 			   void *ctx);
+
+/* ---- places on the map and routes (src/store/places_store.c, locate.c) ------------- */
+
+/* A document's routes (replacing its old ones), values of its place mentions. */
+typedef struct dft_route_rec {
+	const char *from, *to, *date; /* date: "YYYY-MM-DD", "YYYY-MM" or NULL */
+	size_t start, end;
+} dft_route_rec;
+int dft_store_routes_put(dft_store *st, int64_t doc_id, const dft_route_rec *r, size_t n);
+
+/* What locate.c reads: each place variant with its entity and the
+ * gazetteer's extra of one of its mentions (NULL when none) ... */
+int dft_store_place_variants(dft_store *st,
+			     int (*fn)(void *ctx, int64_t entity, const char *value, int64_t mentions,
+				       const char *extra),
+			     void *ctx);
+/* ... coordinates written just after a place's name (its mentions'
+ * extra "written:LAT,LON", dft_places_mark_written) ... */
+int dft_store_place_written(dft_store *st,
+			    int (*fn)(void *ctx, int64_t entity, int64_t doc, const char *coordinates), void *ctx);
+/* ... and the documents two places share (co-occurrence edges of two places). */
+int dft_store_place_edges(dft_store *st, int (*fn)(void *ctx, int64_t a, int64_t b, int64_t documents), void *ctx);
+
+/* Where a place entity is, and why so. */
+typedef struct dft_place_geo {
+	int64_t entity;
+	double lat, lon;
+	const char *country; /* ISO alpha-2 or NULL */
+	int64_t geonameid;   /* 0: none */
+	const char *source;  /* "places", "geonames", "written" */
+	const char *why;
+} dft_place_geo;
+/* Replace the coordinates of every place (one transaction). */
+int dft_store_place_geo_replace(dft_store *st, const dft_place_geo *g, size_t n);
+
+/* The places of the case for `daftar places` and the map: each place
+ * entity with its coordinates (has_geo 0: none found), by documents. */
+typedef struct dft_place_row {
+	int64_t id, documents, mentions;
+	const char *name;
+	int has_geo;
+	dft_place_geo geo;
+} dft_place_row;
+int dft_store_places_list(dft_store *st, int (*fn)(void *ctx, const dft_place_row *r), void *ctx);
+/* Every place's variants (entity order). */
+int dft_store_places_names(dft_store *st, int (*fn)(void *ctx, int64_t entity, const char *value), void *ctx);
+/* The documents of each place by month (the first date of each document):
+ * entity, "YYYY-MM", documents; entity order. */
+int dft_store_places_months(dft_store *st,
+			    int (*fn)(void *ctx, int64_t entity, const char *month, int64_t documents), void *ctx);
+/* The routes between two different place entities: from, to, document,
+ * date (NULL: none), by from, to, document. */
+int dft_store_routes_list(dft_store *st,
+			  int (*fn)(void *ctx, int64_t from, int64_t to, int64_t doc, const char *date), void *ctx);
+
+/* Coordinates of every place entity from the gazetteers (places.c, then
+ * GeoNames), coordinates written beside the name in the documents, and
+ * for an ambiguous name the countries of the places named with it, then
+ * population; stored with the reason (locate.c). Resolution calls it. */
+int dft_places_locate(dft_store *st);
 
 /* The entity a (type, value) belongs to; DFT_ENOTFOUND when none. */
 int dft_store_entity_of(dft_store *st, int type, const char *value, int64_t *id);

@@ -268,6 +268,13 @@ static const struct cli_command commands[] = {
 	      {O_OFFSET, "skip the first N"},
 	      {O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}),
 	 NULL, 0, cmd_entities},
+	{"places", "places CASE",
+	 "The places named in the case with their coordinates from the offline gazetteers (Syria and\n"
+	 "Iraq's, then GeoNames' cities) or written beside the name, the reason for each, and the\n"
+	 "routes between them: sentences that move something or someone from one place to another,\n"
+	 "with their documents and dates (docs/ENTITIES.md, \"Places on the map\"). Scans texts not\n"
+	 "scanned yet first.",
+	 OPTS({O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}), NULL, 0, cmd_places},
 	{"xref", "xref CASE LIST.csv [--min-score S]",
 	 "A watchlist in the case: a CSV with a header (name, aliases separated by ';', type, birth,\n"
 	 "country); every listed name found, across scripts, with a score and evidence.",
@@ -657,6 +664,7 @@ static const char overview[] =
 	"                                     the records filled into the forms: a table, counts, FtM Persons\n"
 	"  entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]\n"
 	"                                     people, places, organisations, phones, dates ... named\n"
+	"  places CASE                        places with coordinates (offline gazetteer) and routes between them\n"
 	"  xref CASE LIST.csv [--min-score S] a watchlist (name, aliases, type, birth, country) in the case\n"
 	"  serve CASE [--listen ADDR:PORT]    the web workbench (docs/API.md); default 127.0.0.1:8080\n"
 	"  user add CASE NAME --role admin|editor|viewer\n"

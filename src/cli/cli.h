@@ -94,6 +94,7 @@ int open_case(dft_store **st, struct args *a, int writable);
 struct dft_entities_stats;
 int entities_update(dft_store *st, struct dft_entities_stats *stats);
 int cmd_entities(struct args *a);
+int cmd_places(struct args *a);
 int cmd_xref(struct args *a);
 /* serve_cmd.c */
 int cmd_serve(struct args *a);

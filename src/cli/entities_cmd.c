@@ -239,3 +239,76 @@ done:
 	dft_store_free(st);
 	return rc;
 }
+
+/* The name of place id in d, for the routes table. */
+static const char *place_name(const dft_places_data *d, int64_t id)
+{
+	for (size_t i = 0; i < d->np; i++)
+		if (d->p[i].id == id)
+			return d->p[i].name;
+	return "?";
+}
+
+int cmd_places(struct args *a)
+{
+	dft_store *st;
+	dft_entities_stats stats;
+	dft_places_data d;
+	dft_buf b;
+	dft_json j;
+	int rc;
+	if (a->npos != 1)
+		return cli_usage("places");
+	if ((rc = open_case(&st, a, 1)))
+		return rc;
+	memset(&d, 0, sizeof d);
+	dft_buf_init(&b, (size_t)1 << 31);
+	if ((rc = entities_update(st, &stats)) < 0 || (rc = dft_places_load(st, &d)) < 0) {
+		rc = fail(rc);
+		goto done;
+	}
+	if (a->json) {
+		dft_json_init(&j, &b);
+		rc = emit_api(dft_api_places(&d, &j), &j, &b);
+		goto done;
+	}
+	if (!d.np) {
+		printf("no places (no text names one)\n");
+		goto done;
+	}
+	printf("%6s  ", "id");
+	cli_col("place", 28, 1);
+	printf(" %9s %10s  %-2s %5s %6s  %s\n", "lat", "lon", "cc", "docs", "ment.", "why");
+	for (size_t i = 0; i < d.np; i++) {
+		const dft_place_item *p = &d.p[i];
+		printf("%6lld  ", (long long)p->id);
+		cli_col(p->name, 28, 1);
+		if (p->has_geo)
+			printf(" %9.4f %10.4f  %-2s", p->lat, p->lon, p->country ? p->country : "");
+		else
+			printf(" %9s %10s  %-2s", "-", "-", "");
+		printf(" %5lld %6lld  ", (long long)p->documents, (long long)p->mentions);
+		cli_col(p->has_geo ? p->why : "not located", 60, 1);
+		putchar('\n');
+	}
+	if (d.nr) {
+		printf("\nroutes\n");
+		for (size_t i = 0; i < d.nr; i++) {
+			const dft_route_item *r = &d.r[i];
+			printf("  ");
+			cli_col(place_name(&d, r->from), 24, 1);
+			printf(" → ");
+			cli_col(place_name(&d, r->to), 24, 1);
+			printf(" %4zu docs", r->ndocs);
+			if (r->ndates)
+				printf("  %s%s%s", r->dates[0], r->ndates > 1 ? " … " : "",
+				       r->ndates > 1 ? r->dates[r->ndates - 1] : "");
+			putchar('\n');
+		}
+	}
+done:
+	dft_places_data_dispose(&d);
+	dft_buf_dispose(&b);
+	dft_store_free(st);
+	return rc;
+}

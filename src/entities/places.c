@@ -30,6 +30,7 @@
  */
 #include "daftar/entities.h"
 #include "daftar/text.h"
+#include "gazetteer_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -196,7 +197,7 @@ static int is_joiner(uint32_t c)
 
 /* The lookup key of a spelling (see the top of the file), appended to
  * out; empty when nothing is left. */
-static int place_key(dft_buf *norm, const char *s, size_t len, dft_buf *out)
+int dft_places_key(dft_buf *norm, const char *s, size_t len, dft_buf *out)
 {
 	size_t i = 0, words = 0;
 	int rc;
@@ -289,7 +290,7 @@ int dft_places_new(dft_places **out)
 				w++;
 			}
 			dft_buf_reset(&p->key);
-			if ((rc = place_key(&p->norm, w, l - (size_t)(w - s), &p->key)) < 0)
+			if ((rc = dft_places_key(&p->norm, w, l - (size_t)(w - s), &p->key)) < 0)
 				break;
 			if (p->key.len) {
 				if (p->n == cap) {
@@ -393,7 +394,7 @@ const dft_place *dft_places_lookup(dft_places *p, const char *name, size_t len, 
 	if (common)
 		*common = 0;
 	dft_buf_reset(&p->key);
-	if (place_key(&p->norm, name, len, &p->key) < 0 || !p->key.len)
+	if (dft_places_key(&p->norm, name, len, &p->key) < 0 || !p->key.len)
 		return NULL;
 	k = find_key(p, dft_buf_cstr(&p->key));
 	/* كوت is not الكوت: an Arabic spelling with its article */
@@ -624,7 +625,7 @@ int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn 
 				if (cl && (sl < cl + 6 || memcmp(s, clitics[c - 1], cl) || we[0] - ws[0] < cl + 6))
 					continue;
 				dft_buf_reset(&p->key);
-				if ((rc = place_key(&p->norm, s + cl, sl - cl, &p->key)) < 0)
+				if ((rc = dft_places_key(&p->norm, s + cl, sl - cl, &p->key)) < 0)
 					return rc;
 				if (!p->key.len)
 					continue;

@@ -450,7 +450,8 @@ static int resolve_all(dft_store *st, dft_entities_stats *stats)
 	stats->values = (int64_t)r.nv;
 	for (size_t i = 0; i < r.ng; i++)
 		stats->entities += find_root(&r, i) == i;
-	rc = dft_store_entities_replace(st, a, r.nv);
+	if ((rc = dft_store_entities_replace(st, a, r.nv)) == 0)
+		rc = dft_places_locate(st);
 done:
 	if (reasons)
 		for (size_t i = 0; i < r.nv; i++)
@@ -491,8 +492,37 @@ static int count_one(void *ctx, int64_t id)
 	return 0;
 }
 
+typedef struct route_ctx {
+	const dft_mention_set *ms;
+	dft_route_rec *v;
+	size_t n, cap;
+} route_ctx;
+
+static int collect_route(void *ctx, const dft_route *r)
+{
+	route_ctx *c = ctx;
+	const char *str = c->ms->strings.ptr;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		dft_route_rec *p = dft_realloc(c->v, cap * sizeof(*p));
+		if (!p)
+			return dft_error_set(DFT_ENOMEM, "out of memory for routes");
+		c->v = p;
+		c->cap = cap;
+	}
+	c->v[c->n].from = str + c->ms->v[r->from].value;
+	c->v[c->n].to = str + c->ms->v[r->to].value;
+	c->v[c->n].date = r->date == SIZE_MAX ? NULL : str + c->ms->v[r->date].value;
+	c->v[c->n].start = r->start;
+	c->v[c->n].end = r->end;
+	c->n++;
+	return 0;
+}
+
 int dft_entities_store(dft_store *st, int64_t doc_id, const char *text, size_t len, dft_mention_set *ms)
 {
+	route_ctx rt;
+	int rc;
 	if (ms->n > DFT_MENTIONS_STORED || ms->dropped) {
 		/* a text that names one place a million times (the hostile
 		 * 100 MB line) keeps the first ones, in text order: keeping them
@@ -504,7 +534,18 @@ int dft_entities_store(dft_store *st, int64_t doc_id, const char *text, size_t l
 		if (ms->n > DFT_MENTIONS_STORED)
 			ms->n = DFT_MENTIONS_STORED;
 	}
-	return dft_store_mentions_put(st, doc_id, text, len, ms);
+	if ((rc = dft_places_mark_written(text, len, ms)) < 0 ||
+	    (rc = dft_store_mentions_put(st, doc_id, text, len, ms)) < 0)
+		return rc;
+	/* the routes its sentences state, by the values of its place mentions */
+	rt.ms = ms;
+	rt.n = 0;
+	rt.cap = 0;
+	rt.v = NULL;
+	if ((rc = dft_routes_find(text, len, ms, collect_route, &rt)) == 0)
+		rc = dft_store_routes_put(st, doc_id, rt.v, rt.n);
+	free(rt.v);
+	return rc;
 }
 
 static int scan_one(void *ctx, int64_t id)

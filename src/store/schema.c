@@ -205,6 +205,24 @@ static const char *const migrations[] = {
 	 * does not score every match, positions only where phrases read them */
 	"DROP TABLE search_vocab;"
 	"DROP TABLE search;",
+	/* 10: places on the map (src/entities/routes.c, locate.c): the
+	 * movements between two places a document's sentences state, by the
+	 * values of its place mentions (rewritten with the mentions), and the
+	 * coordinates resolution gives each place entity, with the reason.
+	 * Older cases get their routes when DFT_ENTITIES_VERSION 5 rescans. */
+	"CREATE TABLE routes("
+	"  id INTEGER PRIMARY KEY,"
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  from_value TEXT NOT NULL, to_value TEXT NOT NULL," /* place mention values */
+	"  start INTEGER NOT NULL, end INTEGER NOT NULL,"     /* the sentence, bytes in texts.text */
+	"  date TEXT);"                                        /* ISO, the sentence's or the document's */
+	"CREATE INDEX routes_doc ON routes(doc_id);"
+	"CREATE TABLE place_geo("
+	"  entity_id INTEGER PRIMARY KEY,"
+	"  lat REAL NOT NULL, lon REAL NOT NULL, country TEXT,"
+	"  geonameid INTEGER NOT NULL DEFAULT 0,"
+	"  source TEXT NOT NULL,"                              /* places, geonames, written */
+	"  why TEXT NOT NULL);",
 };
 #define MIGRATION_IX 9
 
