@@ -24,9 +24,13 @@
  * searched for them.
  *
  * Coordinates are the town centres (a governorate's: about its middle;
- * a city stands for its governorate of the same name too), written down
- * to within a few kilometres, not yet checked one by one against
- * GeoNames: for the map, not for navigation.
+ * a city stands for its governorate of the same name too). Every city's
+ * is within 10 km of GeoNames' (tests/unit/entities/test_gazetteer.c
+ * checks them against gazetteer_data.c; Tabqa, Talkalakh, Tuz Khurmatu,
+ * Anah and Qaraqosh took GeoNames' values when it was first run), but
+ * for three GeoNames' cities1000 does not hold (Bartella, Taji,
+ * Amiriyat al-Fallujah): their points are from published maps and NOT
+ * verified against GeoNames (Taji's was 50 km off and was moved).
  */
 #include "daftar/entities.h"
 #include "daftar/text.h"
@@ -66,7 +70,7 @@ static const dft_place places[] = {
 	{"SY", "city", 36.8175, 38.0114, "Jarabulus", "جرابلس|Jarabulus|Jarablus|Джераблус"},
 	{"SY", "city", 36.5866, 37.0463, "Azaz", "اعزاز|أعزاز|Azaz|A'zaz|Азаз"},
 	{"SY", "city", 36.8906, 38.3536, "Kobani", "عين العرب|كوباني|Kobani|Kobane|Ayn al-Arab|Кобани"},
-	{"SY", "city", 35.8369, 38.5481, "Tabqa", "?الطبقة|Tabqa|al-Tabqa|Tabaqah|Табка"},
+	{"SY", "city", 35.8376, 38.5483, "Tabqa", "?الطبقة|Tabqa|al-Tabqa|Tabaqah|Ath Thawrah|Табка"},
 	{"SY", "city", 36.6975, 38.9567, "Tal Abyad", "تل أبيض|تل ابيض|Tal Abyad|Tell Abyad|Tel Abyad|Тель-Абьяд"},
 	{"SY", "city", 35.0196, 40.4509, "al-Mayadin", "الميادين|al-Mayadin|Mayadin|Mayadeen|Эль-Маядин|Маядин"},
 	{"SY", "city", 34.4536, 40.9186, "Abu Kamal",
@@ -82,7 +86,7 @@ static const dft_place places[] = {
 	{"SY", "city", 34.6929, 40.8290, "Hajin", "?هجين|Hajin|Hajeen"},
 	{"SY", "city", 34.8869, 38.8720, "al-Sukhnah", "?السخنة|al-Sukhnah|Sukhnah|Sukhna"},
 	{"SY", "city", 35.9650, 38.0330, "Maskanah", "?مسكنة|Maskanah|Maskana|Meskene"},
-	{"SY", "city", 34.9500, 36.4500, "Talkalakh", "تلكلخ|Talkalakh|Tall Kalakh"},
+	{"SY", "city", 34.6684, 36.2600, "Talkalakh", "تلكلخ|Talkalakh|Tall Kalakh|Tallkalakh"},
 	{"SY", "city", 35.1400, 40.4300, "al-Busayrah", "?البصيرة|al-Busayrah|Busayrah|Busaira"},
 	/* Iraq */
 	{"IQ", "country", 33.0, 44.0, "Iraq", "العراق|Iraq|Irak|Ирак"},
@@ -126,15 +130,15 @@ static const dft_place places[] = {
 	{"IQ", "city", 35.3222, 43.7667, "Hawija", "الحويجة|Hawija|al-Hawija|Hawijah|Хувейджа"},
 	{"IQ", "governorate", 36.35, 42.5, "Nineveh", "نينوى|Nineveh|Ninawa|Niniveh|Ниневия"},
 	{"IQ", "governorate", 34.5, 43.5, "Salah al-Din", "?صلاح الدين|?Salah al-Din|Saladin Governorate"},
-	{"IQ", "city", 37.1436, 42.6819, "Zakho", "زاخو|Zakho|Zakhu|Захо"},
+	{"IQ", "city", 37.1436, 42.6819, "Zakho", "زاخو|Zakho|Zakhu|Zaxo|Захо"},
 	{"IQ", "city", 34.3400, 45.3900, "Khanaqin", "خانقين|Khanaqin|Khanaqeen"},
-	{"IQ", "city", 35.1000, 44.6500, "Tuz Khurmatu", "طوز خورماتو|Tuz Khurmatu|Tuz Khormato"},
+	{"IQ", "city", 34.8881, 44.6326, "Tuz Khurmatu", "طوز خورماتو|Tuz Khurmatu|Tuz Khormato|Tozkhurmato"},
 	{"IQ", "city", 35.1758, 45.9861, "Halabja", "حلبجة|Halabja|Халабджа"},
-	{"IQ", "city", 33.8000, 42.4500, "Anah", "?عانة|Anah|?Ana"},
+	{"IQ", "city", 34.3686, 41.9819, "Anah", "?عانة|Anah|?Ana"},
 	{"IQ", "city", 34.4700, 41.9400, "Rawa", "?راوة|?Rawa|Rawah"},
-	{"IQ", "city", 36.2700, 43.3800, "Bartella", "برطلة|Bartella|Bartalla"},
-	{"IQ", "city", 36.2700, 43.4000, "Qaraqosh", "قرقوش|بخديدا|Qaraqosh|Bakhdida|Qaraqush"},
-	{"IQ", "city", 34.0000, 44.2000, "Taji", "التاجي|Taji|al-Taji"},
+	{"IQ", "city", 36.3520, 43.3790, "Bartella", "برطلة|Bartella|Bartalla"},
+	{"IQ", "city", 36.2709, 43.3776, "Qaraqosh", "قرقوش|بخديدا|Qaraqosh|Bakhdida|Qaraqush|Al-Hamdaniya|Hamdaniya"},
+	{"IQ", "city", 33.5270, 44.2440, "Taji", "التاجي|Taji|al-Taji"},
 	{"IQ", "city", 33.2000, 43.6000, "Amiriyat al-Fallujah", "عامرية الفلوجة|Amiriyat al-Fallujah|Amiriyah"},
 };
 
