@@ -251,6 +251,13 @@ void dft_gazetteer_free(dft_gazetteer *g);
 /* The cities a name written in any script may be, best first (exact
  * spellings, then population), at most max; returns how many or < 0. */
 int dft_gazetteer_find(dft_gazetteer *g, const char *name, size_t len, dft_geo_match *out, size_t max);
+/* GeoNames' towns of Syria and Iraq named in running text (the big
+ * ones places.c scans for are found again): capitalised Latin phrases by
+ * their spelling, and after a word that announces a place (from, to, in,
+ * من، إلى، في، مدينة ...) also Arabic ones and cross-script keys; place
+ * mentions with extra "geonames:ID". extract.c keeps them where nothing
+ * else found a name. */
+int dft_gazetteer_scan(dft_gazetteer *g, const char *text, size_t len, dft_mention_fn fn, void *ctx);
 /* Great-circle distance, km. */
 double dft_geo_distance_km(double lat1, double lon1, double lat2, double lon2);
 

@@ -91,9 +91,11 @@ struct dft_entity_extractor {
 	dft_dates *dates;
 	dft_ner *ner_en, *ner_ar;
 	dft_places *places;
+	dft_gazetteer *gz;
 	char models[16];
 	dft_mention_set found;	 /* everything, before overlaps are resolved */
 	dft_mention_set special; /* gazetteer places and offices */
+	dft_mention_set geo;	 /* GeoNames' towns (gazetteer.c): where nothing else is */
 };
 
 int dft_entity_extractor_new(dft_entity_extractor **out)
@@ -105,8 +107,9 @@ int dft_entity_extractor_new(dft_entity_extractor **out)
 		return dft_error_set(DFT_ENOMEM, "out of memory");
 	dft_mention_set_init(&x->found);
 	dft_mention_set_init(&x->special);
+	dft_mention_set_init(&x->geo);
 	if ((rc = dft_patterns_new(&x->patterns)) < 0 || (rc = dft_dates_new(&x->dates)) < 0 ||
-	    (rc = dft_places_new(&x->places)) < 0) {
+	    (rc = dft_places_new(&x->places)) < 0 || (rc = dft_gazetteer_new(&x->gz)) < 0) {
 		dft_entity_extractor_free(x);
 		return rc;
 	}
@@ -131,8 +134,10 @@ void dft_entity_extractor_free(dft_entity_extractor *x)
 	dft_ner_free(x->ner_en);
 	dft_ner_free(x->ner_ar);
 	dft_places_free(x->places);
+	dft_gazetteer_free(x->gz);
 	dft_mention_set_dispose(&x->found);
 	dft_mention_set_dispose(&x->special);
+	dft_mention_set_dispose(&x->geo);
 	free(x);
 }
 
@@ -694,6 +699,66 @@ static int nisba_to_person(dft_mention_set *out)
 	return 0;
 }
 
+/* Does a name read like a person's: a given name (Muhammad, Jasim ...),
+ * a kunya (Abu ...) or a nasab (bin ...) among its words? */
+static int person_like(const char *v)
+{
+	dft_name n;
+	if (dft_name_parse(DFT_ENT_PERSON, v, strlen(v), &n) < 0) {
+		dft_error_clear();
+		return 1;
+	}
+	for (int i = 0; i < n.n; i++)
+		if (n.w[i].given || n.w[i].role == DFT_NAME_KUNYA || n.w[i].role == DFT_NAME_NASAB ||
+		    n.w[i].role == DFT_NAME_MARKER)
+			return 1;
+	return 0;
+}
+
+/* GeoNames' towns (dft_gazetteer_scan) where no scanner nor model found
+ * anything; a span the models typed misc or organisation exactly becomes
+ * that place. A person the model read stays a person. found is sorted
+ * by start and stays so. */
+static int add_geo(dft_entity_extractor *x, const char *text, size_t len)
+{
+	size_t n0 = x->found.n;
+	int rc, added = 0;
+	dft_mention_set_reset(&x->geo);
+	if ((rc = dft_gazetteer_scan(x->gz, text, len, dft_mention_set_add, &x->geo)) < 0)
+		return rc;
+	for (size_t g = 0; g < x->geo.n; g++) {
+		const dft_mention_rec *r = &x->geo.v[g];
+		size_t from = r->start > SPAN_REACH ? r->start - SPAN_REACH : 0, i;
+		int clash = 0;
+		for (i = first_from(&x->found, from); i < n0 && x->found.v[i].start < r->end; i++) {
+			dft_mention_rec *f = &x->found.v[i];
+			if (f->type < 0 || f->end <= r->start)
+				continue;
+			if (f->start == r->start && f->end == r->end && (f->type == DFT_ENT_MISC || f->type == DFT_ENT_ORG))
+				f->type = DFT_ENT_PLACE;
+			/* after a strong cue ("in Harasta", "في حرستا") the town wins
+			 * over a person the model read on the same words; so does a
+			 * town the model read as a person of those words alone when
+			 * none is a given name, kunya or nasab (Harasta, Khan
+			 * Shaykhun; not Jasim, Abu Kamal the man) */
+			else if (f->type == DFT_ENT_PERSON && f->start >= r->start && f->end <= r->end &&
+				 (r->score >= 0.9 ||
+				  (f->start == r->start && f->end == r->end && !person_like(x->found.strings.ptr + f->value))))
+				f->type = -1;
+			else
+				clash = 1;
+		}
+		if (!clash) {
+			if ((rc = copy_rec(&x->found, &x->geo, r)) < 0)
+				return rc;
+			added = 1;
+		}
+	}
+	if (added && x->found.n > 1)
+		dft_sort(x->found.v, x->found.n, sizeof(x->found.v[0]), by_start);
+	return 0;
+}
+
 int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, const char *country,
 		       dft_mention_set *out)
 {
@@ -717,6 +782,8 @@ int dft_entity_extract(dft_entity_extractor *x, const char *text, size_t len, co
 			return rc;
 	if (x->found.n > 1)
 		dft_sort(x->found.v, x->found.n, sizeof(x->found.v[0]), by_start);
+	if ((rc = add_geo(x, text, len)) < 0)
+		return rc;
 	/* pattern spans first claim their bytes; then names not touching them */
 	for (i = 0; i < x->found.n; i++) {
 		const dft_mention_rec *r = &x->found.v[i];

@@ -17,8 +17,10 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct geo_key {
 	char *key;
@@ -253,4 +255,263 @@ double dft_geo_distance_km(double lat1, double lon1, double lat2, double lon2)
 	double dlat = (lat2 - lat1) * d, dlon = (lon2 - lon1) * d;
 	double a = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * d) * cos(lat2 * d) * sin(dlon / 2) * sin(dlon / 2);
 	return 2 * r * asin(sqrt(a < 1 ? a : 1));
+}
+
+/* ---- the scanner: GeoNames' towns of Syria and Iraq in running text ------------- */
+
+/* places.c knows the big places of Syria and Iraq by their spellings;
+ * the NER models find the rest only when their context reads like a
+ * place. dft_gazetteer_scan finds GeoNames' towns of Syria and Iraq
+ * themselves: a capitalised Latin phrase of up to three words whose
+ * exact key is such a town of 5,000 people or more (Harasta, Khan
+ * Shaykhun), and, after a word that announces a place (from, to, in,
+ * near, towards ...; من إلى في نحو باتجاه مدينة قرية ...; the clitics ب
+ * and ل; "and"/و after a place just found), a Latin or Arabic phrase whose
+ * exact or cross-script key is a town of any size (exact) or of 10,000
+ * or more (key: الرستن, Zubair). extract.c keeps these spans only where
+ * no other scanner or the models found a name. */
+
+#define SCAN_PHRASE 3
+
+static const char *const cue_latin[] = {"in", "from", "to", "towards", "toward", "into", "near", "at", "via",
+					"outside", "around", "of", "fled", "left", "reached", "and", "between",
+					"through", NULL};
+static const char *const cue_arabic[] = {
+	"\xd9\x85\xd9\x86", "\xd8\xa7\xd9\x84\xd9\x8a", "\xd8\xa5\xd9\x84\xd9\x89", "\xd8\xa7\xd9\x84\xd9\x89",
+	"\xd9\x81\xd9\x8a", "\xd9\x86\xd8\xad\xd9\x88", "\xd8\xa8\xd8\xa7\xd8\xaa\xd8\xac\xd8\xa7\xd9\x87",
+	"\xd9\x85\xd8\xaf\xd9\x8a\xd9\x86\xd8\xa9", "\xd8\xa8\xd9\x84\xd8\xaf\xd8\xa9", "\xd9\x82\xd8\xb1\xd9\x8a\xd8\xa9",
+	"\xd8\xa8\xd9\x8a\xd9\x86", "\xd8\xb4\xd9\x85\xd8\xa7\xd9\x84", "\xd8\xac\xd9\x86\xd9\x88\xd8\xa8",
+	"\xd8\xb4\xd8\xb1\xd9\x82", "\xd8\xba\xd8\xb1\xd8\xa8", "\xd8\xb1\xd9\x8a\xd9\x81", "\xd8\xad\xd8\xaa\xd9\x89",
+	"\xd8\xb9\xd9\x86", "\xd9\x82\xd8\xb1\xd8\xa8", "\xd9\x85\xd8\xad\xd8\xa7\xd9\x81\xd8\xb8\xd8\xa9",
+	"\xd9\x85\xd9\x86\xd8\xb7\xd9\x82\xd8\xa9", "\xd9\x86\xd8\xa7\xd8\xad\xd9\x8a\xd8\xa9", "\xd9\x82\xd8\xb6\xd8\xa7\xd8\xa1",
+	"\xd9\x88", "\xd9\x85\xd8\xad\xd9\x8a\xd8\xb7", "\xd8\xaf\xd8\xae\xd9\x84", "\xd8\xaf\xd8\xae\xd9\x88\xd9\x84",
+	NULL}; /* من الى إلى الى في نحو باتجاه مدينة بلدة قرية بين شمال جنوب شرق غرب ريف حتى عن قرب محافظة منطقة ناحية قضاء و محيط دخل دخول */
+
+/* cues after which a name is a place even when the models read a person */
+static const char *const cue_strong[] = {
+	"in", "into", "towards", "toward", "near", "outside", "around", "through",
+	"\xd9\x81\xd9\x8a", "\xd9\x86\xd8\xad\xd9\x88", "\xd8\xa8\xd8\xa7\xd8\xaa\xd8\xac\xd8\xa7\xd9\x87",
+	"\xd9\x85\xd8\xaf\xd9\x8a\xd9\x86\xd8\xa9", "\xd8\xa8\xd9\x84\xd8\xaf\xd8\xa9", "\xd9\x82\xd8\xb1\xd9\x8a\xd8\xa9",
+	"\xd8\xb1\xd9\x8a\xd9\x81", "\xd9\x85\xd8\xad\xd8\xa7\xd9\x81\xd8\xb8\xd8\xa9", "\xd9\x85\xd9\x86\xd8\xb7\xd9\x82\xd8\xa9",
+	"\xd9\x86\xd8\xa7\xd8\xad\xd9\x8a\xd8\xa9", "\xd9\x82\xd8\xb6\xd8\xa7\xd8\xa1", NULL};
+/* في نحو باتجاه مدينة بلدة قرية ريف محافظة منطقة ناحية قضاء */
+
+static int scan_word_char(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
+	       (c >= 0x0621 && c <= 0x064A) || (c >= 0x064B && c <= 0x0652) || c == 0x0671 || c == 0x06A9 ||
+	       c == 0x06CC || c == '\'' || c == 0x2019 || c == 0x02BF || c == 0x02BE;
+}
+
+static int word_is(const char *w, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && !strncasecmp(*list, w, n))
+			return 1;
+	return 0;
+}
+
+/* A letter's head: "PLACE, DATE", "PLACE في DATE" at the start of a line. */
+static int head_follows(const char *t, size_t len, size_t e)
+{
+	size_t i = e;
+	if (i < len && t[i] == ',')
+		i++;
+	else if (i + 1 < len && !memcmp(t + i, "\xd8\x8c", 2)) /* ، */
+		i += 2;
+	else if (i + 5 < len && !memcmp(t + i, " \xd9\x81\xd9\x8a ", 6)) /* في */
+		i += 5;
+	else
+		return 0;
+	while (i < len && t[i] == ' ')
+		i++;
+	return i < len && ((t[i] >= '0' && t[i] <= '9') || (i + 1 < len && (unsigned char)t[i] == 0xD9 &&
+							  (unsigned char)t[i + 1] >= 0xA0 && (unsigned char)t[i + 1] <= 0xA9));
+}
+
+typedef struct scan_word {
+	size_t s, e;
+	int joined; /* joined to the next word by one space or hyphen */
+} scan_word;
+
+/* Region towns: the cities of gazetteer_data.c a scan may name. */
+static int scan_city(const dft_geoname *c, int exact, int cue)
+{
+	if (strcmp(c->country, "SY") && strcmp(c->country, "IQ"))
+		return 0;
+	if (exact)
+		return cue || c->population >= 5000;
+	return cue && c->population >= 10000;
+}
+
+/* The best region town the phrase [s, e) names: exact key, then (cue)
+ * the cross-script key; most populous first. NULL when none. */
+static const dft_geoname *scan_lookup(dft_gazetteer *g, const char *s, size_t n, int cue, int *exact)
+{
+	const dft_geoname *best = NULL;
+	size_t i;
+	*exact = 1;
+	dft_buf_reset(&g->key);
+	if (dft_places_key(&g->norm, s, n, &g->key) < 0)
+		return NULL;
+	if (g->key.len)
+		for (i = first_of(g->exact, g->nexact, dft_buf_cstr(&g->key));
+		     i < g->nexact && !strcmp(g->exact[i].key, dft_buf_cstr(&g->key)); i++) {
+			const dft_geoname *c = &dft_geonames[g->exact[i].city];
+			if (scan_city(c, 1, cue) && (!best || c->population > best->population))
+				best = c;
+		}
+	if (best || !cue)
+		return best;
+	*exact = 0;
+	dft_buf_reset(&g->key);
+	if (coarse_key(g, s, n, &g->key) < 0 || g->key.len < 3)
+		return NULL;
+	for (i = first_of(g->coarse, g->ncoarse, dft_buf_cstr(&g->key));
+	     i < g->ncoarse && !strcmp(g->coarse[i].key, dft_buf_cstr(&g->key)); i++) {
+		const dft_geoname *c = &dft_geonames[g->coarse[i].city];
+		if (scan_city(c, 0, cue) && (!best || c->population > best->population))
+			best = c;
+	}
+	return best;
+}
+
+static int is_arabic_start(const char *t, size_t at)
+{
+	unsigned char c = (unsigned char)t[at];
+	return c >= 0xD8 && c <= 0xDB;
+}
+
+int dft_gazetteer_scan(dft_gazetteer *g, const char *text, size_t len, dft_mention_fn fn, void *ctx)
+{
+	scan_word w[SCAN_PHRASE + 1];
+	size_t i = 0, prev_s = 0, prev_e = 0, last_place_end = SIZE_MAX;
+	int have_prev = 0, rc;
+	while (i < len) {
+		size_t at = i, nw = 0, j;
+		uint32_t c = dft_utf8_next(text, len, &i);
+		int cue = 0, arabic, line_start, exact = 0, best_cue = 0;
+		size_t clitic = 0;
+		const dft_geoname *best = NULL;
+		size_t best_end = 0;
+		if (!scan_word_char(c))
+			continue;
+		/* the words from here, up to SCAN_PHRASE joined by ' ' or '-' */
+		j = at;
+		while (nw < SCAN_PHRASE) {
+			size_t st = j;
+			while (j < len) {
+				size_t q = j;
+				if (!scan_word_char(dft_utf8_next(text, len, &q)))
+					break;
+				j = q;
+			}
+			w[nw].s = st;
+			w[nw].e = j;
+			w[nw].joined = j + 1 < len && (text[j] == ' ' || text[j] == '-') && text[j + 1] != ' ' &&
+				       text[j + 1] != '\n';
+			nw++;
+			if (!w[nw - 1].joined || j - st > 64)
+				break;
+			j++;
+			{
+				size_t q = j;
+				if (q >= len || !scan_word_char(dft_utf8_next(text, len, &q)))
+					break;
+			}
+		}
+		i = w[0].e;
+		arabic = is_arabic_start(text, w[0].s);
+		/* the cue: the word before, or "and"/و right after a place */
+		if (have_prev) {
+			if (arabic ? word_is(text + prev_s, prev_e - prev_s, cue_arabic)
+				   : word_is(text + prev_s, prev_e - prev_s, cue_latin))
+				cue = !(word_is(text + prev_s, prev_e - prev_s, (const char *const[]){"and", "\xd9\x88", NULL}) &&
+					(last_place_end == SIZE_MAX || prev_s - last_place_end > 2));
+			if (cue && word_is(text + prev_s, prev_e - prev_s, cue_strong))
+				cue = 2;
+		}
+		if (arabic && w[0].e - w[0].s > 8) {
+			/* clitics: و ف (and), ب (in), ل (to): وبالرستن, بالرستن */
+			const unsigned char *p = (const unsigned char *)text + w[0].s;
+			while (clitic < 4 && p[clitic] == 0xD9 && (p[clitic + 1] == 0x88 || p[clitic + 1] == 0x81))
+				clitic += 2;
+			if (p[clitic] == 0xD8 && p[clitic + 1] == 0xA8) {
+				clitic += 2;
+				cue = 2;
+			} else if (p[clitic] == 0xD9 && p[clitic + 1] == 0x84 && !(p[clitic + 2] == 0xD8 && p[clitic + 3] == 0xA7)) {
+				clitic += 2; /* ل, not the article ال */
+				cue = 2;
+			}
+		}
+		line_start = w[0].s == 0 || text[w[0].s - 1] == '\n';
+		if (arabic ? !cue && !line_start : !(text[w[0].s] >= 'A' && text[w[0].s] <= 'Z') &&
+				     !(cue && (w[0].e - w[0].s == 2) && w[0].joined && text[w[0].e] == '-')) {
+			prev_s = w[0].s;
+			prev_e = w[0].e;
+			have_prev = 1;
+			continue;
+		}
+		for (size_t k = nw; k > 0 && !best; k--) {
+			size_t s = w[0].s + clitic, e = w[k - 1].e;
+			const dft_geoname *m;
+			int kcue = cue ? cue : line_start && head_follows(text, len, e);
+			if (e - s < 4)
+				continue;
+			/* a phrase does not end with a lone letter or a cue (السفيرة و) */
+			if (k > 1 && (w[k - 1].e - w[k - 1].s <= 2 ||
+				      word_is(text + w[k - 1].s, w[k - 1].e - w[k - 1].s, arabic ? cue_arabic : cue_latin)))
+				continue;
+			/* a Latin phrase: every word capitalised but an article */
+			if (!arabic) {
+				int caps = 1;
+				for (size_t q = 0; q < k; q++)
+					if (!(text[w[q].s] >= 'A' && text[w[q].s] <= 'Z') &&
+					    !(w[q].e - w[q].s <= 3 && q + 1 < k))
+						caps = 0;
+				if (!caps)
+					continue;
+			}
+			if ((m = scan_lookup(g, text + s, e - s, kcue, &exact))) {
+				best = m;
+				best_end = e;
+				best_cue = kcue;
+				/* a town of two words or more spelled exactly is as sure as a cue */
+				if (exact && k > 1 && !arabic)
+					best_cue = 2;
+			}
+		}
+		if (best) {
+			dft_mention m;
+			char value[256], extra[48];
+			size_t s = w[0].s + clitic, vl = best_end - s;
+			/* ب/ل + ال: the value keeps the article (بالرستن → الرستن) */
+			if (vl >= sizeof value)
+				vl = sizeof value - 1;
+			memcpy(value, text + s, vl);
+			value[vl] = 0;
+			for (char *q = value; *q; q++)
+				if (*q == '\n' || *q == '\t')
+					*q = ' ';
+			snprintf(extra, sizeof extra, "geonames:%lld", (long long)best->id);
+			memset(&m, 0, sizeof m);
+			m.type = DFT_ENT_PLACE;
+			m.start = s;
+			m.end = best_end;
+			m.value = value;
+			m.extra = extra;
+			/* 0.9: a strong cue (in, في, مدينة, ب) or a town of several words */
+			m.score = best_cue == 2 ? 0.9 : best_cue ? 0.8 : 0.7;
+			if ((rc = fn(ctx, &m)) != 0)
+				return rc;
+			last_place_end = best_end;
+			i = best_end;
+			have_prev = 0;
+			continue;
+		}
+		prev_s = w[0].s;
+		prev_e = w[0].e;
+		have_prev = 1;
+	}
+	return 0;
 }
