@@ -22,6 +22,12 @@
 #include <string.h>
 #include <strings.h>
 
+static int is_arabic_start(const char *t, size_t at)
+{
+	unsigned char c = (unsigned char)t[at];
+	return c >= 0xD8 && c <= 0xDB;
+}
+
 typedef struct geo_key {
 	char *key;
 	unsigned city;
@@ -30,7 +36,7 @@ typedef struct geo_key {
 struct dft_gazetteer {
 	geo_key *exact, *coarse;
 	size_t nexact, ncoarse;
-	dft_buf norm, key, word;
+	dft_buf norm, key, word, fine, qfine;
 };
 
 static int by_geo_key(const void *a, const void *b)
@@ -69,7 +75,7 @@ static int is_sep(uint32_t c)
 
 /* The cross-script key of a name: each word's dft_name_key, articles
  * dropped, joined by one space; empty when no word has a key. */
-static int coarse_key(dft_gazetteer *g, const char *s, size_t len, dft_buf *out)
+static int word_keys(dft_gazetteer *g, const char *s, size_t len, dft_buf *out, int fine)
 {
 	size_t i = 0;
 	int rc, words = 0;
@@ -103,7 +109,7 @@ static int coarse_key(dft_gazetteer *g, const char *s, size_t len, dft_buf *out)
 		if (is_article_word(s + st, en - st) && i < len)
 			continue;
 		dft_buf_reset(&g->word);
-		if ((rc = dft_name_key(s + st, en - st, &g->word)) < 0)
+		if ((rc = (fine ? dft_name_key_fine : dft_name_key)(s + st, en - st, &g->word)) < 0)
 			return rc;
 		if (!g->word.len)
 			continue;
@@ -113,6 +119,66 @@ static int coarse_key(dft_gazetteer *g, const char *s, size_t len, dft_buf *out)
 			return rc;
 	}
 	return 0;
+}
+
+static int coarse_key(dft_gazetteer *g, const char *s, size_t len, dft_buf *out)
+{
+	return word_keys(g, s, len, out, 0);
+}
+
+/* Long vowels: Arabic ا و ي inside a word (the article's alif and a
+ * word's first letter aside), GeoNames' ā ī ū ē ō. */
+static int long_vowels(const char *s, size_t len)
+{
+	int n = 0;
+	size_t i = 0, wstart = 0;
+	while (i < len) {
+		size_t at = i;
+		uint32_t c = dft_utf8_next(s, len, &i);
+		if (c == ' ' || c == '-') {
+			wstart = i;
+			continue;
+		}
+		if (at == wstart)
+			continue;
+		if (at == wstart + 2 && c == 0x0644 && s[wstart] == '\xd8' && s[wstart + 1] == '\xa7')
+			continue; /* ال */
+		if (c == 0x0627 && !(at == wstart + 2 && (unsigned char)s[wstart] == 0xD8))
+			n++;
+		else if (c == 0x0648 || c == 0x064A || c == 0x0649 || c == 0x0101 || c == 0x012B || c == 0x016B ||
+			 c == 0x0113 || c == 0x014D)
+			n++;
+	}
+	return n;
+}
+
+/* Words that follow من، في، إلى ... and share a consonant skeleton with a
+ * town (أمير, أمراء: al-Amarah; المدن: Mayadin): never a town by key. */
+static const char *const not_towns[] = {
+	"أمير", "الأمير", "أمراء", "امراء", "أمر", "أمره", "المدينة", "المدن", "مدينة", "الدولة", "المنطقة",
+	"القرية", "البلد", "البلاد", "الولاية", "الجيش", "القوات", "المقاتلين", "الإخوة", "الأخ", "الشيخ",
+	"القائد", "الوالي", "الديوان", "المكتب", "الجهة", "الجهات", "الطريق", "الشارع", "السوق", "المسجد",
+	"المستشفى", "المعبر", "الحدود", "ريف", "المركز", "الإدارة", "الأمن", NULL};
+
+/* A cross-script key match of Arabic text with a GeoNames spelling: also
+ * the fine keys equal, long vowels within one (المدن is not Al Mayādīn),
+ * not a common word. Latin text by key: the fine keys equal. */
+static int arabic_agrees(dft_gazetteer *g, const char *s, size_t n, const dft_geoname *c, dft_buf *tmp)
+{
+	int rc;
+	for (const char *const *w = not_towns; *w; w++)
+		if (strlen(*w) == n && !memcmp(*w, s, n))
+			return 0;
+	/* GeoNames marks long vowels (ā ī ū) where it writes diacritics at all */
+	if (is_arabic_start(s, 0) && strcmp(c->name, c->ascii) && abs(long_vowels(s, n) - long_vowels(c->name, strlen(c->name))) > 1)
+		return 0;
+	dft_buf_reset(tmp);
+	if ((rc = word_keys(g, s, n, tmp, 1)) < 0)
+		return 0;
+	dft_buf_reset(&g->fine);
+	if (word_keys(g, c->ascii, strlen(c->ascii), &g->fine, 1) < 0)
+		return 0;
+	return !strcmp(dft_buf_cstr(tmp), dft_buf_cstr(&g->fine));
 }
 
 static int add_key(geo_key *v, size_t *n, const dft_buf *key, unsigned city)
@@ -135,6 +201,8 @@ int dft_gazetteer_new(dft_gazetteer **out)
 	dft_buf_init(&g->norm, 4096);
 	dft_buf_init(&g->key, 4096);
 	dft_buf_init(&g->word, 4096);
+	dft_buf_init(&g->fine, 4096);
+	dft_buf_init(&g->qfine, 4096);
 	g->exact = calloc(dft_geonames_count + 1, sizeof(*g->exact));
 	g->coarse = calloc(dft_geonames_count + 1, sizeof(*g->coarse));
 	if (!g->exact || !g->coarse) {
@@ -178,6 +246,8 @@ void dft_gazetteer_free(dft_gazetteer *g)
 	dft_buf_dispose(&g->norm);
 	dft_buf_dispose(&g->key);
 	dft_buf_dispose(&g->word);
+	dft_buf_dispose(&g->fine);
+	dft_buf_dispose(&g->qfine);
 	free(g);
 }
 
@@ -234,14 +304,15 @@ int dft_gazetteer_find(dft_gazetteer *g, const char *name, size_t len, dft_geo_m
 	dft_buf_reset(&g->key);
 	if ((rc = coarse_key(g, name, len, &g->key)) < 0)
 		return rc;
-	/* a one-consonant key (Ана, "Hit") names too many towns to mean one */
-	if (g->key.len >= 2)
+	/* a key of one or two consonants (Ана, Thuraya: "tr") names too many
+	 * towns to mean one */
+	if (g->key.len >= 3)
 		for (i = first_of(g->coarse, g->ncoarse, dft_buf_cstr(&g->key));
 		     i < g->ncoarse && !strcmp(g->coarse[i].key, dft_buf_cstr(&g->key)) && n < max; i++) {
 			size_t k;
 			for (k = 0; k < n && out[k].geonameid != dft_geonames[g->coarse[i].city].id; k++)
 				;
-			if (k == n)
+			if (k == n && arabic_agrees(g, name, len, &dft_geonames[g->coarse[i].city], &g->qfine))
 				fill(&out[n++], g->coarse[i].city, 0);
 		}
 	if (n > 1)
@@ -370,16 +441,11 @@ static const dft_geoname *scan_lookup(dft_gazetteer *g, const char *s, size_t n,
 	for (i = first_of(g->coarse, g->ncoarse, dft_buf_cstr(&g->key));
 	     i < g->ncoarse && !strcmp(g->coarse[i].key, dft_buf_cstr(&g->key)); i++) {
 		const dft_geoname *c = &dft_geonames[g->coarse[i].city];
-		if (scan_city(c, 0, cue) && (!best || c->population > best->population))
+		if (scan_city(c, 0, cue) && (!best || c->population > best->population) &&
+		    arabic_agrees(g, s, n, c, &g->qfine))
 			best = c;
 	}
 	return best;
-}
-
-static int is_arabic_start(const char *t, size_t at)
-{
-	unsigned char c = (unsigned char)t[at];
-	return c >= 0xD8 && c <= 0xDB;
 }
 
 int dft_gazetteer_scan(dft_gazetteer *g, const char *text, size_t len, dft_mention_fn fn, void *ctx)
