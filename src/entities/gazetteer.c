@@ -304,9 +304,10 @@ int dft_gazetteer_find(dft_gazetteer *g, const char *name, size_t len, dft_geo_m
 	dft_buf_reset(&g->key);
 	if ((rc = coarse_key(g, name, len, &g->key)) < 0)
 		return rc;
-	/* a key of one or two consonants (Ана, Thuraya: "tr") names too many
-	 * towns to mean one */
-	if (g->key.len >= 3)
+	/* a key of one consonant (Ана) names too many towns to mean one, of
+	 * two too in Latin script, where the spelling itself is looked up
+	 * (Thuraya is not Ath Thawrah; Ракка is Raqqa) */
+	if (g->key.len >= 3 || (g->key.len == 2 && (unsigned char)name[0] >= 0x80))
 		for (i = first_of(g->coarse, g->ncoarse, dft_buf_cstr(&g->key));
 		     i < g->ncoarse && !strcmp(g->coarse[i].key, dft_buf_cstr(&g->key)) && n < max; i++) {
 			size_t k;
