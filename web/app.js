@@ -7,6 +7,7 @@ import * as dups from './dups.js';
 import * as entities from './entities.js';
 import * as graph from './graph.js';
 import * as timeline from './timeline.js';
+import * as map from './map.js';
 import * as records from './records.js';
 import * as audit from './audit.js';
 
@@ -20,6 +21,7 @@ const routes = {
   entity: entities.renderEntity,
   graph: graph.render,
   timeline: timeline.render,
+  map: map.render,
   records: records.render,
   audit: audit.render,
 };
@@ -32,7 +34,7 @@ function renderNav(active) {
   const who = clear(document.getElementById('who'));
   if (!session.user) return;
   const items = [['search', 'Search'], ['dups', 'Duplicates'], ['new', "What's new"], ['entities', 'Entities'],
-    ['graph', 'Graph'], ['timeline', 'Timeline'], ['records', 'Records']];
+    ['graph', 'Graph'], ['map', 'Map'], ['timeline', 'Timeline'], ['records', 'Records']];
   if (isAdmin()) items.push(['audit', 'Audit']);
   for (const [k, label] of items) {
     nav.appendChild(h('a', { href: '#/' + k, class: k === active ? 'active' : null, id: 'nav-' + k }, label));

@@ -719,7 +719,7 @@ enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *metho
 		return route_entities(q, path[8] ? path + 9 : "", method);
 	if (!strcmp(path, "me") || !strcmp(path, "status") || !strcmp(path, "search") || !strcmp(path, "docs") ||
 	    !strcmp(path, "dups") || !strcmp(path, "new") || !strcmp(path, "graph") || !strcmp(path, "timeline") ||
-	    !strcmp(path, "forms") || !strcmp(path, "records") || !strcmp(path, "audit") || !strcmp(path, "users")) {
+	    !strcmp(path, "places") || !strcmp(path, "forms") || !strcmp(path, "records") || !strcmp(path, "audit") || !strcmp(path, "users")) {
 		if (!is_get)
 			return srv_error(q, 405, "method not allowed");
 	} else {
@@ -842,6 +842,15 @@ enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *metho
 			return srv_error(q, 400, dft_error_msg());
 		}
 		return reply(q, rc2, &j, &b);
+	}
+	if (!strcmp(path, "places")) {
+		dft_places_data pd;
+		int r = dft_places_load(q->st, &pd);
+		if (r == 0) {
+			r = dft_api_places(&pd, &j);
+			dft_places_data_dispose(&pd);
+		}
+		return reply(q, r, &j, &b);
 	}
 	if (!strcmp(path, "timeline")) {
 		const char *from = arg(q, "from"), *to = arg(q, "to");

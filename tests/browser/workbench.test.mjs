@@ -225,6 +225,40 @@ await step('the graph', async () => {
   await shot(page, 'graph');
 });
 
+await step('the map', async () => {
+  await go(page, '#/map', 'map');
+  const m = await page.evaluate(() => window.__daftarMap);
+  check('the map draws the places as markers', m && m.places > 0, JSON.stringify(m));
+  const labels = await page.locator('g.place-marker').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  for (const name of ['الرقة', 'دير الزور', 'الميادين']) {
+    check(`a marker for the demo's ${name}`, labels.some((l) => l && l.startsWith(name)), labels.slice(0, 8).join('|'));
+  }
+  const outlines = await page.locator('g.land path').count();
+  check('the world outline is drawn from the bundled data', outlines > 100, outlines);
+  const arrows = await page.locator('path.route-arrow').evaluateAll((els) => els.map((e) => ({
+    marker: e.getAttribute('marker-end'), title: e.textContent })));
+  check('a route arrow for "from Palmyra to Raqqa"', arrows.some((a) => a.marker === 'url(#arrow)' && /Palmyra → /.test(a.title)),
+    JSON.stringify(arrows.slice(0, 4)));
+  await shot(page, 'map');
+  // the time slider: the first month shows no more places than all dates
+  const before = await page.locator('g.place-marker').count();
+  await page.locator('#map-slider').evaluate((el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
+  const first = await page.locator('g.place-marker').count();
+  const month = await page.locator('#map-month').textContent();
+  check('the time slider narrows the places to the first month', /^\d{4}-\d{2}$/.test(month) && first <= before && first > 0,
+    `${month}: ${first} of ${before}`);
+  await page.locator('#map-slider').evaluate((el) => { el.value = el.max; el.dispatchEvent(new Event('input')); });
+  const raqqa = page.locator('g.place-marker[aria-label^="الرقة"]');
+  await raqqa.first().click();
+  await page.waitForSelector('#map-docs a.doclink', { timeout: 10000 });
+  const docs = await page.locator('#map-docs a.doclink').count();
+  check('clicking a place lists its documents', docs > 0, docs);
+  await shot(page, 'map-place');
+  await page.locator('#map-docs a.doclink').first().click();
+  await ready(page, 'doc');
+  ok('a place opens its documents');
+});
+
 await step('the timeline', async () => {
   await go(page, '#/timeline', 'timeline');
   const items = await page.locator('li.tl-item').count();

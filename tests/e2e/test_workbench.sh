@@ -126,6 +126,12 @@ d ingest "$C" "$T/scan-in" --batch scan >/dev/null 2>&1
 d ingest "$C" "$T/trove/delivery-1" --batch march >/dev/null 2>&1
 d ingest "$C" "$T/trove/delivery-2" --batch june >/dev/null 2>&1
 d ingest "$C" "$T/hostile-in" --batch hostile >/dev/null 2>&1
+# a movement between two places, for the map's route arrow (issue #19)
+mkdir -p "$T/map-in"
+printf 'Damascus, 12 May 2016\n\nThe convoy moved from Palmyra to Raqqa on 14 May 2016.\n' >"$T/map-in/convoy.txt"
+d ingest "$C" "$T/map-in" --batch map >/dev/null 2>&1
+eq "the convoy letter gives a route Palmyra -> Raqqa" \
+  "$(d places "$C" --json | jq -r '. as $r | [.routes[] as $x | $x | select(any($r.places[]; .id == $x.from and (.names | index("Palmyra"))) and any($r.places[]; .id == $x.to and (.names | index("Raqqa"))))] | length > 0')" true
 eq "the hostile documents are in the case" "$(d search "$C" 'path:hostile' --json | jq '.total >= 4')" true
 
 pw() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
