@@ -13,9 +13,11 @@
  *  - kinds.c: what a field holds (date, name, phone, nationality, number)
  *    and its normalised value (ISO date, E.164, ISO 3166, digits).
  *
- * Nothing is stored: templates and records are computed from the stored
- * texts each time (22,000 forms in seconds, docs/BENCHMARKS.md), so they
- * follow every new batch and work the same on both stores.
+ *  - stored.c: the set is computed once when the texts change (at the end
+ *    of an ingest, or by `daftar forms`) and stored (store.h, tables
+ *    form_*), so `records` reads it back with its --where filters as
+ *    index lookups; corrections by editors are kept apart and applied
+ *    again over every new computation.
  */
 #ifndef DAFTAR_FORMS_H
 #define DAFTAR_FORMS_H
@@ -52,6 +54,11 @@ typedef struct dft_record_field {
 	double confidence; /* OCR confidence 0..1, or -1 for typed text */
 	int64_t entity;    /* names: the entity of the mention there (0: none) */
 	int truncated;     /* the value was longer than DFT_RECORDS_VALUE_MAX */
+	int64_t bstart, bend; /* bytes of the document's text (entities are looked up there) */
+	/* a correction (stored.c): value is then the corrected one */
+	char *original;     /* the reading before any correction (NULL: not corrected) */
+	char *corrected_by; /* the user */
+	char *corrected_at; /* ISO time */
 } dft_record_field;
 
 typedef struct dft_record {
@@ -70,12 +77,13 @@ typedef struct dft_record_template {
 	char language[8];  /* "ar", "en", ... ; "ar+en" for a form in two languages */
 	int date_order;    /* 'd' day first, 'm' month first (numeric dates) */
 	size_t *records;   /* indexes into the set's records, in document order */
-	size_t nrecords;
+	size_t nrecords;   /* records in this set (a stored set may hold only those asked for) */
+	size_t members;    /* filled copies of the template in the case */
 } dft_record_template;
 
 /* Two records probably of one person. */
 typedef struct dft_record_link {
-	size_t a, b;  /* record indexes */
+	int64_t a, b; /* documents */
 	char *reason; /* "name key ..., born ..., father ..." */
 } dft_record_link;
 
@@ -89,6 +97,7 @@ typedef struct dft_record_set {
 	/* what the pass saw */
 	size_t texts, candidates, rejected;
 	double seconds;
+	int stored; /* read from the store's tables (not computed now) */
 } dft_record_set;
 
 typedef struct dft_records_opts {
@@ -110,6 +119,10 @@ int dft_records_scan_text(const char *text, size_t len,
 			  int (*fn)(void *ctx, const char *label, size_t llen, const char *value, size_t vlen,
 				    size_t line),
 			  void *ctx);
+
+/* f->normalized set again from f->value for a field of that kind and date
+ * order ('d', 'm'): a corrected value is normalised like a read one. */
+int dft_record_field_normalize(dft_record_field *f, int kind, int order);
 
 /* Fold a label or value for comparison (the analyzer's surface forms, one
  * space between words; digits ASCII). Appends to out. */
@@ -192,5 +205,67 @@ int dft_field_number(const char *value, dft_buf *out);
 /* A phone number → E.164 when its country code is written ("+963 944 ...",
  * "00963..."), or DFT_ENOTFOUND. */
 int dft_field_phone(const char *value, dft_buf *out);
+
+/* ---- stored.c: the set kept in the store ---------------------------------------- */
+
+/* 1 when the stored set was computed from the texts as they are now. */
+int dft_records_current(dft_store *st);
+/* Compute the set again and store it when the texts changed since it was
+ * stored (or force): *updated says whether it was. Needs a writable store. */
+int dft_records_update(dft_store *st, int force, int *updated);
+/* The set as `records` shows it: the stored one when it is current, with
+ * only the records of template tmpl (0: all) that pass the filters (index
+ * lookups); else computed from the texts now (a read-only store, or texts
+ * added since; the filters are then the caller's to apply: the set holds
+ * every record). with_records 0: the templates only. */
+int dft_records_load(dft_record_set *out, dft_store *st, int64_t tmpl, const dft_record_where *w, size_t nw,
+		     int with_records);
+/* Correct a field of a document's record: `label` as `records` takes it,
+ * `value` the right reading (at most DFT_RECORDS_VALUE_MAX bytes of UTF-8).
+ * Stored with the user and the time, the first reading kept, and a custody
+ * entry "corrected"; DFT_ENOTFOUND when the document has no record or its
+ * template no such label. The store must be writable (or shared). */
+int dft_records_correct(dft_store *st, int64_t doc, const char *label, const char *value, const char *user);
+
+/* ---- the store's side (src/store/forms_store.c) ----------------------------------- */
+
+/* Goes up when records.c reads forms differently: a stored set of an older
+ * version is computed again. */
+#define DFT_RECORDS_VERSION 1
+
+/* The hashes form_fields is looked up by: of the folded value, and of the
+ * lower-cased normalised one (*has_nkey 0 when there is none). */
+void dft_record_field_keys(const dft_record_field *f, int64_t *fkey, int64_t *nkey, int *has_nkey);
+
+/* The texts' state now ("v1 COUNT MAXID") and the one the stored set was
+ * computed from ("" when none). */
+int dft_store_forms_stamp(dft_store *st, dft_buf *now, dft_buf *saved);
+/* Replace the stored set by rs (corrections applied already), as of stamp. */
+int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *stamp);
+/* The stored templates with their labels, no records (out->stored = 1). */
+int dft_store_forms_templates(dft_store *st, dft_record_set *out);
+/* Add to rs the records of its template index t: those of docs[0..ndocs)
+ * (each a member of it), or all of them (docs NULL). */
+int dft_store_forms_records(dft_store *st, dft_record_set *rs, size_t t, const int64_t *docs, size_t ndocs);
+/* The documents (sorted; *docs freed by the caller) whose field idx of
+ * template tmpl has the folded-value hash fkey or one of the nn (<= 3)
+ * normalised-value hashes: a superset that dft_record_keep then checks. */
+int dft_store_forms_match(dft_store *st, int64_t tmpl, size_t idx, int64_t fkey, const int64_t *nkeys, size_t nn,
+			  int64_t **docs, size_t *ndocs);
+/* Add to rs the same-person links of docs[0..ndocs) (sorted), or all (NULL). */
+int dft_store_forms_links(dft_store *st, dft_record_set *rs, const int64_t *docs, size_t ndocs);
+/* The template of a document's record (0: none). */
+int dft_store_forms_doc_template(dft_store *st, int64_t doc, int64_t *tmpl);
+
+typedef struct dft_form_correction {
+	int64_t doc;
+	const char *label, *value, *original, *user, *at;
+} dft_form_correction;
+int dft_store_forms_corrections(dft_store *st, int (*fn)(void *ctx, const dft_form_correction *c), void *ctx);
+/* Store a correction of field idx (labelled `label`) of doc's record in
+ * template tmpl: f holds the new value, normalised, corrected_by and
+ * corrected_at; `reading` is the reading it replaces (NULL: absent). */
+int dft_store_forms_correct(dft_store *st, int64_t tmpl, size_t idx, const char *label, int64_t doc,
+			    const dft_record_field *f, const char *reading);
 
 #endif

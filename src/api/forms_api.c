@@ -25,7 +25,7 @@ static void template_head(dft_json *j, const dft_record_template *T)
 	dft_json_key(j, "id");
 	dft_json_int(j, T->id);
 	dft_json_key(j, "documents");
-	dft_json_int(j, (int64_t)T->nrecords);
+	dft_json_int(j, (int64_t)T->members);
 	dft_json_key(j, "language");
 	dft_json_str(j, T->language);
 	str_array(j, "labels", T->labels, T->nlabels);
@@ -107,7 +107,13 @@ static void field_json(dft_json *j, const dft_record_field *f, int kind)
 		dft_json_bool(j, 1);
 	}
 	dft_json_key(j, "corrected_by");
-	dft_json_null(j);
+	dft_json_str(j, f->corrected_by);
+	if (f->corrected_by) {
+		dft_json_key(j, "corrected_at");
+		dft_json_str(j, f->corrected_at);
+		dft_json_key(j, "original");
+		dft_json_str(j, f->original);
+	}
 	dft_json_obj_close(j);
 }
 
@@ -117,10 +123,10 @@ static void same_as(dft_json *j, const dft_record_set *rs, size_t r)
 	int open = 0;
 	for (i = 0; i < rs->nlinks; i++) {
 		const dft_record_link *k = &rs->links[i];
-		size_t other;
-		if (k->a == r)
+		int64_t other;
+		if (k->a == rs->rec[r].doc)
 			other = k->b;
-		else if (k->b == r)
+		else if (k->b == rs->rec[r].doc)
 			other = k->a;
 		else
 			continue;
@@ -131,7 +137,7 @@ static void same_as(dft_json *j, const dft_record_set *rs, size_t r)
 		}
 		dft_json_obj_open(j);
 		dft_json_key(j, "document");
-		dft_json_int(j, rs->rec[other].doc);
+		dft_json_int(j, other);
 		dft_json_key(j, "reason");
 		dft_json_str(j, k->reason);
 		dft_json_obj_close(j);

@@ -258,6 +258,10 @@ static const struct cli_command commands[] = {
 	      {O_OUTPUT, "write to FILE (default stdout)"},
 	      {O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}),
 	 NULL, 0, cmd_records},
+	{"correct", "correct CASE DOC LABEL VALUE",
+	 "Correct a value of a filled form (a misreading): `records` then shows VALUE, marked corrected\n"
+	 "by you, with the first reading kept; written to the custody log (docs/FORMS.md).",
+	 OPTS({O_STORE, "in place of CASE: a server-mode case by its PostgreSQL URL"}), NULL, 0, cmd_correct},
 	{"entities", "entities CASE [--type T] [--doc DOC] [--limit N] [--offset N]",
 	 "People, organisations, places, e-mails, phones, IBANs, dates ... named in the case, merged\n"
 	 "across spellings and scripts (docs/ENTITIES.md). Scans texts not scanned yet first.",

@@ -119,5 +119,6 @@ int cmd_dups(struct args *a);
 int cmd_new(struct args *a);
 int cmd_forms(struct args *a);
 int cmd_records(struct args *a);
+int cmd_correct(struct args *a);
 
 #endif

@@ -11,21 +11,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int build(dft_store **st, dft_record_set *rs, struct args *a)
+/* The case's record set: the stored one, computed again first when the
+ * texts changed and the case can be written (else computed now, in
+ * memory); only what is asked for (stored.c). */
+static int build(dft_store **st, dft_record_set *rs, struct args *a, const dft_record_where *w, size_t nw,
+		 int with_records)
 {
 	int rc;
-	dft_records_opts o;
 	memset(rs, 0, sizeof(*rs));
 	if ((rc = open_case(st, a, 0)) != 0)
 		return rc;
-	memset(&o, 0, sizeof(o));
-	if ((rc = dft_records_build(rs, *st, &o)) < 0) {
-		rc = fail(rc);
-		dft_store_free(*st);
-		*st = NULL;
-		return rc;
+	if (!dft_records_current(*st)) {
+		dft_store *rw = NULL;
+		if (dft_store_open(&rw, a->pos[0], DFT_STORE_INGEST) == 0) {
+			rc = dft_records_update(rw, 0, NULL);
+			dft_store_free(rw);
+			if (rc < 0)
+				goto fail;
+		} else {
+			dft_log("cannot write %s (%s): the records are computed, not stored", a->pos[0], dft_error_msg());
+			dft_error_clear();
+		}
 	}
+	if ((rc = dft_records_load(rs, *st, a->tmpl, w, nw, with_records)) < 0)
+		goto fail;
 	return 0;
+fail:
+	rc = fail(rc);
+	dft_store_free(*st);
+	*st = NULL;
+	return rc;
 }
 
 int cmd_forms(struct args *a)
@@ -36,7 +51,7 @@ int cmd_forms(struct args *a)
 	int rc;
 	if (a->npos != 1)
 		return cli_usage("forms");
-	if ((rc = build(&st, &rs, a)) != 0)
+	if ((rc = build(&st, &rs, a, NULL, 0, 0)) != 0)
 		return rc;
 	if (a->json) {
 		dft_buf b;
@@ -51,7 +66,7 @@ int cmd_forms(struct args *a)
 		for (i = 0; i < rs.ntmpl; i++) {
 			const dft_record_template *T = &rs.tmpl[i];
 			printf("\ntemplate %lld  %s  %zu documents  %zu labels\n", (long long)T->id, T->language,
-			       T->nrecords, T->nlabels);
+			       T->members, T->nlabels);
 			for (l = 0; l < T->nlabels; l++) {
 				printf("  %-8s ", dft_field_kind_name(T->kinds[l]));
 				printf("%s", T->labels[l]);
@@ -68,6 +83,16 @@ int cmd_forms(struct args *a)
 }
 
 /* ---- CSV and JSON lines ------------------------------------------------------- */
+
+/* Finish a JSON line in b and write it to f. */
+static int write_line(FILE *f, dft_json *j, dft_buf *b)
+{
+	if (dft_json_finish(j) < 0)
+		return DFT_ERROR;
+	fwrite(b->ptr, 1, b->len, f);
+	fputc('\n', f);
+	return 0;
+}
 
 static void csv_cell(FILE *f, const char *s)
 {
@@ -159,16 +184,20 @@ static int jsonl_template(FILE *f, const dft_record_set *rs, const dft_record_te
 				dft_json_key(&j, "end");
 				dft_json_int(&j, x->end);
 			}
+			dft_json_key(&j, "corrected_by");
+			dft_json_str(&j, x->corrected_by);
+			if (x->corrected_by) {
+				dft_json_key(&j, "original");
+				dft_json_str(&j, x->original);
+			}
 			dft_json_obj_close(&j);
 		}
 		dft_json_obj_close(&j);
 		dft_json_obj_close(&j);
-		if (dft_json_finish(&j) < 0) {
+		if (write_line(f, &j, &b) < 0) {
 			dft_buf_dispose(&b);
 			return DFT_ERROR;
 		}
-		fwrite(b.ptr, 1, b.len, f);
-		fputc('\n', f);
 	}
 	dft_buf_dispose(&b);
 	return 0;
@@ -184,7 +213,7 @@ static void ftm_mapping_print(FILE *f, const dft_record_template *T)
 		return;
 	dft_ftm_mapping_default(T, props);
 	fprintf(f, "# template %lld (%s, %zu documents): label = FollowTheMoney Person property, '-' to leave out\n",
-		(long long)T->id, T->language, T->nrecords);
+		(long long)T->id, T->language, T->members);
 	for (l = 0; l < T->nlabels; l++)
 		fprintf(f, "%s = %s\n", T->labels[l], props[l] ? props[l] : "-");
 	free(props);
@@ -268,12 +297,10 @@ static int ftm_template(FILE *f, const dft_record_set *rs, const dft_record_temp
 		dft_json_arr_close(&j);
 		dft_json_obj_close(&j);
 		dft_json_obj_close(&j);
-		if (dft_json_finish(&j) < 0) {
+		if (write_line(f, &j, &b) < 0) {
 			dft_buf_dispose(&b);
 			return DFT_ERROR;
 		}
-		fwrite(b.ptr, 1, b.len, f);
-		fputc('\n', f);
 	}
 	dft_buf_dispose(&b);
 	return 0;
@@ -308,7 +335,7 @@ int cmd_records(struct args *a)
 			rc = fail(DFT_EUSAGE);
 			goto out;
 		}
-	if ((rc = build(&st, &rs, a)) != 0)
+	if ((rc = build(&st, &rs, a, w, (size_t)nw, 1)) != 0)
 		goto out;
 	memset(&p, 0, sizeof(p));
 	p.tmpl = a->tmpl;
@@ -417,7 +444,7 @@ int cmd_records(struct args *a)
 		}
 		{
 			size_t r, l;
-			fprintf(out, "template %lld (%s, %zu documents)\n", (long long)T->id, T->language, T->nrecords);
+			fprintf(out, "template %lld (%s, %zu documents)\n", (long long)T->id, T->language, T->members);
 			for (r = 0; r < T->nrecords; r++) {
 				const dft_record *R = &rs.rec[T->records[r]];
 				if (!dft_record_keep(T, R, w, (size_t)nw))
@@ -428,6 +455,9 @@ int cmd_records(struct args *a)
 					fprintf(out, "  %s: %s", T->labels[l], f->value ? f->value : "-");
 					if (f->normalized)
 						fprintf(out, "  [%s]", f->normalized);
+					if (f->corrected_by)
+						fprintf(out, "  (corrected by %s, read as %s)", f->corrected_by,
+							f->original ? f->original : "-");
 					fputc('\n', out);
 				}
 			}
@@ -445,5 +475,48 @@ done:
 out:
 	for (i = 0; i < (size_t)nw; i++)
 		free(wbuf[i]);
+	return rc;
+}
+
+/* ---- daftar correct ------------------------------------------------------------ */
+
+int cmd_correct(struct args *a)
+{
+	dft_store *st = NULL;
+	int64_t doc;
+	const char *u = getenv("USER");
+	int rc;
+	if (a->npos != 4)
+		return usage_error("usage: daftar correct CASE DOC LABEL VALUE");
+	/* the workbench's kind of write: it goes beside a running ingest */
+	if ((rc = open_case(&st, a, DFT_STORE_SHARED)) != 0)
+		return rc;
+	if ((rc = dft_store_doc_resolve(st, a->pos[1], &doc)) < 0 ||
+	    (rc = dft_records_correct(st, doc, a->pos[2], a->pos[3], u && *u ? u : "local")) < 0) {
+		rc = fail(rc);
+		goto done;
+	}
+	if (a->json) {
+		dft_buf b;
+		dft_json j;
+		dft_buf_init(&b, 0);
+		dft_json_init(&j, &b);
+		dft_json_obj_open(&j);
+		dft_json_key(&j, "document");
+		dft_json_int(&j, doc);
+		dft_json_key(&j, "label");
+		dft_json_str(&j, a->pos[2]);
+		dft_json_key(&j, "value");
+		dft_json_str(&j, a->pos[3]);
+		dft_json_key(&j, "corrected_by");
+		dft_json_str(&j, u && *u ? u : "local");
+		dft_json_obj_close(&j);
+		rc = emit_json(&j, &b);
+		dft_buf_dispose(&b);
+	} else {
+		printf("corrected %s of document %lld: %s\n", a->pos[2], (long long)doc, a->pos[3]);
+	}
+done:
+	dft_store_free(st);
 	return rc;
 }

@@ -140,6 +140,10 @@ int cmd_ingest(struct args *a)
 	memset(&es, 0, sizeof(es));
 	if (rc >= 0 && !a->no_entities && !a->queue_only && (rc = entities_update(st, &es)) < 0)
 		dft_error_prefix("documents ingested, but scanning them for entities failed");
+	/* then the forms' templates and records, stored as of these texts
+	 * (docs/FORMS.md): `records` reads them back without reading the texts */
+	if (rc >= 0 && !a->queue_only && (rc = dft_records_update(st, 0, NULL)) < 0)
+		dft_error_prefix("documents ingested, but");
 	/* most texts were scanned by the extraction workers during the ingest */
 	es.scanned += r.entity_docs;
 	es.mentions += r.mentions;

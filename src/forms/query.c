@@ -257,24 +257,22 @@ done:
  * holding that value (forms.h), as a "docs" filter of their ids ("0": none). */
 int dft_records_resolve_query(dft_store *st, dft_query *q)
 {
-	dft_record_set rs;
 	size_t i, t, r;
-	int rc = 0, built = 0;
+	int rc = 0;
 	for (i = 0; i < q->nfilters && rc == 0; i++) {
 		dft_query_filter *f = &q->filters[i];
+		dft_record_set rs;
 		char *sep;
 		dft_buf ids;
 		dft_record_where w;
 		if (strcmp(f->field, "form") || !(sep = strchr(f->value, '\x1f')))
 			continue;
-		if (!built) {
-			if ((rc = dft_records_build(&rs, st, NULL)) < 0)
-				return rc;
-			built = 1;
-		}
 		*sep = '\0';
 		w.label = f->value;
 		w.value = sep + 1;
+		/* the stored records this filter finds (stored.c), or every record */
+		if ((rc = dft_records_load(&rs, st, 0, &w, 1, 1)) < 0)
+			return rc;
 		dft_buf_init(&ids, (size_t)1 << 30);
 		for (t = 0; t < rs.ntmpl && rc == 0; t++)
 			for (r = 0; r < rs.tmpl[t].nrecords && rc == 0; r++) {
@@ -282,6 +280,7 @@ int dft_records_resolve_query(dft_store *st, dft_query *q)
 				if (dft_record_keep(&rs.tmpl[t], R, &w, 1))
 					rc = dft_buf_addf(&ids, "%s%lld", ids.len ? "," : "", (long long)R->doc);
 			}
+		dft_record_set_dispose(&rs);
 		if (rc == 0 && !ids.len)
 			rc = dft_buf_addc(&ids, '0');
 		if (rc == 0) {
@@ -293,7 +292,5 @@ int dft_records_resolve_query(dft_store *st, dft_query *q)
 		}
 		dft_buf_dispose(&ids);
 	}
-	if (built)
-		dft_record_set_dispose(&rs);
 	return rc;
 }

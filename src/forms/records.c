@@ -1494,6 +1494,18 @@ static int normalise_field(dft_record_field *f, int kind, int order, dft_buf *tm
 	return 0;
 }
 
+int dft_record_field_normalize(dft_record_field *f, int kind, int order)
+{
+	dft_buf tmp;
+	int rc;
+	free(f->normalized);
+	f->normalized = NULL;
+	dft_buf_init(&tmp, DFT_RECORDS_VALUE_MAX * 2);
+	rc = normalise_field(f, kind, order, &tmp);
+	dft_buf_dispose(&tmp);
+	return rc;
+}
+
 /* Records of the template ts[t] (its members hold d->tmpl == t). */
 static int make_template(struct builder *b, dft_record_set *rs, const struct tset *tsv, size_t t, size_t nlabels,
 			 dft_buf *tmp)
@@ -1622,6 +1634,7 @@ static int make_template(struct builder *b, dft_record_set *rs, const struct tse
 			R->fields[l].box[1] = (double)g->bend;
 		}
 	}
+	T->members = T->nrecords;
 	rs->ntmpl++;
 done:
 	free(pos);
@@ -1678,8 +1691,12 @@ void dft_record_set_dispose(dft_record_set *s)
 	for (i = 0; i < s->nrec; i++) {
 		size_t nl = s->tmpl && s->rec[i].tmpl < s->ntmpl ? s->tmpl[s->rec[i].tmpl].nlabels : 0;
 		for (l = 0; s->rec[i].fields && l < nl; l++) {
-			free(s->rec[i].fields[l].value);
-			free(s->rec[i].fields[l].normalized);
+			dft_record_field *f = &s->rec[i].fields[l];
+			free(f->value);
+			free(f->normalized);
+			free(f->original);
+			free(f->corrected_by);
+			free(f->corrected_at);
 		}
 		free(s->rec[i].fields);
 	}
@@ -1742,8 +1759,8 @@ static int add_link(dft_record_set *rs, size_t a, size_t b, const char *reason)
 			return DFT_ENOMEM;
 		rs->links = q;
 	}
-	rs->links[rs->nlinks].a = a;
-	rs->links[rs->nlinks].b = b;
+	rs->links[rs->nlinks].a = rs->rec[a].doc;
+	rs->links[rs->nlinks].b = rs->rec[b].doc;
 	if (!(rs->links[rs->nlinks].reason = dft_strdup(reason)))
 		return DFT_ENOMEM;
 	rs->nlinks++;
@@ -1899,6 +1916,8 @@ static int finish_records(struct builder *b, dft_record_set *rs, dft_buf *tmp)
 				dft_record_field *f = &R->fields[l];
 				size_t bs = (size_t)f->box[0], be = (size_t)f->box[1];
 				f->box[0] = f->box[1] = 0;
+				f->bstart = (int64_t)bs;
+				f->bend = (int64_t)be;
 				if (!f->value)
 					continue;
 				if (nw)

@@ -816,7 +816,8 @@ enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *metho
 		return reply(q, dft_api_graph(q->st, &p, &j), &j, &b);
 	}
 	if (!strcmp(path, "forms") || !strcmp(path, "records")) {
-		/* the templates, or one template's records (docs/FORMS.md); computed from the texts */
+		/* the templates, or one template's records (docs/FORMS.md): the stored
+		 * ones, or computed from the texts when these changed since */
 		dft_record_set rs;
 		dft_api_records_params rp;
 		int rc2;
@@ -826,7 +827,7 @@ enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *metho
 			dft_buf_dispose(&b);
 			return srv_error(q, 400, "template: a template id");
 		}
-		if ((rc2 = dft_records_build(&rs, q->st, NULL)) < 0) {
+		if ((rc2 = dft_records_load(&rs, q->st, rp.tmpl, NULL, 0, !strcmp(path, "records"))) < 0) {
 			dft_buf_dispose(&b);
 			return srv_fail(q, rc2);
 		}
