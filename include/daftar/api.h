@@ -90,6 +90,9 @@ typedef struct dft_api_records_params {
  * count_by, {"count_by", "counts": [{"value", "count", "example"}], "records"}.
  * DFT_ENOTFOUND for an unknown template or a label no template has. */
 int dft_api_records(const struct dft_record_set *rs, const dft_api_records_params *p, dft_json *j);
+/* "fields": {label: {value, normalized, ..., corrected_by, original}} of one record of rs. */
+struct dft_record;
+void dft_api_record_fields(dft_json *j, const struct dft_record_set *rs, const struct dft_record *R);
 
 /* ---- places on the map (src/api/places_api.c; entities.h) ---- */
 typedef struct dft_place_item {

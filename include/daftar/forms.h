@@ -97,7 +97,8 @@ typedef struct dft_record_set {
 	/* what the pass saw */
 	size_t texts, candidates, rejected;
 	double seconds;
-	int stored; /* read from the store's tables (not computed now) */
+	int stored;   /* read from the store's tables (not computed now) */
+	int filtered; /* holds only the records that pass the filters it was read with */
 } dft_record_set;
 
 typedef struct dft_records_opts {
@@ -155,6 +156,10 @@ int dft_record_where_parse(const char *spec, dft_record_where *out, char **buf);
 /* Does record R of template T pass every filter? A filter naming a label T
  * lacks fails it. */
 int dft_record_keep(const dft_record_template *T, const dft_record *R, const dft_record_where *w, size_t n);
+/* The same for a record of rs: yes without a look when rs was read with
+ * these filters (rs->filtered: the index found them, by 64-bit hashes of
+ * the folded and normalised values). */
+int dft_record_set_keep(const dft_record_set *rs, const dft_record *R, const dft_record_where *w, size_t n);
 
 /* --count-by: the records (of template tmpl, or all when 0) that pass the
  * filters, counted by dft_record_count_key of the field `label` names
@@ -217,9 +222,12 @@ int dft_records_update(dft_store *st, int force, int *updated);
  * only the records of template tmpl (0: all) that pass the filters (index
  * lookups); else computed from the texts now (a read-only store, or texts
  * added since; the filters are then the caller's to apply: the set holds
- * every record). with_records 0: the templates only. */
+ * every record). what: DFT_RECORDS_TEMPLATES (no records),
+ * DFT_RECORDS_RECORDS, or with DFT_RECORDS_ENTITIES the entity of every
+ * name field looked up too (JSON shows it). */
+enum { DFT_RECORDS_TEMPLATES = 0, DFT_RECORDS_RECORDS = 1, DFT_RECORDS_ENTITIES = 2 };
 int dft_records_load(dft_record_set *out, dft_store *st, int64_t tmpl, const dft_record_where *w, size_t nw,
-		     int with_records);
+		     int what);
 /* Correct a field of a document's record: `label` as `records` takes it,
  * `value` the right reading (at most DFT_RECORDS_VALUE_MAX bytes of UTF-8).
  * Stored with the user and the time, the first reading kept, and a custody
@@ -237,7 +245,10 @@ int dft_records_correct(dft_store *st, int64_t doc, const char *label, const cha
  * lower-cased normalised one (*has_nkey 0 when there is none). */
 void dft_record_field_keys(const dft_record_field *f, int64_t *fkey, int64_t *nkey, int *has_nkey);
 
-/* The texts' state now ("v1 COUNT MAXID") and the one the stored set was
+/* begin 1: one read transaction for the reads that follow (SQLite; none
+ * when the store is in a transaction already); 0: its end. */
+void dft_store_forms_snapshot(dft_store *st, int begin);
+/* The texts' state now ("v1 MAXTEXT BATCHES CLOSED") and the one the stored set was
  * computed from ("" when none). */
 int dft_store_forms_stamp(dft_store *st, dft_buf *now, dft_buf *saved);
 /* Replace the stored set by rs (corrections applied already), as of stamp. */
@@ -262,10 +273,11 @@ typedef struct dft_form_correction {
 	const char *label, *value, *original, *user, *at;
 } dft_form_correction;
 int dft_store_forms_corrections(dft_store *st, int (*fn)(void *ctx, const dft_form_correction *c), void *ctx);
-/* Store a correction of field idx (labelled `label`) of doc's record in
- * template tmpl: f holds the new value, normalised, corrected_by and
- * corrected_at; `reading` is the reading it replaces (NULL: absent). */
-int dft_store_forms_correct(dft_store *st, int64_t tmpl, size_t idx, const char *label, int64_t doc,
-			    const dft_record_field *f, const char *reading);
+/* Store a correction of field idx (labelled `label`) of record R of
+ * template tmpl: R->fields[idx] holds the new value, normalised,
+ * original, corrected_by and corrected_at; `reading` is the reading it
+ * replaces (NULL: absent), for the corrections table and the custody log. */
+int dft_store_forms_correct(dft_store *st, int64_t tmpl, const dft_record *R, size_t nlabels, size_t idx,
+			    const char *label, const char *reading);
 
 #endif

@@ -117,6 +117,19 @@ static void field_json(dft_json *j, const dft_record_field *f, int kind)
 	dft_json_obj_close(j);
 }
 
+void dft_api_record_fields(dft_json *j, const dft_record_set *rs, const dft_record *R)
+{
+	const dft_record_template *T = &rs->tmpl[R->tmpl];
+	size_t l;
+	dft_json_key(j, "fields");
+	dft_json_obj_open(j);
+	for (l = 0; l < T->nlabels; l++) {
+		dft_json_key(j, T->labels[l]);
+		field_json(j, &R->fields[l], T->kinds[l]);
+	}
+	dft_json_obj_close(j);
+}
+
 static void same_as(dft_json *j, const dft_record_set *rs, size_t r)
 {
 	size_t i;
@@ -149,7 +162,7 @@ static void same_as(dft_json *j, const dft_record_set *rs, size_t r)
 static void template_records(dft_json *j, const dft_record_set *rs, const dft_record_template *T,
 			     const dft_api_records_params *p)
 {
-	size_t r, l;
+	size_t r;
 	dft_json_obj_open(j);
 	dft_json_key(j, "template");
 	dft_json_int(j, T->id);
@@ -160,18 +173,12 @@ static void template_records(dft_json *j, const dft_record_set *rs, const dft_re
 	dft_json_arr_open(j);
 	for (r = 0; r < T->nrecords; r++) {
 		const dft_record *R = &rs->rec[T->records[r]];
-		if (!dft_record_keep(T, R, p->where, p->nwhere))
+		if (!dft_record_set_keep(rs, R, p->where, p->nwhere))
 			continue;
 		dft_json_obj_open(j);
 		dft_json_key(j, "document");
 		dft_json_int(j, R->doc);
-		dft_json_key(j, "fields");
-		dft_json_obj_open(j);
-		for (l = 0; l < T->nlabels; l++) {
-			dft_json_key(j, T->labels[l]);
-			field_json(j, &R->fields[l], T->kinds[l]);
-		}
-		dft_json_obj_close(j);
+		dft_api_record_fields(j, rs, R);
 		same_as(j, rs, T->records[r]);
 		dft_json_obj_close(j);
 	}

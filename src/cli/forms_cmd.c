@@ -15,7 +15,7 @@
  * texts changed and the case can be written (else computed now, in
  * memory); only what is asked for (stored.c). */
 static int build(dft_store **st, dft_record_set *rs, struct args *a, const dft_record_where *w, size_t nw,
-		 int with_records)
+		 int what)
 {
 	int rc;
 	memset(rs, 0, sizeof(*rs));
@@ -23,17 +23,22 @@ static int build(dft_store **st, dft_record_set *rs, struct args *a, const dft_r
 		return rc;
 	if (!dft_records_current(*st)) {
 		dft_store *rw = NULL;
+		/* the reader closed first: the writer, last out, folds its WAL in */
+		dft_store_free(*st);
+		*st = NULL;
 		if (dft_store_open(&rw, a->pos[0], DFT_STORE_INGEST) == 0) {
 			rc = dft_records_update(rw, 0, NULL);
 			dft_store_free(rw);
 			if (rc < 0)
-				goto fail;
+				return fail(rc);
 		} else {
 			dft_log("cannot write %s (%s): the records are computed, not stored", a->pos[0], dft_error_msg());
 			dft_error_clear();
 		}
+		if ((rc = open_case(st, a, 0)) != 0)
+			return rc;
 	}
-	if ((rc = dft_records_load(rs, *st, a->tmpl, w, nw, with_records)) < 0)
+	if ((rc = dft_records_load(rs, *st, a->tmpl, w, nw, what)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -51,7 +56,7 @@ int cmd_forms(struct args *a)
 	int rc;
 	if (a->npos != 1)
 		return cli_usage("forms");
-	if ((rc = build(&st, &rs, a, NULL, 0, 0)) != 0)
+	if ((rc = build(&st, &rs, a, NULL, 0, DFT_RECORDS_TEMPLATES)) != 0)
 		return rc;
 	if (a->json) {
 		dft_buf b;
@@ -133,7 +138,7 @@ static void csv_template(FILE *f, const dft_record_set *rs, const dft_record_tem
 	fputs("\r\n", f);
 	for (r = 0; r < T->nrecords; r++) {
 		const dft_record *R = &rs->rec[T->records[r]];
-		if (!dft_record_keep(T, R, w, nw))
+		if (!dft_record_set_keep(rs, R, w, nw))
 			continue;
 		fprintf(f, "%lld", (long long)R->doc);
 		for (l = 0; l < T->nlabels; l++) {
@@ -157,7 +162,7 @@ static int jsonl_template(FILE *f, const dft_record_set *rs, const dft_record_te
 	for (r = 0; r < T->nrecords; r++) {
 		const dft_record *R = &rs->rec[T->records[r]];
 		dft_json j;
-		if (!dft_record_keep(T, R, w, nw))
+		if (!dft_record_set_keep(rs, R, w, nw))
 			continue;
 		dft_buf_reset(&b);
 		dft_json_init(&j, &b);
@@ -245,7 +250,7 @@ static int ftm_template(FILE *f, const dft_record_set *rs, const dft_record_temp
 		const dft_record *R = &rs->rec[T->records[r]];
 		dft_json j;
 		char id[64];
-		if (!dft_record_keep(T, R, w, nw))
+		if (!dft_record_set_keep(rs, R, w, nw))
 			continue;
 		dft_buf_reset(&b);
 		dft_json_init(&j, &b);
@@ -335,7 +340,8 @@ int cmd_records(struct args *a)
 			rc = fail(DFT_EUSAGE);
 			goto out;
 		}
-	if ((rc = build(&st, &rs, a, w, (size_t)nw, 1)) != 0)
+	if ((rc = build(&st, &rs, a, w, (size_t)nw,
+			 DFT_RECORDS_RECORDS | (a->json && !a->count_by ? DFT_RECORDS_ENTITIES : 0))) != 0)
 		goto out;
 	memset(&p, 0, sizeof(p));
 	p.tmpl = a->tmpl;
@@ -447,7 +453,7 @@ int cmd_records(struct args *a)
 			fprintf(out, "template %lld (%s, %zu documents)\n", (long long)T->id, T->language, T->members);
 			for (r = 0; r < T->nrecords; r++) {
 				const dft_record *R = &rs.rec[T->records[r]];
-				if (!dft_record_keep(T, R, w, (size_t)nw))
+				if (!dft_record_set_keep(&rs, R, w, (size_t)nw))
 					continue;
 				fprintf(out, "document %lld\n", (long long)R->doc);
 				for (l = 0; l < T->nlabels; l++) {

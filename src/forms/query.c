@@ -148,6 +148,11 @@ int dft_record_keep(const dft_record_template *T, const dft_record *R, const dft
 	return 1;
 }
 
+int dft_record_set_keep(const dft_record_set *rs, const dft_record *R, const dft_record_where *w, size_t n)
+{
+	return rs->filtered || dft_record_keep(&rs->tmpl[R->tmpl], R, w, n);
+}
+
 struct ckey {
 	char *key;
 	const char *example;
@@ -207,7 +212,7 @@ int dft_records_count(const dft_record_set *rs, int64_t tmpl, const dft_record_w
 		any = 1;
 		for (r = 0; r < T->nrecords; r++) {
 			const dft_record *R = &rs->rec[T->records[r]];
-			if (!dft_record_keep(T, R, w, nw))
+			if (!dft_record_set_keep(rs, R, w, nw))
 				continue;
 			dft_buf_reset(&b);
 			if ((rc = dft_record_count_key(&R->fields[l], unit, &b)) < 0)
@@ -271,13 +276,13 @@ int dft_records_resolve_query(dft_store *st, dft_query *q)
 		w.label = f->value;
 		w.value = sep + 1;
 		/* the stored records this filter finds (stored.c), or every record */
-		if ((rc = dft_records_load(&rs, st, 0, &w, 1, 1)) < 0)
+		if ((rc = dft_records_load(&rs, st, 0, &w, 1, DFT_RECORDS_RECORDS)) < 0)
 			return rc;
 		dft_buf_init(&ids, (size_t)1 << 30);
 		for (t = 0; t < rs.ntmpl && rc == 0; t++)
 			for (r = 0; r < rs.tmpl[t].nrecords && rc == 0; r++) {
 				const dft_record *R = &rs.rec[rs.tmpl[t].records[r]];
-				if (dft_record_keep(&rs.tmpl[t], R, &w, 1))
+				if (dft_record_set_keep(&rs, R, &w, 1))
 					rc = dft_buf_addf(&ids, "%s%lld", ids.len ? "," : "", (long long)R->doc);
 			}
 		dft_record_set_dispose(&rs);

@@ -6,7 +6,7 @@
  * `records` that finds it older than the texts and may write) and stored,
  * and `records` reads back only what it asks for: a template's records,
  * or the documents a --where finds through the indexes of hashed folded
- * and normalised values (dft_record_keep then checks them as before).
+ * and normalised values (64-bit: what dft_record_keep would keep).
  *
  * Corrections are the editors' (the workbench, `daftar correct`): kept by
  * document and label apart from the computed set, and applied again over
@@ -186,7 +186,7 @@ done:
 /* ---- read back ------------------------------------------------------------------------ */
 
 /* The documents of template t whose fields pass every filter (sorted), via
- * the hashes: a superset of dft_record_keep's. *docs NULL: a filter names
+ * the hashes (what dft_record_keep keeps, but for a 64-bit collision). *docs NULL: a filter names
  * no label of t. */
 static int where_docs(dft_store *st, const dft_record_template *T, const dft_record_where *w, size_t nw,
 		      int64_t **docs, size_t *ndocs)
@@ -278,21 +278,24 @@ static int name_entities(dft_store *st, dft_record_set *rs)
 }
 
 int dft_records_load(dft_record_set *out, dft_store *st, int64_t tmpl, const dft_record_where *w, size_t nw,
-		     int with_records)
+		     int what)
 {
 	size_t t, i;
 	int64_t *all = NULL;
 	size_t nall = 0;
 	int rc, some = tmpl || nw;
+	double t0 = dft_now();
 	memset(out, 0, sizeof(*out));
+	dft_store_forms_snapshot(st, 1);
 	if (!dft_records_current(st)) {
+		dft_store_forms_snapshot(st, 0);
 		/* not stored as of these texts (a read-only store): computed now */
 		dft_log("forms: the stored records are older than the texts (or none): computed from the texts");
 		if ((rc = dft_records_build(out, st, NULL)) == 0 && (rc = apply_corrections(st, out)) < 0)
 			dft_error_clear(), rc = 0; /* a case without the tables has no corrections */
 		return rc;
 	}
-	if ((rc = dft_store_forms_templates(st, out)) < 0 || !with_records)
+	if ((rc = dft_store_forms_templates(st, out)) < 0 || !what)
 		goto done;
 	for (t = 0; t < out->ntmpl && rc == 0; t++) {
 		int64_t *docs = NULL;
@@ -327,9 +330,12 @@ int dft_records_load(dft_record_set *out, dft_store *st, int64_t tmpl, const dft
 	} else {
 		rc = dft_store_forms_links(st, out, NULL, 0);
 	}
-	if (rc == 0)
+	out->filtered = nw > 0;
+	if (rc == 0 && (what & DFT_RECORDS_ENTITIES))
 		rc = name_entities(st, out);
 done:
+	dft_store_forms_snapshot(st, 0);
+	dft_log("forms: %zu stored records read in %.3f s", out->nrec, dft_now() - t0);
 	free(all);
 	if (rc < 0)
 		dft_record_set_dispose(out);
@@ -354,15 +360,14 @@ static int value_ok(const char *v)
 int dft_records_correct(dft_store *st, int64_t doc, const char *label, const char *value, const char *user)
 {
 	dft_record_set rs;
-	dft_record_field nf;
 	const dft_record_template *T = NULL;
-	const dft_record_field *f;
+	dft_record_field *f;
+	char *reading = NULL;
 	int64_t tid = 0;
 	size_t t;
 	int rc, l;
 	char at[32];
 	memset(&rs, 0, sizeof(rs));
-	memset(&nf, 0, sizeof(nf));
 	if ((rc = value_ok(value)) < 0)
 		return rc;
 	if (!user || !*user)
@@ -388,24 +393,42 @@ int dft_records_correct(dft_store *st, int64_t doc, const char *label, const cha
 	}
 	if ((rc = dft_store_forms_records(st, &rs, (size_t)(T - rs.tmpl), &doc, 1)) < 0)
 		goto done;
-	f = &rs.rec[rs.nrec - 1].fields[l];
-	nf = *f;
-	nf.value = (char *)value;
-	nf.normalized = NULL;
-	nf.original = f->corrected_by ? f->original : f->value;
-	nf.corrected_by = (char *)user;
-	dft_utc_iso(at);
-	nf.corrected_at = at;
-	if (!f->value) { /* absent from the form: no place */
-		nf.page = nf.start = nf.end = nf.bstart = nf.bend = 0;
-		nf.has_box = 0;
-		nf.confidence = -1;
-	}
-	if ((rc = dft_record_field_normalize(&nf, T->kinds[l], T->date_order)) < 0)
+	if (!rs.nrec) {
+		rc = dft_error_set(DFT_ENOTFOUND, "document %lld is no filled form", (long long)doc);
 		goto done;
-	rc = dft_store_forms_correct(st, T->id, (size_t)l, T->labels[l], doc, &nf, nf.original);
+	}
+	f = &rs.rec[rs.nrec - 1].fields[l];
+	/* the first reading is kept: a second correction replaces the first */
+	if (!f->corrected_by) {
+		free(f->original);
+		f->original = f->value;
+		f->value = NULL;
+		if (!f->original) { /* absent from the form: no place */
+			f->page = f->start = f->end = f->bstart = f->bend = 0;
+			f->has_box = 0;
+			f->confidence = -1;
+		}
+	}
+	free(f->value);
+	free(f->corrected_by);
+	free(f->corrected_at);
+	dft_utc_iso(at);
+	f->value = dft_strdup(value);
+	f->corrected_by = dft_strdup(user);
+	f->corrected_at = dft_strdup(at);
+	if (!f->value || !f->corrected_by || !f->corrected_at) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	if (f->original && !(reading = dft_strdup(f->original))) {
+		rc = DFT_ENOMEM;
+		goto done;
+	}
+	if ((rc = dft_record_field_normalize(f, T->kinds[l], T->date_order)) < 0)
+		goto done;
+	rc = dft_store_forms_correct(st, T->id, &rs.rec[rs.nrec - 1], T->nlabels, (size_t)l, T->labels[l], reading);
 done:
-	free(nf.normalized);
+	free(reading);
 	dft_record_set_dispose(&rs);
 	return rc;
 }

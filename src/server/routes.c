@@ -503,6 +503,80 @@ static enum MHD_Result route_annotate(struct srv_req *q, int64_t id, const char 
 	return reply(q, rc, &j, &b);
 }
 
+/* POST /docs/ID/fields {"label": L, "value": V}: an editor corrects a value
+ * of the document's filled form (docs/FORMS.md); the answer is the record. */
+static enum MHD_Result route_correct(struct srv_req *q, int64_t id, const char *method)
+{
+	json_object *o;
+	const char *label, *value;
+	enum MHD_Result ret = MHD_NO;
+	dft_store *rw;
+	dft_record_set rs;
+	dft_buf b;
+	dft_json j;
+	char target[32];
+	int rc;
+	int64_t tmpl = 0;
+	memset(&rs, 0, sizeof(rs));
+	if (strcmp(method, "POST"))
+		return srv_error(q, 405, "method not allowed");
+	if (!need_role(q, DFT_ROLE_EDITOR))
+		return srv_error(q, 403, "viewers cannot correct records");
+	if (!(o = body_object(q, &ret)))
+		return ret;
+	if (!(label = srv_body_str(o, "label")) || !(value = srv_body_str(o, "value"))) {
+		json_object_put(o);
+		return srv_error(q, 400, "a correction needs \"label\" and \"value\"");
+	}
+	if ((rc = wb_open(q, &rw)) < 0) {
+		json_object_put(o);
+		return wb_fail(q, NULL, rc);
+	}
+	rc = dft_records_correct(rw, id, label, value, q->session.user[0] ? q->session.user : "local");
+	if (rc < 0 && dft_store_busy(rw)) {
+		dft_store_free(rw);
+		json_object_put(o);
+		return srv_error(q, 503, BUSY_MSG);
+	}
+	if (rc == DFT_EINVAL) {
+		ret = srv_error(q, 400, dft_error_msg());
+		dft_store_free(rw);
+		json_object_put(o);
+		return ret;
+	}
+	snprintf(target, sizeof(target), "%lld", (long long)id);
+	if (rc == 0)
+		audit(q, "correct", target, label);
+	START_JSON(b, j);
+	if (rc == 0 && (rc = dft_store_forms_doc_template(rw, id, &tmpl)) == 0) {
+		/* the document's record, as `records` shows it */
+		size_t t = 0;
+		if ((rc = dft_store_forms_templates(rw, &rs)) == 0) {
+			while (t < rs.ntmpl && rs.tmpl[t].id != tmpl)
+				t++;
+			rc = t < rs.ntmpl ? dft_store_forms_records(rw, &rs, t, &id, 1) : DFT_ENOTFOUND;
+		}
+		if (rc == 0) {
+			size_t r;
+			dft_json_obj_open(&j);
+			dft_json_key(&j, "document");
+			dft_json_int(&j, id);
+			dft_json_key(&j, "template");
+			dft_json_int(&j, tmpl);
+			for (r = 0; r < rs.nrec; r++)
+				if (rs.rec[r].doc == id) {
+					dft_api_record_fields(&j, &rs, &rs.rec[r]);
+					break;
+				}
+			dft_json_obj_close(&j);
+		}
+		dft_record_set_dispose(&rs);
+	}
+	dft_store_free(rw);
+	json_object_put(o);
+	return reply(q, rc, &j, &b);
+}
+
 static enum MHD_Result route_doc(struct srv_req *q, const char *rest, const char *method)
 {
 	size_t n = strcspn(rest, "/");
@@ -516,6 +590,8 @@ static enum MHD_Result route_doc(struct srv_req *q, const char *rest, const char
 		return srv_error(q, 404, "no such document");
 	if (sub && (!strncmp(sub, "tags", 4) || !strcmp(sub, "notes")) && !is_get)
 		return route_annotate(q, id, sub, method);
+	if (sub && !strcmp(sub, "fields"))
+		return route_correct(q, id, method);
 	if (!is_get)
 		return srv_error(q, 405, "method not allowed");
 	snprintf(target, sizeof(target), "%lld", (long long)id);
@@ -827,7 +903,9 @@ enum MHD_Result srv_route(struct srv_req *q, const char *path, const char *metho
 			dft_buf_dispose(&b);
 			return srv_error(q, 400, "template: a template id");
 		}
-		if ((rc2 = dft_records_load(&rs, q->st, rp.tmpl, NULL, 0, !strcmp(path, "records"))) < 0) {
+		if ((rc2 = dft_records_load(&rs, q->st, rp.tmpl, NULL, 0,
+					       !strcmp(path, "records") ? DFT_RECORDS_RECORDS | DFT_RECORDS_ENTITIES
+									: DFT_RECORDS_TEMPLATES)) < 0) {
 			dft_buf_dispose(&b);
 			return srv_fail(q, rc2);
 		}

@@ -21,11 +21,16 @@ int dft_store_forms_stamp(dft_store *st, dft_buf *now, dft_buf *saved)
 	int rc, r;
 	dft_buf_reset(now);
 	dft_buf_reset(saved);
-	if ((rc = dft_sql_prepare(st, &s, "SELECT count(*), coalesce(max(doc_id), 0) FROM texts")) < 0)
+	/* cheap, not a count of the texts (a scan of them): a text is written
+	 * with a new document or in a batch, and a batch ends closed, so a
+	 * new text moves one of these */
+	if ((rc = dft_sql_prepare(st, &s, "SELECT (SELECT coalesce(max(doc_id), 0) FROM texts),"
+					   " (SELECT coalesce(max(id), 0) FROM batches),"
+					   " (SELECT count(closed_at) FROM batches)")) < 0)
 		return rc;
 	if (dft_sql_step(s) == DFT_ROW)
-		rc = dft_buf_addf(now, "v%d %lld %lld", DFT_RECORDS_VERSION, (long long)dft_sql_col_int64(s, 0),
-				  (long long)dft_sql_col_int64(s, 1));
+		rc = dft_buf_addf(now, "v%d %lld %lld %lld", DFT_RECORDS_VERSION, (long long)dft_sql_col_int64(s, 0),
+				  (long long)dft_sql_col_int64(s, 1), (long long)dft_sql_col_int64(s, 2));
 	else
 		rc = dft_store_db_err(st, "counting the texts");
 	dft_sql_finalize(s);
@@ -42,6 +47,15 @@ int dft_store_forms_stamp(dft_store *st, dft_buf *now, dft_buf *saved)
 	if (saved->ptr)
 		saved->ptr[saved->len] = '\0';
 	return rc;
+}
+
+/* A read of several statements sees one state of the case, and SQLite
+ * takes its read lock once, not once a statement. */
+void dft_store_forms_snapshot(dft_store *st, int begin)
+{
+	if (!st->db || st->in_txn)
+		return;
+	sqlite3_exec(st->db, begin ? "BEGIN" : "COMMIT", NULL, NULL, NULL);
 }
 
 /* ---- writing the set ------------------------------------------------------------ */
@@ -65,46 +79,158 @@ static void bind_text_or_null(dft_stmt *s, int i, const char *v)
 		dft_sql_bind_null(s, i);
 }
 
-/* The columns of form_fields after doc_id, idx, template (?4 on). */
-#define FIELD_COLS                                                                                              \
-	"value, normalized, fkey, nkey, page, start, \"end\", byte_start, byte_end, box_x, box_y, box_w, box_h," \
-	" confidence, truncated, original, corrected_by, corrected_at"
+/* ---- a record packed: its fields in one blob -------------------------------------
+ * For each field present: u32 idx, u32 flags (1 box, 2 confidence, 4
+ * truncated), i64 page, start, end, byte start, byte end, f64 box[4],
+ * f64 confidence, then value, normalized, original, corrected_by,
+ * corrected_at each as u32 length (0xffffffff: none) and bytes; all
+ * little-endian as this machine writes them (the case is read where it
+ * was written, as dedup_sigs' signatures are). */
 
-static int field_insert(dft_store *st, dft_stmt *s, int64_t doc, size_t idx, int64_t tmpl, const dft_record_field *f)
+#define NONE_LEN 0xffffffffu
+
+static int put_str(dft_buf *b, const char *s)
 {
-	int64_t fkey, nkey;
-	int has_nkey, k;
-	dft_record_field_keys(f, &fkey, &nkey, &has_nkey);
-	dft_sql_reset(s);
-	dft_sql_bind_int64(s, 1, doc);
-	dft_sql_bind_int64(s, 2, (int64_t)idx);
-	dft_sql_bind_int64(s, 3, tmpl);
-	dft_sql_bind_text(s, 4, f->value, -1);
-	bind_text_or_null(s, 5, f->normalized);
-	dft_sql_bind_int64(s, 6, fkey);
-	if (has_nkey)
-		dft_sql_bind_int64(s, 7, nkey);
-	else
-		dft_sql_bind_null(s, 7);
-	dft_sql_bind_int64(s, 8, f->page);
-	dft_sql_bind_int64(s, 9, f->start);
-	dft_sql_bind_int64(s, 10, f->end);
-	dft_sql_bind_int64(s, 11, f->bstart);
-	dft_sql_bind_int64(s, 12, f->bend);
-	for (k = 0; k < 4; k++)
-		if (f->has_box)
-			dft_sql_bind_double(s, 13 + k, f->box[k]);
+	uint32_t n = s ? (uint32_t)strlen(s) : NONE_LEN;
+	int rc = dft_buf_add(b, &n, sizeof(n));
+	return rc < 0 || !s ? rc : dft_buf_add(b, s, n);
+}
+
+static int record_pack(dft_buf *b, const dft_record *R, size_t nlabels)
+{
+	size_t l;
+	int rc = 0;
+	dft_buf_reset(b);
+	for (l = 0; l < nlabels && rc == 0; l++) {
+		const dft_record_field *f = &R->fields[l];
+		uint32_t head[2];
+		int64_t pos[5];
+		double d[5];
+		if (!f->value)
+			continue;
+		head[0] = (uint32_t)l;
+		head[1] = (f->has_box ? 1u : 0) | (f->confidence >= 0 ? 2u : 0) | (f->truncated ? 4u : 0);
+		pos[0] = f->page, pos[1] = f->start, pos[2] = f->end, pos[3] = f->bstart, pos[4] = f->bend;
+		memcpy(d, f->box, sizeof(f->box));
+		d[4] = f->confidence;
+		if ((rc = dft_buf_add(b, head, sizeof(head))) < 0 || (rc = dft_buf_add(b, pos, sizeof(pos))) < 0 ||
+		    (rc = dft_buf_add(b, d, sizeof(d))) < 0 || (rc = put_str(b, f->value)) < 0 ||
+		    (rc = put_str(b, f->normalized)) < 0 || (rc = put_str(b, f->corrected_by ? f->original : NULL)) < 0 ||
+		    (rc = put_str(b, f->corrected_by)) < 0 || (rc = put_str(b, f->corrected_at)) < 0)
+			break;
+	}
+	return rc;
+}
+
+static int get_str(const unsigned char **p, const unsigned char *e, char **out)
+{
+	uint32_t n;
+	*out = NULL;
+	if ((size_t)(e - *p) < sizeof(n))
+		return DFT_ECORRUPT;
+	memcpy(&n, *p, sizeof(n));
+	*p += sizeof(n);
+	if (n == NONE_LEN)
+		return 0;
+	if ((size_t)(e - *p) < n)
+		return DFT_ECORRUPT;
+	if (!(*out = dft_malloc((size_t)n + 1)))
+		return DFT_ENOMEM;
+	memcpy(*out, *p, n);
+	(*out)[n] = '\0';
+	*p += n;
+	return 0;
+}
+
+static int record_unpack(dft_record *R, size_t nlabels, const void *blob, size_t len)
+{
+	const unsigned char *p = blob, *e = p + len;
+	int rc = 0;
+	while (p < e && rc == 0) {
+		uint32_t head[2];
+		int64_t pos[5];
+		double d[5];
+		dft_record_field *f, tmp;
+		if ((size_t)(e - p) < sizeof(head) + sizeof(pos) + sizeof(d))
+			return dft_error_set(DFT_ECORRUPT, "a stored record of document %lld is cut", (long long)R->doc);
+		memcpy(head, p, sizeof(head));
+		p += sizeof(head);
+		memcpy(pos, p, sizeof(pos));
+		p += sizeof(pos);
+		memcpy(d, p, sizeof(d));
+		p += sizeof(d);
+		memset(&tmp, 0, sizeof(tmp));
+		f = head[0] < nlabels ? &R->fields[head[0]] : &tmp;
+		if (f->value) /* the same field twice: keep the first */
+			f = &tmp;
+		f->page = pos[0], f->start = pos[1], f->end = pos[2], f->bstart = pos[3], f->bend = pos[4];
+		f->has_box = (head[1] & 1) != 0;
+		memcpy(f->box, d, sizeof(f->box));
+		f->confidence = head[1] & 2 ? d[4] : -1;
+		f->truncated = (head[1] & 4) != 0;
+		if ((rc = get_str(&p, e, &f->value)) < 0 || (rc = get_str(&p, e, &f->normalized)) < 0 ||
+		    (rc = get_str(&p, e, &f->original)) < 0 || (rc = get_str(&p, e, &f->corrected_by)) < 0 ||
+		    (rc = get_str(&p, e, &f->corrected_at)) < 0) {
+			if (rc == DFT_ECORRUPT)
+				rc = dft_error_set(DFT_ECORRUPT, "a stored record of document %lld is cut", (long long)R->doc);
+		}
+		if (f == &tmp) {
+			free(tmp.value);
+			free(tmp.normalized);
+			free(tmp.original);
+			free(tmp.corrected_by);
+			free(tmp.corrected_at);
+		}
+	}
+	return rc;
+}
+
+/* A record's row and its fields' rows (insert, or replace with `replace`). */
+static int record_write(dft_store *st, int64_t tmpl, int64_t seq, const dft_record *R, size_t nlabels, dft_buf *b,
+			int replace)
+{
+	dft_stmt *s;
+	size_t l;
+	int rc;
+	if ((rc = record_pack(b, R, nlabels)) < 0)
+		return rc;
+	if ((rc = dft_sql_cached(st, &s, replace ? "UPDATE form_records SET fields = ?4 WHERE doc_id = ?1"
+						  : "INSERT INTO form_records(doc_id, template, seq, fields)"
+						    " VALUES(?1, ?2, ?3, ?4)")) < 0)
+		return rc;
+	dft_sql_bind_int64(s, 1, R->doc);
+	if (!replace) {
+		dft_sql_bind_int64(s, 2, tmpl);
+		dft_sql_bind_int64(s, 3, seq);
+	}
+	dft_sql_bind_blob(s, 4, b->ptr ? b->ptr : "", (int64_t)b->len);
+	rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "writing a record");
+	dft_sql_release(st, s);
+	if (rc < 0)
+		return rc;
+	if ((rc = dft_sql_cached(st, &s, "INSERT INTO form_fields(doc_id, idx, template, fkey, nkey) VALUES(?, ?, ?, ?, ?)"
+					  " ON CONFLICT(doc_id, idx) DO UPDATE SET fkey = excluded.fkey, nkey = excluded.nkey")) < 0)
+		return rc;
+	for (l = 0; l < nlabels && rc == 0; l++) {
+		int64_t fkey, nkey;
+		int has_nkey;
+		if (!R->fields[l].value)
+			continue;
+		dft_record_field_keys(&R->fields[l], &fkey, &nkey, &has_nkey);
+		dft_sql_reset(s);
+		dft_sql_bind_int64(s, 1, R->doc);
+		dft_sql_bind_int64(s, 2, (int64_t)l);
+		dft_sql_bind_int64(s, 3, tmpl);
+		dft_sql_bind_int64(s, 4, fkey);
+		if (has_nkey)
+			dft_sql_bind_int64(s, 5, nkey);
 		else
-			dft_sql_bind_null(s, 13 + k);
-	if (f->confidence >= 0)
-		dft_sql_bind_double(s, 17, f->confidence);
-	else
-		dft_sql_bind_null(s, 17);
-	dft_sql_bind_int64(s, 18, f->truncated);
-	bind_text_or_null(s, 19, f->corrected_by ? f->original : NULL);
-	bind_text_or_null(s, 20, f->corrected_by);
-	bind_text_or_null(s, 21, f->corrected_at);
-	return dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "writing a record's field");
+			dft_sql_bind_null(s, 5);
+		if (dft_sql_step(s) != DFT_DONE)
+			rc = dft_store_db_err(st, "writing a record's field");
+	}
+	dft_sql_release(st, s);
+	return rc;
 }
 
 int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *stamp)
@@ -113,8 +239,12 @@ int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *st
 	size_t t, r, l, i;
 	int rc, own;
 	char num[64];
-	if ((rc = dft_store_own_begin(st, &own)) < 0)
+	dft_buf pack;
+	dft_buf_init(&pack, (size_t)DFT_RECORDS_MAX_LABELS * (DFT_RECORDS_VALUE_MAX + 256) * 2);
+	if ((rc = dft_store_own_begin(st, &own)) < 0) {
+		dft_buf_dispose(&pack);
 		return rc;
+	}
 	if ((rc = dft_sql_exec(st, "DELETE FROM form_fields; DELETE FROM form_records; DELETE FROM form_labels;"
 				   " DELETE FROM form_templates; DELETE FROM form_links; DELETE FROM form_state;")) < 0)
 		goto done;
@@ -144,31 +274,8 @@ int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *st
 		}
 		dft_sql_finalize(s);
 		s = NULL;
-		if (rc < 0 ||
-		    (rc = dft_sql_prepare(st, &s, "INSERT INTO form_records(doc_id, template, seq) VALUES(?, ?, ?)")) < 0)
-			goto done;
-		for (r = 0; r < T->nrecords && rc == 0; r++) {
-			dft_sql_reset(s);
-			dft_sql_bind_int64(s, 1, rs->rec[T->records[r]].doc);
-			dft_sql_bind_int64(s, 2, T->id);
-			dft_sql_bind_int64(s, 3, (int64_t)r);
-			if (dft_sql_step(s) != DFT_DONE)
-				rc = dft_store_db_err(st, "writing a record");
-		}
-		dft_sql_finalize(s);
-		s = NULL;
-		if (rc < 0 || (rc = dft_sql_prepare(st, &s, "INSERT INTO form_fields(doc_id, idx, template, " FIELD_COLS
-							     ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-							     " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)")) < 0)
-			goto done;
-		for (r = 0; r < T->nrecords && rc == 0; r++) {
-			const dft_record *R = &rs->rec[T->records[r]];
-			for (l = 0; l < T->nlabels && rc == 0; l++)
-				if (R->fields[l].value)
-					rc = field_insert(st, s, R->doc, l, T->id, &R->fields[l]);
-		}
-		dft_sql_finalize(s);
-		s = NULL;
+		for (r = 0; r < T->nrecords && rc == 0; r++)
+			rc = record_write(st, T->id, (int64_t)r, &rs->rec[T->records[r]], T->nlabels, &pack, 0);
 	}
 	if (rc < 0 || (rc = dft_sql_prepare(st, &s, "INSERT INTO form_links(a, b, reason) VALUES(?, ?, ?)"
 						  " ON CONFLICT DO NOTHING")) < 0)
@@ -190,7 +297,13 @@ int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *st
 done:
 	if (s)
 		dft_sql_finalize(s);
-	return dft_store_own_end(st, own, rc);
+	dft_buf_dispose(&pack);
+	rc = dft_store_own_end(st, own, rc);
+	/* a set is tens of MB of WAL: folded into the database now, so that
+	 * a reader opening the case next does not read the WAL through */
+	if (rc == 0 && own && st->db)
+		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	return rc;
 }
 
 /* ---- reading it back ------------------------------------------------------------- */
@@ -297,109 +410,36 @@ static int record_add(dft_record_set *rs, size_t t, int64_t doc)
 	return 0;
 }
 
-static char *col_strdup(dft_stmt *s, int i, int *rc)
-{
-	char *v;
-	if (dft_sql_col_null(s, i))
-		return NULL;
-	if (!(v = dft_strdup(dft_sql_col_text(s, i))))
-		*rc = DFT_ENOMEM;
-	return v;
-}
-
-/* A row of "SELECT idx, FIELD_COLS" into f. */
-static int field_read(dft_stmt *s, dft_record_field *f)
-{
-	int rc = 0, k;
-	free(f->value);
-	free(f->normalized);
-	f->value = col_strdup(s, 1, &rc);
-	f->normalized = col_strdup(s, 2, &rc);
-	f->page = dft_sql_col_int64(s, 5);
-	f->start = dft_sql_col_int64(s, 6);
-	f->end = dft_sql_col_int64(s, 7);
-	f->bstart = dft_sql_col_int64(s, 8);
-	f->bend = dft_sql_col_int64(s, 9);
-	f->has_box = !dft_sql_col_null(s, 10);
-	for (k = 0; k < 4; k++)
-		f->box[k] = f->has_box ? dft_sql_col_double(s, 10 + k) : 0;
-	f->confidence = dft_sql_col_null(s, 14) ? -1 : dft_sql_col_double(s, 14);
-	f->truncated = (int)dft_sql_col_int64(s, 15);
-	f->original = col_strdup(s, 16, &rc);
-	f->corrected_by = col_strdup(s, 17, &rc);
-	f->corrected_at = col_strdup(s, 18, &rc);
-	return rc;
-}
-
-struct docrec {
-	int64_t doc;
-	size_t rec;
-};
-
-static int cmp_docrec(const void *a, const void *b)
-{
-	const struct docrec *x = a, *y = b;
-	return x->doc < y->doc ? -1 : x->doc > y->doc;
-}
-
 int dft_store_forms_records(dft_store *st, dft_record_set *rs, size_t t, const int64_t *docs, size_t ndocs)
 {
 	dft_record_template *T = &rs->tmpl[t];
 	dft_stmt *s = NULL;
-	struct docrec *dr = NULL;
-	size_t first = rs->nrec, n, i;
+	size_t i;
 	int rc = 0;
-	if (docs) { /* these documents, each with its fields */
-		if ((rc = dft_sql_prepare(st, &s, "SELECT idx, " FIELD_COLS " FROM form_fields WHERE doc_id = ?")) < 0)
+	if (docs) { /* these documents */
+		if ((rc = dft_sql_prepare(st, &s, "SELECT fields FROM form_records WHERE doc_id = ?")) < 0)
 			return rc;
 		for (i = 0; i < ndocs && rc == 0; i++) {
-			dft_record *R;
-			if ((rc = record_add(rs, t, docs[i])) < 0)
-				break;
-			R = &rs->rec[rs->nrec - 1];
 			dft_sql_reset(s);
 			dft_sql_bind_int64(s, 1, docs[i]);
-			while (rc == 0 && dft_sql_next(s, &rc)) {
-				size_t l = (size_t)dft_sql_col_int64(s, 0);
-				if (l < T->nlabels)
-					rc = field_read(s, &R->fields[l]);
-			}
+			if (dft_sql_step(s) != DFT_ROW)
+				continue;
+			if ((rc = record_add(rs, t, docs[i])) == 0)
+				rc = record_unpack(&rs->rec[rs->nrec - 1], T->nlabels, dft_sql_col_blob(s, 0),
+						   (size_t)dft_sql_col_bytes(s, 0));
 		}
 		dft_sql_finalize(s);
 		return rc;
 	}
-	/* the whole template: its records in order, then its fields */
-	if ((rc = dft_sql_prepare(st, &s, "SELECT doc_id FROM form_records WHERE template = ? ORDER BY seq")) < 0)
+	/* the whole template, in order */
+	if ((rc = dft_sql_prepare(st, &s, "SELECT doc_id, fields FROM form_records WHERE template = ? ORDER BY seq")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, T->id);
 	while (rc == 0 && dft_sql_next(s, &rc))
-		rc = record_add(rs, t, dft_sql_col_int64(s, 0));
+		if ((rc = record_add(rs, t, dft_sql_col_int64(s, 0))) == 0)
+			rc = record_unpack(&rs->rec[rs->nrec - 1], T->nlabels, dft_sql_col_blob(s, 1),
+					   (size_t)dft_sql_col_bytes(s, 1));
 	dft_sql_finalize(s);
-	if (rc < 0)
-		return rc;
-	n = rs->nrec - first;
-	if (!(dr = dft_malloc((n + 1) * sizeof(*dr))))
-		return DFT_ENOMEM;
-	for (i = 0; i < n; i++) {
-		dr[i].doc = rs->rec[first + i].doc;
-		dr[i].rec = first + i;
-	}
-	if (n > 1)
-		dft_sort(dr, n, sizeof(*dr), cmp_docrec);
-	if ((rc = dft_sql_prepare(st, &s, "SELECT idx, " FIELD_COLS ", doc_id FROM form_fields WHERE template = ?")) < 0)
-		goto done;
-	dft_sql_bind_int64(s, 1, T->id);
-	while (rc == 0 && dft_sql_next(s, &rc)) {
-		struct docrec key, *hit;
-		size_t l = (size_t)dft_sql_col_int64(s, 0);
-		key.doc = dft_sql_col_int64(s, 19);
-		if (l >= T->nlabels || !(hit = bsearch(&key, dr, n, sizeof(*dr), cmp_docrec)))
-			continue;
-		rc = field_read(s, &rs->rec[hit->rec].fields[l]);
-	}
-	dft_sql_finalize(s);
-done:
-	free(dr);
 	return rc;
 }
 
@@ -456,35 +496,30 @@ int dft_store_forms_match(dft_store *st, int64_t tmpl, size_t idx, int64_t fkey,
 int dft_store_forms_links(dft_store *st, dft_record_set *rs, const int64_t *docs, size_t ndocs)
 {
 	dft_stmt *s;
-	size_t i;
 	int rc;
-	if ((rc = dft_sql_prepare(st, &s, docs ? "SELECT a, b, reason FROM form_links WHERE a = ?1"
-						 " UNION SELECT a, b, reason FROM form_links WHERE b = ?1"
-					       : "SELECT a, b, reason FROM form_links WHERE ?1 = ?1")) < 0)
+	/* one read of the table (a link a pair of forms of one person: few),
+	 * the links of the documents asked for kept */
+	if ((rc = dft_sql_prepare(st, &s, "SELECT a, b, reason FROM form_links ORDER BY a, b")) < 0)
 		return rc;
-	for (i = 0; (docs ? i < ndocs : i < 1) && rc == 0; i++) {
-		dft_sql_reset(s);
-		dft_sql_bind_int64(s, 1, docs ? docs[i] : 0);
-		while (rc == 0 && dft_sql_next(s, &rc)) {
-			int64_t a = dft_sql_col_int64(s, 0), b = dft_sql_col_int64(s, 1);
-			/* a link between two documents asked for: once */
-			if (docs && a != docs[i] && bsearch(&a, docs, ndocs, sizeof(*docs), cmp_i64))
-				continue;
-			if (rs->nlinks % 256 == 0) {
-				dft_record_link *q = dft_realloc(rs->links, (rs->nlinks + 256) * sizeof(*q));
-				if (!q) {
-					rc = DFT_ENOMEM;
-					break;
-				}
-				rs->links = q;
-			}
-			rs->links[rs->nlinks].a = a;
-			rs->links[rs->nlinks].b = b;
-			if (!(rs->links[rs->nlinks].reason = dft_strdup(dft_sql_col_text(s, 2))))
+	while (rc == 0 && dft_sql_next(s, &rc)) {
+		int64_t a = dft_sql_col_int64(s, 0), b = dft_sql_col_int64(s, 1);
+		if (docs && !bsearch(&a, docs, ndocs, sizeof(*docs), cmp_i64) &&
+		    !bsearch(&b, docs, ndocs, sizeof(*docs), cmp_i64))
+			continue;
+		if (rs->nlinks % 256 == 0) {
+			dft_record_link *q = dft_realloc(rs->links, (rs->nlinks + 256) * sizeof(*q));
+			if (!q) {
 				rc = DFT_ENOMEM;
-			else
-				rs->nlinks++;
+				break;
+			}
+			rs->links = q;
 		}
+		rs->links[rs->nlinks].a = a;
+		rs->links[rs->nlinks].b = b;
+		if (!(rs->links[rs->nlinks].reason = dft_strdup(dft_sql_col_text(s, 2))))
+			rc = DFT_ENOMEM;
+		else
+			rs->nlinks++;
 	}
 	dft_sql_finalize(s);
 	return rc;
@@ -535,14 +570,20 @@ static int hash_hex(char out[DFT_SHA256_HEX], const char *s)
 	return dft_sha256_hex(out, s ? s : "", s ? strlen(s) : 0);
 }
 
-int dft_store_forms_correct(dft_store *st, int64_t tmpl, size_t idx, const char *label, int64_t doc,
-			    const dft_record_field *f, const char *reading)
+int dft_store_forms_correct(dft_store *st, int64_t tmpl, const dft_record *R, size_t nlabels, size_t idx,
+			    const char *label, const char *reading)
 {
 	dft_stmt *s;
 	char sha[DFT_SHA256_HEX];
 	int rc, own, r;
-	if ((rc = dft_store_own_begin(st, &own)) < 0)
+	int64_t doc = R->doc;
+	const dft_record_field *f = &R->fields[idx];
+	dft_buf pack;
+	dft_buf_init(&pack, (size_t)DFT_RECORDS_MAX_LABELS * (DFT_RECORDS_VALUE_MAX + 256) * 2);
+	if ((rc = dft_store_own_begin(st, &own)) < 0) {
+		dft_buf_dispose(&pack);
 		return rc;
+	}
 	if ((rc = dft_sql_prepare(st, &s, "SELECT coalesce(sha256, '') FROM documents WHERE id = ?")) < 0)
 		goto done;
 	dft_sql_bind_int64(s, 1, doc);
@@ -555,20 +596,8 @@ int dft_store_forms_correct(dft_store *st, int64_t tmpl, size_t idx, const char 
 	dft_sql_finalize(s);
 	if (rc < 0)
 		goto done;
-	/* the field: the first reading goes to original, once */
-	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO form_fields(doc_id, idx, template, " FIELD_COLS
-					   ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-					   " ?16, ?17, ?18, ?19, ?20, ?21)"
-					   " ON CONFLICT(doc_id, idx) DO UPDATE SET"
-					   " original = CASE WHEN form_fields.corrected_by IS NULL THEN form_fields.value"
-					   " ELSE form_fields.original END,"
-					   " value = excluded.value, normalized = excluded.normalized, fkey = excluded.fkey,"
-					   " nkey = excluded.nkey, corrected_by = excluded.corrected_by,"
-					   " corrected_at = excluded.corrected_at")) < 0)
-		goto done;
-	rc = field_insert(st, s, doc, idx, tmpl, f);
-	dft_sql_finalize(s);
-	if (rc < 0)
+	/* the record with the corrected field (its first reading in original) */
+	if ((rc = record_write(st, tmpl, 0, R, nlabels, &pack, 1)) < 0)
 		goto done;
 	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO form_corrections(doc_id, label, value, original, corrected_by,"
 					   " corrected_at) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(doc_id, label) DO UPDATE SET"
@@ -604,5 +633,6 @@ int dft_store_forms_correct(dft_store *st, int64_t tmpl, size_t idx, const char 
 		rc = dft_custody_end(st->custody);
 	}
 done:
+	dft_buf_dispose(&pack);
 	return dft_store_own_end(st, own, rc);
 }

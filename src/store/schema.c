@@ -225,9 +225,10 @@ static const char *const migrations[] = {
 	"  why TEXT NOT NULL);",
 	/* 11: forms and records (src/forms/stored.c, forms_store.c;
 	 * docs/FORMS.md): the templates and records computed when the texts
-	 * changed (form_state 'stamp' says as of which texts), each field's
-	 * value as written and normalised with its place, hashes of its folded
-	 * and normalised forms that --where looks up through the indexes; the
+	 * changed (form_state 'stamp' says as of which texts), each record's
+	 * fields (value as written and normalised, place, box, confidence,
+	 * correction) packed in one blob, and a row a field with hashes of
+	 * its folded and normalised value that --where looks up; the
 	 * same-person links; and the editors' corrections, kept apart (by
 	 * document and label) so that every new computation applies them
 	 * again. A field absent from a form has no row. */
@@ -239,20 +240,14 @@ static const char *const migrations[] = {
 	"  template INTEGER NOT NULL, idx INTEGER NOT NULL,"
 	"  label TEXT NOT NULL, reading TEXT NOT NULL, kind INTEGER NOT NULL,"
 	"  PRIMARY KEY(template, idx));"
-	"CREATE TABLE form_records("
-	"  doc_id INTEGER PRIMARY KEY, template INTEGER NOT NULL, seq INTEGER NOT NULL);"
+	"CREATE TABLE form_records("   /* a record: its fields packed (forms_store.c), one read */
+	"  doc_id INTEGER PRIMARY KEY, template INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  fields BLOB NOT NULL);"
 	"CREATE INDEX form_records_template ON form_records(template, seq);"
-	"CREATE TABLE form_fields("
-	"  id INTEGER PRIMARY KEY,"
+	"CREATE TABLE form_fields("    /* what --where looks up: a row a field present */
 	"  doc_id INTEGER NOT NULL, idx INTEGER NOT NULL, template INTEGER NOT NULL,"
-	"  value TEXT NOT NULL, normalized TEXT,"
 	"  fkey INTEGER NOT NULL, nkey INTEGER,"       /* hashes of the folded value, of lower(normalized) */
-	"  page INTEGER, start INTEGER, end INTEGER,"  /* code points of the page */
-	"  byte_start INTEGER, byte_end INTEGER,"      /* bytes of the text */
-	"  box_x REAL, box_y REAL, box_w REAL, box_h REAL,"
-	"  confidence REAL, truncated INTEGER NOT NULL DEFAULT 0,"
-	"  original TEXT, corrected_by TEXT, corrected_at TEXT,"
-	"  UNIQUE(doc_id, idx));"
+	"  PRIMARY KEY(doc_id, idx)) WITHOUT ROWID;"
 	"CREATE INDEX form_fields_folded ON form_fields(template, idx, fkey);"
 	"CREATE INDEX form_fields_nkey ON form_fields(template, idx, nkey);"
 	"CREATE TABLE form_links("
