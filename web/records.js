@@ -2,9 +2,10 @@
 // template a table of its filled forms, sortable and filterable; a value
 // clicked shows where it was read: its page, characters and, for an OCR'd
 // page, the crop of the page image beside the value, to check it by eye.
-// Read-only: corrections are not built yet (corrected_by is always null).
+// Editors correct a misread value there (POST /api/docs/ID/fields): the
+// table marks it corrected, with who, and the first reading is kept.
 import { h, hashFor, docLink, empty } from './util.js';
-import { api, docPaths } from './api.js';
+import { api, post, canEdit, docPaths } from './api.js';
 
 const MAX_ROWS = 2000;
 
@@ -35,7 +36,9 @@ async function renderTemplates(box, current) {
   box.appendChild(h('p', { class: 'muted' }, `${ts.length} templates in ${r.texts} texts.`));
 }
 
-function detail(panel, doc, label, f, paths, mime) {
+function corrected(f) { return !!(f && f.corrected_by); }
+
+function detail(panel, doc, label, f, paths, mime, onCorrect) {
   while (panel.firstChild) panel.removeChild(panel.firstChild);
   panel.appendChild(h('h2', { dir: 'auto' }, label));
   const dl = h('dl', null,
@@ -45,7 +48,27 @@ function detail(panel, doc, label, f, paths, mime) {
     h('dt', null, 'document'), h('dd', null, docLink(doc, paths.get(doc) || '#' + doc)),
     h('dt', null, 'where'), h('dd', null, f && f.page ? `page ${Number(f.page)}, characters ${Number(f.start)}-${Number(f.end)}` : 'not on the form'),
     h('dt', null, 'OCR confidence'), h('dd', null, f && f.confidence !== null && f.confidence !== undefined ? Number(f.confidence).toFixed(2) : '— (typed text)'));
+  if (corrected(f)) {
+    dl.appendChild(h('dt', null, 'corrected'));
+    dl.appendChild(h('dd', { id: 'detail-corrected', dir: 'auto' },
+      `by ${f.corrected_by} ${f.corrected_at || ''}; first read as: ${f.original === null || f.original === undefined ? '(absent)' : f.original || '(empty)'}`));
+  }
   panel.appendChild(dl);
+  if (canEdit() && onCorrect) {
+    const input = h('input', { id: 'correct-input', name: 'value', dir: 'auto', value: cellText(f), maxlength: 16384 });
+    const msg = h('p', { class: 'error', role: 'alert', id: 'correct-error' });
+    const form = h('form', { class: 'inline', id: 'correct-form' }, input, h('button', { type: 'submit' }, 'Correct'));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      msg.textContent = '';
+      try {
+        const r = await post(`/api/docs/${Number(doc)}/fields`, { label, value: input.value });
+        onCorrect(r.fields || {});
+      } catch (e) { msg.textContent = e.message; }
+    });
+    panel.appendChild(form);
+    panel.appendChild(msg);
+  }
   if (f && f.box && f.page && mime && mime.startsWith('image/')) {
     // the OCR boxes are in the image's own pixels: the crop is cut from the original
     const [x, y, w, hh] = f.box.map(Number);
@@ -96,13 +119,23 @@ export async function render(box, _parts, params, current) {
       const tr = h('tr', null, h('td', null, docLink(rec.document, '#' + Number(rec.document))));
       for (const l of labels) {
         const f = rec.fields[l];
-        const td = h('td', { dir: 'auto', class: 'record-value', tabindex: '0' }, cellText(f));
+        const td = h('td', { dir: 'auto', class: 'record-value' + (corrected(f) ? ' corrected' : ''), tabindex: '0' }, cellText(f));
         if (f && f.normalized && f.normalized !== cellText(f)) td.appendChild(h('span', { class: 'muted', dir: 'ltr' }, ' ' + String(f.normalized)));
-        td.addEventListener('click', async () => {
+        if (corrected(f)) {
+          td.title = `corrected by ${f.corrected_by}; first read as ${f.original === null || f.original === undefined ? '(absent)' : f.original}`;
+          td.appendChild(h('span', { class: 'correction-mark', title: td.title }, ' ✎'));
+        }
+        const show = async () => {
+          const cur = rec.fields[l];
           let mime = null;
-          if (f && f.box) mime = (await api('/api/docs/' + Number(rec.document)).catch(() => ({}))).mime || null;
-          detail(panel, rec.document, l, f, paths, mime);
-        });
+          if (cur && cur.box) mime = (await api('/api/docs/' + Number(rec.document)).catch(() => ({}))).mime || null;
+          detail(panel, rec.document, l, cur, paths, mime, (fields) => {
+            rec.fields = fields;
+            draw();
+            show();
+          });
+        };
+        td.addEventListener('click', show);
         tr.appendChild(td);
       }
       tbody.appendChild(tr);

@@ -123,7 +123,9 @@ static void csv_template(FILE *f, const dft_record_set *rs, const dft_record_tem
 			 const dft_record_where *w, size_t nw)
 {
 	size_t r, l;
+	dft_buf note;
 	(void)a;
+	dft_buf_init(&note, (size_t)DFT_RECORDS_MAX_LABELS * DFT_RECORDS_VALUE_MAX);
 	fputs("document", f);
 	for (l = 0; l < T->nlabels; l++) {
 		fputc(',', f);
@@ -135,7 +137,7 @@ static void csv_template(FILE *f, const dft_record_set *rs, const dft_record_tem
 			csv_cell(f, h);
 		}
 	}
-	fputs("\r\n", f);
+	fputs(",corrected\r\n", f);
 	for (r = 0; r < T->nrecords; r++) {
 		const dft_record *R = &rs->rec[T->records[r]];
 		if (!dft_record_set_keep(rs, R, w, nw))
@@ -149,8 +151,19 @@ static void csv_template(FILE *f, const dft_record_set *rs, const dft_record_tem
 				csv_cell(f, R->fields[l].normalized);
 			}
 		}
+		/* which values an editor corrected: LABEL (by USER, read as ORIGINAL); ... */
+		fputc(',', f);
+		dft_buf_reset(&note);
+		for (l = 0; l < T->nlabels; l++) {
+			const dft_record_field *x = &R->fields[l];
+			if (x->corrected_by)
+				dft_buf_addf(&note, "%s%s (by %s, read as %s)", note.len ? "; " : "", T->labels[l],
+					     x->corrected_by, x->original ? x->original : "-");
+		}
+		csv_cell(f, note.len ? dft_buf_cstr(&note) : NULL);
 		fputs("\r\n", f);
 	}
+	dft_buf_dispose(&note);
 }
 
 static int jsonl_template(FILE *f, const dft_record_set *rs, const dft_record_template *T, const dft_record_where *w,
@@ -240,12 +253,40 @@ static int read_file(const char *path, dft_buf *out)
 	return 0;
 }
 
+static int has_corrections(const dft_record_template *T, const dft_record *R)
+{
+	size_t l;
+	for (l = 0; l < T->nlabels; l++)
+		if (R->fields[l].corrected_by)
+			return 1;
+	return 0;
+}
+
+/* "LABEL corrected by USER (read as ORIGINAL)", a string each */
+static void correction_notes(dft_json *j, const dft_record_template *T, const dft_record *R, dft_buf *note)
+{
+	size_t l;
+	for (l = 0; l < T->nlabels; l++) {
+		const dft_record_field *x = &R->fields[l];
+		if (!x->corrected_by)
+			continue;
+		dft_buf_reset(note);
+		dft_buf_addf(note, "%s corrected by %s (read as %s)", T->labels[l], x->corrected_by,
+			     x->original ? x->original : "-");
+		dft_json_str(j, dft_buf_cstr(note));
+	}
+}
+
 static int ftm_template(FILE *f, const dft_record_set *rs, const dft_record_template *T, const char **props,
 			const dft_record_where *w, size_t nw)
 {
 	size_t r, l, k;
-	dft_buf b;
+	dft_buf b, note;
+	int notes_mapped = 0;
 	dft_buf_init(&b, 0);
+	dft_buf_init(&note, (size_t)DFT_RECORDS_VALUE_MAX * 4);
+	for (l = 0; l < T->nlabels; l++)
+		notes_mapped |= props[l] && !strcmp(props[l], "notes");
 	for (r = 0; r < T->nrecords; r++) {
 		const dft_record *R = &rs->rec[T->records[r]];
 		dft_json j;
@@ -292,8 +333,24 @@ static int ftm_template(FILE *f, const dft_record_set *rs, const dft_record_temp
 				}
 				dft_json_str(&j, v);
 			}
+			if (!strcmp(props[l], "notes") && has_corrections(T, R)) {
+				if (first) {
+					dft_json_key(&j, props[l]);
+					dft_json_arr_open(&j);
+					first = 0;
+				}
+				correction_notes(&j, T, R, &note);
+			}
 			if (!first)
 				dft_json_arr_close(&j);
+		}
+		/* a corrected value says so in notes (FtM has no place of its own
+		 * for it), beside the labels mapped to notes if any */
+		if (!notes_mapped && has_corrections(T, R)) {
+			dft_json_key(&j, "notes");
+			dft_json_arr_open(&j);
+			correction_notes(&j, T, R, &note);
+			dft_json_arr_close(&j);
 		}
 		snprintf(id, sizeof(id), "daftar-doc-%lld", (long long)R->doc);
 		dft_json_key(&j, "proof");
@@ -304,10 +361,12 @@ static int ftm_template(FILE *f, const dft_record_set *rs, const dft_record_temp
 		dft_json_obj_close(&j);
 		if (write_line(f, &j, &b) < 0) {
 			dft_buf_dispose(&b);
+			dft_buf_dispose(&note);
 			return DFT_ERROR;
 		}
 	}
 	dft_buf_dispose(&b);
+	dft_buf_dispose(&note);
 	return 0;
 }
 

@@ -4,7 +4,11 @@
 //
 // Environment: BASE_URL (required), SHOTS (screenshots folder, required),
 // TEMPLATE (a template id), DOCS (its filled forms), VALUE (a value of it),
-// CHROMIUM (default /usr/bin/chromium); the case has no users (local admin).
+// CHROMIUM (default /usr/bin/chromium); EDITOR and VIEWER ("user:password"):
+// the page is used as the editor, who corrects a value (CORRECT, the new
+// one), then as the viewer, who has no edit control and gets a 403 from the
+// API. Without them the case has no users (local admin) and corrections are
+// not tried.
 // Prints "ok - …" / "NOT OK - …" lines; exit status 0 when all passed.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -37,9 +41,23 @@ await context.route('**/*', (route) => {
 const errors = [];
 const page = await context.newPage();
 page.on('pageerror', (e) => errors.push(String(e)));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+// a 401 before the login and the viewer's 403 are the test's own
+page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) errors.push(m.text()); });
+const cred = (v) => { if (!v) return null; const i = v.indexOf(':'); return { user: v.slice(0, i), password: v.slice(i + 1) }; };
+const EDITOR = cred(process.env.EDITOR);
+const VIEWER = cred(process.env.VIEWER);
+async function loginAs(who) {
+  await page.goto(BASE + '/#/records', { waitUntil: 'domcontentloaded' });
+  if (await page.locator('#logout').count()) await page.click('#logout');
+  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.fill('#login-user', who.user);
+  await page.fill('#login-password', who.password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#logout', { timeout: 15000 });
+}
 try {
   const tid = process.env.TEMPLATE;
+  if (EDITOR) await loginAs(EDITOR);
   await page.goto(BASE + '/#/records');
   await page.waitForSelector('#templates', { timeout: 20000 });
   check('the Records page lists the templates', await page.locator('#templates tbody tr').count() >= 1);
@@ -57,13 +75,48 @@ try {
   await page.locator('#records thead th.sortable').first().click();
   const sorted = await page.locator('#records tbody tr:first-child td:nth-child(2)').innerText();
   check('a click on a label sorts the table (and again the other way)', typeof sorted === 'string', `${first} -> ${sorted}`);
-  const cell = page.locator('#records tbody td.record-value', { hasText: value }).first();
+  // the cell that holds the value itself (not a longer one that contains it)
+  const exact = new RegExp('^' + value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '(\\s|$)');
+  const cell = page.locator('#records tbody td.record-value', { hasText: exact }).first();
   await cell.click();
   await page.waitForSelector('#detail-value', { timeout: 10000 });
   const shown = await page.locator('#detail-value').innerText();
   check('a value clicked shows where it was read', shown.includes(value), shown);
   check('the place names page and characters', (await page.locator('#record-detail').innerText()).includes('characters'));
   await page.screenshot({ path: path.join(SHOTS, 'records.png'), fullPage: false });
+  if (EDITOR && VIEWER) {
+    // the editor corrects the value clicked
+    const fix = process.env.CORRECT;
+    check('an editor sees the correction form', await page.locator('#correct-form').count() === 1);
+    await page.fill('#correct-input', fix);
+    await page.click('#correct-form button[type=submit]');
+    await page.waitForSelector('#records tbody td.record-value.corrected', { timeout: 15000 });
+    const marked = await page.locator('#records tbody td.record-value.corrected').first().innerText();
+    check('the table shows the corrected value, marked', marked.includes(fix), marked);
+    const title = await page.locator('#records tbody td.record-value.corrected').first().getAttribute('title');
+    check('the mark says who corrected it and the first reading', (title || '').includes('corrected by ' + EDITOR.user) && (title || '').includes(value), title);
+    await page.waitForSelector('#detail-corrected', { timeout: 10000 });
+    check('the value panel keeps the first reading', (await page.locator('#detail-corrected').innerText()).includes(value));
+    await page.screenshot({ path: path.join(SHOTS, 'records-corrected.png'), fullPage: false });
+    // the viewer: no edit control, and the API refuses
+    await loginAs(VIEWER);
+    await page.goto(BASE + '/#/records?template=' + tid);
+    await page.waitForSelector('#records tbody tr', { timeout: 20000 });
+    await page.locator('#records tbody td.record-value.corrected').first().click();
+    await page.waitForSelector('#detail-value', { timeout: 10000 });
+    check('a viewer sees the correction too', (await page.locator('#detail-value').innerText()).includes(fix));
+    check('a viewer has no correction form', await page.locator('#correct-form').count() === 0);
+    const doc = await page.locator('#records tbody tr', { has: page.locator('td.record-value.corrected') }).first().locator('td').first().innerText();
+    const status = await page.evaluate(async (d) => {
+      const me = await (await fetch('/api/me', { credentials: 'same-origin' })).json();
+      const r = await fetch('/api/docs/' + d + '/fields', {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf },
+        body: JSON.stringify({ label: 'x', value: 'y' }) });
+      return r.status;
+    }, doc.replace('#', ''));
+    check('the API answers a viewer\'s correction with 403', status === 403, String(status));
+  }
   check('no script errors on the page', errors.length === 0, errors.join(' | '));
 } catch (e) {
   fails++;
