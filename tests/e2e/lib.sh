@@ -141,7 +141,8 @@ case_sql() {
 # document ids (documents, locations, text hashes, doubled documents,
 # signatures, entity mentions, mentions not yet resolved) and, unless
 # no-entities (a case where entities were merged by hand), the entities;
-# and how many documents the full-text index holds
+# the forms' templates and records; and how many documents the full-text
+# index holds
 case_dump() {
   case_sql "$1" "
     SELECT 'doc', coalesce(sha256, path), status, coalesce(type,''), coalesce(error,''), size, depth FROM documents ORDER BY 2;
@@ -155,6 +156,14 @@ case_dump() {
     SELECT 'unresolved', count(*) FROM entity_state WHERE version < 0;"
   [ "${2:-}" = no-entities ] ||
     case_sql "$1" "SELECT 'entity', type, key, name, mentions, documents FROM entities ORDER BY 2, 3;"
+  # the forms' stored templates and records (the end of an ingest stores
+  # them: a kill -9 and a resume must leave the same), then the records as
+  # `records` shows them, by document hash
+  case_sql "$1" "SELECT 'forms', (SELECT count(*) FROM form_templates), (SELECT count(*) FROM form_records), (SELECT count(*) FROM form_fields);"
+  case_sql "$1" "SELECT r.doc_id, d.sha256 FROM form_records r JOIN documents d ON d.id = r.doc_id" |
+    jq -R -s 'split("\n")|map(select(length>0)|split("|"))|map({key: .[0], value: .[1]})|from_entries' >"$T/.record-ids"
+  d records "$1" --format jsonl 2>/dev/null |
+    jq -c --slurpfile ids "$T/.record-ids" '"record \($ids[0][.document|tostring]) \(.template) \(.fields|tojson)"' | sort
   # the full-text index: every stored document indexed once (a SQLite
   # case's segments differ from run to run, its document count may not;
   # server mode has a row a document)

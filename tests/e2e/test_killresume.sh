@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # kill -9 at several moments of an ingest, then the same command again: the
 # case must end as an uninterrupted run leaves it (same documents, texts,
-# locations, signatures, entity mentions and entities, nothing doubled;
-# lib.sh's case_dump) and verify must pass.
+# locations, signatures, entity mentions and entities, forms' records,
+# nothing doubled; lib.sh's case_dump) and verify must pass.
 source "$(dirname "$0")/lib.sh"
 tr="$T/trove"
 bash "$(dirname "$0")/make-small-trove.sh" "$tr"
@@ -18,6 +18,11 @@ for z in 1 2 3; do
   (cd "$T/zsrc$z" && zip -qX "$tr/bulk/archive$z.zip" ./*.txt)
 done
 
+# filled forms of one template: the end of the ingest stores their records
+python3 "$(dirname "$0")/../../bench/forms/make_forms.py" "$T/forms" --only-template en_personnel --count 40 \
+  --letters 0 --families 0 --seed 7 >/dev/null 2>&1
+mv "$T/forms/files" "$tr/forms"
+
 # A canonical dump of a case, independent of document ids: case_dump
 # (lib.sh; through the encrypting VFS when the case is encrypted, e2e-enc/)
 
@@ -29,6 +34,7 @@ ref_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 case_dump "$REF" > "$T/ref.dump"
 ndocs=$(d status "$REF" --json | jq .documents)
 check "reference run has the bulk" [ "$ndocs" -gt 2400 ]
+check "reference run stored the forms' records" grep -q '^forms|1|40|' "$T/ref.dump"
 
 # kill at these fractions of the reference run's time (commits come every
 # 2 s, so the custody log grows in steps: time is the better clock)
