@@ -1372,27 +1372,56 @@ static void field_box(dft_record_field *f, size_t bstart, size_t bend, const str
 	f->confidence = conf / (double)n / 100.0;
 }
 
-/* Whole-name key: the cross-script key of each word, '-' between. */
+/* Whole-name key: the cross-script key of each word, '-' between; an
+ * ʿAbd compound written as two words ("Abdul Kareem", "عبد الكريم") is one
+ * key, as "Abdulkarim" and "عبدالكريم" are (dft_name_key_pair). */
 static int name_key(const char *value, dft_buf *out)
 {
-	size_t len = strlen(value), i = 0, s;
-	int rc;
+	size_t len = strlen(value), i = 0, ws[2] = {0, 0}, we[2] = {0, 0};
+	int rc, have = 0; /* a word read ahead in ws[1], we[1] */
 	dft_buf_reset(out);
-	while (i < len) {
-		while (i < len && (value[i] == ' ' || value[i] == '\n' || value[i] == '\t'))
-			i++;
-		s = i;
-		while (i < len && value[i] != ' ' && value[i] != '\n' && value[i] != '\t')
-			i++;
-		if (i > s) {
-			size_t before = out->len;
-			if (out->len && (rc = dft_buf_addc(out, '-')) < 0)
-				return rc;
-			if ((rc = dft_name_key(value + s, i - s, out)) < 0)
-				return rc;
-			if (out->len == before + 1)
-				out->len = before; /* a word without a key */
+	for (;;) {
+		size_t s, e, before;
+		if (have) {
+			s = ws[1], e = we[1];
+			have = 0;
+		} else {
+			while (i < len && (value[i] == ' ' || value[i] == '\n' || value[i] == '\t'))
+				i++;
+			if (i >= len)
+				break;
+			s = i;
+			while (i < len && value[i] != ' ' && value[i] != '\n' && value[i] != '\t')
+				i++;
+			e = i;
 		}
+		before = out->len;
+		if (out->len && (rc = dft_buf_addc(out, '-')) < 0)
+			return rc;
+		if (dft_name_is_abd(value + s, e - s)) {
+			/* the next word: the name the ʿAbd goes on with */
+			while (i < len && (value[i] == ' ' || value[i] == '\n' || value[i] == '\t'))
+				i++;
+			if (i < len) {
+				ws[1] = i;
+				while (i < len && value[i] != ' ' && value[i] != '\n' && value[i] != '\t')
+					i++;
+				we[1] = i;
+				have = 1;
+				ws[0] = s, we[0] = e;
+				if ((rc = dft_name_key_pair(value + ws[0], we[0] - ws[0], value + ws[1], we[1] - ws[1], out,
+							    NULL)) < 0)
+					return rc;
+				if (out->len > before + (before ? 1 : 0)) {
+					have = 0; /* both words keyed as one */
+					continue;
+				}
+			}
+		}
+		if ((rc = dft_name_key(value + s, e - s, out)) < 0)
+			return rc;
+		if (out->len == before + (before ? 1 : 0))
+			out->len = before; /* a word without a key */
 	}
 	if (out->ptr)
 		out->ptr[out->len] = '\0';

@@ -242,6 +242,24 @@ eq "same person: no link between two people" "$bad" 0
 check "same person: the reason says why" jq -e '[.templates[].records[].same_person[]?.reason]|all(startswith("same name"))' \
   <<<"$(d records "$C" --json)" >/dev/null
 
+# ---- same person: an ʿAbd compound in two words is the name in one (Abdul Kareem = Abdulkarim)
+A="$T/abd"
+mkdir -p "$A"
+i=0
+for n in "Abdul Kareem Haddad|1990-04-02|Omar Haddad" "Abdulkarim Haddad|1990-04-02|Omar Haddad" \
+         "Yusuf Salem|1985-01-09|Ali Salem" "Khalid Nasser|1979-11-30|Said Nasser"; do
+  i=$((i + 1))
+  IFS='|' read -r name born father <<<"$n"
+  printf 'ENTRY CARD\n\nFull name: %s\nDate of birth: %s\nFather name: %s\nNationality: Syrian\nCard no: %d\n' \
+    "$name" "$born" "$father" "$((1000 + i))" > "$A/card$i.txt"
+done
+AC="$T/abdcase"
+d init "$AC" >/dev/null
+d ingest "$AC" "$A" >/dev/null 2>&1
+abd=$(d records "$AC" --json | jq -c '[.templates[].records[]|select(.fields["Full name"].value|test("^Abdul"))|{document, same: [.same_person[]?.reason]}]')
+eq "same person: Abdul Kareem Haddad and Abdulkarim Haddad are linked (ʿAbd compound keys)" \
+  "$(jqv "$abd" '[.[]|select(.same|length == 1)]|length')" 2
+
 # ---- bad input: a clear outcome, bounded time and memory
 B="$T/bad"
 mkdir -p "$B"
