@@ -45,7 +45,7 @@ int dft_tag_key(const char *tag, size_t len, dft_buf *out)
 /* ---- tags and notes ---------------------------------------------------------------- */
 
 /* The document's SHA-256 ("" for bytes never read); DFT_ENOTFOUND */
-static int doc_sha(dft_store *st, int64_t doc, char sha[DFT_SHA256_HEX])
+int dft_store_doc_sha(dft_store *st, int64_t doc, char sha[DFT_SHA256_HEX])
 {
 	dft_stmt *s;
 	int rc, r;
@@ -90,7 +90,7 @@ static int tag_change(dft_store *st, int64_t doc, const char *tag, const char *u
 		dft_buf_dispose(&key);
 		return rc;
 	}
-	if ((rc = doc_sha(st, doc, sha)) < 0)
+	if ((rc = dft_store_doc_sha(st, doc, sha)) < 0)
 		goto done;
 	if (add)
 		rc = dft_sql_prepare(st, &s, "INSERT INTO doc_tags(doc_id, tag, key, \"user\", at)"
@@ -162,7 +162,7 @@ int dft_store_note_put(dft_store *st, int64_t doc, const char *text, const char 
 	int rc, own;
 	if ((rc = dft_store_own_begin(st, &own)) < 0)
 		return rc;
-	if ((rc = doc_sha(st, doc, sha)) < 0)
+	if ((rc = dft_store_doc_sha(st, doc, sha)) < 0)
 		goto done;
 	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO doc_notes(doc_id, \"user\", at, text) VALUES(?, ?, ?, ?) RETURNING id")) < 0)
 		goto done;

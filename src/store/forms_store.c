@@ -575,7 +575,7 @@ int dft_store_forms_correct(dft_store *st, int64_t tmpl, const dft_record *R, si
 {
 	dft_stmt *s;
 	char sha[DFT_SHA256_HEX];
-	int rc, own, r;
+	int rc, own;
 	int64_t doc = R->doc;
 	const dft_record_field *f = &R->fields[idx];
 	dft_buf pack;
@@ -584,17 +584,7 @@ int dft_store_forms_correct(dft_store *st, int64_t tmpl, const dft_record *R, si
 		dft_buf_dispose(&pack);
 		return rc;
 	}
-	if ((rc = dft_sql_prepare(st, &s, "SELECT coalesce(sha256, '') FROM documents WHERE id = ?")) < 0)
-		goto done;
-	dft_sql_bind_int64(s, 1, doc);
-	r = dft_sql_step(s);
-	if (r == DFT_ROW)
-		snprintf(sha, sizeof(sha), "%s", dft_sql_col_text(s, 0));
-	else
-		rc = r == DFT_DONE ? dft_error_set(DFT_ENOTFOUND, "there is no document %lld", (long long)doc)
-				   : dft_store_db_err(st, "reading a document");
-	dft_sql_finalize(s);
-	if (rc < 0)
+	if ((rc = dft_store_doc_sha(st, doc, sha)) < 0)
 		goto done;
 	/* the record with the corrected field (its first reading in original) */
 	if ((rc = record_write(st, tmpl, 0, R, nlabels, &pack, 1)) < 0)

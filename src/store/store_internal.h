@@ -91,6 +91,10 @@ char *dft_sql_col_bytes_strdup(dft_stmt *s, int i);
 
 int dft_store_migrate(sqlite3 *db);
 
+/* A document's SHA-256 for a custody entry about it ("" for bytes never
+ * read); DFT_ENOTFOUND (annotations_store.c) */
+int dft_store_doc_sha(dft_store *st, int64_t doc, char sha[DFT_SHA256_HEX]);
+
 /* ---- the full-text index of SQLite cases (ix_store.c) ---- */
 struct dft_ix;
 struct dft_ix_result;
