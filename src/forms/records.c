@@ -151,16 +151,57 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v';
 }
 
-/* Cut a label's numbering ("3.", "3)", "(b)", "-", "•") and blanks. */
+/* Direction and format marks (LRM, RLM, embeddings, isolates, ALM) that
+ * OCR and extraction leave around Arabic: invisible, and they break
+ * comparisons (ARABIC.md). */
+static size_t bidi_mark(const unsigned char *p, size_t n)
+{
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
+		return 3;
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+		return 3;
+	if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
+		return 2;
+	return 0;
+}
+
+/* The length of a mark that ends at e (after p), or 0. */
+static size_t bidi_mark_before(const char *p, const char *e)
+{
+	if (e - p >= 3 && bidi_mark((const unsigned char *)e - 3, 3) == 3)
+		return 3;
+	if (e - p >= 2 && bidi_mark((const unsigned char *)e - 2, 2) == 2)
+		return 2;
+	return 0;
+}
+
+/* Cut a label's numbering ("3.", "3)", "(b)", "3 ", "-", "•"), blanks and
+ * direction marks. */
 static void label_trim(const char **s, size_t *n)
 {
 	const char *p = *s, *e = *s + *n;
 	for (;;) {
+		size_t m;
 		while (p < e && (is_space(*p) || *p == '-' || *p == '*' || *p == '#'))
 			p++;
+		if ((m = bidi_mark((const unsigned char *)p, (size_t)(e - p))) > 0) {
+			p += m;
+			continue;
+		}
 		if (p + 3 <= e && !memcmp(p, "\xe2\x80\xa2", 3)) { /* • */
 			p += 3;
 			continue;
+		}
+		/* "3 Name": one or two digits and a blank before a word */
+		if (p + 2 < e && *p >= '0' && *p <= '9' &&
+		    (is_space(p[1]) || (p[1] >= '0' && p[1] <= '9' && p + 3 < e && is_space(p[2])))) {
+			const char *q = p + (is_space(p[1]) ? 1 : 2);
+			while (q < e && is_space(*q))
+				q++;
+			if (q < e && !(*q >= '0' && *q <= '9')) {
+				p = q;
+				continue;
+			}
 		}
 		{
 			const char *q = p;
@@ -176,8 +217,15 @@ static void label_trim(const char **s, size_t *n)
 		}
 		break;
 	}
-	while (e > p && (is_space(e[-1]) || e[-1] == '.' || e[-1] == '*'))
-		e--;
+	for (;;) {
+		size_t m;
+		if (e > p && (is_space(e[-1]) || e[-1] == '.' || e[-1] == '*'))
+			e--;
+		else if ((m = bidi_mark_before(p, e)) > 0)
+			e -= m;
+		else
+			break;
+	}
 	*s = p;
 	*n = (size_t)(e - p);
 }
@@ -255,16 +303,22 @@ static void value_trim(const char **s, size_t *n)
 {
 	const char *p = *s, *e = *s + *n;
 	for (;;) {
+		size_t m;
 		if (p < e && (is_space(*p) || *p == '_' || *p == '.' || *p == '|'))
 			p++;
 		else if (p + 3 <= e && !memcmp(p, "\xe2\x80\xa6", 3))
 			p += 3;
+		else if ((m = bidi_mark((const unsigned char *)p, (size_t)(e - p))) > 0)
+			p += m; /* OCR's marks around an empty field's "_" */
 		else
 			break;
 	}
 	for (;;) {
+		size_t m;
 		if (e > p && (is_space(e[-1]) || e[-1] == '_' || e[-1] == '|'))
 			e--;
+		else if ((m = bidi_mark_before(p, e)) > 0)
+			e -= m;
 		else if (e > p + 1 && e[-1] == '.' && e[-2] == '.')
 			e--;
 		else if (e - p >= 3 && !memcmp(e - 3, "\xe2\x80\xa6", 3))
@@ -286,6 +340,58 @@ struct rawseg {
 };
 
 #define LINE_SEGS 8
+
+/* A digit (ASCII, Arabic-Indic, Extended Arabic-Indic) at p: its length, or 0. */
+static size_t digit_at(const char *p, const char *e)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (p < e && *u >= '0' && *u <= '9')
+		return 1;
+	if (e - p >= 2 && ((u[0] == 0xD9 && u[1] >= 0xA0 && u[1] <= 0xA9) || (u[0] == 0xDB && u[1] >= 0xB0 && u[1] <= 0xB9)))
+		return 2;
+	return 0;
+}
+
+/* OCR lays out a line in reading order run by run, and a number written
+ * after an Arabic label can come out before it: "١٠٠ ‏الراتب:" for
+ * "الراتب: ١٠٠". A line [p, e) with nothing after its separator (at lend,
+ * the value from vs) whose label opens with a number of two digits or more
+ * (dates too: "/", "-", ".") and goes on with a label is read the right way
+ * round. */
+static int bidi_swapped(const char *p, const char *lend, const char *vs, const char *e, struct rawseg *out)
+{
+	const char *v = vs, *q, *t, *l;
+	size_t vn = (size_t)(e - vs), m, digits = 0, ll;
+	value_trim(&v, &vn);
+	if (vn)
+		return 0;
+	for (;;) {
+		if (p < lend && is_space(*p))
+			p++;
+		else if ((m = bidi_mark((const unsigned char *)p, (size_t)(lend - p))) > 0)
+			p += m;
+		else
+			break;
+	}
+	for (q = p; q < lend;) {
+		if ((m = digit_at(q, lend)) > 0)
+			q += m, digits++;
+		else if (*q == '/' || *q == '-' || *q == '.' || *q == ',')
+			q++;
+		else
+			break;
+	}
+	if (digits < 2 || q == p || q >= lend || !(is_space(*q) || bidi_mark((const unsigned char *)q, (size_t)(lend - q))))
+		return 0;
+	t = q;
+	l = q;
+	ll = (size_t)(lend - q);
+	label_trim(&l, &ll);
+	if (!label_ok(l, ll))
+		return 0;
+	out->label = l, out->llen = ll, out->value = p, out->vlen = (size_t)(t - p);
+	return 1;
+}
 
 /* The segments of one line [s, e): 0..LINE_SEGS. */
 static int line_segments(const char *s, const char *e, struct rawseg *out)
@@ -330,6 +436,8 @@ static int line_segments(const char *s, const char *e, struct rawseg *out)
 		if (!find_sep(p, e, &lend, &vs))
 			break;
 		ll = (size_t)(lend - p);
+		if (n == 0 && bidi_swapped(p, lend, vs, e, &out[0]))
+			return 1;
 		label_trim(&l, &ll);
 		if (!label_ok(l, ll))
 			break;
@@ -400,20 +508,6 @@ static size_t count_cp(const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		c += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return c;
-}
-
-/* Direction and format marks (LRM, RLM, embeddings, isolates, ALM) that
- * OCR and extraction leave around Arabic: invisible, and they break
- * comparisons (ARABIC.md). */
-static size_t bidi_mark(const unsigned char *p, size_t n)
-{
-	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
-		return 3;
-	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
-		return 3;
-	if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
-		return 2;
-	return 0;
 }
 
 static char *dup_value(const char *s, size_t n, int *truncated)
@@ -1918,7 +2012,68 @@ done:
 	return rc;
 }
 
+/* OCR reads the Hijri era mark "هـ" without its tatweel, as the letter
+ * "ه": after the digits of a date on an OCR'd page it is the mark, and
+ * the value is given it back as the form wrote it ("1437/05/12 هـ"). */
+static int hijri_mark(dft_record_field *f)
+{
+	size_t n = strlen(f->value), k;
+	char *v;
+	if (n < 3 || memcmp(f->value + n - 2, "\xd9\x87", 2))
+		return 0;
+	k = n - 2;
+	while (k && f->value[k - 1] == ' ')
+		k--;
+	if (!((k >= 1 && digit_at(f->value + k - 1, f->value + k) == 1) ||
+	      (k >= 2 && digit_at(f->value + k - 2, f->value + k) == 2)))
+		return 0;
+	if (!(v = dft_realloc(f->value, n + 3)))
+		return DFT_ENOMEM;
+	memcpy(v + n, "\xd9\x80", 3);
+	f->value = v;
+	return 0;
+}
+
 /* ---- the whole pass ------------------------------------------------------------------ */
+
+/* A bilingual line ("الاسم / Name: value") is OCR'd with one script's
+ * model, and the other half of its label comes out after the value:
+ * "Bilal al-Dosari / el", "teacher / المهنة". When most OCR'd values of a
+ * label end with such a " / " tail, the tails are the label's and are cut
+ * (typed values, which say "Raqqa / Aleppo" in their own right, are not
+ * touched). */
+static int bilingual_tails(dft_record_set *rs, const dft_record_template *T)
+{
+	size_t l, r, n, slashed;
+	int rc;
+	for (l = 0; l < T->nlabels; l++) {
+		for (r = n = slashed = 0; r < T->nrecords; r++) {
+			const dft_record_field *f = &rs->rec[T->records[r]].fields[l];
+			if (!f->has_box || !f->value || !*f->value)
+				continue;
+			n++;
+			slashed += strstr(f->value, " / ") != NULL;
+		}
+		if (n < DFT_RECORDS_MIN_MEMBERS || (double)slashed < 0.6 * (double)n)
+			continue;
+		for (r = 0; r < T->nrecords; r++) {
+			dft_record_field *f = &rs->rec[T->records[r]].fields[l];
+			char *cut, *last = NULL;
+			if (!f->has_box || !f->value)
+				continue;
+			for (cut = strstr(f->value, " / "); cut; cut = strstr(cut + 1, " / "))
+				last = cut;
+			if (!last)
+				continue;
+			while (last > f->value && last[-1] == ' ')
+				last--;
+			*last = '\0';
+			if ((rc = dft_record_field_normalize(f, T->kinds[l], T->date_order)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
 
 static int finish_records(struct builder *b, dft_record_set *rs, dft_buf *tmp)
 {
@@ -1949,8 +2104,13 @@ static int finish_records(struct builder *b, dft_record_set *rs, dft_buf *tmp)
 				f->bend = (int64_t)be;
 				if (!f->value)
 					continue;
-				if (nw)
+				if (nw) {
 					field_box(f, bs, be, w, nw);
+					if ((rc = hijri_mark(f)) < 0) {
+						free(w);
+						goto done;
+					}
+				}
 				if ((rc = normalise_field(f, T->kinds[l], T->date_order, tmp)) < 0) {
 					free(w);
 					goto done;
@@ -1963,6 +2123,8 @@ static int finish_records(struct builder *b, dft_record_set *rs, dft_buf *tmp)
 			}
 			free(w);
 		}
+		if ((rc = bilingual_tails(rs, T)) < 0)
+			goto done;
 	}
 done:
 	dft_buf_dispose(&ocr);

@@ -1,7 +1,8 @@
 /*
  * test_forms.c - the forms stage's pieces one by one (include/daftar/forms.h):
  * label segments of a line (colon, full-width colon, dash, columns, boxes,
- * underscores, numbering, URLs and clock times that are no labels), the
+ * underscores, numbering, URLs and clock times that are no labels; what
+ * OCR does to a line), the
  * kinds labels say, nationalities to ISO 3166 (Arabic adjectives in both
  * genders, English demonyms, country names), dates day- and month-first
  * and Hijri, numbers with Arabic-Indic digits, phones to E.164.
@@ -56,6 +57,23 @@ static void test_segments(void **state)
 	assert_string_equal(segs_of(&s, "10:30 the meeting starts\n"), "");
 	assert_string_equal(segs_of(&s, "He said, after a long pause: no\n"), "");
 	assert_string_equal(segs_of(&s, "just a line of prose\n"), "");
+}
+
+/* What OCR does to a line of a form: a number laid out before its Arabic
+ * label, a stray digit before a label, direction marks around an empty
+ * field's underscore */
+static void test_segments_ocr(void **state)
+{
+	struct segs s;
+	(void)state;
+	assert_string_equal(segs_of(&s, "\xd9\xa1\xd9\xa0\xd9\xa0 \xe2\x80\x8f\xd8\xa7\xd9\x84\xd8\xb1\xd8\xa7\xd8\xaa\xd8\xa8:\xe2\x80\x8e\n"),
+			    "[\xd8\xa7\xd9\x84\xd8\xb1\xd8\xa7\xd8\xaa\xd8\xa8=\xd9\xa1\xd9\xa0\xd9\xa0]"); /* ١٠٠ الراتب: */
+	assert_string_equal(segs_of(&s, "12/03/2015 Date of entry:\n"), "[Date of entry=12/03/2015]");
+	assert_string_equal(segs_of(&s, "\xe2\x80\x8f" "1 التقييم: ممتاز\n"), "[التقييم=ممتاز]");
+	assert_string_equal(segs_of(&s, "توقيع المسؤول:  \xe2\x80\x8e _\xe2\x80\x8f\n"), "[توقيع المسؤول=]");
+	/* a number with a value after it stays a label's (not swapped) */
+	assert_string_equal(segs_of(&s, "12 Main street: closed\n"), "[Main street=closed]");
+	assert_string_equal(segs_of(&s, "Room 12: Haddad\n"), "[Room 12=Haddad]");
 }
 
 static void test_kinds(void **state)
@@ -167,7 +185,7 @@ static void test_numbers_phones(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_segments), cmocka_unit_test(test_kinds), cmocka_unit_test(test_countries),
+		cmocka_unit_test(test_segments), cmocka_unit_test(test_segments_ocr), cmocka_unit_test(test_kinds), cmocka_unit_test(test_countries),
 		cmocka_unit_test(test_dates), cmocka_unit_test(test_numbers_phones),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
