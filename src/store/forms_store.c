@@ -1,7 +1,8 @@
 /*
  * forms_store.c - the store's side of forms and records (forms.h "store
  * side"; SQLite migration 11, pg.c's pg_forms_schema): the set computed by
- * records.c written whole when the texts changed, read back a template, a
+ * records.c when the texts changed, its templates and links written anew
+ * and each record only when it changed (or came, or went), read back a template, a
  * list of documents or a --where lookup at a time, and the editors'
  * corrections (form_corrections, by document and label, so that a new
  * computation applies them again; each one a custody entry "corrected").
@@ -12,6 +13,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 /* ---- the stamp: as of which texts the set was computed ---------------------- */
 
@@ -185,27 +189,38 @@ static int record_unpack(dft_record *R, size_t nlabels, const void *blob, size_t
 	return rc;
 }
 
-/* A record's row and its fields' rows (insert, or replace with `replace`). */
-static int record_write(dft_store *st, int64_t tmpl, int64_t seq, const dft_record *R, size_t nlabels, dft_buf *b,
-			int replace)
+enum { REC_INSERT, REC_FIELDS, REC_REWRITE };
+
+/* A record's row and its fields' rows, its fields packed in b already:
+ * REC_INSERT a new record; REC_FIELDS its fields only (a correction);
+ * REC_REWRITE its template, place and fields (the set computed again). */
+static int record_put(dft_store *st, int64_t tmpl, int64_t seq, const dft_record *R, size_t nlabels,
+		      const dft_buf *b, int how)
 {
 	dft_stmt *s;
 	size_t l;
 	int rc;
-	if ((rc = record_pack(b, R, nlabels)) < 0)
-		return rc;
-	if ((rc = dft_sql_cached(st, &s, replace ? "UPDATE form_records SET fields = ?4 WHERE doc_id = ?1"
-						  : "INSERT INTO form_records(doc_id, template, seq, fields)"
-						    " VALUES(?1, ?2, ?3, ?4)")) < 0)
+	if ((rc = dft_sql_cached(st, &s, how == REC_FIELDS    ? "UPDATE form_records SET fields = ?4 WHERE doc_id = ?1"
+					 : how == REC_REWRITE ? "UPDATE form_records SET template = ?2, seq = ?3,"
+								 " fields = ?4 WHERE doc_id = ?1"
+							      : "INSERT INTO form_records(doc_id, template, seq, fields)"
+								" VALUES(?1, ?2, ?3, ?4)")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, R->doc);
-	if (!replace) {
+	if (how != REC_FIELDS) {
 		dft_sql_bind_int64(s, 2, tmpl);
 		dft_sql_bind_int64(s, 3, seq);
 	}
 	dft_sql_bind_blob(s, 4, b->ptr ? b->ptr : "", (int64_t)b->len);
 	rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "writing a record");
 	dft_sql_release(st, s);
+	if (rc == 0 && how == REC_REWRITE) {
+		if ((rc = dft_sql_cached(st, &s, "DELETE FROM form_fields WHERE doc_id = ?")) < 0)
+			return rc;
+		dft_sql_bind_int64(s, 1, R->doc);
+		rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "writing a record");
+		dft_sql_release(st, s);
+	}
 	if (rc < 0)
 		return rc;
 	if ((rc = dft_sql_cached(st, &s, "INSERT INTO form_fields(doc_id, idx, template, fkey, nkey) VALUES(?, ?, ?, ?, ?)"
@@ -233,6 +248,56 @@ static int record_write(dft_store *st, int64_t tmpl, int64_t seq, const dft_reco
 	return rc;
 }
 
+/* What is stored of a record: enough to see whether it changed. */
+struct was {
+	int64_t doc, tmpl, seq;
+	uint64_t hash; /* of its packed fields */
+	int kept;
+};
+
+static int cmp_was(const void *a, const void *b)
+{
+	const struct was *x = a, *y = b;
+	return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+static int stored_records(dft_store *st, struct was **out, size_t *nout)
+{
+	dft_stmt *s;
+	struct was *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	*out = NULL;
+	*nout = 0;
+	if ((rc = dft_sql_prepare(st, &s, "SELECT doc_id, template, seq, fields FROM form_records")) < 0)
+		return rc;
+	while (rc == 0 && dft_sql_next(s, &rc)) {
+		if (n == cap) {
+			struct was *q = dft_realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof(*q));
+			if (!q) {
+				rc = DFT_ENOMEM;
+				break;
+			}
+			v = q;
+		}
+		v[n].doc = dft_sql_col_int64(s, 0);
+		v[n].tmpl = dft_sql_col_int64(s, 1);
+		v[n].seq = dft_sql_col_int64(s, 2);
+		v[n].hash = XXH3_64bits(dft_sql_col_blob(s, 3), (size_t)dft_sql_col_bytes(s, 3));
+		v[n++].kept = 0;
+	}
+	dft_sql_finalize(s);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	if (n > 1)
+		dft_sort(v, n, sizeof(*v), cmp_was);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
 int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *stamp)
 {
 	dft_stmt *s = NULL;
@@ -240,13 +305,18 @@ int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *st
 	int rc, own;
 	char num[64];
 	dft_buf pack;
+	struct was *was = NULL;
+	size_t nwas = 0, unchanged = 0;
 	dft_buf_init(&pack, (size_t)DFT_RECORDS_MAX_LABELS * (DFT_RECORDS_VALUE_MAX + 256) * 2);
 	if ((rc = dft_store_own_begin(st, &own)) < 0) {
 		dft_buf_dispose(&pack);
 		return rc;
 	}
-	if ((rc = dft_sql_exec(st, "DELETE FROM form_fields; DELETE FROM form_records; DELETE FROM form_labels;"
-				   " DELETE FROM form_templates; DELETE FROM form_links; DELETE FROM form_state;")) < 0)
+	/* the templates, links and state anew; a record written only when it
+	 * changed (a second delivery of 10 forms writes about 10 records) */
+	if ((rc = stored_records(st, &was, &nwas)) < 0 ||
+	    (rc = dft_sql_exec(st, "DELETE FROM form_labels; DELETE FROM form_templates; DELETE FROM form_links;"
+				   " DELETE FROM form_state;")) < 0)
 		goto done;
 	for (t = 0; t < rs->ntmpl && rc == 0; t++) {
 		const dft_record_template *T = &rs->tmpl[t];
@@ -274,9 +344,51 @@ int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *st
 		}
 		dft_sql_finalize(s);
 		s = NULL;
-		for (r = 0; r < T->nrecords && rc == 0; r++)
-			rc = record_write(st, T->id, (int64_t)r, &rs->rec[T->records[r]], T->nlabels, &pack, 0);
+		for (r = 0; r < T->nrecords && rc == 0; r++) {
+			const dft_record *R = &rs->rec[T->records[r]];
+			struct was key, *w;
+			if ((rc = record_pack(&pack, R, T->nlabels)) < 0)
+				break;
+			key.doc = R->doc;
+			w = nwas ? bsearch(&key, was, nwas, sizeof(*was), cmp_was) : NULL;
+			if (w) {
+				w->kept = 1;
+				if (w->tmpl == T->id && w->seq == (int64_t)r &&
+				    w->hash == XXH3_64bits(pack.ptr ? pack.ptr : "", pack.len)) {
+					unchanged++;
+					continue;
+				}
+			}
+			rc = record_put(st, T->id, (int64_t)r, R, T->nlabels, &pack, w ? REC_REWRITE : REC_INSERT);
+		}
 	}
+	/* the records of documents that are no filled form any more */
+	if (rc == 0 && (rc = dft_sql_prepare(st, &s, "DELETE FROM form_records WHERE doc_id = ?1")) == 0) {
+		for (i = 0; i < nwas && rc == 0; i++) {
+			if (was[i].kept)
+				continue;
+			dft_sql_reset(s);
+			dft_sql_bind_int64(s, 1, was[i].doc);
+			if (dft_sql_step(s) != DFT_DONE)
+				rc = dft_store_db_err(st, "removing a record");
+		}
+		dft_sql_finalize(s);
+		s = NULL;
+	}
+	if (rc == 0 && (rc = dft_sql_prepare(st, &s, "DELETE FROM form_fields WHERE doc_id = ?1")) == 0) {
+		for (i = 0; i < nwas && rc == 0; i++) {
+			if (was[i].kept)
+				continue;
+			dft_sql_reset(s);
+			dft_sql_bind_int64(s, 1, was[i].doc);
+			if (dft_sql_step(s) != DFT_DONE)
+				rc = dft_store_db_err(st, "removing a record");
+		}
+		dft_sql_finalize(s);
+		s = NULL;
+	}
+	if (rc == 0)
+		dft_log("forms: %zu records unchanged, %zu written", unchanged, rs->nrec - unchanged);
 	if (rc < 0 || (rc = dft_sql_prepare(st, &s, "INSERT INTO form_links(a, b, reason) VALUES(?, ?, ?)"
 						  " ON CONFLICT DO NOTHING")) < 0)
 		goto done;
@@ -297,6 +409,7 @@ int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *st
 done:
 	if (s)
 		dft_sql_finalize(s);
+	free(was);
 	dft_buf_dispose(&pack);
 	rc = dft_store_own_end(st, own, rc);
 	/* a set is tens of MB of WAL: folded into the database now, so that
@@ -587,7 +700,7 @@ int dft_store_forms_correct(dft_store *st, int64_t tmpl, const dft_record *R, si
 	if ((rc = dft_store_doc_sha(st, doc, sha)) < 0)
 		goto done;
 	/* the record with the corrected field (its first reading in original) */
-	if ((rc = record_write(st, tmpl, 0, R, nlabels, &pack, 1)) < 0)
+	if ((rc = record_pack(&pack, R, nlabels)) < 0 || (rc = record_put(st, tmpl, 0, R, nlabels, &pack, REC_FIELDS)) < 0)
 		goto done;
 	if ((rc = dft_sql_prepare(st, &s, "INSERT INTO form_corrections(doc_id, label, value, original, corrected_by,"
 					   " corrected_at) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(doc_id, label) DO UPDATE SET"
