@@ -261,6 +261,26 @@ static int cmp_was(const void *a, const void *b)
 	return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
+/* Run sql (one document id) for each stored record not kept. */
+static int remove_gone(dft_store *st, const char *sql, const struct was *was, size_t nwas)
+{
+	dft_stmt *s;
+	size_t i;
+	int rc;
+	if ((rc = dft_sql_prepare(st, &s, sql)) < 0)
+		return rc;
+	for (i = 0; i < nwas && rc == 0; i++) {
+		if (was[i].kept)
+			continue;
+		dft_sql_reset(s);
+		dft_sql_bind_int64(s, 1, was[i].doc);
+		if (dft_sql_step(s) != DFT_DONE)
+			rc = dft_store_db_err(st, "removing a record");
+	}
+	dft_sql_finalize(s);
+	return rc;
+}
+
 static int stored_records(dft_store *st, struct was **out, size_t *nout)
 {
 	dft_stmt *s;
@@ -363,30 +383,8 @@ int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *st
 		}
 	}
 	/* the records of documents that are no filled form any more */
-	if (rc == 0 && (rc = dft_sql_prepare(st, &s, "DELETE FROM form_records WHERE doc_id = ?1")) == 0) {
-		for (i = 0; i < nwas && rc == 0; i++) {
-			if (was[i].kept)
-				continue;
-			dft_sql_reset(s);
-			dft_sql_bind_int64(s, 1, was[i].doc);
-			if (dft_sql_step(s) != DFT_DONE)
-				rc = dft_store_db_err(st, "removing a record");
-		}
-		dft_sql_finalize(s);
-		s = NULL;
-	}
-	if (rc == 0 && (rc = dft_sql_prepare(st, &s, "DELETE FROM form_fields WHERE doc_id = ?1")) == 0) {
-		for (i = 0; i < nwas && rc == 0; i++) {
-			if (was[i].kept)
-				continue;
-			dft_sql_reset(s);
-			dft_sql_bind_int64(s, 1, was[i].doc);
-			if (dft_sql_step(s) != DFT_DONE)
-				rc = dft_store_db_err(st, "removing a record");
-		}
-		dft_sql_finalize(s);
-		s = NULL;
-	}
+	if (rc == 0 && (rc = remove_gone(st, "DELETE FROM form_records WHERE doc_id = ?", was, nwas)) == 0)
+		rc = remove_gone(st, "DELETE FROM form_fields WHERE doc_id = ?", was, nwas);
 	if (rc == 0)
 		dft_log("forms: %zu records unchanged, %zu written", unchanged, rs->nrec - unchanged);
 	if (rc < 0 || (rc = dft_sql_prepare(st, &s, "INSERT INTO form_links(a, b, reason) VALUES(?, ?, ?)"
