@@ -225,10 +225,12 @@ static term_entry *lookup(dft_ix_writer *w, const char *t, size_t n, int create)
 
 /* Which forms keep positions: those a phrase or a name phrase can ask for
  * (a phrase's word matches a word with clitics through its stripped form,
- * as in FTS5); stems never appear in phrases. */
-static int kind_has_pos(int kind)
+ * as in FTS5). Stems never appear in phrases, nor do a name's fine keys
+ * ("k:=": query.c asks for them beside the phrase of the coarse keys, not
+ * in a row), which saves a quarter of the positions. */
+static int token_has_pos(int kind, const char *t, size_t n)
 {
-	return kind != DFT_TOK_STEM;
+	return kind != DFT_TOK_STEM && !(kind == DFT_TOK_KEY && n > 2 && t[2] == '=');
 }
 
 static int add_occurrence(dft_ix_writer *w, const char *t, size_t n, int kind, uint32_t pos)
@@ -249,7 +251,7 @@ static int add_occurrence(dft_ix_writer *w, const char *t, size_t n, int kind, u
 		e->tfs.v[last] += 4;
 	else
 		e->tfs.v[last] |= w->field == DFT_IX_TITLE ? 2 : 1;
-	if (kind_has_pos(kind)) {
+	if (token_has_pos(kind, t, n)) {
 		uint32_t code = ix_pos_code(w->field, pos);
 		e->has_pos = 1;
 		if (e->npos.v[last] && code <= e->last_code)

@@ -429,8 +429,15 @@ static int compile_name_phrase(struct parser *p, const char *text, size_t n, str
 			gap[i] = 0;
 		alts = 1;
 	}
-	/* the fine keys in a row rank first; then every spelling */
-	if (rc == 0 && (rc = dft_buf_adds(&out->text, "((")) == 0 && (rc = add_gapped(&out->text, &fine, gap, units, 0)) == 0)
+	/* the closer spellings rank first: the words in a row that also have
+	 * every fine key (the index keeps no positions for those: ix.c); then
+	 * every spelling */
+	if (rc == 0 && (rc = dft_buf_adds(&out->text, "(((")) == 0 && (rc = add_gapped(&out->text, &coarse, gap, units, 0)) == 0)
+		rc = dft_buf_addc(&out->text, ')');
+	for (const char *u = fine.ptr; rc == 0 && u < fine.ptr + fine.len; u += strlen(u) + 1)
+		if ((rc = dft_buf_adds(&out->text, " AND ")) == 0)
+			rc = dft_buf_adds(&out->text, u);
+	if (rc == 0)
 		rc = dft_buf_addc(&out->text, ')');
 	for (long a = 0; a < alts && rc == 0; a++) {
 		if ((rc = dft_buf_adds(&out->text, " OR (")) == 0 && (rc = add_gapped(&out->text, &coarse, gap, units, a)) == 0)
