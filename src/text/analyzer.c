@@ -17,6 +17,13 @@
  * a word and is skipped. Word text is cut at 128 bytes; the token still
  * spans the whole word.
  *
+ * Name keys only where a name can be: every Arabic word (the script has
+ * no capitals), and a Latin or Cyrillic word with a capital letter
+ * (Baghdadi, al-Adnani, ООН), unless the text is written without capitals
+ * (a chat, an all-lower-case OCR), where every word is keyed as before.
+ * Lower-case words of ordinary prose had half the index's keys and no
+ * name among them (docs/ARCHITECTURE.md, "Search").
+ *
  * Two-word names get one more key at their second word: an ʿAbd compound
  * (Abdul Kareem: k:abdkrm, as Abdulkarim; the second word's own key is
  * left out) and a kunya (Abu Bakr: k:abkr, as Abubakr); their first words
@@ -50,6 +57,7 @@ struct dft_analyzer {
 	size_t head_len, head_end;
 	int head_script;
 	int head_kunya; /* the head is Abu/Umm, not ʿAbd */
+	int caseless;   /* the text has (almost) no capitals: key every word */
 };
 
 /* Snowball costs ~0.4 µs a word, more than everything else together, and
@@ -67,6 +75,7 @@ struct word {
 	size_t start, end;
 	size_t len;
 	int active, full, script, has_digit, has_letter;
+	int upper; /* a capital letter (Latin, Cyrillic) */
 	int last; /* DFT_TC_LETTER or DFT_TC_DIGIT: the last thing appended */
 	size_t art_len;  /* bytes of a hyphenated article ("al") */
 	size_t apos_at;  /* bytes before the first apostrophe, 0 none */
@@ -301,6 +310,45 @@ static int kunya_head(const char *w, size_t n)
 	return 0;
 }
 
+/* A text with capitals on fewer than one letter in 200 (English prose has
+ * 2-4 in 100: sentences and names) is written without them. ASCII letters
+ * only; a text with none (Arabic, Russian) counts as without. */
+static int few_capitals(const char *text, size_t len)
+{
+	size_t upper = 0, letters = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		upper += c >= 'A' && c <= 'Z';
+		letters += (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+	}
+	return upper * 200 < letters || letters == 0;
+}
+
+/* The small words inside names, often written in lower case ("Abd al-Latif
+ * bin Abd al-Qadir", "abu"): keyed wherever they stand, so that a name
+ * phrase's key runs on over them. */
+static int name_particle(const char *w, size_t n)
+{
+	static const char *const words[] = {
+		"bin", "ibn", "bint", "ben", "abu", "abou", "umm", "abd", "abdel", "abdul", "al", "el", "ul",
+		"\xd0\xb1\xd0\xb8\xd0\xbd", "\xd0\xb8\xd0\xb1\xd0\xbd", "\xd0\xb0\xd0\xb1\xd1\x83", /* бин ибн абу */
+		"\xd1\x83\xd0\xbc\xd0\xbc", "\xd0\xb0\xd0\xb1\xd0\xb4"};                                   /* умм абд */
+	if (n > 6)
+		return 0;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strlen(words[i]) == n && !memcmp(w, words[i], n))
+			return 1;
+	return 0;
+}
+
+/* Whether a word gets name keys (see the top of the file). */
+static int keyable(const dft_analyzer *a, const struct word *wd)
+{
+	return wd->upper || a->caseless ||
+	       (wd->script != DFT_SCRIPT_LATIN && wd->script != DFT_SCRIPT_CYRILLIC) ||
+	       name_particle(wd->w, wd->len);
+}
+
 static int compound_key(dft_analyzer *a, const struct word *wd,
 			int (*fn)(void *, const dft_token *), void *ctx, int *done)
 {
@@ -312,7 +360,7 @@ static int compound_key(dft_analyzer *a, const struct word *wd,
 	int joined = name && a->head_len && wd->script == a->head_script && a->text &&
 		     name_gap(a->text, a->head_end, wd->start);
 	int rc;
-	if (joined && a->head_kunya) {
+	if (joined && a->head_kunya && keyable(a, wd)) {
 		/* Abu Bakr also gets the key of Abubakr, ابوبكر (k:abkr), its
 		 * own key kept: a kunya names by the son's name */
 		char cat[sizeof a->head + DFT_TEXT_WORD_MAX + DFT_TEXT_FOLD_MAX];
@@ -327,7 +375,7 @@ static int compound_key(dft_analyzer *a, const struct word *wd,
 		kl = kl ? dft_text_name_key_fine(cat, a->head_len + n, a->tok + 3, sizeof a->tok - 3) : 0;
 		if (kl && (rc = emit(fn, ctx, wd, a->tok, 3 + kl, DFT_TOK_KEY, 1)))
 			return rc;
-	} else if (joined) {
+	} else if (joined && keyable(a, wd)) {
 		a->tok[0] = 'k';
 		a->tok[1] = ':';
 		kl = dft_text_name_key_pair(a->head, a->head_len, base, n, a->tok + 2,
@@ -426,7 +474,7 @@ static int flush(dft_analyzer *a, struct word *wd,
 		return rc;
 	/* the second word of a compound has the compound's key only: Abd
 	 * al-Karim is not Karim */
-	if ((a->flags & DFT_AN_KEY) && !compound && wd->has_letter && !wd->has_digit) {
+	if ((a->flags & DFT_AN_KEY) && !compound && wd->has_letter && !wd->has_digit && keyable(a, wd)) {
 		size_t kl;
 		a->tok[0] = 'k';
 		a->tok[1] = ':';
@@ -494,6 +542,7 @@ static void word_start(struct word *wd, size_t at)
 	wd->full = 0;
 	wd->script = DFT_SCRIPT_NONE;
 	wd->has_digit = wd->has_letter = 0;
+	wd->upper = 0;
 	wd->last = 0;
 	wd->art_len = 0;
 	wd->apos_at = 0;
@@ -523,6 +572,7 @@ int dft_analyze(dft_analyzer *a, const char *text, size_t len,
 	wd.active = 0;
 	a->text = text;
 	a->head_len = 0;
+	a->caseless = (a->flags & DFT_AN_KEY) && few_capitals(text, len);
 	while (i < len) {
 		uint32_t cp;
 		char f[DFT_TEXT_FOLD_MAX];
@@ -534,6 +584,7 @@ int dft_analyze(dft_analyzer *a, const char *text, size_t len,
 		if (c0 < 0x80) {
 			if ((c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z') {
 				char lc = (char)(c0 | 0x20);
+				int up = c0 < 'a';
 				if (wd.active && wd.script == DFT_SCRIPT_ARABIC) {
 					if ((rc = flush(a, &wd, fn, ctx)))
 						return rc;
@@ -543,6 +594,7 @@ int dft_analyze(dft_analyzer *a, const char *text, size_t len,
 				if (wd.script == DFT_SCRIPT_NONE)
 					wd.script = DFT_SCRIPT_LATIN;
 				word_add(&wd, &lc, 1);
+				wd.upper |= up;
 				wd.has_letter = 1;
 				wd.last = DFT_TC_LETTER;
 				wd.end = ++i;
@@ -586,6 +638,8 @@ int dft_analyze(dft_analyzer *a, const char *text, size_t len,
 			if (wd.script == DFT_SCRIPT_NONE)
 				wd.script = sc;
 			word_add(&wd, f, fl);
+			if (sc == DFT_SCRIPT_LATIN || sc == DFT_SCRIPT_CYRILLIC)
+				wd.upper |= dft_text_is_upper(cp);
 			wd.has_letter = 1;
 			wd.last = DFT_TC_LETTER;
 			wd.end = i + l;

@@ -321,6 +321,11 @@ int dft_text_fold_init(void)
 	return table_ok ? 0 : -1;
 }
 
+int dft_text_is_upper(uint32_t cp)
+{
+	return u_isupper((UChar32)cp) || u_istitle((UChar32)cp);
+}
+
 int dft_text_fold_cp(uint32_t cp, char *out, size_t *outlen)
 {
 	const struct entry *e = NULL;

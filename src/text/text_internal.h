@@ -50,6 +50,9 @@ int dft_text_fold_cp(uint32_t cp, char *out, size_t *outlen);
 
 int dft_text_script_of(uint32_t cp);
 
+/* Whether cp is an upper-case or title-case letter (ICU). */
+int dft_text_is_upper(uint32_t cp);
+
 /* The cross-script key of one already-normalised word (as
  * dft_normalize_word makes it; '-' kept where the word had hyphens).
  * Writes at most cap-1 bytes and a NUL into out; returns the length

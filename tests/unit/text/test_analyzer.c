@@ -541,6 +541,30 @@ static void keys_in_the_token_stream(void **state)
 	assert_true(strncmp(ts->t[4].text, "k:=", 3) == 0 && ts->t[4].text[3]);
 }
 
+/* Name keys where a name can be: capitalised Latin and Cyrillic words, the
+ * particles inside names, every Arabic word; every word of a text written
+ * without capitals. */
+static void keys_only_where_names_can_be(void **state)
+{
+	struct toks *ts;
+	(void)state;
+	ts = run(NULL, DFT_AN_INDEX, "The regime dropped barrel bombs on Raqqa, said Abd al-Latif bin Abd al-Qadir.");
+	assert_true(has(ts, "raqqa", DFT_TOK_KEY, "k:rk"));
+	assert_int_equal(count_kind(ts, "bombs", DFT_TOK_KEY), 0);
+	assert_int_equal(count_kind(ts, "dropped", DFT_TOK_KEY), 0);
+	assert_true(count_kind(ts, "bin", DFT_TOK_KEY) > 0);
+	assert_true(count_kind(ts, "regime", DFT_TOK_KEY) == 0);
+	/* a chat in lower case: every word keyed */
+	ts = run(NULL, DFT_AN_INDEX, "met abu omar in raqqa today, bombs everywhere");
+	assert_true(has(ts, "raqqa", DFT_TOK_KEY, "k:rk"));
+	assert_true(count_kind(ts, "bombs", DFT_TOK_KEY) > 0);
+	/* Arabic and Cyrillic words in a text with capitals */
+	ts = run(NULL, DFT_AN_INDEX, "Reports From الرقة and Ракка: Bombs Fell, Many Died.");
+	assert_true(has(ts, "الرقه", DFT_TOK_KEY, "k:rk"));
+	assert_true(count_kind(ts, "ракка", DFT_TOK_KEY) > 0);
+	assert_int_equal(count_kind(ts, "and", DFT_TOK_KEY), 0);
+}
+
 /* Random strings built from awkward pieces: every token must lie inside
  * the text, in order, and be short; nothing may crash (run under ASan). */
 struct inv {
@@ -615,6 +639,7 @@ int main(void)
 		cmocka_unit_test(fine_keys_cross_scripts),
 		cmocka_unit_test(fine_keys_keep_names_apart),
 		cmocka_unit_test(keys_in_the_token_stream),
+		cmocka_unit_test(keys_only_where_names_can_be),
 		cmocka_unit_test(random_text_keeps_invariants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
