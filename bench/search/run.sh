@@ -10,23 +10,22 @@
 # 3. index build, wall clock, the corpus read once before each (page cache
 #    warm for all three):
 #      daftar   daftar init + daftar ingest CASE corpus -j 2 (hash, copy,
-#               sniff, extract, store the text, FTS5 with daftar's tokenizer)
+#               sniff, extract, store the text, daftar's own index)
 #      xapian   xapian-bench index (C++ against libxapian, one thread), then
 #               compacted (Database::compact, as xapian-compact) for its size
 #      lucene   java LuceneBench index (one IndexWriter thread; JVM start included)
 #    and two FTS5 references built in the sqlite3 shell from daftar's stored
 #    texts with the stock unicode61 tokenizer (daftar's own tokenizer exists
 #    only inside the daftar binary, so the shell cannot rebuild its index)
-# 4. sizes: store.db, its FTS5 tables (dbstat: search, search_data,
-#    search_idx, search_docsize, search_config), its texts; the Xapian and
-#    Lucene folders
+# 4. sizes: store.db, its index tables (dbstat: ix_terms, ix_segs,
+#    ix_norms, ix_stats), its texts; the Xapian and Lucene folders
 #    and tokcount.c: the tokens daftar's analyzer emits a word position
 # 5. queries, each engine over the list twice, the second (warm) pass kept:
 #      daftar   run-daftar.py: end-to-end per process, and its took_ms
 #      xapian   top10 / exact count / exact + snippets
 #      lucene   top10 / exact count / exact + highlighter
-#    and phases.c: daftar's took_ms taken apart (count, rank, snippets) and
-#    the same with snippets made for the top 10 only
+#    and phases.c: daftar in one long-lived process, as the workbench
+#    runs it (dft_store_search on one connection; no process start)
 # 6. summarize.py: the Markdown tables, WORK/results.md (also printed)
 #
 # Needs: the daftar binary (DAFTAR, default build-sbench/daftar, else
@@ -155,8 +154,8 @@ sizes="$work/sizes.txt"
   echo "corpus_files $ndocs"
   echo "daftar_store $(stat -c %s "$work/case/store.db")"
   echo "daftar_blobs $(du -sb "$work/case/blobs" | cut -f1)"
-  sqlite3 "$work/case/store.db" "SELECT 'daftar_fts5 ' || sum(pgsize) FROM dbstat WHERE name IN ('search', 'search_data', 'search_idx', 'search_docsize', 'search_config');
-    SELECT 'daftar_fts5_data ' || sum(pgsize) FROM dbstat WHERE name = 'search_data';
+  sqlite3 "$work/case/store.db" "SELECT 'daftar_index ' || sum(pgsize) FROM dbstat WHERE name LIKE 'ix%';
+    SELECT 'daftar_index_payload ' || (SELECT sum(length(post)) + sum(coalesce(length(pos), 0)) + sum(length(term)) FROM ix_terms);
     SELECT 'daftar_texts ' || sum(pgsize) FROM dbstat WHERE name = 'texts';
     SELECT 'daftar_docs ' || count(*) FROM documents WHERE status = 'ok';
     SELECT 'daftar_failed ' || count(*) FROM documents WHERE status = 'failed';"
@@ -170,8 +169,7 @@ sizes="$work/sizes.txt"
 "$daftar" docs "$work/case" --failed > "$work/failed.txt" 2>&1 || true
 # daftar's tokens a position: rows of the vocabulary (per document and column) vs plain FTS5
 sqlite3 "$work/fts-plain.db" "CREATE VIRTUAL TABLE v USING fts5vocab(f, 'row'); SELECT 'fts5_unicode61_terms ' || count(*) || ' ' || sum(cnt) FROM v;" >> "$sizes"
-sqlite3 "$work/case/store.db" "SELECT 'daftar_terms ' || count(*) || ' ' || sum(cnt) FROM search_vocab;" >> "$sizes" 2>/dev/null ||
-  echo "daftar_terms unknown (the shell cannot read daftar's vocabulary without its tokenizer)" >> "$sizes"
+sqlite3 "$work/case/store.db" "SELECT 'daftar_terms ' || count(DISTINCT term) || ' ' || sum(df) FROM ix_terms;" >> "$sizes"
 # what daftar's analyzer emits over the corpus (tokcount.c, against the library of the daftar build)
 lib=$(dirname "$daftar")/libdaftar_lib.a
 if [ -f "$lib" ] && gcc -O2 -std=c11 -I"$repo/include" -o "$work/tokcount" "$here/tokcount.c" "$lib" -lstemmer \
@@ -193,10 +191,11 @@ fi
 
 # where daftar's query time goes (phases.c, against the library of the daftar build)
 if [ -f "$lib" ]; then
-  libs="$(pkg-config --libs sqlite3 libarchive libxml-2.0 uchardet icu-uc icu-i18n libcrypto libseccomp tesseract \
-          lept gmime-3.0 libpst libgsf-1 libexttextcat) $(pkg-config --static --libs mupdf harfbuzz) -lmagic -lstemmer -lm"
+  libs="$(pkg-config --libs sqlite3 libarchive libxml-2.0 uchardet icu-uc icu-i18n libcrypto libseccomp tesseract lept \
+          gmime-3.0 libpst libgsf-1 libexttextcat libpcre2-8 json-c libsodium libpq libheif libmicrohttpd) \
+        $(pkg-config --static --libs mupdf harfbuzz) -lmagic -lstemmer -lm"
   if gcc -O2 -std=c11 -I"$repo/include" -o "$work/phases" "$here/phases.c" "$lib" $libs 2> "$work/phases.err"; then
-    say "queries: daftar phases (in-process, straight SQL)"
+    say "queries: daftar in one process (phases.c)"
     "$work/phases" "$work/case" "$work/queries.tsv" > "$work/q-phases.tsv"
   fi
 fi

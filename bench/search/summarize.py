@@ -63,7 +63,7 @@ def main():
     pr('| engine | build, wall (s) | CPU user+sys (s) | docs/s (wall) | index (MB) | index / Lucene |')
     pr('|---|---:|---:|---:|---:|---:|')
     luc = mb('lucene')
-    rows = [('daftar ingest -j 2 (whole: hash, copy, extract, text, FTS5)', 'daftar', 'daftar_fts5'),
+    rows = [('daftar ingest -j 2 (whole: hash, copy, extract, text, index)', 'daftar', 'daftar_index'),
             ('Xapian 1.4 (TermGenerator, STEM_SOME), as written', 'xapian', 'xapian'),
             ('Xapian 1.4, compacted (Database::compact, not timed)', None, 'xapian_compact'),
             ('Lucene 8.7 (one analyzer, one thread, JVM start included)', 'lucene', 'lucene'),
@@ -74,10 +74,10 @@ def main():
         cpu = float(times[tk][1]) + float(times[tk][2]) if tk in times else float('nan')
         s = mb(sk) if sk in sizes else float('nan')
         pr(('| %s | %.1f | %.1f | %.0f | %.1f | %.2f× |' % (label, t, cpu, n / t, s, s / luc)).replace('nan', '–'))
-    pr('\ndaftar\'s store.db is %.1f MB in all: FTS5 index %.1f MB (search_data %.1f MB), texts %.1f MB, the rest '
-       '(documents, locations, meta, seen_files and their indexes) %.1f MB; blobs/ %.1f MB.\n' %
-       (mb('daftar_store'), mb('daftar_fts5'), mb('daftar_fts5_data'), mb('daftar_texts'),
-        mb('daftar_store') - mb('daftar_fts5') - mb('daftar_texts'), mb('daftar_blobs')))
+    pr('\ndaftar\'s store.db is %.1f MB in all: its index %.1f MB (payload: postings, positions and terms %.1f MB), '
+       'texts %.1f MB, the rest (documents, locations, meta, seen_files and their indexes) %.1f MB; blobs/ %.1f MB.\n' %
+       (mb('daftar_store'), mb('daftar_index'), mb('daftar_index_payload'), mb('daftar_texts'),
+        mb('daftar_store') - mb('daftar_index') - mb('daftar_texts'), mb('daftar_blobs')))
 
     if 'daftar_tokens' in sizes:
         t = [int(x) for x in sizes['daftar_tokens']]
@@ -133,21 +133,16 @@ def main():
         cells = ['%.2f / %.2f' % (med(q[k][c]), pct(q[k][c], 0.99)) for _, q, c in cols]
         pr('| %s | %d | %s |' % (k, len(xq[k]['exact']), ' | '.join(cells)))
 
-    ph, _ = read_q(os.path.join(w, 'q-phases.tsv'), ['count', 'top10', 'snip', 'daftar', 'snip10'])
+    ph, _ = read_q(os.path.join(w, 'q-phases.tsv'), ['inproc', 'took', 'total'])
     if ph:
-        pr('\n### daftar in-process, taken apart (phases.c), p50 / p99 ms, second pass\n')
-        pr('count: `SELECT count(*) ... MATCH`; rank: `SELECT rowid ... ORDER BY bm25(...) LIMIT 10`; '
-           '+snippets: the same with snippet() and dft_page(); daftar: dft_store_search (count + rank + snippets + '
-           'path, title, filters; the took_ms of the CLI); snip10: +snippets with the top 10 rowids chosen first '
-           'in a subquery, so that snippets are made for 10 rows, not for every match.\n')
-        names = [('count', 'count'), ('rank', 'top10'), ('+snippets', 'snip'), ('daftar', 'daftar'),
-                 ('snip10', 'snip10')]
-        pr('| kind | ' + ' | '.join(a for a, _ in names) + ' | count + snip10 |')
-        pr('|---|' + '---:|' * (len(names) + 1))
+        pr('\n### daftar in one long-lived process (phases.c: dft_store_search on one connection, as the '
+           'workbench runs it), p50 / p99 ms, second pass\n')
+        pr('| kind | daftar in-process | Xapian exact + snippets | Lucene exact + highlighter |')
+        pr('|---|---:|---:|---:|')
         for k in KINDS + ['all']:
-            both = [a + b for a, b in zip(ph[k]['count'], ph[k]['snip10'])]
-            pr('| %s | %s | %.2f / %.2f |' % (k, ' | '.join('%.2f / %.2f' % (med(ph[k][c]), pct(ph[k][c], 0.99))
-                                                           for _, c in names), med(both), pct(both, 0.99)))
+            pr('| %s | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f |' % (
+                k, med(ph[k]['inproc']), pct(ph[k]['inproc'], 0.99), med(xq[k]['snippet']), pct(xq[k]['snippet'], 0.99),
+                med(lq[k]['snippet']), pct(lq[k]['snippet'], 0.99)))
 
     pr('\n### Matches (sanity: the engines analyse differently, so totals differ)\n')
     engines = ([('daftar', dq)] if dq else []) + [('Xapian', xq), ('Lucene', lq)]

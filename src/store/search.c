@@ -48,73 +48,75 @@ static int progress(void *ctx)
 #define DOC_DATE "(SELECT value FROM meta m WHERE m.doc_id = d.id AND m.key IN ('date', 'created', 'modified') " \
 		 "ORDER BY CASE m.key WHEN 'date' THEN 0 WHEN 'created' THEN 1 ELSE 2 END LIMIT 1)"
 
-/* Append the SQL of the filters; values become parameters ?N from *np on. */
+/* The documents one filter lets through, as "SELECT id ... ?n": the one
+ * place each filter is written (docs/QUERY.md). add_filters joins them to
+ * a query as "d.id IN (...)"; filter_bitmap (SQLite cases) runs each alone,
+ * from the table that holds the value rather than a probe a document. */
+static int filter_select(dft_buf *sql, const dft_query_filter *f, int n)
+{
+	if (!strcmp(f->field, "type"))
+		return dft_buf_addf(sql, "SELECT id FROM documents WHERE type = ?%d", n);
+	if (!strcmp(f->field, "lang"))
+		return dft_buf_addf(sql, "SELECT id FROM documents WHERE language = ?%d", n);
+	if (!strcmp(f->field, "batch"))
+		return dft_buf_addf(sql, "SELECT l.doc_id FROM locations l JOIN batches b ON b.id = l.batch_id "
+					 "WHERE b.label = ?%d OR CAST(b.id AS TEXT) = ?%d", n, n);
+	if (!strcmp(f->field, "path"))
+		return dft_buf_addf(sql, "SELECT doc_id FROM locations WHERE instr(lower(path), lower(?%d)) > 0", n);
+	if (!strcmp(f->field, "date")) {
+		const char *dots = strstr(f->value, "..");
+		if (dots) /* lo..hi, either may be empty; compared as ISO text */
+			return dft_buf_addf(sql, "SELECT d.id FROM documents d WHERE coalesce(" DOC_DATE ", '') != '' AND "
+						 "(substr(?%d, 1, instr(?%d, '..') - 1) = '' OR " DOC_DATE " >= substr(?%d, 1, instr(?%d, '..') - 1)) AND "
+						 "(substr(?%d, instr(?%d, '..') + 2) = '' OR substr(" DOC_DATE ", 1, length(substr(?%d, instr(?%d, '..') + 2))) <= substr(?%d, instr(?%d, '..') + 2))",
+					    n, n, n, n, n, n, n, n, n, n);
+		return dft_buf_addf(sql, "SELECT d.id FROM documents d WHERE substr(" DOC_DATE ", 1, length(?%d)) = ?%d", n, n);
+	}
+	if (!strcmp(f->field, "docs")) /* form.LABEL:VALUE, resolved by the api into "17,19,44" */
+		return dft_buf_addf(sql, "SELECT id FROM documents WHERE instr(',' || ?%d || ',', ',' || CAST(id AS TEXT) || ',') > 0", n);
+	if (!strcmp(f->field, "tag")) /* tags on documents (auth.h); the value is bound as its key */
+		return dft_buf_addf(sql, "SELECT doc_id FROM doc_tags WHERE key = ?%d", n);
+	/* from to subject title: the field is one of query.c's known names */
+	return dft_buf_addf(sql, "SELECT doc_id FROM meta WHERE key = '%s' AND instr(lower(value), lower(?%d)) > 0",
+			    f->field, n);
+}
+
+/* Append the SQL of the filters; values become parameters ?N from first_param on. */
 static int add_filters(dft_buf *sql, const dft_query *q, int first_param)
 {
-	size_t i;
-	int rc = 0, n = first_param;
-	for (i = 0; i < q->nfilters && rc == 0; i++) {
-		const dft_query_filter *f = &q->filters[i];
-		const char *m = NULL;
-		rc = dft_buf_adds(sql, f->negated ? " AND NOT (" : " AND (");
-		if (rc < 0)
-			break;
-		if (!strcmp(f->field, "type"))
-			rc = dft_buf_addf(sql, "d.type = ?%d", n);
-		else if (!strcmp(f->field, "lang"))
-			rc = dft_buf_addf(sql, "d.language = ?%d", n);
-		else if (!strcmp(f->field, "batch"))
-			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM locations l JOIN batches b ON b.id = l.batch_id "
-					       "WHERE l.doc_id = d.id AND (b.label = ?%d OR CAST(b.id AS TEXT) = ?%d))", n, n);
-		else if (!strcmp(f->field, "path"))
-			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM locations l WHERE l.doc_id = d.id "
-					       "AND instr(lower(l.path), lower(?%d)) > 0)", n);
-		else if (!strcmp(f->field, "date")) {
-			const char *dots = strstr(f->value, "..");
-			if (dots) /* lo..hi, either may be empty; compared as ISO text */
-				rc = dft_buf_addf(sql, "coalesce(" DOC_DATE ", '') != '' AND "
-						       "(substr(?%d, 1, instr(?%d, '..') - 1) = '' OR " DOC_DATE " >= substr(?%d, 1, instr(?%d, '..') - 1)) AND "
-						       "(substr(?%d, instr(?%d, '..') + 2) = '' OR substr(" DOC_DATE ", 1, length(substr(?%d, instr(?%d, '..') + 2))) <= substr(?%d, instr(?%d, '..') + 2))",
-						  n, n, n, n, n, n, n, n, n, n);
-			else
-				rc = dft_buf_addf(sql, "substr(" DOC_DATE ", 1, length(?%d)) = ?%d", n, n);
-		} else if (!strcmp(f->field, "docs")) {
-			/* form.LABEL:VALUE, resolved by the api into "17,19,44" */
-			rc = dft_buf_addf(sql, "instr(',' || ?%d || ',', ',' || CAST(d.id AS TEXT) || ',') > 0", n);
-		} else if (!strcmp(f->field, "tag")) {
-			/* tags on documents (auth.h); the value is bound as its key */
-			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM doc_tags t WHERE t.doc_id = d.id AND t.key = ?%d)", n);
-		} else {
-			m = f->field; /* from to subject title */
-			rc = dft_buf_addf(sql, "EXISTS(SELECT 1 FROM meta m WHERE m.doc_id = d.id AND m.key = '%s' "
-					       "AND instr(lower(m.value), lower(?%d)) > 0)", m, n);
-		}
+	int rc = 0;
+	for (size_t i = 0; i < q->nfilters && rc == 0; i++) {
+		rc = dft_buf_adds(sql, q->filters[i].negated ? " AND d.id NOT IN (" : " AND d.id IN (");
+		if (rc == 0)
+			rc = filter_select(sql, &q->filters[i], first_param + (int)i);
 		if (rc == 0)
 			rc = dft_buf_addc(sql, ')');
-		n++;
 	}
 	return rc;
 }
 
+/* Bind filter i's value as ?n */
+static void bind_filter(dft_stmt *s, const dft_query_filter *f, int n)
+{
+	if (!strcmp(f->field, "tag")) {
+		/* tag: matches the tag case-insensitively (NFKC case-folded);
+		 * a value that cannot be a tag matches nothing */
+		dft_buf key;
+		dft_buf_init(&key, 4096);
+		if (dft_tag_key(f->value, strlen(f->value), &key) == 0)
+			dft_sql_bind_text(s, n, dft_buf_cstr(&key), (int)key.len);
+		else
+			dft_sql_bind_null(s, n);
+		dft_buf_dispose(&key);
+		return;
+	}
+	dft_sql_bind_text(s, n, f->value, -1);
+}
+
 static void bind_filters(dft_stmt *s, const dft_query *q, int first_param)
 {
-	size_t i;
-	for (i = 0; i < q->nfilters; i++) {
-		const dft_query_filter *f = &q->filters[i];
-		if (!strcmp(f->field, "tag")) {
-			/* tag: matches the tag case-insensitively (NFKC case-folded);
-			 * a value that cannot be a tag matches nothing */
-			dft_buf key;
-			dft_buf_init(&key, 4096);
-			if (dft_tag_key(f->value, strlen(f->value), &key) == 0)
-				dft_sql_bind_text(s, first_param + (int)i, dft_buf_cstr(&key), (int)key.len);
-			else
-				dft_sql_bind_null(s, first_param + (int)i);
-			dft_buf_dispose(&key);
-			continue;
-		}
-		dft_sql_bind_text(s, first_param + (int)i, f->value, -1);
-	}
+	for (size_t i = 0; i < q->nfilters; i++)
+		bind_filter(s, &q->filters[i], first_param + (int)i);
 }
 
 /* FROM ... WHERE ... shared by the hits, the total and the facets. ?1 is
@@ -187,24 +189,22 @@ static int cmp_hit_doc(const void *a, const void *b)
 	return (x->doc > y->doc) - (x->doc < y->doc);
 }
 
-/* The documents the filters let through, as a bitmap over ids. */
-static int filter_bitmap(dft_store *st, const dft_query *q, struct deadline *dl, uint8_t **out, size_t *bits)
+/* One filter's documents as a bitmap over ids (bits: one past the largest) */
+static int run_filter(dft_store *st, const dft_query_filter *f, struct deadline *dl, uint8_t **out, size_t *bits)
 {
 	dft_stmt *s = NULL;
 	dft_buf sql;
 	uint8_t *b = NULL;
 	size_t cap = 0;
 	int rc, step;
-	dft_buf_init(&sql, 1 << 20);
-	rc = dft_buf_adds(&sql, "SELECT d.id FROM documents d WHERE 1");
-	if (rc == 0)
-		rc = add_filters(&sql, q, 1);
+	dft_buf_init(&sql, 1 << 16);
+	rc = filter_select(&sql, f, 1);
 	if (rc == 0)
 		rc = dft_sql_prepare(st, &s, sql.ptr);
 	dft_buf_dispose(&sql);
 	if (rc < 0)
 		return rc;
-	bind_filters(s, q, 1);
+	bind_filter(s, f, 1);
 	while ((step = dft_sql_step(s)) == DFT_ROW) {
 		int64_t id = dft_sql_col_int64(s, 0);
 		if (id < 0 || id > (int64_t)UINT32_MAX - 1)
@@ -229,12 +229,138 @@ static int filter_bitmap(dft_store *st, const dft_query *q, struct deadline *dl,
 		free(b);
 		return rc;
 	}
-	if (!b && !(b = dft_realloc(NULL, 1))) /* nothing passes */
+	*out = b;
+	*bits = cap * 8;
+	return 0;
+}
+
+/* The case as of now, for the filter cache: another connection's commits
+ * change data_version, this connection's own writes total_changes. */
+static int64_t case_version(dft_store *st)
+{
+	dft_stmt *s;
+	int64_t v = -1;
+	if (dft_sql_cached(st, &s, "PRAGMA data_version") < 0)
+		return -1;
+	if (dft_sql_step(s) == DFT_ROW)
+		v = dft_sql_col_int64(s, 0);
+	dft_sql_release(st, s);
+	return v * 1000003 + (int64_t)sqlite3_total_changes64(st->db);
+}
+
+/* A filter's bitmap from the connection's cache (a few recent filters: the
+ * workbench asks for the same ones page after page and for its facets),
+ * else from SQL. The cache owns it. */
+static int cached_filter(dft_store *st, const dft_query_filter *f, struct deadline *dl, int64_t version,
+			 const uint8_t **out, size_t *bits)
+{
+	struct dft_filter_cache *c = NULL;
+	size_t fl = strlen(f->field), vl = strlen(f->value);
+	int rc;
+	for (int i = 0; i < DFT_FILTER_CACHE; i++) {
+		struct dft_filter_cache *e = &st->filters[i];
+		if (e->key && e->version == version && e->key_len == fl + 1 + vl && !memcmp(e->key, f->field, fl) &&
+		    !memcmp(e->key + fl + 1, f->value, vl)) {
+			e->used = ++st->filters_clock;
+			*out = e->bits;
+			*bits = e->nbits;
+			return 0;
+		}
+		if (!c || !e->key || (c->key && e->used < c->used))
+			c = e; /* the slot to reuse: empty, else the least recently used */
+	}
+	free(c->key);
+	free(c->bits);
+	memset(c, 0, sizeof *c);
+	if ((rc = run_filter(st, f, dl, &c->bits, &c->nbits)) < 0)
+		return rc;
+	if (!(c->key = malloc(fl + 1 + vl))) {
+		free(c->bits);
+		c->bits = NULL;
 		return DFT_ENOMEM;
-	if (!cap)
+	}
+	memcpy(c->key, f->field, fl);
+	c->key[fl] = 0;
+	memcpy(c->key + fl + 1, f->value, vl);
+	c->key_len = fl + 1 + vl;
+	c->version = version;
+	c->used = ++st->filters_clock;
+	*out = c->bits;
+	*bits = c->nbits;
+	return 0;
+}
+
+void dft_store_filters_free(dft_store *st)
+{
+	for (int i = 0; i < DFT_FILTER_CACHE; i++) {
+		free(st->filters[i].key);
+		free(st->filters[i].bits);
+	}
+	memset(st->filters, 0, sizeof st->filters);
+}
+
+/* Bytes of a bitmap over every document id */
+static int max_doc_bytes(dft_store *st, size_t *nbytes)
+{
+	dft_stmt *s;
+	int64_t max = 0;
+	int rc;
+	if ((rc = dft_sql_cached(st, &s, "SELECT max(id) FROM documents")) < 0)
+		return rc;
+	if (dft_sql_step(s) == DFT_ROW)
+		max = dft_sql_col_int64(s, 0);
+	dft_sql_release(st, s);
+	*nbytes = max > 0 && max < (int64_t)UINT32_MAX ? (size_t)max / 8 + 1 : 0;
+	return 0;
+}
+
+/* The documents the filters let through, as a bitmap over ids: each
+ * filter's documents (cached), intersected, a negated one subtracted. */
+static int filter_bitmap(dft_store *st, const dft_query *q, struct deadline *dl, uint8_t **out, size_t *bits)
+{
+	int64_t version = case_version(st);
+	size_t nbytes = 0;
+	uint8_t *b = NULL;
+	int rc = 0;
+	/* the result is no wider than the narrowest positive filter; with a
+	 * negated one first, as wide as the largest document id */
+	for (size_t i = 0; i < q->nfilters && rc == 0; i++) {
+		int neg = q->filters[i].negated;
+		const uint8_t *fb;
+		size_t fbits, fbytes;
+		if ((rc = cached_filter(st, &q->filters[i], dl, version, &fb, &fbits)) < 0)
+			break;
+		fbytes = fbits / 8;
+		if (!b) {
+			nbytes = fbytes;
+			if (neg && (rc = max_doc_bytes(st, &nbytes)) < 0)
+				break;
+			if (!(b = dft_realloc(NULL, nbytes + 1))) {
+				rc = DFT_ENOMEM;
+				break;
+			}
+			memset(b, neg ? 0xff : 0, nbytes + 1);
+			if (!neg) {
+				if (nbytes)
+					memcpy(b, fb, nbytes);
+				continue;
+			}
+		} else if (!neg && fbytes < nbytes) {
+			nbytes = fbytes;
+		}
+		for (size_t k = 0; k < nbytes; k++) {
+			uint8_t x = k < fbytes ? fb[k] : 0;
+			b[k] = neg ? (uint8_t)(b[k] & ~x) : (uint8_t)(b[k] & x);
+		}
+	}
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	if (!nbytes)
 		b[0] = 0;
 	*out = b;
-	*bits = cap ? cap * 8 : 1;
+	*bits = nbytes ? nbytes * 8 : 1;
 	return 0;
 }
 

@@ -316,6 +316,7 @@ void dft_store_free(dft_store *st)
 		dft_sql_exec(st, "ROLLBACK");
 	dft_custody_free(st->custody);
 	dft_store_ix_free(st);
+	dft_store_filters_free(st);
 	dft_sql_cache_free(st);
 	if (st->db)
 		sqlite3_close(st->db);

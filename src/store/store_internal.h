@@ -15,6 +15,8 @@
 
 typedef struct dft_stmt dft_stmt;
 
+#define DFT_FILTER_CACHE 16 /* filters whose documents a connection keeps (search.c) */
+
 struct dft_store {
 	sqlite3 *db;       /* SQLite case; NULL in server mode */
 	PGconn *pg;        /* server mode (PostgreSQL); NULL for SQLite */
@@ -51,6 +53,16 @@ struct dft_store {
 	int ix_stale;                /* this connection wrote segments since */
 	uint8_t *hits;               /* dft_hit(id): the current query's matches */
 	uint64_t hits_bits;
+	/* the documents of recent filters (search.c) */
+	struct dft_filter_cache {
+		char *key;              /* field NUL value */
+		size_t key_len;
+		int64_t version;        /* of the case when computed */
+		uint8_t *bits;
+		size_t nbits;
+		uint64_t used;
+	} filters[DFT_FILTER_CACHE];
+	uint64_t filters_clock;
 };
 
 /* ---- one statement interface over SQLite and PostgreSQL (sql.c) ----
@@ -103,6 +115,7 @@ int dft_store_ix_flush(dft_store *st);
 void dft_store_ix_discard(dft_store *st);
 void dft_store_ix_free(dft_store *st);
 int dft_store_ix_reader(dft_store *st, struct dft_ix **out);
+void dft_store_filters_free(dft_store *st);
 int dft_store_ix_register(dft_store *st);
 int dft_store_ix_set_hits(dft_store *st, const struct dft_ix_result *all);
 int dft_store_ix_rebuild(sqlite3 *db);
