@@ -230,13 +230,33 @@ struct query {
 	char *text;
 };
 
-/* documents whose path contains v, case-insensitively, as daftar's path: */
-static uint8_t *path_bitmap(char **paths, size_t n, const char *v)
+/* documents whose path contains v, case-insensitively, as daftar's path:
+ * (search.c). With IXBENCH_FILTER_CACHE=1 a value's bitmap is kept, as
+ * daftar's connection keeps its 16 most recent filters; else every query
+ * scans the paths, as a filter's first use does. The caller frees it
+ * unless it is cached (*cached). */
+static uint8_t *path_bitmap(char **paths, size_t n, const char *v, int *cached)
 {
-	uint8_t *b = calloc(n / 8 + 2, 1);
+	static char *keys[16];
+	static uint8_t *bits[16];
+	static int next;
+	int use_cache = getenv("IXBENCH_FILTER_CACHE") != NULL;
+	uint8_t *b;
+	*cached = use_cache;
+	for (int i = 0; use_cache && i < 16; i++)
+		if (keys[i] && !strcmp(keys[i], v))
+			return bits[i];
+	b = calloc(n / 8 + 2, 1);
 	for (size_t i = 0; i < n; i++)
 		if (strcasestr(paths[i], v))
 			b[(i + 1) >> 3] |= (uint8_t)(1 << ((i + 1) & 7));
+	if (use_cache) {
+		free(keys[next]);
+		free(bits[next]);
+		keys[next] = strdup(v);
+		bits[next] = b;
+		next = (next + 1) % 16;
+	}
 	return b;
 }
 
@@ -279,6 +299,7 @@ static int do_query(const char *dbpath, const char *corpus, const char *qfile, c
 				dft_query q;
 				dft_ix_result r;
 				uint8_t *allowed = NULL;
+				int cached = 0;
 				double t0 = now_ms();
 				if (dft_query_compile(&q, qs[i].text, NULL, NULL) < 0) {
 					fprintf(stderr, "?%s: %s\n", qs[i].text, dft_error_msg());
@@ -286,14 +307,15 @@ static int do_query(const char *dbpath, const char *corpus, const char *qfile, c
 				}
 				for (size_t k = 0; k < q.nfilters; k++)
 					if (!strcmp(q.filters[k].field, "path"))
-						allowed = path_bitmap(paths, n, q.filters[k].value);
+						allowed = path_bitmap(paths, n, q.filters[k].value, &cached);
 				if (dft_ix_search(ix, dft_buf_cstr(&q.match), 10, allowed, allowed ? n + 1 : 0, mode, &r) < 0)
 					fprintf(stderr, "!%s: %s\n", dft_buf_cstr(&q.match), dft_error_msg());
 				t[mode][i] = now_ms() - t0;
 				if (mode == 1)
 					total[i] = (long)r.total;
 				dft_ix_result_dispose(&r);
-				free(allowed);
+				if (!cached)
+					free(allowed);
 				dft_query_dispose(&q);
 			}
 	if (!(o = fopen(out, "w")))
