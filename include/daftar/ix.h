@@ -94,6 +94,13 @@ int dft_ix_search(dft_ix *ix, const char *expr, size_t k, const uint8_t *allowed
 		  int exact_total, dft_ix_result *res);
 void dft_ix_result_dispose(dft_ix_result *res);
 
+/* daftar verify: decode every stored row (documents rising and inside
+ * their segment, counts and block headers agreeing, positions whole) and
+ * compare the documents indexed with the documents the case stores
+ * (table documents); problem() gets one line a fault (a non-zero return
+ * stops). *rows: the rows checked. */
+int dft_ix_check(struct sqlite3 *db, int (*problem)(void *ctx, const char *detail), void *ctx, int64_t *rows);
+
 /* Sizes for benchmarks: bytes of postings, positions and terms stored. */
 int dft_ix_size(struct sqlite3 *db, int64_t *post, int64_t *pos, int64_t *terms);
 

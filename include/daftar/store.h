@@ -292,6 +292,7 @@ struct dft_custody *dft_store_custody(dft_store *st);
 typedef struct dft_verify_result {
 	int64_t originals_checked; /* documents whose bytes were re-hashed */
 	int64_t entries_checked;   /* custody log entries */
+	int64_t index_rows_checked; /* rows of the full-text index decoded (SQLite cases) */
 	int64_t problems;
 	char head[DFT_SHA256_HEX]; /* hash of the last committed entry */
 } dft_verify_result;

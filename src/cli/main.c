@@ -648,6 +648,8 @@ int cmd_verify(struct args *a)
 		dft_json_int(&j, r.originals_checked);
 		dft_json_key(&j, "entries_checked");
 		dft_json_int(&j, r.entries_checked);
+		dft_json_key(&j, "index_rows_checked");
+		dft_json_int(&j, r.index_rows_checked);
 		dft_json_key(&j, "custody_head");
 		dft_json_str(&j, r.head);
 		dft_json_obj_close(&j);
@@ -660,8 +662,10 @@ int cmd_verify(struct args *a)
 			       (long long)r.problems, a->pos[0], (long long)r.originals_checked,
 			       (long long)r.entries_checked);
 		else
-			printf("verify: ok: %lld documents re-hashed, %lld custody entries chained, head %s\n",
-			       (long long)r.originals_checked, (long long)r.entries_checked, r.head);
+			printf("verify: ok: %lld documents re-hashed, %lld custody entries chained, %lld index rows "
+			       "decoded, head %s\n",
+			       (long long)r.originals_checked, (long long)r.entries_checked,
+			       (long long)r.index_rows_checked, r.head);
 		rc = r.problems ? 1 : 0;
 	}
 	dft_buf_dispose(&b);

@@ -958,3 +958,128 @@ int dft_ix_size(sqlite3 *db, int64_t *post, int64_t *pos, int64_t *terms)
 	sqlite3_finalize(s);
 	return rc;
 }
+
+/* ---- checking (daftar verify) ------------------------------------------------ */
+
+/* One row's postings and positions, decoded from end to end: NULL when
+ * they hold together, else what is wrong (a static string). */
+static const char *check_row(const uint8_t *blob, size_t len, const uint8_t *pos, size_t poslen, int64_t df,
+			     int64_t mindoc, int64_t maxdoc)
+{
+	const uint8_t *p, *end = blob + len, *pp = pos, *pend = pos ? pos + poslen : NULL;
+	uint32_t bdf, nb, prev = 0, n = 0;
+	ix_block_header *h;
+	if (!blob || !len || !(h = malloc(((size_t)len + 1) * sizeof *h)))
+		return !blob || !len ? "no postings" : "out of memory";
+	p = ix_parse_headers(blob, end, &bdf, &nb, h, (uint32_t)len);
+	if (!p || bdf != df || nb == 0 || nb > bdf || nb != (bdf + IX_BLOCK - 1) / IX_BLOCK) {
+		free(h);
+		return "its block headers do not parse or disagree with its document count";
+	}
+	for (uint32_t b = 0; b < nb; b++) {
+		const uint8_t *bend = p + h[b].data_bytes;
+		uint32_t max_tf = 0, cnt = b + 1 < nb ? IX_BLOCK : bdf - b * IX_BLOCK;
+		if (h[b].data_bytes > (size_t)(end - p) || (pos && h[b].pos_offset != (size_t)(pp - pos))) {
+			free(h);
+			return "a block runs past its blob";
+		}
+		for (uint32_t i = 0; i < cnt; i++, n++) {
+			uint32_t delta = (uint32_t)ix_get_varint(&p, bend), tf = (uint32_t)ix_get_varint(&p, bend);
+			if ((n && delta == 0) || (uint64_t)prev + delta > UINT32_MAX || tf == 0 || p > bend) {
+				free(h);
+				return "its documents are not in rising order or a count is zero";
+			}
+			prev += delta;
+			if (prev < mindoc || prev > maxdoc) {
+				free(h);
+				return "a document lies outside its segment's range";
+			}
+			if (tf >> 2 > max_tf)
+				max_tf = tf >> 2;
+			if (pos) { /* a count (a byte even when 0), then rising deltas */
+				uint32_t k;
+				if (pp >= pend) {
+					free(h);
+					return "its positions end before its documents";
+				}
+				k = (uint32_t)ix_get_varint(&pp, pend);
+				for (uint32_t j = 0; j < k; j++) {
+					int whole = pp < pend;
+					uint32_t d = (uint32_t)ix_get_varint(&pp, pend);
+					if (!whole || (j && d == 0)) {
+						free(h);
+						return "its positions run past their blob or do not rise";
+					}
+				}
+			}
+		}
+		if (p != bend || prev != h[b].last_doc || max_tf > h[b].max_tf) {
+			free(h);
+			return "a block's header disagrees with its documents (last document or largest count)";
+		}
+	}
+	free(h);
+	if (p != end || (pos && pp != pend))
+		return "bytes are left over after its last document";
+	return NULL;
+}
+
+int dft_ix_check(sqlite3 *db, int (*problem)(void *ctx, const char *detail), void *ctx, int64_t *rows)
+{
+	sqlite3_stmt *s = NULL;
+	char detail[512];
+	int rc = 0, step;
+	int64_t docs = -1, segdocs = -1, stored = -1;
+	*rows = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = 'ix_terms'", -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(db, "check");
+	step = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (step != SQLITE_ROW)
+		return 0; /* a case from before the index (schema 9): nothing to check */
+	/* every row, with its segment's range */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT t.term, t.seg, t.df, t.post, t.pos, s.mindoc, s.maxdoc FROM ix_terms t "
+			       "LEFT JOIN ix_segs s ON s.seg = t.seg",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(db, "check");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *why;
+		(*rows)++;
+		if (sqlite3_column_type(s, 5) == SQLITE_NULL)
+			why = "its segment is not in ix_segs";
+		else
+			why = check_row(sqlite3_column_blob(s, 3), (size_t)sqlite3_column_bytes(s, 3),
+					sqlite3_column_blob(s, 4), (size_t)sqlite3_column_bytes(s, 4),
+					sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 5), sqlite3_column_int64(s, 6));
+		if (why) {
+			snprintf(detail, sizeof detail, "index: term \"%.100s\" of segment %lld: %s",
+				 (const char *)sqlite3_column_text(s, 0), (long long)sqlite3_column_int64(s, 1), why);
+			rc = problem(ctx, detail);
+		}
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = sql_fail(db, "check");
+	sqlite3_finalize(s);
+	if (rc != 0)
+		return rc;
+	/* every stored document indexed once: one statement, one snapshot */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT (SELECT value FROM ix_stats WHERE key = 'docs'), (SELECT sum(ndocs) FROM ix_segs), "
+			       "(SELECT count(*) FROM documents WHERE status != 'pending')",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(db, "check");
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		docs = sqlite3_column_int64(s, 0);
+		segdocs = sqlite3_column_int64(s, 1);
+		stored = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	if (docs != segdocs || docs != stored) {
+		snprintf(detail, sizeof detail,
+			 "index: it holds %lld documents (its segments %lld), the case stores %lld", (long long)docs,
+			 (long long)segdocs, (long long)stored);
+		rc = problem(ctx, detail);
+	}
+	return rc;
+}

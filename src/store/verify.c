@@ -3,9 +3,13 @@
  * since it was received. Three checks: every blob re-hashed against its
  * SHA-256; the custody log's hash chain and its head as the database
  * recorded it; and the database against the log (a document's hash, or its
- * extracted text, changed in store.db without a custody entry).
+ * extracted text, changed in store.db without a custody entry). In a
+ * SQLite case a fourth: the full-text index decodes whole and holds every
+ * stored document (ix.h, dft_ix_check); it is made from the texts, so a
+ * damaged one is rebuilt, not evidence lost.
  */
 #include "store_internal.h"
+#include "daftar/ix.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -203,6 +207,11 @@ static int check_doc(void *ctx, int64_t id, const char *sha, int stored, const c
 	return 0;
 }
 
+static int on_index_problem(void *ctx, const char *detail)
+{
+	return report(ctx, "index", NULL, "%s", detail);
+}
+
 static int doc_exists(dft_store *st, int64_t id)
 {
 	dft_stmt *s;
@@ -269,6 +278,9 @@ int dft_verify(dft_store *st,
 				    "document %lld is in the custody log (entry %lld) but missing from the store",
 				    (long long)v.log[i].doc, (long long)v.log[i].n);
 	}
+	/* 4. the full-text index (SQLite cases; server mode keeps tsvectors) */
+	if (rc == 0 && !st->pg)
+		rc = dft_ix_check(st->db, on_index_problem, &v, &out->index_rows_checked);
 done:
 	free(v.chunk);
 	free(v.log);

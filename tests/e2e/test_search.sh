@@ -83,4 +83,17 @@ deep=$(printf '(%.0s' $(seq 1 200))council$(printf ')%.0s' $(seq 1 200))
 status_is "deep parentheses: error" 1 d search "$C" "$deep"
 status_is "search a case that does not exist" 1 d search "$T/nope" council
 status_is "search without a query: usage" 2 d search "$C"
+
+# verify decodes the whole full-text index (SQLite cases; server mode keeps
+# tsvectors): a cut posting list, or an index that lost a document, is a
+# problem of kind "index", exit 1
+if [ ! -f "$C/server.conf" ]; then
+  status_is "verify: the index is whole" 0 d verify "$C"
+  check "verify: index rows decoded" bash -c "[ \"\$(\"$DAFTAR\" verify '$C' --json | jq .index_rows_checked)\" -gt 100 ]"
+  case_sql "$C" "UPDATE ix_terms SET post = substr(post, 1, length(post) - 1) WHERE term = 'council'"
+  status_is "verify: a cut posting list is a problem" 1 d verify "$C"
+  contains "verify: names the term" "$(d verify "$C" --json | jq -r '.problems[] | select(.kind == "index") | .detail')" 'term "council"'
+  case_sql "$C" "UPDATE ix_stats SET value = value - 1 WHERE key = 'docs'"
+  contains "verify: a document missing from the index" "$(d verify "$C" --json | jq -r '.problems[] | select(.kind == "index") | .detail')" "the case stores"
+fi
 finish
