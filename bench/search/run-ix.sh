@@ -8,7 +8,8 @@
 #   corpus    make-corpus.py (../shared/corpora + generated, N documents, 21,000)
 #   queries   make-queries.py (1,000: word, two, phrase, or, prefix, filter)
 #   index     ixbench index / xapian-bench index + compact / LuceneBench index
-#   query     each engine runs the list twice, the second pass kept:
+#   query     each engine runs the list twice, the second pass kept (ix
+#             also with its path: filters kept, as daftar's connection does):
 #             top-10 (totals estimated or bounded) and exact (top 10 + every
 #             match counted); p50 / p99 / mean a kind and overall
 #   sizes     ix: its tables in store.db pages (dbstat) and the payload;
@@ -108,6 +109,9 @@ say "queries (the peers, then ix; then the peers again)"
 "$work/xapian-bench" query "$work/xapian-compact" "$work/corpus" "$work/queries.tsv" "$work/q-xapian.tsv"
 java -Xmx1g -cp "$work/classes:$jars" LuceneBench query "$work/lucene" "$work/corpus" "$work/queries.tsv" "$work/q-lucene.tsv"
 "$work/ixbench" query "$work/ix.db" "$work/corpus" "$work/queries.tsv" "$work/q-ix.tsv"
+# the same with a path: filter's documents kept by value, as daftar's
+# connection keeps its 16 most recent filters (search.c)
+IXBENCH_FILTER_CACHE=1 "$work/ixbench" query "$work/ix.db" "$work/corpus" "$work/queries.tsv" "$work/q-ix-cache.tsv"
 "$work/xapian-bench" query "$work/xapian-compact" "$work/corpus" "$work/queries.tsv" "$work/q-xapian2.tsv"
 
 if [ "$gen" -gt 0 ]; then
@@ -130,13 +134,15 @@ def load(name):
     return rows
 def pct(v, p):
     v = sorted(v); return v[max(0, min(len(v) - 1, int(-(-p * len(v) // 100)) - 1))]
-eng = {'ix': load('q-ix.tsv'), 'xapian': load('q-xapian.tsv'), 'lucene': load('q-lucene.tsv'), 'xapian (again)': load('q-xapian2.tsv')}
+eng = {'ix': load('q-ix.tsv'), 'ix, filter cache': load('q-ix-cache.tsv'), 'xapian': load('q-xapian.tsv'),
+       'lucene': load('q-lucene.tsv'), 'xapian (again)': load('q-xapian2.tsv')}
 kinds = ['all'] + sorted({r[0] for r in eng['ix']})
 print(open(f'{w}/machine.txt').read())
 for col, title in ((1, 'top 10 (total estimated or bounded)'), (2, 'top 10 + exact total')):
     print(f'\n### {title}: ms, warm pass\n')
-    print('| kind | n | ' + ' | '.join(f'{e} p50 | {e} p99' for e in eng) + ' | ix/xapian p50 | ix/xapian p99 |')
-    print('|---|---:|' + '---:|' * (2 * len(eng) + 2))
+    print('| kind | n | ' + ' | '.join(f'{e} p50 | {e} p99' for e in eng) +
+          ' | ix/xapian p50 | ix/xapian p99 | ix, cache/xapian p50 | ix, cache/xapian p99 |')
+    print('|---|---:|' + '---:|' * (2 * len(eng) + 4))
     for k in kinds:
         cells, v = [], {}
         for e, rows in eng.items():
@@ -144,7 +150,8 @@ for col, title in ((1, 'top 10 (total estimated or bounded)'), (2, 'top 10 + exa
             v[e] = (pct(t, 50), pct(t, 99))
             cells += [f'{v[e][0]:.3f}', f'{v[e][1]:.3f}']
         print(f'| {k} | {len([r for r in eng["ix"] if k == "all" or r[0] == k])} | ' + ' | '.join(cells) +
-              f' | {v["ix"][0] / v["xapian"][0]:.2f} | {v["ix"][1] / v["xapian"][1]:.2f} |')
+              f' | {v["ix"][0] / v["xapian"][0]:.2f} | {v["ix"][1] / v["xapian"][1]:.2f}'
+              f' | {v["ix, filter cache"][0] / v["xapian"][0]:.2f} | {v["ix, filter cache"][1] / v["xapian"][1]:.2f} |')
 print('\n### sizes (bytes)\n')
 for l in open(f'{w}/sizes.txt'): print('    ' + l.rstrip())
 s = dict(l.split() for l in open(f'{w}/sizes.txt'))

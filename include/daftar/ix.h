@@ -15,7 +15,8 @@
  *
  * post: blocks of up to 128 documents; a header a block (last doc, byte
  * length, the largest term frequency and the shortest length in it: the
- * block's score bound), then doc deltas and frequencies as varints.
+ * block's score bound), then doc deltas and frequencies as varints, a
+ * frequency of one left out (ix_internal.h has the bytes).
  * pos: word positions, only for the forms a phrase can ask for (the word as
  * written and name keys); stems and clitic-stripped forms carry none.
  *

@@ -406,8 +406,8 @@ static int encode_postings(const postings *p, const uint8_t *norms, uint32_t nor
 		for (; i < end && rc == 0; i++) {
 			uint32_t d = p->docs[i], tf = p->tfs[i];
 			uint8_t nm = d < norms_cap ? norms[d] : 0;
-			rc = bytes_varint(&data, d - prev);
-			if (rc == 0)
+			rc = bytes_varint(&data, (uint64_t)(d - prev) << 1 | (tf == 4));
+			if (rc == 0 && tf != 4)
 				rc = bytes_varint(&data, tf);
 			prev = d;
 			if (tf >> 2 > max_tf)
@@ -437,6 +437,8 @@ static int encode_postings(const postings *p, const uint8_t *norms, uint32_t nor
 		if (rc == 0)
 			rc = bytes_varint(&headers, pos_offset);
 	}
+	if (rc == 0)
+		rc = bytes_add(post, "", 1); /* format 2 */
 	if (rc == 0)
 		rc = bytes_varint(post, p->n);
 	if (rc == 0)
@@ -724,12 +726,16 @@ static int append_row(const uint8_t *blob, size_t len, const uint8_t *posblob, s
 {
 	const uint8_t *p, *end = blob + len, *pp = posblob, *pend = posblob ? posblob + poslen : NULL;
 	uint32_t df, nb, prev = 0;
-	p = ix_parse_headers(blob, end, &df, &nb, NULL, UINT32_MAX);
+	int format;
+	p = blob;
+	format = ix_post_format(&p, end);
+	p = ix_parse_headers(p, end, &df, &nb, NULL, UINT32_MAX);
 	if (!p)
 		return DFT_ECORRUPT;
 	for (uint32_t i = 0; i < df; i++) {
-		uint32_t d = prev + (uint32_t)ix_get_varint(&p, end);
-		uint32_t tf = (uint32_t)ix_get_varint(&p, end);
+		uint32_t delta, tf, d;
+		ix_get_posting(&p, end, format, &delta, &tf);
+		d = prev + delta;
 		prev = d;
 		if (u32_push(docs, d) < 0 || u32_push(tfs, tf) < 0 || u32_push(posoff, (uint32_t)pos->n) < 0)
 			return DFT_ENOMEM;
@@ -968,10 +974,13 @@ static const char *check_row(const uint8_t *blob, size_t len, const uint8_t *pos
 {
 	const uint8_t *p, *end = blob + len, *pp = pos, *pend = pos ? pos + poslen : NULL;
 	uint32_t bdf, nb, prev = 0, n = 0;
+	int format;
 	ix_block_header *h;
 	if (!blob || !len || !(h = malloc(((size_t)len + 1) * sizeof *h)))
 		return !blob || !len ? "no postings" : "out of memory";
-	p = ix_parse_headers(blob, end, &bdf, &nb, h, (uint32_t)len);
+	p = blob;
+	format = ix_post_format(&p, end);
+	p = ix_parse_headers(p, end, &bdf, &nb, h, (uint32_t)len);
 	if (!p || bdf != df || nb == 0 || nb > bdf || nb != (bdf + IX_BLOCK - 1) / IX_BLOCK) {
 		free(h);
 		return "its block headers do not parse or disagree with its document count";
@@ -984,7 +993,12 @@ static const char *check_row(const uint8_t *blob, size_t len, const uint8_t *pos
 			return "a block runs past its blob";
 		}
 		for (uint32_t i = 0; i < cnt; i++, n++) {
-			uint32_t delta = (uint32_t)ix_get_varint(&p, bend), tf = (uint32_t)ix_get_varint(&p, bend);
+			uint32_t delta, tf;
+			if (p >= bend) {
+				free(h);
+				return "a block ends before its documents";
+			}
+			ix_get_posting(&p, bend, format, &delta, &tf);
 			if ((n && delta == 0) || (uint64_t)prev + delta > UINT32_MAX || tf == 0 || p > bend) {
 				free(h);
 				return "its documents are not in rising order or a count is zero";

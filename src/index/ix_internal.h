@@ -2,12 +2,19 @@
  * ix_internal.h - what ix.c (writing, merging) and ix_search.c (reading)
  * share: varints, the one-byte length norm, the postings blob format.
  *
- * post blob:  varint df, varint nblocks, then a header a block:
+ * post blob:  byte 0 (format 2; a blob of format 1 starts with df, never 0),
+ *             varint df, varint nblocks, then a header a block:
  *               varint last_doc, varint data_bytes, varint max_tf_body,
  *               byte field_flags (1 title, 2 path: some doc of the block
  *               has the term there), byte min_norm, varint pos_offset
- *             then each block's data: varint doc delta (from the previous
- *             block's last doc; the first from 0), varint tf code.
+ *             then each block's data, a posting after another:
+ *               format 2: varint doc delta << 1 | once, then the tf code
+ *                         as a varint unless once (the code is 4: one
+ *                         occurrence, in the body), as Lucene codes it:
+ *                         most postings of a large trove are one word once
+ *               format 1: varint doc delta, varint tf code
+ *             (doc deltas from the previous block's last doc; the first
+ *             from 0). Readers take both; writers and merges write 2.
  * tf code:    tf_body << 2 | in_title << 1 | in_path
  * pos blob:   a doc after another in postings order: varint count, then
  *             the codes (ix_pos_code) as rising deltas.
@@ -62,6 +69,30 @@ static inline uint64_t ix_get_varint(const uint8_t **p, const uint8_t *end)
 	}
 	*p = end;
 	return 0;
+}
+
+/* Consume a post blob's format byte: 2, or 1 for a blob written before it. */
+static inline int ix_post_format(const uint8_t **p, const uint8_t *end)
+{
+	if (*p < end && **p == 0) {
+		(*p)++;
+		return 2;
+	}
+	return 1;
+}
+
+/* Read one posting: its doc delta and tf code (0 and *p = end when bad). */
+static inline void ix_get_posting(const uint8_t **p, const uint8_t *end, int format, uint32_t *delta,
+				  uint32_t *tf)
+{
+	uint64_t v = ix_get_varint(p, end);
+	if (format == 2) {
+		*delta = (uint32_t)(v >> 1);
+		*tf = (v & 1) ? 4 : (uint32_t)ix_get_varint(p, end);
+	} else {
+		*delta = (uint32_t)v;
+		*tf = (uint32_t)ix_get_varint(p, end);
+	}
 }
 
 /* Document lengths in one byte: exact below 32, then 16 steps a doubling

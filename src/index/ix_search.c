@@ -64,6 +64,7 @@ struct node {
 	uint32_t nblocks, cur;  /* current block (nblocks: done) */
 	uint32_t bdocs[IX_BLOCK], btfs[IX_BLOCK], bn, bi;
 	int decoded;
+	int format;             /* of its post blob (ix_internal.h) */
 	const uint8_t *pos_at;  /* positions of doc pos_at_i of block pos_block */
 	uint32_t pos_at_i, pos_block;
 	uint32_t max_tfc_flags; /* max tf over the term | flags << 28 */
@@ -512,6 +513,7 @@ static int load_row(node *n, const char *term, const void *post, size_t post_len
 		memcpy(n->posblob, pos, pos_len);
 	b = n->blob;
 	end = b + post_len;
+	n->format = ix_post_format(&b, end);
 	n->min_norm = 255;
 	if (!ix_parse_headers(b, end, &df, &nb, NULL, UINT32_MAX) || !(h = malloc((nb ? nb : 1) * sizeof *h)) ||
 	    !(n->blocks = malloc((nb ? nb : 1) * sizeof *n->blocks)) || !(data = ix_parse_headers(b, end, &df, &nb, h, nb))) {
@@ -622,9 +624,10 @@ static void decode_block(node *n)
 	const uint8_t *p = r->data, *end = r->data + r->h.data_bytes;
 	uint32_t d = r->base, i;
 	for (i = 0; i < IX_BLOCK && p < end; i++) {
-		d += (uint32_t)ix_get_varint(&p, end);
+		uint32_t delta;
+		ix_get_posting(&p, end, n->format, &delta, &n->btfs[i]);
+		d += delta;
 		n->bdocs[i] = d;
-		n->btfs[i] = (uint32_t)ix_get_varint(&p, end);
 	}
 	n->bn = i;
 	n->bi = 0;
