@@ -417,11 +417,16 @@ static int encode_postings(const postings *p, const uint8_t *norms, uint32_t nor
 				min_norm = nm;
 			if (p->has_pos && rc == 0) {
 				const uint8_t *s = pp;
+				uint64_t one = 0;
 				for (uint32_t k = 0; k < p->npos[i]; k++)
-					(void)ix_get_varint(&pp, pend);
-				rc = bytes_varint(pos, p->npos[i]);
-				if (rc == 0)
-					rc = bytes_add(pos, s, (size_t)(pp - s));
+					one = ix_get_varint(&pp, pend);
+				if (p->npos[i] == 1) { /* the one position in the head */
+					rc = bytes_varint(pos, one << 1 | 1);
+				} else {
+					rc = bytes_varint(pos, (uint64_t)p->npos[i] << 1);
+					if (rc == 0)
+						rc = bytes_add(pos, s, (size_t)(pp - s));
+				}
 			}
 		}
 		if (rc == 0)
@@ -438,7 +443,7 @@ static int encode_postings(const postings *p, const uint8_t *norms, uint32_t nor
 			rc = bytes_varint(&headers, pos_offset);
 	}
 	if (rc == 0)
-		rc = bytes_add(post, "", 1); /* format 2 */
+		rc = bytes_add(post, "\0\2", 2); /* format 2 */
 	if (rc == 0)
 		rc = bytes_varint(post, p->n);
 	if (rc == 0)
@@ -729,7 +734,7 @@ static int append_row(const uint8_t *blob, size_t len, const uint8_t *posblob, s
 	int format;
 	p = blob;
 	format = ix_post_format(&p, end);
-	p = ix_parse_headers(p, end, &df, &nb, NULL, UINT32_MAX);
+	p = format ? ix_parse_headers(p, end, &df, &nb, NULL, UINT32_MAX) : NULL;
 	if (!p)
 		return DFT_ECORRUPT;
 	for (uint32_t i = 0; i < df; i++) {
@@ -739,13 +744,22 @@ static int append_row(const uint8_t *blob, size_t len, const uint8_t *posblob, s
 		prev = d;
 		if (u32_push(docs, d) < 0 || u32_push(tfs, tf) < 0 || u32_push(posoff, (uint32_t)pos->n) < 0)
 			return DFT_ENOMEM;
-		if (posblob) {
-			uint32_t k = (uint32_t)ix_get_varint(&pp, pend);
+		if (posblob) { /* kept as deltas, the count apart */
+			uint32_t first;
+			int have_first;
+			uint32_t k = ix_get_pos_head(&pp, pend, format, &first, &have_first);
 			const uint8_t *s = pp;
-			for (uint32_t j = 0; j < k; j++)
-				(void)ix_get_varint(&pp, pend);
-			if (u32_push(npos, k) < 0 || bytes_add(pos, s, (size_t)(pp - s)) < 0)
+			if (u32_push(npos, k) < 0)
 				return DFT_ENOMEM;
+			if (have_first) {
+				if (bytes_varint(pos, first) < 0)
+					return DFT_ENOMEM;
+			} else {
+				for (uint32_t j = 0; j < k; j++)
+					(void)ix_get_varint(&pp, pend);
+				if (bytes_add(pos, s, (size_t)(pp - s)) < 0)
+					return DFT_ENOMEM;
+			}
 		} else if (u32_push(npos, 0) < 0) {
 			return DFT_ENOMEM;
 		}
@@ -980,7 +994,7 @@ static const char *check_row(const uint8_t *blob, size_t len, const uint8_t *pos
 		return !blob || !len ? "no postings" : "out of memory";
 	p = blob;
 	format = ix_post_format(&p, end);
-	p = ix_parse_headers(p, end, &bdf, &nb, h, (uint32_t)len);
+	p = format ? ix_parse_headers(p, end, &bdf, &nb, h, (uint32_t)len) : NULL;
 	if (!p || bdf != df || nb == 0 || nb > bdf || nb != (bdf + IX_BLOCK - 1) / IX_BLOCK) {
 		free(h);
 		return "its block headers do not parse or disagree with its document count";
@@ -1010,14 +1024,15 @@ static const char *check_row(const uint8_t *blob, size_t len, const uint8_t *pos
 			}
 			if (tf >> 2 > max_tf)
 				max_tf = tf >> 2;
-			if (pos) { /* a count (a byte even when 0), then rising deltas */
-				uint32_t k;
+			if (pos) { /* a head (a byte even without positions), then rising deltas */
+				uint32_t k, first;
+				int have_first;
 				if (pp >= pend) {
 					free(h);
 					return "its positions end before its documents";
 				}
-				k = (uint32_t)ix_get_varint(&pp, pend);
-				for (uint32_t j = 0; j < k; j++) {
+				k = ix_get_pos_head(&pp, pend, format, &first, &have_first);
+				for (uint32_t j = have_first; j < k; j++) {
 					int whole = pp < pend;
 					uint32_t d = (uint32_t)ix_get_varint(&pp, pend);
 					if (!whole || (j && d == 0)) {

@@ -2,8 +2,8 @@
  * ix_internal.h - what ix.c (writing, merging) and ix_search.c (reading)
  * share: varints, the one-byte length norm, the postings blob format.
  *
- * post blob:  byte 0 (format 2; a blob of format 1 starts with df, never 0),
- *             varint df, varint nblocks, then a header a block:
+ * post blob:  bytes 0, 2 (format 2; a blob of format 1 starts with df,
+ *             never 0), varint df, varint nblocks, then a header a block:
  *               varint last_doc, varint data_bytes, varint max_tf_body,
  *               byte field_flags (1 title, 2 path: some doc of the block
  *               has the term there), byte min_norm, varint pos_offset
@@ -16,8 +16,10 @@
  *             (doc deltas from the previous block's last doc; the first
  *             from 0). Readers take both; writers and merges write 2.
  * tf code:    tf_body << 2 | in_title << 1 | in_path
- * pos blob:   a doc after another in postings order: varint count, then
- *             the codes (ix_pos_code) as rising deltas.
+ * pos blob:   a doc after another in postings order, in its post blob's
+ *             format: 2: varint count << 1, then the codes (ix_pos_code)
+ *             as rising deltas from 0; a document with one position: varint
+ *             code << 1 | 1 alone. 1: varint count, then the deltas.
  */
 #ifndef DAFTAR_IX_INTERNAL_H
 #define DAFTAR_IX_INTERNAL_H
@@ -71,14 +73,35 @@ static inline uint64_t ix_get_varint(const uint8_t **p, const uint8_t *end)
 	return 0;
 }
 
-/* Consume a post blob's format byte: 2, or 1 for a blob written before it. */
+/* Consume a post blob's format bytes: 2, 1 for a blob written before
+ * them, 0 for one this code cannot read. */
 static inline int ix_post_format(const uint8_t **p, const uint8_t *end)
 {
 	if (*p < end && **p == 0) {
-		(*p)++;
+		if (end - *p < 2 || (*p)[1] != 2)
+			return 0;
+		*p += 2;
 		return 2;
 	}
 	return 1;
+}
+
+/* Read the head of a document's positions: the count; *first gets the one
+ * position a format 2 head carries with it (*have_first 1), which then
+ * has no delta of its own. */
+static inline uint32_t ix_get_pos_head(const uint8_t **p, const uint8_t *end, int format, uint32_t *first,
+				       int *have_first)
+{
+	uint64_t v = ix_get_varint(p, end);
+	*have_first = 0;
+	if (format == 1)
+		return (uint32_t)v;
+	if (v & 1) {
+		*first = (uint32_t)(v >> 1);
+		*have_first = 1;
+		return 1;
+	}
+	return (uint32_t)(v >> 1);
 }
 
 /* Read one posting: its doc delta and tf code (0 and *p = end when bad). */

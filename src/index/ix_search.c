@@ -515,6 +515,8 @@ static int load_row(node *n, const char *term, const void *post, size_t post_len
 	end = b + post_len;
 	n->format = ix_post_format(&b, end);
 	n->min_norm = 255;
+	if (!n->format)
+		return dft_error_set(DFT_ECORRUPT, "ix: term %s: postings in a format this daftar cannot read", term);
 	if (!ix_parse_headers(b, end, &df, &nb, NULL, UINT32_MAX) || !(h = malloc((nb ? nb : 1) * sizeof *h)) ||
 	    !(n->blocks = malloc((nb ? nb : 1) * sizeof *n->blocks)) || !(data = ix_parse_headers(b, end, &df, &nb, h, nb))) {
 		int nomem = h != NULL && n->blocks == NULL;
@@ -709,9 +711,11 @@ static int term_positions(node *n, uint32_t **out, size_t *nout)
 			n->pos_at_i = i;
 			n->pos_block = n->cur;
 		}
-		uint32_t cnt = (uint32_t)ix_get_varint(&p, end), code = 0;
+		uint32_t first = 0, code = 0;
+		int have_first;
+		uint32_t cnt = ix_get_pos_head(&p, end, n->format, &first, &have_first);
 		if (i < n->bi) {
-			for (uint32_t j = 0; j < cnt; j++)
+			for (uint32_t j = have_first; j < cnt; j++)
 				(void)ix_get_varint(&p, end);
 			continue;
 		}
@@ -722,7 +726,10 @@ static int term_positions(node *n, uint32_t **out, size_t *nout)
 			n->poss = v;
 			n->capposs = cnt;
 		}
-		for (k = 0; k < cnt; k++) {
+		k = 0;
+		if (have_first)
+			n->poss[k++] = code = first;
+		for (; k < cnt; k++) {
 			code += (uint32_t)ix_get_varint(&p, end);
 			n->poss[k] = code;
 		}

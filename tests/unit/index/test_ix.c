@@ -353,59 +353,81 @@ static int count_segments(sqlite3 *db)
 	return n;
 }
 
-/* Rewrite every row's postings in format 1 (ix_internal.h), as an index
- * written before format 2 holds them. */
+/* Rewrite every row in format 1 (ix_internal.h), as an index written
+ * before format 2 holds them: each posting's count written, each
+ * document's positions headed by their count. */
 static void to_format1(sqlite3 *db)
 {
 	sqlite3_stmt *s, *u;
 	int rows = 0;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid, post FROM ix_terms", -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE ix_terms SET post = ?1 WHERE rowid = ?2", -1, &u, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid, post, pos FROM ix_terms", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE ix_terms SET post = ?1, pos = ?3 WHERE rowid = ?2", -1, &u, NULL),
+			 SQLITE_OK);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const uint8_t *b = sqlite3_column_blob(s, 1), *end = b + sqlite3_column_bytes(s, 1), *p = b, *data;
-		uint32_t df, nb;
+		int has_pos = sqlite3_column_type(s, 2) != SQLITE_NULL;
+		uint32_t df, nb, pos_offset[64];
 		ix_block_header h[64];
-		dft_buf out;
+		dft_buf out, pos1, blocks;
+		size_t starts[64];
 		uint8_t v[10];
 		assert_int_equal(ix_post_format(&p, end), 2);
 		assert_non_null(data = ix_parse_headers(p, end, &df, &nb, h, 64));
 		dft_buf_init(&out, 1 << 20);
-		/* the headers as they are (data_bytes of format 1: counted again) */
+		dft_buf_init(&pos1, 1 << 20);
+		dft_buf_init(&blocks, 1 << 20);
+		/* the positions first: where each block's start */
+		if (has_pos) {
+			const uint8_t *q = sqlite3_column_blob(s, 2), *qend = q + sqlite3_column_bytes(s, 2);
+			for (uint32_t i = 0; i < df; i++) {
+				uint32_t first;
+				int have_first;
+				uint32_t k = ix_get_pos_head(&q, qend, 2, &first, &have_first);
+				if (i % IX_BLOCK == 0)
+					pos_offset[i / IX_BLOCK] = (uint32_t)pos1.len;
+				dft_buf_add(&pos1, v, ix_put_varint(v, k));
+				if (have_first)
+					dft_buf_add(&pos1, v, ix_put_varint(v, first));
+				for (uint32_t j = have_first; j < k; j++)
+					dft_buf_add(&pos1, v, ix_put_varint(v, ix_get_varint(&q, qend)));
+			}
+			assert_true(q == qend);
+		}
+		for (uint32_t k = 0; k < nb; k++) {
+			const uint8_t *q = data, *qend = data + h[k].data_bytes;
+			starts[k] = blocks.len;
+			while (q < qend) {
+				uint32_t delta, tf;
+				ix_get_posting(&q, qend, 2, &delta, &tf);
+				dft_buf_add(&blocks, v, ix_put_varint(v, delta));
+				dft_buf_add(&blocks, v, ix_put_varint(v, tf));
+			}
+			data = qend;
+		}
 		dft_buf_add(&out, v, ix_put_varint(v, df));
 		dft_buf_add(&out, v, ix_put_varint(v, nb));
-		{
-			dft_buf blocks;
-			size_t starts[64];
-			dft_buf_init(&blocks, 1 << 20);
-			for (uint32_t k = 0; k < nb; k++) {
-				const uint8_t *q = data, *qend = data + h[k].data_bytes;
-				starts[k] = blocks.len;
-				while (q < qend) {
-					uint32_t delta, tf;
-					ix_get_posting(&q, qend, 2, &delta, &tf);
-					dft_buf_add(&blocks, v, ix_put_varint(v, delta));
-					dft_buf_add(&blocks, v, ix_put_varint(v, tf));
-				}
-				data = qend;
-			}
-			for (uint32_t k = 0; k < nb; k++) {
-				size_t len = (k + 1 < nb ? starts[k + 1] : blocks.len) - starts[k];
-				uint8_t two[2] = {h[k].flags, h[k].min_norm};
-				dft_buf_add(&out, v, ix_put_varint(v, h[k].last_doc));
-				dft_buf_add(&out, v, ix_put_varint(v, len));
-				dft_buf_add(&out, v, ix_put_varint(v, h[k].max_tf));
-				dft_buf_add(&out, two, 2);
-				dft_buf_add(&out, v, ix_put_varint(v, h[k].pos_offset));
-			}
-			dft_buf_add(&out, blocks.ptr, blocks.len);
-			dft_buf_dispose(&blocks);
+		for (uint32_t k = 0; k < nb; k++) {
+			size_t len = (k + 1 < nb ? starts[k + 1] : blocks.len) - starts[k];
+			uint8_t two[2] = {h[k].flags, h[k].min_norm};
+			dft_buf_add(&out, v, ix_put_varint(v, h[k].last_doc));
+			dft_buf_add(&out, v, ix_put_varint(v, len));
+			dft_buf_add(&out, v, ix_put_varint(v, h[k].max_tf));
+			dft_buf_add(&out, two, 2);
+			dft_buf_add(&out, v, ix_put_varint(v, has_pos ? pos_offset[k] : h[k].pos_offset));
 		}
-		assert_int_not_equal(out.ptr[0], 0);
+		dft_buf_add(&out, blocks.ptr, blocks.len);
+		assert_int_not_equal((uint8_t)out.ptr[0], 0);
 		sqlite3_bind_blob(u, 1, out.ptr, (int)out.len, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(u, 2, sqlite3_column_int64(s, 0));
+		if (has_pos)
+			sqlite3_bind_blob(u, 3, pos1.ptr, (int)pos1.len, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(u, 3);
 		assert_int_equal(sqlite3_step(u), SQLITE_DONE);
 		sqlite3_reset(u);
 		dft_buf_dispose(&out);
+		dft_buf_dispose(&pos1);
+		dft_buf_dispose(&blocks);
 		rows++;
 	}
 	sqlite3_finalize(s);
