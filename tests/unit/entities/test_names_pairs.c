@@ -156,6 +156,7 @@ static void test_index_query_keys(void **state)
 		char text[256];
 		snprintf(text, sizeof text, "The letter from %s arrived.", spellings[i]);
 		dft_buf_reset(&toks);
+		dft_buf_addc(&toks, ' '); /* the lower-case words around carry no keys */
 		assert_int_equal(dft_analyze(an, text, strlen(text), collect_keys, &toks), 0);
 		printf("index keys of \"%s\": %s\n", spellings[i], dft_buf_cstr(&toks));
 		assert_non_null(strstr(dft_buf_cstr(&toks), " abdkrm "));
