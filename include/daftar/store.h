@@ -70,6 +70,10 @@ const char *dft_store_dir(const dft_store *st);
  * dft_store_open takes the folder or the URL itself. */
 int dft_store_is_url(const char *s);
 int dft_store_init_server(const char *case_dir, const char *url);
+/* The same with its blobs encrypted as an encrypted case's (crypt.h: the
+ * passphrase asked now, CASE/keys beside blobs/, secretstream blobs under
+ * keyed names); the database stays PostgreSQL's to protect (SCALING.md). */
+int dft_store_init_server_encrypted(const char *case_dir, const char *url);
 int dft_store_is_server(const dft_store *st);
 /* The URL in CASE/server.conf: 1 and url set; 0: not a server-mode case */
 int dft_store_server_conf(const char *case_dir, dft_buf *url);

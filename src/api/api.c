@@ -72,8 +72,8 @@ int dft_api_status(dft_store *st, dft_json *j)
 		dft_json_obj_open(j);
 		dft_json_key(j, "blobs");
 		dft_json_bool(j, 1);
-		dft_json_key(j, "custody_log");
-		dft_json_bool(j, 1);
+		dft_json_key(j, "custody_log"); /* server mode: in the database */
+		dft_json_bool(j, !dft_store_is_server(st));
 		dft_json_key(j, "database");
 		dft_json_bool(j, dft_store_db_encrypted(st));
 		dft_json_obj_close(j);

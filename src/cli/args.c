@@ -142,13 +142,15 @@ struct cli_command {
 static const char exits_default[] = "0 success\n1 failure\n2 usage error";
 
 static const struct cli_command commands[] = {
-	{"init", "init CASE [--encrypt [--key-file FILE]]\ninit --store postgresql://HOST/DB CASE",
+	{"init", "init CASE [--encrypt [--key-file FILE]]\ninit --store postgresql://HOST/DB CASE [--encrypt [--key-file FILE]]",
 	 "Make a new, empty case folder; refuses a folder that holds other things.\n"
 	 "With --encrypt everything daftar writes in it is ciphertext (docs/SECURITY.md): the passphrase\n"
 	 "is asked twice on the terminal, or read as one line on stdin when stdin is not a terminal, or\n"
 	 "from the key file; every command on the case then reads it the same way.\n"
 	 "With --store the case is kept in PostgreSQL (server mode, docs/SCALING.md):\n"
-	 "CASE then holds server.conf and blobs/ only.",
+	 "CASE then holds server.conf and blobs/ only; with --encrypt also keys, and the blobs are\n"
+	 "ciphertext (the database is PostgreSQL's to protect: its disk encryption, and TLS in the URL,\n"
+	 "e.g. ?sslmode=verify-full&sslrootcert=ca.crt).",
 	 OPTS({O_ENCRYPT, "encrypt the case at rest (a passphrase unlocks it)"},
 	      {O_KEY_FILE, "--encrypt: the passphrase is this file's first line"},
 	      {O_STORE, "the server-mode case's database"}), NULL, 0, cmd_init},

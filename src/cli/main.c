@@ -67,11 +67,14 @@ int cmd_init(struct args *a)
 	int rc;
 	if (a->npos != 1)
 		return cli_usage("init");
-	if (a->store && a->encrypt)
-		return usage_error("--encrypt is for a case on this machine: in server mode the database is PostgreSQL's "
-				   "to encrypt (docs/SCALING.md)");
-	if ((rc = a->store ? dft_store_init_server(a->pos[0], a->store)
-			   : a->encrypt ? dft_store_init_encrypted(a->pos[0]) : dft_store_init(a->pos[0])) < 0)
+	/* server mode: --encrypt encrypts the blobs on the shared folder; the
+	 * database is PostgreSQL's to encrypt (docs/SCALING.md) */
+	if (a->store)
+		rc = a->encrypt ? dft_store_init_server_encrypted(a->pos[0], a->store)
+				: dft_store_init_server(a->pos[0], a->store);
+	else
+		rc = a->encrypt ? dft_store_init_encrypted(a->pos[0]) : dft_store_init(a->pos[0]);
+	if (rc < 0)
 		return fail(rc);
 	if (a->json) {
 		dft_buf b;
@@ -93,7 +96,8 @@ int cmd_init(struct args *a)
 		return rc;
 	}
 	if (a->store)
-		printf("made server-mode case %s (store: PostgreSQL; blobs in %s/blobs)\n", a->pos[0], a->pos[0]);
+		printf("made server-mode case %s (store: PostgreSQL; %sblobs in %s/blobs)\n", a->pos[0],
+		       a->encrypt ? "encrypted " : "", a->pos[0]);
 	else
 		printf("made %scase %s\n", a->encrypt ? "encrypted " : "", a->pos[0]);
 	return 0;
@@ -366,7 +370,10 @@ int cmd_status(struct args *a)
 		for (i = 0; i < s.ntypes; i++)
 			printf(" %s %lld%s", s.by_type[i].key, (long long)s.by_type[i].n, i + 1 < s.ntypes ? "," : "");
 		printf("\n");
-		if (dft_store_encrypted(st))
+		if (dft_store_encrypted(st) && dft_store_is_server(st))
+			printf("encrypted at rest: blobs (the database and its custody log are PostgreSQL's to protect: "
+			       "docs/SCALING.md)\n");
+		else if (dft_store_encrypted(st))
 			printf("encrypted at rest: blobs, custody log%s\n",
 			       dft_store_db_encrypted(st) ? ", database" : " (not the database: docs/SECURITY.md)");
 		if (s.nlanguages) {

@@ -250,10 +250,11 @@ static int write_file(const char *path, const char *text)
 	return 0;
 }
 
-int dft_store_init_server(const char *dir, const char *url)
+static int init_server(const char *dir, const char *url, int encrypt)
 {
 	dft_store st;
 	dft_buf p;
+	dft_crypt *key = NULL;
 	char real[PATH_MAX];
 	int rc, yes = 0;
 	struct stat sb;
@@ -274,10 +275,17 @@ int dft_store_init_server(const char *dir, const char *url)
 		rc = dft_error_set(DFT_EEXISTS, "%s already holds a daftar case: use a database of its own", st.pg_label);
 		goto done;
 	}
+	/* the passphrase before anything is made (as dft_store_init_encrypted) */
+	if (encrypt && (rc = dft_crypt_new(&key)) < 0)
+		goto done;
 	if (mkdir(dir, 0755) < 0) {
 		rc = dft_error_set(DFT_EIO, "cannot make %s: %s", dir, strerror(errno));
 		goto done;
 	}
+	/* the key slots beside blobs/: every machine that mounts the shared
+	 * folder finds them there, and unlocks them with a passphrase */
+	if (key && (rc = dft_crypt_save(key, dir)) < 0)
+		goto done;
 	dft_buf_addf(&p, "%s/blobs", dir);
 	if (mkdir(p.ptr, 0755) < 0) {
 		rc = dft_error_set(DFT_EIO, "cannot make %s: %s", p.ptr, strerror(errno));
@@ -301,11 +309,12 @@ int dft_store_init_server(const char *dir, const char *url)
 		dft_utc_iso(at);
 		snprintf(version, sizeof(version), "%d", PG_SCHEMA_VERSION);
 		if ((rc = dft_sql_prepare(&st, &s, "INSERT INTO daftar_case(key, value) VALUES('schema', ?1), "
-						   "('case_dir', ?2), ('created', ?3)")) < 0)
+						   "('case_dir', ?2), ('created', ?3), ('blobs_encrypted', ?4)")) < 0)
 			goto done;
 		dft_sql_bind_text(s, 1, version, -1);
 		dft_sql_bind_text(s, 2, real, -1);
 		dft_sql_bind_text(s, 3, at, -1);
+		dft_sql_bind_text(s, 4, key ? "1" : "0", -1);
 		rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(&st, "init");
 		dft_sql_finalize(s);
 		if (rc < 0)
@@ -328,9 +337,13 @@ done:
 		PQfinish(st.pg);
 	free(st.pg_label);
 	free(st.pg_error);
+	dft_crypt_free(key);
 	dft_buf_dispose(&p);
 	return rc;
 }
+
+int dft_store_init_server(const char *dir, const char *url) { return init_server(dir, url, 0); }
+int dft_store_init_server_encrypted(const char *dir, const char *url) { return init_server(dir, url, 1); }
 
 /* The URL in CASE/server.conf: 1 and *url set, 0 when CASE is no
  * server-mode case, < 0 on error. */
@@ -413,6 +426,24 @@ int dft_pg_open(dft_store *st, const char *case_dir, const char *url, int writab
 	if (!st->dir) {
 		rc = DFT_ENOMEM;
 		goto done;
+	}
+	/* blobs encrypted on the shared folder (init --store --encrypt): the
+	 * key slots are beside blobs/; a mount without them must not write
+	 * plain blobs into an encrypted case, nor read ciphertext as data */
+	dft_buf_reset(&v);
+	rc = case_value(st, "blobs_encrypted", &v);
+	if (rc < 0 && rc != DFT_ENOTFOUND)
+		goto done;
+	rc = 0;
+	if (!strcmp(dft_buf_cstr(&v), "1")) {
+		if (!dft_crypt_case_encrypted(st->dir)) {
+			rc = dft_error_set(DFT_ENOTFOUND, "%s: the case's blobs are encrypted, and %s/keys (beside blobs/) "
+							  "is missing: mount the whole shared folder there, or give --blobs",
+					   st->pg_label, st->dir);
+			goto done;
+		}
+		if ((rc = dft_crypt_for_case(st->dir, &st->crypt)) < 0)
+			goto done;
 	}
 	if (writable) {
 		dft_buf p;

@@ -27,6 +27,11 @@
 # paths (/root, /work). Environment: PG_BIN (default
 # /usr/lib/postgresql/15/bin), PG_TMPDIR (default /tmp), PG_SHARED_BUFFERS
 # (default 128MB), PG_MAX_CONNECTIONS (default 100).
+#
+# TLS: with PG_SSL_DIR set to a folder holding server.crt and server.key
+# (tests/e2e/test_pg_tls.sh makes them with openssl), the server runs
+# with ssl=on and those files, and pg_hba.conf takes TCP connections over
+# TLS only (hostssl; a connection without TLS is rejected).
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_URL=
@@ -153,7 +158,23 @@ pg_start() {
     pg_stop
     return 1
   fi
-  _pg_as sh -c "printf '%s\n' 'local all all trust' 'host all all 127.0.0.1/32 trust' > '$PG_DATA/pg_hba.conf'"
+  local ssl_opts=""
+  if [ -n "${PG_SSL_DIR:-}" ]; then
+    if [ ! -r "$PG_SSL_DIR/server.crt" ] || [ ! -r "$PG_SSL_DIR/server.key" ]; then
+      echo "pg_start: PG_SSL_DIR=$PG_SSL_DIR holds no server.crt and server.key" >&2
+      pg_stop
+      return 1
+    fi
+    # copied by the caller (the server's user may not reach PG_SSL_DIR),
+    # then owned by the server's user, the key mode 600 (postgres checks)
+    cp "$PG_SSL_DIR/server.crt" "$PG_SSL_DIR/server.key" "$PG_DATA/"
+    chmod 600 "$PG_DATA/server.key"
+    if [ "$(id -u)" -eq 0 ]; then chown "$_PG_USER:" "$PG_DATA/server.crt" "$PG_DATA/server.key"; fi
+    ssl_opts="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
+    _pg_as sh -c "printf '%s\n' 'local all all trust' 'hostssl all all 127.0.0.1/32 trust' 'hostnossl all all 127.0.0.1/32 reject' > '$PG_DATA/pg_hba.conf'"
+  else
+    _pg_as sh -c "printf '%s\n' 'local all all trust' 'host all all 127.0.0.1/32 trust' > '$PG_DATA/pg_hba.conf'"
+  fi
 
   # fsync, synchronous_commit and full_page_writes off: the tests never
   # kill the server (only daftar processes), and it is thrown away after;
@@ -162,7 +183,7 @@ pg_start() {
     port=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
     _pg_port_busy "$port" && continue
     if _pg_as "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -o \
-         "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${PG_MAX_CONNECTIONS:-100} -c shared_buffers=${PG_SHARED_BUFFERS:-128MB}" \
+         "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${PG_MAX_CONNECTIONS:-100} -c shared_buffers=${PG_SHARED_BUFFERS:-128MB} $ssl_opts" \
          >/dev/null 2>&1; then
       started=1
       break
