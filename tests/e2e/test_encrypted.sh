@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # An encrypted case (init --encrypt, docs/SECURITY.md): after ingesting,
 # searching, tagging, noting, serving and exporting a trove with a unique
-# marker in a text, a file name and an archive member, no byte sequence of
-# the marker (UTF-8, UTF-16LE/BE) is in any file under the case or under
-# TMPDIR; a wrong passphrase changes nothing; a flipped bit in a blob or a
+# marker in a text, a file name, an archive member and an OCR'd image (its
+# text, word boxes and page image served), no byte sequence of the marker
+# (as given and lower-cased as the index keeps it; UTF-8, UTF-16LE/BE and
+# CP1256; the Arabic one also in presentation forms) is in any file under
+# the case or under TMPDIR; a wrong passphrase changes nothing; a flipped bit in a blob or a
 # custody line is an error naming the file or line; key slots; evidence
 # packs sealed to a recipient; kill -9 during an encrypted ingest, then
 # resume, ends as an uninterrupted run.
@@ -23,15 +25,50 @@ printf 'nothing to see\n' > "$tr/sub/report-$M.txt"
 printf 'member text %s\n' "$M" > "$T/zsrc/inner-$M.txt"
 printf 'another member %s\n' "$MA" > "$T/zsrc/other.txt"
 (cd "$T/zsrc" && zip -qX "$tr/bundle.zip" ./*.txt)
+# a scan: the Latin marker rendered into a PNG (Pillow and DejaVu Sans,
+# both installed by scripts/install-deps.sh), which ingest OCRs
+/usr/bin/python3 - "$tr/scan.png" "$M" <<'EOF'
+import sys
+from PIL import Image, ImageDraw, ImageFont
+font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 56)
+img = Image.new("L", (1700, 500), 255)
+d = ImageDraw.Draw(img)
+d.text((80, 80), "Shipment report, Tabqa office", font=font, fill=0)
+d.text((80, 220), "Reference %s received" % sys.argv[2], font=font, fill=0)
+img.save(sys.argv[1], dpi=(300, 300))
+EOF
+check "the scan was rendered" test -s "$tr/scan.png"
 
 # marker_files DIR...: the files under DIR holding a marker in any form
 marker_files() {
   python3 - "$M" "$MA" "$@" <<'EOF'
-import os, sys
+import os, sys, unicodedata
+# the Arabic marker as a shaper writes it in presentation forms (U+FE70-FEFF):
+# each letter initial, medial, final or isolated by its neighbours
+RIGHT_ONLY = set("اأإآدذرزوؤة")
+def shaped(word):
+    out = []
+    for i, c in enumerate(word):
+        joins_prev = i > 0 and word[i - 1] not in RIGHT_ONLY
+        joins_next = i + 1 < len(word) and c not in RIGHT_ONLY
+        form = {(0, 0): "ISOLATED", (0, 1): "INITIAL", (1, 1): "MEDIAL", (1, 0): "FINAL"}[(joins_prev, joins_next)]
+        name = unicodedata.name(c)
+        try:
+            out.append(unicodedata.lookup(name + " " + form + " FORM"))
+        except KeyError:
+            out.append(unicodedata.lookup(name + " ISOLATED FORM"))
+    return "".join(out)
 marks = []
 for m in sys.argv[1:3]:
-    for enc in ("utf-8", "utf-16-le", "utf-16-be"):
-        marks.append(m.encode(enc))
+    forms = {m, m.lower()}
+    if any("\u0600" <= c <= "\u06ff" for c in m):
+        forms.add(shaped(m))
+    for f in forms:
+        for enc in ("utf-8", "utf-16-le", "utf-16-be", "cp1256"):
+            try:
+                marks.append(f.encode(enc))
+            except UnicodeEncodeError:
+                pass
 def scan(p):
     try:
         data = open(p, "rb").read()
@@ -56,10 +93,13 @@ check "the case has its keys file" [ -f "$C/keys" ]
 e() { printf '%s\n' "$P" | "$DAFTAR" "$@"; }
 
 status_is "ingest (passphrase on stdin)" 0 e ingest "$C" "$tr" --batch one
-eq "status: documents" "$(e status "$C" --json | jq .documents)" 5
+eq "status: documents" "$(e status "$C" --json | jq .documents)" 6
 eq "status: encrypted blobs and custody log" "$(e status "$C" --json | jq -c '[.encrypted.blobs, .encrypted.custody_log]')" "[true,true]"
-# the text, the file name, the member (name and text) and the zip (its listing)
-eq "search finds the marker in 4 documents" "$(e search "$C" "$M" --json | jq .total)" 4
+# the text, the file name, the member (name and text), the zip (its
+# listing) and the scan (its OCR'd text)
+eq "search finds the marker in 5 documents" "$(e search "$C" "$M" --json | jq .total)" 5
+img=$(e search "$C" "$M" --json | jq -r '[.hits[]|select(.path=="scan.png")][0].id')
+contains "the scan's OCR'd text holds the marker" "$(e show "$C" "$img" --text)" "$M"
 eq "search finds the Arabic marker" "$(e search "$C" "$MA" --json | jq .total)" 2
 doc=$(e search "$C" "$M" --json | jq -r '.hits[0].id')
 status_is "tag" 0 e tag "$C" "$doc" "tag-$M"
@@ -80,13 +120,17 @@ if serve_start "$C"; then
   txt=$(e search "$C" "$M" --json | jq -r '[.hits[]|select(.path=="letter.txt")][0].id')
   curl -s -o "$T/orig" "$B/api/docs/$txt/original"
   eq "serve: the original, decrypted" "$(sha256sum < "$T/orig" | cut -c1-64)" "$(sha256sum < "$tr/letter.txt" | cut -c1-64)"
-  contains "serve: search" "$(curl -s "$B/api/search?q=$M")" "\"total\":4"
+  contains "serve: search" "$(curl -s "$B/api/search?q=$M")" "\"total\":5"
+  curl -s -o "$T/page.png" "$B/api/docs/$img/pages/1.png"
+  eq "serve: the scan's page image" "$(head -c 8 "$T/page.png" | od -An -tx1 | tr -d ' \n')" "89504e470d0a1a0a"
+  eq "serve: the scan's OCR'd words, with their boxes" \
+    "$(curl -s "$B/api/docs/$img?text=1" | jq --arg m "$M" '(.ocr_words | length) > 0 and (.text | contains($m))')" true
   serve_stop
 else
   not_ok "serve starts on the encrypted case: $(cat "$T/serve.err")"
 fi
 DAFTAR=$REAL
-rm -f "$T/orig"
+rm -f "$T/orig" "$T/page.png"
 
 # no trace of the markers anywhere in the case or in TMPDIR
 files=$(marker_files "$C" "$TMPDIR")
@@ -102,6 +146,7 @@ d init "$T/clear" >/dev/null
 d ingest "$T/clear" "$tr" >/dev/null 2>&1
 contains "a clear case: the scan finds the marker in custody.log" "$(marker_files "$T/clear")" "$T/clear/custody.log"
 contains "a clear case: ... and in a blob" "$(marker_files "$T/clear")" "$T/clear/blobs/"
+contains "a clear case: ... and in store.db" "$(marker_files "$T/clear")" "$T/clear/store.db"
 
 # ---- the passphrase on a terminal: asked twice at init, never echoed
 # on_tty PROMPT ANSWER ... -- COMMAND...: run COMMAND on a new pseudo-
@@ -200,14 +245,14 @@ status_is "the log restored: verify ok" 0 e verify "$C"
 P2="second passphrase $$"
 status_is "key add" 0 sh -c "printf '%s\n%s\n' '$P' '$P2' | '$DAFTAR' key add '$C'"
 eq "key list: two slots" "$(printf '%s\n' "$P2" | "$DAFTAR" key list "$C" --json | jq '.slots|length')" 2
-eq "the second passphrase unlocks" "$(printf '%s\n' "$P2" | "$DAFTAR" status "$C" --json | jq .documents)" 5
+eq "the second passphrase unlocks" "$(printf '%s\n' "$P2" | "$DAFTAR" status "$C" --json | jq .documents)" 6
 eq "key list: slot 2 unlocked" "$(printf '%s\n' "$P2" | "$DAFTAR" key list "$C" --json | jq -c '[.slots[]|select(.unlocked_with)|.slot]')" "[2]"
 status_is "the last slot is never removed (slot 1 of 2 goes)" 0 sh -c "printf '%s\n' '$P2' | '$DAFTAR' key remove '$C' 1"
 status_is "the first passphrase no longer works" 1 e status "$C"
 status_is "the last slot stays" 1 sh -c "printf '%s\n' '$P2' | '$DAFTAR' key remove '$C' 2"
 contains "... and says why" "$(cat "$T/.err")" "last key slot"
 printf '%s\n' "$P2" > "$T/key2"
-eq "--key-file unlocks" "$(d status "$C" --key-file "$T/key2" --json | jq .documents)" 5
+eq "--key-file unlocks" "$(d status "$C" --key-file "$T/key2" --json | jq .documents)" 6
 status_is "the case is whole after the key changes" 0 d verify "$C" --key-file "$T/key2"
 check "a clear case has no key slots" sh -c "! '$DAFTAR' key list '$T/clear' 2>/dev/null"
 
