@@ -5,7 +5,8 @@
  * the sqlite3 shell does (columns joined by |, NULL as nothing). The
  * case_sql helper of tests/e2e/lib.sh uses it when the case has a keys
  * file, so that a test that looks into the database runs on encrypted
- * cases too (tests/crypt/run-e2e.sh). A test tool, not part of daftar.
+ * cases too (tests/crypt/run-e2e.sh), and its case_hold holds the write
+ * lock with sleep_ms(). A test tool, not part of daftar.
  */
 #include "daftar/core.h"
 #include "daftar/crypt.h"
@@ -15,6 +16,14 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* sleep_ms(N): so that a test can hold the write lock a while (lib.sh's
+ * case_hold: BEGIN IMMEDIATE; SELECT sleep_ms(N); COMMIT) */
+static void sleep_ms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int(ctx, sqlite3_sleep(sqlite3_value_int(argv[0])));
+}
 
 static int print_row(void *ctx, int n, char **values, char **names)
 {
@@ -48,6 +57,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	sqlite3_busy_timeout(db, 10000);
+	sqlite3_create_function(db, "sleep_ms", 1, SQLITE_UTF8, NULL, sleep_ms, NULL, NULL);
 	if (sqlite3_exec(db, argv[2], print_row, NULL, &err) != SQLITE_OK) {
 		fprintf(stderr, "Error: %s\n", err ? err : sqlite3_errmsg(db));
 		sqlite3_free(err);

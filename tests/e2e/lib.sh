@@ -137,6 +137,17 @@ case_sql() {
   fi
 }
 
+# case_hold CASE SECONDS: hold the SQLite case's write lock that long
+# (BEGIN IMMEDIATE, as another writer would), in the foreground
+case_hold() {
+  if [ -f "$1/keys" ]; then
+    "${DAFTAR_CASE_SQL:?DAFTAR_CASE_SQL must point at tests/crypt/case-sql}" "$1" \
+      "BEGIN IMMEDIATE; SELECT sleep_ms($2 * 1000); COMMIT;" >/dev/null
+  else
+    (printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep "$2"; printf 'COMMIT;\n') | sqlite3 "$1/store.db" >/dev/null
+  fi
+}
+
 # case_dump CASE [no-entities]: a canonical dump of a case, independent of
 # document ids (documents, locations, text hashes, doubled documents,
 # signatures, entity mentions, mentions not yet resolved) and, unless

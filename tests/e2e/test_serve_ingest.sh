@@ -173,11 +173,14 @@ eq "tags kept (the command line's and the workbench's)" "$(d tags "$A" "$memo" -
 eq "tag of the running batch kept" "$(d tags "$A" "$fresh" --json | jq -r '.tags | join(",")')" "fresh"
 eq "note kept" "$(d notes "$A" "$memo" --json | jq -r '.notes[0].text')" "checked while the June delivery was being ingested"
 eq "tag: finds it" "$(d search "$A" 'tag:during-ingest' --json | jq .total)" 1
-eq "custody: tagged entries" "$(grep -c '"event":"tagged"' "$A/custody.log")" 4
-eq "custody: untagged entries" "$(grep -c '"event":"untagged"' "$A/custody.log")" 1
-eq "custody: noted entries" "$(grep -c '"event":"noted"' "$A/custody.log")" 1
-eq "custody: nothing recovered" "$(grep -c '"event":"recovered"' "$A/custody.log" || true)" 0
-eq "custody: the reference has no annotations" "$(grep -c '"event":"tagged"' "$R/custody.log" || true)" 0
+# the log as `daftar log` prints it (an encrypted case's lines are sealed)
+d log "$A" > "$T/a.log"
+d log "$R" > "$T/r.log"
+eq "custody: tagged entries" "$(grep -c '"event":"tagged"' "$T/a.log")" 4
+eq "custody: untagged entries" "$(grep -c '"event":"untagged"' "$T/a.log")" 1
+eq "custody: noted entries" "$(grep -c '"event":"noted"' "$T/a.log")" 1
+eq "custody: nothing recovered" "$(grep -c '"event":"recovered"' "$T/a.log" || true)" 0
+eq "custody: the reference has no annotations" "$(grep -c '"event":"tagged"' "$T/r.log" || true)" 0
 eq "audit: the login" "$(case_sql "$A" "SELECT count(*) FROM audit WHERE action='login' AND \"user\"='ed'")" 1
 one_entity="SELECT count(DISTINCT entity_id) FROM entity_variants WHERE type='$etype' AND value IN ('${val1//\'/\'\'}', '${val2//\'/\'\'}')"
 eq "the merge holds after the ingest's own resolution" "$(case_sql "$A" "$one_entity")" 1
@@ -188,7 +191,7 @@ CSRF=
 write POST /api/login "{\"user\":\"ed\",\"password\":\"$PW\"}"
 eq "login after the ingest: 200" "$CODE" 200
 CSRF=$(jqv "$BODY_OUT" .csrf)
-(printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep 10; printf 'COMMIT;\n') | sqlite3 "$A/store.db" >/dev/null &
+case_hold "$A" 10 &
 HOLD=$!
 sleep 1
 write POST "/api/docs/$memo/tags" '{"tag":"held-out"}'
