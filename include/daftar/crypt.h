@@ -64,9 +64,15 @@ int dft_crypt_save(dft_crypt *k, const char *case_dir);
 int dft_crypt_unlock(const char *case_dir, dft_crypt **out);
 void dft_crypt_free(dft_crypt *k);
 /* The key of an encrypted case for this process: unlocked at the first
- * call (the passphrase is read once) and kept until exit; *out NULL and 0
- * for a case in the clear. The server's threads share it. */
+ * call (the passphrase is read once) and kept until exit, when it is wiped
+ * (dft_crypt_wipe_keys, registered with atexit by the first unlock); *out
+ * NULL and 0 for a case in the clear. The server's threads share it. */
 int dft_crypt_for_case(const char *case_dir, const dft_crypt **out);
+/* Zero every key dft_crypt_for_case unlocked in this process and the keys
+ * of the encrypting VFS (cryptvfs.h), in place: after it, the keys it gave
+ * out are zeros (a VFS connection fails, never seals with them). Does
+ * nothing in a forked child (its copies are zeros already: WIPEONFORK). */
+void dft_crypt_wipe_keys(void);
 
 /* Key slots. add: unlock, then a new passphrase (asked twice on a
  * terminal) in a new slot (*slot gets its number). remove: unlock, then

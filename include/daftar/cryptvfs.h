@@ -31,6 +31,10 @@ int dft_cryptvfs_register(const char *name, const unsigned char key[DFT_CRYPTVFS
 /* Unregister it and wipe its key; every connection opened through it must
  * be closed first. Unknown names are ignored. */
 void dft_cryptvfs_unregister(const char *name);
+/* Zero the key of every registered VFS, in place (they stay registered: a
+ * connection still open then fails as in a forked child, never seals a
+ * page with zeros). For the end of a process (dft_crypt_wipe_keys). */
+void dft_cryptvfs_wipe_keys(void);
 
 /* Call on each connection opened through the VFS, before anything else
  * (and, on a new database, before PRAGMA journal_mode=WAL and the first

@@ -14,6 +14,7 @@
  * salt, so a slot whose limits were lowered no longer opens.
  */
 #include "daftar/crypt.h"
+#include "daftar/cryptvfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -669,6 +670,23 @@ static struct {
 	dft_crypt *k;
 } cache[CACHE_MAX];
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t cache_pid; /* the process that unlocked them */
+
+void dft_crypt_wipe_keys(void)
+{
+	int i;
+	pthread_mutex_lock(&cache_lock);
+	if (cache_pid == getpid()) {
+		for (i = 0; i < CACHE_MAX && cache[i].dir; i++)
+			sodium_memzero(cache[i].k, sizeof(*cache[i].k));
+		dft_cryptvfs_wipe_keys();
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* At exit, not at free: the kernel does not clear a dead process's pages
+ * until it gives them to another one, so the key would stay in RAM. */
+static void wipe_at_exit(void) { dft_crypt_wipe_keys(); }
 
 int dft_crypt_for_case(const char *case_dir, const dft_crypt **out)
 {
@@ -697,10 +715,14 @@ int dft_crypt_for_case(const char *case_dir, const dft_crypt **out)
 		rc = DFT_ENOMEM;
 		goto done;
 	}
-	/* kept until exit (the kernel frees it then; sodium_free in a forked
-	 * child would meet the wiped canary) */
+	/* kept until exit, and wiped then (not freed: sodium_free in a
+	 * forked child would meet the wiped canary) */
 	cache[i].k = k;
 	*out = k;
+	if (cache_pid != getpid()) {
+		cache_pid = getpid();
+		atexit(wipe_at_exit);
+	}
 done:
 	pthread_mutex_unlock(&cache_lock);
 	return rc;

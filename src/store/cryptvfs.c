@@ -175,8 +175,8 @@ static int key_wiped(crypt_file *f)
 {
 	if (!sodium_is_zero(f->vfs->key, DFT_CRYPTVFS_KEYBYTES))
 		return 0;
-	note(0, "%s: the key of VFS %s was wiped in this forked process; register one here", f->label,
-	     f->vfs->name);
+	note(0, "%s: the key of VFS %s was wiped (in a forked process: register one there; or at the end of "
+		"this one)", f->label, f->vfs->name);
 	return 1;
 }
 
@@ -864,6 +864,9 @@ static crypt_vfs *find_locked(const char *name)
 	return NULL;
 }
 
+static void wipe_at_exit(void);
+static pid_t wipe_pid;
+
 int dft_cryptvfs_register(const char *name, const unsigned char key[DFT_CRYPTVFS_KEYBYTES])
 {
 	sqlite3_vfs *real;
@@ -874,6 +877,10 @@ int dft_cryptvfs_register(const char *name, const unsigned char key[DFT_CRYPTVFS
 		return dft_error_set(DFT_EINVAL, "cryptvfs: a name and a key are needed");
 	if (sodium_init() < 0)
 		return dft_error_set(DFT_ERROR, "cryptvfs: libsodium could not be initialised");
+	/* a key of zeros is a wiped one (dft_crypt_wipe_keys, or a forked
+	 * child's copy): never a VFS that would seal pages with it */
+	if (sodium_is_zero(key, DFT_CRYPTVFS_KEYBYTES))
+		return dft_error_set(DFT_EINVAL, "cryptvfs: the key was wiped");
 	if (sqlite3_initialize() != SQLITE_OK)
 		return dft_error_set(DFT_ERROR, "cryptvfs: SQLite could not be initialised");
 	pthread_mutex_lock(&registry_lock);
@@ -930,6 +937,12 @@ int dft_cryptvfs_register(const char *name, const unsigned char key[DFT_CRYPTVFS
 	v->next = registry;
 	registry = v;
 	v = NULL;
+	/* wiped at exit: a dead process's pages keep their bytes until the
+	 * kernel gives them to another one */
+	if (wipe_pid != getpid()) {
+		wipe_pid = getpid();
+		atexit(wipe_at_exit);
+	}
 done:
 	pthread_mutex_unlock(&registry_lock);
 	if (v) {
@@ -960,6 +973,27 @@ void dft_cryptvfs_unregister(const char *name)
 	sodium_free(v->key); /* wipes it */
 	free(v->name);
 	free(v);
+}
+
+/* the process whose exit wipes the keys (a forked child's are zeros) */
+
+static void wipe_at_exit(void)
+{
+	if (wipe_pid == getpid())
+		dft_cryptvfs_wipe_keys();
+}
+
+void dft_cryptvfs_wipe_keys(void)
+{
+	crypt_vfs *v;
+	pthread_mutex_lock(&registry_lock);
+	for (v = registry; v; v = v->next) {
+		sodium_mprotect_readwrite(v->key);
+		sodium_memzero(v->key, 2 * DFT_CRYPTVFS_KEYBYTES);
+		sodium_mprotect_readonly(v->key);
+	}
+	pthread_mutex_unlock(&registry_lock);
+	forget_frame();
 }
 
 int dft_cryptvfs_prepare(sqlite3 *db)

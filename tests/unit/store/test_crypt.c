@@ -4,7 +4,9 @@
  * or another blob's name; custody lines seal and open, and a changed one
  * does not open; CASE/keys unlocks with its passphrase only, and an edited
  * slot list is refused; a process holding a key leaves no core dump, and a
- * forked child (an extraction worker) sees zeros where the key is.
+ * forked child (an extraction worker) sees zeros where the key is; the
+ * keys a process unlocked are zeros after dft_crypt_wipe_keys (run at
+ * exit), and the encrypting VFS then neither writes nor takes them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,9 @@
 #include <unistd.h>
 
 #include "daftar/crypt.h"
+#include "daftar/cryptvfs.h"
+#include <sodium.h>
+#include <sqlite3.h>
 #include "../helpers.h"
 
 static char dir[4096], keyfile[4200];
@@ -265,6 +270,53 @@ static void no_dumps_and_wiped_in_children(void **state)
 	dft_crypt_free(k);
 }
 
+/* In a child (the keys this process unlocks are its own until exit): the
+ * case's key and its VFS's, zeros after the wipe. 0: as it should be. */
+static int wipe_in_child(void)
+{
+	const dft_crypt *k = NULL;
+	sqlite3 *db = NULL, *db2 = NULL;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	if (dft_crypt_for_case(dir, &k) < 0 || !k || sodium_is_zero(dft_crypt_db_key(k), DFT_CRYPT_KEYBYTES))
+		return 1;
+	if (dft_cryptvfs_open(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, dft_crypt_db_key(k)) < 0 ||
+	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES('before')", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return 2;
+	dft_crypt_wipe_keys();
+	if (!sodium_is_zero(dft_crypt_db_key(k), DFT_CRYPT_KEYBYTES))
+		return 3;
+	/* the open connection cannot seal a page any more */
+	if (sqlite3_exec(db, "INSERT INTO t VALUES('after')", NULL, NULL, NULL) == SQLITE_OK)
+		return 4;
+	if (!strstr(dft_cryptvfs_last_error(), "wiped"))
+		return 5;
+	/* and the wiped key opens nothing */
+	if (dft_cryptvfs_open(&db2, path, SQLITE_OPEN_READWRITE, dft_crypt_db_key(k)) == 0)
+		return 6;
+	sqlite3_close(db);
+	return 0;
+}
+
+static void wiped_after_use(void **state)
+{
+	dft_crypt *k;
+	pid_t pid;
+	int status = 0;
+	(void)state;
+	assert_int_equal(dft_crypt_new(&k), 0);
+	assert_int_equal(dft_crypt_save(k, dir), 0);
+	dft_crypt_free(k);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(wipe_in_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(custody_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(key_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_dumps_and_wiped_in_children, setup, teardown),
+		cmocka_unit_test_setup_teardown(wiped_after_use, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
