@@ -155,7 +155,8 @@ static void audit_ev_free(struct srv_audit_ev *e)
 	free(e->detail);
 }
 
-/* Write what is queued; 0 when the queue is empty after. */
+/* Write what is queued: 1 written, 0 nothing was queued, < 0 an error (the
+ * events put back to try again). */
 static int audit_flush(dft_server *s)
 {
 	struct srv_audit_ev *ev;
@@ -201,15 +202,22 @@ static int audit_flush(dft_server *s)
 	for (i = 0; i < n; i++)
 		audit_ev_free(&ev[i]);
 	free(ev);
-	return rc;
+	return rc < 0 ? rc : 1;
 }
+
+/* At most one audit write every AUDIT_EVERY_MS: each write changes the
+ * database, and SQLite then drops the whole page cache of every pooled
+ * reader, so a search after it reads its pages again (and, in an
+ * encrypted case, opens each: XChaCha20-Poly1305). A burst of requests
+ * shares one write; an event still has the time it happened. */
+#define AUDIT_EVERY_MS 500
 
 static void *audit_thread(void *arg)
 {
 	dft_server *s = arg;
 	for (;;) {
-		struct timespec ts;
-		int stop;
+		struct timespec ts, next;
+		int stop, rc;
 		pthread_mutex_lock(&s->audit_mu);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;
@@ -217,12 +225,24 @@ static void *audit_thread(void *arg)
 			pthread_cond_timedwait(&s->audit_cv, &s->audit_mu, &ts);
 		stop = s->stopping;
 		pthread_mutex_unlock(&s->audit_mu);
-		if (audit_flush(s) < 0 && !stop) {
+		clock_gettime(CLOCK_REALTIME, &next);
+		next.tv_nsec += AUDIT_EVERY_MS * 1000000L;
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_sec++;
+			next.tv_nsec -= 1000000000L;
+		}
+		if ((rc = audit_flush(s)) < 0 && !stop) {
 			struct timespec d = {1, 0};
 			nanosleep(&d, NULL); /* the case stayed busy: later */
 		}
 		if (stop)
 			break;
+		if (rc > 0) { /* something was written: the next write not before next */
+			pthread_mutex_lock(&s->audit_mu);
+			while (!s->stopping && pthread_cond_timedwait(&s->audit_cv, &s->audit_mu, &next) != ETIMEDOUT)
+				;
+			pthread_mutex_unlock(&s->audit_mu);
+		}
 	}
 	return NULL;
 }
