@@ -5,9 +5,14 @@
  *  - ftm: FollowTheMoney entities as JSON lines, for OCCRP Aleph: a
  *    Document (or its subtype: Pages, PlainText, HyperText, Email, Image,
  *    Table, Package, Workbook) per document, Person / Organization /
- *    Address per entity (proof: the documents naming it), a Mention per
- *    (document, person or organization);
- *  - gexf: the entity co-occurrence graph, GEXF 1.3, for Gephi.
+ *    Address per entity (proof: the documents naming it; a place also its
+ *    latitude, longitude and country), a Mention per (document, person or
+ *    organization), an UnknownLink with role "route" per route between two
+ *    places (subject the place it leaves, object the one it reaches;
+ *    proof, dates);
+ *  - gexf: the entity co-occurrence graph, GEXF 1.3, for Gephi: places
+ *    carry lat and lng (Gephi's Geo Layout reads them), routes are directed
+ *    edges of kind "route" beside the undirected co-occurrence edges.
  */
 #include "daftar/entities.h"
 #include "daftar/api.h"
@@ -25,7 +30,16 @@ struct ex {
 	dft_buf line;
 	dft_json j;
 	int rc;
+	dft_places_data places; /* ftm, gexf: coordinates and routes */
 };
+
+static const dft_place_item *place_geo(const struct ex *x, int64_t id)
+{
+	for (size_t i = 0; i < x->places.np; i++)
+		if (x->places.p[i].id == id)
+			return x->places.p[i].has_geo ? &x->places.p[i] : NULL;
+	return NULL;
+}
 
 static int put_line(struct ex *x)
 {
@@ -503,8 +517,21 @@ static int ftm_entity(void *ctx, const dft_entity_row *r)
 	dft_json_key(j, "properties");
 	dft_json_obj_open(j);
 	ftm_prop(j, "name", r->name);
-	if (r->type == DFT_ENT_PLACE)
+	if (r->type == DFT_ENT_PLACE) {
+		const dft_place_item *pl = place_geo(x, r->id);
 		ftm_prop(j, "full", r->name);
+		if (pl) {
+			char v[32];
+			snprintf(v, sizeof v, "%.5f", pl->lat);
+			ftm_prop(j, "latitude", v);
+			snprintf(v, sizeof v, "%.5f", pl->lon);
+			ftm_prop(j, "longitude", v);
+			if (pl->country) {
+				char cc[3] = {(char)(pl->country[0] | 0x20), pl->country[0] ? (char)(pl->country[1] | 0x20) : 0, 0};
+				ftm_prop(j, "country", cc);
+			}
+		}
+	}
 	if ((rc = dft_store_entity_variants(x->st, r->id, on_variant, &vc)) < 0)
 		return rc;
 	if (vc.any)
@@ -518,6 +545,49 @@ static int ftm_entity(void *ctx, const dft_entity_row *r)
 	dft_json_obj_close(j);
 	x->n->entities++;
 	return put_line(x);
+}
+
+/* A route as an FtM UnknownLink (role "route"): subject the place left,
+ * object the place reached, the documents that say so as proof. */
+static int ftm_routes(struct ex *x)
+{
+	dft_json *j = &x->j;
+	int rc = 0;
+	for (size_t i = 0; i < x->places.nr && rc == 0; i++) {
+		const dft_route_item *r = &x->places.r[i];
+		char id[64], a[48], b[48];
+		snprintf(id, sizeof id, "daftar-route-%lld-%lld", (long long)r->from, (long long)r->to);
+		snprintf(a, sizeof a, "daftar-entity-%lld", (long long)r->from);
+		snprintf(b, sizeof b, "daftar-entity-%lld", (long long)r->to);
+		dft_json_obj_open(j);
+		dft_json_key(j, "id");
+		dft_json_str(j, id);
+		dft_json_key(j, "schema");
+		dft_json_str(j, "UnknownLink");
+		dft_json_key(j, "properties");
+		dft_json_obj_open(j);
+		ftm_prop(j, "subject", a);
+		ftm_prop(j, "object", b);
+		ftm_prop(j, "role", "route");
+		dft_json_key(j, "date");
+		dft_json_arr_open(j);
+		for (size_t k = 0; k < r->ndates; k++)
+			dft_json_str(j, r->dates[k]);
+		dft_json_arr_close(j);
+		dft_json_key(j, "proof");
+		dft_json_arr_open(j);
+		for (size_t k = 0; k < r->ndocs; k++) {
+			char d[48];
+			ftm_doc_id(d, sizeof d, r->docs[k]);
+			dft_json_str(j, d);
+		}
+		dft_json_arr_close(j);
+		dft_json_obj_close(j);
+		dft_json_obj_close(j);
+		x->n->edges++;
+		rc = put_line(x);
+	}
+	return rc;
 }
 
 /* ---- GEXF ---------------------------------------------------------------------------- */
@@ -549,8 +619,15 @@ static int gexf_node(void *ctx, const dft_entity_row *r)
 	xml_text(o, r->name);
 	fprintf(o, "\">\n        <attvalues>\n          <attvalue for=\"type\" value=\"%s\"/>\n"
 		   "          <attvalue for=\"documents\" value=\"%lld\"/>\n"
-		   "          <attvalue for=\"mentions\" value=\"%lld\"/>\n        </attvalues>\n      </node>\n",
+		   "          <attvalue for=\"mentions\" value=\"%lld\"/>\n",
 		dft_entity_type_name(r->type), (long long)r->documents, (long long)r->mentions);
+	if (r->type == DFT_ENT_PLACE) {
+		const dft_place_item *pl = place_geo(x, r->id);
+		if (pl)
+			fprintf(o, "          <attvalue for=\"lat\" value=\"%.5f\"/>\n          <attvalue for=\"lng\" value=\"%.5f\"/>\n",
+				pl->lat, pl->lon);
+	}
+	fputs("        </attvalues>\n      </node>\n", o);
 	x->n->entities++;
 	return 0;
 }
@@ -564,8 +641,30 @@ static int gexf_edge(void *ctx, int64_t a, int64_t b, int64_t documents)
 {
 	struct gexf_edges *g = ctx;
 	g->x->n->edges++;
-	return dft_buf_addf(&g->buf, "      <edge id=\"%lld\" source=\"%lld\" target=\"%lld\" weight=\"%lld\"/>\n",
+	return dft_buf_addf(&g->buf,
+			    "      <edge id=\"%lld\" source=\"%lld\" target=\"%lld\" weight=\"%lld\">"
+			    "<attvalues><attvalue for=\"kind\" value=\"cooccurrence\"/></attvalues></edge>\n",
 			    (long long)g->x->n->edges, (long long)a, (long long)b, (long long)documents);
+}
+
+/* The routes, directed edges between place nodes (both are nodes: every
+ * place named in a document is one). */
+static int gexf_routes(struct gexf_edges *g)
+{
+	int rc = 0;
+	for (size_t i = 0; i < g->x->places.nr && rc == 0; i++) {
+		const dft_route_item *r = &g->x->places.r[i];
+		g->x->n->edges++;
+		rc = dft_buf_addf(&g->buf,
+				  "      <edge id=\"%lld\" source=\"%lld\" target=\"%lld\" type=\"directed\" weight=\"%zu\">"
+				  "<attvalues><attvalue for=\"kind\" value=\"route\"/><attvalue for=\"dates\" value=\"",
+				  (long long)g->x->n->edges, (long long)r->from, (long long)r->to, r->ndocs);
+		for (size_t k = 0; k < r->ndates && rc == 0; k++)
+			rc = dft_buf_addf(&g->buf, "%s%s", k ? ";" : "", r->dates[k]);
+		if (rc == 0)
+			rc = dft_buf_adds(&g->buf, "\"/></attvalues></edge>\n");
+	}
+	return rc;
 }
 
 static int gexf_nodes_first(void *ctx, const dft_entity_row *r)
@@ -588,17 +687,26 @@ static int export_gexf(struct ex *x)
 		   "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
 		   " xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n"
 		   "  <meta lastmodifieddate=\"%s\">\n    <creator>daftar</creator>\n"
-		   "    <description>entities named in the same documents (edge weight: documents)</description>\n"
+		   "    <description>entities named in the same documents (edge weight: documents); routes between places"
+		   " (directed edges of kind route)</description>\n"
 		   "  </meta>\n"
 		   "  <graph mode=\"static\" defaultedgetype=\"undirected\">\n"
 		   "    <attributes class=\"node\">\n"
 		   "      <attribute id=\"type\" title=\"type\" type=\"string\"/>\n"
 		   "      <attribute id=\"documents\" title=\"documents\" type=\"integer\"/>\n"
 		   "      <attribute id=\"mentions\" title=\"mentions\" type=\"integer\"/>\n"
+		   "      <attribute id=\"lat\" title=\"lat\" type=\"double\"/>\n"
+		   "      <attribute id=\"lng\" title=\"lng\" type=\"double\"/>\n"
+		   "    </attributes>\n"
+		   "    <attributes class=\"edge\">\n"
+		   "      <attribute id=\"kind\" title=\"kind\" type=\"string\"/>\n"
+		   "      <attribute id=\"dates\" title=\"dates\" type=\"string\"/>\n"
 		   "    </attributes>\n    <nodes>\n",
 		at);
 	/* the graph call gives every node before its edges */
 	rc = dft_store_entity_graph(x->st, NULL, 1, INT64_MAX / 4, gexf_nodes_first, gexf_edge, &g);
+	if (rc == 0)
+		rc = gexf_routes(&g);
 	if (rc == 0) {
 		fputs("    </nodes>\n    <edges>\n", o);
 		if (g.buf.len)
@@ -648,14 +756,17 @@ int dft_export(dft_store *st, const char *format, const char *table, FILE *out, 
 		memset(&ef, 0, sizeof(ef));
 		ef.type = -1;
 		ef.limit = -1;
-		if ((rc = dft_store_entities_list(st, &ef, ftm_entity, &x)) == 0)
+		if ((rc = dft_places_load(st, &x.places)) == 0 && (rc = dft_store_entities_list(st, &ef, ftm_entity, &x)) == 0 &&
+		    (rc = ftm_routes(&x)) == 0)
 			rc = dft_store_docs(st, &f, ftm_doc, &x);
 	} else if (!strcmp(format, "gexf")) {
-		rc = export_gexf(&x);
+		if ((rc = dft_places_load(st, &x.places)) == 0)
+			rc = export_gexf(&x);
 	} else {
 		rc = dft_error_set(DFT_EUSAGE, "--format takes jsonl, csv, ftm or gexf");
 	}
 	dft_buf_dispose(&x.line);
+	dft_places_data_dispose(&x.places);
 	if (rc == 0 && ferror(out))
 		rc = dft_error_set(DFT_EIO, "cannot write the export");
 	return rc;

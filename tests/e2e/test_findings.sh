@@ -178,7 +178,7 @@ eq "ftm: one Document (or subtype) a document" \
 # FollowTheMoney schema and property names used (followthemoney/schema/*.yaml)
 schemas=$(jq -r .schema "$T/x.ftm" | sort -u | tr '\n' ' ')
 for s in $schemas; do
-  case " Document PlainText Pages HyperText Email Image Table Workbook Package Folder Person Organization LegalEntity Address Mention " in
+  case " Document PlainText Pages HyperText Email Image Table Workbook Package Folder Person Organization LegalEntity Address Mention UnknownLink " in
     *" $s "*) ok "ftm: schema $s exists" ;;
     *) not_ok "ftm: schema $s is not a FollowTheMoney schema" ;;
   esac
@@ -186,7 +186,7 @@ done
 props=$(jq -r '.properties|keys[]' "$T/x.ftm" | sort -u | tr '\n' ' ')
 FTM_PROPS=" name alias title author fileName fileSize contentHash mimeType language date authoredAt parent bodyText indexText 
   processingStatus processingError namesMentioned emailMentioned phoneMentioned ibanMentioned ipMentioned locationMentioned 
-  subject from to proof full document resolved personMentioned companyMentioned "
+  subject from to proof full document resolved personMentioned companyMentioned latitude longitude country object role "
 for p in $props; do
   case " $(echo $FTM_PROPS) " in
     *" $p "*) ok "ftm: property $p" ;;

@@ -37,6 +37,16 @@ eq "no common word placed by its key (أمير, المدينة)" \
 eq "the demo's route: Tabqa -> Deir ez-Zor" \
   "$(jqv "$p" '. as $r | [.routes[] as $x | $x | select(any($r.places[]; .id == $x.from and (.names | index("Tabqa"))) and any($r.places[]; .id == $x.to and (.names | index("دير الزور"))))] | length')" 1
 eq "routes carry documents and dates" "$(jqv "$p" '(.routes | length) as $n | [.routes[] | select((.documents | length) > 0 and (.dates | type) == "array")] | length == $n')" true
+# exports: routes as directed GEXF edges and FtM UnknownLinks, places with coordinates
+d export "$C" --format gexf -o "$T/g.gexf" >/dev/null 2>&1
+check "the GEXF export is well-formed XML" python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$T/g.gexf"
+eq "GEXF: the route is a directed edge of kind route" "$(grep -c 'type="directed".*kind" value="route"' "$T/g.gexf")" 1
+contains "GEXF: places carry lat and lng" "$(cat "$T/g.gexf")" 'for="lng"'
+d export "$C" --format ftm -o "$T/f.ftm.json" >/dev/null 2>&1
+eq "FtM: the route is an UnknownLink with role route" \
+  "$(jq -s '[.[] | select(.schema == "UnknownLink" and .properties.role == ["route"] and (.properties.proof | length) > 0)] | length' "$T/f.ftm.json")" 1
+eq "FtM: Raqqa's Address has its latitude" \
+  "$(jq -s -r '[.[] | select(.schema == "Address" and (.properties.alias // [] | index("Raqqa")))][0].properties.latitude[0]' "$T/f.ftm.json")" 35.95280
 txt=$(d places "$C")
 contains "the text table has its header" "$txt" "lat"
 contains "the text table lists the routes" "$txt" "→"
