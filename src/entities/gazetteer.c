@@ -36,6 +36,10 @@ typedef struct geo_key {
 struct dft_gazetteer {
 	geo_key *exact, *coarse;
 	size_t nexact, ncoarse;
+	char **firsts; /* the first words of the exact keys, sorted, once each */
+	size_t nfirsts;
+	char **cfirsts; /* the first words of the cross-script keys the scan may take */
+	size_t ncfirsts;
 	dft_buf norm, key, word, fine, qfine;
 };
 
@@ -191,6 +195,13 @@ static int add_key(geo_key *v, size_t *n, const dft_buf *key, unsigned city)
 	return 0;
 }
 
+static int scan_city(const dft_geoname *c, int exact, int cue);
+
+static int by_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int dft_gazetteer_new(dft_gazetteer **out)
 {
 	dft_gazetteer *g = calloc(1, sizeof *g);
@@ -223,6 +234,43 @@ int dft_gazetteer_new(dft_gazetteer **out)
 	if (rc == 0) {
 		dft_sort(g->exact, g->nexact, sizeof(*g->exact), by_geo_key);
 		dft_sort(g->coarse, g->ncoarse, sizeof(*g->coarse), by_geo_key);
+		/* exact keys come sorted: their first words are too, near enough
+		 * to keep once each in one pass and sort after */
+		if (!(g->firsts = calloc(g->nexact + 1, sizeof(*g->firsts))))
+			rc = dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
+		for (size_t i = 0; i < g->nexact && rc == 0; i++) {
+			size_t l = strcspn(g->exact[i].key, " ");
+			if (g->nfirsts && strlen(g->firsts[g->nfirsts - 1]) == l &&
+			    !memcmp(g->firsts[g->nfirsts - 1], g->exact[i].key, l))
+				continue;
+			if (!(g->firsts[g->nfirsts] = malloc(l + 1))) {
+				rc = dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
+				break;
+			}
+			memcpy(g->firsts[g->nfirsts], g->exact[i].key, l);
+			g->firsts[g->nfirsts++][l] = 0;
+		}
+		if (rc == 0)
+			dft_sort(g->firsts, g->nfirsts, sizeof(*g->firsts), by_cstr);
+		/* the same for the keys dft_gazetteer_scan reads after a cue */
+		if (rc == 0 && !(g->cfirsts = calloc(g->ncoarse + 1, sizeof(*g->cfirsts))))
+			rc = dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
+		for (size_t i = 0; i < g->ncoarse && rc == 0; i++) {
+			size_t l = strcspn(g->coarse[i].key, " ");
+			if (!scan_city(&dft_geonames[g->coarse[i].city], 0, 1))
+				continue;
+			if (g->ncfirsts && strlen(g->cfirsts[g->ncfirsts - 1]) == l &&
+			    !memcmp(g->cfirsts[g->ncfirsts - 1], g->coarse[i].key, l))
+				continue;
+			if (!(g->cfirsts[g->ncfirsts] = malloc(l + 1))) {
+				rc = dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
+				break;
+			}
+			memcpy(g->cfirsts[g->ncfirsts], g->coarse[i].key, l);
+			g->cfirsts[g->ncfirsts++][l] = 0;
+		}
+		if (rc == 0)
+			dft_sort(g->cfirsts, g->ncfirsts, sizeof(*g->cfirsts), by_cstr);
 	}
 done:
 	if (rc < 0) {
@@ -241,6 +289,12 @@ void dft_gazetteer_free(dft_gazetteer *g)
 		free(g->exact[i].key);
 	for (size_t i = 0; i < g->ncoarse; i++)
 		free(g->coarse[i].key);
+	for (size_t i = 0; i < g->nfirsts; i++)
+		free(g->firsts[i]);
+	free(g->firsts);
+	for (size_t i = 0; i < g->ncfirsts; i++)
+		free(g->cfirsts[i]);
+	free(g->cfirsts);
 	free(g->exact);
 	free(g->coarse);
 	dft_buf_dispose(&g->norm);
@@ -375,11 +429,27 @@ static int scan_word_char(uint32_t c)
 	       c == 0x06CC || c == '\'' || c == 0x2019 || c == 0x02BF || c == 0x02BE;
 }
 
+static unsigned char lower_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Is w one of the list's words (ASCII case aside)? Called on most words
+ * of a text: the first two bytes rule out nearly all before a strlen. */
 static int word_is(const char *w, size_t n, const char *const *list)
 {
-	for (; *list; list++)
-		if (strlen(*list) == n && !strncasecmp(*list, w, n))
+	unsigned char a, b;
+	if (n < 1 || n > 16)
+		return 0;
+	a = lower_ascii((unsigned char)w[0]);
+	b = n > 1 ? lower_ascii((unsigned char)w[1]) : 0;
+	for (; *list; list++) {
+		const unsigned char *l = (const unsigned char *)*list;
+		if (l[0] != a || l[1] != b || strlen(*list) != n)
+			continue;
+		if (!strncasecmp(*list, w, n))
 			return 1;
+	}
 	return 0;
 }
 
@@ -424,7 +494,8 @@ static const dft_geoname *scan_lookup(dft_gazetteer *g, const char *s, size_t n,
 	size_t i;
 	*exact = 1;
 	dft_buf_reset(&g->key);
-	if (dft_places_key(&g->norm, s, n, &g->key) < 0)
+	/* GeoNames' spellings are Latin: Arabic text has only keys */
+	if (!is_arabic_start(s, 0) && dft_places_key(&g->norm, s, n, &g->key) < 0)
 		return NULL;
 	if (g->key.len)
 		for (i = first_of(g->exact, g->nexact, dft_buf_cstr(&g->key));
@@ -447,6 +518,70 @@ static const dft_geoname *scan_lookup(dft_gazetteer *g, const char *s, size_t n,
 			best = c;
 	}
 	return best;
+}
+
+/* Can an exact key start with the Latin word [s, e) (after an article
+ * joined by a hyphen or a space: "al-Safira", "Al Bab")? ASCII words are
+ * lower-cased and read as dft_places_key reads them (-ah is -a) and looked
+ * up in the first words of the keys: most capitalised words of a text end
+ * here, without a key made. Other words: maybe (1). */
+static int latin_may_start(const dft_gazetteer *g, const char *t, size_t s, size_t e, const scan_word *next)
+{
+	char w[32];
+	size_t n = 0, lo = 0, hi = g->nfirsts;
+	if (e - s <= 3 && next && is_article_word(t + s, e - s)) {
+		s = next->s;
+		e = next->e;
+	}
+	if (e - s >= sizeof w)
+		return 0;
+	for (size_t i = s; i < e; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (c >= 0x80 || c == '\'')
+			return 1;
+		w[n++] = (char)lower_ascii(c);
+	}
+	if (n > 3 && w[n - 1] == 'h' && (w[n - 2] == 'a' || w[n - 2] == 'e'))
+		n--;
+	w[n] = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->firsts[mid], w);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Can a cross-script key the scan takes start with the word at s (an
+ * article word stepped over)? One key made, looked up in cfirsts. */
+static int coarse_may_start(dft_gazetteer *g, const char *t, size_t s, size_t e, const scan_word *next)
+{
+	size_t lo = 0, hi = g->ncfirsts;
+	if (e - s <= 3 && next && is_article_word(t + s, e - s)) {
+		s = next->s;
+		e = next->e;
+	}
+	dft_buf_reset(&g->word);
+	if (dft_name_key(t + s, e - s, &g->word) < 0 || !g->word.len) {
+		dft_error_clear();
+		return 0;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->cfirsts[mid], dft_buf_cstr(&g->word));
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 int dft_gazetteer_scan(dft_gazetteer *g, const char *text, size_t len, dft_mention_fn fn, void *ctx)
@@ -514,6 +649,15 @@ int dft_gazetteer_scan(dft_gazetteer *g, const char *text, size_t len, dft_menti
 		line_start = w[0].s == 0 || text[w[0].s - 1] == '\n';
 		if (arabic ? !cue && !line_start : !(text[w[0].s] >= 'A' && text[w[0].s] <= 'Z') &&
 				     !(cue && (w[0].e - w[0].s == 2) && w[0].joined && text[w[0].e] == '-')) {
+			prev_s = w[0].s;
+			prev_e = w[0].e;
+			have_prev = 1;
+			continue;
+		}
+		/* a capitalised word without a cue: only if a spelling can start so;
+		 * Arabic, or Latin after a cue: only if a key can */
+		if (arabic ? !coarse_may_start(g, text, w[0].s + clitic, w[0].e, nw > 1 ? &w[1] : NULL)
+			   : !cue && !line_start && !latin_may_start(g, text, w[0].s, w[0].e, nw > 1 ? &w[1] : NULL)) {
 			prev_s = w[0].s;
 			prev_e = w[0].e;
 			have_prev = 1;

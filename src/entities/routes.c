@@ -238,7 +238,7 @@ static int has_movement(const char *t, size_t s, size_t e)
 					return 1;
 		} else {
 			for (const char *const *m = move_latin; *m; m++)
-				if (!strncmp(w, *m, strlen(*m)))
+				if (w[0] == (*m)[0] && w[1] == (*m)[1] && !strncmp(w, *m, strlen(*m)))
 					return 1;
 		}
 	}
