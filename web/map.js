@@ -25,7 +25,10 @@ async function loadLibs() {
   const res = await fetch('/static/vendor/countries-50m.json', { credentials: 'same-origin' });
   if (!res.ok) throw new Error('the map outlines are missing (scripts/web-deps.sh copies them)');
   const world = await res.json();
-  libs = { d3: window.d3, land: window.topojson.feature(world, world.objects.countries) };
+  const land = window.topojson.feature(world, world.objects.countries);
+  // each country's lon/lat box, once: a map draws only the countries in view
+  const boxes = land.features.map((f) => window.d3.geoBounds(f));
+  libs = { d3: window.d3, land, boxes };
   return libs;
 }
 
@@ -48,7 +51,7 @@ export async function render(box, _parts, _params, current) {
   for (const x of routes) for (const d of x.dates || []) monthSet.add(String(d).slice(0, 7));
   const months = [...monthSet].sort();
 
-  const { d3, land } = lib;
+  const { d3, land, boxes } = lib;
   // fit the places (or the world when none is placed), with a margin
   const pts = { type: 'MultiPoint', coordinates: placed.map((p) => [p.lon, p.lat]) };
   const projection = d3.geoMercator();
@@ -66,10 +69,17 @@ export async function render(box, _parts, _params, current) {
   svg.appendChild(defs);
   svg.appendChild(s('rect', { x: 0, y: 0, width: W, height: H, class: 'sea' }));
   const gLand = s('g', { class: 'land' });
-  for (const f of land.features) {
+  // the lon/lat box in view (Mercator: the corners), with a margin
+  const nw = projection.invert([0, 0]), se = projection.invert([W, H]);
+  const view = [[Math.min(nw[0], se[0]) - 5, Math.min(nw[1], se[1]) - 5], [Math.max(nw[0], se[0]) + 5, Math.max(nw[1], se[1]) + 5]];
+  const whole = view[1][0] - view[0][0] >= 350;
+  land.features.forEach((f, i) => {
+    const b = boxes[i];
+    const across = b[0][0] > b[1][0]; // crosses the antimeridian: drawn
+    if (!whole && !across && (b[1][0] < view[0][0] || b[0][0] > view[1][0] || b[1][1] < view[0][1] || b[0][1] > view[1][1])) return;
     const d = path(f);
     if (d) gLand.appendChild(s('path', { d }, s('title', null, f.properties && f.properties.name ? f.properties.name : '')));
-  }
+  });
   svg.appendChild(gLand);
   const gRoutes = s('g', { class: 'routes' });
   const gPlaces = s('g', { class: 'places' });

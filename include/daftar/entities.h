@@ -509,7 +509,8 @@ typedef struct dft_place_geo {
 	const char *source;  /* "places", "geonames", "written" */
 	const char *why;
 } dft_place_geo;
-/* Replace the coordinates of every place (one transaction). */
+/* Replace the coordinates of every place, and the documents of each
+ * place by month (place_months), in one transaction. */
 int dft_store_place_geo_replace(dft_store *st, const dft_place_geo *g, size_t n);
 
 /* The places of the case for `daftar places` and the map: each place

@@ -37,7 +37,7 @@
  * table and the tsvector index. Integers are bigint (bound as int64);
  * blobs bytea; names that PostgreSQL reserves ("user", "end", "offset")
  * are quoted here and in every statement of the store. */
-/* SQLite's migration 10 (routes, place_geo): in a new case's schema and
+/* SQLite's migrations 10 and 12 (routes, place_geo; place_months): in a new case's schema and
  * added at open to a case made before it (CREATE ... IF NOT EXISTS), so
  * that the schema version stays 1 and older server-mode cases open. */
 #define PG_PLACES_SCHEMA \
@@ -47,7 +47,9 @@
 	"CREATE INDEX IF NOT EXISTS routes_doc ON routes(doc_id);" \
 	"CREATE TABLE IF NOT EXISTS place_geo(entity_id bigint PRIMARY KEY, lat double precision NOT NULL," \
 	"  lon double precision NOT NULL, country text, geonameid bigint NOT NULL DEFAULT 0, source text NOT NULL," \
-	"  why text NOT NULL);"
+	"  why text NOT NULL);" \
+	"CREATE TABLE IF NOT EXISTS place_months(entity_id bigint NOT NULL, month text NOT NULL," \
+	"  documents bigint NOT NULL, PRIMARY KEY(entity_id, month));"
 
 static const char pg_schema[] =
 	"CREATE TABLE daftar_case(key text PRIMARY KEY, value text NOT NULL);"

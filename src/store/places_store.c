@@ -3,7 +3,8 @@
  * "places on the map and routes"): the routes a document states (schema
  * migration 10, rewritten with its mentions), the coordinates resolution
  * gives each place entity (place_geo, rewritten at each resolution by
- * locate.c), and what `daftar places` and GET /api/places read.
+ * locate.c) and its documents by month (place_months, migration 12), and
+ * what `daftar places` and GET /api/places read.
  */
 #include "store_internal.h"
 #include "daftar/entities.h"
@@ -122,6 +123,18 @@ int dft_store_place_geo_replace(dft_store *st, const dft_place_geo *g, size_t n)
 		rc = dft_sql_step(s) == DFT_DONE ? 0 : dft_store_db_err(st, "storing a place's coordinates");
 		dft_sql_release(st, s);
 	}
+	/* the documents of each place by the month of their first date (a
+	 * letter's date is at its head), for the map's slider */
+	if (rc == 0)
+		rc = dft_sql_exec(st,
+				  "DELETE FROM place_months;"
+				  "INSERT INTO place_months(entity_id, month, documents)"
+				  " SELECT entity_id, month, COUNT(*) FROM (SELECT pd.entity_id,"
+				  "  (SELECT substr(x.value, 1, 7) FROM mentions x WHERE x.doc_id = pd.doc_id AND x.type = 'date'"
+				  "   ORDER BY x.start LIMIT 1) AS month"
+				  "  FROM (SELECT DISTINCT v.entity_id, m.doc_id FROM mentions m"
+				  "   JOIN entity_variants v ON v.type = 'place' AND v.value = m.value WHERE m.type = 'place') pd) q"
+				  " WHERE month IS NOT NULL GROUP BY entity_id, month");
 	if (rc < 0)
 		return rc;
 	return dft_store_commit(st);
@@ -183,16 +196,9 @@ int dft_store_places_months(dft_store *st,
 {
 	dft_stmt *s;
 	int rc, r;
-	/* a document's date: its first date mention (a letter's date is at
-	 * its head); one row a (place, document) */
+	/* computed at resolution (dft_store_place_geo_replace) */
 	if ((rc = dft_sql_prepare(st, &s,
-				  "WITH dd AS MATERIALIZED (SELECT d.doc_id, substr(d.value, 1, 7) AS month FROM mentions d"
-				  "  WHERE d.type = 'date' AND d.start = (SELECT min(x.start) FROM mentions x"
-				  "   WHERE x.doc_id = d.doc_id AND x.type = 'date')),"
-				  " pd AS MATERIALIZED (SELECT DISTINCT v.entity_id, m.doc_id FROM mentions m"
-				  "  JOIN entity_variants v ON v.type = 'place' AND v.value = m.value WHERE m.type = 'place')"
-				  " SELECT pd.entity_id, dd.month, COUNT(DISTINCT pd.doc_id) FROM pd JOIN dd ON dd.doc_id = pd.doc_id"
-				  " GROUP BY pd.entity_id, dd.month ORDER BY pd.entity_id, dd.month")) < 0)
+				  "SELECT entity_id, month, documents FROM place_months ORDER BY entity_id, month")) < 0)
 		return rc;
 	while (rc == 0 && (r = dft_sql_step(s)) == DFT_ROW)
 		rc = fn(ctx, dft_sql_col_int64(s, 0), dft_sql_col_text(s, 1), dft_sql_col_int64(s, 2));
