@@ -197,9 +197,32 @@ static int add_key(geo_key *v, size_t *n, const dft_buf *key, unsigned city)
 
 static int scan_city(const dft_geoname *c, int exact, int cue);
 
-static int by_cstr(const void *a, const void *b)
+/* The first words of the keys v[0..n) (sorted by key, so the first words
+ * come sorted too), once each; scan: only of the towns the scan may take
+ * by key (a space sorts before any letter, so the first words of sorted
+ * keys are sorted). What the scanner looks a word up in before it makes
+ * a key. */
+static int first_words(const geo_key *v, size_t n, int scan, char ***out, size_t *nout)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	char **w = calloc(n + 1, sizeof(*w));
+	size_t k = 0;
+	if (!w)
+		return dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
+	*out = w;
+	*nout = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strcspn(v[i].key, " ");
+		if (scan && !scan_city(&dft_geonames[v[i].city], 0, 1))
+			continue;
+		if (k && strlen(w[k - 1]) == l && !memcmp(w[k - 1], v[i].key, l))
+			continue;
+		if (!(w[k] = malloc(l + 1)))
+			return dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
+		memcpy(w[k], v[i].key, l);
+		w[k][l] = 0;
+		*nout = ++k;
+	}
+	return 0;
 }
 
 int dft_gazetteer_new(dft_gazetteer **out)
@@ -234,43 +257,8 @@ int dft_gazetteer_new(dft_gazetteer **out)
 	if (rc == 0) {
 		dft_sort(g->exact, g->nexact, sizeof(*g->exact), by_geo_key);
 		dft_sort(g->coarse, g->ncoarse, sizeof(*g->coarse), by_geo_key);
-		/* exact keys come sorted: their first words are too, near enough
-		 * to keep once each in one pass and sort after */
-		if (!(g->firsts = calloc(g->nexact + 1, sizeof(*g->firsts))))
-			rc = dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
-		for (size_t i = 0; i < g->nexact && rc == 0; i++) {
-			size_t l = strcspn(g->exact[i].key, " ");
-			if (g->nfirsts && strlen(g->firsts[g->nfirsts - 1]) == l &&
-			    !memcmp(g->firsts[g->nfirsts - 1], g->exact[i].key, l))
-				continue;
-			if (!(g->firsts[g->nfirsts] = malloc(l + 1))) {
-				rc = dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
-				break;
-			}
-			memcpy(g->firsts[g->nfirsts], g->exact[i].key, l);
-			g->firsts[g->nfirsts++][l] = 0;
-		}
-		if (rc == 0)
-			dft_sort(g->firsts, g->nfirsts, sizeof(*g->firsts), by_cstr);
-		/* the same for the keys dft_gazetteer_scan reads after a cue */
-		if (rc == 0 && !(g->cfirsts = calloc(g->ncoarse + 1, sizeof(*g->cfirsts))))
-			rc = dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
-		for (size_t i = 0; i < g->ncoarse && rc == 0; i++) {
-			size_t l = strcspn(g->coarse[i].key, " ");
-			if (!scan_city(&dft_geonames[g->coarse[i].city], 0, 1))
-				continue;
-			if (g->ncfirsts && strlen(g->cfirsts[g->ncfirsts - 1]) == l &&
-			    !memcmp(g->cfirsts[g->ncfirsts - 1], g->coarse[i].key, l))
-				continue;
-			if (!(g->cfirsts[g->ncfirsts] = malloc(l + 1))) {
-				rc = dft_error_set(DFT_ENOMEM, "out of memory for the GeoNames gazetteer");
-				break;
-			}
-			memcpy(g->cfirsts[g->ncfirsts], g->coarse[i].key, l);
-			g->cfirsts[g->ncfirsts++][l] = 0;
-		}
-		if (rc == 0)
-			dft_sort(g->cfirsts, g->ncfirsts, sizeof(*g->cfirsts), by_cstr);
+		if ((rc = first_words(g->exact, g->nexact, 0, &g->firsts, &g->nfirsts)) == 0)
+			rc = first_words(g->coarse, g->ncoarse, 1, &g->cfirsts, &g->ncfirsts);
 	}
 done:
 	if (rc < 0) {
@@ -520,6 +508,23 @@ static const dft_geoname *scan_lookup(dft_gazetteer *g, const char *s, size_t n,
 	return best;
 }
 
+/* Is w one of the sorted strings v[0..n)? */
+static int in_sorted(char *const *v, size_t n, const char *w)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid], w);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 /* Can an exact key start with the Latin word [s, e) (after an article
  * joined by a hyphen or a space: "al-Safira", "Al Bab")? ASCII words are
  * lower-cased and read as dft_places_key reads them (-ah is -a) and looked
@@ -528,7 +533,7 @@ static const dft_geoname *scan_lookup(dft_gazetteer *g, const char *s, size_t n,
 static int latin_may_start(const dft_gazetteer *g, const char *t, size_t s, size_t e, const scan_word *next)
 {
 	char w[32];
-	size_t n = 0, lo = 0, hi = g->nfirsts;
+	size_t n = 0;
 	if (e - s <= 3 && next && is_article_word(t + s, e - s)) {
 		s = next->s;
 		e = next->e;
@@ -544,24 +549,13 @@ static int latin_may_start(const dft_gazetteer *g, const char *t, size_t s, size
 	if (n > 3 && w[n - 1] == 'h' && (w[n - 2] == 'a' || w[n - 2] == 'e'))
 		n--;
 	w[n] = 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(g->firsts[mid], w);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return in_sorted(g->firsts, g->nfirsts, w);
 }
 
 /* Can a cross-script key the scan takes start with the word at s (an
  * article word stepped over)? One key made, looked up in cfirsts. */
 static int coarse_may_start(dft_gazetteer *g, const char *t, size_t s, size_t e, const scan_word *next)
 {
-	size_t lo = 0, hi = g->ncfirsts;
 	if (e - s <= 3 && next && is_article_word(t + s, e - s)) {
 		s = next->s;
 		e = next->e;
@@ -571,17 +565,7 @@ static int coarse_may_start(dft_gazetteer *g, const char *t, size_t s, size_t e,
 		dft_error_clear();
 		return 0;
 	}
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(g->cfirsts[mid], dft_buf_cstr(&g->word));
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return in_sorted(g->cfirsts, g->ncfirsts, dft_buf_cstr(&g->word));
 }
 
 int dft_gazetteer_scan(dft_gazetteer *g, const char *text, size_t len, dft_mention_fn fn, void *ctx)

@@ -127,14 +127,7 @@ int dft_store_place_geo_replace(dft_store *st, const dft_place_geo *g, size_t n)
 	 * letter's date is at its head), for the map's slider */
 	if (rc == 0)
 		rc = dft_sql_exec(st,
-				  "DELETE FROM place_months;"
-				  "INSERT INTO place_months(entity_id, month, documents)"
-				  " SELECT entity_id, month, COUNT(*) FROM (SELECT pd.entity_id,"
-				  "  (SELECT substr(x.value, 1, 7) FROM mentions x WHERE x.doc_id = pd.doc_id AND x.type = 'date'"
-				  "   ORDER BY x.start LIMIT 1) AS month"
-				  "  FROM (SELECT DISTINCT v.entity_id, m.doc_id FROM mentions m"
-				  "   JOIN entity_variants v ON v.type = 'place' AND v.value = m.value WHERE m.type = 'place') pd) q"
-				  " WHERE month IS NOT NULL GROUP BY entity_id, month");
+				  "DELETE FROM place_months;" DFT_PLACE_MONTHS_SQL);
 	if (rc < 0)
 		return rc;
 	return dft_store_commit(st);

@@ -267,13 +267,7 @@ static const char *const migrations[] = {
 	"  month TEXT NOT NULL,"                               /* YYYY-MM */
 	"  documents INTEGER NOT NULL,"
 	"  PRIMARY KEY(entity_id, month));"
-	"INSERT INTO place_months(entity_id, month, documents)"
-	" SELECT entity_id, month, COUNT(*) FROM (SELECT pd.entity_id,"
-	"  (SELECT substr(x.value, 1, 7) FROM mentions x WHERE x.doc_id = pd.doc_id AND x.type = 'date'"
-	"   ORDER BY x.start LIMIT 1) AS month"
-	"  FROM (SELECT DISTINCT v.entity_id, m.doc_id FROM mentions m"
-	"   JOIN entity_variants v ON v.type = 'place' AND v.value = m.value WHERE m.type = 'place') pd) q"
-	" WHERE month IS NOT NULL GROUP BY entity_id, month;",
+	DFT_PLACE_MONTHS_SQL ";",
 };
 #define MIGRATION_IX 9
 

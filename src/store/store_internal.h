@@ -145,4 +145,17 @@ int dft_store_own_end(dft_store *st, int own, int rc);
  * database's error about `what`. */
 int dft_store_step_done(dft_store *st, dft_stmt *s, const char *what);
 
+
+/* The documents of each place by the month of its documents' first date
+ * (a letter's date is at its head): what place_months holds. Migration 12
+ * fills it for an older case; each resolution again (places_store.c). */
+#define DFT_PLACE_MONTHS_SQL \
+	"INSERT INTO place_months(entity_id, month, documents)" \
+	" SELECT entity_id, month, COUNT(*) FROM (SELECT pd.entity_id," \
+	"  (SELECT substr(x.value, 1, 7) FROM mentions x WHERE x.doc_id = pd.doc_id AND x.type = 'date'" \
+	"   ORDER BY x.start LIMIT 1) AS month" \
+	"  FROM (SELECT DISTINCT v.entity_id, m.doc_id FROM mentions m" \
+	"   JOIN entity_variants v ON v.type = 'place' AND v.value = m.value WHERE m.type = 'place') pd) q" \
+	" WHERE month IS NOT NULL GROUP BY entity_id, month"
+
 #endif
