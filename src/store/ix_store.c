@@ -84,13 +84,9 @@ void dft_store_ix_free(dft_store *st)
 int dft_store_ix_reader(dft_store *st, dft_ix **out)
 {
 	int64_t version = -1;
-	dft_stmt *s;
 	int rc;
-	if ((rc = dft_sql_cached(st, &s, "PRAGMA data_version")) < 0)
+	if ((rc = dft_sql_value(st, "PRAGMA data_version", &version)) < 0)
 		return rc;
-	if (dft_sql_step(s) == DFT_ROW)
-		version = dft_sql_col_int64(s, 0);
-	dft_sql_release(st, s);
 	if (st->ix && (version != st->ix_version || st->ix_stale)) {
 		dft_ix_close(st->ix);
 		st->ix = NULL;

@@ -238,13 +238,9 @@ static int run_filter(dft_store *st, const dft_query_filter *f, struct deadline 
  * change data_version, this connection's own writes total_changes. */
 static int64_t case_version(dft_store *st)
 {
-	dft_stmt *s;
 	int64_t v = -1;
-	if (dft_sql_cached(st, &s, "PRAGMA data_version") < 0)
+	if (dft_sql_value(st, "PRAGMA data_version", &v) < 0)
 		return -1;
-	if (dft_sql_step(s) == DFT_ROW)
-		v = dft_sql_col_int64(s, 0);
-	dft_sql_release(st, s);
 	return v * 1000003 + (int64_t)sqlite3_total_changes64(st->db);
 }
 
@@ -302,14 +298,10 @@ void dft_store_filters_free(dft_store *st)
 /* Bytes of a bitmap over every document id */
 static int max_doc_bytes(dft_store *st, size_t *nbytes)
 {
-	dft_stmt *s;
 	int64_t max = 0;
 	int rc;
-	if ((rc = dft_sql_cached(st, &s, "SELECT max(id) FROM documents")) < 0)
+	if ((rc = dft_sql_value(st, "SELECT max(id) FROM documents", &max)) < 0)
 		return rc;
-	if (dft_sql_step(s) == DFT_ROW)
-		max = dft_sql_col_int64(s, 0);
-	dft_sql_release(st, s);
 	*nbytes = max > 0 && max < (int64_t)UINT32_MAX ? (size_t)max / 8 + 1 : 0;
 	return 0;
 }

@@ -260,6 +260,18 @@ int dft_sql_cached(dft_store *st, dft_stmt **s, const char *sql)
 	return 0;
 }
 
+int dft_sql_value(dft_store *st, const char *sql, int64_t *out)
+{
+	dft_stmt *s;
+	int rc;
+	if ((rc = dft_sql_cached(st, &s, sql)) < 0)
+		return rc;
+	if (dft_sql_step(s) == DFT_ROW)
+		*out = dft_sql_col_int64(s, 0);
+	dft_sql_release(st, s);
+	return 0;
+}
+
 void dft_sql_release(dft_store *st, dft_stmt *s)
 {
 	size_t i;

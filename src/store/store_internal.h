@@ -73,6 +73,9 @@ struct dft_store {
 int dft_sql_prepare(dft_store *st, dft_stmt **out, const char *sql);
 int dft_sql_cached(dft_store *st, dft_stmt **out, const char *sql);
 void dft_sql_release(dft_store *st, dft_stmt *s);
+/* The first column of the first row of a statement without parameters
+ * (kept prepared); *out is left as it was when there is no row. */
+int dft_sql_value(dft_store *st, const char *sql, int64_t *out);
 void dft_sql_cache_free(dft_store *st);
 void dft_sql_finalize(dft_stmt *s);
 void dft_sql_reset(dft_stmt *s);
