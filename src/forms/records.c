@@ -393,6 +393,29 @@ static int bidi_swapped(const char *p, const char *lend, const char *vs, const c
 	return 1;
 }
 
+/* The same for an empty field of a line OCR laid out right to left:
+ * "______ :Signature / التوقيع" is "Signature: ______" (the label before a
+ * " / " tail, the other language's half of a bilingual label). */
+static int empty_reversed(const char *p, const char *e, struct rawseg *out)
+{
+	const char *q = p, *l, *vs, *t;
+	size_t ll, blanks = 0;
+	for (; q < e && (*q == '_' || *q == '.' || is_space(*q)); q++)
+		blanks += !is_space(*q);
+	if (blanks < 3 || q >= e || *q != ':')
+		return 0;
+	vs = q + 1;
+	for (t = vs; t + 3 <= e && memcmp(t, " / ", 3); t++)
+		;
+	l = vs;
+	ll = (size_t)((t + 3 <= e ? t : e) - vs);
+	label_trim(&l, &ll);
+	if (!label_ok(l, ll))
+		return 0;
+	out->label = l, out->llen = ll, out->value = p, out->vlen = 0;
+	return 1;
+}
+
 /* The segments of one line [s, e): 0..LINE_SEGS. */
 static int line_segments(const char *s, const char *e, struct rawseg *out)
 {
@@ -433,6 +456,8 @@ static int line_segments(const char *s, const char *e, struct rawseg *out)
 	while (p < e && n < LINE_SEGS) {
 		const char *lend, *vs, *l = p, *ve, *q, *next = NULL;
 		size_t ll;
+		if (n == 0 && empty_reversed(p, e, &out[0]))
+			return 1;
 		if (!find_sep(p, e, &lend, &vs))
 			break;
 		ll = (size_t)(lend - p);
@@ -2042,6 +2067,17 @@ static int hijri_mark(dft_record_field *f)
  * label end with such a " / " tail, the tails are the label's and are cut
  * (typed values, which say "Raqqa / Aleppo" in their own right, are not
  * touched). */
+/* The first of three strings in s, or NULL. */
+static char *first_of(char *s, const char *a, const char *b, const char *c)
+{
+	char *x = strstr(s, a), *y = strstr(s, b), *z = strstr(s, c);
+	if (!x || (y && y < x))
+		x = y;
+	if (!x || (z && z < x))
+		x = z;
+	return x;
+}
+
 static int bilingual_tails(dft_record_set *rs, const dft_record_template *T)
 {
 	size_t l, r, n, slashed;
@@ -2063,6 +2099,8 @@ static int bilingual_tails(dft_record_set *rs, const dft_record_template *T)
 				continue;
 			for (cut = strstr(f->value, " / "); cut; cut = strstr(cut + 1, " / "))
 				last = cut;
+			if (!last) /* a photo's "/" read as "|", "[" or joined to the tail */
+				last = first_of(f->value, " /", " | ", " [ ");
 			if (!last)
 				continue;
 			while (last > f->value && last[-1] == ' ')

@@ -71,6 +71,8 @@ static void test_segments_ocr(void **state)
 	assert_string_equal(segs_of(&s, "12/03/2015 Date of entry:\n"), "[Date of entry=12/03/2015]");
 	assert_string_equal(segs_of(&s, "\xe2\x80\x8f" "1 التقييم: ممتاز\n"), "[التقييم=ممتاز]");
 	assert_string_equal(segs_of(&s, "توقيع المسؤول:  \xe2\x80\x8e _\xe2\x80\x8f\n"), "[توقيع المسؤول=]");
+	assert_string_equal(segs_of(&s, "______ :Signature / التوقيع\n"), "[Signature=]");
+	assert_string_equal(segs_of(&s, "______ :Address\n"), "[Address=]");
 	/* a number with a value after it stays a label's (not swapped) */
 	assert_string_equal(segs_of(&s, "12 Main street: closed\n"), "[Main street=closed]");
 	assert_string_equal(segs_of(&s, "Room 12: Haddad\n"), "[Room 12=Haddad]");
