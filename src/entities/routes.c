@@ -359,6 +359,111 @@ int dft_routes_find(const char *text, size_t len, const dft_mention_set *ms,
 	return rc;
 }
 
+/* Arabic nouns that put a place name after them (قرية أم عداسة). */
+static const char *const place_nouns[] = {
+	"\xd9\x82\xd8\xb1\xd9\x8a\xd9\x87", "\xd8\xa8\xd9\x84\xd8\xaf\xd9\x87", "\xd9\x85\xd8\xaf\xd9\x8a\xd9\x86\xd9\x87",
+	"\xd9\x85\xd9\x86\xd8\xb7\xd9\x82\xd9\x87", "\xd9\x85\xd9\x88\xd9\x82\xd8\xb9", "\xd9\x85\xd8\xae\xd9\x8a\xd9\x85",
+	"\xd8\xad\xd9\x8a", "\xd9\x86\xd8\xa7\xd8\xad\xd9\x8a\xd9\x87", NULL};
+/* قريه بلده مدينه منطقه موقع مخيم حي ناحيه (folded) */
+
+/* A name written just before coordinates no scanner took for a place
+ * ("Umm Adasa (35.8123, 39.4567)", "قرية أم عداسة 35.8123, 39.4567"): up
+ * to four capitalised Latin words (a leading "The" left out), or up to
+ * three Arabic words after a noun of place, in the coordinates' sentence.
+ * Each becomes a place mention with extra "written:LAT,LON" where no
+ * other mention stands. ms sorted by start (dft_entity_extract's). */
+static int name_written_coords(const char *text, size_t len, dft_mention_set *ms)
+{
+	size_t n = ms->n, prev_end = 0;
+	for (size_t k = 0; k < n; k++) {
+		const dft_mention_rec *c = &ms->v[k];
+		size_t e, s, ws, we, words = 0, name_s = 0;
+		int arabic = 0, rc;
+		if (c->type != DFT_ENT_COORD || c->start > len || c->start < prev_end) {
+			if (ms->v[k].end > prev_end && ms->v[k].type >= 0)
+				prev_end = ms->v[k].end;
+			continue;
+		}
+		/* back over " (", ": ", ", " to the name's end */
+		e = c->start;
+		while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '(' || text[e - 1] == ':' || text[e - 1] == ','))
+			e--;
+		/* a name the models read as a person or an organisation right
+		 * there ("Umm Adasa (35.81, 39.45)") is that place */
+		if (k > 0 && ms->v[k - 1].end == e &&
+		    (ms->v[k - 1].type == DFT_ENT_PERSON || ms->v[k - 1].type == DFT_ENT_ORG ||
+		     ms->v[k - 1].type == DFT_ENT_MISC)) {
+			char extra[80];
+			size_t off = ms->strings.len;
+			snprintf(extra, sizeof extra, "written:%s", ms->strings.ptr + c->value);
+			if ((rc = dft_buf_add(&ms->strings, extra, strlen(extra) + 1)) < 0)
+				return rc;
+			ms->v[k - 1].type = DFT_ENT_PLACE;
+			ms->v[k - 1].extra = off;
+			prev_end = ms->v[k].end;
+			continue;
+		}
+		if (e < prev_end)
+			e = prev_end;
+		s = e;
+		while (words < 4 && word_before(text, prev_end, s, &ws, &we) && we == s) {
+			char w[64];
+			unsigned char c0 = (unsigned char)text[ws];
+			int ar = c0 >= 0xD8 && c0 <= 0xDB;
+			if (words && ar != arabic)
+				break;
+			arabic = ar;
+			if (arabic) {
+				if (we - ws >= sizeof w / 2)
+					break;
+				fold_word(text + ws, we - ws, w, sizeof w);
+				if (in_list(w, place_nouns)) {
+					name_s = s;
+					break;
+				}
+				if (words == 3)
+					break;
+			} else if (!(c0 >= 'A' && c0 <= 'Z')) {
+				break;
+			}
+			words++;
+			s = ws;
+			/* one space or hyphen between the words of a name */
+			if (s > prev_end && (text[s - 1] == ' ' || text[s - 1] == '-'))
+				s--;
+			else
+				break;
+		}
+		if (!arabic) {
+			while (s < e && (text[s] == ' ' || text[s] == '-'))
+				s++;
+			if (e - s > 4 && !strncmp(text + s, "The ", 4))
+				s += 4;
+			name_s = words ? s : 0;
+		}
+		if (name_s && e > name_s && e - name_s < 128) {
+			char value[160], extra[80];
+			dft_mention m;
+			while (name_s < e && text[name_s] == ' ')
+				name_s++;
+			snprintf(value, sizeof value, "%.*s", (int)(e - name_s), text + name_s);
+			snprintf(extra, sizeof extra, "written:%s", ms->strings.ptr + c->value);
+			memset(&m, 0, sizeof m);
+			m.type = DFT_ENT_PLACE;
+			m.start = name_s;
+			m.end = e;
+			m.value = value;
+			m.extra = extra;
+			m.score = 0.6;
+			if ((rc = dft_mention_set_add(ms, &m)) < 0)
+				return rc;
+			c = &ms->v[k]; /* the set may have moved */
+		}
+		prev_end = c->end;
+	}
+	return 0;
+}
+
 /* Coordinates written just after a place's name, in its sentence
  * ("Raqqa (35.95, 39.01)", "بلدة المزرعة 35.1234, 38.4567"): the place
  * mention's extra gets ";written:LAT,LON" (or "written:LAT,LON" when it
@@ -400,5 +505,5 @@ int dft_places_mark_written(const char *text, size_t len, dft_mention_set *ms)
 			break;
 		}
 	}
-	return 0;
+	return name_written_coords(text, len, ms);
 }

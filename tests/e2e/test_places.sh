@@ -57,8 +57,12 @@ serve_stop
 # --- written coordinates, country context ---
 mkdir -p "$T/more"
 printf 'The delegation flew from Beirut to Tripoli, then drove to Homs and Hama.\n' >"$T/more/tripoli.txt"
+printf 'The fighters gathered in the village of Umm Adasa (35.8123, 39.4567) before the attack.\nتجمع المقاتلون في قرية أم عداسة 35.8123, 39.4567 قبل الهجوم.\n' >"$T/more/written.txt"
 d ingest "$C" "$T/more" >/dev/null 2>&1
 p=$(d places "$C" --json)
+umm=$(jqv "$p" '[.places[] | select(.names | index("Umm Adasa"))]')
+eq "a name before written coordinates is a place there" "$(jqv "$umm" '.[0] | "\(.lat),\(.lon) \(.source)"')" "35.8123,39.4567 written"
+contains "and its Arabic spelling too" "$(jqv "$umm" '.[0].names | join("|")')" "أم عداسة"
 eq "Tripoli by country context: Lebanon's, not Libya's" "$(jqv "$p" '[.places[] | select(.name == "Tripoli")][0].country')" LB
 contains "Tripoli: why says so" "$(jqv "$p" '[.places[] | select(.name == "Tripoli")][0].why')" "country"
 
