@@ -94,6 +94,7 @@ static int on_correction(void *ctx, const dft_form_correction *c)
 	const dft_record_template *T;
 	dft_record_field *f;
 	int l;
+	memset(&key, 0, sizeof key);
 	key.doc = c->doc;
 	if (!(hit = bsearch(&key, a->dr, a->n, sizeof(*a->dr), cmp_docrec)))
 		return 0; /* the document is no form any more: the correction waits */

@@ -369,6 +369,7 @@ int dft_store_forms_save(dft_store *st, const dft_record_set *rs, const char *st
 			struct was key, *w;
 			if ((rc = record_pack(&pack, R, T->nlabels)) < 0)
 				break;
+			memset(&key, 0, sizeof key);
 			key.doc = R->doc;
 			w = nwas ? bsearch(&key, was, nwas, sizeof(*was), cmp_was) : NULL;
 			if (w) {

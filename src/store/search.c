@@ -349,6 +349,8 @@ static int filter_bitmap(dft_store *st, const dft_query *q, struct deadline *dl,
 		free(b);
 		return rc;
 	}
+	if (!b && !(b = dft_realloc(NULL, 1))) /* no filter: nothing is let through */
+		return DFT_ENOMEM;
 	if (!nbytes)
 		b[0] = 0;
 	*out = b;
