@@ -239,7 +239,7 @@ int dft_records_correct(dft_store *st, int64_t doc, const char *label, const cha
 
 /* Goes up when records.c reads forms differently: a stored set of an older
  * version is computed again. */
-#define DFT_RECORDS_VERSION 4
+#define DFT_RECORDS_VERSION 5
 
 /* The hashes form_fields is looked up by: of the folded value, and of the
  * lower-cased normalised one (*has_nkey 0 when there is none). */

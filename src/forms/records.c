@@ -992,7 +992,8 @@ static uint32_t label_of_key(const struct builder *b, uint64_t key)
 /* OCR reads two columns "Surname: Haddad     Given names: Omar" with one
  * blank between them, so the first value runs on into the second label.
  * Once the labels are known, a value holding "WORDS:" where WORDS (the 1
- * to 4 words before the colon) is a label is cut there into two segments.
+ * to 4 words before the colon) is a label is cut there into two segments
+ * (the first value empty when WORDS open it: "Sex: Passport: A38").
  * Only values read exactly as they stand in the text (no marks removed,
  * one line) are cut, so the places stay exact. */
 static int split_columns(struct builder *b, struct cdoc *d)
@@ -1007,15 +1008,16 @@ static int split_columns(struct builder *b, struct cdoc *d)
 			size_t starts[5], ns = 0, p = c, k;
 			if (g->value[c] != ':')
 				continue;
-			/* word starts before the colon, nearest first */
-			while (ns < 5 && p > 0) {
+			/* word starts before the colon, nearest first; the value's
+			 * start too ("Sex: Passport: A38": Sex is empty) */
+			while (ns < 5) {
 				while (p > 0 && g->value[p - 1] == ' ')
 					p--;
 				while (p > 0 && g->value[p - 1] != ' ')
 					p--;
-				if (p == 0)
-					break; /* the whole value would be the label: no first value left */
 				starts[ns++] = p;
+				if (p == 0)
+					break;
 			}
 			for (k = ns > 4 ? 4 : ns; k-- > 0;) {
 				size_t ls = starts[k];
