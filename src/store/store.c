@@ -1052,6 +1052,13 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 	dft_sql_release(st, s);
 	if (rc < 0 || dft_sql_changes(st) == 0)
 		return rc;
+	/* a document that failed before extraction (a damaged archive member,
+	 * a bomb) is never extracted: indexed now by its name and path, as an
+	 * index rebuilt from the case has it (every stored document once) */
+	if (*is_new && loc->error)
+		rc = st->pg ? dft_pg_index(st, *doc_id, NULL, 0, NULL) : dft_store_ix_add(st, *doc_id, NULL, 0);
+	if (rc < 0)
+		return rc;
 	if ((rc = parent_sha(st, loc->parent, psha)) < 0)
 		return rc;
 	return custody_location(st, loc, *doc_id, loc->parent ? psha : NULL);
