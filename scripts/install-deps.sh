@@ -14,9 +14,9 @@ packages=(
   libgmime-3.0-dev libpst-dev libgsf-1-dev
   libstemmer-dev libexttextcat-dev libpcre2-dev libxxhash-dev
   libmicrohttpd-dev libjson-c-dev curl libsodium-dev python3  # python3: raw sockets in the serve tests
-  libpq-dev postgresql-15  # server mode (#11): libpq, and the server the tests start on loopback
+  libpq-dev postgresql-15 openssl  # server mode (#11): libpq, the server the tests start on loopback, its TLS test's CA
   chromium $(command -v npm >/dev/null || echo nodejs npm)  # node from elsewhere (nodesource) already brings npm
-  python3-gi gir1.2-pango-1.0 python3-cairo python3-gi-cairo python3-pil python3-numpy  # tests/e2e/test_dups_media.sh renders letters
+  python3-gi gir1.2-pango-1.0 python3-cairo python3-gi-cairo python3-pil python3-numpy  # test_dups_media.sh renders letters, test_encrypted.sh a scan
   fonts-hosny-amiri fonts-noto-core fonts-dejavu-core fonts-liberation2                 # with Pango in these faces (bench/dups-media)
 )
 [ "${DAFTAR_FUZZ:-0}" = 1 ] && packages+=(clang)  # make fuzz: libFuzzer
