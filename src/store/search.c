@@ -119,8 +119,17 @@ static void bind_filters(dft_stmt *s, const dft_query *q, int first_param)
 		bind_filter(s, &q->filters[i], first_param + (int)i);
 }
 
+/* Whether the filters are written into base_sql: not where the matches
+ * come from daftar's index (a SQLite case with words), which let through
+ * only the documents of the filters' bitmap (search_ix): the facets would
+ * run every filter's SQL again. */
+static int filters_in_sql(const dft_query *q, int pg)
+{
+	return pg || !q->match.len;
+}
+
 /* FROM ... WHERE ... shared by the hits, the total and the facets. ?1 is
- * the MATCH expression; filters from ?2. */
+ * the MATCH expression; filters from ?2 (filters_in_sql). */
 static int base_sql(dft_buf *sql, const dft_query *q, int pg)
 {
 	int rc;
@@ -130,19 +139,20 @@ static int base_sql(dft_buf *sql, const dft_query *q, int pg)
 		rc = dft_buf_adds(sql, " FROM documents d WHERE dft_hit(d.id) AND ?1 IS NOT NULL");
 	else
 		rc = dft_buf_adds(sql, " FROM documents d WHERE CAST(?1 AS TEXT) IS NULL");
-	if (rc == 0)
+	if (rc == 0 && filters_in_sql(q, pg))
 		rc = add_filters(sql, q, 2);
 	return rc;
 }
 
 /* match: the MATCH expression, or in server mode its tsquery */
-static void bind_base(dft_stmt *s, const dft_query *q, const dft_buf *match)
+static void bind_base(dft_stmt *s, const dft_query *q, const dft_buf *match, int pg)
 {
 	if (q->match.len)
 		dft_sql_bind_text(s, 1, match->ptr, (int64_t)match->len);
 	else
 		dft_sql_bind_null(s, 1);
-	bind_filters(s, q, 2);
+	if (filters_in_sql(q, pg))
+		bind_filters(s, q, 2);
 }
 
 static int step_error(dft_store *st, struct deadline *dl, const char *what)
@@ -172,7 +182,7 @@ static int run_facet(dft_store *st, const dft_query *q, const dft_buf *match, st
 	dft_buf_dispose(&sql);
 	if (rc < 0)
 		return rc;
-	bind_base(s, q, match);
+	bind_base(s, q, match, st->pg != NULL);
 	while ((step = dft_sql_step(s)) == DFT_ROW && rc == 0)
 		rc = facet(ctx, name, dft_sql_col_text(s, 0), dft_sql_col_int64(s, 1));
 	if (rc == 0 && step != DFT_DONE && step != DFT_ROW)
@@ -235,13 +245,11 @@ static int run_filter(dft_store *st, const dft_query_filter *f, struct deadline 
 }
 
 /* The case as of now, for the filter cache: another connection's commits
- * change data_version, this connection's own writes total_changes. */
-static int64_t case_version(dft_store *st)
+ * change data_version (read by dft_store_ix_reader, which search_ix calls
+ * first), this connection's own writes total_changes. */
+static int64_t case_version(const dft_store *st)
 {
-	int64_t v = -1;
-	if (dft_sql_value(st, "PRAGMA data_version", &v) < 0)
-		return -1;
-	return v * 1000003 + (int64_t)sqlite3_total_changes64(st->db);
+	return st->ix_version * 1000003 + (int64_t)sqlite3_total_changes64(st->db);
 }
 
 /* A filter's bitmap from the connection's cache (a few recent filters: the
@@ -492,7 +500,7 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 	if (rc == 0)
 		rc = base_sql(&sql, q, pg);
 	if (rc == 0 && (rc = dft_sql_prepare(st, &s, sql.ptr)) == 0) {
-		bind_base(s, q, &match);
+		bind_base(s, q, &match, pg);
 		step = dft_sql_step(s);
 		if (step == DFT_ROW)
 			r->total = dft_sql_col_int64(s, 0);
@@ -537,7 +545,7 @@ int dft_store_search(dft_store *st, const dft_query *q, const dft_search_opts *o
 	}
 	if (rc < 0 || (rc = dft_sql_prepare(st, &s, sql.ptr)) < 0)
 		goto done;
-	bind_base(s, q, &match);
+	bind_base(s, q, &match, pg);
 	dft_sql_bind_int64(s, nf + 2, o->limit > 0 ? o->limit : 20);
 	dft_sql_bind_int64(s, nf + 3, o->offset > 0 ? o->offset : 0);
 	while ((step = dft_sql_step(s)) == DFT_ROW) {

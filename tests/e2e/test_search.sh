@@ -56,6 +56,7 @@ check "json: hits have id, path, paths, score, snippet" [ "$(jqv "$j" '[.hits[] 
 contains "snippet marks the match in the original characters" "$(jqv "$j" '[.hits[].snippet] | join(" ")')" "«"
 eq "facets: type" "$(jqv "$j" .facets.type.text)" 4
 eq "facets: batch" "$(jqv "$j" .facets.batch.one)" 4
+eq "facets count the filtered matches only" "$(d search "$C" 'الرقة -path:a6' --json --facets | jq .facets.type.text)" 3
 j2=$(d search "$C" 'الرقة' --json --limit 2 --offset 2)
 eq "paging: offset gives the rest" "$(jqv "$j2" '.hits|length')" 2
 pg=$(d search "$C" 'مستشفى' --json | jq '.hits[0].page')
