@@ -406,27 +406,23 @@ static int encode_postings(const postings *p, const uint8_t *norms, uint32_t nor
 		for (; i < end && rc == 0; i++) {
 			uint32_t d = p->docs[i], tf = p->tfs[i];
 			uint8_t nm = d < norms_cap ? norms[d] : 0;
-			rc = bytes_varint(&data, (uint64_t)(d - prev) << 1 | (tf == 4));
-			if (rc == 0 && tf != 4)
-				rc = bytes_varint(&data, tf);
+			if ((rc = bytes_reserve(&data, 15)) == 0)
+				data.n += ix_put_posting(data.p + data.n, d - prev, tf);
 			prev = d;
 			if (tf >> 2 > max_tf)
 				max_tf = tf >> 2;
 			flags |= (uint8_t)(tf & 3);
 			if (nm < min_norm)
 				min_norm = nm;
-			if (p->has_pos && rc == 0) {
+			if (p->has_pos && rc == 0) { /* deltas from 0: the first is the position */
 				const uint8_t *s = pp;
-				uint64_t one = 0;
-				for (uint32_t k = 0; k < p->npos[i]; k++)
-					one = ix_get_varint(&pp, pend);
-				if (p->npos[i] == 1) { /* the one position in the head */
-					rc = bytes_varint(pos, one << 1 | 1);
-				} else {
-					rc = bytes_varint(pos, (uint64_t)p->npos[i] << 1);
-					if (rc == 0)
-						rc = bytes_add(pos, s, (size_t)(pp - s));
-				}
+				uint32_t first = p->npos[i] ? (uint32_t)ix_get_varint(&pp, pend) : 0;
+				for (uint32_t k = 1; k < p->npos[i]; k++)
+					(void)ix_get_varint(&pp, pend);
+				if ((rc = bytes_reserve(pos, 10)) == 0)
+					pos->n += ix_put_pos_head(pos->p + pos->n, p->npos[i], first);
+				if (rc == 0 && p->npos[i] != 1) /* else the head holds it */
+					rc = bytes_add(pos, s, (size_t)(pp - s));
 			}
 		}
 		if (rc == 0)

@@ -104,6 +104,23 @@ static inline uint32_t ix_get_pos_head(const uint8_t **p, const uint8_t *end, in
 	return (uint32_t)(v >> 1);
 }
 
+#define IX_TF_ONCE 4 /* the tf code of one occurrence, in the body */
+
+/* Write one posting in format 2 (at most 15 bytes); returns the length. */
+static inline size_t ix_put_posting(uint8_t *p, uint32_t delta, uint32_t tf)
+{
+	size_t n = ix_put_varint(p, (uint64_t)delta << 1 | (tf == IX_TF_ONCE));
+	return tf == IX_TF_ONCE ? n : n + ix_put_varint(p + n, tf);
+}
+
+/* Write the head of a document's positions in format 2 (at most 10
+ * bytes): its one position when it has one, else its count (the deltas
+ * follow); returns the length. */
+static inline size_t ix_put_pos_head(uint8_t *p, uint32_t count, uint32_t first)
+{
+	return ix_put_varint(p, count == 1 ? (uint64_t)first << 1 | 1 : (uint64_t)count << 1);
+}
+
 /* Read one posting: its doc delta and tf code (0 and *p = end when bad). */
 static inline void ix_get_posting(const uint8_t **p, const uint8_t *end, int format, uint32_t *delta,
 				  uint32_t *tf)
@@ -111,7 +128,7 @@ static inline void ix_get_posting(const uint8_t **p, const uint8_t *end, int for
 	uint64_t v = ix_get_varint(p, end);
 	if (format == 2) {
 		*delta = (uint32_t)(v >> 1);
-		*tf = (v & 1) ? 4 : (uint32_t)ix_get_varint(p, end);
+		*tf = (v & 1) ? IX_TF_ONCE : (uint32_t)ix_get_varint(p, end);
 	} else {
 		*delta = (uint32_t)v;
 		*tf = (uint32_t)ix_get_varint(p, end);
