@@ -8,7 +8,9 @@
  *
  * Input: CoNLL-style files, a word and its tag on a line (extra columns
  * between them are ignored; the tag is the last field), a blank line between
- * sentences; IOB1 or IOB2; PER/PERS, ORG, LOC, MISC/MIS*; anything else is O.
+ * sentences, -DOCSTART- between documents (and each file is one); IOB1 or
+ * IOB2; PER/PERS, ORG, LOC, MISC/MIS*; anything else is O. English
+ * features read the whole document of a sentence (ner_doc).
  * Training: a structured averaged perceptron (Collins 2002) over BIO tags
  * with Viterbi decoding, features from ner_model.c (the tagger's own), the
  * number of epochs chosen on the dev file. Gazetteer features on the
@@ -30,6 +32,7 @@
 
 typedef struct sent {
 	size_t first, n; /* words[first .. first+n) */
+	int doc_first;   /* the first sentence of a document (-DOCSTART-, a new file) */
 } sent;
 
 typedef struct corpus {
@@ -41,6 +44,7 @@ typedef struct corpus {
 	size_t nwords, capwords;
 	sent *sents;
 	size_t nsents, capsents;
+	int new_doc; /* the next sentence starts a document */
 } corpus;
 
 static void corpus_free(corpus *c)
@@ -103,6 +107,8 @@ static int end_sentence(corpus *c, size_t *first)
 			}
 			c->sents[c->nsents].first = *first;
 			c->sents[c->nsents].n = n;
+			c->sents[c->nsents].doc_first = c->new_doc;
+			c->new_doc = 0;
 			c->nsents++;
 			*first += n;
 		}
@@ -125,6 +131,7 @@ static int corpus_read(corpus *c, const char *path)
 	}
 	c->bufs = nb;
 	c->bufs[c->nbufs++] = buf;
+	c->new_doc = 1;
 	while (i < len) {
 		size_t e = i, ws, we, ts, te, k;
 		int prev;
@@ -148,6 +155,7 @@ static int corpus_read(corpus *c, const char *path)
 			rc = end_sentence(c, &first);
 		} else if (we - ws == 10 && memcmp(buf + ws, "-DOCSTART-", 10) == 0) {
 			rc = end_sentence(c, &first);
+			c->new_doc = 1;
 		} else if (ts < te) {
 			if (c->nwords == c->capwords) {
 				size_t nc = c->capwords ? c->capwords * 2 : 65536;
@@ -393,27 +401,63 @@ typedef struct fcorpus {
 	uint8_t *nf;
 } fcorpus;
 
+/* The document that starts at sentence s0, as the tagger sees it: every
+ * sentence's words with the gazetteer spans the sentence's features use
+ * (English only; Arabic has no document features). */
+static int corpus_doc(const corpus *c, size_t s0, const ner_gaz *g1, const ner_gaz *g2,
+		      size_t split, int arabic, ner_doc *doc)
+{
+	ner_word *w;
+	uint16_t gz[NER_SENT_MAX];
+	uint8_t glen[NER_SENT_MAX];
+	int rc = 0;
+	ner_doc_reset(doc);
+	if (arabic)
+		return 0;
+	w = dft_malloc(NER_SENT_MAX * sizeof *w);
+	if (!w)
+		return DFT_ENOMEM;
+	for (size_t s = s0; s < c->nsents && rc == 0 && (s == s0 || !c->sents[s].doc_first); s++) {
+		const sent *st = &c->sents[s];
+		for (size_t i = 0; i < st->n && rc == 0; i++)
+			rc = ner_word_prep(&w[i], c->words[st->first + i], c->lens[st->first + i], 0);
+		if (rc)
+			break;
+		ner_gaz_spans(s < split ? g1 : g2, w, st->n, 0, gz, glen);
+		rc = ner_doc_add(doc, w, st->n, gz, glen);
+	}
+	free(w);
+	return rc ? rc : ner_doc_finish(doc);
+}
+
 static int extract(trainer *tr, const corpus *c, const ner_gaz *g1, const ner_gaz *g2,
 		   size_t split, int grow, fcorpus *fc)
 {
 	ner_word *w = dft_malloc(NER_SENT_MAX * sizeof *w);
 	uint64_t *f = dft_malloc(NER_SENT_MAX * NER_MAXFEAT * sizeof *f);
+	ner_doc doc;
 	int rc = 0;
+	ner_doc_init(&doc);
 	fc->idx = dft_malloc((c->nwords ? c->nwords : 1) * NER_MAXFEAT * sizeof *fc->idx);
 	fc->nf = dft_malloc((c->nwords ? c->nwords : 1));
 	if (!w || !f || !fc->idx || !fc->nf) {
 		rc = DFT_ENOMEM;
 		goto done;
 	}
-	for (size_t s = 0; s < c->nsents && rc == 0; s++) {
+	for (size_t s = 0, dfirst = 0; s < c->nsents && rc == 0; s++) {
 		const sent *st = &c->sents[s];
 		const ner_gaz *g = s < split ? g1 : g2;
+		if (st->doc_first || s == 0) {
+			dfirst = st->first;
+			rc = corpus_doc(c, s, g1, g2, split, tr->arabic, &doc);
+		}
 		for (size_t i = 0; i < st->n && rc == 0; i++)
 			rc = ner_word_prep(&w[i], c->words[st->first + i], c->lens[st->first + i],
 					   tr->arabic);
 		if (rc)
 			break;
-		ner_features(w, st->n, g, tr->arabic, f, fc->nf + st->first);
+		ner_features(w, st->n, g, tr->arabic, doc.n ? &doc : NULL, st->first - dfirst, f,
+			     fc->nf + st->first);
 		for (size_t i = 0; i < st->n && rc == 0; i++) {
 			uint32_t *out = fc->idx + (st->first + i) * NER_MAXFEAT;
 			for (size_t k = 0; k < fc->nf[st->first + i] && rc == 0; k++) {
@@ -447,6 +491,7 @@ static int extract(trainer *tr, const corpus *c, const ner_gaz *g1, const ner_ga
 		}
 	}
 done:
+	ner_doc_dispose(&doc);
 	free(w);
 	free(f);
 	return rc;
@@ -795,7 +840,9 @@ static int cmd_eval(int argc, char **argv)
 	int rc = 0;
 	double t0, t1;
 	dft_buf text;
+	ner_doc doc;
 
+	ner_doc_init(&doc);
 	dft_buf_init(&text, (size_t)1 << 30);
 	for (int i = 0; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "--model") == 0)
@@ -823,14 +870,19 @@ static int cmd_eval(int argc, char **argv)
 	memset(&ms, 0, sizeof ms);
 	memset(&bs, 0, sizeof bs);
 	t0 = dft_now();
-	for (size_t s = 0; s < c.nsents && rc == 0; s++) {
+	for (size_t s = 0, dfirst = 0; s < c.nsents && rc == 0; s++) {
 		const sent *st = &c.sents[s];
+		if (st->doc_first || s == 0) {
+			dfirst = st->first;
+			rc = corpus_doc(&c, s, &m->gaz, &m->gaz, 0, m->arabic, &doc);
+		}
 		for (size_t i = 0; i < st->n && rc == 0; i++)
 			rc = ner_word_prep(&w[i], c.words[st->first + i], c.lens[st->first + i],
 					   m->arabic);
 		if (rc)
 			break;
-		ner_features(w, st->n, &m->gaz, m->arabic, f, nf);
+		ner_features(w, st->n, &m->gaz, m->arabic, doc.n ? &doc : NULL, st->first - dfirst, f,
+			     nf);
 		ner_emit(m, f, nf, st->n, emit);
 		ner_viterbi(emit, st->n, m->trans, m->start, pred, back);
 		score_add(&ms, c.tags + st->first, pred, st->n);
@@ -862,6 +914,7 @@ static int cmd_eval(int argc, char **argv)
 done:
 	if (rc)
 		fprintf(stderr, "daftar-train: %s\n", dft_error_msg());
+	ner_doc_dispose(&doc);
 	dft_buf_dispose(&text);
 	ner_model_free(m);
 	corpus_free(&c);

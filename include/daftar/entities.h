@@ -122,8 +122,16 @@ typedef struct dft_ner dft_ner;
  * DFT_ENOTFOUND when there is none. */
 int dft_ner_load(dft_ner **out, const char *lang, const char *path);
 void dft_ner_free(dft_ner *n);
-/* Tag a text: person, organization, place and misc mentions. */
+/* Tag a text: person, organization, place and misc mentions. The English
+ * model also reads what the rest of the text says about each word (how it
+ * is written elsewhere, the words around it there): the text is one
+ * document. */
 int dft_ner_scan(dft_ner *n, const char *text, size_t len, dft_mention_fn fn, void *ctx);
+/* The same over parts of one document: nparts pairs parts[2k] (start) and
+ * parts[2k+1] (end) of byte offsets into text, each part cut into
+ * sentences on its own; mentions' offsets are into text. */
+int dft_ner_scan_parts(dft_ner *n, const char *text, const size_t *parts, size_t nparts,
+		       dft_mention_fn fn, void *ctx);
 /* Tag one pre-tokenised sentence (evaluation, training tools): words[i]
  * of lens[i] bytes; tags[i] gets 0 outside a mention, 1 + 2*type on the
  * first word of a mention of that type (DFT_ENT_PERSON..DFT_ENT_MISC) and
@@ -131,6 +139,12 @@ int dft_ner_scan(dft_ner *n, const char *text, size_t len, dft_mention_fn fn, vo
  * words are tagged in pieces. */
 int dft_ner_tag_words(dft_ner *n, const char *const *words, const size_t *lens, size_t count,
 		      int *tags);
+/* Tag a pre-tokenised document: nsent sentences of sent_lens[k] words,
+ * words and lens in order; tags as dft_ner_tag_words gives them. Unlike
+ * tagging each sentence alone, the English model sees the whole document
+ * (as dft_ner_scan does). */
+int dft_ner_tag_doc(dft_ner *n, const char *const *words, const size_t *lens,
+		    const size_t *sent_lens, size_t nsent, int *tags);
 
 /* ---- places of Syria and Iraq (places.c) ------------------------------------ */
 

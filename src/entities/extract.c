@@ -175,14 +175,18 @@ static int mostly_arabic(const char *p, size_t n)
 	return ar > la;
 }
 
+/* NER a paragraph at a time with the model of its script; the paragraphs
+ * of one script are one document to their model (dft_ner_scan_parts). */
 static int run_ner(dft_entity_extractor *x, const char *text, size_t len)
 {
+	size_t *parts[2] = {NULL, NULL}, nparts[2] = {0, 0}, cap[2] = {0, 0};
+	dft_ner *models[2] = {x->ner_en, x->ner_ar};
 	size_t i = 0;
-	while (i < len) {
+	int rc = 0;
+	while (i < len && rc == 0) {
 		/* a paragraph ends at a blank line or a form feed; long lines
 		 * without them are cut at 64 KiB on a newline */
 		size_t j = i;
-		int rc;
 		while (j < len) {
 			if (text[j] == '\f' || (text[j] == '\n' && j + 1 < len && text[j + 1] == '\n'))
 				break;
@@ -191,14 +195,34 @@ static int run_ner(dft_entity_extractor *x, const char *text, size_t len)
 			j++;
 		}
 		if (j > i) {
-			dft_ner *n = mostly_arabic(text + i, j - i) ? x->ner_ar : x->ner_en;
-			shifted sh = {&x->found, i};
-			if (n && (rc = dft_ner_scan(n, text + i, j - i, add_shifted, &sh)) < 0)
-				return rc;
+			int k = mostly_arabic(text + i, j - i) ? 1 : 0;
+			if (models[k] && nparts[k] == cap[k]) {
+				size_t nc = cap[k] ? cap[k] * 2 : 64;
+				size_t *np = dft_realloc(parts[k], nc * 2 * sizeof *np);
+				if (!np)
+					rc = dft_error_set(DFT_ENOMEM, "out of memory for paragraphs");
+				else {
+					parts[k] = np;
+					cap[k] = nc;
+				}
+			}
+			if (models[k] && rc == 0) {
+				parts[k][2 * nparts[k]] = i;
+				parts[k][2 * nparts[k] + 1] = j;
+				nparts[k]++;
+			}
 		}
 		i = j + 1;
 	}
-	return 0;
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		shifted sh = {&x->found, 0};
+		if (nparts[k] && (rc = dft_ner_scan_parts(models[k], text, parts[k], nparts[k],
+							  add_shifted, &sh)) > 0)
+			rc = 0;
+	}
+	free(parts[0]);
+	free(parts[1]);
+	return rc;
 }
 
 static int is_name_type(int t)

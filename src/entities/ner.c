@@ -4,6 +4,8 @@
  * (ner_model.c), cuts raw UTF-8 text into sentences and CoNLL-like tokens
  * with their byte offsets, tags each sentence (averaged perceptron
  * features, Viterbi over BIO tags) and reports mentions in text order.
+ * English text is read twice: first the whole document's words (what the
+ * features of its other sentences need), then each sentence is tagged.
  */
 #include "ner_internal.h"
 
@@ -98,9 +100,9 @@ typedef struct sent_ws {
 	size_t start[NER_SENT_MAX], end[NER_SENT_MAX];
 } sent_ws;
 
-static int tag_words(dft_ner *m, sent_ws *s, size_t n)
+static int tag_words(dft_ner *m, sent_ws *s, size_t n, const ner_doc *doc, size_t off)
 {
-	ner_features(s->w, n, &m->gaz, m->arabic, s->feats, s->nf);
+	ner_features(s->w, n, &m->gaz, m->arabic, doc, off, s->feats, s->nf);
 	ner_emit(m, s->feats, s->nf, n, s->emit);
 	ner_viterbi(s->emit, n, m->trans, m->start, s->tags, s->back);
 	return 0;
@@ -123,10 +125,65 @@ int dft_ner_tag_words(dft_ner *m, const char *const *words, const size_t *lens, 
 			rc = ner_word_prep(&s->w[i], words[done + i], lens[done + i], m->arabic);
 		if (rc)
 			break;
-		tag_words(m, s, n);
+		tag_words(m, s, n, NULL, 0);
 		memcpy(tags + done, s->tags, n * sizeof *tags);
 		done += n;
 	}
+	free(s);
+	return rc;
+}
+
+/* Prepare the words of one sentence (at most NER_SENT_MAX). */
+static int prep_words(dft_ner *m, sent_ws *s, const char *const *words, const size_t *lens,
+		      size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = ner_word_prep(&s->w[i], words[i], lens[i], m->arabic);
+	return rc;
+}
+
+int dft_ner_tag_doc(dft_ner *m, const char *const *words, const size_t *lens,
+		    const size_t *sent_lens, size_t nsent, int *tags)
+{
+	sent_ws *s;
+	ner_doc doc;
+	size_t at, k;
+	int rc = 0;
+	if (!m || (nsent && (!words || !lens || !sent_lens || !tags)))
+		return dft_error_set(DFT_EINVAL, "dft_ner_tag_doc: NULL argument");
+	s = dft_malloc(sizeof *s);
+	if (!s)
+		return DFT_ENOMEM;
+	ner_doc_init(&doc);
+	/* the document first (English), then each sentence in it */
+	for (int pass = m->arabic ? 1 : 0; pass < 2 && rc == 0; pass++) {
+		size_t off = 0;
+		for (k = 0, at = 0; k < nsent && rc == 0; at += sent_lens[k], k++) {
+			size_t done = 0;
+			while (done < sent_lens[k] && rc == 0) {
+				size_t n = sent_lens[k] - done > NER_SENT_MAX ? NER_SENT_MAX
+									   : sent_lens[k] - done;
+				rc = prep_words(m, s, words + at + done, lens + at + done, n);
+				if (rc)
+					break;
+				if (pass == 0) {
+					uint8_t glen[NER_SENT_MAX];
+					uint16_t gz[NER_SENT_MAX];
+					ner_gaz_spans(&m->gaz, s->w, n, 0, gz, glen);
+					rc = ner_doc_add(&doc, s->w, n, gz, glen);
+				} else {
+					tag_words(m, s, n, doc.n ? &doc : NULL, off);
+					memcpy(tags + at + done, s->tags, n * sizeof *tags);
+				}
+				off += n;
+				done += n;
+			}
+		}
+		if (pass == 0 && rc == 0)
+			rc = ner_doc_finish(&doc);
+	}
+	ner_doc_dispose(&doc);
 	free(s);
 	return rc;
 }
@@ -183,6 +240,10 @@ static int is_abbrev(const char *s, size_t n)
 	return 0;
 }
 
+/* The words of a document kept for its features at most (a text longer
+ * than that is tagged beyond it without them). */
+#define NER_DOC_MAX ((size_t)1 << 20)
+
 typedef struct scan_ctx {
 	dft_ner *m;
 	sent_ws *s;
@@ -191,6 +252,10 @@ typedef struct scan_ctx {
 	dft_mention_fn fn;
 	void *ctx;
 	dft_buf val;
+	ner_doc doc;    /* English: the whole text's words, read first */
+	int collect;    /* this pass reads the document, the next tags it */
+	int doc_full;   /* NER_DOC_MAX words read: no more */
+	size_t doc_off; /* words of the document tagged so far */
 } scan_ctx;
 
 static double sigmoid(double x)
@@ -206,7 +271,20 @@ static int flush(scan_ctx *c)
 	c->n = 0;
 	if (n == 0)
 		return 0;
-	tag_words(c->m, s, n);
+	if (c->collect) {
+		uint8_t glen[NER_SENT_MAX];
+		uint16_t gz[NER_SENT_MAX];
+		/* past the limit no sentence is added, so that the words of
+		 * the document stay those the tagging pass counts */
+		if (c->doc_full || c->doc.n + n > NER_DOC_MAX) {
+			c->doc_full = 1;
+			return 0;
+		}
+		ner_gaz_spans(&c->m->gaz, s->w, n, 0, gz, glen);
+		return ner_doc_add(&c->doc, s->w, n, gz, glen);
+	}
+	tag_words(c->m, s, n, c->doc.n ? &c->doc : NULL, c->doc_off);
+	c->doc_off += n;
 	for (i = 0; i < n && rc == 0;) {
 		int t = s->tags[i];
 		double conf = 0;
@@ -274,24 +352,12 @@ static int add_token(scan_ctx *c, size_t a, size_t b)
 	return 0;
 }
 
-int dft_ner_scan(dft_ner *m, const char *text, size_t len, dft_mention_fn fn, void *ctx)
+/* Cut text[i, len) into sentences and words, each sentence flushed. */
+static int scan_range(scan_ctx *c, size_t i, size_t len)
 {
+	const char *text = c->text;
 	const unsigned char *u = (const unsigned char *)text;
-	scan_ctx c;
-	size_t i = 0;
 	int rc = 0;
-
-	if (!m || !fn || (!text && len))
-		return dft_error_set(DFT_EINVAL, "dft_ner_scan: NULL argument");
-	memset(&c, 0, sizeof c);
-	c.m = m;
-	c.text = text;
-	c.fn = fn;
-	c.ctx = ctx;
-	dft_buf_init(&c.val, 1 << 20);
-	c.s = dft_malloc(sizeof *c.s);
-	if (!c.s)
-		return DFT_ENOMEM;
 
 	while (i < len && rc == 0) {
 		uint32_t cp = 0;
@@ -303,7 +369,7 @@ int dft_ner_scan(dft_ner *m, const char *text, size_t len, dft_mention_fn fn, vo
 		}
 		cl = char_class(cp);
 		if (cl == CH_NEWLINE) {
-			rc = flush(&c);
+			rc = flush(c);
 			i += l;
 		} else if (cl == CH_SPACE) {
 			i += l;
@@ -333,9 +399,9 @@ int dft_ner_scan(dft_ner *m, const char *text, size_t len, dft_mention_fn fn, vo
 						i = k;
 				}
 			}
-			rc = add_token(&c, a, i);
+			rc = add_token(c, a, i);
 			if (rc == 0 && end)
-				rc = flush(&c);
+				rc = flush(c);
 		} else {
 			size_t a = i, b;
 			for (;;) {
@@ -361,9 +427,9 @@ int dft_ner_scan(dft_ner *m, const char *text, size_t len, dft_mention_fn fn, vo
 			b = i;
 			/* n't: split "don't" as "do" "n't" */
 			if (b - a > 3 && text[b - 1] == 't' && text[b - 2] == '\'' && (text[b - 3] | 32) == 'n') {
-				rc = add_token(&c, a, b - 3);
+				rc = add_token(c, a, b - 3);
 				if (rc == 0)
-					rc = add_token(&c, b - 3, b);
+					rc = add_token(c, b - 3, b);
 				continue;
 			}
 			/* an abbreviation keeps its final full stop */
@@ -374,17 +440,58 @@ int dft_ner_scan(dft_ner *m, const char *text, size_t len, dft_mention_fn fn, vo
 				/* the sentence still ends when the line or the text does */
 				b++;
 				i = b;
-				rc = add_token(&c, a, b);
+				rc = add_token(c, a, b);
 				if (rc == 0 && (k >= len || text[k] == '\n'))
-					rc = flush(&c);
+					rc = flush(c);
 				continue;
 			}
-			rc = add_token(&c, a, b);
+			rc = add_token(c, a, b);
 		}
 	}
 	if (rc == 0)
-		rc = flush(&c);
+		rc = flush(c);
+	return rc;
+}
+
+int dft_ner_scan_parts(dft_ner *m, const char *text, const size_t *parts, size_t nparts,
+		       dft_mention_fn fn, void *ctx)
+{
+	scan_ctx c;
+	int rc = 0;
+
+	if (!m || !fn || (nparts && (!parts || !text)))
+		return dft_error_set(DFT_EINVAL, "dft_ner_scan: NULL argument");
+	for (size_t k = 0; k < nparts; k++)
+		if (parts[2 * k] > parts[2 * k + 1])
+			return dft_error_set(DFT_EINVAL, "dft_ner_scan_parts: a part ends before it starts");
+	memset(&c, 0, sizeof c);
+	c.m = m;
+	c.text = text;
+	c.fn = fn;
+	c.ctx = ctx;
+	ner_doc_init(&c.doc);
+	dft_buf_init(&c.val, 1 << 20);
+	c.s = dft_malloc(sizeof *c.s);
+	if (!c.s)
+		return DFT_ENOMEM;
+	/* English: the whole document is read once for its words before any
+	 * sentence is tagged (ner_doc, ner_model.c) */
+	for (c.collect = m->arabic ? 0 : 1; c.collect >= 0 && rc == 0; c.collect--) {
+		for (size_t k = 0; k < nparts && rc == 0; k++)
+			rc = scan_range(&c, parts[2 * k], parts[2 * k + 1]);
+		if (c.collect && rc == 0)
+			rc = ner_doc_finish(&c.doc);
+	}
+	ner_doc_dispose(&c.doc);
 	dft_buf_dispose(&c.val);
 	free(c.s);
 	return rc;
+}
+
+int dft_ner_scan(dft_ner *m, const char *text, size_t len, dft_mention_fn fn, void *ctx)
+{
+	size_t part[2] = {0, len};
+	if (!m || !fn || (!text && len))
+		return dft_error_set(DFT_EINVAL, "dft_ner_scan: NULL argument");
+	return dft_ner_scan_parts(m, text, part, len ? 1 : 0, fn, ctx);
 }

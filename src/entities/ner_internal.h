@@ -24,7 +24,7 @@
 #define NER_TAG_IS_I(tag) ((tag) > 0 && !((tag) & 1))
 
 #define NER_WMAX 64        /* bytes kept of a word's normalised forms */
-#define NER_MAXFEAT 64     /* features a word at most */
+#define NER_MAXFEAT 96     /* features a word at most */
 #define NER_GAZ_MAXLEN 6   /* words in a gazetteer entry at most */
 #define NER_SENT_MAX 256   /* words a sentence at most (longer ones are cut) */
 
@@ -104,9 +104,63 @@ int ner_gaz_major(uint32_t v);
 /* ---- words and features --------------------------------------------------- */
 
 int ner_word_prep(ner_word *w, const char *raw, size_t len, int arabic);
-/* Features of every word of a sentence: feats[i*NER_MAXFEAT ...], nf[i]. */
-void ner_features(const ner_word *w, size_t n, const ner_gaz *g, int arabic, uint64_t *feats,
-		  uint8_t *nf);
+
+/* Gazetteer spans of a sentence: gz[i] has bit t when an entry of type t
+ * starts at word i, bit 4 + t when one continues there; glen[i] is the
+ * longest entry over word i. */
+void ner_gaz_spans(const ner_gaz *g, const ner_word *w, size_t n, int arabic, uint16_t *gz,
+		   uint8_t *glen);
+
+/* ---- the document a sentence is part of (English only) ---------------------
+ * What the other sentences of the same document say about a word: how it
+ * is written elsewhere (lower case, capitalised inside a sentence), the
+ * gazetteer entries it is part of elsewhere, its place in runs of
+ * capitalised words, and the words around its other occurrences. Built
+ * from all the document's words before any is tagged. */
+typedef struct ner_doc_type {
+	uint32_t first;      /* its first token */
+	uint16_t nlow, ncap; /* lower case; capitalised, not first in a sentence */
+	uint8_t gzc[8];      /* occurrences inside gazetteer entries, by gz bit */
+	uint8_t runc[3];     /* first / inside / last of a run of capitalised words */
+} ner_doc_type;
+
+typedef struct ner_doc {
+	size_t n, cap, ntypes, captypes;
+	uint64_t *h;      /* per token: ner_word.hnorm */
+	uint32_t *type;   /* per token: index into types */
+	uint32_t *next;   /* per token: the next token of the same type, UINT32_MAX */
+	uint8_t *info;    /* per token: NER_DI_* */
+	uint16_t *gz;     /* per token: gazetteer bits (ner_gaz_spans) */
+	uint8_t *glen;    /* per token: the longest gazetteer entry over it */
+	ner_doc_type *types;
+	ner_htab index;   /* hnorm -> type + 1 */
+} ner_doc;
+
+enum {
+	NER_DI_CAP = 1,    /* initial capital, not all capitals */
+	NER_DI_ALLCAP = 2, /* all capitals */
+	NER_DI_LOW = 4,    /* begins with a lower-case letter */
+	NER_DI_FIRST = 8,  /* first word of its sentence */
+	NER_DI_LAST = 16,  /* last word of its sentence */
+	NER_DI_RUN0 = 32   /* two bits: 1 first, 2 inside, 3 last of a run of capitals */
+};
+
+void ner_doc_init(ner_doc *d);
+void ner_doc_dispose(ner_doc *d);
+void ner_doc_reset(ner_doc *d);
+/* Append one sentence (its words prepared, its gazetteer spans computed
+ * with the gazetteer the tagger will use: ner_features takes them from
+ * the document instead of matching the sentence again). */
+int ner_doc_add(ner_doc *d, const ner_word *w, size_t n, const uint16_t *gz,
+		const uint8_t *glen);
+/* Count the words' occurrences once every sentence is in. */
+int ner_doc_finish(ner_doc *d);
+
+/* Features of every word of a sentence: feats[i*NER_MAXFEAT ...], nf[i].
+ * doc (NULL: none) is the sentence's document, its first word at doc
+ * token `off` (English only: Arabic text has no capitals to compare). */
+void ner_features(const ner_word *w, size_t n, const ner_gaz *g, int arabic,
+		  const ner_doc *doc, size_t off, uint64_t *feats, uint8_t *nf);
 
 /* ---- decoding ------------------------------------------------------------- */
 

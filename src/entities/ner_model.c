@@ -522,7 +522,12 @@ enum {
 	FK_RAWP1,
 	FK_W0_SSHAPEM1,
 	FK_SKIP,
-	FK_CTXCAP
+	FK_CTXCAP,
+	FK_DOC_CASE,
+	FK_DOC_GAZ,
+	FK_DOC_RUN,
+	FK_DOC_AGGP,
+	FK_DOC_AGGN
 };
 
 static const char bos[] = "<s>", eos[] = "</s>";
@@ -543,34 +548,246 @@ static uint64_t hnum(unsigned kind, uint64_t x)
 			f[k++] = (h);                                                      \
 	} while (0)
 
-void ner_features(const ner_word *w, size_t n, const ner_gaz *g, int arabic, uint64_t *feats,
-		  uint8_t *nf)
+void ner_gaz_spans(const ner_gaz *g, const ner_word *w, size_t n, int arabic, uint16_t *gz,
+		   uint8_t *glen)
+{
+	size_t i, L;
+	memset(gz, 0, n * sizeof *gz);
+	memset(glen, 0, n * sizeof *glen);
+	if (!g || g->maxlen <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		uint32_t vals[NER_GAZ_MAXLEN + 1];
+		ner_gaz_match(g, w, n, i, arabic, vals);
+		for (L = 1; L <= NER_GAZ_MAXLEN; L++) {
+			unsigned m = ner_gaz_mask(vals[L]);
+			if (!m)
+				continue;
+			gz[i] |= (uint16_t)m;
+			for (size_t j = i + 1; j < i + L; j++)
+				gz[j] |= (uint16_t)(m << 4);
+			for (size_t j = i; j < i + L; j++)
+				if (glen[j] < L)
+					glen[j] = (uint8_t)L;
+		}
+	}
+}
+
+/* ---- the document --------------------------------------------------------------- */
+
+void ner_doc_init(ner_doc *d)
+{
+	memset(d, 0, sizeof *d);
+}
+
+void ner_doc_dispose(ner_doc *d)
+{
+	free(d->h);
+	free(d->type);
+	free(d->next);
+	free(d->info);
+	free(d->gz);
+	free(d->glen);
+	free(d->types);
+	ner_htab_dispose(&d->index);
+	memset(d, 0, sizeof *d);
+}
+
+void ner_doc_reset(ner_doc *d)
+{
+	d->n = 0;
+	d->ntypes = 0;
+	if (d->index.cap) {
+		memset(d->index.keys, 0, d->index.cap * sizeof *d->index.keys);
+		d->index.n = 0;
+	}
+}
+
+static int doc_grow(ner_doc *d, size_t need)
+{
+	size_t nc = d->cap ? d->cap : 1024;
+	while (nc < need)
+		nc *= 2;
+	if (nc == d->cap)
+		return 0;
+	uint64_t *h = dft_realloc(d->h, nc * sizeof *h);
+	if (h)
+		d->h = h;
+	uint32_t *ty = h ? dft_realloc(d->type, nc * sizeof *ty) : NULL;
+	if (ty)
+		d->type = ty;
+	uint32_t *nx = ty ? dft_realloc(d->next, nc * sizeof *nx) : NULL;
+	if (nx)
+		d->next = nx;
+	uint8_t *in = nx ? dft_realloc(d->info, nc) : NULL;
+	if (in)
+		d->info = in;
+	uint16_t *gz = in ? dft_realloc(d->gz, nc * sizeof *gz) : NULL;
+	if (gz)
+		d->gz = gz;
+	uint8_t *gl = gz ? dft_realloc(d->glen, nc) : NULL;
+	if (!gl)
+		return DFT_ENOMEM;
+	d->glen = gl;
+	d->cap = nc;
+	return 0;
+}
+
+static void sat16(uint16_t *c)
+{
+	if (*c != UINT16_MAX)
+		(*c)++;
+}
+
+static void sat8(uint8_t *c)
+{
+	if (*c != UINT8_MAX)
+		(*c)++;
+}
+
+static unsigned doc_case(const ner_word *x, size_t i, size_t n)
+{
+	unsigned info = 0;
+	if (x->flags & NER_F_ALLCAP)
+		info |= x->rawlen > 1 ? NER_DI_ALLCAP : NER_DI_CAP;
+	else if (x->flags & NER_F_INITCAP)
+		info |= NER_DI_CAP;
+	else if (x->rawlen && x->raw[0] >= 'a' && x->raw[0] <= 'z')
+		info |= NER_DI_LOW;
+	if (i == 0)
+		info |= NER_DI_FIRST;
+	if (i + 1 == n)
+		info |= NER_DI_LAST;
+	return info;
+}
+
+int ner_doc_add(ner_doc *d, const ner_word *w, size_t n, const uint16_t *gz,
+		const uint8_t *glen)
+{
+	int rc = doc_grow(d, d->n + n);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		size_t p = d->n + i;
+		unsigned info = doc_case(&w[i], i, n);
+		/* runs of capitalised words (not all capitals: headlines) */
+		if (info & NER_DI_CAP) {
+			int pc = i > 0 && (doc_case(&w[i - 1], i - 1, n) & NER_DI_CAP);
+			int nc = i + 1 < n && (doc_case(&w[i + 1], i + 1, n) & NER_DI_CAP);
+			if (pc || nc)
+				info |= (unsigned)(pc && nc ? 2 : pc ? 3 : 1) * NER_DI_RUN0;
+		}
+		d->h[p] = w[i].hnorm;
+		d->info[p] = (uint8_t)info;
+		d->gz[p] = gz[i];
+		d->glen[p] = glen[i];
+		d->next[p] = UINT32_MAX;
+	}
+	d->n += n;
+	return 0;
+}
+
+int ner_doc_finish(ner_doc *d)
+{
+	size_t p;
+	int rc;
+	if (d->ntypes || !d->n)
+		return 0;
+	for (p = 0; p < d->n; p++) {
+		uint32_t *slot;
+		int added = 0;
+		rc = ner_htab_put(&d->index, d->h[p], &slot, &added);
+		if (rc)
+			return rc;
+		if (added) {
+			if (d->ntypes == d->captypes) {
+				size_t nc = d->captypes ? d->captypes * 2 : 1024;
+				ner_doc_type *nt = dft_realloc(d->types, nc * sizeof *nt);
+				if (!nt)
+					return DFT_ENOMEM;
+				d->types = nt;
+				d->captypes = nc;
+			}
+			memset(&d->types[d->ntypes], 0, sizeof *d->types);
+			d->types[d->ntypes].first = (uint32_t)p;
+			*slot = (uint32_t)++d->ntypes;
+		}
+		d->type[p] = *slot - 1;
+	}
+	/* next links, from the end so each type's list is in text order */
+	{
+		uint32_t *last = dft_malloc(d->ntypes * sizeof *last);
+		if (!last)
+			return DFT_ENOMEM;
+		for (size_t t = 0; t < d->ntypes; t++)
+			last[t] = UINT32_MAX;
+		for (p = d->n; p-- > 0;) {
+			d->next[p] = last[d->type[p]];
+			last[d->type[p]] = (uint32_t)p;
+		}
+		free(last);
+	}
+	for (p = 0; p < d->n; p++) {
+		ner_doc_type *t = &d->types[d->type[p]];
+		unsigned info = d->info[p], run = (info / NER_DI_RUN0) & 3;
+		if (info & NER_DI_LOW)
+			sat16(&t->nlow);
+		if ((info & NER_DI_CAP) && !(info & NER_DI_FIRST))
+			sat16(&t->ncap);
+		for (int b = 0; b < 8; b++)
+			if (d->gz[p] & (1u << b))
+				sat8(&t->gzc[b]);
+		if (run)
+			sat8(&t->runc[run - 1]);
+	}
+	return 0;
+}
+
+/* What the document's other occurrences of token p's word say. */
+static size_t doc_features(const ner_doc *d, size_t p, uint64_t *f, size_t k)
+{
+	const ner_doc_type *t = &d->types[d->type[p]];
+	unsigned info = d->info[p], run = (info / NER_DI_RUN0) & 3;
+	unsigned own = (info & NER_DI_ALLCAP ? 1u : 0u) + (info & NER_DI_FIRST ? 2u : 0u);
+	unsigned nlow = t->nlow - (info & NER_DI_LOW ? 1u : 0u);
+	unsigned ncap = t->ncap - ((info & NER_DI_CAP) && !(info & NER_DI_FIRST) ? 1u : 0u);
+	unsigned agg = 0, steps = 0;
+	ADD(hnum(FK_DOC_CASE, own * 4 + (nlow ? 1u : 0u) + (ncap ? 2u : 0u)));
+	for (unsigned b = 0; b < 8; b++)
+		if (t->gzc[b] > ((d->gz[p] >> b) & 1u))
+			ADD(hnum(FK_DOC_GAZ, b * 2 + ((d->gz[p] >> b) & 1u)));
+	for (unsigned r = 0; r < 3; r++)
+		if (t->runc[r] > (run == r + 1 ? 1u : 0u))
+			ADD(hnum(FK_DOC_RUN, r * 4 + run));
+	/* the words around its first capitalised occurrences (of its first 64) */
+	for (uint32_t q = t->first; q != UINT32_MAX && agg < 4 && steps < 64;
+	     q = d->next[q], steps++) {
+		if (q == p || !(d->info[q] & (NER_DI_CAP | NER_DI_ALLCAP)))
+			continue;
+		agg++;
+		if (!(d->info[q] & NER_DI_FIRST))
+			ADD(hnum(FK_DOC_AGGP, d->h[q - 1]));
+		if (!(d->info[q] & NER_DI_LAST))
+			ADD(hnum(FK_DOC_AGGN, d->h[q + 1]));
+	}
+	return k;
+}
+
+void ner_features(const ner_word *w, size_t n, const ner_gaz *g, int arabic,
+		  const ner_doc *doc, size_t off, uint64_t *feats, uint8_t *nf)
 {
 	uint16_t gz[NER_SENT_MAX];
 	uint8_t glen[NER_SENT_MAX];
-	size_t i, L;
+	size_t i;
 	if (n > NER_SENT_MAX)
 		n = NER_SENT_MAX;
-	memset(gz, 0, sizeof gz);
-	memset(glen, 0, sizeof glen);
-	if (g && g->maxlen > 0) {
-		for (i = 0; i < n; i++) {
-			uint32_t vals[NER_GAZ_MAXLEN + 1];
-			ner_gaz_match(g, w, n, i, arabic, vals);
-			for (L = 1; L <= NER_GAZ_MAXLEN; L++) {
-				unsigned m = ner_gaz_mask(vals[L]);
-				if (!m)
-					continue;
-				gz[i] |= (uint16_t)m;
-				for (size_t j = i + 1; j < i + L; j++) {
-					gz[j] |= (uint16_t)(m << 4);
-				}
-				for (size_t j = i; j < i + L; j++)
-					if (glen[j] < L)
-						glen[j] = (uint8_t)L;
-			}
-		}
-	}
+	if (doc && (arabic || off + n > doc->n || !doc->ntypes))
+		doc = NULL;
+	if (doc) { /* matched when the document was read */
+		memcpy(gz, doc->gz + off, n * sizeof *gz);
+		memcpy(glen, doc->glen + off, n * sizeof *glen);
+	} else
+		ner_gaz_spans(g, w, n, arabic, gz, glen);
 	for (i = 0; i < n; i++) {
 		const ner_word *x = &w[i];
 		uint64_t *f = feats + i * NER_MAXFEAT;
@@ -645,6 +862,8 @@ void ner_features(const ner_word *w, size_t n, const ner_gaz *g, int arabic, uin
 		}
 		if (glen[i])
 			ADD(hnum(FK_GAZLEN, glen[i]));
+		if (doc && (x->flags & NER_F_LATIN) && (x->flags & (NER_F_INITCAP | NER_F_ALLCAP)))
+			k = doc_features(doc, off + i, f, k);
 		nf[i] = (uint8_t)k;
 	}
 }

@@ -85,16 +85,72 @@ static void score(struct counts *c, const int *gold, const int *pred, size_t n)
 	}
 }
 
+/* One document of a split (the words between -DOCSTART- lines, or the
+ * whole file), tagged with dft_ner_tag_doc as daftar tags a text. */
+struct split_doc {
+	char **words;
+	size_t *lens, *sent_lens, nw, ns, cap, scap;
+	int *gold, *pred;
+};
+
+static void doc_push_word(struct split_doc *d, const char *w, size_t len, int gold)
+{
+	if (d->nw == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 4096;
+		d->words = realloc(d->words, d->cap * sizeof *d->words);
+		d->lens = realloc(d->lens, d->cap * sizeof *d->lens);
+		d->gold = realloc(d->gold, d->cap * sizeof *d->gold);
+		d->pred = realloc(d->pred, d->cap * sizeof *d->pred);
+		assert_true(d->words && d->lens && d->gold && d->pred);
+	}
+	d->words[d->nw] = malloc(len + 1);
+	assert_non_null(d->words[d->nw]);
+	memcpy(d->words[d->nw], w, len);
+	d->words[d->nw][len] = 0;
+	d->lens[d->nw] = len;
+	d->gold[d->nw] = gold;
+	d->nw++;
+}
+
+static void doc_end_sentence(struct split_doc *d, size_t words)
+{
+	if (!words)
+		return;
+	if (d->ns == d->scap) {
+		d->scap = d->scap ? d->scap * 2 : 256;
+		d->sent_lens = realloc(d->sent_lens, d->scap * sizeof *d->sent_lens);
+		assert_non_null(d->sent_lens);
+	}
+	d->sent_lens[d->ns++] = words;
+}
+
+static void doc_score(dft_ner *n, struct split_doc *d, struct counts *c)
+{
+	size_t at = 0;
+	if (!d->ns)
+		return;
+	assert_int_equal(dft_ner_tag_doc(n, (const char *const *)d->words, d->lens, d->sent_lens,
+					 d->ns, d->pred),
+			 0);
+	for (size_t k = 0; k < d->ns; k++) {
+		score(c, d->gold + at, d->pred + at, d->sent_lens[k]);
+		at += d->sent_lens[k];
+	}
+	for (size_t i = 0; i < d->nw; i++)
+		free(d->words[i]);
+	d->nw = d->ns = 0;
+}
+
 static double split_f1(dft_ner *n, const char *rel)
 {
 	char path[4096], line[4096];
 	FILE *f;
-	char *words[512];
-	size_t lens[512], nw = 0, sentences = 0;
-	int gold[512], pred[512];
+	struct split_doc d;
+	size_t nw = 0, sentences = 0;
 	struct counts c = {0, 0, 0};
 	double p, r;
 
+	memset(&d, 0, sizeof d);
 	TEST_NEEDS_CORPUS(path, rel);
 	f = fopen(path, "r");
 	if (!f)
@@ -105,14 +161,12 @@ static double split_f1(dft_ner *n, const char *rel)
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
 			line[--len] = 0;
 		if (!ok || len == 0 || strncmp(line, "-DOCSTART-", 10) == 0) {
-			if (nw) {
-				assert_int_equal(dft_ner_tag_words(n, (const char *const *)words, lens, nw, pred), 0);
-				score(&c, gold, pred, nw);
-				for (size_t i = 0; i < nw; i++)
-					free(words[i]);
-				nw = 0;
+			if (nw)
 				sentences++;
-			}
+			doc_end_sentence(&d, nw);
+			nw = 0;
+			if (!ok || len)
+				doc_score(n, &d, &c);
 			if (!ok)
 				break;
 			continue;
@@ -123,15 +177,15 @@ static double split_f1(dft_ner *n, const char *rel)
 			;
 		if (a == len || nw == 512)
 			continue;
-		words[nw] = malloc(a + 1);
-		assert_non_null(words[nw]);
-		memcpy(words[nw], line, a);
-		words[nw][a] = 0;
-		lens[nw] = a;
-		gold[nw] = parse_tag(line + b, len - b, nw ? gold[nw - 1] : 0);
+		doc_push_word(&d, line, a, parse_tag(line + b, len - b, nw ? d.gold[d.nw - 1] : 0));
 		nw++;
 	}
 	fclose(f);
+	free(d.words);
+	free(d.lens);
+	free(d.gold);
+	free(d.pred);
+	free(d.sent_lens);
 	p = c.tp + c.fp ? (double)c.tp / (double)(c.tp + c.fp) : 0;
 	r = c.tp + c.fn ? (double)c.tp / (double)(c.tp + c.fn) : 0;
 	print_message("%s: %zu sentences, precision %.4f recall %.4f F1 %.4f\n", rel, sentences, p,
@@ -248,6 +302,31 @@ static void test_english_raw(void **state)
 			}
 		assert_true(ok);
 	}
+	dft_ner_free(n);
+}
+
+/* Parts of one document (dft_ner_scan_parts): offsets into the whole text,
+ * nothing found outside the parts, the same mentions as one scan of the
+ * parts' text; a part that ends before it starts is refused. */
+static void test_document_parts(void **state)
+{
+	dft_ner *n = load("en");
+	const char *text = "Angela Merkel met Barack Obama in Berlin.\n\nSKIPPED Microsoft Corp "
+			   "Paris\n\nLater Merkel flew to Rome.";
+	size_t p1 = strstr(text, "\n\nSKIPPED") - text, p2 = strstr(text, "Later") - text;
+	size_t parts[4] = {0, p1, p2, strlen(text)}, bad[2] = {5, 4};
+	struct found f;
+	memset(&f, 0, sizeof f);
+	f.text = text;
+	f.len = strlen(text);
+	assert_int_equal(dft_ner_scan_parts(n, text, parts, 2, collect, &f), 0);
+	expect(&f, DFT_ENT_PERSON, "Angela Merkel");
+	expect(&f, DFT_ENT_PLACE, "Berlin");
+	expect(&f, DFT_ENT_PLACE, "Rome");
+	for (size_t i = 0; i < f.n; i++)
+		assert_true(f.end[i] <= p1 || f.start[i] >= p2);
+	assert_int_equal(dft_ner_scan_parts(n, text, bad, 1, collect, &f), DFT_EINVAL);
+	assert_int_equal(dft_ner_scan_parts(n, NULL, NULL, 0, collect, &f), 0);
 	dft_ner_free(n);
 }
 
@@ -393,6 +472,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_files), cmocka_unit_test(test_edge_input),
 		cmocka_unit_test(test_english_raw), cmocka_unit_test(test_arabic_raw),
+		cmocka_unit_test(test_document_parts),
 		cmocka_unit_test(test_english_f1),  cmocka_unit_test(test_arabic_f1),
 	};
 	return test_exit(cmocka_run_group_tests(tests, NULL, NULL));
