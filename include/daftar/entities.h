@@ -338,9 +338,12 @@ typedef struct dft_entity_value {
 } dft_entity_value;
 int dft_store_entity_values(dft_store *st, int (*fn)(void *ctx, const dft_entity_value *v), void *ctx);
 
-/* Resolution's result: each (type, value) to the entity of `key`. */
+/* Resolution's result: each (type, value) to the entity of
+ * (entity_type, key). entity_type is the value's own type but for a
+ * one-word family name or nisba read as misc or an organisation that
+ * resolution gave to the one person whose name ends with it. */
 typedef struct dft_entity_assign {
-	int type;
+	int type, entity_type;
 	const char *value, *key, *name, *reason;
 	int64_t mentions;
 } dft_entity_assign;

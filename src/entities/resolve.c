@@ -18,6 +18,9 @@
  *     Muhammad al-Adnani"; never a lone given name or kunya) AND exactly
  *     one longer entity has it. Two candidates: ambiguous, kept apart.
  *     Candidates come from an index of word keys, never all pairs.
+ *     A one-word family name or nisba read as misc or an organisation
+ *     ("al-Adnani" in a document that names him only so) joins the one
+ *     person whose name ends with it (its entity is that person's).
  *     Places the gazetteer knows (places.c) have its name for key: Raqqa,
  *     Rakka, Ar-Raqqah and الرقة are one place whatever their name keys.
  *  4. Merges and splits by hand (entity_overrides) are applied last.
@@ -332,6 +335,129 @@ done:
 	return rc;
 }
 
+/* Step 3b: a one-word family name or nisba the model read as misc or as an
+ * organisation ("al-Adnani", "Al-Adnani", "العدناني": documents that name
+ * the man only by it) joins the one person of the case whose name of two
+ * words or more ends with it. Two such people: ambiguous, kept apart. */
+typedef struct last_ref {
+	const char *key; /* the last word's key (into a group key) */
+	size_t group;
+} last_ref;
+
+static int by_last(const void *a, const void *b)
+{
+	const last_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->group < y->group ? -1 : x->group > y->group);
+}
+
+/* Written with an article: al-X, el-X, ash-X, Al X, аль-X, الX. */
+static int with_article(const char *v)
+{
+	static const char *const arts[] = {"al", "el", "ad", "adh", "an", "ar", "as", "ash", "at",
+					   "ath", "az", "ed", "en", "er", "es", "esh", "et", "ez",
+					   "\xd0\xb0\xd0\xbb\xd1\x8c", "\xd0\xb0\xd0\xbb"};
+	const char *h = strchr(v, '-'), *sp = strchr(v, ' ');
+	if (!strncmp(v, "\xd8\xa7\xd9\x84", 4) && strlen(v) > 8) /* ال */
+		return 1;
+	if ((v[0] == 'A' || v[0] == 'a' || v[0] == 'E' || v[0] == 'e') && (v[1] == 'l' || v[1] == 'L') &&
+	    v[2] == ' ' && v[3])
+		return 1;
+	if (!h || (sp && sp < h) || h == v || h - v > 6 || !h[1])
+		return 0;
+	for (size_t i = 0; i < sizeof arts / sizeof *arts; i++) {
+		size_t n = strlen(arts[i]);
+		if ((size_t)(h - v) != n)
+			continue;
+		size_t k = 0;
+		while (k < n && ((unsigned char)v[k] < 0x80 ? (v[k] | 0x20) : v[k]) == arts[i][k])
+			k++;
+		/* Cyrillic capital А (d0 90) of Аль */
+		if (k == 0 && n >= 2 && !strncmp(v, "\xd0\x90", 2) && !strncmp(arts[i], "\xd0\xb0", 2)) {
+			k = 2;
+			while (k < n && v[k] == arts[i][k])
+				k++;
+		}
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+static int merge_nisbas(resolver *r, int64_t *merged)
+{
+	last_ref *idx = NULL;
+	size_t nidx = 0;
+	int rc = 0;
+	idx = dft_realloc(NULL, (r->ng ? r->ng : 1) * sizeof(*idx));
+	if (!idx)
+		return dft_error_set(DFT_ENOMEM, "out of memory resolving entities");
+	for (size_t g = 0; g < r->ng; g++) {
+		const char *k = r->g[g].key, *last;
+		if (r->g[g].type != DFT_ENT_PERSON || r->g[g].nwords < 2 || k[0] == '=' || k[0] == '@')
+			continue;
+		if (strchr(k, '|') || !(last = strrchr(k, ' ')))
+			continue;
+		idx[nidx].key = last + 1;
+		idx[nidx].group = g;
+		nidx++;
+	}
+	if (nidx > 1)
+		dft_sort(idx, nidx, sizeof(*idx), by_last);
+	for (size_t s = 0; s < r->ng && nidx; s++) {
+		group_rec *sg = &r->g[s];
+		const value_rec *sv = &r->v[sg->rep];
+		size_t lo = 0, hi = nidx, cand_root = SIZE_MAX, cand_group = SIZE_MAX;
+		int ambiguous = 0;
+		dft_name ns;
+		last_ref key;
+		if ((sg->type != DFT_ENT_MISC && sg->type != DFT_ENT_ORG) || find_root(r, s) != s ||
+		    sg->nwords != 1 || sg->key[0] == '=' || sg->key[0] == '@' || strchr(sg->key, '|') ||
+		    !with_article(sv->value))
+			continue;
+		if ((rc = dft_name_parse(DFT_ENT_PERSON, sv->value, strlen(sv->value), &ns)) < 0)
+			break;
+		if (ns.n != 1 || ns.w[0].role == DFT_NAME_MARKER || ns.w[0].given)
+			continue;
+		key.key = ns.w[0].key;
+		key.group = 0;
+		while (lo < hi) { /* the first entry >= key */
+			size_t mid = (lo + hi) / 2;
+			if (strcmp(idx[mid].key, key.key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < nidx && !strcmp(idx[k].key, key.key) && !ambiguous; k++) {
+			size_t l = idx[k].group, root = find_root(r, l);
+			const value_rec *lv = &r->v[r->g[l].rep];
+			if (root == cand_root)
+				continue;
+			/* the same name in-script too (al-Hassani is no al-Hussaini) */
+			if (dft_name_compare_text(DFT_ENT_PERSON, sv->value, strlen(sv->value), lv->value,
+						  strlen(lv->value), NULL) <= 0)
+				continue;
+			if (cand_root != SIZE_MAX)
+				ambiguous = 1;
+			cand_root = root;
+			cand_group = l;
+		}
+		if (cand_root == SIZE_MAX || ambiguous)
+			continue;
+		sg->parent = cand_root;
+		dft_buf_reset(&r->scratch);
+		if ((rc = dft_buf_addf(&r->scratch,
+				       "the family name or nisba of \"%s\", the only person whose name ends "
+				       "with it (read as %s)",
+				       r->v[r->g[cand_group].rep].value, dft_entity_type_name(sg->type))) < 0)
+			break;
+		sg->reason = dupstr(dft_buf_cstr(&r->scratch));
+		(*merged)++;
+	}
+	free(idx);
+	return rc;
+}
+
 /* Step 4: merges and splits by hand. */
 typedef struct override_ctx {
 	resolver *r;
@@ -405,6 +531,7 @@ static int resolve_all(dft_store *st, dft_entities_stats *stats)
 	if (r.nv > 1)
 		dft_sort(r.v, r.nv, sizeof(*r.v), by_type_key);
 	if ((rc = make_groups(&r)) < 0 || (rc = merge_people(&r, &stats->merged)) < 0 ||
+	    (rc = merge_nisbas(&r, &stats->merged)) < 0 ||
 	    (rc = dft_store_entity_overrides(st, apply_override, &r)) < 0)
 		goto done;
 	/* the display name of each entity: the most mentioned spelling of
@@ -432,6 +559,7 @@ static int resolve_all(dft_store *st, dft_entities_stats *stats)
 	for (size_t i = 0; i < r.nv; i++) {
 		size_t g = r.v[i].group, root = find_root(&r, g);
 		a[i].type = r.v[i].type;
+		a[i].entity_type = r.g[root].type;
 		a[i].value = r.v[i].value;
 		a[i].key = r.g[root].key;
 		a[i].name = r.v[r.g[root].display].value;

@@ -186,18 +186,19 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		const char *type = dft_entity_type_name(a[i].type);
+		const char *etype = dft_entity_type_name(a[i].entity_type);
 		if ((rc = dft_sql_cached(st, &s,
 					    "INSERT INTO entities(type, key, name) VALUES(?1, ?2, ?3)"
 					    " ON CONFLICT(type, key) DO UPDATE SET name = excluded.name")) < 0)
 			return rc;
-		dft_sql_bind_text(s, 1, type, -1);
+		dft_sql_bind_text(s, 1, etype, -1);
 		dft_sql_bind_text(s, 2, a[i].key, -1);
 		dft_sql_bind_text(s, 3, a[i].name, -1);
 		if ((rc = cached_step_done(st, s, "storing an entity")) < 0)
 			return rc;
 		if ((rc = dft_sql_cached(st, &s,
 					    "INSERT INTO entity_variants(type, value, entity_id, mentions, reason)"
-					    " SELECT ?1, ?2, id, ?4, ?5 FROM entities WHERE type = ?1 AND key = ?3"
+					    " SELECT ?1, ?2, id, ?4, ?5 FROM entities WHERE type = ?6 AND key = ?3"
 					    " ON CONFLICT(type, value) DO UPDATE SET entity_id = excluded.entity_id,"
 					    " mentions = excluded.mentions, reason = excluded.reason")) < 0)
 			return rc;
@@ -206,6 +207,7 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		dft_sql_bind_text(s, 3, a[i].key, -1);
 		dft_sql_bind_int64(s, 4, a[i].mentions);
 		dft_sql_bind_text(s, 5, a[i].reason ? a[i].reason : "", -1);
+		dft_sql_bind_text(s, 6, etype, -1);
 		if ((rc = cached_step_done(st, s, "storing a variant")) < 0)
 			return rc;
 	}
@@ -225,7 +227,8 @@ int dft_store_entities_replace(dft_store *st, const dft_entity_assign *a, size_t
 		      "DELETE FROM entity_edges;"
 		      "WITH de AS MATERIALIZED (SELECT DISTINCT m.doc_id, v.entity_id FROM mentions m"
 		      "  JOIN entity_variants v ON v.type = m.type AND v.value = m.value"
-		      "  WHERE m.type IN ('person', 'organization', 'place'))"
+		      "  JOIN entities e ON e.id = v.entity_id"
+		      "  WHERE e.type IN ('person', 'organization', 'place'))"
 		      "INSERT INTO entity_edges(a, b, documents) SELECT x.entity_id, y.entity_id, COUNT(*)"
 		      "  FROM de x JOIN de y ON y.doc_id = x.doc_id AND y.entity_id > x.entity_id"
 		      "  GROUP BY x.entity_id, y.entity_id;",
