@@ -8,9 +8,12 @@
  * A sentence ends at . ! ? ؟ ; ؛ followed by a space, and at a line end.
  * Each place mention in it gets a role from the word just before it (a
  * few filler words such as "the city of", مدينة, محافظة stepped over):
- *   from  from, من, из, от, out of
- *   to    to, towards, into, for (after "left"), إلى الى نحو باتجاه حتى,
- *         в, во, до; and the clitic ل glued to the name (للرقة, لتدمر)
+ *   from  from, من, из, от; a verb of leaving (left, departed, fled,
+ *         غادر: "left Raqqa")
+ *   to    to, towards, into, إلى الى نحو باتجاه حتى, в, во, до; "for"
+ *         after a verb of leaving in the sentence ("left Raqqa for Tabqa");
+ *         a verb of arriving, also with "in" / "at" ("arrived in Homs",
+ *         "reached Tabqa"); and the clitic ل glued to the name (للرقة)
  * Then: each "to" place gets a route from the nearest "from" place of the
  * sentence (before it, else after it: "to Y from X"); with no "from"
  * place, from the nearest place before it with no role, but only when
@@ -30,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ROLE_NONE = 0, ROLE_FROM, ROLE_TO };
+enum { ROLE_NONE = 0, ROLE_FROM, ROLE_TO, ROLE_FOR /* "for": to, after a verb of leaving */ };
 
 /* Lower-case ASCII and Cyrillic, Arabic letters folded as the index folds
  * them (أ إ آ → ا, ى → ي, ة → ه), tashkeel dropped: enough to compare a
@@ -89,6 +92,24 @@ static const char *const to_words[] = {
 	"\xd9\x88\xd8\xa7\xd9\x84\xd9\x8a",                     /* والى */
 	"\xd0\xb2",  "\xd0\xb2\xd0\xbe", "\xd0\xb4\xd0\xbe",     /* в во до */
 	NULL};
+/* Verbs of leaving: the place right after them is where the movement
+ * starts ("left Raqqa", "departed Mosul", "غادر الرقة"), and "for" after
+ * them names where it goes ("left Raqqa for Tabqa"). */
+static const char *const leave_words[] = {
+	"left", "leave", "leaves", "leaving", "departed", "depart", "departs", "departing", "quit", "quitting",
+	"abandoned", "fled", "flee", "fleeing",
+	"\xd8\xba\xd8\xa7\xd8\xaf\xd8\xb1",             /* غادر */
+	"\xd8\xba\xd8\xa7\xd8\xaf\xd8\xb1\xd8\xaa",     /* غادرت */
+	"\xd9\x88\xd8\xba\xd8\xa7\xd8\xaf\xd8\xb1",     /* وغادر */
+	"\xd9\x88\xd8\xba\xd8\xa7\xd8\xaf\xd8\xb1\xd8\xaa", /* وغادرت */
+	NULL};
+/* Verbs of arriving: the place right after them, or after "in" / "at"
+ * after them, is where the movement ends ("arrived in Homs", "reached
+ * Tabqa"). */
+static const char *const arrive_words[] = {
+	"arrived", "arrive", "arrives", "arriving", "reached", "reach", "reaches", "reaching", "entered",
+	"enter", "enters", "entering", NULL};
+
 /* stepped over between the preposition and the name */
 static const char *const filler_words[] = {
 	"the", "city", "town", "village", "of", "province", "governorate", "area", "region", "district", "outskirts",
@@ -197,15 +218,40 @@ static int role_of(const char *t, size_t sent, size_t start)
 		if (we - ws >= sizeof w / 2)
 			return ROLE_NONE;
 		fold_word(t + ws, we - ws, w, sizeof w);
-		if (in_list(w, from_words))
+		if (in_list(w, from_words) || in_list(w, leave_words))
 			return ROLE_FROM;
-		if (in_list(w, to_words))
+		if (in_list(w, to_words) || in_list(w, arrive_words))
 			return ROLE_TO;
+		if (!strcmp(w, "for"))
+			return ROLE_FOR;
+		if (!strcmp(w, "in") || !strcmp(w, "at")) { /* arrived in, reached at */
+			if (!word_before(t, sent, ws, &ws, &we) || we - ws >= sizeof w / 2)
+				return ROLE_NONE;
+			fold_word(t + ws, we - ws, w, sizeof w);
+			return in_list(w, arrive_words) ? ROLE_TO : ROLE_NONE;
+		}
 		if (!in_list(w, filler_words))
 			return ROLE_NONE;
 		end = ws;
 	}
 	return ROLE_NONE;
+}
+
+/* Is there a verb of leaving in [s, e)? */
+static int has_leaving(const char *t, size_t s, size_t e)
+{
+	size_t ws, we, end = e;
+	char w[64];
+	/* back word by word: short sentences, a bounded walk */
+	for (int k = 0; k < 48 && word_before(t, s, end, &ws, &we); k++) {
+		if (we - ws < sizeof w / 2) {
+			fold_word(t + ws, we - ws, w, sizeof w);
+			if (in_list(w, leave_words))
+				return 1;
+		}
+		end = ws;
+	}
+	return 0;
 }
 
 /* Is there a verb of movement in [s, e)? */
@@ -325,6 +371,8 @@ int dft_routes_find(const char *text, size_t len, const dft_mention_set *ms,
 			if (np < SENT_PLACES) {
 				sp[np].m = order[k];
 				sp[np].role = role_of(text, s, m->start);
+				if (sp[np].role == ROLE_FOR)
+					sp[np].role = has_leaving(text, s, m->start) ? ROLE_TO : ROLE_NONE;
 				have_to |= sp[np].role == ROLE_TO;
 				have_from |= sp[np].role == ROLE_FROM;
 				np++;

@@ -171,6 +171,14 @@ static void test_routes(void **state)
 		{"The office in [Raqqa] wrote to the office in [Mosul].", ""},
 		{"The governor of [Homs] met the governor of [Hama].", ""},
 		{"He was born in [Mosul]. He moved to [Baghdad].", ""},
+		/* leaving and arriving */
+		{"The trucks left the city of [Manbij] for [Jarablus] at dawn.", "Manbij>Jarablus"},
+		{"Families from [Homs] arrived in [Hama] last week.", "Homs>Hama"},
+		{"The fighters reached [Tabqa] from [Raqqa].", "Raqqa>Tabqa"},
+		{"The brigade departed [Mosul], bound for [Kirkuk].", "Mosul>Kirkuk"},
+		{"غادر الوفد [حلب] إلى [دمشق].", "حلب>دمشق"},
+		{"He voted for [Raqqa] in [Homs].", ""},
+		{"The delegation arrived in [Mosul] and met the governor of [Kirkuk].", ""},
 	};
 	dft_mention_set ms;
 	char text[512];
