@@ -164,6 +164,24 @@ static const char *const not_towns[] = {
 	"القائد", "الوالي", "الديوان", "المكتب", "الجهة", "الجهات", "الطريق", "الشارع", "السوق", "المسجد",
 	"المستشفى", "المعبر", "الحدود", "ريف", "المركز", "الإدارة", "الأمن", NULL};
 
+/* A name of two words or more written as one by GeoNames (Kafr Nabl,
+ * Kafranbel; Tal Abyad, Tallabyad): the cross-script key without its
+ * spaces, when it has some and five consonants at least. 0: none. */
+static int join_key(dft_buf *key)
+{
+	size_t o = 0;
+	int spaces = 0;
+	for (size_t i = 0; i < key->len; i++) {
+		if (key->ptr[i] == ' ')
+			spaces++;
+		else
+			key->ptr[o++] = key->ptr[i];
+	}
+	key->len = o;
+	key->ptr[o] = 0;
+	return spaces > 0 && o >= 5;
+}
+
 /* A cross-script key match of Arabic text with a GeoNames spelling: also
  * the fine keys equal, long vowels within one (المدن is not Al Mayādīn),
  * not a common word. Latin text by key: the fine keys equal. */
@@ -182,6 +200,10 @@ static int arabic_agrees(dft_gazetteer *g, const char *s, size_t n, const dft_ge
 	dft_buf_reset(&g->fine);
 	if (word_keys(g, c->ascii, strlen(c->ascii), &g->fine, 1) < 0)
 		return 0;
+	/* without spaces: a name GeoNames writes as one word (Kafranbel) is
+	 * matched by its joined key (join_key) */
+	join_key(tmp);
+	join_key(&g->fine);
 	return !strcmp(dft_buf_cstr(tmp), dft_buf_cstr(&g->fine));
 }
 
@@ -349,7 +371,11 @@ int dft_gazetteer_find(dft_gazetteer *g, const char *name, size_t len, dft_geo_m
 	/* a key of one consonant (Ана) names too many towns to mean one, of
 	 * two too in Latin script, where the spelling itself is looked up
 	 * (Thuraya is not Ath Thawrah; Ракка is Raqqa) */
-	if (g->key.len >= 3 || (g->key.len == 2 && (unsigned char)name[0] >= 0x80))
+	for (int joined = 0; joined < 2 && (joined == 0 || n == 0); joined++) {
+		if (joined && !join_key(&g->key))
+			break;
+		if (!(g->key.len >= 3 || (g->key.len == 2 && (unsigned char)name[0] >= 0x80)))
+			continue;
 		for (i = first_of(g->coarse, g->ncoarse, dft_buf_cstr(&g->key));
 		     i < g->ncoarse && !strcmp(g->coarse[i].key, dft_buf_cstr(&g->key)) && n < max; i++) {
 			size_t k;
@@ -358,6 +384,7 @@ int dft_gazetteer_find(dft_gazetteer *g, const char *name, size_t len, dft_geo_m
 			if (k == n && arabic_agrees(g, name, len, &dft_geonames[g->coarse[i].city], &g->qfine))
 				fill(&out[n++], g->coarse[i].city, 0);
 		}
+	}
 	if (n > 1)
 		dft_sort(out, n, sizeof(*out), by_match);
 	return (int)n;
@@ -498,12 +525,16 @@ static const dft_geoname *scan_lookup(dft_gazetteer *g, const char *s, size_t n,
 	dft_buf_reset(&g->key);
 	if (coarse_key(g, s, n, &g->key) < 0 || g->key.len < 3)
 		return NULL;
-	for (i = first_of(g->coarse, g->ncoarse, dft_buf_cstr(&g->key));
-	     i < g->ncoarse && !strcmp(g->coarse[i].key, dft_buf_cstr(&g->key)); i++) {
-		const dft_geoname *c = &dft_geonames[g->coarse[i].city];
-		if (scan_city(c, 0, cue) && (!best || c->population > best->population) &&
-		    arabic_agrees(g, s, n, c, &g->qfine))
-			best = c;
+	for (int joined = 0; joined < 2 && !best; joined++) {
+		if (joined && !join_key(&g->key))
+			break;
+		for (i = first_of(g->coarse, g->ncoarse, dft_buf_cstr(&g->key));
+		     i < g->ncoarse && !strcmp(g->coarse[i].key, dft_buf_cstr(&g->key)); i++) {
+			const dft_geoname *c = &dft_geonames[g->coarse[i].city];
+			if (scan_city(c, 0, cue) && (!best || c->population > best->population) &&
+			    arabic_agrees(g, s, n, c, &g->qfine))
+				best = c;
+		}
 	}
 	return best;
 }

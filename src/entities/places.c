@@ -20,8 +20,9 @@
  * spelling with the article only with it (رقة is "tenderness"). A Latin
  * phrase must have a capital. Spellings that are also common words
  * (الباب "the door", القائم, حديثة, Hit, Duma) are marked '?': a name the
- * model tagged as a place spelled so is the town, running text is not
- * searched for them.
+ * model tagged as a place spelled so is the town; running text is searched
+ * for the Arabic ones only right after من, إلى, نحو, باتجاه, والي (its
+ * governor) or a noun of place (مدينة, محافظة, بلدة, ريف).
  *
  * Coordinates are the town centres (a governorate's: about its middle;
  * a city stands for its governorate of the same name too). Every city's
@@ -560,6 +561,38 @@ static int word_char(uint32_t c)
 	return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC);
 }
 
+/* Arabic words after which a spelling that is also a common word (الطبقة
+ * "the layer", الباب "the door") is read as the town: from, to, towards
+ * and the nouns of place (من الطبقة، إلى الطبقة، مدينة الباب). Not في
+ * ("في الطبقة الوسطى", in the middle class). */
+static const char *const common_cues[] = {
+	"\xd9\x85\xd9\x86", "\xd9\x88\xd9\x85\xd9\x86",                   /* من ومن */
+	"\xd8\xa5\xd9\x84\xd9\x89", "\xd8\xa7\xd9\x84\xd9\x89",         /* إلى الى */
+	"\xd9\x88\xd8\xa5\xd9\x84\xd9\x89", "\xd9\x88\xd8\xa7\xd9\x84\xd9\x89", /* وإلى والى */
+	"\xd9\x86\xd8\xad\xd9\x88", "\xd8\xa8\xd8\xa7\xd8\xaa\xd8\xac\xd8\xa7\xd9\x87", /* نحو باتجاه */
+	"\xd9\x85\xd8\xaf\xd9\x8a\xd9\x86\xd8\xa9", "\xd9\x85\xd8\xaf\xd9\x8a\xd9\x86\xd9\x87", /* مدينة */
+	"\xd9\x85\xd8\xad\xd8\xa7\xd9\x81\xd8\xb8\xd8\xa9",             /* محافظة */
+	"\xd8\xa8\xd9\x84\xd8\xaf\xd8\xa9", "\xd8\xb1\xd9\x8a\xd9\x81", /* بلدة ريف */
+	"\xd9\x88\xd8\xa7\xd9\x84\xd9\x8a",                                 /* والي (governor) */
+	NULL};
+
+/* Is the word before `at` (same line) one of common_cues? */
+static int after_common_cue(const char *text, size_t at)
+{
+	size_t e = at, s;
+	while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\t'))
+		e--;
+	s = e;
+	while (s > 0 && ((unsigned char)text[s - 1] >= 0x80))
+		s--;
+	if (s == e || e - s > 16)
+		return 0;
+	for (const char *const *c = common_cues; *c; c++)
+		if (strlen(*c) == e - s && !memcmp(text + s, *c, e - s))
+			return 1;
+	return 0;
+}
+
 int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn fn, void *ctx)
 {
 	size_t ws[MAX_PHRASE], we[MAX_PHRASE];
@@ -639,7 +672,7 @@ int dft_places_scan(dft_places *p, const char *text, size_t len, dft_mention_fn 
 				if (r && arabic && r->article && strncmp(s + cl, "\xd8\xa7\xd9\x84", 4) &&
 				    !(cl == 4 && !memcmp(clitics[c - 1], "\xd9\x84\xd9\x84", 4)))
 					r = NULL;
-				if (r && r->scan) {
+				if (r && (r->scan || (arabic && !cl && after_common_cue(text, ws[0])))) {
 					best = r;
 					best_start = ws[0] + cl;
 					best_end = we[k - 1];

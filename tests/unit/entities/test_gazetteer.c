@@ -87,6 +87,8 @@ static void test_find(void **state)
 		{"Afrin", "SY", 36.51, 36.87},     {"عفرين", "SY", 36.51, 36.87},
 		{"Zubayr", "IQ", 30.39, 47.70},    {"Munich", "DE", 48.14, 11.58},
 		{"Beirut", "LB", 33.89, 35.50},
+		/* two words where GeoNames writes one (Kafranbel) */
+		{"Kafr Nabl", "SY", 35.61, 36.56}, {"Kafranbel", "SY", 35.61, 36.56},
 	};
 	dft_gazetteer *g;
 	dft_geo_match m[48];

@@ -72,6 +72,11 @@ static void test_scan(void **state)
 		{"سهم كوت فود", ""},		 /* not الكوت */
 		{"told Duma deputies", ""},	 /* a common word: not searched for */
 		{"the raqqa road", ""},		 /* a Latin name has a capital */
+		/* a common word after من / إلى / نحو / مدينة / والي is the town */
+		{"نزحت العائلات من الرمادي نحو الطبقة", "الرمادي|الطبقة"},
+		{"اجتمع والي الطبقة مع الوفد", "الطبقة"},
+		{"في الطبقة الوسطى", ""},	 /* the middle class: not after في */
+		{"فتح الباب", ""},		 /* the door */
 	};
 	dft_places *p;
 	(void)state;
