@@ -166,7 +166,8 @@ enum dft_frame_kind {
 	/* what the worker's text hook found in the whole text, after the
 	 * extractor succeeded and before 'Z' (the ingest's analysis.c) */
 	DFT_FRAME_SIG = 'S',         /* the near-duplicate signature */
-	DFT_FRAME_MENTIONS = 'P'     /* entity mentions, whole records, several frames */
+	DFT_FRAME_MENTIONS = 'P',    /* entity mentions, whole records, several frames */
+	DFT_FRAME_TERMS = 'I'        /* the text analysed for the full-text index, several frames */
 };
 
 #define DFT_FRAME_MAX ((size_t)1 << 20)

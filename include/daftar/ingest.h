@@ -40,6 +40,7 @@ typedef struct dft_ingest_result {
 	int64_t extracted;     /* documents extracted in this run */
 	int64_t lost;          /* worker: results dropped, the lease having passed to another */
 	int64_t entity_docs;   /* texts whose entity mentions the workers found and this run stored */
+	int64_t terms_docs;    /* texts the workers analysed for the full-text index */
 	int64_t mentions;      /* those mentions */
 	uint64_t bytes;        /* bytes read from the input */
 	double seconds;

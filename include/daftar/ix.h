@@ -52,6 +52,17 @@ void dft_ix_writer_reset(dft_ix_writer *w);
  * its first postings). */
 int dft_ix_add(dft_ix_writer *w, uint32_t doc, int field, struct dft_analyzer *an, const char *text,
 	       size_t len);
+/* The same in two halves, so that the analysis can run where the text is
+ * (the ingest's extraction workers) and the writer only appends: a field's
+ * text analysed into bytes (appended to out: its length, then its distinct
+ * terms in byte order with their counts and the positions kept; ix.c has
+ * the layout), and those bytes added as dft_ix_add adds the text, which is
+ * the two in a row. dft_ix_add_terms checks the bytes whole first (as
+ * dft_ix_terms_check: lengths, bounds, order, UTF-8; DFT_EINVAL) and
+ * changes nothing when they are bad. */
+int dft_ix_analyse(struct dft_analyzer *an, const char *text, size_t len, dft_buf *out);
+int dft_ix_terms_check(const void *p, size_t n);
+int dft_ix_add_terms(dft_ix_writer *w, uint32_t doc, int field, const void *p, size_t n);
 /* Bytes the pending segment holds in memory (flush when it grows). */
 size_t dft_ix_pending_bytes(const dft_ix_writer *w);
 /* Write the pending segment in the caller's transaction, then merge the

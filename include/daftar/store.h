@@ -225,6 +225,10 @@ typedef struct dft_extraction {
 	const char *notes;
 	const char *language; /* "" or NULL: unknown */
 	int64_t pages;
+	/* the text already analysed for the full-text index (dft_ix_analyse's
+	 * bytes, from an extraction worker), or NULL: the store analyses it */
+	const void *index_terms;
+	size_t index_terms_len;
 } dft_extraction;
 int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction *ex);
 

@@ -96,8 +96,7 @@ struct dft_ix_writer {
 	uint32_t doc;       /* the document being added */
 	int have_doc;
 	uint32_t doc_len;   /* positions of the current document */
-	uint32_t pos;       /* its next position in the current field */
-	int field;
+	int field;          /* the field last added */
 	u32vec docs, lens;  /* documents of the segment and their lengths */
 	size_t bytes;
 	/* every document's norm, read once and kept up to date by this writer
@@ -105,6 +104,7 @@ struct dft_ix_writer {
 	uint8_t *norms;
 	uint32_t norms_cap;
 	int norms_loaded;
+	dft_buf scratch;    /* a field's analysis (dft_ix_add) */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -121,6 +121,7 @@ int dft_ix_writer_new(dft_ix_writer **out)
 	if (!w)
 		return dft_error_set(DFT_ENOMEM, "ix: out of memory");
 	w->nslots = 4096;
+	dft_buf_init(&w->scratch, SIZE_MAX / 2);
 	w->slots = calloc(w->nslots, sizeof *w->slots);
 	if (!w->slots) {
 		free(w);
@@ -168,6 +169,7 @@ void dft_ix_writer_free(dft_ix_writer *w)
 	free(w->docs.v);
 	free(w->lens.v);
 	free(w->norms);
+	dft_buf_dispose(&w->scratch);
 	free(w);
 }
 
@@ -223,6 +225,26 @@ static term_entry *lookup(dft_ix_writer *w, const char *t, size_t n, int create)
 	return e;
 }
 
+/* ---- a field analysed apart from the writer --------------------------------
+ *
+ * dft_ix_analyse turns a field's text into the bytes dft_ix_add_terms
+ * takes, and dft_ix_add is the two in a row, so the index is the same
+ * whether the writer analyses a text or an extraction worker did:
+ *
+ *   varint words            the field's length (tokens not colocated)
+ *   then a record a distinct term, in byte order of the terms:
+ *     varint len, the term's bytes (UTF-8, no NUL)
+ *     varint tf             its occurrences in the field (>= 1)
+ *     varint npos           the positions kept (<= tf): only for the forms a
+ *                           phrase can ask for (token_has_pos), each once
+ *     npos varints          the first position, then rising deltas (>= 1),
+ *                           every position below max(words, 1)
+ */
+
+#define TERM_BYTES_MAX 65536 /* a term's bytes (the analyzer cuts words at 128) */
+#define FIELD_TF_MAX (1u << 29) /* occurrences of a term in a field (tf << 2 fits) */
+#define FIELD_WORDS_MAX (1u << 30)
+
 /* Which forms keep positions: those a phrase or a name phrase can ask for
  * (a phrase's word matches a word with clitics through its stripped form,
  * as in FTS5). Stems never appear in phrases, nor do a name's fine keys
@@ -233,54 +255,259 @@ static int token_has_pos(int kind, const char *t, size_t n)
 	return kind != DFT_TOK_STEM && !(kind == DFT_TOK_KEY && n > 2 && t[2] == '=');
 }
 
-static int add_occurrence(dft_ix_writer *w, const char *t, size_t n, int kind, uint32_t pos)
+typedef struct field_term {
+	uint32_t off, len, hash;
+	uint32_t tf, npos, last_pos;
+} field_term;
+
+/* one field's distinct terms while its tokens arrive */
+typedef struct field_terms {
+	dft_buf text;           /* the terms' bytes */
+	field_term *v;
+	size_t n, cap;
+	uint32_t *slots;        /* index + 1, open addressing */
+	size_t nslots;
+	u32vec occ_term, occ_pos; /* the positions kept, in token order */
+	uint32_t pos, words;
+	int first;
+} field_terms;
+
+static void field_terms_dispose(field_terms *f)
 {
-	term_entry *e = lookup(w, t, n, 1);
-	size_t last;
-	if (!e)
-		return dft_error_set(DFT_ENOMEM, "ix: out of memory");
-	if (!e->docs.n || e->docs.v[e->docs.n - 1] != w->doc) {
-		if (u32_push(&e->docs, w->doc) < 0 || u32_push(&e->tfs, 0) < 0 || u32_push(&e->npos, 0) < 0 ||
-		    u32_push(&e->posoff, (uint32_t)e->pos.n) < 0)
-			return dft_error_set(DFT_ENOMEM, "ix: out of memory");
-		e->last_code = 0;
-		w->bytes += 12;
+	dft_buf_dispose(&f->text);
+	free(f->v);
+	free(f->slots);
+	free(f->occ_term.v);
+	free(f->occ_pos.v);
+}
+
+static int field_grow(field_terms *f)
+{
+	size_t n = f->nslots ? f->nslots * 2 : 1024;
+	uint32_t *s = calloc(n, sizeof *s);
+	if (!s)
+		return DFT_ENOMEM;
+	for (size_t i = 0; i < f->n; i++) {
+		size_t j = f->v[i].hash & (n - 1);
+		while (s[j])
+			j = (j + 1) & (n - 1);
+		s[j] = (uint32_t)i + 1;
 	}
-	last = e->docs.n - 1;
-	if (w->field == DFT_IX_BODY)
-		e->tfs.v[last] += 4;
-	else
-		e->tfs.v[last] |= w->field == DFT_IX_TITLE ? 2 : 1;
-	if (token_has_pos(kind, t, n)) {
-		uint32_t code = ix_pos_code(w->field, pos);
-		e->has_pos = 1;
-		if (e->npos.v[last] && code <= e->last_code)
-			return 0; /* the same form twice at one position */
-		if (bytes_varint(&e->pos, e->npos.v[last] ? code - e->last_code : code) < 0)
+	free(f->slots);
+	f->slots = s;
+	f->nslots = n;
+	return 0;
+}
+
+static int field_token(void *ctx, const dft_token *t)
+{
+	field_terms *f = ctx;
+	uint32_t h = hash_bytes(t->text, t->len);
+	field_term *e = NULL;
+	size_t j;
+	if (!t->colocated) {
+		if (!f->first)
+			f->pos++;
+		f->first = 0;
+		f->words++;
+	}
+	if ((f->n + 1) * 2 > f->nslots && field_grow(f) < 0)
+		return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+	for (j = h & (f->nslots - 1); f->slots[j]; j = (j + 1) & (f->nslots - 1)) {
+		field_term *x = &f->v[f->slots[j] - 1];
+		if (x->hash == h && x->len == t->len && !memcmp(f->text.ptr + x->off, t->text, t->len)) {
+			e = x;
+			break;
+		}
+	}
+	if (!e) {
+		if (f->n == f->cap) {
+			size_t cap = f->cap ? f->cap * 2 : 256;
+			field_term *v = realloc(f->v, cap * sizeof *v);
+			if (!v)
+				return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			f->v = v;
+			f->cap = cap;
+		}
+		e = &f->v[f->n];
+		memset(e, 0, sizeof *e);
+		e->off = (uint32_t)f->text.len;
+		e->len = (uint32_t)t->len;
+		e->hash = h;
+		if (dft_buf_add(&f->text, t->text, t->len) < 0)
 			return dft_error_set(DFT_ENOMEM, "ix: out of memory");
-		e->npos.v[last]++;
-		e->last_code = code;
-		w->bytes += 2;
+		f->slots[j] = (uint32_t)++f->n;
+	}
+	e->tf++;
+	/* the same form twice at one position is kept once, as the writer
+	 * keeps a position code once */
+	if (token_has_pos(t->kind, t->text, t->len) && (!e->npos || f->pos > e->last_pos)) {
+		if (u32_push(&f->occ_term, (uint32_t)(e - f->v)) < 0 || u32_push(&f->occ_pos, f->pos) < 0)
+			return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+		e->npos++;
+		e->last_pos = f->pos;
 	}
 	return 0;
 }
 
-struct add_ctx {
-	dft_ix_writer *w;
-	int first;
-};
-
-static int on_token(void *ctx, const dft_token *t)
+static int cmp_field_term(const void *a, const void *b, void *ctx)
 {
-	struct add_ctx *a = ctx;
-	dft_ix_writer *w = a->w;
-	if (!t->colocated) {
-		if (!a->first)
-			w->pos++;
-		a->first = 0;
-		w->doc_len++;
+	const field_terms *f = ctx;
+	const field_term *x = &f->v[*(const uint32_t *)a], *y = &f->v[*(const uint32_t *)b];
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(f->text.ptr + x->off, f->text.ptr + y->off, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int add_varint(dft_buf *b, uint64_t v)
+{
+	uint8_t tmp[10];
+	return dft_buf_add(b, tmp, ix_put_varint(tmp, v));
+}
+
+int dft_ix_analyse(struct dft_analyzer *an, const char *text, size_t len, dft_buf *out)
+{
+	field_terms f;
+	uint32_t *order = NULL, *start = NULL, *grouped = NULL;
+	int rc;
+	memset(&f, 0, sizeof f);
+	f.first = 1;
+	dft_buf_init(&f.text, SIZE_MAX / 2);
+	if ((rc = dft_analyze(an, text, len, field_token, &f)) < 0)
+		goto out;
+	if (f.words > FIELD_WORDS_MAX) {
+		rc = dft_error_set(DFT_ELIMIT, "ix: a field of more than %u words", FIELD_WORDS_MAX);
+		goto out;
 	}
-	return add_occurrence(w, t->text, t->len, t->kind, w->pos);
+	order = malloc((f.n + 1) * sizeof *order);
+	start = malloc((f.n + 1) * sizeof *start);
+	grouped = malloc((f.occ_pos.n + 1) * sizeof *grouped);
+	if (!order || !start || !grouped) {
+		rc = dft_error_set(DFT_ENOMEM, "ix: out of memory");
+		goto out;
+	}
+	/* each term's positions together, in token order (so rising) */
+	start[0] = 0;
+	for (size_t i = 0; i < f.n; i++) {
+		start[i + 1] = start[i] + f.v[i].npos;
+		f.v[i].npos = 0;
+	}
+	for (size_t k = 0; k < f.occ_pos.n; k++) {
+		field_term *e = &f.v[f.occ_term.v[k]];
+		grouped[start[f.occ_term.v[k]] + e->npos++] = f.occ_pos.v[k];
+	}
+	for (size_t i = 0; i < f.n; i++)
+		order[i] = (uint32_t)i;
+	dft_sort_r(order, f.n, sizeof *order, cmp_field_term, &f);
+	rc = add_varint(out, f.words);
+	for (size_t k = 0; k < f.n && rc == 0; k++) {
+		const field_term *e = &f.v[order[k]];
+		const uint32_t *p = grouped + start[order[k]];
+		if (e->len > TERM_BYTES_MAX || e->tf > FIELD_TF_MAX) {
+			rc = dft_error_set(DFT_ELIMIT, "ix: a term of %u bytes, %u times in a field", e->len, e->tf);
+			break;
+		}
+		if ((rc = add_varint(out, e->len)) < 0 || (rc = dft_buf_add(out, f.text.ptr + e->off, e->len)) < 0 ||
+		    (rc = add_varint(out, e->tf)) < 0 || (rc = add_varint(out, e->npos)) < 0)
+			break;
+		for (uint32_t i = 0; i < e->npos && rc == 0; i++)
+			rc = add_varint(out, i ? p[i] - p[i - 1] : p[0]);
+	}
+out:
+	free(order);
+	free(start);
+	free(grouped);
+	field_terms_dispose(&f);
+	return rc;
+}
+
+/* A varint of an analysis: 0, or -1 when it is cut short or too long. */
+static int take_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	*v = 0;
+	for (int shift = 0; *p < end && shift < 64; shift += 7) {
+		uint8_t b = *(*p)++;
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+/* Walk a field's analysis: check it (bounds, order, UTF-8) when `check`,
+ * add it to the writer when w is not NULL. */
+static int walk_terms(dft_ix_writer *w, int field, const uint8_t *p, size_t n, int check)
+{
+	const uint8_t *end = p + n, *prev = NULL;
+	uint64_t words, prev_len = 0;
+	if (take_varint(&p, end, &words) < 0 || words > FIELD_WORDS_MAX)
+		return dft_error_set(DFT_EINVAL, "ix: bad analysis: its length");
+	if (w) {
+		w->doc_len += (uint32_t)words;
+		w->lens.v[w->lens.n - 1] = w->doc_len;
+	}
+	while (p < end) {
+		uint64_t len, tf, npos, at = 0;
+		const uint8_t *term;
+		term_entry *e = NULL;
+		size_t last = 0;
+		if (take_varint(&p, end, &len) < 0 || len > TERM_BYTES_MAX || (uint64_t)(end - p) < len)
+			return dft_error_set(DFT_EINVAL, "ix: bad analysis: a term's length");
+		term = p;
+		p += len;
+		if (check) {
+			size_t m = prev_len < len ? (size_t)prev_len : (size_t)len;
+			int c = prev ? memcmp(prev, term, m) : -1;
+			if (prev && (c > 0 || (c == 0 && prev_len >= len)))
+				return dft_error_set(DFT_EINVAL, "ix: bad analysis: terms out of order");
+			if (memchr(term, '\0', (size_t)len) || !dft_utf8_valid((const char *)term, (size_t)len))
+				return dft_error_set(DFT_EINVAL, "ix: bad analysis: a term is not UTF-8 text");
+		}
+		prev = term;
+		prev_len = len;
+		if (take_varint(&p, end, &tf) < 0 || take_varint(&p, end, &npos) < 0 || tf < 1 || tf > FIELD_TF_MAX ||
+		    npos > tf)
+			return dft_error_set(DFT_EINVAL, "ix: bad analysis: a term's counts");
+		if (w) {
+			if (!(e = lookup(w, (const char *)term, (size_t)len, 1)))
+				return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+			if (!e->docs.n || e->docs.v[e->docs.n - 1] != w->doc) {
+				if (u32_push(&e->docs, w->doc) < 0 || u32_push(&e->tfs, 0) < 0 ||
+				    u32_push(&e->npos, 0) < 0 || u32_push(&e->posoff, (uint32_t)e->pos.n) < 0)
+					return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+				e->last_code = 0;
+				w->bytes += 12;
+			}
+			last = e->docs.n - 1;
+			if (field == DFT_IX_BODY)
+				e->tfs.v[last] += 4 * (uint32_t)tf;
+			else
+				e->tfs.v[last] |= field == DFT_IX_TITLE ? 2 : 1;
+		}
+		for (uint64_t i = 0; i < npos; i++) {
+			uint64_t d;
+			if (take_varint(&p, end, &d) < 0 || (i && d == 0) || d >= FIELD_WORDS_MAX ||
+			    (at += d) >= (words ? words : 1))
+				return dft_error_set(DFT_EINVAL, "ix: bad analysis: a position");
+			if (w) {
+				uint32_t code = ix_pos_code(field, (uint32_t)at);
+				e->has_pos = 1;
+				if (e->npos.v[last] && code <= e->last_code)
+					continue; /* the same form twice at one position */
+				if (bytes_varint(&e->pos, e->npos.v[last] ? code - e->last_code : code) < 0)
+					return dft_error_set(DFT_ENOMEM, "ix: out of memory");
+				e->npos.v[last]++;
+				e->last_code = code;
+				w->bytes += 2;
+			}
+		}
+	}
+	return 0;
+}
+
+int dft_ix_terms_check(const void *p, size_t n)
+{
+	return walk_terms(NULL, DFT_IX_BODY, p, n, 1);
 }
 
 /* the order a document's fields arrive in: body, title, path (their
@@ -290,11 +517,8 @@ static int field_rank(int field)
 	return field == DFT_IX_BODY ? 0 : field == DFT_IX_TITLE ? 1 : field == DFT_IX_PATH ? 2 : -1;
 }
 
-int dft_ix_add(dft_ix_writer *w, uint32_t doc, int field, struct dft_analyzer *an, const char *text,
-	       size_t len)
+static int add_terms(dft_ix_writer *w, uint32_t doc, int field, const void *p, size_t n, int check)
 {
-	struct add_ctx a = {w, 1};
-	int rc;
 	if (field < DFT_IX_TITLE || field > DFT_IX_BODY)
 		return dft_error_set(DFT_EINVAL, "ix: no field %d", field);
 	if (!w->have_doc || doc != w->doc) {
@@ -308,10 +532,26 @@ int dft_ix_add(dft_ix_writer *w, uint32_t doc, int field, struct dft_analyzer *a
 		return dft_error_set(DFT_EINVAL, "ix: document %u: fields out of order", doc);
 	}
 	w->field = field;
-	w->pos = 0;
-	rc = dft_analyze(an, text, len, on_token, &a);
-	w->lens.v[w->lens.n - 1] = w->doc_len;
-	return rc;
+	return walk_terms(w, field, p, n, check);
+}
+
+int dft_ix_add_terms(dft_ix_writer *w, uint32_t doc, int field, const void *p, size_t n)
+{
+	int rc;
+	/* checked whole before the first change to the segment */
+	if ((rc = dft_ix_terms_check(p, n)) < 0)
+		return rc;
+	return add_terms(w, doc, field, p, n, 0);
+}
+
+int dft_ix_add(dft_ix_writer *w, uint32_t doc, int field, struct dft_analyzer *an, const char *text,
+	       size_t len)
+{
+	int rc;
+	dft_buf_reset(&w->scratch);
+	if ((rc = dft_ix_analyse(an, text, len, &w->scratch)) < 0)
+		return rc;
+	return add_terms(w, doc, field, w->scratch.ptr, w->scratch.len, 0);
 }
 
 /* ---- sorting a term's postings by document ---------------------------------- */

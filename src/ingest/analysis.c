@@ -1,9 +1,9 @@
 /*
  * analysis.c - what the extraction workers read in each text for the
- * ingest (analysis.h): the near-duplicate signature (dft_dedup_sig_of_text)
- * and the entity mentions (dft_entity_extract), the same functions the
- * parent called before, now run in the worker beside the extractor so that
- * the parent only stores. Both halves of the frames are here: encoded in
+ * ingest (analysis.h): the near-duplicate signature (dft_dedup_sig_of_text),
+ * the entity mentions (dft_entity_extract) and the full-text index's terms
+ * (dft_ix_analyse), the same functions the parent called before, now run
+ * in the worker beside the extractor so that the parent only stores. Both halves of the frames are here: encoded in
  * the worker, decoded and checked in the parent, which trusts nothing a
  * worker says (sizes, offsets, types, UTF-8).
  *
@@ -14,8 +14,13 @@
  *        u8 type, u64 start, u64 end, f64 score, u32 n + value,
  *        u32 n + extra (n = 0xffffffff: none); integers little-endian as
  *        the machine's own (both ends are one binary on one machine)
+ *   'I'  u8 last, then the next bytes of the text's analysis for the
+ *        index (ix.h: dft_ix_analyse's bytes, cut anywhere), checked
+ *        whole by the parent when the last frame comes
  */
 #include "analysis.h"
+#include "daftar/ix.h"
+#include "daftar/text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,10 +34,12 @@
 #define NO_EXTRA 0xffffffffu
 
 struct dft_analysis {
-	int entities;
+	int entities, index_terms;
 	dft_text_hook hook;
 	/* in a worker, after setup */
 	dft_analyzer *an;
+	dft_analyzer *ix_an; /* the index's analyzer (DFT_AN_INDEX), as the store's */
+	dft_buf terms;
 	dft_entity_extractor *x;
 	dft_mention_set ms;
 	dft_buf out;
@@ -48,8 +55,11 @@ static int setup(void *ctx)
 		return rc;
 	if (a->entities && (rc = dft_entity_extractor_new(&a->x)) < 0)
 		return rc;
+	if (a->index_terms && (rc = dft_analyzer_new(&a->ix_an, NULL, DFT_AN_INDEX)) < 0)
+		return rc;
 	dft_mention_set_init(&a->ms);
 	dft_buf_init(&a->out, DFT_FRAME_MAX);
+	dft_buf_init(&a->terms, DFT_ANALYSIS_TERMS_BYTES);
 	return 0;
 }
 
@@ -128,9 +138,29 @@ static int send_mentions(dft_analysis *a, dft_frame_send_fn send, void *sctx)
 	return 0;
 }
 
-/* A signature or a scan that fails here (out of memory) is not the
- * document's failure: nothing is sent for it and the parent does that
- * part itself. Only a failed send is an error. */
+/* The text's terms for the index in frames of at most DFT_FRAME_MAX
+ * bytes, the first byte of each saying whether it is the last. */
+static int send_terms(dft_analysis *a, dft_frame_send_fn send, void *sctx)
+{
+	const char *p = a->terms.ptr;
+	size_t left = a->terms.len;
+	int rc;
+	do {
+		size_t k = left < DFT_FRAME_MAX - 1 ? left : DFT_FRAME_MAX - 1;
+		unsigned char last = k == left;
+		dft_buf_reset(&a->out);
+		if ((rc = dft_buf_add(&a->out, &last, 1)) < 0 || (rc = dft_buf_add(&a->out, p, k)) < 0 ||
+		    (rc = send(sctx, DFT_FRAME_TERMS, a->out.ptr, a->out.len)) < 0)
+			return rc;
+		p += k;
+		left -= k;
+	} while (left);
+	return 0;
+}
+
+/* A signature, an analysis or a scan that fails here (out of memory, a
+ * limit) is not the document's failure: nothing is sent for it and the
+ * parent does that part itself. Only a failed send is an error. */
 static int run(void *ctx, const char *text, size_t len, dft_frame_send_fn send, void *sctx)
 {
 	dft_analysis *a = ctx;
@@ -139,6 +169,13 @@ static int run(void *ctx, const char *text, size_t len, dft_frame_send_fn send, 
 	memset(&g, 0, sizeof(g));
 	if (dft_dedup_sig_of_text(a->an, text, len, &g) == 0 && (rc = send_sig(a, &g, send, sctx)) < 0)
 		return rc;
+	if (a->ix_an && len <= DFT_ANALYSIS_TERMS_MAX) {
+		dft_buf_reset(&a->terms);
+		if (dft_ix_analyse(a->ix_an, text, len, &a->terms) == 0 && (rc = send_terms(a, send, sctx)) < 0)
+			return rc;
+		if (a->terms.cap > ((size_t)4 << 20))
+			dft_buf_dispose(&a->terms); /* a long text's terms are not kept for the next */
+	}
 	if (!a->x || len > DFT_ANALYSIS_ENTITIES_MAX)
 		return 0;
 	dft_mention_set_reset(&a->ms);
@@ -147,13 +184,14 @@ static int run(void *ctx, const char *text, size_t len, dft_frame_send_fn send, 
 	return send_mentions(a, send, sctx);
 }
 
-int dft_analysis_new(dft_analysis **out, int entities)
+int dft_analysis_new(dft_analysis **out, int entities, int index_terms)
 {
 	dft_analysis *a = dft_calloc(1, sizeof(*a));
 	*out = NULL;
 	if (!a)
 		return DFT_ENOMEM;
 	a->entities = entities;
+	a->index_terms = index_terms;
 	a->hook.setup = setup;
 	a->hook.run = run;
 	a->hook.ctx = a;
@@ -181,10 +219,12 @@ void dft_analysis_free(dft_analysis *a)
 		return;
 	/* set up only in the workers; in the parent these are empty */
 	dft_analyzer_free(a->an);
+	dft_analyzer_free(a->ix_an);
 	dft_entity_extractor_free(a->x);
-	if (a->an || a->x) {
+	if (a->an || a->x || a->ix_an) {
 		dft_mention_set_dispose(&a->ms);
 		dft_buf_dispose(&a->out);
+		dft_buf_dispose(&a->terms);
 	}
 	free(a);
 }
@@ -197,11 +237,13 @@ void dft_analysis_result_init(dft_analysis_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	dft_mention_set_init(&r->ms);
+	dft_buf_init(&r->terms, DFT_ANALYSIS_TERMS_BYTES);
 }
 
 void dft_analysis_result_dispose(dft_analysis_result *r)
 {
 	dft_mention_set_dispose(&r->ms);
+	dft_buf_dispose(&r->terms);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -324,10 +366,27 @@ static int take_mentions(dft_analysis_result *r, const unsigned char *p, size_t 
 	return 0;
 }
 
+static int take_terms(dft_analysis_result *r, const char *p, size_t n)
+{
+	int rc;
+	if (r->terms_done || n < 1 || (unsigned char)p[0] > 1)
+		return dft_error_set(DFT_EINVAL, "bad terms frame");
+	if (dft_buf_add(&r->terms, p + 1, n - 1) < 0)
+		return dft_error_set(DFT_EINVAL, "bad terms frame: more than %zu MiB", DFT_ANALYSIS_TERMS_BYTES >> 20);
+	if (!p[0])
+		return 0;
+	if ((rc = dft_ix_terms_check(r->terms.ptr, r->terms.len)) < 0)
+		return dft_error_prefix("bad terms frame");
+	r->terms_done = 1;
+	return 0;
+}
+
 int dft_analysis_take(dft_analysis_result *r, int kind, const char *p, size_t n, size_t text_len,
 		      const char *text)
 {
 	if (kind == DFT_FRAME_SIG)
 		return take_sig(r, (const unsigned char *)p, n);
+	if (kind == DFT_FRAME_TERMS)
+		return take_terms(r, p, n);
 	return take_mentions(r, (const unsigned char *)p, n, text_len, text);
 }

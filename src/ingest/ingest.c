@@ -77,7 +77,7 @@ struct job {
 	int done;          /* 'Z' or 'F' received */
 	int failed;
 	char *error;
-	dft_analysis_result an; /* the text's signature and mentions, from the worker */
+	dft_analysis_result an; /* the text's signature, mentions and terms, from the worker */
 };
 
 struct slot {
@@ -445,6 +445,7 @@ static int on_frame(void *ctx, int kind, const char *p, size_t n)
 		break;
 	case DFT_FRAME_SIG:
 	case DFT_FRAME_MENTIONS:
+	case DFT_FRAME_TERMS:
 		return dft_analysis_take(&j->an, kind, p, n, j->text.len, j->text.ptr);
 	default:
 		return dft_error_set(DFT_EINVAL, "a worker sent an unknown frame '%c'", kind);
@@ -544,6 +545,13 @@ static int store_job(struct ingest *g, struct job *j)
 		ex.notes = j->notes.len ? j->notes.ptr : NULL;
 		ex.language = meta_value(&j->meta, "language");
 		ex.pages = meta_int(&j->meta, "pages");
+		/* the text's terms for the index, when its worker analysed it
+		 * (analysis.c); otherwise the store analyses it */
+		if (j->an.terms_done && !j->failed && !j->text_truncated && ex.text_len) {
+			ex.index_terms = j->an.terms.ptr;
+			ex.index_terms_len = j->an.terms.len;
+			r->terms_docs++;
+		}
 		rc = dft_store_set_extraction(g->st, j->doc_id, &ex);
 		/* the near-duplicate signature and the entity mentions, in the
 		 * same transaction, so that `dups`, `new` and the entity pass
@@ -1090,7 +1098,7 @@ static int slots_init(struct ingest *g)
 	if (!(g->slots = dft_calloc((size_t)jobs, sizeof(*g->slots))))
 		return DFT_ENOMEM;
 	g->nslots = jobs;
-	if ((rc = dft_analysis_new(&g->analysis, !g->o->no_entities)) < 0)
+	if ((rc = dft_analysis_new(&g->analysis, !g->o->no_entities, !g->server)) < 0)
 		return rc;
 	return dft_analyzer_new(&g->dedup_an, NULL, 0);
 }
@@ -1201,7 +1209,8 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 		dft_store_commit(st); /* keep what was finished; the rest resumes */
 	draw_progress(&g, 1);
 	dft_log("ingest: longest write transaction %.3f s; the workers scanned %lld texts for entities "
-		"(%lld mentions)", r->longest_txn_s, (long long)r->entity_docs, (long long)r->mentions);
+		"(%lld mentions) and analysed %lld for the index", r->longest_txn_s, (long long)r->entity_docs,
+		(long long)r->mentions, (long long)r->terms_docs);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 done:

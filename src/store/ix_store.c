@@ -1,7 +1,8 @@
 /*
  * ix_store.c - the case's full-text index (SQLite cases): daftar's own
  * index (ix.h) kept in store.db. A document's title, path and text are
- * analysed when its extraction is stored, the pending segment written in
+ * analysed when its extraction is stored (the text by the extraction
+ * worker, when it sent its terms), the pending segment written in
  * the same transaction just before COMMIT (so after kill -9 the index has
  * exactly the committed documents), dropped on ROLLBACK. Readers keep one
  * open index a connection and reload it when another connection commits
@@ -22,7 +23,8 @@
 /* flush before a transaction's COMMIT, or sooner when it grows past this */
 #define IX_PENDING_MAX ((size_t)256 << 20)
 
-int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len)
+int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len, const void *terms,
+		     size_t terms_len)
 {
 	dft_stmt *s = NULL;
 	int rc;
@@ -38,7 +40,10 @@ int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len
 				 "SELECT title, path FROM search_src WHERE id = ?")) < 0)
 		return rc;
 	dft_sql_bind_int64(s, 1, doc_id);
-	rc = dft_ix_add(st->ixw, (uint32_t)doc_id, DFT_IX_BODY, st->ix_an, text ? text : "", text ? len : 0);
+	if (terms)
+		rc = dft_ix_add_terms(st->ixw, (uint32_t)doc_id, DFT_IX_BODY, terms, terms_len);
+	else
+		rc = dft_ix_add(st->ixw, (uint32_t)doc_id, DFT_IX_BODY, st->ix_an, text ? text : "", text ? len : 0);
 	if (rc == 0 && dft_sql_step(s) == DFT_ROW) {
 		const char *title = dft_sql_col_text(s, 0), *path = dft_sql_col_text(s, 1);
 		if (title)

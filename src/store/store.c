@@ -1056,7 +1056,7 @@ int dft_store_add_location(dft_store *st, const dft_location *loc, int64_t *doc_
 	 * a bomb) is never extracted: indexed now by its name and path, as an
 	 * index rebuilt from the case has it (every stored document once) */
 	if (*is_new && loc->error)
-		rc = st->pg ? dft_pg_index(st, *doc_id, NULL, 0, NULL) : dft_store_ix_add(st, *doc_id, NULL, 0);
+		rc = st->pg ? dft_pg_index(st, *doc_id, NULL, 0, NULL) : dft_store_ix_add(st, *doc_id, NULL, 0, NULL, 0);
 	if (rc < 0)
 		return rc;
 	if ((rc = parent_sha(st, loc->parent, psha)) < 0)
@@ -1161,7 +1161,7 @@ int dft_store_set_extraction(dft_store *st, int64_t doc_id, const dft_extraction
 	if (st->pg)
 		rc = dft_pg_index(st, doc_id, ex->text, ex->text_len, ex->language);
 	else
-		rc = dft_store_ix_add(st, doc_id, ex->text, ex->text_len);
+		rc = dft_store_ix_add(st, doc_id, ex->text, ex->text_len, ex->index_terms, ex->index_terms_len);
 	if (rc < 0)
 		return rc;
 	{

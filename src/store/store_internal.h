@@ -113,7 +113,9 @@ int dft_store_doc_sha(dft_store *st, int64_t doc, char sha[DFT_SHA256_HEX]);
 /* ---- the full-text index of SQLite cases (ix_store.c) ---- */
 struct dft_ix;
 struct dft_ix_result;
-int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len);
+/* terms: the text analysed already (dft_ix_analyse), or NULL */
+int dft_store_ix_add(dft_store *st, int64_t doc_id, const char *text, size_t len, const void *terms,
+		     size_t terms_len);
 int dft_store_ix_flush(dft_store *st);
 void dft_store_ix_discard(dft_store *st);
 void dft_store_ix_free(dft_store *st);

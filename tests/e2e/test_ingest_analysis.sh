@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# test_ingest_analysis.sh - the extraction workers sign each text and scan
-# it for entities during the ingest (src/ingest/analysis.c), and the case
-# ends exactly as when the parent does it all (DAFTAR_WORKER_ANALYSIS_MAX=0:
-# the parent signs and the entity pass scans, as before), or some of both
+# test_ingest_analysis.sh - the extraction workers sign each text, scan
+# it for entities and analyse it for the full-text index during the ingest
+# (src/ingest/analysis.c), and the case ends exactly as when the parent
+# does it all (DAFTAR_WORKER_ANALYSIS_MAX=0: the parent signs, analyses and
+# the entity pass scans, as before; the index decoded by ix_dump.py, every
+# posting and position, the same), or some of both
 # (a bound that leaves the longer texts to the parent), or with
 # --no-entities and a later `daftar entities`; mentions stored by a run
 # killed before the resolution are resolved by the next command.
@@ -61,6 +63,24 @@ m_workers=$(grep -o 'the workers scanned [0-9]* texts' "$M.log" | grep -o '[0-9]
 check "with a bound of 200 bytes, some texts each way ($m_workers by the workers)" \
   test "$m_workers" -gt 0 -a "$m_workers" -lt "$texts"
 eq "the same entities found either way" "$(jqv "$out_w" .entities.mentions)" "$(jqv "$out_p" .entities.mentions)"
+eq "the workers analysed the texts that extracted well for the index" \
+  "$(grep -o 'analysed [0-9]* for the index' "$W.log" | grep -o '[0-9]*')" \
+  "$(case_sql "$W" "SELECT count(*) FROM texts t JOIN documents d ON d.id = t.doc_id WHERE d.status = 'ok'")"
+eq "... with the bound at 0 none" "$(grep -o 'analysed [0-9]* for the index' "$P.log" | grep -o '[0-9]*')" 0
+
+# the index: the same postings, positions, norms and totals however the
+# work was shared (the segments differ from run to run, the postings not)
+python3 "$(dirname "$0")/ix_dump.py" "$P/store.db" >"$T/parent.ix"
+check "the parent's index has postings with positions ($(grep -c '^post' "$T/parent.ix") postings)" \
+  test "$(grep -c '^post .* [0-9]*,[0-9]' "$T/parent.ix")" -gt 100
+for c in W M; do
+  python3 "$(dirname "$0")/ix_dump.py" "${!c}/store.db" >"$T/$c.ix"
+  if cmp -s "$T/parent.ix" "$T/$c.ix"; then
+    ok "$c: the index is the parent's, posting for posting"
+  else
+    not_ok "$c: the index differs from the parent's: $(diff "$T/parent.ix" "$T/$c.ix" | head -6 | tr '\n' ' ')"
+  fi
+done
 
 case_dump "$P" >"$T/parent.dump"
 for c in W M; do

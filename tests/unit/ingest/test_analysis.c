@@ -2,9 +2,11 @@
  * test_analysis.c - the text analysis the extraction workers run for the
  * ingest (src/ingest/analysis.c): what the worker sends decodes in the
  * parent to exactly what the parent would have computed itself (the
- * signature and the mentions, over several frames when there are many),
- * and every malformed frame a hostile worker could send is refused as a
- * protocol error (DFT_EINVAL), never taken and never a crash.
+ * signature, the mentions and the index's terms, over several frames when
+ * there are many; the index written from the worker's terms is the one
+ * written from the text, row for row and byte for byte), and every
+ * malformed frame a hostile worker could send is refused as a protocol
+ * error (DFT_EINVAL), never taken and never a crash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,19 +19,22 @@
 #include <string.h>
 
 #include "../../../src/ingest/analysis.h"
+#include "daftar/ix.h"
 #include "daftar/text.h"
+#include <sqlite3.h>
 
 /* The frames a worker sent, in order. */
+#define FRAMES_MAX 256
 struct frames {
-	int kind[64];
-	dft_buf data[64];
+	int kind[FRAMES_MAX];
+	dft_buf data[FRAMES_MAX];
 	size_t n;
 };
 
 static int capture(void *sctx, int kind, const void *p, size_t n)
 {
 	struct frames *f = sctx;
-	if (f->n >= 64)
+	if (f->n >= FRAMES_MAX)
 		return DFT_ERROR;
 	f->kind[f->n] = kind;
 	dft_buf_init(&f->data[f->n], DFT_FRAME_MAX + 1);
@@ -51,7 +56,7 @@ static void round_trip(const char *text, size_t len, struct frames *f, dft_analy
 {
 	dft_analysis *a;
 	const dft_text_hook *h;
-	assert_int_equal(dft_analysis_new(&a, 1), 0);
+	assert_int_equal(dft_analysis_new(&a, 1, 1), 0);
 	h = dft_analysis_hook(a);
 	assert_int_equal(h->setup(h->ctx), 0);
 	memset(f, 0, sizeof(*f));
@@ -118,6 +123,105 @@ static void same_as_the_parent(void **state)
 	dft_entity_extractor_free(x);
 	dft_analysis_result_dispose(&r);
 	frames_dispose(&f);
+}
+
+/* The index of a document written from the terms a worker sent and the
+ * one written from its text (the parent analysing, dft_ix_add): every row
+ * of every table, byte for byte. The title and path are the parent's in
+ * both. */
+static void index_rows(sqlite3 *db, dft_buf *out)
+{
+	static const char *const q[] = {"SELECT term, seg, df, post, pos FROM ix_terms ORDER BY id",
+					"SELECT * FROM ix_segs ORDER BY seg", "SELECT * FROM ix_norms ORDER BY chunk",
+					"SELECT * FROM ix_stats ORDER BY key"};
+	for (size_t i = 0; i < sizeof(q) / sizeof(*q); i++) {
+		sqlite3_stmt *s;
+		assert_int_equal(sqlite3_prepare_v2(db, q[i], -1, &s, NULL), SQLITE_OK);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			for (int c = 0; c < sqlite3_column_count(s); c++) {
+				const void *b = sqlite3_column_blob(s, c);
+				int n = sqlite3_column_bytes(s, c);
+				assert_int_equal(dft_buf_addf(out, "%zu:%d:%d:", i, c, n), 0);
+				if (n)
+					assert_int_equal(dft_buf_add(out, b, (size_t)n), 0);
+			}
+		sqlite3_finalize(s);
+	}
+}
+
+static void index_of(const char *text, size_t len, const void *terms, size_t terms_len, dft_buf *rows)
+{
+	sqlite3 *db;
+	dft_ix_writer *w;
+	dft_analyzer *an;
+	static const char title[] = "Letter to the northern office", path[] = "letters/2016/raqqa-12.txt";
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(dft_ix_schema(db), 0);
+	assert_int_equal(dft_ix_writer_new(&w), 0);
+	assert_int_equal(dft_analyzer_new(&an, NULL, DFT_AN_INDEX), 0);
+	for (uint32_t doc = 1; doc <= 3; doc++) { /* the same text three times, some terms in all */
+		if (terms)
+			assert_int_equal(dft_ix_add_terms(w, doc, DFT_IX_BODY, terms, terms_len), 0);
+		else
+			assert_int_equal(dft_ix_add(w, doc, DFT_IX_BODY, an, text, len), 0);
+		assert_int_equal(dft_ix_add(w, doc, DFT_IX_TITLE, an, title, strlen(title)), 0);
+		assert_int_equal(dft_ix_add(w, doc, DFT_IX_PATH, an, path, strlen(path)), 0);
+	}
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(dft_ix_flush(w, db), 0);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	index_rows(db, rows);
+	dft_analyzer_free(an);
+	dft_ix_writer_free(w);
+	sqlite3_close(db);
+}
+
+static void same_index(const char *text, size_t len, const dft_analysis_result *r)
+{
+	dft_buf a, b;
+	dft_buf_init(&a, (size_t)1 << 30);
+	dft_buf_init(&b, (size_t)1 << 30);
+	assert_true(r->terms_done);
+	index_of(text, len, r->terms.ptr, r->terms.len, &a);
+	index_of(text, len, NULL, 0, &b);
+	assert_true(a.len > 100);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.ptr, b.ptr, a.len);
+	dft_buf_dispose(&a);
+	dft_buf_dispose(&b);
+}
+
+static void same_index_as_the_parent(void **state)
+{
+	struct frames f;
+	dft_analysis_result r;
+	size_t len = strlen(letter);
+	(void)state;
+	round_trip(letter, len, &f, &r);
+	same_index(letter, len, &r);
+	dft_analysis_result_dispose(&r);
+	frames_dispose(&f);
+}
+
+/* A long text's terms go in several frames, each within the limit. */
+static void many_terms(void **state)
+{
+	struct frames f;
+	dft_analysis_result r;
+	dft_buf t;
+	size_t nterms = 0;
+	(void)state;
+	dft_buf_init(&t, (size_t)64 << 20);
+	for (size_t i = 0; i < 120000; i++)
+		assert_int_equal(dft_buf_addf(&t, "Clerk%zu wrote to \xd8\xa7\xd9\x84\xd8\xb1\xd9\x82\xd8\xa9 office%zu, ", i, i % 97), 0);
+	round_trip(t.ptr, t.len, &f, &r);
+	for (size_t i = 0; i < f.n; i++)
+		nterms += f.kind[i] == DFT_FRAME_TERMS;
+	assert_true(nterms >= 2);
+	same_index(t.ptr, t.len, &r);
+	dft_analysis_result_dispose(&r);
+	frames_dispose(&f);
+	dft_buf_dispose(&t);
 }
 
 /* Many mentions go in several frames, each within the frame limit, and
@@ -251,12 +355,137 @@ static void hostile_frames(void **state)
 	expect_refused(DFT_FRAME_MENTIONS, b, 3, text);
 }
 
+/* One 'I' frame: last flag, then bytes (written as a C string: varints
+ * below 128 are one byte each). */
+static size_t terms_frame(unsigned char *b, int last, const char *bytes, size_t n)
+{
+	b[0] = (unsigned char)last;
+	memcpy(b + 1, bytes, n);
+	return n + 1;
+}
+
+#define TERMS(b, last, lit) terms_frame(b, last, lit, sizeof(lit) - 1)
+
+/* What a hostile worker could send as the index's terms is refused. */
+static void hostile_terms(void **state)
+{
+	static const char text[] = "Raqqa and Mosul";
+	unsigned char b[256];
+	size_t n;
+	dft_analysis_result r;
+	(void)state;
+
+	/* a good one: 3 words, "and" once at 1, "mosul" once at 2 */
+	n = TERMS(b, 1, "\3\3and\1\1\1\5mosul\1\1\2");
+	dft_analysis_result_init(&r);
+	assert_int_equal(dft_analysis_take(&r, DFT_FRAME_TERMS, (char *)b, n, strlen(text), text), 0);
+	assert_true(r.terms_done);
+	/* nothing after the last frame */
+	assert_int_equal(dft_analysis_take(&r, DFT_FRAME_TERMS, (char *)b, n, strlen(text), text), DFT_EINVAL);
+	dft_analysis_result_dispose(&r);
+	/* in two frames, cut inside a term */
+	dft_analysis_result_init(&r);
+	n = TERMS(b, 0, "\3\3an");
+	assert_int_equal(dft_analysis_take(&r, DFT_FRAME_TERMS, (char *)b, n, strlen(text), text), 0);
+	assert_false(r.terms_done);
+	n = TERMS(b, 1, "d\1\1\1");
+	assert_int_equal(dft_analysis_take(&r, DFT_FRAME_TERMS, (char *)b, n, strlen(text), text), 0);
+	assert_true(r.terms_done);
+	dft_analysis_result_dispose(&r);
+
+	/* no bytes, no flag, a flag that is none */
+	expect_refused(DFT_FRAME_TERMS, b, 0, text);
+	n = TERMS(b, 1, "");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 2, "\3");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* a length cut short, past the limit */
+	n = TERMS(b, 1, "\x80");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 1, "\xff\xff\xff\xff\x7f");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* a term longer than what is left, its counts missing or cut */
+	n = TERMS(b, 1, "\3\x09and\1\1\1");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 1, "\3\3and");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 1, "\3\3and\1");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 1, "\3\3and\1\1");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 1, "\3\3and\1\1\x81");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* a term past the limit of a term's bytes (its bytes are not there) */
+	n = TERMS(b, 1, "\3\x81\x80\x04");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* not UTF-8, a NUL in it */
+	n = TERMS(b, 1, "\3\3a\xff" "d\1\1\1");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = terms_frame(b, 1, "\3\3a\0d\1\1\1", 9);
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* terms out of order, twice */
+	n = TERMS(b, 1, "\3\5mosul\1\1\2\3and\1\1\1");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 1, "\3\3and\1\1\1\3and\1\1\1");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* no occurrence, more positions than occurrences */
+	n = TERMS(b, 1, "\3\3and\0\0");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 1, "\3\3and\1\2\0\1");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* a position past the field's words, a position twice */
+	n = TERMS(b, 1, "\3\3and\1\1\3");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	n = TERMS(b, 1, "\3\3and\2\2\1\0");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* a field of more words than a field has */
+	n = TERMS(b, 1, "\xff\xff\xff\xff\x0f");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+	/* occurrences past the limit */
+	n = TERMS(b, 1, "\3\3and\xff\xff\xff\xff\x0f\0");
+	expect_refused(DFT_FRAME_TERMS, b, n, text);
+
+	/* frames past the bytes one text's terms may take */
+	{
+		unsigned char *big = calloc(1, DFT_FRAME_MAX);
+		int rc = 0;
+		assert_non_null(big);
+		dft_analysis_result_init(&r);
+		for (size_t i = 0; rc == 0 && i <= DFT_ANALYSIS_TERMS_BYTES / (DFT_FRAME_MAX - 1) + 1; i++)
+			rc = dft_analysis_take(&r, DFT_FRAME_TERMS, (char *)big, DFT_FRAME_MAX, strlen(text), text);
+		assert_int_equal(rc, DFT_EINVAL);
+		dft_analysis_result_dispose(&r);
+		free(big);
+	}
+}
+
+/* The store's writer refuses bad bytes whole, before any change: the
+ * segment it then writes holds only the good document. */
+static void bad_terms_change_nothing(void **state)
+{
+	static const char good[] = "\3\3and\1\1\1\5mosul\1\1\2", bad[] = "\3\3and\1\1\1\3and\1\1\1";
+	dft_ix_writer *w;
+	(void)state;
+	assert_int_equal(dft_ix_writer_new(&w), 0);
+	assert_int_equal(dft_ix_add_terms(w, 7, DFT_IX_BODY, bad, sizeof(bad) - 1), DFT_EINVAL);
+	assert_int_equal(dft_ix_pending_bytes(w), 0);
+	assert_int_equal(dft_ix_add_terms(w, 7, DFT_IX_BODY, good, sizeof(good) - 1), 0);
+	assert_true(dft_ix_pending_bytes(w) > 0);
+	assert_int_equal(dft_ix_terms_check(bad, sizeof(bad) - 1), DFT_EINVAL);
+	assert_int_equal(dft_ix_terms_check(good, sizeof(good) - 1), 0);
+	dft_ix_writer_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(same_as_the_parent),
 		cmocka_unit_test(many_mentions),
 		cmocka_unit_test(hostile_frames),
+		cmocka_unit_test(same_index_as_the_parent),
+		cmocka_unit_test(many_terms),
+		cmocka_unit_test(hostile_terms),
+		cmocka_unit_test(bad_terms_change_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
