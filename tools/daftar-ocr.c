@@ -4,7 +4,8 @@
  * and the model choice can be switched off or changed, so that what each
  * one does is measured, not guessed.
  *
- *   daftar-ocr [--no-osd] [--no-deskew] [--no-surround] [--denoise 0|1|2] [--noise-max N]
+ *   daftar-ocr [--no-osd] [--no-deskew] [--no-surround] [--no-perspective] [--photo-upscale]
+ *              [--denoise 0|1|2] [--noise-max N]
  *              [--skew-conf C] [--no-bgnorm] [--no-rescale]
  *              [--target PX] [--no-single-line] [--no-block] [--no-local-deskew] [--psm N] [--engine ar|en]
  *              [--no-fallback] [--fallback-conf C] [--fallback-margin M]
@@ -55,6 +56,10 @@ int main(int argc, char **argv)
 			o.deskew = 0;
 		else if (!strcmp(a, "--no-surround"))
 			o.surround = 0;
+		else if (!strcmp(a, "--no-perspective"))
+			o.perspective = 0;
+		else if (!strcmp(a, "--photo-upscale"))
+			o.photo_upscale = 1;
 		else if (v && !strcmp(a, "--denoise"))
 			o.denoise = atoi(argv[++i]);
 		else if (v && !strcmp(a, "--skew-conf"))

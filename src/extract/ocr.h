@@ -50,6 +50,8 @@ typedef struct dft_ocr_options {
 	int local_deskew;    /* a photo's keystone levelled (projective transform) */
 	double skew_conf;    /* Leptonica's confidence a skew must have */
 	int surround;        /* paint white what lies around a photographed page */
+	int perspective;     /* and make its quadrilateral the rectangle it was */
+	int photo_upscale;   /* a photo's small text scaled up (as a sharp scan's) */
 	int denoise;         /* 3x3 median: 0 never, 1 on noisy pages, 2 always */
 	double noise_max;    /* noise level (grey levels) above which it is noisy */
 	int bgnorm;          /* background normalisation on uneven pages */
@@ -70,6 +72,19 @@ typedef struct dft_ocr_options {
 void dft_ocr_options_default(dft_ocr_options *o);
 /* Set the options of this process (before dft_ocr_recognise). */
 void dft_ocr_set_options(const dft_ocr_options *o);
+
+/* A photographed page's quadrilateral: `inside` (1 bpp) is the paper, a
+ * filled region; a line is fitted to each of its four edges and moved
+ * `inset` pixels inwards. quad gets the corners (x, y) top left, top
+ * right, bottom right, bottom left. -1 when the region is not a
+ * quadrilateral with sides near the image's axes (within about 17
+ * degrees). */
+int dft_ocr_paper_quad(struct Pix *inside, double inset, double quad[8]);
+/* The quadrilateral quad of gray (8 bpp) as a rectangle as wide as its
+ * longer top or bottom side and as high as its longer left or right side
+ * (less, if that does not fit in gray); coeffs gets the projective
+ * transform from the rectangle's pixels to gray's. NULL on failure. */
+struct Pix *dft_ocr_unwarp(struct Pix *gray, const double quad[8], double coeffs[8]);
 
 /* Is Tesseract loaded? (0 when dft_ocr_init failed or was not called) */
 int dft_ocr_available(void);

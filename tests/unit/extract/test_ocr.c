@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <leptonica/allheaders.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include "mupdf_fixtures.h"
 #include "../helpers.h"
+#include "../../../src/extract/ocr.h"
 
 static void print_figure(const char *what, double v) { printf("FIGURE %s: %.2f%%\n", what, v * 100); }
 
@@ -523,6 +525,99 @@ static void test_phone_and_fax_formats(void **state)
 	fz_drop_buffer(fx_ctx(), png);
 }
 
+/* A page of dark bars (text lines) on light paper, 600 x 800. */
+static PIX *bars_page(int w, int h)
+{
+	PIX *p = pixCreate(w, h, 8);
+	pixSetAllArbitrary(p, 220);
+	for (int y = 100; y + 12 < 800; y += 60)
+		pixRasterop(p, 60, y, 480, 12, PIX_CLR, NULL, 0, 0);
+	return p;
+}
+
+/* The rows where dark runs start in column x. */
+static int bar_rows(PIX *p, int x, int *rows, int max)
+{
+	int n = 0, prev = 0;
+	for (int y = 0; y < (int)pixGetHeight(p) && n < max; y++) {
+		l_uint32 v = 255;
+		pixGetPixel(p, x, y, &v);
+		if (v < 110 && !prev)
+			rows[n++] = y;
+		prev = v < 110;
+	}
+	return n;
+}
+
+/* A photographed page: the synthetic page's rectangle seen as a
+ * quadrilateral on a dark desk. The quadrilateral is found from the
+ * paper's region, and undoing it gives level bars again. */
+static void test_paper_quad_unwarp(void **state)
+{
+	const float quad[8] = {120, 90, 690, 130, 660, 930, 100, 880};
+	PIX *canvas = pixCreate(800, 1000, 8), *page = bars_page(600, 800), *photo, *dark, *desk, *inside, *flat;
+	PTA *ptas = ptaCreate(4), *ptad = ptaCreate(4);
+	double found[8], coeffs[8], x, y, d;
+	int left[16], right[16], nl, nr;
+	(void)state;
+	pixSetAllArbitrary(canvas, 60);
+	pixRasterop(canvas, 0, 0, 600, 800, PIX_SRC, page, 0, 0);
+	ptaAddPt(ptas, 0, 0);
+	ptaAddPt(ptas, 600, 0);
+	ptaAddPt(ptas, 600, 800);
+	ptaAddPt(ptas, 0, 800);
+	for (int i = 0; i < 4; i++)
+		ptaAddPt(ptad, quad[2 * i], quad[2 * i + 1]);
+	/* the rectangle (0,0)-(600,800) of the canvas onto the quadrilateral,
+	 * a dark desk around it */
+	photo = pixProjectivePtaGray(canvas, ptad, ptas, 60);
+	assert_non_null(photo);
+	/* the paper: what is not the dark desk around it (the bars are not
+	 * holes in it) */
+	dark = pixThresholdToBinary(photo, 150);
+	desk = pixExtractBorderConnComps(dark, 4);
+	inside = pixInvert(NULL, desk);
+	assert_int_equal(dft_ocr_paper_quad(inside, 0, found), 0);
+	for (int i = 0; i < 8; i++)
+		assert_true(fabs(found[i] - quad[i]) < 3.0);
+	flat = dft_ocr_unwarp(photo, found, coeffs);
+	assert_non_null(flat);
+	/* as wide as the longer of top and bottom, as high as the longer side */
+	assert_true(abs((int)pixGetWidth(flat) - 571) <= 3);
+	assert_true(abs((int)pixGetHeight(flat) - 800) <= 3);
+	/* the bars are level: they start on the same rows at both ends */
+	nl = bar_rows(flat, pixGetWidth(flat) / 5, left, 16);
+	nr = bar_rows(flat, pixGetWidth(flat) * 4 / 5, right, 16);
+	assert_int_equal(nl, 12);
+	assert_int_equal(nr, nl);
+	for (int i = 0; i < nl; i++)
+		assert_true(abs(left[i] - right[i]) <= 2);
+	/* the coefficients map the rectangle's corner back to the photo's */
+	d = coeffs[6] * 0 + coeffs[7] * 0 + 1;
+	x = coeffs[2] / d;
+	y = coeffs[5] / d;
+	assert_true(fabs(x - quad[0]) < 3 && fabs(y - quad[1]) < 3);
+	/* a region that is not a quadrilateral (a disc) has none */
+	{
+		PIX *disc = pixCreate(400, 400, 1);
+		for (int yy = 0; yy < 400; yy++)
+			for (int xx = 0; xx < 400; xx++)
+				if ((xx - 200) * (xx - 200) + (yy - 200) * (yy - 200) < 150 * 150)
+					pixSetPixel(disc, xx, yy, 1);
+		assert_int_equal(dft_ocr_paper_quad(disc, 0, found), -1);
+		pixDestroy(&disc);
+	}
+	pixDestroy(&flat);
+	pixDestroy(&inside);
+	pixDestroy(&desk);
+	pixDestroy(&dark);
+	pixDestroy(&photo);
+	pixDestroy(&page);
+	pixDestroy(&canvas);
+	ptaDestroy(&ptas);
+	ptaDestroy(&ptad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_real_images),
 		cmocka_unit_test(test_exif_orientation),
 		cmocka_unit_test(test_phone_and_fax_formats),
+		cmocka_unit_test(test_paper_quad_unwarp),
 	};
 	return test_exit(cmocka_run_group_tests(tests, setup, NULL));
 }
