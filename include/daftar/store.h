@@ -58,6 +58,9 @@ int dft_store_open(dft_store **out, const char *case_dir, int writable);
 int dft_store_busy(const dft_store *st);
 /* Seconds the open write transaction has been held (0: none). */
 double dft_store_txn_age(const dft_store *st);
+/* Bytes of full-text index the open transaction holds in memory, written
+ * at its commit as one segment (SQLite cases; 0 in server mode). */
+size_t dft_store_ix_pending(const dft_store *st);
 /* The ingest's writer (SQLite), inside a transaction: a workbench write
  * is waiting for it (commit soon). One system call. */
 int dft_store_writer_waiting(dft_store *st);

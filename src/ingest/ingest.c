@@ -32,17 +32,22 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A transaction ends after this many writes or when it has held the
- * case's write lock this long, whichever comes first: the workbench
- * writes beside an ingest (login, tags, notes, merges) and waits at most
- * DFT_STORE_SHARED_BUSY_MS (5 s) for the lock. The age is checked after
- * every store operation, on every turn of the event loop (at most 100 ms
- * apart) and every MiB of a file being hashed, so a transaction holds the
- * lock COMMIT_EVERY_S plus one operation at most; and it ends at the
- * next of those checks when a workbench write is waiting (the writers'
- * turnstile, store.h), so that write waits about one operation. */
-#define COMMIT_EVERY_OPS 2000
-#define COMMIT_EVERY_S 1.0
+/* A transaction ends after this many writes, when it has held the case's
+ * write lock this long, or when the full-text index it holds in memory
+ * (its pending segment, written at the commit) has grown this large,
+ * whichever comes first; and it ends at the next check when a workbench
+ * write is waiting (login, tags, notes, merges: the writers' turnstile,
+ * store.h), so that write waits about one operation, not the transaction.
+ * The age is checked after every store operation, on every turn of the
+ * event loop (at most 100 ms apart) and every MiB of a file being hashed.
+ * Why seconds and not one: each commit writes the index's segment, a row
+ * a distinct term, and merges them as they pile up; a segment of 100
+ * small documents (a second on a loaded machine) costs the parent about
+ * 2 ms a document to write and merge, one of 1,000 about 0.4 ms
+ * (docs/BENCHMARKS.md, #21). */
+#define COMMIT_EVERY_OPS 20000
+#define COMMIT_EVERY_S 5.0
+#define COMMIT_INDEX_BYTES ((size_t)32 << 20)
 #define MAX_NOTES_KEPT 1000
 #define MAX_DIR_DEPTH 256
 #define READ_CHUNK ((size_t)1 << 20)
@@ -159,11 +164,13 @@ static int commit_now(struct ingest *g)
 	return 0;
 }
 
-/* Time to end the transaction: it has held the lock COMMIT_EVERY_S, or a
- * workbench write is waiting for it. */
+/* Time to end the transaction: it has held the lock COMMIT_EVERY_S, its
+ * index has grown to COMMIT_INDEX_BYTES, or a workbench write is waiting
+ * for it. */
 static int txn_due(struct ingest *g)
 {
-	return dft_store_txn_age(g->st) >= COMMIT_EVERY_S || dft_store_writer_waiting(g->st);
+	return dft_store_txn_age(g->st) >= COMMIT_EVERY_S || dft_store_ix_pending(g->st) >= COMMIT_INDEX_BYTES ||
+	       dft_store_writer_waiting(g->st);
 }
 
 static int maybe_commit(struct ingest *g, int force)
@@ -1225,12 +1232,13 @@ done:
 		struct rusage self, kids;
 		getrusage(RUSAGE_SELF, &self);
 		getrusage(RUSAGE_CHILDREN, &kids);
-		dft_log("ingest: CPU of the parent %.2f s, of the workers %.2f s, wall %.2f s",
+		dft_log("ingest: CPU of the parent %.2f s, of the workers %.2f s, wall %.2f s; peak RSS of the "
+			"parent %ld MB, of the largest worker %ld MB",
 			(double)self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6 + (double)self.ru_stime.tv_sec +
 				self.ru_stime.tv_usec / 1e6,
 			(double)kids.ru_utime.tv_sec + kids.ru_utime.tv_usec / 1e6 + (double)kids.ru_stime.tv_sec +
 				kids.ru_stime.tv_usec / 1e6,
-			dft_now() - g.t0);
+			dft_now() - g.t0, self.ru_maxrss / 1024, kids.ru_maxrss / 1024);
 	}
 	return rc;
 }

@@ -68,6 +68,11 @@ int dft_store_ix_flush(dft_store *st)
 	return 0;
 }
 
+size_t dft_store_ix_pending(const dft_store *st)
+{
+	return st->ixw ? dft_ix_pending_bytes(st->ixw) : 0;
+}
+
 void dft_store_ix_discard(dft_store *st)
 {
 	if (st->ixw)
