@@ -58,6 +58,9 @@ int dft_store_open(dft_store **out, const char *case_dir, int writable);
 int dft_store_busy(const dft_store *st);
 /* Seconds the open write transaction has been held (0: none). */
 double dft_store_txn_age(const dft_store *st);
+/* SQLite's page cache for this connection, in MiB (64 when opened; no-op
+ * in server mode). */
+int dft_store_cache_mib(dft_store *st, int mib);
 /* Bytes of full-text index the open transaction holds in memory, written
  * at its commit as one segment (SQLite cases; 0 in server mode). */
 size_t dft_store_ix_pending(const dft_store *st);

@@ -48,6 +48,7 @@
 #define COMMIT_EVERY_OPS 20000
 #define COMMIT_EVERY_S 5.0
 #define COMMIT_INDEX_BYTES ((size_t)32 << 20)
+#define INGEST_CACHE_MIB 16
 #define MAX_NOTES_KEPT 1000
 #define MAX_DIR_DEPTH 256
 #define READ_CHUNK ((size_t)1 << 20)
@@ -1147,6 +1148,11 @@ int dft_ingest_run(dft_store *st, const char *const *paths, size_t npaths,
 	g.r = r;
 	g.t0 = dft_now();
 	g.server = dft_store_is_server(st);
+	/* the ingest's writes are appends and its reads of the index's
+	 * segments (merges) in order: a 16 MiB page cache is as fast as the
+	 * default 64 and keeps the parent's peak 50 MB lower (#21) */
+	if ((rc = dft_store_cache_mib(st, INGEST_CACHE_MIB)) < 0)
+		return rc;
 	for (i = 0; i < npaths; i++)
 		if (access(paths[i], R_OK) != 0)
 			return dft_error_set(DFT_EIO, "cannot read %s: %s", paths[i], strerror(errno));

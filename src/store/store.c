@@ -445,6 +445,15 @@ int dft_store_begin(dft_store *st)
 	return 0;
 }
 
+int dft_store_cache_mib(dft_store *st, int mib)
+{
+	char sql[64];
+	if (st->pg)
+		return 0;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", mib * 1024);
+	return dft_sql_exec(st, sql);
+}
+
 double dft_store_txn_age(const dft_store *st)
 {
 	return st->in_txn ? dft_now() - st->txn_started : 0;
