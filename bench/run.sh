@@ -193,6 +193,8 @@ daftar_copy() {
   cpu=$(grep -o 'CPU of the parent [0-9.]* s, of the workers [0-9.]* s' "$work/out/$name.err" | tail -1 |
         sed 's/CPU of the parent \([0-9.]*\) s, of the workers \([0-9.]*\) s/parent CPU \1 s, workers CPU \2 s/' || true)
   rss=$( [ -s "$work/out/$name.rss" ] && awk '{printf "peak RSS %.0f MB", $1 / 1024}' "$work/out/$name.rss" || true)
+  rss="$rss$(grep -o 'peak RSS of the parent [0-9]* MB, of the largest worker [0-9]* MB' "$work/out/$name.err" | tail -1 |
+        sed 's/peak RSS of the parent \([0-9]*\) MB, of the largest worker \([0-9]*\) MB/ (in the ingest: parent \1 MB, largest worker \2 MB)/' || true)"
   extra="added $(json_field "$work/out/$name" documents_added), dups $(json_field "$work/out/$name" duplicates), failed $(json_field "$work/out/$name" failed); case $(du -sh "$prefix$runs" | cut -f1); $rss; $cpu (last run)"
 }
 
