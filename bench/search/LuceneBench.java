@@ -21,6 +21,15 @@
 //   exact    parse + TopScoreDocCollector(10, MAX_VALUE) (exact total, like daftar's count(*))
 //   snippet  exact + Highlighter.getBestFragment of each hit's text, read from CORPUS
 // OUT gets one line a query: kind, top10 ms, exact ms, snippet ms, total.
+//
+//   java -cp ... LuceneBench rank COLLDIR QUERIES OUT bench|english
+//
+// rank: ranking (bench/search/map.py): COLLDIR/NNNNN.txt indexed alone in
+// memory, through the analyzer above ("bench") or Lucene's EnglishAnalyzer
+// (stop words, possessives, Porter: "english"); each "qnum<TAB>words" line
+// of QUERIES parsed with the default operator OR and searched with BM25
+// (Lucene's default similarity, k1 1.2, b 0.75); the top 100 to OUT as
+// "qnum<TAB>docno".
 import java.io.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
@@ -159,14 +168,44 @@ public class LuceneBench {
 		}
 	}
 
+	static void rank(String dir, String qfile, String out, String which) throws Exception
+	{
+		Analyzer a = which.equals("english") ? new org.apache.lucene.analysis.en.EnglishAnalyzer() : bodyAnalyzer();
+		org.apache.lucene.store.ByteBuffersDirectory mem = new org.apache.lucene.store.ByteBuffersDirectory();
+		try (IndexWriter w = new IndexWriter(mem, new IndexWriterConfig(a))) {
+			File[] files = new File(dir).listFiles();
+			Arrays.sort(files);
+			for (File f : files) {
+				Document d = new Document();
+				d.add(new TextField("body", new String(Files.readAllBytes(f.toPath()), StandardCharsets.UTF_8), Field.Store.NO));
+				d.add(new StoredField("docno", Integer.parseInt(f.getName().replaceAll("\\..*", ""))));
+				w.addDocument(d);
+			}
+		}
+		try (DirectoryReader r = DirectoryReader.open(mem); PrintWriter o = new PrintWriter(out, "UTF-8")) {
+			IndexSearcher s = new IndexSearcher(r);
+			for (String line : Files.readAllLines(Paths.get(qfile), StandardCharsets.UTF_8)) {
+				String[] p = line.split("\t", 2);
+				if (p.length != 2 || p[1].isEmpty())
+					continue;
+				QueryParser qp = new QueryParser("body", a);
+				qp.setDefaultOperator(QueryParser.Operator.OR);
+				for (ScoreDoc sd : s.search(qp.parse(QueryParser.escape(p[1])), 100).scoreDocs)
+					o.printf("%s\t%d%n", p[0], s.doc(sd.doc).getField("docno").numericValue().intValue());
+			}
+		}
+	}
+
 	public static void main(String[] args) throws Exception
 	{
 		if (args.length == 3 && args[0].equals("index"))
 			index(args[1], args[2]);
 		else if (args.length == 5 && args[0].equals("query"))
 			query(args[1], args[2], args[3], args[4]);
+		else if (args.length == 5 && args[0].equals("rank"))
+			rank(args[1], args[2], args[3], args[4]);
 		else {
-			System.err.println("usage: LuceneBench index DIR CORPUS | query DIR CORPUS QUERIES OUT");
+			System.err.println("usage: LuceneBench index DIR CORPUS | query DIR CORPUS QUERIES OUT | rank COLLDIR QUERIES OUT bench|english");
 			System.exit(2);
 		}
 	}

@@ -435,7 +435,8 @@ static int do_map(const char *corpus, const char *coll, const char *shared, cons
 	snprintf(prefix, sizeof prefix, "%s/", coll);
 	if (!paths || !(qs = read_coll_queries(qpath, &nq)) || !(f = fopen(rpath, "r")))
 		return 1;
-	while (fscanf(f, "%d %d %lf %lf", &a, &b, &c, &d) >= 3) {
+	char rline[256];
+	while (fgets(rline, sizeof rline, f) && sscanf(rline, "%d %d %lf %lf", &a, &b, &c, &d) >= 3) {
 		/* cranqrel: q doc relevance (-1 or 1..4: 1..4 relevant); CISI.REL: q doc 0 0.0 */
 		if (a > 0 && a < 1024 && b > 0 && b < 2048 && !rel[a][b]) {
 			if (!strcmp(coll, "cran") && !(c >= 1 && c <= 4))
@@ -476,11 +477,22 @@ static int do_map(const char *corpus, const char *coll, const char *shared, cons
 	if (params) {
 		dft_ix_params p;
 		p.synonyms = 0;
-		if (sscanf(params, "%lf,%lf,%lf,%lf,%d", &p.k1, &p.b, &p.w_title, &p.w_path, &p.synonyms) >= 4)
+		p.w_exact = 0.25;
+		if (sscanf(params, "%lf,%lf,%lf,%lf,%d,%lf", &p.k1, &p.b, &p.w_title, &p.w_path, &p.synonyms, &p.w_exact) >= 4)
 			dft_ix_set_params(ix, &p);
 	}
 	porter = fts_collection(paths, n, corpus, prefix, "porter unicode61");
 	today = fts_collection(paths, n, corpus, prefix, "daftar");
+	/* IXBENCH_RUNS=DIR: each engine's top 100 for bench/search/map.py */
+	FILE *runs[3] = {NULL, NULL, NULL};
+	if (getenv("IXBENCH_RUNS")) {
+		const char *names[3] = {"ix", "porter", "fts5-daftar"};
+		for (int e = 0; e < 3; e++) {
+			char rp[4096];
+			snprintf(rp, sizeof rp, "%s/%s-%s.tsv", getenv("IXBENCH_RUNS"), names[e], coll);
+			runs[e] = fopen(rp, "w");
+		}
+	}
 	/* the collection's documents: a bitmap of the paths under coll/ */
 	uint8_t *allowed = calloc(n / 8 + 2, 1);
 	for (size_t i = 0; i < n; i++)
@@ -526,6 +538,9 @@ static int do_map(const char *corpus, const char *coll, const char *shared, cons
 			nids[1] = fts_top(porter, dft_buf_cstr(&or), ids[1]);
 			nids[2] = fts_top(today, dft_buf_cstr(&q.match), ids[2]);
 			for (int e = 0; e < 3; e++) {
+				if (runs[e])
+					for (size_t h = 0; h < nids[e]; h++)
+						fprintf(runs[e], "%d\t%ld\n", i, strtol(paths[ids[e][h] - 1] + strlen(prefix), NULL, 10));
 				ap = 0;
 				hits = 0;
 				for (size_t h = 0; h < nids[e]; h++) {
@@ -549,6 +564,9 @@ static int do_map(const char *corpus, const char *coll, const char *shared, cons
 	}
 	printf("%s\tqueries %d\tMAP@100 ix %.4f\tFTS5 porter %.4f\tFTS5 daftar %.4f\n", coll, counted,
 	       counted ? sum / counted : 0, counted ? sum_porter / counted : 0, counted ? sum_fts / counted : 0);
+	for (int e = 0; e < 3; e++)
+		if (runs[e])
+			fclose(runs[e]);
 	sqlite3_close(porter);
 	sqlite3_close(today);
 	dft_ix_close(ix);
@@ -567,6 +585,6 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "map"))
 		return do_map(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	fprintf(stderr, "usage: ixbench index DB CORPUS | gen DB CORPUS N | query DB CORPUS QUERIES OUT | "
-			"map CORPUS cran|cisi SHARED [k1,b,wt,wp[,synonyms]]\n");
+			"map CORPUS cran|cisi SHARED [k1,b,wt,wp[,synonyms[,w_exact]]]\n");
 	return 2;
 }

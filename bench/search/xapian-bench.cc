@@ -3,6 +3,13 @@
 //   xapian-bench index DB CORPUS            index every CORPUS/DIR/FILE.txt
 //   xapian-bench compact DB OUT             Xapian::Database::compact (what xapian-compact does)
 //   xapian-bench query DB CORPUS QUERIES OUT
+//   xapian-bench rank COLLDIR QUERIES OUT  ranking: COLLDIR/NNNNN.txt indexed
+//                                          alone, each line "qnum<TAB>words" of
+//                                          QUERIES (bench/search/map.py) the OR
+//                                          of its words, BM25 (Xapian's
+//                                          defaults), top 100 to OUT as
+//                                          "qnum<TAB>docno" (bench/search/map.py
+//                                          scores them)
 //
 // index: one document a file; body through Xapian::TermGenerator with the
 // Snowball stemmer of the document's script (arabic when it has more Arabic
@@ -101,6 +108,45 @@ static int do_index(const std::string &dbpath, const std::string &corpus)
 	return 0;
 }
 
+static int do_rank(const std::string &dir, const char *queries, const char *out)
+{
+	Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+	Xapian::TermGenerator tg;
+	tg.set_stemmer(Xapian::Stem("english"));
+	for (const std::string &name : list_dir(dir)) {
+		Xapian::Document doc;
+		tg.set_document(doc);
+		tg.index_text(slurp(dir + "/" + name));
+		doc.set_data(std::to_string(atoi(name.c_str())));
+		db.add_document(doc);
+	}
+	db.commit();
+	Xapian::QueryParser qp;
+	qp.set_stemmer(Xapian::Stem("english"));
+	qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+	qp.set_database(db);
+	qp.set_default_op(Xapian::Query::OP_OR);
+	Xapian::Enquire enq(db);
+	std::ifstream f(queries);
+	FILE *o = fopen(out, "w");
+	if (!o) {
+		perror(out);
+		return 1;
+	}
+	std::string line;
+	while (std::getline(f, line)) {
+		size_t tab = line.find('\t');
+		if (tab == std::string::npos)
+			continue;
+		enq.set_query(qp.parse_query(line.substr(tab + 1), 0));
+		Xapian::MSet m = enq.get_mset(0, 100);
+		for (Xapian::MSetIterator i = m.begin(); i != m.end(); ++i)
+			fprintf(o, "%s\t%s\n", line.substr(0, tab).c_str(), i.get_document().get_data().c_str());
+	}
+	fclose(o);
+	return 0;
+}
+
 struct query {
 	std::string kind, peer;
 	bool arabic;
@@ -110,12 +156,14 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "index"))
 		return do_index(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "rank"))
+		return do_rank(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "compact")) {
 		Xapian::Database(argv[2]).compact(argv[3]);
 		return 0;
 	}
 	if (argc != 6 || strcmp(argv[1], "query")) {
-		fprintf(stderr, "usage: xapian-bench index DB CORPUS | compact DB OUT | query DB CORPUS QUERIES OUT\n");
+		fprintf(stderr, "usage: xapian-bench index DB CORPUS | compact DB OUT | query DB CORPUS QUERIES OUT | rank COLLDIR QUERIES OUT\n");
 		return 2;
 	}
 	Xapian::Database db(argv[2]);

@@ -78,6 +78,8 @@ typedef struct dft_ix dft_ix;
 typedef struct dft_ix_params {
 	double k1, b;             /* BM25 */
 	double w_title, w_path;   /* a title or path occurrence counts this many body ones */
+	double w_exact;           /* an English word scores as its stem class; the word as
+				   * written adds this share of its own score */
 	int synonyms;             /* score the forms of a word as one term (an experiment: bench/search) */
 } dft_ix_params;
 

@@ -69,6 +69,11 @@ int dft_name_key(const char *word, size_t len, dft_buf *out);
  * kept twice (Jamaame ≠ Jam). Precision beside dft_name_key's recall. */
 int dft_name_key_fine(const char *word, size_t len, dft_buf *out);
 
+/* 1 when `word` (a surface form as the index stores it: lower case) is an
+ * English function word (Snowball's list: the, of, what, are ...), which
+ * the ranking leaves out beside other words (stopwords.c). */
+int dft_is_stopword(const char *word, size_t len);
+
 /* ʿAbd compounds written as two words: 1 when `word` is ʿAbd with its
  * linker and no name after it (Abd, Abdul, Abdel, Abdur, عبد, Абд, Абдул
  * ...), the first half of a name that goes on in the next word. */

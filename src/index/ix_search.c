@@ -22,6 +22,7 @@
  * times.
  */
 #include "ix_internal.h"
+#include "daftar/text.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -51,6 +52,9 @@ struct node {
 	int prefix;
 	int segs;       /* N_SYN: the segments of one term (disjoint documents) */
 	int paren;      /* came in parentheses */
+	int stem_class; /* N_OR: the forms of an English word with its stem class (class_of) */
+	int in_class;   /* a kid of such a group: "s:X", or X itself */
+	int stop;       /* a stop word beside other words: matches, scores nothing */
 	int need_pos;
 	int started;    /* next_geq has positioned it */
 	/* cursor */
@@ -109,6 +113,7 @@ int dft_ix_open(dft_ix **out, sqlite3 *db)
 	/* as FTS5's bm25(search, 10, 3, 1) weighed the columns */
 	ix->p.w_title = 10;
 	ix->p.w_path = 3;
+	ix->p.w_exact = 0.25;
 	if ((rc = dft_ix_schema(db)) < 0 || (rc = ix_load_norms(db, &ix->norms, &ix->norms_cap)) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(db, "SELECT key, value FROM ix_stats", -1, &s, NULL) != SQLITE_OK)
@@ -320,6 +325,31 @@ static int plain_or(const node *n)
 	return 1;
 }
 
+/* The forms of an English word as query.c writes them, ("flows" OR
+ * "s:flow" OR "flow"): "s:flow" (every inflected form in the index) and
+ * "flow" (the word that is its own stem, which has no "s:" token) are its
+ * stem class, scored as one word with their counts added, as a stemming
+ * engine scores it; the word as written adds w_exact of its own score, so
+ * the exact spelling ranks first among equals. Tuned on CISI, checked on
+ * Cranfield (docs/BENCHMARKS-SEARCH.md). Arabic words keep their forms
+ * scored apart: a clitic-stripped form and a stem are not one spelling. */
+static void class_of(node *n)
+{
+	const char *stem = NULL;
+	for (int i = 0; i < n->nkids; i++) {
+		const char *t = n->kids[i]->term;
+		if (t[0] == 's' && t[1] == ':' && t[2] >= 'a' && t[2] <= 'z')
+			stem = t + 2;
+	}
+	if (!stem)
+		return;
+	n->stem_class = 1;
+	for (int i = 0; i < n->nkids; i++) {
+		const char *t = n->kids[i]->term;
+		n->kids[i]->in_class = (t[0] == 's' && t[1] == ':') || !strcmp(t, stem);
+	}
+}
+
 static node *parse_primary(struct parser *p)
 {
 	node *n;
@@ -353,6 +383,8 @@ static node *parse_primary(struct parser *p)
 		 * dft_ix_params.synonyms keeps that experiment. */
 		if (plain_or(n) && p->synonyms)
 			n->type = N_SYN;
+		else if (plain_or(n))
+			class_of(n);
 		n->paren = 1; /* ("a") OR ("b"): two words, not two forms of one */
 		return n;
 	}
@@ -928,10 +960,32 @@ static int resolve(struct eval *e, node *n)
 		n->ub = (float)bm25(ix, n->idf, bound_of(ix, tf, flags), mn);
 		break;
 	}
+	case N_OR:
+		if (n->stem_class) {
+			uint32_t df = 0, tf = 0;
+			uint8_t flags = 0, mn = 255;
+			double exact = 0;
+			for (int i = 0; i < n->nkids; i++) {
+				node *k = n->kids[i];
+				if (!k->in_class) {
+					exact += k->ub;
+					continue;
+				}
+				df += k->df; /* at most the documents of the class */
+				tf += k->max_tfc_flags & 0x0fffffff;
+				flags |= (uint8_t)(k->max_tfc_flags >> 28);
+				if (k->min_norm < mn)
+					mn = k->min_norm;
+			}
+			n->df = df < ix->ndocs ? df : (uint32_t)ix->ndocs;
+			n->idf = idf_of(ix, n->df);
+			n->ub = (float)(bm25(ix, n->idf, bound_of(ix, tf, flags), mn) + ix->p.w_exact * exact);
+			break;
+		}
+		__attribute__((fallthrough));
 	case N_PHRASE:
 	case N_NEAR:
 	case N_AND:
-	case N_OR:
 		n->ub = 0;
 		n->idf = 0;
 		for (int i = 0; i < n->nkids; i++) {
@@ -1160,6 +1214,8 @@ static double score_of(struct eval *e, node *n)
 {
 	dft_ix *ix = e->ix;
 	double s = 0;
+	if (n->stop)
+		return 0;
 	switch (n->type) {
 	case N_TERM:
 		return bm25(ix, n->idf, tfc_of(ix, term_tf(n)), norm_of(ix, n->doc));
@@ -1169,9 +1225,27 @@ static double score_of(struct eval *e, node *n)
 		uint32_t c = phrase_count(e, n, NULL, NULL);
 		return bm25(ix, n->idf, (double)c, norm_of(ix, n->doc));
 	}
+	case N_OR:
+		if (n->stem_class) {
+			uint32_t body = 0, flags = 0;
+			double exact = 0;
+			for (int i = 0; i < n->nkids; i++) {
+				node *k = n->kids[i];
+				if (k->doc != n->doc)
+					continue;
+				if (k->in_class) {
+					uint32_t c = leaf_tf(k);
+					body += c >> 2;
+					flags |= c & 3;
+				} else {
+					exact += score_of(e, k);
+				}
+			}
+			return bm25(ix, n->idf, tfc_of(ix, body << 2 | flags), norm_of(ix, n->doc)) + ix->p.w_exact * exact;
+		}
+		__attribute__((fallthrough));
 	case N_NEAR:
 	case N_AND:
-	case N_OR:
 		for (int i = 0; i < n->nkids; i++)
 			if (n->kids[i]->doc == n->doc)
 				s += score_of(e, n->kids[i]);
@@ -1335,6 +1409,39 @@ static int cmp_hit(const void *a, const void *b)
 	return (x->doc > y->doc) - (x->doc < y->doc);
 }
 
+/* Is n a word (its group of forms, or one form) that is a stop word? The
+ * form as written comes first in its group (query.c). */
+static int stop_word(const node *n)
+{
+	while ((n->type == N_OR || n->type == N_SYN) && n->nkids && !n->prefix)
+		n = n->kids[0];
+	return n->type == N_TERM && !n->prefix && n->term && dft_is_stopword(n->term, strlen(n->term));
+}
+
+/* The words of a query typed as a sentence: its stop words (what, are,
+ * the, of ...) still match but score nothing beside other words, as
+ * engines that drop them at indexing rank (Lucene's EnglishAnalyzer). A
+ * query of stop words only ("the who") keeps their scores. */
+static void drop_stop_words(node *root)
+{
+	int stops = 0;
+	if ((root->type != N_OR && root->type != N_AND) || plain_or(root))
+		return; /* not words (plain_or: the forms of one word) */
+	for (int i = 0; i < root->nkids; i++)
+		stops += stop_word(root->kids[i]);
+	if (stops == 0 || stops == root->nkids)
+		return;
+	root->ub = 0;
+	for (int i = 0; i < root->nkids; i++) {
+		node *k = root->kids[i];
+		if (stop_word(k)) {
+			k->stop = 1;
+			k->ub = 0;
+		}
+		root->ub += k->ub;
+	}
+}
+
 static node *build(struct eval *e, const char *expr, int *rc)
 {
 	struct parser p = {expr, 0, strlen(expr), 0, 0, 0, e->ix->p.synonyms};
@@ -1349,6 +1456,7 @@ static node *build(struct eval *e, const char *expr, int *rc)
 		node_free(root);
 		return NULL;
 	}
+	drop_stop_words(root);
 	return root;
 }
 
@@ -1375,7 +1483,8 @@ int dft_ix_search(dft_ix *ix, const char *expr, size_t k, const uint8_t *allowed
 		/* one word in several segments: each on its own, documents are disjoint */
 		for (int i = 0; i < root->nkids; i++)
 			run_term(&e, root->kids[i], &t, allowed, bits, &scored);
-	} else if (root->type == N_OR) {
+	} else if (root->type == N_OR && !root->stem_class) {
+		/* (one word's stem class is one term: scored whole below) */
 		run_maxscore(&e, root, &t, allowed, bits, &scored);
 	} else {
 		run_generic(&e, root, &t, allowed, bits, &scored);

@@ -99,6 +99,7 @@ struct word_tokens {
 	int npos;
 	dft_buf alts;      /* the OR-group of the last position: surface, stripped, stem */
 	dft_buf stripped;  /* a stripped form of any position ("" none) */
+	dft_buf stem;      /* the last position's "s:" stem ("" none) */
 	int nalts;
 };
 
@@ -113,8 +114,13 @@ static int collect_token(void *ctx, const dft_token *t)
 		if ((rc = dft_buf_add(&w->surfaces, t->text, t->len)) < 0 || (rc = dft_buf_addc(&w->surfaces, '\0')) < 0)
 			return rc;
 		dft_buf_reset(&w->alts);
+		dft_buf_reset(&w->stem);
 		w->nalts = 0;
 	}
+	if (t->kind == DFT_TOK_STEM)
+		dft_buf_reset(&w->stem), rc = dft_buf_add(&w->stem, t->text, t->len);
+	if (rc < 0)
+		return rc;
 	if (t->kind == DFT_TOK_KEY)
 		return 0;
 	if (t->kind == DFT_TOK_STRIPPED && !w->stripped.len)
@@ -133,6 +139,7 @@ static void word_tokens_init(struct word_tokens *w)
 	dft_buf_init(&w->surfaces, 1 << 16);
 	dft_buf_init(&w->alts, 1 << 16);
 	dft_buf_init(&w->stripped, 1 << 12);
+	dft_buf_init(&w->stem, 1 << 12);
 	w->npos = 0;
 	w->nalts = 0;
 }
@@ -142,6 +149,48 @@ static void word_tokens_dispose(struct word_tokens *w)
 	dft_buf_dispose(&w->surfaces);
 	dft_buf_dispose(&w->alts);
 	dft_buf_dispose(&w->stripped);
+	dft_buf_dispose(&w->stem);
+}
+
+/* Is the word written in Latin letters (a-z first)? */
+static int latin_word(const char *s)
+{
+	return *s >= 'a' && *s <= 'z';
+}
+
+/* An English word asks for its whole stem class, as a stemming engine
+ * would: the index has "s:flow" for flows, flowing, flowed, but not for
+ * "flow" itself (a word that is its own stem gets no stem token). So
+ * "flow" also asks for "s:flow", and "flows" for "flow" (before, "flows"
+ * did not find a document that says only "flow"). ix_search scores the
+ * class as one word (class_of). */
+static int add_stem_class(struct word_tokens *w)
+{
+	const char *surface = w->surfaces.ptr;
+	dft_buf t;
+	int rc;
+	if (!latin_word(surface) || strlen(surface) < 3 || w->nalts >= 8)
+		return 0; /* words of one or two letters have no inflections */
+	dft_buf_init(&t, 1 << 12);
+	if (!w->stem.len) {
+		for (const char *c = surface; *c; c++)
+			if (*c >= '0' && *c <= '9') {
+				dft_buf_dispose(&t);
+				return 0; /* no stems for words with digits */
+			}
+		rc = dft_buf_adds(&t, "s:");
+		if (rc == 0)
+			rc = dft_buf_adds(&t, surface);
+	} else {
+		rc = dft_buf_add(&t, w->stem.ptr + 2, w->stem.len - 2);
+	}
+	if (rc == 0)
+		rc = dft_buf_adds(&w->alts, " OR ");
+	if (rc == 0)
+		rc = add_quoted(&w->alts, t.ptr, t.len);
+	w->nalts++;
+	dft_buf_dispose(&t);
+	return rc;
 }
 
 /* Append the phrase of surface forms: "a" + "b" + "c" */
@@ -210,7 +259,9 @@ static int compile_word(struct parser *p, const char *word, size_t n, int mode, 
 			rc = add_quoted(&out->text, w.surfaces.ptr, strlen(w.surfaces.ptr));
 		}
 	} else if (w.npos == 1) {
-		rc = dft_buf_addf(&out->text, "(%s)", dft_buf_cstr(&w.alts));
+		rc = add_stem_class(&w);
+		if (rc == 0)
+			rc = dft_buf_addf(&out->text, "(%s)", dft_buf_cstr(&w.alts));
 	} else {
 		rc = dft_buf_addc(&out->text, '(');
 		if (rc == 0)

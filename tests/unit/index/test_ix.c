@@ -556,6 +556,72 @@ static void test_bm25_order(void **state)
 	sqlite3_close(db);
 }
 
+/* The top hits of a query as the product compiles it (query.c). */
+static void search_query(dft_ix *ix, const char *text, dft_ix_result *r)
+{
+	dft_query q;
+	assert_int_equal(dft_query_compile(&q, text, NULL, NULL), 0);
+	assert_int_equal(dft_ix_search(ix, dft_buf_cstr(&q.match), 10, NULL, 0, 1, r), 0);
+	dft_query_dispose(&q);
+}
+
+/* An English word finds and scores its whole stem class ("flow" finds
+ * flows and flowing, not only flow), the spelling asked for ranks first
+ * among equals, and a stop word beside other words matches but scores
+ * nothing, unless the query has nothing else. */
+static void test_stem_class_and_stop_words(void **state)
+{
+	sqlite3 *db = open_db();
+	dft_ix_writer *w;
+	dft_analyzer *an;
+	dft_ix *ix;
+	dft_ix_result r;
+	const char *bodies[] = {
+		"the flow of water past plate",    /* 1 */
+		"flows of air past a wing",        /* 2 */
+		"what what what is there",         /* 3 */
+		"flowing water past a cylinder now", /* 4: as long as 1 */
+		"heat in a slab of metal",         /* 5 */
+	};
+	(void)state;
+	assert_int_equal(dft_ix_writer_new(&w), 0);
+	assert_int_equal(dft_analyzer_new(&an, NULL, DFT_AN_INDEX), 0);
+	for (int d = 1; d <= 5; d++)
+		assert_int_equal(dft_ix_add(w, (uint32_t)d, DFT_IX_BODY, an, bodies[d - 1], strlen(bodies[d - 1])), 0);
+	assert_int_equal(dft_ix_flush(w, db), 0);
+	assert_int_equal(dft_ix_open(&ix, db), 0);
+	/* "flow" is its own stem: it has no "s:" token, its inflections do */
+	search_query(ix, "flow", &r);
+	assert_int_equal(r.total, 3);
+	assert_int_equal(r.hits[0].doc, 1); /* the spelling asked for */
+	dft_ix_result_dispose(&r);
+	search_query(ix, "flows", &r);
+	assert_int_equal(r.total, 3);
+	assert_int_equal(r.hits[0].doc, 2);
+	/* the class is one word: flow and flowing score alike in documents of
+	 * one length (scored apart, "flow" and "s:flow" have their own idf) */
+	assert_true(r.hits[1].score > 0 && r.hits[1].score == r.hits[2].score);
+	assert_true(r.hits[0].score > r.hits[1].score); /* the exact spelling's share */
+	dft_ix_result_dispose(&r);
+	/* "what" is in a document three times, yet ranks it nowhere beside
+	 * a content word; it still matches */
+	search_query(ix, "what OR heat", &r);
+	assert_int_equal(r.total, 2);
+	assert_int_equal(r.hits[0].doc, 5);
+	assert_int_equal(r.hits[1].doc, 3);
+	assert_true(r.hits[1].score == 0);
+	dft_ix_result_dispose(&r);
+	/* stop words alone keep their scores */
+	search_query(ix, "what", &r);
+	assert_int_equal(r.total, 1);
+	assert_true(r.hits[0].score > 0);
+	dft_ix_result_dispose(&r);
+	dft_ix_close(ix);
+	dft_ix_writer_free(w);
+	dft_analyzer_free(an);
+	sqlite3_close(db);
+}
+
 /* A prefix of many words (read one word at a time into one list): the
  * documents FTS5 finds, the counts of different words added up. */
 static void test_wide_prefix(void **state)
@@ -647,6 +713,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matches_and_ranking),
 		cmocka_unit_test(test_bm25_order),
+		cmocka_unit_test(test_stem_class_and_stop_words),
 		cmocka_unit_test(test_wide_prefix),
 		cmocka_unit_test(test_damaged_postings),
 	};
