@@ -477,7 +477,7 @@ static int do_map(const char *corpus, const char *coll, const char *shared, cons
 	if (params) {
 		dft_ix_params p;
 		p.synonyms = 0;
-		p.w_exact = 0.25;
+		p.w_exact = 0.1;
 		if (sscanf(params, "%lf,%lf,%lf,%lf,%d,%lf", &p.k1, &p.b, &p.w_title, &p.w_path, &p.synonyms, &p.w_exact) >= 4)
 			dft_ix_set_params(ix, &p);
 	}

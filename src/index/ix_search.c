@@ -54,6 +54,7 @@ struct node {
 	int paren;      /* came in parentheses */
 	int stem_class; /* N_OR: the forms of an English word with its stem class (class_of) */
 	int in_class;   /* a kid of such a group: "s:X", or X itself */
+	int solo;       /* such a group that is the whole query: its spellings count in full */
 	int stop;       /* a stop word beside other words: matches, scores nothing */
 	int need_pos;
 	int started;    /* next_geq has positioned it */
@@ -113,7 +114,7 @@ int dft_ix_open(dft_ix **out, sqlite3 *db)
 	/* as FTS5's bm25(search, 10, 3, 1) weighed the columns */
 	ix->p.w_title = 10;
 	ix->p.w_path = 3;
-	ix->p.w_exact = 0.25;
+	ix->p.w_exact = 0.1;
 	if ((rc = dft_ix_schema(db)) < 0 || (rc = ix_load_norms(db, &ix->norms, &ix->norms_cap)) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(db, "SELECT key, value FROM ix_stats", -1, &s, NULL) != SQLITE_OK)
@@ -329,8 +330,9 @@ static int plain_or(const node *n)
  * "s:flow" OR "flow"): "s:flow" (every inflected form in the index) and
  * "flow" (the word that is its own stem, which has no "s:" token) are its
  * stem class, scored as one word with their counts added, as a stemming
- * engine scores it; the word as written adds w_exact of its own score, so
- * the exact spelling ranks first among equals. Tuned on CISI, checked on
+ * engine scores it; the word as written and its inflections (query.c)
+ * add w_exact of their own score, so the exact spelling ranks first among
+ * equals. Tuned on CISI, checked on
  * Cranfield (docs/BENCHMARKS-SEARCH.md). Arabic words keep their forms
  * scored apart: a clitic-stripped form and a stem are not one spelling. */
 static void class_of(node *n)
@@ -967,10 +969,10 @@ static int resolve(struct eval *e, node *n)
 			double exact = 0;
 			for (int i = 0; i < n->nkids; i++) {
 				node *k = n->kids[i];
-				if (!k->in_class) {
+				if (!k->in_class || i == 0) /* kids[0]: the spelling asked for */
 					exact += k->ub;
+				if (!k->in_class)
 					continue;
-				}
 				df += k->df; /* at most the documents of the class */
 				tf += k->max_tfc_flags & 0x0fffffff;
 				flags |= (uint8_t)(k->max_tfc_flags >> 28);
@@ -979,7 +981,7 @@ static int resolve(struct eval *e, node *n)
 			}
 			n->df = df < ix->ndocs ? df : (uint32_t)ix->ndocs;
 			n->idf = idf_of(ix, n->df);
-			n->ub = (float)(bm25(ix, n->idf, bound_of(ix, tf, flags), mn) + ix->p.w_exact * exact);
+			n->ub = (float)(bm25(ix, n->idf, bound_of(ix, tf, flags), mn) + (n->solo ? 1 : ix->p.w_exact) * exact);
 			break;
 		}
 		__attribute__((fallthrough));
@@ -1237,11 +1239,12 @@ static double score_of(struct eval *e, node *n)
 					uint32_t c = leaf_tf(k);
 					body += c >> 2;
 					flags |= c & 3;
-				} else {
-					exact += score_of(e, k);
 				}
+				if (!k->in_class || i == 0) /* kids[0]: the spelling asked for */
+					exact += score_of(e, k);
 			}
-			return bm25(ix, n->idf, tfc_of(ix, body << 2 | flags), norm_of(ix, n->doc)) + ix->p.w_exact * exact;
+			return bm25(ix, n->idf, tfc_of(ix, body << 2 | flags), norm_of(ix, n->doc)) +
+			       (n->solo ? 1 : ix->p.w_exact) * exact;
 		}
 		__attribute__((fallthrough));
 	case N_NEAR:
@@ -1452,6 +1455,11 @@ static node *build(struct eval *e, const char *expr, int *rc)
 		*rc = dft_error_set(DFT_EINVAL, "ix: cannot read the expression at %zu", p.pos + 1);
 		return NULL;
 	}
+	/* A query of one word ranks by nothing else: the spelling asked for
+	 * and its inflections count in full (circularized above circular for
+	 * circularized). Among several words the class is the word and a
+	 * spelling adds w_exact: tuned on CISI, checked on Cranfield. */
+	root->solo = root->stem_class;
 	if ((*rc = resolve(e, root)) < 0) {
 		node_free(root);
 		return NULL;

@@ -164,7 +164,9 @@ static int latin_word(const char *s)
  * "flow" also asks for "s:flow", and "flows" for "flow" (before, "flows"
  * did not find a document that says only "flow"). ix_search scores the
  * class as one word (class_of). */
-static int add_stem_class(struct word_tokens *w)
+static int add_inflections(struct parser *p, struct word_tokens *w, const char *stem);
+
+static int add_stem_class(struct parser *p, struct word_tokens *w)
 {
 	const char *surface = w->surfaces.ptr;
 	dft_buf t;
@@ -189,7 +191,105 @@ static int add_stem_class(struct word_tokens *w)
 	if (rc == 0)
 		rc = add_quoted(&w->alts, t.ptr, t.len);
 	w->nalts++;
+	if (rc == 0)
+		rc = add_inflections(p, w, !w->stem.len ? surface : dft_buf_cstr(&t));
 	dft_buf_dispose(&t);
+	return rc;
+}
+
+/* The stem ("s:" token, or the word itself when it is its own stem) of
+ * one word, into out. */
+static int stem_cb(void *ctx, const dft_token *t)
+{
+	dft_buf *out = ctx;
+	if (t->kind == DFT_TOK_SURFACE && !t->colocated) {
+		dft_buf_reset(out);
+		return dft_buf_add(out, t->text, t->len);
+	}
+	if (t->kind == DFT_TOK_STEM) {
+		dft_buf_reset(out);
+		return dft_buf_add(out, t->text + 2, t->len - 2);
+	}
+	return 0;
+}
+
+/* Add `form` to the word's forms when the stemmer puts it in the word's
+ * class (stem), is not a form already asked for, and room is left. */
+static int add_inflection(struct parser *p, struct word_tokens *w, const char *stem, const char *form, size_t n)
+{
+	dft_buf st;
+	int rc;
+	if (w->nalts >= 8 || n < 3 || (n == strlen(w->surfaces.ptr) && !memcmp(form, w->surfaces.ptr, n)) ||
+	    (n == strlen(stem) && !memcmp(form, stem, n)))
+		return 0;
+	dft_buf_init(&st, 256);
+	rc = dft_analyze(p->an, form, n, stem_cb, &st);
+	if (rc == 0 && st.len == strlen(stem) && !memcmp(st.ptr, stem, st.len)) {
+		/* not twice: the quoted form in alts */
+		dft_buf q;
+		dft_buf_init(&q, 256);
+		rc = add_quoted(&q, form, n);
+		if (rc == 0 && !strstr(dft_buf_cstr(&w->alts), dft_buf_cstr(&q))) {
+			rc = dft_buf_adds(&w->alts, " OR ");
+			if (rc == 0)
+				rc = dft_buf_add(&w->alts, q.ptr, q.len);
+			w->nalts++;
+		}
+		dft_buf_dispose(&q);
+	}
+	dft_buf_dispose(&st);
+	return rc;
+}
+
+/* The inflections of an English word (remodeled: remodel, remodels,
+ * remodeling), found by undoing and redoing the regular endings and kept
+ * when the stemmer puts them in the word's class. A stem class also holds
+ * derived words (Snowball stems circularizing, circularized and circular
+ * alike); the word as written and its inflections add w_exact of their
+ * own score in ix_search, so circularized ranks above circular for
+ * circularizing. */
+static int add_inflections(struct parser *p, struct word_tokens *w, const char *stem)
+{
+	static const char *const endings[] = {"ing", "ied", "ies", "ed", "es", "s"};
+	static const char *const redo[] = {"", "s", "ed", "ing"};
+	const char *word = w->surfaces.ptr;
+	size_t n = strlen(word);
+	char bases[4][64], form[72];
+	int nb = 0, rc = 0;
+	if (n >= 48)
+		return 0;
+	memcpy(bases[nb++], word, n + 1);
+	for (size_t e = 0; e < sizeof endings / sizeof *endings && nb == 1; e++) {
+		size_t el = strlen(endings[e]);
+		if (n <= el + 2 || strcmp(word + n - el, endings[e]))
+			continue;
+		size_t bl = n - el;
+		if (endings[e][0] == 'i' && endings[e][1] == 'e') { /* -ied, -ies: y */
+			snprintf(bases[nb++], sizeof bases[0], "%.*sy", (int)bl, word);
+			continue;
+		}
+		snprintf(bases[nb++], sizeof bases[0], "%.*s", (int)bl, word);
+		snprintf(bases[nb++], sizeof bases[0], "%.*se", (int)bl, word); /* predominat-ed: predominate */
+		if (bl >= 2 && word[bl - 1] == word[bl - 2]) /* plann-ed: plan */
+			snprintf(bases[nb++], sizeof bases[0], "%.*s", (int)bl - 1, word);
+	}
+	/* an inflected word: its bases only (wondering: wonder, wondere) */
+	for (int b = nb > 1 ? 1 : 0; b < nb && rc == 0; b++) {
+		size_t bl = strlen(bases[b]);
+		for (size_t r = 0; r < sizeof redo / sizeof *redo && rc == 0; r++) {
+			if (bl && bases[b][bl - 1] == 'e' && redo[r][0] == 'e') /* predominate + d */
+				snprintf(form, sizeof form, "%s%s", bases[b], redo[r] + 1);
+			else if (bl && bases[b][bl - 1] == 'e' && redo[r][0] == 'i') /* predominat + ing */
+				snprintf(form, sizeof form, "%.*s%s", (int)bl - 1, bases[b], redo[r]);
+			else if (bl && bases[b][bl - 1] == 'y' && redo[r][0] == 's') /* study: studies */
+				snprintf(form, sizeof form, "%.*sies", (int)bl - 1, bases[b]);
+			else if (bl && bases[b][bl - 1] == 'y' && redo[r][0] == 'e') /* study: studied */
+				snprintf(form, sizeof form, "%.*sied", (int)bl - 1, bases[b]);
+			else
+				snprintf(form, sizeof form, "%s%s", bases[b], redo[r]);
+			rc = add_inflection(p, w, stem, form, strlen(form));
+		}
+	}
 	return rc;
 }
 
@@ -259,7 +359,7 @@ static int compile_word(struct parser *p, const char *word, size_t n, int mode, 
 			rc = add_quoted(&out->text, w.surfaces.ptr, strlen(w.surfaces.ptr));
 		}
 	} else if (w.npos == 1) {
-		rc = add_stem_class(&w);
+		rc = add_stem_class(p, &w);
 		if (rc == 0)
 			rc = dft_buf_addf(&out->text, "(%s)", dft_buf_cstr(&w.alts));
 	} else {
