@@ -16,9 +16,11 @@
 #             Xapian compacted; Lucene's folder
 #   growth    --gen N: ix over N documents of the corpus's lines drawn at
 #             random (ixbench gen), the same queries but path filters
-#   ranking   MAP@100 on Cranfield and CISI (ixbench map: each collection
-#             indexed alone, the OR of the query's words) against FTS5
-#             "porter unicode61" and FTS5 with daftar's tokenizer
+#   ranking   MAP@100 on Cranfield and CISI, each collection indexed alone,
+#             the OR of the query's words: ix, FTS5 "porter unicode61" and
+#             FTS5 with daftar's tokenizer (ixbench map), Xapian
+#             (xapian-bench rank), Lucene with the bench's analyzer and with
+#             EnglishAnalyzer (LuceneBench rank); map.py scores every run
 #
 # Environment: DAFTAR_LIB (libdaftar_lib.a of a Release build; default
 # build-sbench/, then build/), DAFTAR_SHARED (../shared).
@@ -123,7 +125,21 @@ if [ "$gen" -gt 0 ]; then
 fi
 
 say "ranking: Cranfield, CISI"
-for c in cran cisi; do "$work/ixbench" map "$work/corpus" $c "$DAFTAR_SHARED"; done > "$work/map.txt"
+mkdir -p "$work/runs"
+: > "$work/map.txt"
+for c in cran cisi; do
+  # ix, FTS5 porter and FTS5 with daftar's tokenizer (ixbench), Xapian and
+  # Lucene (bench analyzer and EnglishAnalyzer), all scored by map.py
+  IXBENCH_RUNS="$work/runs" "$work/ixbench" map "$work/corpus" $c "$DAFTAR_SHARED" > /dev/null
+  "$py" "$here/map.py" queries "$DAFTAR_SHARED" $c > "$work/runs/q-$c.tsv"
+  "$work/xapian-bench" rank "$work/corpus/$c" "$work/runs/q-$c.tsv" "$work/runs/xapian-$c.tsv"
+  for a in bench english; do
+    java -Xmx1g -cp "$work/classes:$jars" LuceneBench rank "$work/corpus/$c" "$work/runs/q-$c.tsv" "$work/runs/lucene-$a-$c.tsv" $a
+  done
+  "$py" "$here/map.py" score "$DAFTAR_SHARED" $c ix="$work/runs/ix-$c.tsv" "FTS5 porter=$work/runs/porter-$c.tsv" \
+    "FTS5 daftar=$work/runs/fts5-daftar-$c.tsv" xapian="$work/runs/xapian-$c.tsv" \
+    "lucene (bench analyzer)=$work/runs/lucene-bench-$c.tsv" "lucene EnglishAnalyzer=$work/runs/lucene-english-$c.tsv" >> "$work/map.txt"
+done
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/machine.txt"
 
 "$py" - "$work" <<'EOF' | tee "$work/results.md"

@@ -3,6 +3,11 @@
 //   xapian-bench index DB CORPUS            index every CORPUS/DIR/FILE.txt
 //   xapian-bench compact DB OUT             Xapian::Database::compact (what xapian-compact does)
 //   xapian-bench query DB CORPUS QUERIES OUT
+//   xapian-bench gen DB CORPUS N           growth: the N documents ixbench gen
+//                                          makes (the same generator: lines of
+//                                          over 20 bytes of the corpus's files,
+//                                          1-40 a document, xorshift64 from the
+//                                          same seed), indexed as by index
 //   xapian-bench rank COLLDIR QUERIES OUT  ranking: COLLDIR/NNNNN.txt indexed
 //                                          alone, each line "qnum<TAB>words" of
 //                                          QUERIES (bench/search/map.py) the OR
@@ -108,6 +113,58 @@ static int do_index(const std::string &dbpath, const std::string &corpus)
 	return 0;
 }
 
+static int do_gen(const std::string &dbpath, const std::string &corpus, long ndocs)
+{
+	std::vector<std::string> paths, lines;
+	for (const std::string &sub : list_dir(corpus))
+		for (const std::string &name : list_dir(corpus + "/" + sub))
+			paths.push_back(sub + "/" + name);
+	std::sort(paths.begin(), paths.end());
+	for (const std::string &rel : paths) {
+		std::string text = slurp(corpus + "/" + rel);
+		size_t at = 0;
+		while (at <= text.size()) {
+			size_t nl = text.find('\n', at);
+			std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+			line = line.substr(0, line.find('\0')); /* as strlen sees it */
+			if (line.size() > 20)
+				lines.push_back(line);
+			if (nl == std::string::npos)
+				break;
+			at = nl + 1;
+		}
+	}
+	if (lines.empty())
+		return 1;
+	Xapian::WritableDatabase db(dbpath, Xapian::DB_CREATE_OR_OVERWRITE);
+	Xapian::TermGenerator tg_ar, tg_en;
+	tg_ar.set_stemmer(Xapian::Stem("arabic"));
+	tg_en.set_stemmer(Xapian::Stem("english"));
+	uint64_t rng = 88172645463325252ull;
+	double t0 = now_ms();
+	for (long d = 1; d <= ndocs; d++) {
+		std::string text;
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		int k = 1 + (int)(rng % 40);
+		for (int j = 0; j < k; j++) {
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			text += lines[rng % lines.size()];
+			text += '\n';
+		}
+		Xapian::Document doc;
+		Xapian::TermGenerator &tg = is_arabic(text) ? tg_ar : tg_en;
+		tg.set_document(doc);
+		tg.index_text(text);
+		doc.add_boolean_term("XPgen");
+		doc.set_data("gen/" + std::to_string(d) + ".txt");
+		db.add_document(doc);
+	}
+	db.commit();
+	db.close();
+	fprintf(stderr, "xapian: generated and indexed %ld documents in %.1f s\n", ndocs, (now_ms() - t0) / 1000.0);
+	return 0;
+}
+
 static int do_rank(const std::string &dir, const char *queries, const char *out)
 {
 	Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -156,6 +213,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "index"))
 		return do_index(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "gen"))
+		return do_gen(argv[2], argv[3], atol(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "rank"))
 		return do_rank(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "compact")) {
@@ -163,7 +222,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 6 || strcmp(argv[1], "query")) {
-		fprintf(stderr, "usage: xapian-bench index DB CORPUS | compact DB OUT | query DB CORPUS QUERIES OUT | rank COLLDIR QUERIES OUT\n");
+		fprintf(stderr, "usage: xapian-bench index DB CORPUS | compact DB OUT | query DB CORPUS QUERIES OUT | gen DB CORPUS N | rank COLLDIR QUERIES OUT\n");
 		return 2;
 	}
 	Xapian::Database db(argv[2]);

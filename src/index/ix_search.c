@@ -330,9 +330,9 @@ static int plain_or(const node *n)
  * "s:flow" OR "flow"): "s:flow" (every inflected form in the index) and
  * "flow" (the word that is its own stem, which has no "s:" token) are its
  * stem class, scored as one word with their counts added, as a stemming
- * engine scores it; the word as written and its inflections (query.c)
- * add w_exact of their own score, so the exact spelling ranks first among
- * equals. Tuned on CISI, checked on
+ * engine scores it; the word as written (kids[0], also when it is its own
+ * stem) and, in a one-word query, its inflections (query.c) add w_exact
+ * of their own score, so the exact spelling ranks first among equals. Tuned on CISI, checked on
  * Cranfield (docs/BENCHMARKS-SEARCH.md). Arabic words keep their forms
  * scored apart: a clitic-stripped form and a stem are not one spelling. */
 static void class_of(node *n)

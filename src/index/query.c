@@ -35,6 +35,7 @@ struct parser {
 	dft_fuzzy_fn fuzzy;
 	void *fuzzy_ctx;
 	dft_buf tmp;
+	int inflect;     /* a query of one word: ask for its inflections too */
 };
 
 /* A compiled sub-expression: its text and whether it can only exclude
@@ -191,7 +192,7 @@ static int add_stem_class(struct parser *p, struct word_tokens *w)
 	if (rc == 0)
 		rc = add_quoted(&w->alts, t.ptr, t.len);
 	w->nalts++;
-	if (rc == 0)
+	if (rc == 0 && p->inflect)
 		rc = add_inflections(p, w, !w->stem.len ? surface : dft_buf_cstr(&t));
 	dft_buf_dispose(&t);
 	return rc;
@@ -1016,6 +1017,25 @@ int dft_query_compile(dft_query *q, const char *text, dft_fuzzy_fn fuzzy, void *
 	else
 		rc = parse_or(&p, &root);
 	skip_space(&p);
+	if (rc == 0 && p.pos == p.len && p.terms == 1) {
+		/* One word: read it again with its inflections, which rank its
+		 * spellings first (add_inflections). Among several words they
+		 * would add little to the ranking and cost a lookup each. */
+		for (size_t i = 0; i < q->nfilters; i++)
+			free(q->filters[i].value);
+		free(q->filters);
+		q->filters = NULL;
+		q->nfilters = 0;
+		dft_buf_reset(&q->words);
+		dft_buf_reset(&root.text);
+		root.negative = root.empty = 0;
+		p.pos = 0;
+		p.terms = 0;
+		p.inflect = 1;
+		skip_space(&p);
+		rc = parse_or(&p, &root);
+		skip_space(&p);
+	}
 	if (rc == 0 && p.pos < p.len)
 		rc = perr(&p, p.s[p.pos] == ')' ? "unexpected ')': there is no '(' to close" : "unexpected text");
 	if (rc == 0 && root.text.len == 0 && q->nfilters == 0)
