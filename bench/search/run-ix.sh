@@ -14,8 +14,9 @@
 #             match counted); p50 / p99 / mean a kind and overall
 #   sizes     ix: its tables in store.db pages (dbstat) and the payload;
 #             Xapian compacted; Lucene's folder
-#   growth    --gen N: ix over N documents of the corpus's lines drawn at
-#             random (ixbench gen), the same queries but path filters
+#   growth    --gen N: ix and Xapian over the same N documents of the
+#             corpus's lines drawn at random (ixbench gen, xapian-bench gen),
+#             the same queries but path filters
 #   ranking   MAP@100 on Cranfield and CISI, each collection indexed alone,
 #             the OR of the query's words: ix, FTS5 "porter unicode61" and
 #             FTS5 with daftar's tokenizer (ixbench map), Xapian
@@ -120,8 +121,15 @@ if [ "$gen" -gt 0 ]; then
   say "growth: $gen generated documents"
   rm -f "$work/gen.db"*
   timed ix-gen-$gen "$work/ixbench" gen "$work/gen.db" "$work/corpus" "$gen" 2> "$work/gen-index.txt"
+  rm -rf "$work/xapian-gen" "$work/xapian-gen-compact"
+  timed xapian-gen-$gen "$work/xapian-bench" gen "$work/xapian-gen" "$work/corpus" "$gen"
+  "$work/xapian-bench" compact "$work/xapian-gen" "$work/xapian-gen-compact"
+  rm -rf "$work/xapian-gen"
+  "$work/xapian-bench" query "$work/xapian-gen-compact" "$work/corpus" "$work/queries.tsv" "$work/q-xapian-gen.tsv"
   "$work/ixbench" query "$work/gen.db" "$work/corpus" "$work/queries.tsv" "$work/q-gen.tsv"
+  "$work/xapian-bench" query "$work/xapian-gen-compact" "$work/corpus" "$work/queries.tsv" "$work/q-xapian-gen2.tsv"
   echo "gen_pages $(sqlite3 "$work/gen.db" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'ix%'")" >> "$work/sizes.txt"
+  echo "xapian_gen_compact $(du -sb "$work/xapian-gen-compact" | cut -f1)" >> "$work/sizes.txt"
 fi
 
 say "ranking: Cranfield, CISI"
@@ -176,14 +184,19 @@ print('\n### index build (wall, user, sys s)\n')
 for l in open(f'{w}/times.txt'): print('    ' + l.rstrip())
 import os
 if os.path.exists(f'{w}/q-gen.tsv'):
-    g = [r for r in load('q-gen.tsv') if r[0] != 'filter']
-    print('\n### growth: ix on generated documents (filter queries left out)\n')
-    print('| kind | n | top 10 p50 | p99 | exact p50 | p99 | median total |')
-    print('|---|---:|---:|---:|---:|---:|---:|')
-    for k in ['all'] + sorted({r[0] for r in g}):
-        rows = [r for r in g if k == 'all' or r[0] == k]
-        t1 = [float(r[1]) for r in rows]; t2 = [float(r[2]) for r in rows]
-        print(f'| {k} | {len(rows)} | {pct(t1, 50):.3f} | {pct(t1, 99):.3f} | {pct(t2, 50):.3f} | {pct(t2, 99):.3f} | {pct([int(r[4]) for r in rows], 50)} |')
+    gen = {'ix': load('q-gen.tsv'), 'xapian': load('q-xapian-gen.tsv'), 'xapian (again)': load('q-xapian-gen2.tsv')}
+    print('\n### growth: ix and Xapian on the same generated documents (filter queries left out)\n')
+    print('| kind | n | ' + ' | '.join(f'{e} top 10 p50 | p99' for e in gen) + ' | ix/xapian p50 | p99 | median total |')
+    print('|---|---:|' + '---:|' * (2 * len(gen) + 3))
+    for k in ['all'] + sorted({r[0] for r in gen['ix'] if r[0] != 'filter'}):
+        cells, v = [], {}
+        for e, rows in gen.items():
+            t = [float(r[1]) for r in rows if r[0] != 'filter' and (k == 'all' or r[0] == k)]
+            v[e] = (pct(t, 50), pct(t, 99))
+            cells += [f'{v[e][0]:.3f}', f'{v[e][1]:.3f}']
+        rows = [r for r in gen['ix'] if r[0] != 'filter' and (k == 'all' or r[0] == k)]
+        print(f'| {k} | {len(rows)} | ' + ' | '.join(cells) + f' | {v["ix"][0] / v["xapian"][0]:.2f} | {v["ix"][1] / v["xapian"][1]:.2f}'
+              f' | {pct([int(r[4]) for r in rows], 50)} |')
 print('\n### ranking\n')
 for l in open(f'{w}/map.txt'): print('    ' + l.rstrip())
 EOF
