@@ -54,6 +54,7 @@ struct node {
 	int paren;      /* came in parentheses */
 	int stem_class; /* N_OR: the forms of an English word with its stem class (class_of) */
 	int in_class;   /* a kid of such a group: "s:X", or X itself */
+	int spelling;   /* a kid of such a group that adds a share: the spelling asked for, an inflection */
 	int solo;       /* such a group that is the whole query: its spellings count in full */
 	int stop;       /* a stop word beside other words: matches, scores nothing */
 	int need_pos;
@@ -332,9 +333,10 @@ static int plain_or(const node *n)
  * stem class, scored as one word with their counts added, as a stemming
  * engine scores it; the word as written (kids[0], also when it is its own
  * stem) and, in a one-word query, its inflections (query.c) add w_exact
- * of their own score, so the exact spelling ranks first among equals. Tuned on CISI, checked on
- * Cranfield (docs/BENCHMARKS-SEARCH.md). Arabic words keep their forms
- * scored apart: a clitic-stripped form and a stem are not one spelling. */
+ * of their own score, so the exact spelling ranks first among equals
+ * (spelling_weight; docs/BENCHMARKS-SEARCH.md says how it was chosen).
+ * Arabic words keep their forms scored apart: a clitic-stripped form and a
+ * stem are not one spelling. */
 static void class_of(node *n)
 {
 	const char *stem = NULL;
@@ -349,7 +351,15 @@ static void class_of(node *n)
 	for (int i = 0; i < n->nkids; i++) {
 		const char *t = n->kids[i]->term;
 		n->kids[i]->in_class = (t[0] == 's' && t[1] == ':') || !strcmp(t, stem);
+		n->kids[i]->spelling = !n->kids[i]->in_class || i == 0;
 	}
+}
+
+/* The share of their own score the spellings of a stem class add: in
+ * full when the word is the whole query (build), else w_exact. */
+static double spelling_weight(const dft_ix *ix, const node *n)
+{
+	return n->solo ? 1 : ix->p.w_exact;
 }
 
 static node *parse_primary(struct parser *p)
@@ -969,7 +979,7 @@ static int resolve(struct eval *e, node *n)
 			double exact = 0;
 			for (int i = 0; i < n->nkids; i++) {
 				node *k = n->kids[i];
-				if (!k->in_class || i == 0) /* kids[0]: the spelling asked for */
+				if (k->spelling)
 					exact += k->ub;
 				if (!k->in_class)
 					continue;
@@ -981,7 +991,7 @@ static int resolve(struct eval *e, node *n)
 			}
 			n->df = df < ix->ndocs ? df : (uint32_t)ix->ndocs;
 			n->idf = idf_of(ix, n->df);
-			n->ub = (float)(bm25(ix, n->idf, bound_of(ix, tf, flags), mn) + (n->solo ? 1 : ix->p.w_exact) * exact);
+			n->ub = (float)(bm25(ix, n->idf, bound_of(ix, tf, flags), mn) + spelling_weight(ix, n) * exact);
 			break;
 		}
 		__attribute__((fallthrough));
@@ -1240,11 +1250,11 @@ static double score_of(struct eval *e, node *n)
 					body += c >> 2;
 					flags |= c & 3;
 				}
-				if (!k->in_class || i == 0) /* kids[0]: the spelling asked for */
+				if (k->spelling)
 					exact += score_of(e, k);
 			}
 			return bm25(ix, n->idf, tfc_of(ix, body << 2 | flags), norm_of(ix, n->doc)) +
-			       (n->solo ? 1 : ix->p.w_exact) * exact;
+			       spelling_weight(ix, n) * exact;
 		}
 		__attribute__((fallthrough));
 	case N_NEAR:

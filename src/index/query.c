@@ -159,14 +159,14 @@ static int latin_word(const char *s)
 	return *s >= 'a' && *s <= 'z';
 }
 
+static int add_inflections(struct parser *p, struct word_tokens *w, const char *stem);
+
 /* An English word asks for its whole stem class, as a stemming engine
  * would: the index has "s:flow" for flows, flowing, flowed, but not for
  * "flow" itself (a word that is its own stem gets no stem token). So
  * "flow" also asks for "s:flow", and "flows" for "flow" (before, "flows"
  * did not find a document that says only "flow"). ix_search scores the
  * class as one word (class_of). */
-static int add_inflections(struct parser *p, struct word_tokens *w, const char *stem);
-
 static int add_stem_class(struct parser *p, struct word_tokens *w)
 {
 	const char *surface = w->surfaces.ptr;
