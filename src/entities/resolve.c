@@ -216,6 +216,22 @@ typedef struct word_ref {
 	size_t group;
 } word_ref;
 
+/* The first of n sorted entries (by cmp) that is not below key: where
+ * its equals begin. */
+static size_t first_geq(const void *base, size_t n, size_t size, const void *key,
+			int (*cmp)(const void *, const void *))
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cmp((const char *)base + mid * size, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int by_word(const void *a, const void *b)
 {
 	const word_ref *x = a, *y = b;
@@ -287,17 +303,10 @@ static int merge_people(resolver *r, int64_t *merged)
 			goto done;
 		for (int w = 0; w < ns.n && !ambiguous; w++) {
 			word_ref key = {ns.w[w].key, strlen(ns.w[w].key), 0};
-			size_t lo = 0, hi = nidx;
 			if (ns.w[w].role == DFT_NAME_MARKER || ns.w[w].given)
 				continue;
-			while (lo < hi) { /* first entry >= key */
-				size_t mid = (lo + hi) / 2;
-				if (by_word(&idx[mid], &key) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			for (size_t k = lo; k < nidx && !by_word(&idx[k], &key) && !ambiguous; k++) {
+			for (size_t k = first_geq(idx, nidx, sizeof *idx, &key, by_word);
+			     k < nidx && !by_word(&idx[k], &key) && !ambiguous; k++) {
 				size_t l = idx[k].group, root;
 				dft_name nl;
 				const value_rec *lv = &r->v[r->g[l].rep];
@@ -407,7 +416,7 @@ static int merge_nisbas(resolver *r, int64_t *merged)
 	for (size_t s = 0; s < r->ng && nidx; s++) {
 		group_rec *sg = &r->g[s];
 		const value_rec *sv = &r->v[sg->rep];
-		size_t lo = 0, hi = nidx, cand_root = SIZE_MAX, cand_group = SIZE_MAX;
+		size_t cand_root = SIZE_MAX, cand_group = SIZE_MAX;
 		int ambiguous = 0;
 		dft_name ns;
 		last_ref key;
@@ -420,15 +429,9 @@ static int merge_nisbas(resolver *r, int64_t *merged)
 		if (ns.n != 1 || ns.w[0].role == DFT_NAME_MARKER || ns.w[0].given)
 			continue;
 		key.key = ns.w[0].key;
-		key.group = 0;
-		while (lo < hi) { /* the first entry >= key */
-			size_t mid = (lo + hi) / 2;
-			if (strcmp(idx[mid].key, key.key) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t k = lo; k < nidx && !strcmp(idx[k].key, key.key) && !ambiguous; k++) {
+		key.group = 0; /* below every group: by_last finds the key's first entry */
+		for (size_t k = first_geq(idx, nidx, sizeof *idx, &key, by_last);
+		     k < nidx && !strcmp(idx[k].key, key.key) && !ambiguous; k++) {
 			size_t l = idx[k].group, root = find_root(r, l);
 			const value_rec *lv = &r->v[r->g[l].rep];
 			if (root == cand_root)
